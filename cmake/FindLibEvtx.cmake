@@ -1,0 +1,11 @@
+# Finds libevtx through pkg-config and provides the imported target LibEvtx::LibEvtx.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+    pkg_check_modules(PC_LIBEVTX QUIET IMPORTED_TARGET libevtx)
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(LibEvtx REQUIRED_VARS PC_LIBEVTX_LINK_LIBRARIES VERSION_VAR PC_LIBEVTX_VERSION)
+if(LibEvtx_FOUND AND NOT TARGET LibEvtx::LibEvtx)
+    add_library(LibEvtx::LibEvtx INTERFACE IMPORTED)
+    target_link_libraries(LibEvtx::LibEvtx INTERFACE PkgConfig::PC_LIBEVTX)
+endif()

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "events/fieldname.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sigma {
+
+struct EventField {
+    FieldNames::Id name = 0; ///< exact spelling as in the source
+    FieldNames::Id key = 0;  ///< case-folded key, used for matching
+    std::string value;       ///< UTF-8
+};
+
+/// Where an event came from.
+struct EventOrigin {
+    std::shared_ptr<const std::string> file; ///< shared by all events of one file
+    std::size_t index = 0;                   ///< 1-based position in its file, in file order
+    std::optional<std::uint64_t> recordId;   ///< EventRecordID when known
+    std::optional<std::uint32_t> chunk;      ///< EVTX chunk number (0-based) when from .evtx
+};
+
+/// One Windows event, normalised to Sigma field names (System children and attributes joined
+/// with '_', EventData/Data by @Name, ...). Fields keep their document order.
+class Event {
+public:
+    std::vector<EventField> fields;
+    EventOrigin origin;
+
+    void add(std::string_view name, std::string value);
+
+    /// First value of the field with this name, compared case-insensitively; nullptr if absent.
+    const std::string* value(std::string_view name) const;
+    /// First value of the field with this case-folded key; nullptr if absent.
+    const std::string* valueByKey(FieldNames::Id key) const
+    {
+        for (const auto& f : fields)
+            if (f.key == key)
+                return &f.value;
+        return nullptr;
+    }
+
+    // Convenience accessors for the System header (empty when absent).
+    std::string_view provider() const;
+    std::string_view channel() const;
+    std::string_view eventId() const;
+    std::string_view time() const;
+
+    /// The event as Windows Event XML: the original text when the reader kept it, otherwise
+    /// rendered from the fields.
+    std::string xml() const;
+    std::shared_ptr<const std::string> originalXml; ///< may be null
+};
+
+} // namespace sigma
