@@ -232,10 +232,13 @@ std::vector<Indicator> extractIndicators(const Rule& rule, const IndicatorOption
             collectPolarity(rule, *c.root, false, positive, negative);
 
     std::vector<Indicator> out;
-    for (const auto& search : rule.detection) {
+    for (std::size_t si = 0; si < rule.detection.size(); ++si) {
+        const auto& search = rule.detection[si];
         const bool excluded = negative.count(search.name) && !positive.count(search.name);
-        for (const auto& dmap : search.maps) {
-            for (const auto& item : dmap.items) {
+        for (std::size_t mi = 0; mi < search.maps.size(); ++mi) {
+            const auto& dmap = search.maps[mi];
+            for (std::size_t ii = 0; ii < dmap.items.size(); ++ii) {
+                const auto& item = dmap.items[ii];
                 if (!item.isKeyword && isEventSelectorField(item.field))
                     continue;
                 FieldMap::Mapping mapping;
@@ -307,8 +310,13 @@ std::vector<Indicator> extractIndicators(const Rule& rule, const IndicatorOption
                     }
                 }
 
-                for (const auto& v : item.values) {
+                for (std::size_t vi = 0; vi < item.values.size(); ++vi) {
+                    const auto& v = item.values[vi];
                     Indicator ind;
+                    ind.searchIndex = si;
+                    ind.mapIndex = mi;
+                    ind.itemIndex = ii;
+                    ind.valueIndex = vi;
                     ind.writtenField = item.isKeyword ? std::string() : item.field;
                     ind.field = item.isKeyword ? std::string() : mapping.canonical;
                     ind.transformations = transformations;

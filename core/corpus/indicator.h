@@ -52,6 +52,12 @@ struct Indicator {
     SourceSpan span;      ///< the value in the rule text
     SourceSpan fieldSpan; ///< the field name (invalid for keywords)
     SourceSpan itemSpan;  ///< the whole detection item
+    /// Where it is in the model: Rule::detection[searchIndex].maps[mapIndex].items[itemIndex]
+    /// .values[valueIndex].
+    std::size_t searchIndex = 0;
+    std::size_t mapIndex = 0;
+    std::size_t itemIndex = 0;
+    std::size_t valueIndex = 0;
 
     /// Identity across rules: case-folded canonical field, kind, and value (case-folded unless
     /// cased; numbers by their decimal text). Transformations are not part of it.

@@ -14,7 +14,7 @@ namespace sigma {
 ///  "fields": [{"field", "rules", "how": {kind: count}, "samples": [...]}],
 ///  "indicators": [{"field", "kind", "value", "rules_here", "corpus_reach", "excluded"}],
 ///  "rules": [{"vendor", "id", "title", "file"}]}
-/// corpus_reach is null when every use is under this technique.
+/// corpus_reach is always the number (the text renderers leave it blank when every use is here).
 std::string techniquePageJson(const TechniquePage& page);
 std::string techniquePageMarkdown(const TechniquePage& page);
 /// A complete HTML document with inline CSS and no external resources.
