@@ -389,7 +389,7 @@ bool plainSafe(const std::string& s)
             return false;
     if (std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+'; }))
         return false; // looks like a number
-    if (s.front() == '-' || s.front() == '.' && s.size() == 1)
+    if (s.front() == '-' || (s.front() == '.' && s.size() == 1))
         return false;
     return std::all_of(s.begin(), s.end(), [](unsigned char c) {
         return std::isalnum(c) || c == '_' || c == '.' || c == '/' || c == '-' || c == '\\' || c == '+' || c >= 0x80;
