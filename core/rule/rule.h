@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -127,10 +128,33 @@ struct ConditionNode {
     SourceSpan nameSpan;                 ///< Identifier / OneOf / AllOf: the name or pattern token
 };
 
+/// A lexical token of a condition string, for highlighting (see rule/condition.h).
+struct ConditionToken {
+    enum class Kind {
+        Identifier, ///< a search identifier name
+        Pattern,    ///< the operand of "x of": a wildcard pattern
+        Them,       ///< "them"
+        And,
+        Or,
+        Not,
+        Quantifier, ///< "1", "any", "all" before "of"
+        Of,
+        LParen,
+        RParen,
+        Pipe, ///< "|": the deprecated aggregation syntax (an error)
+        Invalid,
+    };
+    Kind kind = Kind::Invalid;
+    std::string text;
+    std::size_t offset = 0; ///< byte offset in Condition::text
+    SourceSpan span;        ///< position in the file
+};
+
 struct Condition {
     std::string text;
     SourceSpan span;
-    std::optional<ConditionNode> root; ///< empty when it did not parse (see diagnostics)
+    std::optional<ConditionNode> root;  ///< empty when it did not parse (see diagnostics)
+    std::vector<ConditionToken> tokens; ///< every token, with file positions
 };
 
 struct LogSource {
