@@ -43,10 +43,22 @@ void appendEscaped(std::string& out, std::string_view s)
 }
 } // namespace
 
-std::string_view Event::provider() const { return fieldOrEmpty(*this, "Provider_Name"); }
-std::string_view Event::channel() const { return fieldOrEmpty(*this, "Channel"); }
-std::string_view Event::eventId() const { return fieldOrEmpty(*this, "EventID"); }
-std::string_view Event::time() const { return fieldOrEmpty(*this, "TimeCreated_SystemTime"); }
+std::string_view Event::provider() const
+{
+    return fieldOrEmpty(*this, "Provider_Name");
+}
+std::string_view Event::channel() const
+{
+    return fieldOrEmpty(*this, "Channel");
+}
+std::string_view Event::eventId() const
+{
+    return fieldOrEmpty(*this, "EventID");
+}
+std::string_view Event::time() const
+{
+    return fieldOrEmpty(*this, "TimeCreated_SystemTime");
+}
 
 std::string Event::xml() const
 {
