@@ -237,6 +237,11 @@ public:
         else if (c == '>')
             node.style = Node::Style::Folded;
         node.end = align(node, m_text, nullptr);
+        if (node.style == Node::Style::SingleQuoted || node.style == Node::Style::DoubleQuoted) {
+            const char q = node.style == Node::Style::SingleQuoted ? '\'' : '"';
+            if (node.end < node.begin + 2 || m_text[node.end - 1] != q)
+                throw LimitError{"yaml-syntax", "YAML syntax error: the quoted string is not closed", node.begin};
+        }
         finish(node, anchor);
     }
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
