@@ -136,7 +136,8 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("PATH", args->paths, "Rule files or folders (recursive, *.yml and *.yaml)");
         sub.add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
         sub.add_flag("--no-sigmahq", args->noSigmahq, "Skip the SigmaHQ repository conventions");
-        sub.add_option("--disable", args->disabled, "Switch a check off (repeatable; see --list-checks)");
+        sub.add_option("--disable", args->disabled, "Switch a check off (repeatable; see --list-checks)")
+            ->allow_extra_args(false);
         sub.add_flag("--list-checks", args->listChecks, "List every diagnostic code and exit");
         return [args] { return run(*args); };
     });

@@ -314,7 +314,10 @@ private:
             parent->children.size() % 2 == 1) {
             // an empty value: place it just after its key
             auto* n = const_cast<Node*>(node);
-            n->begin = n->end = parent->children.back()->end;
+            std::size_t at = parent->children.back()->end;
+            if (at < m_text.size() && m_text[at] == ':')
+                ++at;
+            n->begin = n->end = at;
         }
         parent->children.push_back(node);
     }
