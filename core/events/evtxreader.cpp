@@ -9,6 +9,7 @@
 #undef LIBEVTX_HAVE_BFIO
 #include <libevtx.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -53,6 +54,7 @@ struct ChunkInfo {
     std::uint64_t firstRecordNumber = 0;
     std::uint64_t lastRecordNumber = 0;
     std::uint64_t firstRecordId = 0;
+    std::uint64_t lastRecordId = 0;
     bool valid = false;
 };
 
@@ -75,6 +77,7 @@ std::vector<ChunkInfo> scanChunks(const std::string& path)
             c.firstRecordNumber = le64(header + 8);
             c.lastRecordNumber = le64(header + 16);
             c.firstRecordId = le64(header + 24);
+            c.lastRecordId = le64(header + 32);
             if (c.lastRecordNumber < c.firstRecordNumber || c.lastRecordNumber - c.firstRecordNumber > 65536)
                 c.valid = false;
         }
@@ -164,6 +167,19 @@ public:
                  "evtx-corrupted");
         libevtx_error_free(&error);
 
+        // libevtx does not say which chunk a record is in (its record offset is 0): the chunk
+        // headers' EventRecordID ranges do.
+        m_chunks = scanChunks(m_path);
+        m_chunksScanned = true;
+        if (count == 0) {
+            // A cleared log has a chunk without records; a truncated or zeroed file has no chunk.
+            if (std::none_of(m_chunks.begin(), m_chunks.end(), [](const ChunkInfo& c) { return c.valid; })) {
+                fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
+                         std::to_string(m_chunks.size()) + " chunk(s), none with the \"ElfChnk\" signature",
+                     "evtx-open");
+                return;
+            }
+        }
         std::vector<char> xml;
         const auto total = static_cast<std::uint64_t>(count);
         for (int i = 0; i < count; ++i) {
@@ -212,18 +228,33 @@ private:
         }
         event.origin.file = m_file;
         event.origin.index = m_result.events.size() + m_result.skipped + 1;
-        off64_t offset = 0;
-        if (libevtx_record_get_offset(record.record, &offset, &error) == 1 &&
-            offset >= static_cast<off64_t>(fileHeaderSize))
-            event.origin.chunk =
-                static_cast<std::uint32_t>((static_cast<std::uint64_t>(offset) - fileHeaderSize) / chunkSize);
-        libevtx_error_free(&error);
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
+        if (event.origin.recordId)
+            event.origin.chunk = chunkOfRecordId(*event.origin.recordId);
         event.originalXml = std::move(original);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
+    }
+
+    std::optional<std::uint32_t> chunkOfRecordId(std::uint64_t id)
+    {
+        // Records come in chunk order: start looking where the last one was found.
+        for (std::size_t n = 0; n < m_chunks.size(); ++n) {
+            const ChunkInfo& c = m_chunks[(m_lastChunk + n) % m_chunks.size()];
+            if (c.valid && id >= c.firstRecordId && id <= c.lastRecordId) {
+                m_lastChunk = (m_lastChunk + n) % m_chunks.size();
+                return c.number;
+            }
+        }
+        // A chunk still being written (dirty file) may have stale header ranges: take the chunk
+        // that starts closest below the ID.
+        const ChunkInfo* best = nullptr;
+        for (const auto& c : m_chunks)
+            if (c.valid && c.firstRecordId <= id && (!best || c.firstRecordId > best->firstRecordId))
+                best = &c;
+        return best ? std::optional<std::uint32_t>(best->number) : std::nullopt;
     }
 
     void skip(int index, const std::string& why)
@@ -261,6 +292,7 @@ private:
     ReadResult& m_result;
     std::vector<ChunkInfo> m_chunks;
     bool m_chunksScanned = false;
+    std::size_t m_lastChunk = 0;
 };
 
 } // namespace
