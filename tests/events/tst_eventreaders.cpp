@@ -487,15 +487,22 @@ private Q_SLOTS:
     void corpusTruncatedEvtx_data()
     {
         QTest::addColumn<int>("bytes");
-        QTest::addRow("inside the file header") << 2000;
-        QTest::addRow("header only") << 4096;
-        QTest::addRow("inside the chunk header") << 4200;
-        QTest::addRow("inside the records") << 30000;
-        QTest::addRow("last bytes missing") << 69000;
+        QTest::addColumn<bool>("error");
+        QTest::addColumn<int>("events");
+        QTest::addColumn<int>("skipped");
+        // The file has one chunk of 46 records. Complete records of a truncated chunk are read.
+        QTest::addRow("inside the file header") << 2000 << true << 0 << 0;
+        QTest::addRow("header only") << 4096 << true << 0 << 0;
+        QTest::addRow("inside the chunk header") << 4200 << false << 0 << 46;
+        QTest::addRow("inside the records") << 30000 << false << 14 << 32;
+        QTest::addRow("last bytes missing") << 69000 << false << 46 << 0;
     }
     void corpusTruncatedEvtx()
     {
         QFETCH(int, bytes);
+        QFETCH(bool, error);
+        QFETCH(int, events);
+        QFETCH(int, skipped);
         SIGMA_REQUIRE_SHARED("corpus/events/EVTX-to-MITRE-Attack");
         const QByteArray whole = sigmatest::readFile(
             sharedPathValue +
@@ -505,11 +512,21 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string file = writeTemp(dir, QStringLiteral("truncated.evtx"), whole.left(bytes));
         const ReadResult r = readEventsFile(file);
-        // Either a clear error, or the readable records with a warning: never silence, never a crash.
-        QVERIFY2(!r.diagnostics.empty(), qPrintable(QStringLiteral("%1 events").arg(r.events.size())));
+        QCOMPARE(r.failed(), error);
+        QCOMPARE(int(r.events.size()), events);
+        QCOMPARE(int(r.skipped), skipped);
+        // Never silent: the truncation is named, with the file.
+        QVERIFY(!r.diagnostics.empty());
         for (const auto& d : r.diagnostics)
             QCOMPARE(d.file, file);
-        QVERIFY(r.events.size() < 46);
+        if (!error) {
+            const bool named = std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& d) {
+                return d.code == "evtx-truncated-chunk" && d.message.find("chunk 0: the file ends") == 0;
+            });
+            QVERIFY2(named, qPrintable(diagnosticsText(r)));
+        }
+        for (size_t i = 0; i < r.events.size(); ++i)
+            QCOMPARE(r.events[i].origin.recordId, std::optional<std::uint64_t>(i + 1));
     }
 };
 
