@@ -87,6 +87,9 @@ std::vector<ChunkInfo> scanChunks(const std::string& path)
         c.bytesPresent = std::min<std::uint64_t>(fileSize - (fileHeaderSize + std::uint64_t(n) * chunkSize), chunkSize);
         c.valid = std::memcmp(header, "ElfChnk", 8) == 0;
         if (c.valid) {
+            // Record numbers at 8/16, record identifiers (as in each record's header, what
+            // libevtx_record_get_identifier gives) at 24/32. A log exported from a live one keeps
+            // the original EventRecordID in the XML but renumbers these from 1.
             c.firstRecordNumber = le64(header + 8);
             c.lastRecordNumber = le64(header + 16);
             c.firstRecordId = le64(header + 24);
@@ -294,8 +297,10 @@ private:
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
-        if (event.origin.recordId)
-            event.origin.chunk = chunkOfRecordId(*event.origin.recordId);
+        std::uint64_t identifier = 0;
+        if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1)
+            event.origin.chunk = chunkOfRecordId(identifier);
+        libevtx_error_free(&error);
         event.originalXml = std::move(original);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
@@ -315,7 +320,7 @@ private:
             warn(c.number, std::nullopt,
                  "the file ends " + std::to_string(c.bytesPresent) +
                      " bytes into this 65536-byte chunk (truncated): " + std::to_string(read) + " of its " +
-                     std::to_string(expected) + " record(s) read, " + std::to_string(lost) + " lost (EventRecordID " +
+                     std::to_string(expected) + " record(s) read, " + std::to_string(lost) + " lost (records " +
                      std::to_string(c.firstRecordId) + " to " + std::to_string(c.lastRecordId) + ")",
                  "evtx-truncated-chunk");
         }
@@ -359,7 +364,7 @@ private:
         if (chunk)
             where += "chunk " + std::to_string(*chunk);
         if (recordId)
-            where += (where.empty() ? "" : ", ") + std::string("EventRecordID ") + std::to_string(*recordId);
+            where += (where.empty() ? "" : ", ") + std::string("record ") + std::to_string(*recordId);
         m_result.diagnostics.push_back(Diagnostic{
             Severity::Warning, std::move(code), where.empty() ? message : where + ": " + message, *m_file, {}});
     }

@@ -435,7 +435,7 @@ private Q_SLOTS:
                 QVERIFY(r.events.empty());
                 const Diagnostic& d = r.diagnostics.back();
                 QCOMPARE(d.file, file);
-                QVERIFY2(d.message.find("chunk 0, EventRecordID ") == 0, d.message.c_str());
+                QVERIFY2(d.message.find("chunk 0, record ") == 0, d.message.c_str());
             }
             for (const auto& e : r.events) {
                 QVERIFY(e.origin.chunk.has_value());
@@ -526,7 +526,7 @@ private Q_SLOTS:
             QVERIFY2(named, qPrintable(diagnosticsText(r)));
         }
         for (size_t i = 0; i < r.events.size(); ++i)
-            QCOMPARE(r.events[i].origin.recordId, std::optional<std::uint64_t>(i + 1));
+            QCOMPARE(r.events[i].origin.recordId, std::optional<std::uint64_t>(435110 + i));
     }
 };
 
