@@ -14,7 +14,10 @@ namespace FieldNames {
 using Id = std::uint32_t;
 Id intern(std::string_view name);
 Id key(Id id);
-inline Id internKey(std::string_view name) { return key(intern(name)); }
+inline Id internKey(std::string_view name)
+{
+    return key(intern(name));
+}
 std::string_view text(Id id);
 } // namespace FieldNames
 
