@@ -65,10 +65,8 @@ QString str(std::string_view s)
 QStringList values(const Event& e, std::string_view name)
 {
     QStringList out;
-    const auto key = FieldNames::internKey(name);
-    for (const auto& f : e.fields)
-        if (f.key == key)
-            out << QString::fromStdString(f.value);
+    for (const std::string* v : e.values(name))
+        out << QString::fromStdString(*v);
     return out;
 }
 
