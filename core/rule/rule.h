@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct Value {
     std::string text; ///< the scalar's text after YAML unquoting ("" for null)
     bool quoted = false;
     SourceSpan span;
+    /// Integer: the value (YAML 1.1 forms as PyYAML reads them: 0x1F, 0o17/017, 1_000, 1:30);
+    /// Float: the value; Boolean: the value (true/false, yes/no, on/off as in YAML 1.1).
+    long long intValue = 0;
+    double floatValue = 0.0;
+    bool boolValue = false;
 };
 
 /// Every modifier of Sigma v2.1 (pySigma aliases map onto these).
@@ -127,10 +133,33 @@ struct ConditionNode {
     SourceSpan nameSpan;                 ///< Identifier / OneOf / AllOf: the name or pattern token
 };
 
+/// A lexical token of a condition string, for highlighting (see rule/condition.h).
+struct ConditionToken {
+    enum class Kind {
+        Identifier, ///< a search identifier name
+        Pattern,    ///< the operand of "x of": a wildcard pattern
+        Them,       ///< "them"
+        And,
+        Or,
+        Not,
+        Quantifier, ///< "1", "any", "all" before "of"
+        Of,
+        LParen,
+        RParen,
+        Pipe, ///< "|": the deprecated aggregation syntax (an error)
+        Invalid,
+    };
+    Kind kind = Kind::Invalid;
+    std::string text;
+    std::size_t offset = 0; ///< byte offset in Condition::text
+    SourceSpan span;        ///< position in the file
+};
+
 struct Condition {
     std::string text;
     SourceSpan span;
-    std::optional<ConditionNode> root; ///< empty when it did not parse (see diagnostics)
+    std::optional<ConditionNode> root;  ///< empty when it did not parse (see diagnostics)
+    std::vector<ConditionToken> tokens; ///< every token, with file positions
 };
 
 struct LogSource {
