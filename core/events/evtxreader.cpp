@@ -218,12 +218,9 @@ private:
             event.origin.chunk =
                 static_cast<std::uint32_t>((static_cast<std::uint64_t>(offset) - fileHeaderSize) / chunkSize);
         libevtx_error_free(&error);
-        std::uint64_t identifier = 0;
-        if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1)
-            event.origin.recordId = identifier;
-        else if (const std::string* rid = event.value("EventRecordID"))
+        // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
+        if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
-        libevtx_error_free(&error);
         event.originalXml = std::move(original);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));

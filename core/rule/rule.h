@@ -23,6 +23,11 @@ struct Value {
     std::string text; ///< the scalar's text after YAML unquoting ("" for null)
     bool quoted = false;
     SourceSpan span;
+    /// Integer: the value (YAML 1.1 forms as PyYAML reads them: 0x1F, 0o17/017, 1_000, 1:30);
+    /// Float: the value; Boolean: the value (true/false, yes/no, on/off as in YAML 1.1).
+    long long intValue = 0;
+    double floatValue = 0.0;
+    bool boolValue = false;
 };
 
 /// Every modifier of Sigma v2.1 (pySigma aliases map onto these).
