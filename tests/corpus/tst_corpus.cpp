@@ -318,9 +318,10 @@ void TestCorpus::renderers()
     QVERIFY(md.find("| Sysmon | 3 | " + EventCatalog::find("Sysmon", 3)->title + " |") != std::string::npos);
     QVERIFY(md.find("## Fields filtered most (8 distinct)") != std::string::npos);
     QVERIFY(md.find("### Excludes (3)") != std::string::npos);
-    QVERIFY(md.find("| Initiated | eq | true | 1 | 2 |") != std::string::npos);
-    QVERIFY(md.find("| DestinationHostname | ends\\_with | .tunnel.example | 1 |  |") == std::string::npos);
-    QVERIFY(md.find("| DestinationHostname | ends_with | .tunnel.example | 1 |  |") != std::string::npos);
+    QVERIFY(md.find("| `Initiated` | eq | `true` | 1 | 2 |") != std::string::npos);
+    QVERIFY(md.find("| `DestinationHostname` | ends_with | `.tunnel.example` | 1 |  |") != std::string::npos);
+    QVERIFY(md.find("| `Image` | ends_with | `\\netscan64.exe` | 1 | 2 |") != std::string::npos);
+    QVERIFY(md.find("| `DestinationIp` | 1 | eq 1, starts_with 1 | `127.`, `::1` |") != std::string::npos);
 
     const std::string html = techniquePageHtml(page);
     QVERIFY(html.starts_with("<!DOCTYPE html>"));
