@@ -1,5 +1,6 @@
 #include "corpus/baseline.h"
 
+#include "corpus/corpus.h"
 #include "engine/engine.h"
 
 #include <memory>
@@ -10,7 +11,7 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
                              const BaselineOptions& options)
 {
     BaselineResult result;
-    result.indicators = extractIndicators(rule);
+    result.indicators = ruleIndicators(rule);
     result.hits.assign(result.indicators.size(), 0);
 
     CompileOptions co;

@@ -22,7 +22,7 @@ struct BaselineOptions {
 };
 
 struct BaselineResult {
-    std::vector<Indicator> indicators; ///< extractIndicators(rule)
+    std::vector<Indicator> indicators; ///< ruleIndicators(rule)
     std::vector<std::size_t> hits;     ///< parallel to indicators: events the value alone matches
     std::size_t ruleHits = 0;          ///< events the whole rule matches
     std::size_t eventsConsidered = 0;  ///< events in scope

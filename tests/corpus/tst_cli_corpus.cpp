@@ -81,6 +81,7 @@ void TestCliCorpus::reachJsonWithEvents()
     const QJsonObject image = indicatorRow(rows, QStringLiteral("Image"), QStringLiteral("\\netscan.exe"));
     QCOMPARE(image[QStringLiteral("kind")].toString(), QStringLiteral("ends_with"));
     QCOMPARE(image[QStringLiteral("corpus_reach")].toInt(), 2);
+    QCOMPARE(image[QStringLiteral("other_rules")].toInt(), 1); // the rule itself is in the corpus
     QCOMPARE(image[QStringLiteral("baseline_hits")].toInt(), 1);
     QCOMPARE(image[QStringLiteral("line")].toInt(), 17);
     const QJsonObject initiated = indicatorRow(rows, QStringLiteral("Initiated"), QStringLiteral("true"));
