@@ -98,6 +98,7 @@ private Q_SLOTS:
     void progressAndCancel();
     void baseline_data();
     void baseline();
+    void baselineLargeSetInParallel();
     void sigmahqT1090002();
 };
 
@@ -445,6 +446,28 @@ void TestCorpus::baseline()
         QCOMPARE(QString::fromStdString(r.indicators[i].field), parts[0]);
         QCOMPARE(r.hits[i], std::size_t(parts[1].toInt()));
     }
+}
+
+void TestCorpus::baselineLargeSetInParallel()
+{
+    const auto read = readEventsFile(fixture("events/network.xml"));
+    std::vector<Event> events;
+    for (int i = 0; i < 1000; ++i)
+        events.insert(events.end(), read.events.begin(), read.events.end());
+    const std::string file = fixture("rules/network/scanner_rdp.yml");
+    const ParsedFile parsed = parseRuleFile(file);
+    QVERIFY(parsed.firstRule());
+    BaselineOptions options;
+    options.threads = 3;
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(r.eventsConsidered, std::size_t(4000));
+    QCOMPARE(r.ruleHits, std::size_t(1000));
+    QCOMPARE(r.hits, (std::vector<std::size_t>{3000, 2000, 1000}));
+
+    std::atomic<bool> cancel{true};
+    options.cancel = &cancel;
+    const BaselineResult none = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(none.eventsConsidered, std::size_t(0));
 }
 
 void TestCorpus::sigmahqT1090002()
