@@ -230,8 +230,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
 std::string techniquePageHtml(const TechniquePage& page)
 {
     std::ostringstream o;
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>"
       << html(heading(page)) << " — ATT&amp;CK coverage</title>\n<style>\n"
       << ":root{color-scheme:light dark;--fg:#1d1f23;--bg:#fff;--muted:#5c6370;--line:#dde1e6;--head:#f3f5f8;"
          "--ex:#b3261e;--ok:#1a7f37}\n"

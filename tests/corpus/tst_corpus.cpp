@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <filesystem>
 #include <set>
@@ -332,6 +333,14 @@ void TestCorpus::renderers()
     QVERIFY(html.find("<link") == std::string::npos);
     QVERIFY(html.find("\\netscan.exe") != std::string::npos);
     QVERIFY(html.find("Security-Auditing</td><td class=\"n\">5156") != std::string::npos);
+    // Well-formed (the page is also valid XML): every element closed, every entity escaped.
+    QXmlStreamReader xml(QByteArray::fromStdString(html));
+    int elements = 0;
+    while (!xml.atEnd())
+        elements += xml.readNext() == QXmlStreamReader::StartElement;
+    QVERIFY2(!xml.hasError(),
+             qPrintable(xml.errorString() + QStringLiteral(" at line ") + QString::number(xml.lineNumber())));
+    QVERIFY(elements > 100);
 }
 
 void TestCorpus::navigator()
