@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace sigma {
@@ -41,7 +42,7 @@ std::string mdCell(std::string_view text)
 {
     std::string out;
     for (char c : text) {
-        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '[' || c == ']')
+        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '<' || c == '[' || c == ']')
             out += '\\';
         if (c == '\n') {
             out += ' ';
@@ -50,6 +51,35 @@ std::string mdCell(std::string_view text)
         out += c;
     }
     return out;
+}
+
+/// A value as a Markdown code span inside a table cell: backslashes stay literal; pipes are escaped
+/// (GFM splits cells before it parses code spans).
+std::string mdCode(std::string_view text)
+{
+    if (text.empty())
+        return {};
+    std::string body;
+    for (char c : text) {
+        if (c == '|')
+            body += '\\';
+        body += c == '\n' ? ' ' : c;
+    }
+    const bool tick = body.find('`') != std::string::npos;
+    const std::string fence = tick ? "``" : "`";
+    const std::string pad = tick || body.front() == ' ' || body.back() == ' ' ? " " : "";
+    return fence + pad + body + pad + fence;
+}
+
+std::string mdCodes(const std::vector<std::string>& values)
+{
+    std::string s;
+    for (const auto& v : values) {
+        if (!s.empty())
+            s += ", ";
+        s += mdCode(v);
+    }
+    return s;
 }
 
 std::string html(std::string_view text)
@@ -131,6 +161,10 @@ std::string techniquePageMarkdown(const TechniquePage& page)
         o << "Tactics: " << mdCell(joined(page.tactics)) << "\n\n";
     if (!page.known)
         o << "_This id is not in the ATT&CK table._\n\n";
+    if (!page.revokedBy.empty())
+        o << "_ATT&CK revoked this id; its successor is " << page.revokedBy << "._\n\n";
+    if (!page.includesRevoked.empty())
+        o << "Includes the rules tagged with revoked " << joined(page.includesRevoked) << ".\n\n";
 
     o << "## Events covered\n\n"
       << page.events.size() << " catalog event" << (page.events.size() == 1 ? " is" : "s are")
@@ -148,8 +182,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
     if (!page.fields.empty()) {
         o << "| Field | Rules | How | Sample values |\n|---|---:|---|---|\n";
         for (const auto& f : page.fields)
-            o << "| " << mdCell(f.field) << " | " << f.rules << " | " << mdCell(howText(f.how)) << " | "
-              << mdCell(joined(f.samples)) << " |\n";
+            o << "| " << mdCode(f.field) << " | " << f.rules << " | " << howText(f.how) << " | " << mdCodes(f.samples)
+              << " |\n";
         o << '\n';
     }
 
@@ -164,8 +198,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
         for (const auto& i : page.indicators) {
             if (i.excluded != excluded)
                 continue;
-            o << "| " << mdCell(i.field.empty() ? "(keyword)" : i.field) << " | " << indicatorKindName(i.kind) << " | "
-              << mdCell(i.value) << " | " << i.rulesHere << " | "
+            o << "| " << (i.field.empty() ? std::string("(keyword)") : mdCode(i.field)) << " | "
+              << indicatorKindName(i.kind) << " | " << mdCode(i.value) << " | " << i.rulesHere << " | "
               << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << " |\n";
         }
         o << '\n';
@@ -189,9 +223,9 @@ std::string techniquePageMarkdown(const TechniquePage& page)
                 o << " — " << mdCell(r->id);
             o << '\n';
             if (!r->looksFor.empty())
-                o << "  - looks for: " << mdCell(joined(r->looksFor, "; ")) << '\n';
+                o << "  - looks for: " << mdCodes(r->looksFor) << '\n';
             if (!r->excludes.empty())
-                o << "  - excludes: " << mdCell(joined(r->excludes, "; ")) << '\n';
+                o << "  - excludes: " << mdCodes(r->excludes) << '\n';
         }
         o << '\n';
     }
@@ -201,8 +235,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
 std::string techniquePageHtml(const TechniquePage& page)
 {
     std::ostringstream o;
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>"
       << html(heading(page)) << " — ATT&amp;CK coverage</title>\n<style>\n"
       << ":root{color-scheme:light dark;--fg:#1d1f23;--bg:#fff;--muted:#5c6370;--line:#dde1e6;--head:#f3f5f8;"
          "--ex:#b3261e;--ok:#1a7f37}\n"
@@ -226,6 +260,12 @@ std::string techniquePageHtml(const TechniquePage& page)
         o << "<p class=\"note\">Tactics: " << html(joined(page.tactics)) << "</p>\n";
     if (!page.known)
         o << "<p class=\"note\">This id is not in the ATT&amp;CK table.</p>\n";
+    if (!page.revokedBy.empty())
+        o << "<p class=\"note\">ATT&amp;CK revoked this id; its successor is <code>" << html(page.revokedBy)
+          << "</code>.</p>\n";
+    if (!page.includesRevoked.empty())
+        o << "<p class=\"note\">Includes the rules tagged with revoked " << html(joined(page.includesRevoked))
+          << ".</p>\n";
 
     o << "<h2>Events covered</h2>\n<p>" << page.events.size() << " catalog event"
       << (page.events.size() == 1 ? " is" : "s are")
@@ -303,12 +343,35 @@ std::string techniquePageHtml(const TechniquePage& page)
     return o.str();
 }
 
+NavigatorTechniques navigatorTechniques(const Corpus& corpus)
+{
+    NavigatorTechniques out;
+    for (const auto& [id, n] : corpus.techniqueCounts()) {
+        std::string target = id;
+        if (const attack::Technique* t = attack::findTechnique(id);
+            t && t->status == attack::Technique::Status::Revoked && !t->currentId.empty()) {
+            target = t->currentId;
+            out.revokedFrom[target].insert(id);
+        }
+        const auto rules = corpus.rulesForTechnique(id);
+        auto& v = out.rules[target];
+        v.insert(v.end(), rules.begin(), rules.end());
+    }
+    for (auto& [id, rules] : out.rules) {
+        std::sort(rules.begin(), rules.end());
+        rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    }
+    return out;
+}
+
 std::string navigatorLayerJson(const Corpus& corpus, const NavigatorOptions& options)
 {
-    const auto counts = corpus.techniqueCounts();
+    const NavigatorTechniques nav = navigatorTechniques(corpus);
+    const auto& byTechnique = nav.rules;
+    const auto& revokedFrom = nav.revokedFrom;
     std::size_t maxScore = 0;
-    for (const auto& [id, n] : counts)
-        maxScore = std::max(maxScore, n);
+    for (const auto& [id, rules] : byTechnique)
+        maxScore = std::max(maxScore, rules.size());
 
     ordered_json layer;
     layer["name"] = options.name;
@@ -327,17 +390,21 @@ std::string navigatorLayerJson(const Corpus& corpus, const NavigatorOptions& opt
                        {"expandedSubtechniques", "annotated"}};
     layer["hideDisabled"] = false;
     ordered_json techniques = ordered_json::array();
-    for (const auto& [id, n] : counts) {
-        const bool hasSubs = id.find('.') == std::string::npos && counts.lower_bound(id + ".") != counts.end() &&
-                             counts.lower_bound(id + ".")->first.starts_with(id + ".");
+    for (const auto& [id, rules] : byTechnique) {
+        const auto next = byTechnique.lower_bound(id + ".");
+        const bool hasSubs =
+            id.find('.') == std::string::npos && next != byTechnique.end() && next->first.starts_with(id + ".");
         std::string comment;
-        const auto rules = corpus.rulesForTechnique(id);
+        if (auto it = revokedFrom.find(id); it != revokedFrom.end()) {
+            std::vector<std::string> ids(it->second.begin(), it->second.end());
+            comment = "includes rules tagged with revoked " + joined(ids) + ". ";
+        }
         for (std::size_t i = 0; i < rules.size() && i < 20; ++i)
             comment += (i ? "; " : "") + corpus.rules()[rules[i]].title;
         if (rules.size() > 20)
             comment += "; … (" + std::to_string(rules.size() - 20) + " more)";
         ordered_json t = {{"techniqueID", id},
-                          {"score", n},
+                          {"score", rules.size()},
                           {"color", ""},
                           {"comment", comment},
                           {"enabled", true},

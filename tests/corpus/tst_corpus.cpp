@@ -4,6 +4,7 @@
 #include "corpus/corpus.h"
 #include "corpus/report.h"
 #include "corpus/technique.h"
+#include "events/catalog.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 #include "testsupport.h"
@@ -12,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <filesystem>
 #include <set>
@@ -97,6 +99,7 @@ private Q_SLOTS:
     void progressAndCancel();
     void baseline_data();
     void baseline();
+    void baselineLargeSetInParallel();
     void sigmahqT1090002();
 };
 
@@ -105,8 +108,8 @@ void TestCorpus::loadFixture()
     const Corpus corpus = Corpus::load(fixture("rules"));
     QVERIFY2(corpus.diagnostics().empty(),
              corpus.diagnostics().empty() ? "" : corpus.diagnostics().front().format().c_str());
-    QCOMPARE(corpus.filesScanned(), std::size_t(6)); // notes.txt is not a rule file
-    QCOMPARE(corpus.rules().size(), std::size_t(6));
+    QCOMPARE(corpus.filesScanned(), std::size_t(7)); // notes.txt is not a rule file
+    QCOMPARE(corpus.rules().size(), std::size_t(7));
     QVERIFY(corpus.brokenFiles().empty());
     QVERIFY(!corpus.cancelled());
     const CorpusRule* a = ruleByFile(corpus, "security/loopback_rdp_wfp.yml");
@@ -120,7 +123,8 @@ void TestCorpus::loadFixture()
     const auto counts = corpus.techniqueCounts();
     QCOMPARE(counts.at("T1046"), std::size_t(2));
     QCOMPARE(counts.at("T1003.001"), std::size_t(1));
-    QCOMPARE(counts.size(), std::size_t(4));
+    QCOMPARE(counts.at("T1086"), std::size_t(1));
+    QCOMPARE(counts.size(), std::size_t(5));
 }
 
 void TestCorpus::normalisedReach_data()
@@ -201,7 +205,9 @@ void TestCorpus::ruleEvents()
     QCOMPARE(b->events.size(), std::size_t(1));
     QCOMPARE(b->events[0].shortProvider(), std::string("Sysmon"));
     QCOMPARE(b->events[0].eventId, 3u);
-    QCOMPARE(b->events[0].title, std::string("Network connection"));
+    const CatalogEntry* sysmon3 = EventCatalog::find("Microsoft-Windows-Sysmon", 3);
+    QVERIFY(sysmon3 && !sysmon3->title.empty());
+    QCOMPARE(b->events[0].title, sysmon3->title);
     // process_creation covers Sysmon 1 and (translated) Security 4688.
     const CorpusRule* e = ruleByFile(corpus, "process/scanner_ecs.yml");
     QVERIFY(e);
@@ -267,6 +273,17 @@ void TestCorpus::techniquePage()
 
     const TechniquePage parent = buildTechniquePage(corpus, "T1090", {true});
     QCOMPARE(parent.rules.size(), std::size_t(3));
+    // Revocations: the successor's page takes the rules tagged with the revoked id.
+    const TechniquePage ps = buildTechniquePage(corpus, "T1059.001");
+    QCOMPARE(ps.rules.size(), std::size_t(1));
+    QCOMPARE(ps.includesRevoked, std::vector<std::string>{"T1086"});
+    QVERIFY(ps.revokedBy.empty());
+    QCOMPARE(buildTechniquePage(corpus, "T1059.001", {false, 5, false}).rules.size(), std::size_t(0));
+    const TechniquePage legacy = buildTechniquePage(corpus, "T1086");
+    QCOMPARE(legacy.revokedBy, std::string("T1059.001"));
+    QCOMPARE(legacy.rules.size(), std::size_t(1));
+    QVERIFY(techniquePageMarkdown(ps).find("Includes the rules tagged with revoked T1086.") != std::string::npos);
+
     const TechniquePage unknown = buildTechniquePage(corpus, "T9999");
     QVERIFY(!unknown.known);
     QVERIFY(unknown.rules.empty());
@@ -312,12 +329,13 @@ void TestCorpus::renderers()
 
     const std::string md = techniquePageMarkdown(page);
     QVERIFY(md.starts_with("# Proxy: External Proxy T1090.002\n"));
-    QVERIFY(md.find("| Sysmon | 3 | Network connection |") != std::string::npos);
+    QVERIFY(md.find("| Sysmon | 3 | " + EventCatalog::find("Sysmon", 3)->title + " |") != std::string::npos);
     QVERIFY(md.find("## Fields filtered most (8 distinct)") != std::string::npos);
     QVERIFY(md.find("### Excludes (3)") != std::string::npos);
-    QVERIFY(md.find("| Initiated | eq | true | 1 | 2 |") != std::string::npos);
-    QVERIFY(md.find("| DestinationHostname | ends\\_with | .tunnel.example | 1 |  |") == std::string::npos);
-    QVERIFY(md.find("| DestinationHostname | ends_with | .tunnel.example | 1 |  |") != std::string::npos);
+    QVERIFY(md.find("| `Initiated` | eq | `true` | 1 | 2 |") != std::string::npos);
+    QVERIFY(md.find("| `DestinationHostname` | ends_with | `.tunnel.example` | 1 |  |") != std::string::npos);
+    QVERIFY(md.find("| `Image` | ends_with | `\\netscan64.exe` | 1 | 2 |") != std::string::npos);
+    QVERIFY(md.find("| `DestinationIp` | 1 | eq 1, starts_with 1 | `127.`, `::1` |") != std::string::npos);
 
     const std::string html = techniquePageHtml(page);
     QVERIFY(html.starts_with("<!DOCTYPE html>"));
@@ -327,6 +345,14 @@ void TestCorpus::renderers()
     QVERIFY(html.find("<link") == std::string::npos);
     QVERIFY(html.find("\\netscan.exe") != std::string::npos);
     QVERIFY(html.find("Security-Auditing</td><td class=\"n\">5156") != std::string::npos);
+    // Well-formed (the page is also valid XML): every element closed, every entity escaped.
+    QXmlStreamReader xml(QByteArray::fromStdString(html));
+    int elements = 0;
+    while (!xml.atEnd())
+        elements += xml.readNext() == QXmlStreamReader::StartElement;
+    QVERIFY2(!xml.hasError(),
+             qPrintable(xml.errorString() + QStringLiteral(" at line ") + QString::number(xml.lineNumber())));
+    QVERIFY(elements > 100);
 }
 
 void TestCorpus::navigator()
@@ -340,7 +366,10 @@ void TestCorpus::navigator()
     QMap<QString, int> scores;
     for (const auto& t : layer[QStringLiteral("techniques")].toArray())
         scores[t[QStringLiteral("techniqueID")].toString()] = t[QStringLiteral("score")].toInt();
-    QCOMPARE(scores.size(), 4);
+    QCOMPARE(scores.size(), 5);
+    // The revoked T1086 counts for its successor T1059.001.
+    QVERIFY(!scores.contains(QStringLiteral("T1086")));
+    QCOMPARE(scores.value(QStringLiteral("T1059.001")), 1);
     QCOMPARE(scores.value(QStringLiteral("T1090.002")), 2);
     QCOMPARE(scores.value(QStringLiteral("T1090.001")), 2);
     QCOMPARE(scores.value(QStringLiteral("T1046")), 2);
@@ -385,8 +414,8 @@ void TestCorpus::progressAndCancel()
         return true;
     };
     const Corpus corpus = Corpus::load(fixture("rules"), options);
-    QCOMPARE(calls.size(), std::size_t(6));
-    QCOMPARE(calls.back(), (std::pair<std::size_t, std::size_t>(6, 6)));
+    QCOMPARE(calls.size(), std::size_t(7));
+    QCOMPARE(calls.back(), (std::pair<std::size_t, std::size_t>(7, 7)));
 
     LoadOptions stop;
     stop.threads = 1;
@@ -441,6 +470,28 @@ void TestCorpus::baseline()
         QCOMPARE(QString::fromStdString(r.indicators[i].field), parts[0]);
         QCOMPARE(r.hits[i], std::size_t(parts[1].toInt()));
     }
+}
+
+void TestCorpus::baselineLargeSetInParallel()
+{
+    const auto read = readEventsFile(fixture("events/network.xml"));
+    std::vector<Event> events;
+    for (int i = 0; i < 1000; ++i)
+        events.insert(events.end(), read.events.begin(), read.events.end());
+    const std::string file = fixture("rules/network/scanner_rdp.yml");
+    const ParsedFile parsed = parseRuleFile(file);
+    QVERIFY(parsed.firstRule());
+    BaselineOptions options;
+    options.threads = 3;
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(r.eventsConsidered, std::size_t(4000));
+    QCOMPARE(r.ruleHits, std::size_t(1000));
+    QCOMPARE(r.hits, (std::vector<std::size_t>{3000, 2000, 1000}));
+
+    std::atomic<bool> cancel{true};
+    options.cancel = &cancel;
+    const BaselineResult none = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(none.eventsConsidered, std::size_t(0));
 }
 
 void TestCorpus::sigmahqT1090002()
