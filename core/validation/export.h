@@ -32,10 +32,10 @@ struct ExportOptions {
 
 /// One indicator of the rule and how noisy it is.
 struct IndicatorNoise {
-    std::string indicator;         ///< "CommandLine|contains '-enc'" (as written)
-    int line = 0;                  ///< in the rule
-    bool excluded = false;         ///< under `not` (a filter)
-    std::size_t baselineHits = 0;  ///< events of the baseline sets the value alone matches
+    std::string indicator;            ///< "CommandLine|contains '-enc'" (as written)
+    int line = 0;                     ///< in the rule
+    bool excluded = false;            ///< under `not` (a filter)
+    std::size_t baselineHits = 0;     ///< events of the baseline sets the value alone matches
     std::optional<std::size_t> reach; ///< rules of the corpus using the same indicator
 };
 
