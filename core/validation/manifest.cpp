@@ -440,7 +440,7 @@ void writeBlock(std::ostringstream& out, const std::string& text, const std::str
     std::string body = text.substr(0, text.size() - trailing);
     out << '|';
     if (!body.empty() && (body.front() == ' ' || body.front() == '\n'))
-        out << indent.size();
+        out << 2; // the content is indented two spaces more than its key
     out << (trailing == 0 ? "-" : trailing == 1 ? "" : "+") << '\n';
     std::size_t pos = 0;
     while (pos <= body.size()) {
