@@ -71,20 +71,20 @@ struct ExplainNode {
         Or,
         And,
         Not,
-        OneOf,      ///< "1 of X" / "any of X"; children: the Search nodes it covers
-        AllOf,      ///< "all of X"
-        Search,     ///< a search identifier; children: Map nodes (OR) or one Map
-        Map,        ///< a detection map; children: Item nodes (AND)
-        Item,       ///< field|modifiers: children: Value nodes (OR, or AND with |all)
-        Value,      ///< one value as written in the rule
+        OneOf,  ///< "1 of X" / "any of X"; children: the Search nodes it covers
+        AllOf,  ///< "all of X"
+        Search, ///< a search identifier; children: Map nodes (OR) or one Map
+        Map,    ///< a detection map; children: Item nodes (AND)
+        Item,   ///< field|modifiers: children: Value nodes (OR, or AND with |all)
+        Value,  ///< one value as written in the rule
     };
     Kind kind = Kind::Rule;
     Outcome outcome = Outcome::NotMatched;
-    bool deciding = false;   ///< this node is one of the predicates that decided the verdict
-    std::string label;       ///< e.g. "and", "selection", "CommandLine|contains|all", "'-enc'"
-    SourceSpan span;         ///< source span in the rule (whole node)
-    SourceSpan operatorSpan; ///< condition operators: the keyword token(s)
-    std::string field;       ///< Item/Value: the field name as written (empty for keywords)
+    bool deciding = false;                 ///< this node is one of the predicates that decided the verdict
+    std::string label;                     ///< e.g. "and", "selection", "CommandLine|contains|all", "'-enc'"
+    SourceSpan span;                       ///< source span in the rule (whole node)
+    SourceSpan operatorSpan;               ///< condition operators: the keyword token(s)
+    std::string field;                     ///< Item/Value: the field name as written (empty for keywords)
     std::optional<std::string> eventValue; ///< Item/Value: the event value compared (as in the event)
     std::string eventField;                ///< Item/Value: the event field it came from (keywords: which field)
     std::string detail;                    ///< error text, translation description, expansion used...

@@ -22,11 +22,11 @@ enum class SourceTranslation {
 
 /// One row: events with this channel (or provider) and one of these EventIDs.
 struct LogSourceEntry {
-    std::string product;  ///< lower case; empty = any
-    std::string category; ///< lower case; empty = none given in the rule
-    std::string service;  ///< lower case; empty = none given in the rule
-    std::string provider; ///< may be empty
-    std::string channel;  ///< may be empty (then the provider decides)
+    std::string product;                 ///< lower case; empty = any
+    std::string category;                ///< lower case; empty = none given in the rule
+    std::string service;                 ///< lower case; empty = none given in the rule
+    std::string provider;                ///< may be empty
+    std::string channel;                 ///< may be empty (then the provider decides)
     std::vector<std::uint32_t> eventIds; ///< empty = any EventID of the channel
     SourceTranslation translation = SourceTranslation::None;
     std::string file; ///< where the row came from

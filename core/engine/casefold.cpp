@@ -1,0 +1,140 @@
+#include "engine/casefold.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+
+namespace sigma::engine {
+namespace {
+
+struct FoldPair {
+    std::uint32_t from;
+    std::uint32_t to;
+};
+
+constexpr FoldPair kFoldTable[] = {
+#include "engine/casefold_table.inc"
+};
+
+} // namespace
+
+bool isAscii(std::string_view text)
+{
+    for (unsigned char c : text)
+        if (c >= 0x80)
+            return false;
+    return true;
+}
+
+char32_t foldCodePoint(char32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+    auto it = std::lower_bound(std::begin(kFoldTable), std::end(kFoldTable), static_cast<std::uint32_t>(cp),
+                               [](const FoldPair& p, std::uint32_t v) { return p.from < v; });
+    if (it != std::end(kFoldTable) && it->from == cp)
+        return it->to;
+    return cp;
+}
+
+char32_t decodeUtf8(std::string_view s, std::size_t& pos, bool* valid)
+{
+    const auto c0 = static_cast<unsigned char>(s[pos]);
+    auto fail = [&]() -> char32_t {
+        if (valid)
+            *valid = false;
+        ++pos;
+        return c0;
+    };
+    if (c0 < 0x80) {
+        ++pos;
+        return c0;
+    }
+    int len = 0;
+    char32_t cp = 0;
+    if ((c0 & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c0 & 0x1F;
+    } else if ((c0 & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c0 & 0x0F;
+    } else if ((c0 & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c0 & 0x07;
+    } else {
+        return fail();
+    }
+    if (pos + len > s.size())
+        return fail();
+    for (int i = 1; i < len; ++i) {
+        const auto c = static_cast<unsigned char>(s[pos + i]);
+        if ((c & 0xC0) != 0x80)
+            return fail();
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    // Overlong forms, surrogates and out-of-range values are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return fail();
+    pos += len;
+    return cp;
+}
+
+void appendUtf8(char32_t cp, std::string& out)
+{
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+bool isValidUtf8(std::string_view text)
+{
+    std::size_t pos = 0;
+    bool valid = true;
+    while (pos < text.size() && valid)
+        decodeUtf8(text, pos, &valid);
+    return valid;
+}
+
+void appendFolded(std::string_view text, std::string& out)
+{
+    out.reserve(out.size() + text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto c = static_cast<unsigned char>(text[pos]);
+        if (c < 0x80) { // ASCII fast path
+            out += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            ++pos;
+            continue;
+        }
+        const std::size_t start = pos;
+        bool valid = true;
+        const char32_t cp = decodeUtf8(text, pos, &valid);
+        if (!valid) {
+            out += text[start];
+            continue;
+        }
+        appendUtf8(foldCodePoint(cp), out);
+    }
+}
+
+std::string folded(std::string_view text)
+{
+    std::string out;
+    appendFolded(text, out);
+    return out;
+}
+
+} // namespace sigma::engine

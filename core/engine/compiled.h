@@ -1,0 +1,143 @@
+#pragma once
+
+// Internal: the compiled matcher tree behind CompiledRule / CompiledIndicator.
+
+#include "engine/engine.h"
+#include "engine/logsource.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sigma::engine {
+
+/// Per-event evaluation state: the case-folded field values, computed once on demand and shared
+/// by every value and every rule that looks at the event.
+class EvalContext {
+public:
+    explicit EvalContext(const Event& event)
+        : m_event(&event)
+    {}
+    const Event& event() const { return *m_event; }
+    std::string_view raw(std::size_t index) const { return m_event->fields[index].value; }
+    std::string_view folded(std::size_t index);
+
+    /// Collected errors (regex limits), when explaining; null on the fast path.
+    std::vector<std::string>* errors = nullptr;
+
+private:
+    const Event* m_event;
+    std::vector<std::string> m_folded;
+    std::vector<unsigned char> m_have;
+};
+
+/// Tests one value (as written, possibly expanded) against one field value of the event.
+class ValueMatcher {
+public:
+    virtual ~ValueMatcher() = default;
+    /// The field is present: test the value of event field `index`.
+    virtual Outcome test(EvalContext& ctx, std::size_t index, std::string* error) const = 0;
+    /// The field is absent from the event.
+    virtual Outcome testAbsent() const { return Outcome::FieldAbsent; }
+    /// Literals one of which occurs (case-folded) in any event this value matches; empty when
+    /// nothing can be said (then the rule is not literal-filtered through this value).
+    virtual std::vector<std::string> requiredLiterals() const { return {}; }
+    /// For the explanation: what was compared, e.g. "contains 'x' (3 variants)".
+    virtual std::string describe() const = 0;
+};
+
+struct CompiledValue {
+    std::unique_ptr<ValueMatcher> matcher;
+    std::string label; ///< the value as written
+    SourceSpan span;
+    std::size_t valueIndex = 0;
+};
+
+struct CompiledItem {
+    bool keyword = false;
+    FieldNames::Id key = 0;
+    std::string field;
+    bool all = false;
+    std::vector<CompiledValue> values;
+    std::string label; ///< "field|mod|mod"
+    SourceSpan span;
+    std::size_t itemIndex = 0;
+};
+
+struct CompiledMap {
+    std::vector<CompiledItem> items;
+    SourceSpan span;
+    std::size_t mapIndex = 0;
+};
+
+struct CompiledSearch {
+    std::string name;
+    std::vector<CompiledMap> maps; ///< OR
+    SourceSpan span;
+    SourceSpan nameSpan;
+    std::size_t searchIndex = 0;
+};
+
+struct CompiledCondition {
+    ConditionNode::Kind kind = ConditionNode::Kind::Identifier;
+    std::vector<CompiledCondition> children;
+    std::vector<std::size_t> searches; ///< Identifier: one; OneOf/AllOf: those covered
+    std::string label;
+    SourceSpan span;
+    SourceSpan operatorSpan;
+};
+
+/// The translated views of one event (Security 4688/5156), built once per event and shared by
+/// every rule that reads it through the same translation.
+class TranslationCache {
+public:
+    explicit TranslationCache(const Event& event)
+        : m_event(&event)
+    {}
+    EvalContext& get(SourceTranslation translation);
+    /// Every translated view already built (for the literal pass).
+    const Event& translated(SourceTranslation translation);
+
+private:
+    const Event* m_event;
+    std::optional<Event> m_events[3];
+    std::optional<EvalContext> m_contexts[3];
+};
+
+/// Three-valued result of the fast path (Error behaves as false but stays distinguishable).
+enum class Tri : unsigned char { False, True, Error };
+
+Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit);
+Tri evalSearch(const CompiledSearch& search, EvalContext& ctx);
+
+/// Compiles one detection item (all values). Errors go to diagnostics.
+bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::string& file,
+                 const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics);
+
+/// Builds the event a rule sees through a source translation (fields renamed, values mapped).
+Event translateEvent(const Event& event, SourceTranslation translation, std::string* description);
+
+} // namespace sigma::engine
+
+namespace sigma {
+
+struct CompiledRule::Impl {
+    Rule rule;
+    std::string file;
+    std::vector<engine::CompiledSearch> searches;
+    std::vector<engine::CompiledCondition> conditions; ///< OR'ed
+    bool scoped = false;
+    std::vector<LogSourceEntry> scope; ///< copies of the table rows
+    /// Literal pre-filter: one of these (folded) occurs in any matching event; empty = no filter.
+    std::vector<std::string> requiredLiterals;
+    bool translates = false; ///< some scope row translates values (literal filter unsafe)
+
+    /// The scope row covering the event; nullptr if none (or the rule is unscoped: check `scoped`).
+    const LogSourceEntry* scopeFor(const Event& event) const;
+    /// Scope + condition. `shared`/`translations`: per-event caches shared across rules (may be null).
+    bool evaluate(const Event& event, engine::EvalContext* shared, engine::TranslationCache* translations) const;
+};
+
+} // namespace sigma

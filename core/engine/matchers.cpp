@@ -1,0 +1,964 @@
+// Value matchers (one family per section) and the evaluation of one detection item.
+#include "engine/casefold.h"
+#include "engine/compiled.h"
+#include "engine/pattern.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <optional>
+
+namespace sigma::engine {
+
+std::string_view EvalContext::folded(std::size_t index)
+{
+    if (m_have.size() < m_event->fields.size()) {
+        m_have.resize(m_event->fields.size(), 0);
+        m_folded.resize(m_event->fields.size());
+    }
+    if (!m_have[index]) {
+        const std::string& v = m_event->fields[index].value;
+        if (isAscii(v)) {
+            std::string& out = m_folded[index];
+            out.resize(v.size());
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                const char c = v[i];
+                out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+            }
+        } else {
+            m_folded[index] = engine::folded(v);
+        }
+        m_have[index] = 1;
+    }
+    return m_folded[index];
+}
+
+namespace {
+
+std::string quoted(std::string_view s)
+{
+    std::string out = "'";
+    out += s;
+    out += "'";
+    return out;
+}
+
+// --- strings: plain / contains / startswith / endswith, with expansions ---------------------------
+
+class StringMatcher : public ValueMatcher {
+public:
+    StringMatcher(std::vector<Glob> globs, bool fold, bool negate, std::string description)
+        : m_globs(std::move(globs))
+        , m_fold(fold)
+        , m_negate(negate)
+        , m_description(std::move(description))
+    {}
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        const std::string_view text = m_fold ? ctx.folded(index) : ctx.raw(index);
+        bool hit = false;
+        for (const auto& g : m_globs)
+            if (g.match(text)) {
+                hit = true;
+                break;
+            }
+        return hit != m_negate ? Outcome::Matched : Outcome::NotMatched;
+    }
+    std::vector<std::string> requiredLiterals() const override
+    {
+        if (m_negate)
+            return {};
+        std::vector<std::string> out;
+        for (const auto& g : m_globs) {
+            if (g.longestLiteral().empty() || !isValidUtf8(g.longestLiteral()))
+                return {};
+            out.push_back(m_fold ? g.longestLiteral() : folded(g.longestLiteral()));
+        }
+        return out;
+    }
+    std::string describe() const override { return m_description; }
+
+private:
+    std::vector<Glob> m_globs;
+    bool m_fold;
+    bool m_negate;
+    std::string m_description;
+};
+
+// --- null: the field is absent or empty ------------------------------------------------------------
+
+class NullMatcher : public ValueMatcher {
+public:
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        return ctx.raw(index).empty() ? Outcome::Matched : Outcome::NotMatched;
+    }
+    Outcome testAbsent() const override { return Outcome::Matched; }
+    std::string describe() const override { return "null: the field is absent or empty"; }
+};
+
+// --- exists ----------------------------------------------------------------------------------------
+
+class ExistsMatcher : public ValueMatcher {
+public:
+    explicit ExistsMatcher(bool expected)
+        : m_expected(expected)
+    {}
+    Outcome test(EvalContext&, std::size_t, std::string*) const override
+    {
+        return m_expected ? Outcome::Matched : Outcome::NotMatched;
+    }
+    Outcome testAbsent() const override { return m_expected ? Outcome::FieldAbsent : Outcome::Matched; }
+    std::string describe() const override { return m_expected ? "the field exists" : "the field does not exist"; }
+
+private:
+    bool m_expected;
+};
+
+// --- regular expressions (PCRE2) -------------------------------------------------------------------
+
+struct MatchDataDeleter {
+    void operator()(pcre2_match_data* p) const { pcre2_match_data_free(p); }
+};
+
+class RegexMatcher : public ValueMatcher {
+public:
+    ~RegexMatcher() override
+    {
+        if (m_code)
+            pcre2_code_free(m_code);
+        if (m_context)
+            pcre2_match_context_free(m_context);
+    }
+    static std::unique_ptr<RegexMatcher> create(const std::string& pattern, std::uint32_t flags,
+                                                const CompileOptions& options, std::string& error,
+                                                std::size_t& errorOffset)
+    {
+        int code = 0;
+        PCRE2_SIZE offset = 0;
+        pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                       flags | PCRE2_UTF | PCRE2_UCP, &code, &offset, nullptr);
+        if (!re) {
+            std::array<PCRE2_UCHAR, 256> buf{};
+            pcre2_get_error_message(code, buf.data(), buf.size());
+            error = reinterpret_cast<const char*>(buf.data());
+            errorOffset = offset;
+            return nullptr;
+        }
+        auto m = std::unique_ptr<RegexMatcher>(new RegexMatcher);
+        m->m_code = re;
+        m->m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+        m->m_context = pcre2_match_context_create(nullptr);
+        pcre2_set_match_limit(m->m_context, options.regexMatchLimit);
+        pcre2_set_depth_limit(m->m_context, options.regexDepthLimit);
+        m->m_pattern = pattern;
+        m->m_flags = flags;
+        return m;
+    }
+    Outcome test(EvalContext& ctx, std::size_t index, std::string* error) const override
+    {
+        thread_local std::unique_ptr<pcre2_match_data, MatchDataDeleter> data(pcre2_match_data_create(1, nullptr));
+        const std::string_view subject = ctx.raw(index);
+        const int rc = pcre2_match(m_code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                                   data.get(), m_context);
+        if (rc >= 0)
+            return Outcome::Matched;
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return Outcome::NotMatched;
+        if (error) {
+            std::array<PCRE2_UCHAR, 256> buf{};
+            pcre2_get_error_message(rc, buf.data(), buf.size());
+            *error = "regular expression " + quoted(m_pattern) +
+                     " gave up on this event: " + reinterpret_cast<const char*>(buf.data());
+        }
+        return Outcome::Error;
+    }
+    std::string describe() const override
+    {
+        std::string d = "regex " + quoted(m_pattern);
+        if (m_flags & PCRE2_CASELESS)
+            d += " (case-insensitive)";
+        if (m_flags & PCRE2_MULTILINE)
+            d += " (multi-line)";
+        if (m_flags & PCRE2_DOTALL)
+            d += " (dot matches newline)";
+        if (!m_jit)
+            d += " [no JIT]";
+        return d;
+    }
+
+private:
+    RegexMatcher() = default;
+    pcre2_code* m_code = nullptr;
+    pcre2_match_context* m_context = nullptr;
+    bool m_jit = false;
+    std::string m_pattern;
+    std::uint32_t m_flags = 0;
+};
+
+// --- cidr ------------------------------------------------------------------------------------------
+
+struct IpAddress {
+    bool v6 = false;
+    std::array<unsigned char, 16> bytes{};
+};
+
+std::optional<IpAddress> parseIp(std::string_view text)
+{
+    // Trim blanks, brackets ([::1]) and an IPv6 zone (fe80::1%eth0).
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+        text = text.substr(1, text.size() - 2);
+    if (auto pct = text.find('%'); pct != std::string_view::npos)
+        text = text.substr(0, pct);
+    if (text.empty() || text.size() > 64)
+        return std::nullopt;
+    const std::string s(text);
+    IpAddress a;
+    if (s.find(':') != std::string::npos) {
+        if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1)
+            return std::nullopt;
+        a.v6 = true;
+        return a;
+    }
+    if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) != 1)
+        return std::nullopt;
+    return a;
+}
+
+/// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as IPv4.
+IpAddress unmapped(const IpAddress& a)
+{
+    if (!a.v6)
+        return a;
+    static const unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(a.bytes.data(), prefix, 12) != 0)
+        return a;
+    IpAddress v4;
+    std::memcpy(v4.bytes.data(), a.bytes.data() + 12, 4);
+    return v4;
+}
+
+class CidrMatcher : public ValueMatcher {
+public:
+    CidrMatcher(IpAddress network, int prefix, std::string text)
+        : m_network(network)
+        , m_prefix(prefix)
+        , m_text(std::move(text))
+    {}
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        auto ip = parseIp(ctx.raw(index));
+        if (!ip)
+            return Outcome::NotMatched;
+        const IpAddress a = m_network.v6 ? *ip : unmapped(*ip);
+        if (a.v6 != m_network.v6)
+            return Outcome::NotMatched;
+        int bits = m_prefix;
+        for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
+            const unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
+            if ((a.bytes[i] & mask) != (m_network.bytes[i] & mask))
+                return Outcome::NotMatched;
+        }
+        return Outcome::Matched;
+    }
+    std::string describe() const override { return "in network " + m_text; }
+
+private:
+    IpAddress m_network;
+    int m_prefix;
+    std::string m_text;
+};
+
+// --- numbers and time parts ------------------------------------------------------------------------
+
+enum class Compare { Eq, Neq, Gt, Gte, Lt, Lte };
+
+const char* compareText(Compare c)
+{
+    switch (c) {
+    case Compare::Eq:
+        return "==";
+    case Compare::Neq:
+        return "!=";
+    case Compare::Gt:
+        return ">";
+    case Compare::Gte:
+        return ">=";
+    case Compare::Lt:
+        return "<";
+    case Compare::Lte:
+        return "<=";
+    }
+    return "?";
+}
+
+std::optional<double> parseNumber(std::string_view text)
+{
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
+    if (text.empty() || text.size() > 64)
+        return std::nullopt;
+    const std::string s(text);
+    char* end = nullptr;
+    double v = 0;
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        v = static_cast<double>(std::strtoull(s.c_str() + 2, &end, 16));
+    else
+        v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+bool compare(double a, Compare op, double b)
+{
+    switch (op) {
+    case Compare::Eq:
+        return a == b;
+    case Compare::Neq:
+        return a != b;
+    case Compare::Gt:
+        return a > b;
+    case Compare::Gte:
+        return a >= b;
+    case Compare::Lt:
+        return a < b;
+    case Compare::Lte:
+        return a <= b;
+    }
+    return false;
+}
+
+class NumberMatcher : public ValueMatcher {
+public:
+    NumberMatcher(Compare op, double value, std::string text)
+        : m_op(op)
+        , m_value(value)
+        , m_text(std::move(text))
+    {}
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        auto v = parseNumber(ctx.raw(index));
+        return v && compare(*v, m_op, m_value) ? Outcome::Matched : Outcome::NotMatched;
+    }
+    std::string describe() const override { return std::string("number ") + compareText(m_op) + " " + m_text; }
+
+private:
+    Compare m_op;
+    double m_value;
+    std::string m_text;
+};
+
+enum class TimePart { Minute, Hour, Day, Week, Month, Year };
+
+/// Parses "YYYY-MM-DD[T ]hh:mm[:ss[.fff]][Z|±hh:mm]" (UTC when no offset).
+std::optional<std::tm> parseTimestamp(std::string_view s)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+    if (s.size() < 10)
+        return std::nullopt;
+    auto num = [&](std::size_t at, std::size_t len, int& out) {
+        if (at + len > s.size())
+            return false;
+        out = 0;
+        for (std::size_t i = at; i < at + len; ++i) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            out = out * 10 + (s[i] - '0');
+        }
+        return true;
+    };
+    if (!num(0, 4, y) || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d))
+        return std::nullopt;
+    if (s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && num(11, 2, h) && s[13] == ':' && num(14, 2, mi)) {
+    }
+    std::tm t{};
+    t.tm_year = y - 1900;
+    t.tm_mon = mo - 1;
+    t.tm_mday = d;
+    t.tm_hour = h;
+    t.tm_min = mi;
+    const time_t tt = timegm(&t); // normalises and fills tm_wday / tm_yday
+    std::tm out{};
+    gmtime_r(&tt, &out);
+    return out;
+}
+
+int isoWeek(const std::tm& t)
+{
+    const int wday = (t.tm_wday + 6) % 7; // Monday = 0
+    int week = (t.tm_yday - wday + 10) / 7;
+    if (week < 1) {
+        // last week of the previous year
+        std::tm prev = t;
+        prev.tm_mday = 31;
+        prev.tm_mon = 11;
+        prev.tm_year -= 1;
+        const time_t tt = timegm(&prev);
+        gmtime_r(&tt, &prev);
+        return isoWeek(prev);
+    }
+    if (week == 53) {
+        const int jan1 = (t.tm_wday - t.tm_yday % 7 + 7) % 7; // weekday of Jan 1 (Sunday = 0)
+        const bool leap =
+            ((t.tm_year + 1900) % 4 == 0 && (t.tm_year + 1900) % 100 != 0) || (t.tm_year + 1900) % 400 == 0;
+        const bool has53 = jan1 == 4 || (leap && jan1 == 3);
+        if (!has53)
+            week = 1;
+    }
+    return week;
+}
+
+class TimePartMatcher : public ValueMatcher {
+public:
+    TimePartMatcher(TimePart part, Compare op, double value, std::string text)
+        : m_part(part)
+        , m_op(op)
+        , m_value(value)
+        , m_text(std::move(text))
+    {}
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        auto t = parseTimestamp(ctx.raw(index));
+        if (!t)
+            return Outcome::NotMatched;
+        int v = 0;
+        switch (m_part) {
+        case TimePart::Minute:
+            v = t->tm_min;
+            break;
+        case TimePart::Hour:
+            v = t->tm_hour;
+            break;
+        case TimePart::Day:
+            v = t->tm_mday;
+            break;
+        case TimePart::Week:
+            v = isoWeek(*t);
+            break;
+        case TimePart::Month:
+            v = t->tm_mon + 1;
+            break;
+        case TimePart::Year:
+            v = t->tm_year + 1900;
+            break;
+        }
+        return compare(v, m_op, m_value) ? Outcome::Matched : Outcome::NotMatched;
+    }
+    std::string describe() const override
+    {
+        static const char* names[] = {"minute", "hour", "day", "week", "month", "year"};
+        return std::string(names[static_cast<int>(m_part)]) + " " + compareText(m_op) + " " + m_text;
+    }
+
+private:
+    TimePart m_part;
+    Compare m_op;
+    double m_value;
+    std::string m_text;
+};
+
+// --- fieldref --------------------------------------------------------------------------------------
+
+class FieldRefMatcher : public ValueMatcher {
+public:
+    enum class Anchor { Whole, Contains, Start, End };
+    FieldRefMatcher(std::string other, Anchor anchor, bool fold, bool negate)
+        : m_other(std::move(other))
+        , m_key(FieldNames::internKey(m_other))
+        , m_anchor(anchor)
+        , m_fold(fold)
+        , m_negate(negate)
+    {}
+    Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
+    {
+        const auto& fields = ctx.event().fields;
+        std::size_t other = fields.size();
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (fields[i].key == m_key) {
+                other = i;
+                break;
+            }
+        if (other == fields.size())
+            return Outcome::NotMatched;
+        const std::string_view a = m_fold ? ctx.folded(index) : ctx.raw(index);
+        const std::string_view b = m_fold ? ctx.folded(other) : ctx.raw(other);
+        bool hit = false;
+        switch (m_anchor) {
+        case Anchor::Whole:
+            hit = a == b;
+            break;
+        case Anchor::Contains:
+            hit = a.find(b) != std::string_view::npos;
+            break;
+        case Anchor::Start:
+            hit = a.substr(0, b.size()) == b;
+            break;
+        case Anchor::End:
+            hit = a.size() >= b.size() && a.substr(a.size() - b.size()) == b;
+            break;
+        }
+        return hit != m_negate ? Outcome::Matched : Outcome::NotMatched;
+    }
+    std::string describe() const override
+    {
+        static const char* how[] = {"equals", "contains", "starts with", "ends with"};
+        return std::string(m_negate ? "not: " : "") + how[static_cast<int>(m_anchor)] + " the value of field " +
+               m_other;
+    }
+
+private:
+    std::string m_other;
+    FieldNames::Id m_key;
+    Anchor m_anchor;
+    bool m_fold;
+    bool m_negate;
+};
+
+// --- compiling one item ----------------------------------------------------------------------------
+
+struct ItemContext {
+    const DetectionItem& item;
+    const std::string& file;
+    const CompileOptions& options;
+    Diagnostics& diagnostics;
+    bool ok = true;
+
+    void error(const SourceSpan& span, std::string code, std::string message)
+    {
+        diagnostics.push_back(Diagnostic{Severity::Error, std::move(code), std::move(message), file, span});
+        ok = false;
+    }
+};
+
+std::string itemLabel(const DetectionItem& item)
+{
+    std::string label = item.isKeyword ? std::string("keywords") : item.field;
+    for (const auto& m : item.modifiers)
+        label += "|" + (m.written.empty() ? std::string(modifierName(m.kind)) : m.written);
+    return label;
+}
+
+std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
+{
+    const DetectionItem& item = c.item;
+    const auto& mods = item.modifiers;
+    auto has = [&](ModifierKind k) { return item.has(k); };
+
+    // exists
+    if (has(ModifierKind::Exists)) {
+        if (value.type != Value::Type::Boolean) {
+            c.error(value.span, "invalid-value", "exists needs true or false, not '" + value.text + "'");
+            return nullptr;
+        }
+        const std::string t = folded(value.text);
+        return std::make_unique<ExistsMatcher>(t == "true" || t == "yes" || t == "on");
+    }
+
+    // Comparators: the last of gt/gte/lt/lte; neq
+    std::optional<Compare> cmp;
+    for (const auto& m : mods) {
+        if (m.kind == ModifierKind::Gt)
+            cmp = Compare::Gt;
+        else if (m.kind == ModifierKind::Gte)
+            cmp = Compare::Gte;
+        else if (m.kind == ModifierKind::Lt)
+            cmp = Compare::Lt;
+        else if (m.kind == ModifierKind::Lte)
+            cmp = Compare::Lte;
+    }
+    const bool negate = has(ModifierKind::Neq);
+
+    // time parts
+    std::optional<TimePart> part;
+    for (const auto& m : mods) {
+        switch (m.kind) {
+        case ModifierKind::Minute:
+            part = TimePart::Minute;
+            break;
+        case ModifierKind::Hour:
+            part = TimePart::Hour;
+            break;
+        case ModifierKind::Day:
+            part = TimePart::Day;
+            break;
+        case ModifierKind::Week:
+            part = TimePart::Week;
+            break;
+        case ModifierKind::Month:
+            part = TimePart::Month;
+            break;
+        case ModifierKind::Year:
+            part = TimePart::Year;
+            break;
+        default:
+            break;
+        }
+    }
+    if (part || cmp) {
+        auto n = parseNumber(value.text);
+        if (!n || value.type == Value::Type::Boolean || value.type == Value::Type::Null) {
+            c.error(value.span, "invalid-value", "'" + value.text + "' is not a number");
+            return nullptr;
+        }
+        Compare op = cmp.value_or(negate ? Compare::Neq : Compare::Eq);
+        if (part)
+            return std::make_unique<TimePartMatcher>(*part, op, *n, value.text);
+        return std::make_unique<NumberMatcher>(op, *n, value.text);
+    }
+
+    // cidr
+    if (has(ModifierKind::Cidr)) {
+        std::string_view text = value.text;
+        int prefix = -1;
+        if (auto slash = text.find('/'); slash != std::string_view::npos) {
+            auto p = parseNumber(text.substr(slash + 1));
+            if (!p || *p < 0 || *p != std::floor(*p)) {
+                c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
+                return nullptr;
+            }
+            prefix = static_cast<int>(*p);
+            text = text.substr(0, slash);
+        }
+        auto ip = parseIp(text);
+        if (!ip || prefix > (ip->v6 ? 128 : 32)) {
+            c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
+            return nullptr;
+        }
+        if (prefix < 0)
+            prefix = ip->v6 ? 128 : 32;
+        return std::make_unique<CidrMatcher>(*ip, prefix, value.text);
+    }
+
+    // regular expressions
+    if (has(ModifierKind::Re)) {
+        std::uint32_t flags = 0;
+        if (has(ModifierKind::ReIgnoreCase))
+            flags |= PCRE2_CASELESS;
+        if (has(ModifierKind::ReMultiline))
+            flags |= PCRE2_MULTILINE;
+        if (has(ModifierKind::ReDotAll))
+            flags |= PCRE2_DOTALL;
+        std::string error;
+        std::size_t offset = 0;
+        auto m = RegexMatcher::create(value.text, flags, c.options, error, offset);
+        if (!m)
+            c.error(value.span, "invalid-regex",
+                    "regular expression '" + value.text + "' does not compile at offset " + std::to_string(offset) +
+                        ": " + error);
+        return m;
+    }
+
+    // fieldref
+    const bool fold = !has(ModifierKind::Cased);
+    if (has(ModifierKind::FieldRef)) {
+        auto anchor = FieldRefMatcher::Anchor::Whole;
+        if (has(ModifierKind::Contains))
+            anchor = FieldRefMatcher::Anchor::Contains;
+        else if (has(ModifierKind::StartsWith))
+            anchor = FieldRefMatcher::Anchor::Start;
+        else if (has(ModifierKind::EndsWith))
+            anchor = FieldRefMatcher::Anchor::End;
+        return std::make_unique<FieldRefMatcher>(value.text, anchor, fold, negate);
+    }
+
+    // null
+    if (value.type == Value::Type::Null)
+        return std::make_unique<NullMatcher>();
+
+    // Strings: apply the transformations in the order written.
+    std::vector<SigmaString> values{SigmaString::parse(value.text)};
+    if (value.type != Value::Type::String) // numbers/booleans: their text, no wildcards
+        values = {SigmaString::literal(value.text)};
+    const std::size_t limit = c.options.maxExpansions;
+    auto tooMany = [&](const Modifier& m) {
+        c.error(m.span.valid() ? m.span : value.span, "too-many-expansions",
+                "'" + m.written + "' expands '" + value.text + "' into more than " + std::to_string(limit) +
+                    " strings");
+    };
+    std::vector<std::string> notes;
+    for (const auto& m : mods) {
+        std::vector<SigmaString> next;
+        switch (m.kind) {
+        case ModifierKind::Contains:
+            for (auto& v : values) {
+                v.prependStar();
+                v.appendStar();
+            }
+            break;
+        case ModifierKind::StartsWith:
+            for (auto& v : values)
+                v.appendStar();
+            break;
+        case ModifierKind::EndsWith:
+            for (auto& v : values)
+                v.prependStar();
+            break;
+        case ModifierKind::Windash:
+            for (const auto& v : values)
+                if (!expandWindash(v, next, limit)) {
+                    tooMany(m);
+                    return nullptr;
+                }
+            values = std::move(next);
+            notes.push_back("windash");
+            break;
+        case ModifierKind::Expand: {
+            std::vector<std::string> missing;
+            for (const auto& v : values)
+                if (!expandPlaceholders(v, c.options.placeholders, next, missing, limit)) {
+                    tooMany(m);
+                    return nullptr;
+                }
+            if (!missing.empty()) {
+                std::string names;
+                for (const auto& n : missing)
+                    names += (names.empty() ? "%" : ", %") + n + "%";
+                c.error(value.span, "unresolved-placeholder",
+                        "placeholder " + names +
+                            " has no values: give them in a placeholder file (--placeholders FILE)");
+                return nullptr;
+            }
+            values = std::move(next);
+            notes.push_back("expand");
+            break;
+        }
+        case ModifierKind::Base64:
+        case ModifierKind::Base64Offset:
+        case ModifierKind::Utf16le:
+        case ModifierKind::Utf16be:
+        case ModifierKind::Utf16: {
+            const bool encodeParts =
+                m.kind == ModifierKind::Utf16le || m.kind == ModifierKind::Utf16be || m.kind == ModifierKind::Utf16;
+            for (const auto& v : values) {
+                if (encodeParts) {
+                    // pySigma encodes the literal runs and keeps the wildcards; a BOM starts the value.
+                    SigmaString out;
+                    bool first = true;
+                    for (const auto& p : v.parts) {
+                        if (p.kind != SigmaString::Part::Kind::Literal) {
+                            out.parts.push_back(p);
+                            continue;
+                        }
+                        const Utf16Kind kind = m.kind == ModifierKind::Utf16be            ? Utf16Kind::BE
+                                               : (m.kind == ModifierKind::Utf16 && first) ? Utf16Kind::WithBom
+                                                                                          : Utf16Kind::LE;
+                        out.appendLiteral(toUtf16(p.text, kind));
+                        first = false;
+                    }
+                    next.push_back(std::move(out));
+                    continue;
+                }
+                if (v.hasWildcards()) {
+                    c.error(m.span.valid() ? m.span : value.span, "wildcard-in-encoded-value",
+                            "'" + m.written + "' cannot encode a value with wildcards ('" + value.text +
+                                "'); put contains/startswith/endswith after it");
+                    return nullptr;
+                }
+                if (m.kind == ModifierKind::Base64) {
+                    next.push_back(SigmaString::literal(base64Encode(v.plain())));
+                } else {
+                    for (auto& s : base64OffsetVariants(v.plain()))
+                        next.push_back(SigmaString::literal(s));
+                }
+            }
+            values = std::move(next);
+            notes.push_back(m.written.empty() ? modifierName(m.kind) : m.written);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (item.isKeyword || item.field.empty()) {
+        // Keywords are a full-text search (pySigma backends: an unanchored search term): the value
+        // may occur anywhere in a field value.
+        for (auto& v : values) {
+            v.prependStar();
+            v.appendStar();
+        }
+    }
+    std::vector<Glob> globs;
+    globs.reserve(values.size());
+    for (const auto& v : values)
+        globs.emplace_back(v, fold);
+    std::string description;
+    if (negate)
+        description = "not ";
+    if (values.size() == 1) {
+        description += quoted(values[0].toDisplay());
+    } else {
+        description += "any of " + std::to_string(values.size()) + " variants: ";
+        for (std::size_t i = 0; i < values.size() && i < 6; ++i)
+            description += (i ? ", " : "") + quoted(values[i].toDisplay());
+        if (values.size() > 6)
+            description += ", ...";
+    }
+    if (!fold)
+        description += " (cased)";
+    return std::make_unique<StringMatcher>(std::move(globs), fold, negate, description);
+}
+
+} // namespace
+
+bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::string& file,
+                 const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics)
+{
+    ItemContext c{item, file, options, diagnostics};
+    out.keyword = item.isKeyword || item.field.empty();
+    out.field = item.field;
+    out.key = out.keyword ? 0 : FieldNames::internKey(item.field);
+    out.all = item.has(ModifierKind::All);
+    out.label = itemLabel(item);
+    out.span = item.span;
+    out.itemIndex = itemIndex;
+    if (item.values.empty()) {
+        c.error(item.span, "empty-value-list", "'" + out.label + "' has no values");
+        return false;
+    }
+    for (std::size_t i = 0; i < item.values.size(); ++i) {
+        const Value& v = item.values[i];
+        auto m = compileValue(c, v);
+        if (!m)
+            continue;
+        CompiledValue cv;
+        cv.matcher = std::move(m);
+        cv.label = v.type == Value::Type::Null ? "null" : quoted(v.text);
+        cv.span = v.span;
+        cv.valueIndex = i;
+        out.values.push_back(std::move(cv));
+    }
+    return c.ok;
+}
+
+// --- evaluation of one item ------------------------------------------------------------------------
+
+namespace {
+
+/// Tests one value against the event: every occurrence of the field (or every field for keywords).
+Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalContext& ctx, ExplainNode* node)
+{
+    const auto& fields = ctx.event().fields;
+    std::string error;
+    std::string* errorOut = node || ctx.errors ? &error : nullptr;
+    bool sawError = false, present = false;
+    std::size_t firstSeen = SIZE_MAX;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (!item.keyword && fields[i].key != item.key)
+            continue;
+        present = true;
+        if (firstSeen == SIZE_MAX)
+            firstSeen = i;
+        const Outcome o = value.matcher->test(ctx, i, errorOut);
+        if (o == Outcome::Matched) {
+            if (node) {
+                node->eventValue = fields[i].value;
+                node->eventField = std::string(FieldNames::text(fields[i].name));
+            }
+            return Outcome::Matched;
+        }
+        if (o == Outcome::Error)
+            sawError = true;
+    }
+    if (node && firstSeen != SIZE_MAX && !item.keyword) {
+        node->eventValue = fields[firstSeen].value;
+        node->eventField = std::string(FieldNames::text(fields[firstSeen].name));
+    }
+    if (sawError) {
+        if (node)
+            node->detail = error;
+        if (ctx.errors)
+            ctx.errors->push_back(error);
+        return Outcome::Error;
+    }
+    if (!present)
+        return item.keyword ? Outcome::NotMatched : value.matcher->testAbsent();
+    return Outcome::NotMatched;
+}
+
+} // namespace
+
+Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit)
+{
+    bool anyMatched = false, anyError = false, allMatched = true;
+    Outcome firstFailure = Outcome::NotMatched;
+    bool haveFailure = false;
+    bool decided = false;
+    for (const auto& v : item.values) {
+        ExplainNode* vn = nullptr;
+        if (explain) {
+            ExplainNode n;
+            n.kind = ExplainNode::Kind::Value;
+            n.label = v.label;
+            n.span = v.span;
+            n.field = item.field;
+            n.valueIndex = v.valueIndex;
+            n.itemIndex = item.itemIndex;
+            n.detail = v.matcher->describe();
+            explain->children.push_back(std::move(n));
+            vn = &explain->children.back();
+        }
+        if (decided && (shortCircuit || !explain)) {
+            if (vn)
+                vn->outcome = Outcome::Skipped;
+            continue;
+        }
+        const Outcome o = testValue(item, v, ctx, vn);
+        if (vn)
+            vn->outcome = o;
+        if (o == Outcome::Matched) {
+            anyMatched = true;
+            if (!item.all)
+                decided = true;
+        } else {
+            allMatched = false;
+            anyError |= o == Outcome::Error;
+            if (!haveFailure) {
+                firstFailure = o;
+                haveFailure = true;
+            }
+            if (item.all)
+                decided = true;
+        }
+    }
+    if (item.all)
+        return allMatched ? Outcome::Matched : firstFailure;
+    if (anyMatched)
+        return Outcome::Matched;
+    if (anyError)
+        return Outcome::Error;
+    return firstFailure == Outcome::FieldAbsent ? Outcome::FieldAbsent : Outcome::NotMatched;
+}
+
+Tri evalSearch(const CompiledSearch& search, EvalContext& ctx)
+{
+    bool error = false;
+    for (const auto& map : search.maps) {
+        Tri r = Tri::True;
+        for (const auto& item : map.items) {
+            const Outcome o = evalItem(item, ctx, nullptr, true);
+            if (o != Outcome::Matched) {
+                r = o == Outcome::Error ? Tri::Error : Tri::False;
+                break;
+            }
+        }
+        if (r == Tri::True)
+            return Tri::True;
+        error |= r == Tri::Error;
+    }
+    return error ? Tri::Error : Tri::False;
+}
+
+} // namespace sigma::engine
