@@ -208,9 +208,9 @@ Corpus Corpus::load(const std::filesystem::path& root, const LoadOptions& option
             slot.parsed = parseRuleFile(file);
             slot.broken = hasErrors(slot.parsed.diagnostics);
             if (!slot.broken) {
-                std::error_code rec;
-                auto rel = fs::relative(files[i], base, rec);
-                const std::string relative = rec ? file : rel.generic_string();
+                // Lexical: fs::relative would resolve symlinks with a readlink per path component.
+                const auto rel = files[i].lexically_relative(base);
+                const std::string relative = rel.empty() ? file : rel.generic_string();
                 for (const auto& doc : slot.parsed.documents)
                     if (const Rule* rule = doc.rule())
                         slot.rules.push_back(makeCorpusRule(*rule, doc, file, relative, options));

@@ -41,7 +41,7 @@ std::string mdCell(std::string_view text)
 {
     std::string out;
     for (char c : text) {
-        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '[' || c == ']')
+        if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '<' || c == '[' || c == ']')
             out += '\\';
         if (c == '\n') {
             out += ' ';
@@ -50,6 +50,35 @@ std::string mdCell(std::string_view text)
         out += c;
     }
     return out;
+}
+
+/// A value as a Markdown code span inside a table cell: backslashes stay literal; pipes are escaped
+/// (GFM splits cells before it parses code spans).
+std::string mdCode(std::string_view text)
+{
+    if (text.empty())
+        return {};
+    std::string body;
+    for (char c : text) {
+        if (c == '|')
+            body += '\\';
+        body += c == '\n' ? ' ' : c;
+    }
+    const bool tick = body.find('`') != std::string::npos;
+    const std::string fence = tick ? "``" : "`";
+    const std::string pad = tick || body.front() == ' ' || body.back() == ' ' ? " " : "";
+    return fence + pad + body + pad + fence;
+}
+
+std::string mdCodes(const std::vector<std::string>& values)
+{
+    std::string s;
+    for (const auto& v : values) {
+        if (!s.empty())
+            s += ", ";
+        s += mdCode(v);
+    }
+    return s;
 }
 
 std::string html(std::string_view text)
@@ -148,8 +177,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
     if (!page.fields.empty()) {
         o << "| Field | Rules | How | Sample values |\n|---|---:|---|---|\n";
         for (const auto& f : page.fields)
-            o << "| " << mdCell(f.field) << " | " << f.rules << " | " << mdCell(howText(f.how)) << " | "
-              << mdCell(joined(f.samples)) << " |\n";
+            o << "| " << mdCode(f.field) << " | " << f.rules << " | " << howText(f.how) << " | " << mdCodes(f.samples)
+              << " |\n";
         o << '\n';
     }
 
@@ -164,8 +193,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
         for (const auto& i : page.indicators) {
             if (i.excluded != excluded)
                 continue;
-            o << "| " << mdCell(i.field.empty() ? "(keyword)" : i.field) << " | " << indicatorKindName(i.kind) << " | "
-              << mdCell(i.value) << " | " << i.rulesHere << " | "
+            o << "| " << (i.field.empty() ? std::string("(keyword)") : mdCode(i.field)) << " | "
+              << indicatorKindName(i.kind) << " | " << mdCode(i.value) << " | " << i.rulesHere << " | "
               << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << " |\n";
         }
         o << '\n';
@@ -189,9 +218,9 @@ std::string techniquePageMarkdown(const TechniquePage& page)
                 o << " — " << mdCell(r->id);
             o << '\n';
             if (!r->looksFor.empty())
-                o << "  - looks for: " << mdCell(joined(r->looksFor, "; ")) << '\n';
+                o << "  - looks for: " << mdCodes(r->looksFor) << '\n';
             if (!r->excludes.empty())
-                o << "  - excludes: " << mdCell(joined(r->excludes, "; ")) << '\n';
+                o << "  - excludes: " << mdCodes(r->excludes) << '\n';
         }
         o << '\n';
     }

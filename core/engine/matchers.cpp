@@ -684,7 +684,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         values = {SigmaString::literal(value.text)};
     const std::size_t limit = c.options.maxExpansions;
     auto tooMany = [&](const Modifier& m) {
-        c.error(m.span, "too-many-expansions",
+        c.error(m.span.valid() ? m.span : value.span, "too-many-expansions",
                 "'" + m.written + "' expands '" + value.text + "' into more than " + std::to_string(limit) +
                     " strings");
     };
@@ -762,7 +762,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
                     continue;
                 }
                 if (v.hasWildcards()) {
-                    c.error(m.span, "wildcard-in-encoded-value",
+                    c.error(m.span.valid() ? m.span : value.span, "wildcard-in-encoded-value",
                             "'" + m.written + "' cannot encode a value with wildcards ('" + value.text +
                                 "'); put contains/startswith/endswith after it");
                     return nullptr;
@@ -780,6 +780,14 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         }
         default:
             break;
+        }
+    }
+    if (item.isKeyword || item.field.empty()) {
+        // Keywords are a full-text search (pySigma backends: an unanchored search term): the value
+        // may occur anywhere in a field value.
+        for (auto& v : values) {
+            v.prependStar();
+            v.appendStar();
         }
     }
     std::vector<Glob> globs;

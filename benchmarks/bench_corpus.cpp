@@ -1,0 +1,95 @@
+// Load + index of a whole rule corpus (default: the SigmaHQ snapshot in ../shared), then the
+// cost of a technique page, corpus reach look-ups and the Navigator layer.
+//   bench_corpus [RULES_DIR] [--threads N] [--repeat N]
+#include "benchutil.h"
+
+#include "corpus/corpus.h"
+#include "corpus/report.h"
+#include "corpus/technique.h"
+#include "rule/parser.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+int main(int argc, char** argv)
+{
+    std::filesystem::path dir;
+    unsigned threads = 0;
+    int repeat = 3;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc)
+            threads = static_cast<unsigned>(std::atoi(argv[++i]));
+        else if (a == "--repeat" && i + 1 < argc)
+            repeat = std::max(1, std::atoi(argv[++i]));
+        else
+            dir = a;
+    }
+    if (dir.empty()) {
+        const auto shared = sigmabench::sharedDir();
+        if (shared.empty()) {
+            std::printf("bench_corpus: the reference corpus (../shared) is not here; pass a rules folder\n");
+            return 0;
+        }
+        dir = shared / "corpus/sigmahq/rules";
+    }
+
+    sigma::LoadOptions options;
+    options.threads = threads;
+    std::vector<double> times;
+    sigma::Corpus corpus;
+    for (int r = 0; r < repeat; ++r) {
+        sigmabench::Stopwatch sw;
+        corpus = sigma::Corpus::load(dir, options);
+        times.push_back(sw.ms());
+    }
+    std::sort(times.begin(), times.end());
+    std::size_t indicators = 0;
+    for (const auto& rule : corpus.rules())
+        indicators += rule.indicators.size();
+    std::printf("corpus           %s\n", dir.string().c_str());
+    std::printf("files            %zu (%zu rules, %zu left out with errors)\n", corpus.filesScanned(),
+                corpus.rules().size(), corpus.brokenFiles().size());
+    std::printf("indicators       %zu (%zu distinct), %zu techniques\n", indicators, corpus.distinctIndicators(),
+                corpus.techniqueCounts().size());
+    std::printf("load + index     best %.1f ms, median %.1f ms over %d runs (threads: %u)\n", times.front(),
+                times[times.size() / 2], repeat, threads ? threads : std::thread::hardware_concurrency());
+
+    // Where the time goes: parsing alone (one thread), then extraction and indexing.
+    std::vector<std::string> files;
+    for (const auto& r : corpus.rules())
+        files.push_back(r.file);
+    sigmabench::Stopwatch sw;
+    for (const auto& f : files)
+        (void)sigma::parseRuleFile(f);
+    const double parseMs = sw.ms();
+    std::printf("parse only       %.1f ms on one thread (%.1f us per file)\n", parseMs,
+                parseMs * 1000.0 / static_cast<double>(std::max<std::size_t>(files.size(), 1)));
+
+    sw.restart();
+    std::size_t pages = 0, rows = 0;
+    for (const auto& [id, n] : corpus.techniqueCounts()) {
+        rows += sigma::buildTechniquePage(corpus, id).indicators.size();
+        ++pages;
+    }
+    std::printf("technique pages  %zu pages (%zu indicator rows) in %.1f ms\n", pages, rows, sw.ms());
+
+    sw.restart();
+    std::size_t reachSum = 0, lookups = 0;
+    for (const auto& rule : corpus.rules())
+        for (const auto& ind : rule.indicators) {
+            reachSum += corpus.reach(ind);
+            ++lookups;
+        }
+    std::printf("corpus reach     %zu look-ups in %.1f ms (%.2f us each)\n", lookups, sw.ms(),
+                lookups ? sw.ms() * 1000.0 / static_cast<double>(lookups) : 0.0);
+
+    sw.restart();
+    const std::string layer = sigma::navigatorLayerJson(corpus);
+    std::printf("navigator layer  %zu bytes in %.1f ms\n", layer.size(), sw.ms());
+    return reachSum ? 0 : 1;
+}
