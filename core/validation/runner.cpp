@@ -93,10 +93,13 @@ void collectDeciding(const ExplainNode& n, const std::string& context, std::vect
             line = "line " + std::to_string(n.span.begin.line) + ": ";
         switch (n.kind) {
         case ExplainNode::Kind::LogSource:
-            line += std::string("log source ") + (n.outcome == Outcome::Matched
-                                                      ? "in scope"
-                                                      : "not in scope: the event is outside the rule's log source");
-            if (!n.detail.empty())
+            if (n.outcome == Outcome::Matched)
+                line += "log source in scope";
+            else
+                line += n.detail.empty()
+                            ? std::string("log source not in scope: the event is outside the rule's log source")
+                            : "log source not in scope: " + n.detail;
+            if (n.outcome == Outcome::Matched && !n.detail.empty())
                 line += " (" + n.detail + ')';
             out.push_back(line);
             return;

@@ -324,6 +324,65 @@ private Q_SLOTS:
         QVERIFY(r.expectations[1].passed());
     }
 
+    void sigmahqLayoutOnRealData_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<bool>("passes");
+        QTest::addRow("matching rule")
+            << QStringLiteral("rules/windows/process_creation/proc_creation_win_net_use_mount_admin_share.yml") << true;
+        QTest::addRow("unrelated rule") << QStringLiteral(
+                                               "rules/windows/builtin/application/esent/win_esent_ntdsutil_abuse.yml")
+                                        << false;
+    }
+    void sigmahqLayoutOnRealData()
+    {
+        // A real SigmaHQ rule and a real .evtx laid out as in the SigmaHQ repository (the snapshot
+        // has no regression_data/, so the info.yml is written here, pointing at the shared EVTX).
+        QFETCH(QString, rule);
+        QFETCH(bool, passes);
+        SIGMA_REQUIRE_SHARED("corpus/events/EVTX-to-MITRE-Attack/TA0008-Lateral Movement/T1021.002-SMB Windows Admin "
+                             "Shares/ID4688-4648 Lateral movement with net use.evtx");
+        const QString source = sigmatest::sharedPath(QStringLiteral("corpus/sigmahq/") + rule);
+        if (source.isEmpty())
+            QSKIP("the SigmaHQ snapshot is not in ../shared");
+        QTemporaryDir repo;
+        const QString ruleCopy = repo.filePath(rule);
+        QVERIFY(QDir().mkpath(QFileInfo(ruleCopy).absolutePath()));
+        QByteArray text = sigmatest::readFile(source);
+        const QString stem = QFileInfo(rule).completeBaseName();
+        const QString infoRel = QStringLiteral("regression_data/rules/windows/%1/info.yml").arg(stem);
+        text += "\nregression_tests_path: " + infoRel.toUtf8() + "\n";
+        QFile out(ruleCopy);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(text);
+        out.close();
+        QVERIFY(QDir().mkpath(QFileInfo(repo.filePath(infoRel)).absolutePath()));
+        QFile info(repo.filePath(infoRel));
+        QVERIFY(info.open(QIODevice::WriteOnly));
+        info.write("id: 00000000-0000-4000-8000-000000000001\nregression_tests_info:\n"
+                   "    - name: Positive Detection Test\n      type: evtx\n      provider: "
+                   "Microsoft-Windows-Security-Auditing\n"
+                   "      match_count: 1\n      path: \"" +
+                   sharedPathValue.toUtf8() + "\"\n");
+        info.close();
+
+        const auto found = discoverTests({repo.path().toStdString()});
+        QCOMPARE(found.groups.size(), std::size_t(1));
+        QCOMPARE(found.groups[0].form, ManifestForm::SigmaHQ);
+        const auto r = runRuleTests(found.groups[0]);
+        QVERIFY2(r.errors.empty(), qPrintable(joined(r.errors)));
+        QCOMPARE(r.expectations.size(), std::size_t(1));
+        QVERIFY(r.expectations[0].events > 0);
+        QCOMPARE(r.passed(), passes);
+        if (passes) {
+            QVERIFY(!r.expectations[0].matched.empty());
+            QVERIFY(r.expectations[0].matched.front().recordId.has_value());
+        } else {
+            QVERIFY(!r.expectations[0].why.empty());
+            QVERIFY(!r.expectations[0].why[0].deciding.empty());
+        }
+    }
+
     void liveRunReusesCompiledRuleAndEvents()
     {
         // The workbench path: compile once, read events once, re-run on each edit.
