@@ -152,8 +152,8 @@ void buildReport(ExportPlan& plan)
     if (!plan.noise.empty()) {
         const bool reach =
             std::any_of(plan.noise.begin(), plan.noise.end(), [](const auto& n) { return n.reach.has_value(); });
-        r << "Baseline: " << plan.baselineEvents << " event(s); the whole rule matches " << plan.baselineRuleHits
-          << ".\n\n";
+        r << "Baseline: " << plan.baselineEvents << " event(s) in the rule's log source (of " << plan.baselineEventsRead
+          << " read); the whole rule matches " << plan.baselineRuleHits << ".\n\n";
         r << "| line | indicator | role | baseline hits |" << (reach ? " corpus reach |" : "") << "\n";
         r << "|---|---|---|---|" << (reach ? "---|" : "") << "\n";
         for (const auto& n : plan.noise) {
@@ -309,6 +309,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             for (auto& ev : s.events)
                 baselineEvents.push_back(std::move(ev));
     }
+    plan.baselineEventsRead = baselineEvents.size();
     if (rule) {
         BaselineOptions bo;
         BaselineResult noise = baselineNoise(*rule, rulePath, baselineEvents, bo);

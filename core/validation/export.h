@@ -54,7 +54,8 @@ struct ExportPlan {
     std::vector<RuleTestResult> tests;
     TestTotals testTotals;
     std::vector<IndicatorNoise> noise;
-    std::size_t baselineEvents = 0; ///< events the noise figures were counted on
+    std::size_t baselineEvents = 0;     ///< events the noise figures were counted on (in the rule's log source)
+    std::size_t baselineEventsRead = 0; ///< events of the baseline sets, all log sources
     std::size_t baselineRuleHits = 0;
     std::string noiseNote; ///< why noise is partial or missing, if it is
     /// Why the export should not happen; empty when the rule is clean and its tests pass.

@@ -851,8 +851,8 @@ bool isYamlName(const std::string& name)
     return endsWith(name, ".yml") || endsWith(name, ".yaml");
 }
 
-/// The `regression_tests_path` of the first document of a rule file, or empty.
-std::string regressionTestsPath(const std::string& path)
+/// The `regression_tests_path` of the first document of a rule file (empty if none) and its line.
+std::pair<std::string, int> regressionTestsPath(const std::string& path)
 {
     std::string text;
     std::string error;
@@ -862,7 +862,7 @@ std::string regressionTestsPath(const std::string& path)
         YAML::Node root = YAML::Load(text);
         if (root.IsMap())
             if (const YAML::Node p = root["regression_tests_path"]; p && p.IsScalar())
-                return p.Scalar();
+                return {p.Scalar(), p.Mark().line + 1};
     } catch (const YAML::Exception&) {
         // not our problem here: `sigmawb lint` reports broken rules
     }
@@ -907,13 +907,27 @@ struct Discoverer {
 
     bool addSigmaHq(const std::string& rulePath)
     {
-        const std::string written = regressionTestsPath(rulePath);
+        const auto [written, line] = regressionTestsPath(rulePath);
         if (written.empty())
             return false;
         const std::string info = resolveRegressionPath(rulePath, written);
         if (!seenInfos.insert(key(rulePath) + '\n' + key(info)).second)
             return true;
         result.manifests.push_back(info);
+        std::error_code ec;
+        if (!fs::exists(info, ec)) {
+            RuleTests missing;
+            missing.manifest = info;
+            missing.form = ManifestForm::SigmaHQ;
+            missing.rule = rulePath;
+            missing.rulePath = rulePath;
+            missing.diagnostics.push_back(makeDiag(Severity::Error, "io-error",
+                                                   "regression_tests_path '" + written +
+                                                       "' does not exist (looked in the rule's folder and its parents)",
+                                                   rulePath, {{line, 1}, {line, 1}}));
+            result.groups.push_back(std::move(missing));
+            return true;
+        }
         result.groups.push_back(loadSigmaHqInfo(info, rulePath));
         return true;
     }

@@ -164,6 +164,7 @@ private Q_SLOTS:
 
         // Noise: Image|endswith '\whoami.exe' alone hits 402 and 404 of the baseline; the rule hits 1.
         QCOMPARE(plan.baselineEvents, std::size_t(5));
+        QCOMPARE(plan.baselineEventsRead, std::size_t(5));
         QCOMPARE(plan.baselineRuleHits, std::size_t(1));
         const auto image = std::find_if(plan.noise.begin(), plan.noise.end(), [](const IndicatorNoise& n) {
             return n.indicator.find("whoami.exe") != std::string::npos;

@@ -407,16 +407,22 @@ private Q_SLOTS:
                 ++expected;
         }
         QVERIFY(expected > 0);
-        const auto d = discoverTests({sharedPathValue.toStdString()});
-        QCOMPARE(int(d.groups.size()), expected);
-        for (const auto& g : d.groups) {
+        const auto found = discoverTests({sharedPathValue.toStdString()});
+        QCOMPARE(int(found.groups.size()), expected);
+        for (const auto& g : found.groups) {
             QCOMPARE(g.form, ManifestForm::SigmaHQ);
             QVERIFY2(g.manifest.find("regression_data/") != std::string::npos, g.manifest.c_str());
             QVERIFY(g.manifest.ends_with("/info.yml"));
             if (!QFileInfo::exists(QString::fromStdString(g.manifest))) {
+                // Reported on the rule, at the line of its regression_tests_path.
                 QVERIFY(hasErrors(g.diagnostics));
-                QCOMPARE(g.diagnostics.front().code, std::string("io-error"));
-                QCOMPARE(g.diagnostics.front().file, g.manifest);
+                const Diagnostic& d = g.diagnostics.front();
+                QCOMPARE(d.code, std::string("io-error"));
+                QCOMPARE(d.file, g.rulePath);
+                QVERIFY(d.span.begin.line > 1);
+                const QList<QByteArray> lines = sigmatest::readFile(QString::fromStdString(d.file)).split('\n');
+                QVERIFY(lines.value(d.span.begin.line - 1).startsWith("regression_tests_path:"));
+                QVERIFY2(d.message.find("does not exist") != std::string::npos, d.message.c_str());
             }
         }
     }
