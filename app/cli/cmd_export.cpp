@@ -79,8 +79,9 @@ const bool registered = sigmawb::registerCommand(
     [](CLI::App& sub) -> std::function<int()> {
         auto o = std::make_shared<Options>();
         sub.add_option("rule", o->rule, "The rule file")->required();
-        sub.add_option("--to", o->to, "Destination: a folder, or a file ending in .zip")->required()->type_name(
-            "DIR|FILE.zip");
+        sub.add_option("--to", o->to, "Destination: a folder, or a file ending in .zip")
+            ->required()
+            ->type_name("DIR|FILE.zip");
         sub.add_flag("--force", o->force, "Export even with lint errors, failing tests or no tests");
         sub.add_option("--corpus", o->corpus, "A rule corpus for the corpus-reach column of the noise table")
             ->type_name("DIR");

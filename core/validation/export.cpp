@@ -54,14 +54,22 @@ std::string sameFileKey(const std::string& path)
     return ec ? fs::path(path).lexically_normal().string() : c.string();
 }
 
-std::string indicatorText(const Indicator& ind)
+/// The indicator as written in the rule: "Image|endswith '\\whoami.exe'".
+std::string indicatorText(const Rule& rule, const Indicator& ind)
 {
+    if (ind.searchIndex < rule.detection.size() && ind.mapIndex < rule.detection[ind.searchIndex].maps.size() &&
+        ind.itemIndex < rule.detection[ind.searchIndex].maps[ind.mapIndex].items.size()) {
+        const DetectionItem& item = rule.detection[ind.searchIndex].maps[ind.mapIndex].items[ind.itemIndex];
+        std::string s = item.isKeyword ? std::string("keyword") : item.field;
+        for (const auto& m : item.modifiers)
+            s += '|' + m.written;
+        if (ind.valueIndex < item.values.size())
+            s += item.values[ind.valueIndex].type == Value::Type::Null ? std::string(" null")
+                                                                       : " '" + item.values[ind.valueIndex].text + "'";
+        return s;
+    }
     std::string s = ind.writtenField.empty() ? std::string("keyword") : ind.writtenField;
-    if (ind.kind != IndicatorKind::Eq && ind.kind != IndicatorKind::Keyword)
-        s += std::string("|") + indicatorKindName(ind.kind);
-    for (const auto& t : ind.transformations)
-        s += '|' + t;
-    s += " '" + ind.value + "'";
+    s += std::string("|") + indicatorKindName(ind.kind) + " '" + ind.value + "'";
     return s;
 }
 
@@ -126,8 +134,9 @@ void buildReport(ExportPlan& plan)
                 r << "| error | " << cell(fs::path(g.manifest).filename().string()) << " | | " << cell(d.format())
                   << " |\n";
             for (const auto& e : g.expectations) {
-                const char* word = e.passed() ? "pass" : e.status == ExpectationResult::Status::Failed ? "**FAIL**"
-                                                                                                       : "**error**";
+                const char* word = e.passed()                                      ? "pass"
+                                   : e.status == ExpectationResult::Status::Failed ? "**FAIL**"
+                                                                                   : "**error**";
                 std::string actual = e.actual;
                 if (e.status == ExpectationResult::Status::Error && !e.diagnostics.empty())
                     actual = e.diagnostics.front().message;
@@ -141,9 +150,10 @@ void buildReport(ExportPlan& plan)
     if (!plan.noiseNote.empty())
         r << plan.noiseNote << "\n\n";
     if (!plan.noise.empty()) {
-        const bool reach = std::any_of(plan.noise.begin(), plan.noise.end(), [](const auto& n) { return n.reach.has_value(); });
-        r << "Baseline: " << plan.baselineEvents << " event(s); the whole rule matches " << plan.baselineRuleHits
-          << ".\n\n";
+        const bool reach =
+            std::any_of(plan.noise.begin(), plan.noise.end(), [](const auto& n) { return n.reach.has_value(); });
+        r << "Baseline: " << plan.baselineEvents << " event(s) in the rule's log source (of " << plan.baselineEventsRead
+          << " read); the whole rule matches " << plan.baselineRuleHits << ".\n\n";
         r << "| line | indicator | role | baseline hits |" << (reach ? " corpus reach |" : "") << "\n";
         r << "|---|---|---|---|" << (reach ? "---|" : "") << "\n";
         for (const auto& n : plan.noise) {
@@ -235,7 +245,8 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
                 break;
         }
         plan.refusals.push_back(std::to_string(plan.testTotals.failures) + " failing test(s) and " +
-                                std::to_string(plan.testTotals.errors) + " test error(s) remain (first: " + first + ")");
+                                std::to_string(plan.testTotals.errors) + " test error(s) remain (first: " + first +
+                                ")");
     }
 
     // Files: the rule as written, the events, and a manifest rewritten to point at them.
@@ -298,6 +309,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             for (auto& ev : s.events)
                 baselineEvents.push_back(std::move(ev));
     }
+    plan.baselineEventsRead = baselineEvents.size();
     if (rule) {
         BaselineOptions bo;
         BaselineResult noise = baselineNoise(*rule, rulePath, baselineEvents, bo);
@@ -306,7 +318,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         for (std::size_t i = 0; i < noise.indicators.size(); ++i) {
             const Indicator& ind = noise.indicators[i];
             IndicatorNoise n;
-            n.indicator = indicatorText(ind);
+            n.indicator = indicatorText(*rule, ind);
             n.line = ind.span.begin.line;
             n.excluded = ind.excluded;
             n.baselineHits = i < noise.hits.size() ? noise.hits[i] : 0;
@@ -348,7 +360,8 @@ ExportResult writeExport(const ExportPlan& plan, const std::string& destination,
     result.forced = !plan.refusals.empty();
     const bool zip = destination.size() >= 4 && [&] {
         std::string ext = destination.substr(destination.size() - 4);
-        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         return ext == ".zip";
     }();
     if (zip) {

@@ -32,10 +32,10 @@ struct ExportOptions {
 
 /// One indicator of the rule and how noisy it is.
 struct IndicatorNoise {
-    std::string indicator;         ///< "CommandLine|contains '-enc'" (as written)
-    int line = 0;                  ///< in the rule
-    bool excluded = false;         ///< under `not` (a filter)
-    std::size_t baselineHits = 0;  ///< events of the baseline sets the value alone matches
+    std::string indicator;            ///< "CommandLine|contains '-enc'" (as written)
+    int line = 0;                     ///< in the rule
+    bool excluded = false;            ///< under `not` (a filter)
+    std::size_t baselineHits = 0;     ///< events of the baseline sets the value alone matches
     std::optional<std::size_t> reach; ///< rules of the corpus using the same indicator
 };
 
@@ -54,7 +54,8 @@ struct ExportPlan {
     std::vector<RuleTestResult> tests;
     TestTotals testTotals;
     std::vector<IndicatorNoise> noise;
-    std::size_t baselineEvents = 0; ///< events the noise figures were counted on
+    std::size_t baselineEvents = 0;     ///< events the noise figures were counted on (in the rule's log source)
+    std::size_t baselineEventsRead = 0; ///< events of the baseline sets, all log sources
     std::size_t baselineRuleHits = 0;
     std::string noiseNote; ///< why noise is partial or missing, if it is
     /// Why the export should not happen; empty when the rule is clean and its tests pass.

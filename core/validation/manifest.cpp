@@ -80,8 +80,7 @@ bool endsWith(std::string_view s, std::string_view suffix)
 }
 
 /// Parses a non-negative integer scalar; false (with a diagnostic) otherwise.
-bool readCount(const YAML::Node& node, const char* key, const std::string& file, Diagnostics& diags,
-               std::uint64_t& out)
+bool readCount(const YAML::Node& node, const char* key, const std::string& file, Diagnostics& diags, std::uint64_t& out)
 {
     if (!node.IsScalar()) {
         diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
@@ -90,9 +89,8 @@ bool readCount(const YAML::Node& node, const char* key, const std::string& file,
         return false;
     }
     const std::string& text = node.Scalar();
-    if (text.empty() || text.size() > 18 || !std::all_of(text.begin(), text.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        })) {
+    if (text.empty() || text.size() > 18 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
                                  std::string("'") + key + "' must be a non-negative integer, not '" + text + "'", file,
                                  spanOf(node)));
@@ -106,7 +104,8 @@ bool readBool(const YAML::Node& node, const char* key, const std::string& file, 
 {
     if (node.IsScalar()) {
         std::string t = node.Scalar();
-        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(t.begin(), t.end(), t.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (t == "true" || t == "yes" || t == "on") {
             out = true;
             return true;
@@ -268,8 +267,8 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
         ok = false;
     }
     if (haveXml && e.xml.find('<') == std::string::npos) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid", "'xml' does not contain an XML element", file,
-                                 e.span));
+        diags.push_back(
+            makeDiag(Severity::Error, "manifest-invalid", "'xml' does not contain an XML element", file, e.span));
         ok = false;
     }
     if (countForms > 1) {
@@ -336,10 +335,10 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
             if (value.IsNull())
                 continue; // `match:` with nothing under it
             if (!value.IsSequence()) {
-                group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                     "'" + key + "' must be a list of event files or entries, not " +
-                                                         nodeTypeName(value),
-                                                     file, spanOf(value)));
+                group.diagnostics.push_back(
+                    makeDiag(Severity::Error, "manifest-invalid",
+                             "'" + key + "' must be a list of event files or entries, not " + nodeTypeName(value), file,
+                             spanOf(value)));
                 continue;
             }
             for (const auto& entry : value)
@@ -347,13 +346,13 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
         } else if (key == "tests" && !folderForm) {
             // handled by the caller
         } else {
-            group.diagnostics.push_back(makeDiag(
-                Severity::Error, "manifest-unknown-key",
-                "unknown key '" + key +
-                    "' (expected rule, name, description, match, no_match, baseline, scope_by_logsource, "
-                    "translate_security_5156" +
-                    (folderForm ? "" : ", tests") + ")",
-                file, spanOf(kv.first)));
+            group.diagnostics.push_back(
+                makeDiag(Severity::Error, "manifest-unknown-key",
+                         "unknown key '" + key +
+                             "' (expected rule, name, description, match, no_match, baseline, scope_by_logsource, "
+                             "translate_security_5156" +
+                             (folderForm ? "" : ", tests") + ")",
+                         file, spanOf(kv.first)));
         }
     }
     if (!haveRule) {
@@ -364,9 +363,9 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
         } else {
             group.rule = impliedRule(file);
             if (group.rule.empty())
-                group.diagnostics.push_back(
-                    makeDiag(Severity::Error, "manifest-no-rule",
-                             "the manifest names no 'rule:' and its name is not '<rule>.tests.yml'", file, {{1, 1}, {1, 1}}));
+                group.diagnostics.push_back(makeDiag(
+                    Severity::Error, "manifest-no-rule",
+                    "the manifest names no 'rule:' and its name is not '<rule>.tests.yml'", file, {{1, 1}, {1, 1}}));
         }
     }
     group.rulePath = resolveAgainst(file, group.rule);
@@ -382,12 +381,13 @@ bool plainSafe(const std::string& s)
 {
     if (s.empty())
         return false;
-    static const char* reserved[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "True", "False", "Null",
-                                     "TRUE", "FALSE", "NULL", "Yes", "No", "YES", "NO", "On", "Off", "ON", "OFF"};
+    static const char* reserved[] = {"true", "false", "yes",  "no",  "on", "off", "null", "~",  "True", "False", "Null",
+                                     "TRUE", "FALSE", "NULL", "Yes", "No", "YES", "NO",   "On", "Off",  "ON",    "OFF"};
     for (const char* r : reserved)
         if (s == r)
             return false;
-    if (std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+'; }))
+    if (std::all_of(s.begin(), s.end(),
+                    [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+'; }))
         return false; // looks like a number
     if (s.front() == '-' || (s.front() == '.' && s.size() == 1))
         return false;
@@ -440,7 +440,7 @@ void writeBlock(std::ostringstream& out, const std::string& text, const std::str
     std::string body = text.substr(0, text.size() - trailing);
     out << '|';
     if (!body.empty() && (body.front() == ' ' || body.front() == '\n'))
-        out << indent.size();
+        out << 2; // the content is indented two spaces more than its key
     out << (trailing == 0 ? "-" : trailing == 1 ? "" : "+") << '\n';
     std::size_t pos = 0;
     while (pos <= body.size()) {
@@ -597,14 +597,15 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         return m;
     }
     if (!root || root.IsNull()) {
-        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-empty", "the manifest is empty", file, {{1, 1}, {1, 1}}));
+        m.diagnostics.push_back(
+            makeDiag(Severity::Error, "manifest-empty", "the manifest is empty", file, {{1, 1}, {1, 1}}));
         return m;
     }
     if (!root.IsMap()) {
-        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                         "a manifest must be a map (rule, match, no_match, baseline or tests), not " +
-                                             nodeTypeName(root),
-                                         file, spanOf(root)));
+        m.diagnostics.push_back(
+            makeDiag(Severity::Error, "manifest-invalid",
+                     "a manifest must be a map (rule, match, no_match, baseline or tests), not " + nodeTypeName(root),
+                     file, spanOf(root)));
         return m;
     }
     try {
@@ -621,18 +622,18 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
                                                      file, spanOf(kv.first)));
             }
             if (!tests.IsSequence()) {
-                m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                 "'tests' must be a list of {rule, match, no_match, baseline}, not " +
-                                                     nodeTypeName(tests),
-                                                 file, spanOf(tests)));
+                m.diagnostics.push_back(
+                    makeDiag(Severity::Error, "manifest-invalid",
+                             "'tests' must be a list of {rule, match, no_match, baseline}, not " + nodeTypeName(tests),
+                             file, spanOf(tests)));
                 return m;
             }
             for (const auto& entry : tests) {
                 if (!entry.IsMap()) {
-                    m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                     "an entry of 'tests' must be a map with 'rule', not " +
-                                                         nodeTypeName(entry),
-                                                     file, spanOf(entry)));
+                    m.diagnostics.push_back(
+                        makeDiag(Severity::Error, "manifest-invalid",
+                                 "an entry of 'tests' must be a map with 'rule', not " + nodeTypeName(entry), file,
+                                 spanOf(entry)));
                     continue;
                 }
                 m.rules.push_back(parseGroup(entry, file, true));
@@ -748,10 +749,9 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
     std::string text;
     std::string error;
     if (!readWholeFile(infoPath, text, error)) {
-        group.diagnostics.push_back(makeDiag(Severity::Error, "io-error",
-                                             "cannot read the regression test info (regression_tests_path of " +
-                                                 rulePath + "): " + error,
-                                             infoPath));
+        group.diagnostics.push_back(makeDiag(
+            Severity::Error, "io-error",
+            "cannot read the regression test info (regression_tests_path of " + rulePath + "): " + error, infoPath));
         return group;
     }
     YAML::Node root;
@@ -802,10 +802,11 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
             if (const YAML::Node type = t["type"]; type && type.IsScalar()) {
                 const std::string& ty = type.Scalar();
                 if (ty != "evtx" && ty != "json" && ty != "ndjson" && ty != "jsonl")
-                    group.diagnostics.push_back(makeDiag(Severity::Warning, "manifest-unknown-type",
-                                                         "unknown regression test type '" + ty +
-                                                             "' (evtx, json, ndjson, jsonl); the file is read by content",
-                                                         infoPath, spanOf(type)));
+                    group.diagnostics.push_back(
+                        makeDiag(Severity::Warning, "manifest-unknown-type",
+                                 "unknown regression test type '" + ty +
+                                     "' (evtx, json, ndjson, jsonl); the file is read by content",
+                                 infoPath, spanOf(type)));
                 if (ty != "evtx" && (t["pipelines"] || t["filters"]))
                     group.diagnostics.push_back(makeDiag(Severity::Warning, "manifest-pipelines-ignored",
                                                          "'pipelines' and 'filters' are not applied; fields are "
@@ -850,8 +851,8 @@ bool isYamlName(const std::string& name)
     return endsWith(name, ".yml") || endsWith(name, ".yaml");
 }
 
-/// The `regression_tests_path` of the first document of a rule file, or empty.
-std::string regressionTestsPath(const std::string& path)
+/// The `regression_tests_path` of the first document of a rule file (empty if none) and its line.
+std::pair<std::string, int> regressionTestsPath(const std::string& path)
 {
     std::string text;
     std::string error;
@@ -861,7 +862,7 @@ std::string regressionTestsPath(const std::string& path)
         YAML::Node root = YAML::Load(text);
         if (root.IsMap())
             if (const YAML::Node p = root["regression_tests_path"]; p && p.IsScalar())
-                return p.Scalar();
+                return {p.Scalar(), p.Mark().line + 1};
     } catch (const YAML::Exception&) {
         // not our problem here: `sigmawb lint` reports broken rules
     }
@@ -906,13 +907,27 @@ struct Discoverer {
 
     bool addSigmaHq(const std::string& rulePath)
     {
-        const std::string written = regressionTestsPath(rulePath);
+        const auto [written, line] = regressionTestsPath(rulePath);
         if (written.empty())
             return false;
         const std::string info = resolveRegressionPath(rulePath, written);
         if (!seenInfos.insert(key(rulePath) + '\n' + key(info)).second)
             return true;
         result.manifests.push_back(info);
+        std::error_code ec;
+        if (!fs::exists(info, ec)) {
+            RuleTests missing;
+            missing.manifest = info;
+            missing.form = ManifestForm::SigmaHQ;
+            missing.rule = rulePath;
+            missing.rulePath = rulePath;
+            missing.diagnostics.push_back(makeDiag(Severity::Error, "io-error",
+                                                   "regression_tests_path '" + written +
+                                                       "' does not exist (looked in the rule's folder and its parents)",
+                                                   rulePath, {{line, 1}, {line, 1}}));
+            result.groups.push_back(std::move(missing));
+            return true;
+        }
         result.groups.push_back(loadSigmaHqInfo(info, rulePath));
         return true;
     }

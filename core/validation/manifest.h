@@ -116,8 +116,8 @@ std::string resolveRegressionPath(const std::string& rulePath, const std::string
 /// abort). Paths that do not exist are errors in `diagnostics`.
 struct Discovery {
     std::vector<RuleTests> groups;
-    std::vector<std::string> manifests; ///< manifest files read, in order
-    Diagnostics diagnostics;            ///< I/O problems with the given paths
+    std::vector<std::string> manifests;         ///< manifest files read, in order
+    Diagnostics diagnostics;                    ///< I/O problems with the given paths
     std::vector<std::string> rulesWithoutTests; ///< rule files given explicitly that have no tests
 };
 Discovery discoverTests(const std::vector<std::string>& paths);

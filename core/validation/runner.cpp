@@ -93,9 +93,13 @@ void collectDeciding(const ExplainNode& n, const std::string& context, std::vect
             line = "line " + std::to_string(n.span.begin.line) + ": ";
         switch (n.kind) {
         case ExplainNode::Kind::LogSource:
-            line += std::string("log source ") +
-                    (n.outcome == Outcome::Matched ? "in scope" : "not in scope: the event is outside the rule's log source");
-            if (!n.detail.empty())
+            if (n.outcome == Outcome::Matched)
+                line += "log source in scope";
+            else
+                line += n.detail.empty()
+                            ? std::string("log source not in scope: the event is outside the rule's log source")
+                            : "log source not in scope: " + n.detail;
+            if (n.outcome == Outcome::Matched && !n.detail.empty())
                 line += " (" + n.detail + ')';
             out.push_back(line);
             return;
@@ -140,8 +144,9 @@ EventExplanation explainEvent(const CompiledRule& rule, const Event& event, std:
     x.matched = why.matched;
     collectDeciding(why.root, {}, x.deciding);
     if (x.deciding.empty())
-        x.deciding.push_back(why.inScope ? "the condition decided the verdict" : "the event is outside the rule's log source (" +
-                                                                                       rule.scopeDescription() + ")");
+        x.deciding.push_back(why.inScope
+                                 ? "the condition decided the verdict"
+                                 : "the event is outside the rule's log source (" + rule.scopeDescription() + ")");
     for (const auto& d : why.diagnostics)
         x.deciding.push_back(d.format());
     return x;
@@ -212,11 +217,11 @@ LoadedTestEvents loadTestEvents(const RuleTests& group)
         source.diagnostics = std::move(r.diagnostics);
         if (hasErrors(source.diagnostics)) {
             // Say which manifest entry pointed at the file.
-            Diagnostic where = makeDiag(Severity::Error, "test-events-unreadable",
-                                        e.embedded() ? "the embedded events could not be read"
-                                                     : "the event file '" + e.file + "' could not be read (" + e.path +
-                                                           ")",
-                                        group.manifest, e.span);
+            Diagnostic where =
+                makeDiag(Severity::Error, "test-events-unreadable",
+                         e.embedded() ? "the embedded events could not be read"
+                                      : "the event file '" + e.file + "' could not be read (" + e.path + ")",
+                         group.manifest, e.span);
             source.diagnostics.insert(source.diagnostics.begin(), std::move(where));
         }
         loaded.sources.push_back(std::move(source));
@@ -322,7 +327,8 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
                 if (!pass && !r.matched.empty()) {
                     std::string ids;
                     for (const auto& m : r.matched)
-                        ids += (ids.empty() ? "" : ", ") + (m.recordId ? std::to_string(*m.recordId) : "#" + std::to_string(m.index));
+                        ids += (ids.empty() ? "" : ", ") +
+                               (m.recordId ? std::to_string(*m.recordId) : "#" + std::to_string(m.index));
                     r.actual += " (matched: " + ids + ")";
                 }
             } else if (exp.count) {
@@ -387,9 +393,10 @@ RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options)
     const Rule* rule = parsed.firstRule();
     if (!rule || hasErrors(parsed.diagnostics)) {
         Diagnostics diags = group.diagnostics;
-        Diagnostic d = makeDiag(Severity::Error, "test-rule-invalid",
-                                rule ? "the rule '" + group.rule + "' has errors" : "no Sigma rule in '" + group.rule + "'",
-                                group.manifest, group.span);
+        Diagnostic d =
+            makeDiag(Severity::Error, "test-rule-invalid",
+                     rule ? "the rule '" + group.rule + "' has errors" : "no Sigma rule in '" + group.rule + "'",
+                     group.manifest, group.span);
         diags.push_back(std::move(d));
         for (auto& p : parsed.diagnostics)
             if (p.severity == Severity::Error)
@@ -465,7 +472,8 @@ std::string formatText(const std::vector<RuleTestResult>& results, bool verbose)
     const TestTotals t = totals(results);
     char time[32];
     std::snprintf(time, sizeof time, "%.2f", t.milliseconds / 1000.0);
-    out << "\n" << t.groups << (t.groups == 1 ? " rule, " : " rules, ") << t.tests << (t.tests == 1 ? " test: " : " tests: ")
+    out << "\n"
+        << t.groups << (t.groups == 1 ? " rule, " : " rules, ") << t.tests << (t.tests == 1 ? " test: " : " tests: ")
         << t.passed << " passed, " << t.failures << " failed, " << t.errors << (t.errors == 1 ? " error" : " errors")
         << " (" << time << " s)\n";
     return out.str();
@@ -492,7 +500,9 @@ std::string formatJson(const std::vector<RuleTestResult>& results)
         json g{{"rule", r.rule},
                {"title", r.title},
                {"manifest", r.manifest},
-               {"form", r.form == ManifestForm::SigmaHQ ? "sigmahq" : r.form == ManifestForm::Folder ? "folder" : "beside"},
+               {"form", r.form == ManifestForm::SigmaHQ  ? "sigmahq"
+                        : r.form == ManifestForm::Folder ? "folder"
+                                                         : "beside"},
                {"passed", r.passed()},
                {"tests", r.testCount()},
                {"failures", r.failures()},
@@ -522,7 +532,8 @@ std::string formatJson(const std::vector<RuleTestResult>& results)
             for (const auto& m : e.matched)
                 x["matched"].push_back(refJson(m));
             for (const auto& w : e.why)
-                x["explanations"].push_back(json{{"event", refJson(w.event)}, {"matched", w.matched}, {"deciding", w.deciding}});
+                x["explanations"].push_back(
+                    json{{"event", refJson(w.event)}, {"matched", w.matched}, {"deciding", w.deciding}});
             for (const auto& d : e.diagnostics)
                 x["diagnostics"].push_back(diagJson(d));
             g["expectations"].push_back(std::move(x));

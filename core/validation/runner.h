@@ -70,9 +70,9 @@ struct ExpectationResult {
 
 /// The results of one group (one rule's tests).
 struct RuleTestResult {
-    std::string rule;      ///< rule path
-    std::string title;     ///< rule title (empty if the rule could not be read)
-    std::string manifest;  ///< manifest / info.yml path
+    std::string rule;     ///< rule path
+    std::string title;    ///< rule title (empty if the rule could not be read)
+    std::string manifest; ///< manifest / info.yml path
     ManifestForm form = ManifestForm::Beside;
     std::vector<ExpectationResult> expectations;
     /// Problems that stopped the group (broken manifest, unreadable or invalid rule): an error each.

@@ -37,7 +37,7 @@ void put32(std::string& out, std::uint32_t v)
     put16(out, v >> 16);
 }
 
-constexpr std::uint16_t kVersion = 20;      // 2.0: stored entries, folders
+constexpr std::uint16_t kVersion = 20;       // 2.0: stored entries, folders
 constexpr std::uint16_t kFlagUtf8 = 1 << 11; // names are UTF-8
 
 } // namespace
@@ -117,7 +117,7 @@ std::string ZipWriter::bytes() const
     const auto centralStart = static_cast<std::uint32_t>(out.size());
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         const auto& e = m_entries[i];
-        put32(out, 0x02014b50); // central directory header
+        put32(out, 0x02014b50);          // central directory header
         put16(out, (3 << 8) | kVersion); // made by: Unix, 2.0
         put16(out, kVersion);
         put16(out, kFlagUtf8);
@@ -128,10 +128,10 @@ std::string ZipWriter::bytes() const
         put32(out, static_cast<std::uint32_t>(e.data.size()));
         put32(out, static_cast<std::uint32_t>(e.data.size()));
         put16(out, static_cast<std::uint32_t>(e.name.size()));
-        put16(out, 0); // extra
-        put16(out, 0); // comment
-        put16(out, 0); // disk number start
-        put16(out, 0); // internal attributes
+        put16(out, 0);              // extra
+        put16(out, 0);              // comment
+        put16(out, 0);              // disk number start
+        put16(out, 0);              // internal attributes
         put32(out, 0100644u << 16); // external attributes: regular file rw-r--r--
         put32(out, offsets[i]);
         out += e.name;
