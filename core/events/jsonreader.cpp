@@ -394,8 +394,10 @@ private:
             if (!progress(pos))
                 return;
         }
-        if (m_result.events.empty() && m_result.skipped == 0 && !hasErrors(m_result.diagnostics))
-            diag(Severity::Error, 1, "no JSON events found", "json-no-events");
+        if (m_result.events.empty() && !hasErrors(m_result.diagnostics))
+            diag(Severity::Error, 1,
+                 m_result.skipped ? "not valid JSON, no event could be read" : "no JSON events found",
+                 m_result.skipped ? "json-syntax" : "json-no-events");
     }
 
     /// End of the object starting at `pos` (brace matching outside strings). A newline directly

@@ -237,6 +237,11 @@ public:
         else if (c == '>')
             node.style = Node::Style::Folded;
         node.end = align(node, m_text, nullptr);
+        if (node.style == Node::Style::SingleQuoted || node.style == Node::Style::DoubleQuoted) {
+            const char q = node.style == Node::Style::SingleQuoted ? '\'' : '"';
+            if (node.end < node.begin + 2 || m_text[node.end - 1] != q)
+                throw LimitError{"yaml-syntax", "YAML syntax error: the quoted string is not closed", node.begin};
+        }
         finish(node, anchor);
     }
     void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -309,7 +314,10 @@ private:
             parent->children.size() % 2 == 1) {
             // an empty value: place it just after its key
             auto* n = const_cast<Node*>(node);
-            n->begin = n->end = parent->children.back()->end;
+            std::size_t at = parent->children.back()->end;
+            if (at < m_text.size() && m_text[at] == ':')
+                ++at;
+            n->begin = n->end = at;
         }
         parent->children.push_back(node);
     }

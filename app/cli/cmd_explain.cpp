@@ -1,0 +1,275 @@
+// `sigmawb explain --rule FILE --events FILE --event N [--format text|json]`: why one event
+// matches a rule or not, predicate by predicate.
+#include "command.h"
+
+#include "engine/engine.h"
+#include "engine/logsource.h"
+#include "events/reader.h"
+#include "rule/parser.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+
+struct Options {
+    std::string rule;
+    std::string events;
+    std::size_t event = 0;
+    std::string format = "text";
+    std::string placeholders;
+    std::string logSources;
+    bool translate5156 = false;
+    bool noScope = false;
+    bool all = false;
+    std::string color = "auto";
+};
+
+const char* kindName(sigma::ExplainNode::Kind k)
+{
+    using K = sigma::ExplainNode::Kind;
+    switch (k) {
+    case K::Rule:
+        return "rule";
+    case K::LogSource:
+        return "logsource";
+    case K::Translation:
+        return "translation";
+    case K::Condition:
+        return "condition";
+    case K::Or:
+        return "or";
+    case K::And:
+        return "and";
+    case K::Not:
+        return "not";
+    case K::OneOf:
+        return "one_of";
+    case K::AllOf:
+        return "all_of";
+    case K::Search:
+        return "search";
+    case K::Map:
+        return "map";
+    case K::Item:
+        return "item";
+    case K::Value:
+        return "value";
+    }
+    return "?";
+}
+
+nlohmann::ordered_json spanJson(const sigma::SourceSpan& s)
+{
+    if (!s.valid())
+        return nullptr;
+    return {{"line", s.begin.line}, {"column", s.begin.column}, {"end_line", s.end.line}, {"end_column", s.end.column}};
+}
+
+nlohmann::ordered_json toJson(const sigma::ExplainNode& n)
+{
+    nlohmann::ordered_json j;
+    j["kind"] = kindName(n.kind);
+    j["outcome"] = sigma::outcomeName(n.outcome);
+    j["deciding"] = n.deciding;
+    j["label"] = n.label;
+    j["span"] = spanJson(n.span);
+    if (n.operatorSpan.valid())
+        j["operator_span"] = spanJson(n.operatorSpan);
+    if (!n.field.empty())
+        j["field"] = n.field;
+    if (!n.eventField.empty())
+        j["event_field"] = n.eventField;
+    if (n.eventValue)
+        j["event_value"] = *n.eventValue;
+    if (!n.detail.empty())
+        j["detail"] = n.detail;
+    if (!n.children.empty()) {
+        j["children"] = nlohmann::ordered_json::array();
+        for (const auto& c : n.children)
+            j["children"].push_back(toJson(c));
+    }
+    return j;
+}
+
+struct Printer {
+    bool color;
+    std::ostream& out;
+
+    const char* mark(sigma::Outcome o) const
+    {
+        switch (o) {
+        case sigma::Outcome::Matched:
+            return "\xE2\x9C\x94"; // ✔
+        case sigma::Outcome::NotMatched:
+            return "\xE2\x9C\x98"; // ✘
+        case sigma::Outcome::FieldAbsent:
+            return "\xE2\x88\x85"; // ∅
+        case sigma::Outcome::Skipped:
+            return "\xC2\xB7"; // ·
+        case sigma::Outcome::Error:
+            return "!";
+        }
+        return "?";
+    }
+    const char* colour(sigma::Outcome o) const
+    {
+        if (!color)
+            return "";
+        switch (o) {
+        case sigma::Outcome::Matched:
+            return "\x1b[32m";
+        case sigma::Outcome::NotMatched:
+            return "\x1b[31m";
+        case sigma::Outcome::FieldAbsent:
+            return "\x1b[33m";
+        case sigma::Outcome::Skipped:
+            return "\x1b[90m";
+        case sigma::Outcome::Error:
+            return "\x1b[35m";
+        }
+        return "";
+    }
+    void print(const sigma::ExplainNode& n, int depth)
+    {
+        const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+        out << indent << (n.deciding ? "\xC2\xBB " : "  ") << colour(n.outcome)
+            << (color && n.deciding ? "\x1b[1m" : "") << mark(n.outcome) << ' ' << n.label << (color ? "\x1b[0m" : "");
+        if (n.outcome != sigma::Outcome::Matched)
+            out << "  [" << sigma::outcomeName(n.outcome) << ']';
+        if (n.span.valid() && n.kind != sigma::ExplainNode::Kind::Rule)
+            out << "  (line " << n.span.begin.line << ':' << n.span.begin.column << ')';
+        out << '\n';
+        const std::string detailIndent = indent + "      ";
+        if (n.kind == sigma::ExplainNode::Kind::Value || n.kind == sigma::ExplainNode::Kind::LogSource ||
+            n.kind == sigma::ExplainNode::Kind::Translation || n.outcome == sigma::Outcome::Error) {
+            if (!n.detail.empty()) {
+                std::string d = n.detail;
+                for (std::size_t p = 0; (p = d.find('\n', p)) != std::string::npos; p += detailIndent.size() + 1)
+                    d.insert(p + 1, detailIndent);
+                out << detailIndent << (color ? "\x1b[90m" : "") << d << (color ? "\x1b[0m" : "") << '\n';
+            }
+        }
+        if (n.kind == sigma::ExplainNode::Kind::Item) {
+            if (n.eventValue)
+                out << detailIndent << "event " << (n.eventField.empty() ? n.field : n.eventField) << " = '"
+                    << *n.eventValue << "'\n";
+            else if (!n.field.empty())
+                out << detailIndent << "event has no field " << n.field << '\n';
+        }
+        if (n.kind == sigma::ExplainNode::Kind::Value && n.eventValue && !n.eventField.empty() &&
+            n.outcome == sigma::Outcome::Matched && n.field.empty())
+            out << detailIndent << "found in " << n.eventField << " = '" << *n.eventValue << "'\n";
+        for (const auto& c : n.children)
+            print(c, depth + 1);
+    }
+};
+
+int run(const Options& o)
+{
+    using namespace sigma;
+    CompileOptions options;
+    options.translateSecurity5156 = o.translate5156;
+    options.scopeByLogSource = !o.noScope;
+    Diagnostics setup;
+    if (!o.placeholders.empty())
+        options.placeholders = loadPlaceholdersFile(o.placeholders, setup);
+    LogSourceTable table;
+    if (!o.logSources.empty()) {
+        table = LogSourceTable::builtin().overriddenBy(LogSourceTable::fromFile(o.logSources, setup));
+        options.logSources = &table;
+    }
+    for (const auto& d : setup)
+        std::cerr << d.format() << '\n';
+    if (hasErrors(setup))
+        return sigmawb::ExitUsage;
+
+    ParsedFile parsed = parseRuleFile(o.rule);
+    for (const auto& d : parsed.diagnostics)
+        if (d.severity != Severity::Info)
+            std::cerr << d.format() << '\n';
+    for (const auto& d : parsed.diagnostics)
+        if (d.code == "io-error")
+            return sigmawb::ExitUsage;
+    const Rule* rule = parsed.firstRule();
+    if (!rule) {
+        std::cerr << o.rule << ": no rule in the file\n";
+        return sigmawb::ExitFailure;
+    }
+    if (hasErrors(parsed.diagnostics))
+        return sigmawb::ExitFailure;
+    CompileResult compiled = compileRule(*rule, o.rule, options);
+    for (const auto& d : compiled.diagnostics)
+        if (d.severity != Severity::Info)
+            std::cerr << d.format() << '\n';
+    if (!compiled.rule)
+        return sigmawb::ExitFailure;
+
+    ReadResult events = readEventsFile(o.events);
+    for (const auto& d : events.diagnostics)
+        std::cerr << d.format() << '\n';
+    if (events.failed())
+        return sigmawb::ExitUsage;
+    if (o.event < 1 || o.event > events.events.size()) {
+        std::cerr << o.events << ": there is no event " << o.event << " (the file has " << events.events.size()
+                  << ")\n";
+        return sigmawb::ExitUsage;
+    }
+    const Event& event = events.events[o.event - 1];
+    ExplainOptions eo;
+    eo.shortCircuit = !o.all;
+    const Explanation ex = compiled.rule->explain(event, eo);
+
+    if (o.format == "json") {
+        nlohmann::ordered_json j;
+        j["rule_file"] = o.rule;
+        j["rule_id"] = rule->id;
+        j["rule_title"] = rule->title;
+        j["event_file"] = o.events;
+        j["event_index"] = o.event;
+        j["record_id"] = event.origin.recordId ? nlohmann::ordered_json(*event.origin.recordId) : nullptr;
+        j["matched"] = ex.matched;
+        j["in_scope"] = ex.inScope;
+        j["errors"] = nlohmann::ordered_json::array();
+        for (const auto& d : ex.diagnostics)
+            j["errors"].push_back(d.message);
+        j["tree"] = toJson(ex.root);
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else {
+        const bool color = o.color == "always" || (o.color == "auto" && isatty(STDOUT_FILENO));
+        std::cout << (ex.matched ? "MATCH" : "NO MATCH") << ": " << rule->title << "  (" << o.rule << ")\n"
+                  << "event " << o.event << " of " << o.events;
+        if (event.origin.recordId)
+            std::cout << " (record " << *event.origin.recordId << ')';
+        std::cout << ": " << event.channel() << " EventID " << event.eventId() << "\n\n";
+        Printer p{color, std::cout};
+        p.print(ex.root, 0);
+        std::cout << "\n\xC2\xBB marks the predicates that decided the verdict; \xC2\xB7 = skipped (short-circuit)\n";
+        for (const auto& d : ex.diagnostics)
+            std::cerr << d.format() << '\n';
+    }
+    return sigmawb::ExitOk;
+}
+
+const bool registered = sigmawb::registerCommand(
+    21, "explain", "Explain, predicate by predicate, why an event matches a rule or not",
+    [](CLI::App& sub) -> std::function<int()> {
+        auto o = std::make_shared<Options>();
+        sub.add_option("--rule", o->rule, "The rule file")->required();
+        sub.add_option("--events", o->events, "The event file")->required();
+        sub.add_option("--event", o->event, "Which event (1-based position in the file)")->required();
+        sub.add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+        sub.add_option("--placeholders", o->placeholders, "YAML file: placeholder name -> values (for |expand)");
+        sub.add_option("--logsources", o->logSources, "CSV file overriding rows of the built-in log-source table");
+        sub.add_flag("--translate-5156", o->translate5156, "Read Security 5156 events as Sysmon network connections");
+        sub.add_flag("--no-scope", o->noScope, "Ignore the rule's log source");
+        sub.add_flag("--all", o->all, "Evaluate every predicate (no short-circuit)");
+        sub.add_option("--color", o->color, "Colour: auto (on a terminal), always, never")
+            ->check(CLI::IsMember({"auto", "always", "never"}));
+        return [o] { return run(*o); };
+    });
+
+} // namespace

@@ -1,0 +1,148 @@
+#include "engine/loader.h"
+
+#include "rule/parser.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+namespace sigma {
+
+namespace {
+bool isRuleFileName(const std::filesystem::path& p)
+{
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext == ".yml" || ext == ".yaml";
+}
+
+struct FileResult {
+    std::vector<std::shared_ptr<const CompiledRule>> rules;
+    Diagnostics diagnostics;
+    std::size_t ruleDocuments = 0;
+    std::size_t otherDocuments = 0;
+    bool failed = false;
+    bool onlyPlaceholders = true;
+};
+
+FileResult loadOne(const std::string& file, const CompileOptions& options)
+{
+    FileResult r;
+    ParsedFile parsed = parseRuleFile(file);
+    for (auto& d : parsed.diagnostics) {
+        if (d.severity == Severity::Info)
+            continue;
+        if (d.severity == Severity::Error) {
+            r.failed = true;
+            r.onlyPlaceholders = false;
+        }
+        r.diagnostics.push_back(std::move(d));
+    }
+    if (r.failed)
+        return r;
+    for (const auto& doc : parsed.documents) {
+        const Rule* rule = doc.rule();
+        if (!rule) {
+            r.otherDocuments += doc.correlation() || doc.filter();
+            continue;
+        }
+        ++r.ruleDocuments;
+        CompileResult c = compileRule(*rule, file, options);
+        for (auto& d : c.diagnostics) {
+            if (d.severity == Severity::Info)
+                continue;
+            if (d.severity == Severity::Error && d.code != "unresolved-placeholder")
+                r.onlyPlaceholders = false;
+            r.diagnostics.push_back(std::move(d));
+        }
+        if (c.rule)
+            r.rules.push_back(std::move(c.rule));
+        else
+            r.failed = true;
+    }
+    return r;
+}
+} // namespace
+
+namespace {
+template <typename Pred>
+std::vector<std::string> collectFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics, Pred wanted)
+{
+    std::vector<std::string> files;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            std::vector<std::string> found;
+            for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+                if (it->is_regular_file(ec) && wanted(it->path()))
+                    found.push_back(it->path().string());
+            if (ec)
+                diagnostics.push_back(
+                    Diagnostic{Severity::Error, "io-error", "cannot list the folder: " + ec.message(), path, {}});
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (std::filesystem::exists(path, ec)) {
+            files.push_back(path);
+        } else {
+            diagnostics.push_back(Diagnostic{Severity::Error, "io-error", "no such file or folder", path, {}});
+        }
+    }
+    return files;
+}
+
+} // namespace
+
+std::vector<std::string> collectRuleFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics)
+{
+    return collectFiles(paths, diagnostics, isRuleFileName);
+}
+
+std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics)
+{
+    return collectFiles(paths, diagnostics, [](const std::filesystem::path& p) {
+        std::string ext = p.extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+        return ext == ".evtx" || ext == ".xml" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
+    });
+}
+
+LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min<unsigned>(threads, std::max<std::size_t>(1, files.size()));
+    std::vector<FileResult> results(files.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i = next++; i < files.size(); i = next++)
+            results[i] = loadOne(files[i], options);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+        t.join();
+
+    LoadedRules out;
+    out.files = files.size();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        auto& r = results[i];
+        out.ruleDocuments += r.ruleDocuments;
+        out.otherDocuments += r.otherDocuments;
+        for (auto& rule : r.rules)
+            out.rules.push_back(std::move(rule));
+        for (auto& d : r.diagnostics)
+            out.diagnostics.push_back(std::move(d));
+        if (r.failed) {
+            out.failedFiles.push_back(files[i]);
+            if (r.onlyPlaceholders)
+                out.placeholderFiles.push_back(files[i]);
+        }
+    }
+    return out;
+}
+
+} // namespace sigma
