@@ -114,11 +114,7 @@ int run(Options options)
     const bool partial = reportCorpus(corpus);
 
     // The rule's fields are normalised in the scope of its log source, as in the corpus index.
-    sigma::IndicatorOptions io;
-    io.scope.category = rule->logsource.category;
-    for (const auto& e : sigma::ruleCatalogEvents(*rule))
-        io.scope.events.push_back(e.key());
-    const auto indicators = sigma::extractIndicators(*rule, io);
+    const auto indicators = sigma::ruleIndicators(*rule);
 
     std::vector<sigma::Event> events;
     std::size_t eventFiles = 0;
@@ -168,7 +164,8 @@ int run(Options options)
                                           {"search_identifier", ind.searchIdentifier},
                                           {"line", ind.span.begin.line},
                                           {"column", ind.span.begin.column},
-                                          {"corpus_reach", corpus.reach(ind)}};
+                                          {"corpus_reach", corpus.reach(ind)},
+                                          {"other_rules", corpus.reachExcludingFile(ind, options.rule)}};
             if (withEvents)
                 row["baseline_hits"] = baseline.hits[i];
             j["indicators"].push_back(std::move(row));

@@ -19,10 +19,12 @@ struct BaselineOptions {
     /// event is tried, which shows how an indicator would fare without the log-source filter.
     bool scopeToLogSource = true;
     const std::atomic<bool>* cancel = nullptr;
+    /// Worker threads for large event sets (0: hardware concurrency; small sets use one).
+    unsigned threads = 0;
 };
 
 struct BaselineResult {
-    std::vector<Indicator> indicators; ///< extractIndicators(rule)
+    std::vector<Indicator> indicators; ///< ruleIndicators(rule)
     std::vector<std::size_t> hits;     ///< parallel to indicators: events the value alone matches
     std::size_t ruleHits = 0;          ///< events the whole rule matches
     std::size_t eventsConsidered = 0;  ///< events in scope

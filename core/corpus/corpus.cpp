@@ -116,6 +116,23 @@ std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule)
     return out;
 }
 
+FieldScope fieldScopeOf(const Rule& rule)
+{
+    FieldScope scope;
+    scope.category = rule.logsource.category;
+    for (const auto& e : ruleCatalogEvents(rule))
+        scope.events.push_back(e.key());
+    return scope;
+}
+
+std::vector<Indicator> ruleIndicators(const Rule& rule, const FieldMap* fieldMap)
+{
+    IndicatorOptions io;
+    io.fieldMap = fieldMap;
+    io.scope = fieldScopeOf(rule);
+    return extractIndicators(rule, io);
+}
+
 namespace {
 
 struct Slot {
@@ -140,8 +157,6 @@ CorpusRule makeCorpusRule(const Rule& rule, const Document& doc, const std::stri
     cr.logsource = rule.logsource;
     for (const auto& tag : rule.tags) {
         auto t = techniqueFromTag(tag);
-        for (auto& c : t)
-            c = static_cast<char>(c == 't' ? 'T' : c);
         if (!t.empty() && std::find(cr.techniques.begin(), cr.techniques.end(), t) == cr.techniques.end())
             cr.techniques.push_back(t);
     }
@@ -293,6 +308,22 @@ std::size_t Corpus::reach(const std::string& indicatorKey) const
 {
     auto it = m_indicators.find(indicatorKey);
     return it == m_indicators.end() ? 0 : it->second.rules.size();
+}
+
+std::size_t Corpus::reachExcludingFile(const Indicator& indicator, const std::string& file) const
+{
+    const IndicatorStats* stats = indicatorStats(indicator.key());
+    if (!stats)
+        return 0;
+    std::error_code ec;
+    const auto target = std::filesystem::weakly_canonical(file, ec);
+    std::size_t n = 0;
+    for (auto i : stats->rules) {
+        const auto& f = m_rules[i].file;
+        std::error_code fe;
+        n += !(f == file || (!ec && std::filesystem::weakly_canonical(f, fe) == target));
+    }
+    return n;
 }
 
 const IndicatorStats* Corpus::indicatorStats(const std::string& indicatorKey) const

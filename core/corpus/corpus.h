@@ -46,6 +46,12 @@ struct CatalogEventRef {
 /// rule selecting 5156 covers Security-Auditing 5156). Titles come from the event catalog.
 std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule);
 
+/// The scope to normalise a rule's field names in: its log-source category and catalog events.
+FieldScope fieldScopeOf(const Rule& rule);
+
+/// extractIndicators() with the rule's own field scope (what the corpus index uses).
+std::vector<Indicator> ruleIndicators(const Rule& rule, const FieldMap* fieldMap = nullptr);
+
 /// "T1090.002" for the tag "attack.t1090.002"; empty when the tag is not a technique tag.
 std::string techniqueFromTag(std::string_view tag);
 
@@ -109,6 +115,8 @@ public:
     /// Number of rules having the indicator at least once (any technique).
     std::size_t reach(const Indicator& indicator) const { return reach(indicator.key()); }
     std::size_t reach(const std::string& indicatorKey) const;
+    /// Reach without the rules of one file (e.g. the rule being edited, when it is in the corpus).
+    std::size_t reachExcludingFile(const Indicator& indicator, const std::string& file) const;
     /// The rules having the indicator; nullptr when none.
     const IndicatorStats* indicatorStats(const std::string& indicatorKey) const;
     std::size_t distinctIndicators() const { return m_indicators.size(); }

@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::size_t fileHeaderSize = 4096;
 constexpr std::size_t chunkSize = 65536;
+constexpr std::size_t initialXmlBuffer = 256 * 1024;
 
 /// The innermost libevtx/libfwevt message (the actual cause), without the function name, plus
 /// the file offset when a frame names one.
@@ -270,17 +271,25 @@ private:
             skip(i, "cannot read the record: " + takeError(error));
             return;
         }
-        std::size_t size = 0;
-        if (libevtx_record_get_utf8_xml_string_size(record.record, &size, &error) != 1 || size == 0) {
-            skip(i, "cannot render the record as XML: " + takeError(error));
-            return;
-        }
-        if (xml.size() < size)
-            xml.resize(size);
+        // Rendering is the costly part of libevtx: render once into a buffer that is usually big
+        // enough, and ask for the exact size only when it was not.
+        if (xml.size() < initialXmlBuffer)
+            xml.resize(initialXmlBuffer);
+        std::size_t size = xml.size();
         if (libevtx_record_get_utf8_xml_string(record.record, reinterpret_cast<std::uint8_t*>(xml.data()), size,
                                                &error) != 1) {
-            skip(i, "cannot render the record as XML: " + takeError(error));
-            return;
+            libevtx_error_free(&error);
+            if (libevtx_record_get_utf8_xml_string_size(record.record, &size, &error) != 1 || size == 0) {
+                skip(i, "cannot render the record as XML: " + takeError(error));
+                return;
+            }
+            xml.resize(std::max(size, xml.size() * 2));
+            size = xml.size();
+            if (libevtx_record_get_utf8_xml_string(record.record, reinterpret_cast<std::uint8_t*>(xml.data()), size,
+                                                   &error) != 1) {
+                skip(i, "cannot render the record as XML: " + takeError(error));
+                return;
+            }
         }
         const std::size_t length = strnlen(xml.data(), size);
         Event event;
