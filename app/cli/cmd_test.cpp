@@ -43,8 +43,11 @@ int run(const Options& o)
 
     std::vector<sigma::RuleTestResult> results;
     results.reserve(found.groups.size());
+    sigma::TestEventCache cache; // rules sharing a baseline read it once
+    sigma::RunOptions options;
+    options.cache = &cache;
     for (const auto& group : found.groups)
-        results.push_back(sigma::runRuleTests(group));
+        results.push_back(sigma::runRuleTests(group, options));
 
     if (o.format == "json")
         std::cout << sigma::formatJson(results);

@@ -206,7 +206,11 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
     if (!rule && plan.lintErrors == 0)
         plan.refusals.push_back("the file holds no Sigma rule");
 
-    // Tests.
+    // Tests (event files read once for the tests and the noise figures).
+    TestEventCache localCache;
+    RunOptions run = options.run;
+    if (!run.cache)
+        run.cache = &localCache;
     std::vector<RuleTests> groups;
     if (!options.manifest.empty()) {
         TestManifest m = loadManifest(options.manifest);
@@ -224,7 +228,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         groups = discoverTests({rulePath}).groups;
     }
     for (const auto& g : groups)
-        plan.tests.push_back(runRuleTests(g, options.run));
+        plan.tests.push_back(runRuleTests(g, run));
     plan.testTotals = totals(plan.tests);
     if (groups.empty()) {
         plan.refusals.push_back("the rule has no tests (no " + stem +
@@ -304,10 +308,10 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             if (e.kind == ExpectationKind::Baseline)
                 onlyBaselines.expectations.push_back(e);
         baselineSources += onlyBaselines.expectations.size();
-        LoadedTestEvents loaded = loadTestEvents(onlyBaselines);
-        for (auto& s : loaded.sources)
-            for (auto& ev : s.events)
-                baselineEvents.push_back(std::move(ev));
+        LoadedTestEvents loaded = loadTestEvents(onlyBaselines, run.cache);
+        for (const auto& s : loaded.sources)
+            if (s.events)
+                baselineEvents.insert(baselineEvents.end(), s.events->begin(), s.events->end());
     }
     plan.baselineEventsRead = baselineEvents.size();
     if (rule) {

@@ -574,10 +574,67 @@ bool TestManifest::ok() const
     return std::none_of(rules.begin(), rules.end(), [](const RuleTests& g) { return hasErrors(g.diagnostics); });
 }
 
+namespace {
+
+constexpr std::size_t kMaxManifestBytes = 4u << 20;
+constexpr int kMaxFlowDepth = 64;
+
+/// yaml-cpp parses recursively: refuse input nested deep enough to exhaust the stack. Returns the
+/// 1-based line where flow nesting ([ and {) gets deeper than the limit, or 0. Quoted text and
+/// comments are skipped; block scalars are not special-cased (a bracket inside one only makes the
+/// check stricter, and 64 levels are far beyond any real manifest).
+int tooDeepAt(const std::string& text)
+{
+    int depth = 0;
+    int line = 1;
+    char quote = 0;
+    bool comment = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            comment = false;
+            continue;
+        }
+        if (comment)
+            continue;
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '"' || (c == '\'' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '[' || text[i - 1] == ',' ||
+                                       text[i - 1] == '{' || text[i - 1] == ':')))
+            quote = c;
+        else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t'))
+            comment = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > kMaxFlowDepth)
+                return line;
+        } else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
+    }
+    return 0;
+}
+
+} // namespace
+
 TestManifest parseManifestText(const std::string& text, const std::string& file)
 {
     TestManifest m;
     m.file = file;
+    if (text.size() > kMaxManifestBytes) {
+        m.diagnostics.push_back(makeDiag(
+            Severity::Error, "manifest-too-large",
+            "the manifest is larger than 4 MiB; list event files instead of embedding them", file, {{1, 1}, {1, 1}}));
+        return m;
+    }
+    if (const int line = tooDeepAt(text)) {
+        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-too-deep",
+                                         "nesting deeper than " + std::to_string(kMaxFlowDepth) + " levels", file,
+                                         {{line, 1}, {line, 1}}));
+        return m;
+    }
     YAML::Node root;
     try {
         std::vector<YAML::Node> docs = YAML::LoadAll(text);
@@ -754,6 +811,13 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
             "cannot read the regression test info (regression_tests_path of " + rulePath + "): " + error, infoPath));
         return group;
     }
+    if (text.size() > kMaxManifestBytes || tooDeepAt(text)) {
+        group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-too-deep",
+                                             "info.yml is too large or nested too deeply to be a regression test list",
+                                             infoPath,
+                                             {{std::max(1, tooDeepAt(text)), 1}, {std::max(1, tooDeepAt(text)), 1}}));
+        return group;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -856,7 +920,8 @@ std::pair<std::string, int> regressionTestsPath(const std::string& path)
 {
     std::string text;
     std::string error;
-    if (!readWholeFile(path, text, error) || text.find("regression_tests_path") == std::string::npos)
+    if (!readWholeFile(path, text, error) || text.find("regression_tests_path") == std::string::npos ||
+        text.size() > kMaxManifestBytes || tooDeepAt(text))
         return {};
     try {
         YAML::Node root = YAML::Load(text);

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -199,22 +202,86 @@ std::string RuleTestResult::displayName() const
     return manifest;
 }
 
-LoadedTestEvents loadTestEvents(const RuleTests& group)
+struct TestEventCache::Impl {
+    struct Entry {
+        std::uintmax_t size = 0;
+        std::filesystem::file_time_type mtime;
+        LoadedTestEvents::Source source;
+    };
+    mutable std::mutex mutex;
+    std::map<std::string, Entry> entries;
+    std::size_t hits = 0;
+};
+
+TestEventCache::TestEventCache()
+    : m_impl(std::make_unique<Impl>())
+{}
+
+TestEventCache::~TestEventCache() = default;
+
+std::size_t TestEventCache::files() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->entries.size();
+}
+
+std::size_t TestEventCache::hits() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->hits;
+}
+
+namespace {
+
+LoadedTestEvents::Source readSource(const std::string& path)
+{
+    LoadedTestEvents::Source source;
+    ReadResult r = readEventsFile(path);
+    source.events = std::make_shared<const std::vector<Event>>(std::move(r.events));
+    source.diagnostics = std::move(r.diagnostics);
+    return source;
+}
+
+} // namespace
+
+LoadedTestEvents::Source TestEventCache::read(const std::string& path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string key = fs::absolute(path, ec).lexically_normal().string();
+    const auto size = fs::file_size(path, ec);
+    if (ec)
+        return readSource(path); // unreadable: not cached, the reader says why
+    const auto mtime = fs::last_write_time(path, ec);
+    {
+        std::lock_guard lock(m_impl->mutex);
+        auto it = m_impl->entries.find(key);
+        if (it != m_impl->entries.end() && it->second.size == size && it->second.mtime == mtime) {
+            ++m_impl->hits;
+            return it->second.source;
+        }
+    }
+    LoadedTestEvents::Source source = readSource(path);
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->entries[key] = Impl::Entry{size, mtime, source};
+    return source;
+}
+
+LoadedTestEvents loadTestEvents(const RuleTests& group, TestEventCache* cache)
 {
     LoadedTestEvents loaded;
     loaded.sources.reserve(group.expectations.size());
     for (const auto& e : group.expectations) {
         LoadedTestEvents::Source source;
-        ReadResult r;
         if (e.embedded()) {
             const std::string name =
                 group.manifest + (e.span.valid() ? ":" + std::to_string(e.span.begin.line) : std::string());
-            r = readEventsText(e.xml, name);
+            ReadResult r = readEventsText(e.xml, name);
+            source.events = std::make_shared<const std::vector<Event>>(std::move(r.events));
+            source.diagnostics = std::move(r.diagnostics);
         } else {
-            r = readEventsFile(e.path);
+            source = cache ? cache->read(e.path) : readSource(e.path);
         }
-        source.events = std::move(r.events);
-        source.diagnostics = std::move(r.diagnostics);
         if (hasErrors(source.diagnostics)) {
             // Say which manifest entry pointed at the file.
             Diagnostic where =
@@ -277,7 +344,8 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
             result.expectations.push_back(std::move(r));
             continue;
         }
-        const auto& list = source.events;
+        static const std::vector<Event> none;
+        const auto& list = source.events ? *source.events : none;
         r.events = list.size();
         if (list.empty()) {
             r.status = ExpectationResult::Status::Error;
@@ -416,7 +484,7 @@ RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options)
                 diags.push_back(std::move(d));
         return fail(std::move(diags));
     }
-    const LoadedTestEvents events = loadTestEvents(group);
+    const LoadedTestEvents events = loadTestEvents(group, options.cache);
     RuleTestResult r = runRuleTests(group, *compiled.rule, events, options);
     r.milliseconds = msSince(start);
     return r;

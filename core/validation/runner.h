@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,14 +28,33 @@ namespace sigma {
 /// The events of each expectation of a group, read once (parallel to RuleTests::expectations).
 struct LoadedTestEvents {
     struct Source {
-        std::vector<Event> events;
+        std::shared_ptr<const std::vector<Event>> events; ///< never null after loadTestEvents
         Diagnostics diagnostics; ///< an Error here: the source could not be read (the expectation errs)
     };
     std::vector<Source> sources;
 };
 
-/// Reads the events of every expectation (files and embedded XML). Never throws.
-LoadedTestEvents loadTestEvents(const RuleTests& group);
+/// Event files read once per run and shared between groups (many rules tested on one baseline).
+/// Thread-safe. A file is keyed by its normalised path, size and modification time.
+class TestEventCache {
+public:
+    TestEventCache();
+    ~TestEventCache();
+    TestEventCache(const TestEventCache&) = delete;
+    TestEventCache& operator=(const TestEventCache&) = delete;
+
+    LoadedTestEvents::Source read(const std::string& path);
+    std::size_t files() const;
+    std::size_t hits() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Reads the events of every expectation (files and embedded XML), through `cache` if given.
+/// Never throws.
+LoadedTestEvents loadTestEvents(const RuleTests& group, TestEventCache* cache = nullptr);
 
 /// An event, identified for a report.
 struct EventRef {
@@ -95,6 +115,8 @@ struct RunOptions {
     std::size_t maxExplained = 3;
     /// Placeholders for `expand` (see engine.h).
     Placeholders placeholders;
+    /// Shares event files between groups (nullptr: each group reads its own).
+    TestEventCache* cache = nullptr;
 };
 
 /// Runs a group against an already compiled rule with events already read (the workbench's path;

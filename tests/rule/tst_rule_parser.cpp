@@ -184,6 +184,7 @@ private Q_SLOTS:
         QCOMPARE(r.logsource.category, std::string("process_creation"));
         QCOMPARE(r.logsource.product, std::string("windows"));
         QCOMPARE(spanText(r.logsource.valueSpans.at("category")), QStringLiteral("13:15-13:31"));
+        QCOMPARE(spanText(r.logsource.keySpans.at("category")), QStringLiteral("13:5-13:13"));
         QCOMPARE(spanText(r.keySpans.at("title")), QStringLiteral("1:1-1:6"));
         QCOMPARE(spanText(r.valueSpans.at("title")), QStringLiteral("1:8-1:20"));
         QCOMPARE(spanText(r.valueSpans.at("id")), QStringLiteral("2:5-2:41"));

@@ -156,6 +156,12 @@ private Q_SLOTS:
                                           << "manifest-unknown-key" << 2 << "beside 'tests'";
         QTest::addRow("rule not a path") << "rule: [a, b]\nmatch: [a.xml]\n"
                                          << "manifest-invalid" << 1 << "'rule' must be";
+        QTest::addRow("too deep") << QStringLiteral("rule: r.yml\nmatch:\n  - ") + QString(200, QLatin1Char('[')) +
+                                         QStringLiteral("\n")
+                                  << "manifest-too-deep" << 3 << "nesting deeper";
+        QTest::addRow("too large") << QStringLiteral("rule: r.yml\n# ") + QString(5 << 20, QLatin1Char('x')) +
+                                          QStringLiteral("\n")
+                                   << "manifest-too-large" << 1 << "larger than";
         QTest::addRow("bad boolean") << "rule: r.yml\nmatch: [a.xml]\nscope_by_logsource: maybe\n"
                                      << "manifest-invalid" << 3 << "true or false";
     }

@@ -399,6 +399,31 @@ private Q_SLOTS:
         QVERIFY(!broad.passed());
     }
 
+    void cacheSharesEventFiles()
+    {
+        // The folder manifest tests two rules on overlapping files; with a cache each file is read once.
+        const auto d = discoverTests({data("validation/folder"), data("validation/pass")});
+        TestEventCache cache;
+        RunOptions options;
+        options.cache = &cache;
+        std::vector<RuleTestResult> cached, direct;
+        for (const auto& g : d.groups) {
+            cached.push_back(runRuleTests(g, options));
+            direct.push_back(runRuleTests(g));
+        }
+        QCOMPARE(cache.files(), std::size_t(4)); // positive, benign, mixed, baseline
+        QVERIFY(cache.hits() >= 3);
+        for (std::size_t i = 0; i < cached.size(); ++i) {
+            QCOMPARE(cached[i].passed(), direct[i].passed());
+            QCOMPARE(cached[i].expectations.size(), direct[i].expectations.size());
+            for (std::size_t k = 0; k < cached[i].expectations.size(); ++k)
+                QCOMPARE(recordIds(cached[i].expectations[k].matched), recordIds(direct[i].expectations[k].matched));
+        }
+        // A missing file is not cached and stays an error.
+        QVERIFY(hasErrors(cache.read("/nowhere/x.evtx").diagnostics));
+        QCOMPARE(cache.files(), std::size_t(4));
+    }
+
     void junitMatchesSchema()
     {
         std::vector<RuleTestResult> results;
