@@ -140,6 +140,22 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options)
     return result;
 }
 
+std::string loadOriginalXml(const Event& event)
+{
+    if (event.originalXml)
+        return *event.originalXml;
+    if (event.origin.file && event.origin.index > 0) {
+        ReadOptions options;
+        options.keepOriginalXml = true;
+        options.limit = event.origin.index; // positions count skipped records: at most this many
+        const ReadResult again = readEventsFile(*event.origin.file, options);
+        for (auto it = again.events.rbegin(); it != again.events.rend(); ++it)
+            if (it->origin.index == event.origin.index && it->originalXml)
+                return *it->originalXml;
+    }
+    return event.xml();
+}
+
 ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const ReadOptions& options)
 {
     ReadResult result;

@@ -54,6 +54,11 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options = 
 /// as the file name in origins and diagnostics.
 ReadResult readEventsText(std::string_view text, const std::string& name, const ReadOptions& options = {});
 
+/// The event's original XML for a detail view: Event::originalXml when the reader kept it,
+/// otherwise read again from its file (EVTX and XML sources; the file must not have changed),
+/// otherwise Event::xml()'s rendering of the fields (JSON sources).
+std::string loadOriginalXml(const Event& event);
+
 /// Reads EVTX from memory (used by the fuzzer and tests); `name` as above.
 ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const ReadOptions& options = {});
 

@@ -259,6 +259,33 @@ private Q_SLOTS:
         }
     }
 
+    void loadOriginalXmlFromFile()
+    {
+        const ReadResult plain = readEventsFile(path(QStringLiteral("events/mixed.python-evtx.xml")));
+        QCOMPARE(plain.events.size(), size_t(6));
+        const std::string xml = loadOriginalXml(plain.events[2]);
+        // python-evtx's own text, not a rendering: its quirks are still there.
+        QVERIFY2(xml.find("RelatedActivityID=\"\"") != std::string::npos, xml.c_str());
+        QVERIFY2(xml.find("<EventRecordID>60348</EventRecordID>") != std::string::npos, xml.c_str());
+        // JSON has no XML: the rendering of the fields.
+        const ReadResult json = readEventsFile(path(QStringLiteral("events/mixed.evtx_dump.jsonl")));
+        QCOMPARE(loadOriginalXml(json.events[2]), json.events[2].xml());
+    }
+
+    void truncatedXml()
+    {
+        // mixed.xml cut in the middle of its third event: two events and a warning at that line.
+        QByteArray text = sigmatest::readFile(sigmatest::dataPath(QStringLiteral("events/mixed.xml")));
+        text.truncate(text.indexOf("<Data Name=\"NewProcessName\">"));
+        const ReadResult r = readEventsText(std::string_view(text.constData(), size_t(text.size())), "cut.xml");
+        QCOMPARE(r.events.size(), size_t(2));
+        QCOMPARE(r.skipped, size_t(1));
+        QVERIFY(!r.failed());
+        QCOMPARE(r.diagnostics.size(), size_t(1));
+        QCOMPARE(r.diagnostics[0].file, std::string("cut.xml"));
+        QVERIFY(r.diagnostics[0].span.begin.line > 60);
+    }
+
     void flatJson()
     {
         const ReadResult r = readEventsFile(path(QStringLiteral("events/flat.jsonl")));
@@ -486,6 +513,36 @@ private Q_SLOTS:
                 }
             }
         }
+    }
+
+    void corpusEvtxProgressAndOriginal()
+    {
+        SIGMA_REQUIRE_SHARED("corpus/events/EVTX-to-MITRE-Attack");
+        const std::string file = sharedPathValue.toStdString() +
+                                 "/TA0002-Execution/T1569.002-Service execution/ID7000,7009,7045-Payload deployed via "
+                                 "service - Tchopper.evtx";
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+        ReadOptions options;
+        options.progress = [&](std::uint64_t done, std::uint64_t total) {
+            calls.emplace_back(done, total);
+            return true;
+        };
+        const ReadResult all = readEventsFile(file, options);
+        QCOMPARE(all.events.size(), size_t(733));
+        QVERIFY(calls.size() >= 3);
+        QCOMPARE(calls.back(), std::make_pair(std::uint64_t(733), std::uint64_t(733)));
+        // Cancelled after the second report: the events so far, flagged.
+        int n = 0;
+        options.progress = [&](std::uint64_t, std::uint64_t) { return ++n < 2; };
+        const ReadResult part = readEventsFile(file, options);
+        QVERIFY(part.cancelled);
+        QCOMPARE(part.events.size(), size_t(256));
+        // The original XML of record 500, read again from the file, is libevtx's rendering of it.
+        const Event& e = all.events[499];
+        const std::string xml = loadOriginalXml(e);
+        QVERIFY2(xml.find("<EventRecordID>" + *e.value("EventRecordID") + "</EventRecordID>") != std::string::npos,
+                 xml.c_str());
+        QVERIFY(e.origin.chunk.has_value() && *e.origin.chunk > 0);
     }
 
     void corpusTruncatedEvtx_data()
