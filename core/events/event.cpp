@@ -1,5 +1,7 @@
 #include "events/event.h"
 
+#include <optional>
+
 namespace sigma {
 
 void Event::add(std::string_view name, std::string value)
@@ -11,6 +13,16 @@ void Event::add(std::string_view name, std::string value)
 const std::string* Event::value(std::string_view name) const
 {
     return valueByKey(FieldNames::internKey(name));
+}
+
+std::vector<const std::string*> Event::values(std::string_view name) const
+{
+    std::vector<const std::string*> out;
+    const auto key = FieldNames::internKey(name);
+    for (const auto& f : fields)
+        if (f.key == key)
+            out.push_back(&f.value);
+    return out;
 }
 
 namespace {
@@ -60,18 +72,96 @@ std::string_view Event::time() const
     return fieldOrEmpty(*this, "TimeCreated_SystemTime");
 }
 
+namespace {
+/// System header fields as the readers name them: element, and attribute when the field is one.
+struct SystemName {
+    std::string_view element;
+    std::string_view attribute;
+};
+
+std::optional<SystemName> systemName(std::string_view field)
+{
+    static constexpr std::string_view textElements[] = {"EventID",  "Version",       "Level",   "Task",    "Opcode",
+                                                        "Keywords", "EventRecordID", "Channel", "Computer"};
+    static constexpr std::string_view attributeElements[] = {"Provider",    "EventID",   "TimeCreated",
+                                                             "Correlation", "Execution", "Security"};
+    for (auto e : textElements)
+        if (field == e)
+            return SystemName{e, {}};
+    const auto underscore = field.find('_');
+    if (underscore == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view element = field.substr(0, underscore);
+    for (auto e : attributeElements)
+        if (element == e)
+            return SystemName{e, field.substr(underscore + 1)};
+    return std::nullopt;
+}
+} // namespace
+
 std::string Event::xml() const
 {
     if (originalXml)
         return *originalXml;
-    // Rendered from the fields: not the original layout, but every field with its value.
-    std::string out = "<Event>\n";
-    for (const auto& f : fields) {
-        out += "  <Data Name=\"";
-        appendEscaped(out, FieldNames::text(f.name));
-        out += "\">";
-        appendEscaped(out, f.value);
-        out += "</Data>\n";
+    // Rendered from the fields: Windows' layout for the System header, every other field as
+    // EventData/Data (UserData comes back flattened). Reading this text gives the same fields.
+    std::string out = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n  <System>\n";
+    std::size_t i = 0;
+    // The System fields come first, grouped by element in their order.
+    while (i < fields.size()) {
+        const auto name = systemName(FieldNames::text(fields[i].name));
+        if (!name)
+            break;
+        std::string attributes;
+        std::string text;
+        bool hasText = false;
+        while (i < fields.size()) {
+            const auto next = systemName(FieldNames::text(fields[i].name));
+            if (!next || next->element != name->element)
+                break;
+            if (next->attribute.empty()) {
+                if (hasText)
+                    break; // a repeated element: render it again
+                hasText = true;
+                text = fields[i].value;
+            } else {
+                attributes += ' ';
+                attributes += next->attribute;
+                attributes += "=\"";
+                appendEscaped(attributes, fields[i].value);
+                attributes += '"';
+            }
+            ++i;
+        }
+        out += "    <";
+        out += name->element;
+        out += attributes;
+        if (hasText) {
+            out += '>';
+            appendEscaped(out, text);
+            out += "</";
+            out += name->element;
+            out += ">\n";
+        } else {
+            out += "/>\n";
+        }
+    }
+    out += "  </System>\n";
+    if (i < fields.size()) {
+        out += "  <EventData>\n";
+        for (; i < fields.size(); ++i) {
+            const auto name = FieldNames::text(fields[i].name);
+            if (name == "Data") {
+                out += "    <Data>";
+            } else {
+                out += "    <Data Name=\"";
+                appendEscaped(out, name);
+                out += "\">";
+            }
+            appendEscaped(out, fields[i].value);
+            out += "</Data>\n";
+        }
+        out += "  </EventData>\n";
     }
     out += "</Event>\n";
     return out;

@@ -9,10 +9,13 @@
 #undef LIBEVTX_HAVE_BFIO
 #include <libevtx.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace sigma::detail {
 
@@ -20,22 +23,30 @@ namespace {
 
 constexpr std::size_t fileHeaderSize = 4096;
 constexpr std::size_t chunkSize = 65536;
+constexpr std::size_t initialXmlBuffer = 256 * 1024;
 
+/// The innermost libevtx/libfwevt message (the actual cause), without the function name, plus
+/// the file offset when a frame names one.
 std::string takeError(libevtx_error_t*& error)
 {
     std::string text;
     if (error) {
-        char buffer[2048] = {};
-        if (libevtx_error_sprint(error, buffer, sizeof buffer) > 0)
+        char buffer[4096] = {};
+        if (libevtx_error_backtrace_sprint(error, buffer, sizeof buffer) > 0)
             text = buffer;
         libevtx_error_free(&error);
     }
-    // libevtx prints one line per frame, innermost last; the last line is the most specific.
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    if (const auto nl = text.rfind('\n'); nl != std::string::npos)
-        text = text.substr(nl + 1);
-    return text.empty() ? std::string("unknown libevtx error") : text;
+    std::string cause = text.substr(0, text.find('\n'));
+    if (const auto colon = cause.find(": "); colon != std::string::npos && cause.find(' ') > colon)
+        cause = cause.substr(colon + 2);
+    while (!cause.empty() && (cause.back() == '.' || cause.back() == ' '))
+        cause.pop_back();
+    if (const auto at = text.find("at offset: 0x"); at != std::string::npos) {
+        const auto end = text.find_first_of(".\n", at + 11);
+        cause +=
+            " (file offset " + text.substr(at + 11, end == std::string::npos ? std::string::npos : end - at - 11) + ")";
+    }
+    return cause.empty() ? std::string("unknown libevtx error") : cause;
 }
 
 std::uint64_t le64(const unsigned char* p)
@@ -53,7 +64,10 @@ struct ChunkInfo {
     std::uint64_t firstRecordNumber = 0;
     std::uint64_t lastRecordNumber = 0;
     std::uint64_t firstRecordId = 0;
+    std::uint64_t lastRecordId = 0;
+    std::uint64_t bytesPresent = 0; ///< < chunkSize when the file ends inside the chunk
     bool valid = false;
+    bool complete() const { return bytesPresent >= chunkSize; }
 };
 
 std::vector<ChunkInfo> scanChunks(const std::string& path)
@@ -62,7 +76,8 @@ std::vector<ChunkInfo> scanChunks(const std::string& path)
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return chunks;
-    in.seekg(static_cast<std::streamoff>(fileHeaderSize));
+    in.seekg(0, std::ios::end);
+    const auto fileSize = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
     unsigned char header[48];
     for (std::uint32_t n = 0; n < 65536; ++n) {
         in.seekg(static_cast<std::streamoff>(fileHeaderSize + std::uint64_t(n) * chunkSize));
@@ -70,11 +85,16 @@ std::vector<ChunkInfo> scanChunks(const std::string& path)
             break;
         ChunkInfo c;
         c.number = n;
+        c.bytesPresent = std::min<std::uint64_t>(fileSize - (fileHeaderSize + std::uint64_t(n) * chunkSize), chunkSize);
         c.valid = std::memcmp(header, "ElfChnk", 8) == 0;
         if (c.valid) {
+            // Record numbers at 8/16, record identifiers (as in each record's header, what
+            // libevtx_record_get_identifier gives) at 24/32. A log exported from a live one keeps
+            // the original EventRecordID in the XML but renumbers these from 1.
             c.firstRecordNumber = le64(header + 8);
             c.lastRecordNumber = le64(header + 16);
             c.firstRecordId = le64(header + 24);
+            c.lastRecordId = le64(header + 32);
             if (c.lastRecordNumber < c.firstRecordNumber || c.lastRecordNumber - c.firstRecordNumber > 65536)
                 c.valid = false;
         }
@@ -131,6 +151,48 @@ struct RecordFree {
     }
 };
 
+/// An in-memory copy of a file, extended with zeros to `size` bytes.
+class PaddedCopy {
+public:
+    PaddedCopy() = default;
+    PaddedCopy(const PaddedCopy&) = delete;
+    PaddedCopy& operator=(const PaddedCopy&) = delete;
+    ~PaddedCopy()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+
+    bool make(const std::string& source, std::uint64_t size)
+    {
+        if (size > maxPaddedSize)
+            return false; // keep memory bounded: very large truncated files lose their last chunk
+        std::ifstream in(source, std::ios::binary);
+        m_fd = memfd_create("sigma-evtx-padded", MFD_CLOEXEC);
+        if (!in || m_fd < 0)
+            return false;
+        std::vector<char> buffer(1 << 20);
+        while (in) {
+            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            const auto n = static_cast<std::size_t>(in.gcount());
+            std::size_t done = 0;
+            while (done < n) {
+                const ssize_t w = ::write(m_fd, buffer.data() + done, n - done);
+                if (w <= 0)
+                    return false;
+                done += static_cast<std::size_t>(w);
+            }
+        }
+        return ::ftruncate(m_fd, static_cast<off_t>(size)) == 0;
+    }
+
+    std::string path() const { return "/proc/self/fd/" + std::to_string(m_fd); }
+
+private:
+    static constexpr std::uint64_t maxPaddedSize = 512ull << 20;
+    int m_fd = -1;
+};
+
 class EvtxReader {
 public:
     EvtxReader(const std::string& path, const std::string& name, const ReadOptions& options, ReadResult& result)
@@ -149,7 +211,18 @@ public:
             fail("cannot initialise libevtx: " + takeError(error), "evtx-open");
             return;
         }
-        if (libevtx_file_open(handle.file, m_path.c_str(), LIBEVTX_OPEN_READ, &error) != 1) {
+        // libevtx does not say which chunk a record is in (its record offset is 0): the chunk
+        // headers' EventRecordID ranges do.
+        m_chunks = scanChunks(m_path);
+        m_chunksScanned = true;
+        // libevtx drops a chunk the file ends in, even when most of its records are complete:
+        // reading a copy padded with zeros to the chunk's size recovers every complete record.
+        std::string openPath = m_path;
+        PaddedCopy padded;
+        if (!m_chunks.empty() && m_chunks.back().valid && !m_chunks.back().complete() &&
+            padded.make(m_path, fileHeaderSize + m_chunks.size() * chunkSize))
+            openPath = padded.path();
+        if (libevtx_file_open(handle.file, openPath.c_str(), LIBEVTX_OPEN_READ, &error) != 1) {
             fail("not a readable EVTX file: " + takeError(error), "evtx-open");
             return;
         }
@@ -164,6 +237,15 @@ public:
                  "evtx-corrupted");
         libevtx_error_free(&error);
 
+        if (count == 0) {
+            // A cleared log has a chunk without records; a truncated or zeroed file has no chunk.
+            if (std::none_of(m_chunks.begin(), m_chunks.end(), [](const ChunkInfo& c) { return c.valid; })) {
+                fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
+                         std::to_string(m_chunks.size()) + " chunk(s), none with the \"ElfChnk\" signature",
+                     "evtx-open");
+                return;
+            }
+        }
         std::vector<char> xml;
         const auto total = static_cast<std::uint64_t>(count);
         for (int i = 0; i < count; ++i) {
@@ -177,6 +259,7 @@ public:
         }
         if (m_options.progress && !m_options.progress(total, total))
             m_result.cancelled = true;
+        reportTruncatedChunks();
     }
 
 private:
@@ -188,17 +271,25 @@ private:
             skip(i, "cannot read the record: " + takeError(error));
             return;
         }
-        std::size_t size = 0;
-        if (libevtx_record_get_utf8_xml_string_size(record.record, &size, &error) != 1 || size == 0) {
-            skip(i, "cannot render the record as XML: " + takeError(error));
-            return;
-        }
-        if (xml.size() < size)
-            xml.resize(size);
+        // Rendering is the costly part of libevtx: render once into a buffer that is usually big
+        // enough, and ask for the exact size only when it was not.
+        if (xml.size() < initialXmlBuffer)
+            xml.resize(initialXmlBuffer);
+        std::size_t size = xml.size();
         if (libevtx_record_get_utf8_xml_string(record.record, reinterpret_cast<std::uint8_t*>(xml.data()), size,
                                                &error) != 1) {
-            skip(i, "cannot render the record as XML: " + takeError(error));
-            return;
+            libevtx_error_free(&error);
+            if (libevtx_record_get_utf8_xml_string_size(record.record, &size, &error) != 1 || size == 0) {
+                skip(i, "cannot render the record as XML: " + takeError(error));
+                return;
+            }
+            xml.resize(std::max(size, xml.size() * 2));
+            size = xml.size();
+            if (libevtx_record_get_utf8_xml_string(record.record, reinterpret_cast<std::uint8_t*>(xml.data()), size,
+                                                   &error) != 1) {
+                skip(i, "cannot render the record as XML: " + takeError(error));
+                return;
+            }
         }
         const std::size_t length = strnlen(xml.data(), size);
         Event event;
@@ -212,18 +303,55 @@ private:
         }
         event.origin.file = m_file;
         event.origin.index = m_result.events.size() + m_result.skipped + 1;
-        off64_t offset = 0;
-        if (libevtx_record_get_offset(record.record, &offset, &error) == 1 &&
-            offset >= static_cast<off64_t>(fileHeaderSize))
-            event.origin.chunk =
-                static_cast<std::uint32_t>((static_cast<std::uint64_t>(offset) - fileHeaderSize) / chunkSize);
-        libevtx_error_free(&error);
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
+        std::uint64_t identifier = 0;
+        if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1)
+            event.origin.chunk = chunkOfRecordId(identifier);
+        libevtx_error_free(&error);
         event.originalXml = std::move(original);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
+    }
+
+    void reportTruncatedChunks()
+    {
+        for (const auto& c : m_chunks) {
+            if (!c.valid || c.complete())
+                continue;
+            const std::uint64_t expected = c.lastRecordNumber - c.firstRecordNumber + 1;
+            std::uint64_t read = 0;
+            for (const auto& e : m_result.events)
+                read += e.origin.chunk == c.number ? 1 : 0;
+            const std::uint64_t lost = expected > read ? expected - read : 0;
+            m_result.skipped += lost;
+            warn(c.number, std::nullopt,
+                 "the file ends " + std::to_string(c.bytesPresent) +
+                     " bytes into this 65536-byte chunk (truncated): " + std::to_string(read) + " of its " +
+                     std::to_string(expected) + " record(s) read, " + std::to_string(lost) + " lost (records " +
+                     std::to_string(c.firstRecordId) + " to " + std::to_string(c.lastRecordId) + ")",
+                 "evtx-truncated-chunk");
+        }
+    }
+
+    std::optional<std::uint32_t> chunkOfRecordId(std::uint64_t id)
+    {
+        // Records come in chunk order: start looking where the last one was found.
+        for (std::size_t n = 0; n < m_chunks.size(); ++n) {
+            const ChunkInfo& c = m_chunks[(m_lastChunk + n) % m_chunks.size()];
+            if (c.valid && id >= c.firstRecordId && id <= c.lastRecordId) {
+                m_lastChunk = (m_lastChunk + n) % m_chunks.size();
+                return c.number;
+            }
+        }
+        // A chunk still being written (dirty file) may have stale header ranges: take the chunk
+        // that starts closest below the ID.
+        const ChunkInfo* best = nullptr;
+        for (const auto& c : m_chunks)
+            if (c.valid && c.firstRecordId <= id && (!best || c.firstRecordId > best->firstRecordId))
+                best = &c;
+        return best ? std::optional<std::uint32_t>(best->number) : std::nullopt;
     }
 
     void skip(int index, const std::string& why)
@@ -245,7 +373,7 @@ private:
         if (chunk)
             where += "chunk " + std::to_string(*chunk);
         if (recordId)
-            where += (where.empty() ? "" : ", ") + std::string("EventRecordID ") + std::to_string(*recordId);
+            where += (where.empty() ? "" : ", ") + std::string("record ") + std::to_string(*recordId);
         m_result.diagnostics.push_back(Diagnostic{
             Severity::Warning, std::move(code), where.empty() ? message : where + ": " + message, *m_file, {}});
     }
@@ -261,6 +389,7 @@ private:
     ReadResult& m_result;
     std::vector<ChunkInfo> m_chunks;
     bool m_chunksScanned = false;
+    std::size_t m_lastChunk = 0;
 };
 
 } // namespace

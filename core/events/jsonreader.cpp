@@ -213,6 +213,7 @@ constexpr std::array flatAliases{
     Alias{"RecordID", "EventRecordID"},
     Alias{"ExecutionProcessID", "Execution_ProcessID"},
     Alias{"ExecutionThreadID", "Execution_ThreadID"},
+    Alias{"ThreadID", "Execution_ThreadID"}, // NXLog (ProcessID is left alone: 5156 has EventData ProcessID)
     Alias{"ActivityID", "Correlation_ActivityID"},
     Alias{"RelatedActivityID", "Correlation_RelatedActivityID"},
     Alias{"UserID", "Security_UserID"},
@@ -252,6 +253,11 @@ void appendFlat(const Json& object, Event& event)
 {
     for (auto it = object.begin(); it != object.end(); ++it)
         appendFlatValue(event, it.key(), *it, 0);
+    // NXLog/Logstash without TimeCreated: "@timestamp" is UTC ("EventTime" is the collector's
+    // local time without a zone, so it is not used).
+    if (!event.value("TimeCreated_SystemTime"))
+        if (auto ts = object.find("@timestamp"); ts != object.end() && ts->is_string())
+            event.add("TimeCreated_SystemTime", normalizeTime(ts->get_ref<const std::string&>()));
 }
 
 /// Winlogbeat / Elastic Agent shape: {"@timestamp": ..., "winlog": {"event_data": {...}, ...}}.
@@ -394,8 +400,10 @@ private:
             if (!progress(pos))
                 return;
         }
-        if (m_result.events.empty() && m_result.skipped == 0 && !hasErrors(m_result.diagnostics))
-            diag(Severity::Error, 1, "no JSON events found", "json-no-events");
+        if (m_result.events.empty() && !hasErrors(m_result.diagnostics))
+            diag(Severity::Error, 1,
+                 m_result.skipped ? "not valid JSON, no event could be read" : "no JSON events found",
+                 m_result.skipped ? "json-syntax" : "json-no-events");
     }
 
     /// End of the object starting at `pos` (brace matching outside strings). A newline directly

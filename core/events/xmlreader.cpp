@@ -178,7 +178,8 @@ private:
         Event event;
         appendWithFlags(node, event);
         event.origin.file = m_file;
-        event.origin.index = ++m_index;
+        event.origin.index = m_result.events.size() + m_result.skipped + 1;
+        ++m_index;
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
         if (m_options.keepOriginalXml)
@@ -265,6 +266,11 @@ private:
             m_sawEvent = true;
             if (!emit(node, begin))
                 return;
+        }
+        if (m_result.events.empty()) {
+            const int line = lineOfOffset(m_text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(whole.offset, 0)));
+            error(line, std::string("not well-formed XML, no event could be read: ") + whole.description(),
+                  "xml-syntax");
         }
     }
 

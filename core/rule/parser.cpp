@@ -455,7 +455,7 @@ private:
             return v;
         }
         v.text = n->value;
-        v.quoted = n->style != Node::Style::Plain;
+        v.quoted = n->tag != "?"; // quoted, block scalar or explicitly tagged: not typed implicitly
         const std::string& tag = n->tag;
         if (tag == "?") {
             if (n->value == "~" || n->value == "null" || n->value == "Null" || n->value == "NULL")
@@ -491,11 +491,7 @@ private:
             out += "null";
             break;
         case NodeKind::Scalar: {
-            const bool plainSafe =
-                n->style == Node::Style::Plain ||
-                (!n->value.empty() && n->value.find_first_of(":#,[]{}&*!|>'\"%@`\n\\") == std::string::npos &&
-                 n->value.front() != '-' && n->value.front() != ' ' && n->value.back() != ' ' && n->tag == "!" &&
-                 value(n).type == Value::Type::String);
+            const bool plainSafe = n->tag == "?";
             if (plainSafe && !n->value.empty()) {
                 out += n->value;
             } else {
@@ -559,6 +555,7 @@ private:
             if (!scalarText(val, "logsource." + k->value, text))
                 continue;
             ls.valueSpans[k->value] = span(val);
+            ls.keySpans[k->value] = span(k);
             if (k->value == "category")
                 ls.category = text;
             else if (k->value == "product")

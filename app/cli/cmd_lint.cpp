@@ -1,0 +1,149 @@
+// `sigmawb lint [--format text|json] PATH...`: parses and lints Sigma files (folders recursively,
+// *.yml and *.yaml). Text output is compiler style (file:line:col: severity: message [code]);
+// exit 0 without errors, 1 with errors, 2 on usage or I/O failure.
+#include "command.h"
+
+#include "rule/lint.h"
+#include "rule/parser.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <system_error>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct LintArgs {
+    std::vector<std::string> paths;
+    std::string format = "text";
+    bool noSigmahq = false;
+    std::vector<std::string> disabled;
+    bool listChecks = false;
+    bool noCatalog = false;
+};
+
+bool isRuleFile(const fs::path& p)
+{
+    const auto ext = p.extension().string();
+    return ext == ".yml" || ext == ".yaml";
+}
+
+int run(const LintArgs& args)
+{
+    if (args.listChecks) {
+        for (const auto& c : sigma::parserDiagnosticCodes())
+            std::cout << c.code << '\t' << sigma::severityName(c.severity) << "\tparser\t" << c.description << '\n';
+        for (const auto& c : sigma::lintChecks())
+            std::cout << c.code << '\t' << sigma::severityName(c.severity) << "\tlint\t" << c.description << '\n';
+        return sigmawb::ExitOk;
+    }
+    if (args.paths.empty()) {
+        std::cerr << "sigmawb lint: no PATH given\n";
+        return sigmawb::ExitUsage;
+    }
+    bool ioFailure = false;
+    std::vector<std::string> files;
+    sigma::Diagnostics diagnostics;
+    for (const auto& path : args.paths) {
+        std::error_code ec;
+        const fs::path p(path);
+        if (fs::is_directory(p, ec)) {
+            std::vector<std::string> found;
+            fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+            for (; !ec && it != end; it.increment(ec)) {
+                std::error_code fec;
+                if (it->is_regular_file(fec) && isRuleFile(it->path()))
+                    found.push_back(it->path().string());
+            }
+            if (ec) {
+                diagnostics.push_back(
+                    {sigma::Severity::Error, "io-error", "cannot read the folder: " + ec.message(), path, {}});
+                ioFailure = true;
+            }
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(p, ec)) {
+            files.push_back(path);
+        } else {
+            diagnostics.push_back({sigma::Severity::Error, "io-error", "no such file or folder", path, {}});
+            ioFailure = true;
+        }
+    }
+    sigma::LintOptions options;
+    options.sigmahqConventions = !args.noSigmahq;
+    options.disabled = args.disabled;
+    if (!args.noCatalog)
+        options.fieldKnown = sigma::eventCatalogFieldLookup();
+    std::vector<std::unique_ptr<sigma::ParsedFile>> parsed;
+    for (const auto& f : files) {
+        auto pf = std::make_unique<sigma::ParsedFile>(sigma::parseRuleFile(f));
+        for (const auto& d : pf->diagnostics)
+            if (d.code == "io-error")
+                ioFailure = true;
+        auto ds = sigma::lintFile(*pf, options);
+        diagnostics.insert(diagnostics.end(), ds.begin(), ds.end());
+        parsed.push_back(std::move(pf));
+    }
+    std::vector<const sigma::ParsedFile*> set;
+    for (const auto& p : parsed)
+        set.push_back(p.get());
+    {
+        auto ds = sigma::lintSet(set, options);
+        diagnostics.insert(diagnostics.end(), ds.begin(), ds.end());
+    }
+    std::size_t errors = 0, warnings = 0;
+    for (const auto& d : diagnostics) {
+        if (d.severity == sigma::Severity::Error)
+            ++errors;
+        else if (d.severity == sigma::Severity::Warning)
+            ++warnings;
+    }
+    if (args.format == "json") {
+        nlohmann::json j;
+        j["files"] = files.size();
+        j["errors"] = errors;
+        j["warnings"] = warnings;
+        auto& arr = j["diagnostics"] = nlohmann::json::array();
+        for (const auto& d : diagnostics)
+            arr.push_back({{"file", d.file},
+                           {"line", d.span.begin.line},
+                           {"column", d.span.begin.column},
+                           {"endLine", d.span.end.line},
+                           {"endColumn", d.span.end.column},
+                           {"severity", sigma::severityName(d.severity)},
+                           {"code", d.code},
+                           {"message", d.message}});
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else {
+        for (const auto& d : diagnostics)
+            std::cout << d.format() << '\n';
+        std::cerr << files.size() << (files.size() == 1 ? " file, " : " files, ") << errors
+                  << (errors == 1 ? " error, " : " errors, ") << warnings << (warnings == 1 ? " warning" : " warnings")
+                  << '\n';
+    }
+    if (ioFailure)
+        return sigmawb::ExitUsage;
+    return errors ? sigmawb::ExitFailure : sigmawb::ExitOk;
+}
+
+const bool registered = sigmawb::registerCommand(
+    10, "lint", "Check Sigma rules: syntax, specification and conventions (compiler-style output)",
+    [](CLI::App& sub) -> std::function<int()> {
+        auto args = std::make_shared<LintArgs>();
+        sub.add_option("PATH", args->paths, "Rule files or folders (recursive, *.yml and *.yaml)");
+        sub.add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+        sub.add_flag("--no-sigmahq", args->noSigmahq, "Skip the SigmaHQ repository conventions");
+        sub.add_option("--disable", args->disabled, "Switch a check off (repeatable; see --list-checks)")
+            ->allow_extra_args(false);
+        sub.add_flag("--no-catalog", args->noCatalog, "Do not check field names against the built-in event catalog");
+        sub.add_flag("--list-checks", args->listChecks, "List every diagnostic code and exit");
+        return [args] { return run(*args); };
+    });
+
+} // namespace

@@ -1,0 +1,38 @@
+#pragma once
+
+// Baseline noise: how many events of a loaded event set each indicator of a rule matches on its
+// own, and how many the whole rule matches.
+
+#include "corpus/indicator.h"
+#include "events/event.h"
+#include "rule/rule.h"
+#include "util/diagnostic.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace sigma {
+
+struct BaselineOptions {
+    /// Only count events of the rule's log source (as the engine scopes it). When false every
+    /// event is tried, which shows how an indicator would fare without the log-source filter.
+    bool scopeToLogSource = true;
+    const std::atomic<bool>* cancel = nullptr;
+    /// Worker threads for large event sets (0: hardware concurrency; small sets use one).
+    unsigned threads = 0;
+};
+
+struct BaselineResult {
+    std::vector<Indicator> indicators; ///< ruleIndicators(rule)
+    std::vector<std::size_t> hits;     ///< parallel to indicators: events the value alone matches
+    std::size_t ruleHits = 0;          ///< events the whole rule matches
+    std::size_t eventsConsidered = 0;  ///< events in scope
+    bool ruleCompiled = false;
+    Diagnostics diagnostics; ///< compile problems, naming the rule file and line
+};
+
+BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
+                             const BaselineOptions& options = {});
+
+} // namespace sigma

@@ -1,0 +1,362 @@
+#include "corpus/corpus.h"
+
+#include "engine/logsource.h"
+#include "events/catalog.h"
+#include "rule/parser.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <thread>
+
+namespace sigma {
+
+std::string CatalogEventRef::shortProvider() const
+{
+    constexpr std::string_view prefix = "Microsoft-Windows-";
+    if (provider.size() > prefix.size() && std::string_view(provider).substr(0, prefix.size()) == prefix)
+        return provider.substr(prefix.size());
+    return provider;
+}
+
+std::string techniqueFromTag(std::string_view tag)
+{
+    constexpr std::string_view prefix = "attack.t";
+    if (tag.size() < prefix.size() + 4 || foldCase(tag.substr(0, prefix.size())) != prefix)
+        return {};
+    auto rest = tag.substr(prefix.size());
+    auto digits = [](std::string_view s) {
+        return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (rest.size() == 4 && digits(rest))
+        return "T" + std::string(rest);
+    if (rest.size() == 8 && digits(rest.substr(0, 4)) && rest[4] == '.' && digits(rest.substr(5)))
+        return "T" + std::string(rest);
+    return {};
+}
+
+namespace {
+
+/// EventIDs (and providers) a rule selects explicitly in searches it looks for.
+void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std::set<std::string>& providers)
+{
+    for (const auto& search : rule.detection) {
+        if (isExcludedIdentifier(rule, search.name))
+            continue;
+        for (const auto& map : search.maps)
+            for (const auto& item : map.items) {
+                if (item.isKeyword || !item.modifiers.empty())
+                    continue;
+                const auto field = foldCase(item.field);
+                for (const auto& v : item.values) {
+                    if (field == "eventid") {
+                        std::uint32_t id = 0;
+                        bool ok = !v.text.empty() && v.text.size() < 10;
+                        for (char c : v.text) {
+                            ok = ok && c >= '0' && c <= '9';
+                            id = id * 10 + static_cast<std::uint32_t>(c - '0');
+                        }
+                        if (ok)
+                            eventIds.insert(id);
+                    } else if (field == "provider_name" && !v.text.empty()) {
+                        providers.insert(v.text);
+                    }
+                }
+            }
+    }
+}
+
+CatalogEventRef makeRef(const std::string& provider, const std::string& channel, std::uint32_t id)
+{
+    CatalogEventRef ref;
+    ref.eventId = id;
+    const CatalogEntry* entry = EventCatalog::find(provider, static_cast<int>(id), provider.empty() ? channel : "");
+    ref.provider = entry ? entry->provider : (provider.empty() ? channel : provider);
+    if (entry)
+        ref.title = entry->title;
+    return ref;
+}
+
+} // namespace
+
+std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule)
+{
+    std::set<std::uint32_t> ids;
+    std::set<std::string> providers;
+    explicitSelectors(rule, ids, providers);
+
+    bool known = false;
+    auto rows = LogSourceTable::builtin().lookup(foldCase(rule.logsource.product), foldCase(rule.logsource.category),
+                                                 foldCase(rule.logsource.service), known);
+    std::vector<CatalogEventRef> out;
+    auto add = [&](CatalogEventRef ref) {
+        if (std::find(out.begin(), out.end(), ref) == out.end())
+            out.push_back(std::move(ref));
+    };
+    for (const auto* row : rows) {
+        // Security 5156 stands for network_connection only when the engine is asked to translate it.
+        if (row->translation == SourceTranslation::Security5156)
+            continue;
+        if (!ids.empty()) {
+            for (auto id : ids)
+                if (row->eventIds.empty() ||
+                    std::find(row->eventIds.begin(), row->eventIds.end(), id) != row->eventIds.end())
+                    add(makeRef(row->provider, row->channel, id));
+        } else {
+            for (auto id : row->eventIds)
+                add(makeRef(row->provider, row->channel, id));
+        }
+    }
+    if (rows.empty() && !ids.empty())
+        for (const auto& p : providers)
+            for (auto id : ids)
+                add(makeRef(p, {}, id));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+FieldScope fieldScopeOf(const Rule& rule)
+{
+    FieldScope scope;
+    scope.category = rule.logsource.category;
+    for (const auto& e : ruleCatalogEvents(rule))
+        scope.events.push_back(e.key());
+    return scope;
+}
+
+std::vector<Indicator> ruleIndicators(const Rule& rule, const FieldMap* fieldMap)
+{
+    IndicatorOptions io;
+    io.fieldMap = fieldMap;
+    io.scope = fieldScopeOf(rule);
+    return extractIndicators(rule, io);
+}
+
+namespace {
+
+struct Slot {
+    ParsedFile parsed;
+    std::vector<CorpusRule> rules;
+    bool broken = false;
+};
+
+CorpusRule makeCorpusRule(const Rule& rule, const Document& doc, const std::string& file, const std::string& relative,
+                          const LoadOptions& options)
+{
+    CorpusRule cr;
+    cr.file = file;
+    cr.relativePath = relative;
+    cr.documentIndex = doc.index;
+    cr.vendor = options.vendor;
+    cr.id = rule.id;
+    cr.title = rule.title;
+    cr.level = rule.level;
+    cr.status = rule.status;
+    cr.author = rule.author;
+    cr.logsource = rule.logsource;
+    for (const auto& tag : rule.tags) {
+        auto t = techniqueFromTag(tag);
+        if (!t.empty() && std::find(cr.techniques.begin(), cr.techniques.end(), t) == cr.techniques.end())
+            cr.techniques.push_back(t);
+    }
+    cr.events = ruleCatalogEvents(rule);
+    IndicatorOptions io;
+    io.fieldMap = options.fieldMap;
+    io.scope.category = rule.logsource.category;
+    for (const auto& e : cr.events)
+        io.scope.events.push_back(e.key());
+    cr.indicators = extractIndicators(rule, io);
+    cr.rule = std::make_shared<const Rule>(rule);
+    return cr;
+}
+
+} // namespace
+
+Corpus Corpus::load(const std::filesystem::path& root, const LoadOptions& options)
+{
+    namespace fs = std::filesystem;
+    Corpus corpus;
+    corpus.m_root = root;
+
+    std::vector<fs::path> files;
+    std::error_code ec;
+    auto wanted = [&](const fs::path& p) {
+        auto ext = foldCase(p.extension().string());
+        return std::find(options.extensions.begin(), options.extensions.end(), ext) != options.extensions.end();
+    };
+    if (fs::is_regular_file(root, ec)) {
+        files.push_back(root);
+    } else if (fs::is_directory(root, ec)) {
+        for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+             !ec && it != end; it.increment(ec)) {
+            std::error_code fe;
+            if (it->is_regular_file(fe) && wanted(it->path()))
+                files.push_back(it->path());
+        }
+        if (ec)
+            corpus.m_diagnostics.push_back(
+                {Severity::Error, "io-error", "cannot list the folder: " + ec.message(), root.string(), {}});
+    } else {
+        corpus.m_diagnostics.push_back({Severity::Error, "io-error", "no such file or folder", root.string(), {}});
+        return corpus;
+    }
+    std::sort(files.begin(), files.end());
+
+    std::vector<Slot> slots(files.size());
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::mutex progressMutex;
+    const fs::path base = fs::is_directory(root, ec) ? root : root.parent_path();
+
+    auto worker = [&] {
+        while (!stop.load(std::memory_order_relaxed)) {
+            if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+                stop = true;
+                break;
+            }
+            const std::size_t i = next.fetch_add(1);
+            if (i >= files.size())
+                break;
+            Slot& slot = slots[i];
+            const std::string file = files[i].string();
+            slot.parsed = parseRuleFile(file);
+            slot.broken = hasErrors(slot.parsed.diagnostics);
+            if (!slot.broken) {
+                // Lexical: fs::relative would resolve symlinks with a readlink per path component.
+                const auto rel = files[i].lexically_relative(base);
+                const std::string relative = rel.empty() ? file : rel.generic_string();
+                for (const auto& doc : slot.parsed.documents)
+                    if (const Rule* rule = doc.rule())
+                        slot.rules.push_back(makeCorpusRule(*rule, doc, file, relative, options));
+            }
+            // Only diagnostics are kept; the model lives on in CorpusRule::rule.
+            slot.parsed.documents.clear();
+            slot.parsed.text.clear();
+            slot.parsed.text.shrink_to_fit();
+            const std::size_t n = ++done;
+            if (options.progress) {
+                std::lock_guard lock(progressMutex);
+                if (!options.progress(n, files.size()))
+                    stop = true;
+            }
+        }
+    };
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(files.size(), 1)));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+
+    corpus.m_cancelled = stop.load();
+    corpus.m_filesScanned = done.load();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        auto& slot = slots[i];
+        if (slot.broken) {
+            corpus.m_brokenFiles.push_back(files[i].string());
+            for (auto& d : slot.parsed.diagnostics)
+                if (d.severity == Severity::Error) {
+                    if (d.file.empty())
+                        d.file = files[i].string();
+                    corpus.m_diagnostics.push_back(std::move(d));
+                }
+            continue;
+        }
+        for (auto& r : slot.rules) {
+            corpus.m_rules.push_back(std::move(r));
+            corpus.index(static_cast<std::uint32_t>(corpus.m_rules.size() - 1));
+        }
+    }
+    return corpus;
+}
+
+void Corpus::addRule(std::shared_ptr<const Rule> rule, std::string file, const LoadOptions& options)
+{
+    if (!rule)
+        return;
+    Document doc;
+    auto cr = makeCorpusRule(*rule, doc, file, file, options);
+    cr.rule = std::move(rule);
+    m_rules.push_back(std::move(cr));
+    index(static_cast<std::uint32_t>(m_rules.size() - 1));
+}
+
+void Corpus::index(std::uint32_t ruleIndex)
+{
+    const CorpusRule& r = m_rules[ruleIndex];
+    for (const auto& ind : r.indicators) {
+        auto& stats = m_indicators[ind.key()];
+        if (stats.rules.empty()) {
+            stats.field = ind.field;
+            stats.kind = ind.kind;
+            stats.value = ind.value;
+        }
+        if (stats.rules.empty() || stats.rules.back() != ruleIndex)
+            stats.rules.push_back(ruleIndex);
+    }
+    for (const auto& t : r.techniques) {
+        auto& v = m_techniques[t];
+        if (v.empty() || v.back() != ruleIndex)
+            v.push_back(ruleIndex);
+    }
+}
+
+std::size_t Corpus::reach(const std::string& indicatorKey) const
+{
+    auto it = m_indicators.find(indicatorKey);
+    return it == m_indicators.end() ? 0 : it->second.rules.size();
+}
+
+std::size_t Corpus::reachExcludingFile(const Indicator& indicator, const std::string& file) const
+{
+    const IndicatorStats* stats = indicatorStats(indicator.key());
+    if (!stats)
+        return 0;
+    std::error_code ec;
+    const auto target = std::filesystem::weakly_canonical(file, ec);
+    std::size_t n = 0;
+    for (auto i : stats->rules) {
+        const auto& f = m_rules[i].file;
+        std::error_code fe;
+        n += !(f == file || (!ec && std::filesystem::weakly_canonical(f, fe) == target));
+    }
+    return n;
+}
+
+const IndicatorStats* Corpus::indicatorStats(const std::string& indicatorKey) const
+{
+    auto it = m_indicators.find(indicatorKey);
+    return it == m_indicators.end() ? nullptr : &it->second;
+}
+
+std::vector<std::uint32_t> Corpus::rulesForTechnique(std::string_view technique, bool includeSubtechniques) const
+{
+    std::string id(technique);
+    for (auto& c : id)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    std::vector<std::uint32_t> out;
+    if (auto it = m_techniques.find(id); it != m_techniques.end())
+        out = it->second;
+    if (includeSubtechniques && id.find('.') == std::string::npos) {
+        for (auto it = m_techniques.lower_bound(id + "."); it != m_techniques.end() && it->first.starts_with(id + ".");
+             ++it)
+            out.insert(out.end(), it->second.begin(), it->second.end());
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    return out;
+}
+
+std::map<std::string, std::size_t> Corpus::techniqueCounts() const
+{
+    std::map<std::string, std::size_t> out;
+    for (const auto& [id, rules] : m_techniques)
+        out[id] = rules.size();
+    return out;
+}
+
+} // namespace sigma

@@ -1,0 +1,143 @@
+#pragma once
+
+// A loaded corpus of Sigma rules and its indexes: indicator -> rules (corpus reach), ATT&CK
+// technique -> rules (from attack.tNNNN[.NNN] tags), rule -> catalog events (from the log source
+// through the log-source table, and from explicit EventID selectors).
+
+#include "corpus/indicator.h"
+#include "rule/rule.h"
+#include "util/diagnostic.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sigma {
+
+/// One event of the catalog (provider + EventID), e.g. Microsoft-Windows-Sysmon 3.
+struct CatalogEventRef {
+    std::string provider; ///< full provider name, e.g. "Microsoft-Windows-Security-Auditing"
+    std::uint32_t eventId = 0;
+    std::string title; ///< from the event catalog; may be empty
+
+    /// The provider without "Microsoft-Windows-" ("Sysmon", "Security-Auditing").
+    std::string shortProvider() const;
+    /// "Provider/EventID", the form FieldScope::events uses.
+    std::string key() const { return provider + '/' + std::to_string(eventId); }
+    friend bool operator==(const CatalogEventRef& a, const CatalogEventRef& b)
+    {
+        return a.provider == b.provider && a.eventId == b.eventId;
+    }
+    friend bool operator<(const CatalogEventRef& a, const CatalogEventRef& b)
+    {
+        return a.provider != b.provider ? a.provider < b.provider : a.eventId < b.eventId;
+    }
+};
+
+/// The catalog events a rule covers: those of its log source (log-source table), narrowed or
+/// extended by explicit EventID selectors in searches the rule looks for (a `service: security`
+/// rule selecting 5156 covers Security-Auditing 5156). Titles come from the event catalog.
+std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule);
+
+/// The scope to normalise a rule's field names in: its log-source category and catalog events.
+FieldScope fieldScopeOf(const Rule& rule);
+
+/// extractIndicators() with the rule's own field scope (what the corpus index uses).
+std::vector<Indicator> ruleIndicators(const Rule& rule, const FieldMap* fieldMap = nullptr);
+
+/// "T1090.002" for the tag "attack.t1090.002"; empty when the tag is not a technique tag.
+std::string techniqueFromTag(std::string_view tag);
+
+/// One rule of the corpus with what the indexes need.
+struct CorpusRule {
+    std::string file;         ///< absolute or as given
+    std::string relativePath; ///< relative to the corpus root, '/' separated
+    int documentIndex = 0;    ///< the rule's YAML document in its file
+    std::string vendor;       ///< LoadOptions::vendor
+    std::string id;
+    std::string title;
+    std::string level;
+    std::string status;
+    std::string author;
+    LogSource logsource;
+    std::vector<std::string> techniques; ///< "T1090.002", upper case, in tag order, unique
+    std::vector<CatalogEventRef> events;
+    std::vector<Indicator> indicators; ///< every occurrence, document order
+    std::shared_ptr<const Rule> rule;  ///< the parsed model
+};
+
+struct LoadOptions {
+    std::string vendor = "Sigma";
+    std::vector<std::string> extensions{".yml", ".yaml"};
+    unsigned threads = 0; ///< 0: hardware concurrency
+    /// Called with (files done, files total), serialised, from any thread. Return false to cancel.
+    std::function<bool(std::size_t, std::size_t)> progress;
+    /// Polled between files; set to true to cancel.
+    const std::atomic<bool>* cancel = nullptr;
+    const FieldMap* fieldMap = nullptr; ///< nullptr: FieldMap::builtin()
+};
+
+/// Per-distinct-indicator statistics of the corpus.
+struct IndicatorStats {
+    std::string field; ///< canonical
+    IndicatorKind kind = IndicatorKind::Eq;
+    std::string value;                ///< as first seen
+    std::vector<std::uint32_t> rules; ///< indexes into Corpus::rules(), ascending, unique
+};
+
+class Corpus {
+public:
+    Corpus() = default;
+
+    /// Loads every rule file under `root` (recursively, in parallel). Files that do not parse, or
+    /// that have errors, are reported in diagnostics() (file:line) and left out; the rest is
+    /// indexed. `root` may also be a single file.
+    static Corpus load(const std::filesystem::path& root, const LoadOptions& options = {});
+
+    /// Adds rules parsed elsewhere (e.g. the editor's current text, or tests) and indexes them.
+    void addRule(std::shared_ptr<const Rule> rule, std::string file, const LoadOptions& options = {});
+
+    const std::vector<CorpusRule>& rules() const { return m_rules; }
+    const Diagnostics& diagnostics() const { return m_diagnostics; }
+    std::size_t filesScanned() const { return m_filesScanned; }
+    /// Files left out because they did not parse or had errors.
+    const std::vector<std::string>& brokenFiles() const { return m_brokenFiles; }
+    bool cancelled() const { return m_cancelled; }
+    const std::filesystem::path& root() const { return m_root; }
+
+    /// Number of rules having the indicator at least once (any technique).
+    std::size_t reach(const Indicator& indicator) const { return reach(indicator.key()); }
+    std::size_t reach(const std::string& indicatorKey) const;
+    /// Reach without the rules of one file (e.g. the rule being edited, when it is in the corpus).
+    std::size_t reachExcludingFile(const Indicator& indicator, const std::string& file) const;
+    /// The rules having the indicator; nullptr when none.
+    const IndicatorStats* indicatorStats(const std::string& indicatorKey) const;
+    std::size_t distinctIndicators() const { return m_indicators.size(); }
+
+    /// Rules tagged with the technique (exact id, e.g. "T1090" or "T1090.002"; case-insensitive).
+    /// With includeSubtechniques, "T1090" also returns rules tagged T1090.xxx only.
+    std::vector<std::uint32_t> rulesForTechnique(std::string_view technique, bool includeSubtechniques = false) const;
+    /// Every technique id with at least one rule, and its rule count.
+    std::map<std::string, std::size_t> techniqueCounts() const;
+
+private:
+    void index(std::uint32_t ruleIndex);
+
+    std::filesystem::path m_root;
+    std::vector<CorpusRule> m_rules;
+    Diagnostics m_diagnostics;
+    std::vector<std::string> m_brokenFiles;
+    std::size_t m_filesScanned = 0;
+    bool m_cancelled = false;
+    std::unordered_map<std::string, IndicatorStats> m_indicators;
+    std::map<std::string, std::vector<std::uint32_t>> m_techniques;
+};
+
+} // namespace sigma

@@ -1,0 +1,255 @@
+// Every diagnostic of the parser and the linter, with its exact line and column: each fixture under
+// tests/data/rule/{diagnostics,lint}/ lists what it must produce in "# expect: LINE:COL SEVERITY CODE"
+// comments (nothing listed: the file must be clean). The set must match exactly.
+#include "testsupport.h"
+
+#include "rule/lint.h"
+#include "rule/parser.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <set>
+
+namespace {
+
+QStringList fixtures()
+{
+    QStringList out;
+    for (const char* dir : {"rule/diagnostics", "rule/lint"}) {
+        const QDir d(sigmatest::dataPath(QString::fromLatin1(dir)));
+        for (const auto& f : d.entryList({QStringLiteral("*.yml")}, QDir::Files, QDir::Name))
+            out << d.filePath(f);
+    }
+    return out;
+}
+
+QStringList expectations(const QString& path)
+{
+    QStringList out;
+    static const QRegularExpression re(QStringLiteral("^# expect: (.+)$"), QRegularExpression::MultilineOption);
+    auto it = re.globalMatch(QString::fromUtf8(sigmatest::readFile(path)));
+    while (it.hasNext())
+        out << it.next().captured(1).trimmed();
+    out.sort();
+    return out;
+}
+
+QString describe(const sigma::Diagnostic& d)
+{
+    return QStringLiteral("%1:%2 %3 %4")
+        .arg(d.span.begin.line)
+        .arg(d.span.begin.column)
+        .arg(QString::fromLatin1(sigma::severityName(d.severity)), QString::fromStdString(d.code));
+}
+
+} // namespace
+
+class TestRuleDiagnostics : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void fixture_data()
+    {
+        QTest::addColumn<QString>("path");
+        const auto files = fixtures();
+        QVERIFY(files.size() > 30);
+        for (const auto& f : files)
+            QTest::newRow(qPrintable(QFileInfo(f).fileName())) << f;
+    }
+    void fixture()
+    {
+        QFETCH(QString, path);
+        const auto parsed = sigma::parseRuleFile(path.toStdString());
+        const auto diagnostics = sigma::lintFile(parsed);
+        QStringList actual;
+        for (const auto& d : diagnostics) {
+            actual << describe(d);
+            QCOMPARE(QString::fromStdString(d.file), path);
+            QVERIFY(!d.message.empty());
+        }
+        actual.sort();
+        QCOMPARE(actual, expectations(path));
+    }
+
+    // Every code the parser and the linter know is exercised by a fixture or by a test below.
+    void everyCodeIsCovered()
+    {
+        std::set<std::string> covered{
+            "io-error",      "file-too-large", "duplicate-id", "duplicate-title", "field-unknown-for-logsource",
+            "internal-error"};
+        for (const auto& f : fixtures())
+            for (const auto& e : expectations(f))
+                covered.insert(e.section(QLatin1Char(' '), 2, 2).toStdString());
+        for (const auto& c : sigma::parserDiagnosticCodes())
+            QVERIFY2(covered.count(c.code), c.code);
+        for (const auto& c : sigma::lintChecks())
+            QVERIFY2(covered.count(c.code), c.code.c_str());
+    }
+
+    void ioError()
+    {
+        const auto parsed = sigma::parseRuleFile("/nonexistent/dir/rule.yml");
+        QCOMPARE(parsed.diagnostics.size(), std::size_t(1));
+        QCOMPARE(parsed.diagnostics[0].code, std::string("io-error"));
+        QCOMPARE(parsed.diagnostics[0].severity, sigma::Severity::Error);
+        QCOMPARE(parsed.diagnostics[0].file, std::string("/nonexistent/dir/rule.yml"));
+    }
+
+    void fileTooLarge()
+    {
+        sigma::ParseOptions options;
+        options.maxBytes = 100;
+        const auto parsed = sigma::parseRuleFile(
+            sigmatest::dataPath(QStringLiteral("rule/diagnostics/clean_rule.yml")).toStdString(), options);
+        QCOMPARE(parsed.diagnostics.size(), std::size_t(1));
+        QCOMPARE(parsed.diagnostics[0].code, std::string("file-too-large"));
+        QVERIFY(parsed.documents.empty());
+        const auto text = sigma::parseRuleText(std::string(200, 'x'), "t.yml", options);
+        QCOMPARE(text.diagnostics.at(0).code, std::string("file-too-large"));
+    }
+
+    void duplicatesAcrossSet()
+    {
+        const QDir d(sigmatest::dataPath(QStringLiteral("rule/lintset")));
+        const auto a = sigma::parseRuleFile(d.filePath(QStringLiteral("rule_one.yml")).toStdString());
+        const auto b = sigma::parseRuleFile(d.filePath(QStringLiteral("rule_two.yml")).toStdString());
+        const auto ds = sigma::lintSet({&a, &b});
+        QStringList actual;
+        for (const auto& x : ds)
+            actual << QFileInfo(QString::fromStdString(x.file)).fileName() + QLatin1Char(' ') + describe(x);
+        actual.sort();
+        QCOMPARE(actual, (QStringList{QStringLiteral("rule_one.yml 1:8 warning duplicate-title"),
+                                      QStringLiteral("rule_one.yml 2:5 error duplicate-id"),
+                                      QStringLiteral("rule_two.yml 1:8 warning duplicate-title"),
+                                      QStringLiteral("rule_two.yml 2:5 error duplicate-id")}));
+        QVERIFY(ds[0].message.find("rule_") != std::string::npos);
+        // a suppression in one file silences it there only
+        auto c = sigma::parseRuleText(a.text + "x-sigmawb-ignore: duplicate-id\n", "c.yml");
+        const auto ds2 = sigma::lintSet({&c, &b});
+        int ids = 0;
+        for (const auto& x : ds2)
+            if (x.code == "duplicate-id") {
+                ++ids;
+                QCOMPARE(x.file, b.file);
+            }
+        QCOMPARE(ids, 1);
+        // a single file: nothing
+        QVERIFY(sigma::lintSet({&a}).empty());
+    }
+
+    void fieldUnknownForLogsource()
+    {
+        const auto parsed =
+            sigma::parseRuleFile(sigmatest::dataPath(QStringLiteral("rule/diagnostics/clean_rule.yml")).toStdString());
+        sigma::LintOptions options;
+        std::vector<std::string> asked;
+        options.fieldKnown = [&](const sigma::LogSource& ls, std::string_view field) -> std::optional<bool> {
+            asked.push_back(ls.category + "/" + std::string(field));
+            return field == "CommandLine";
+        };
+        const auto ds = sigma::lintFile(parsed, options);
+        QCOMPARE(ds.size(), std::size_t(1));
+        QCOMPARE(ds[0].code, std::string("field-unknown-for-logsource"));
+        QCOMPARE(describe(ds[0]), QStringLiteral("17:9 warning field-unknown-for-logsource"));
+        QCOMPARE(asked, (std::vector<std::string>{"process_creation/Image"}));
+        // unknown log source (nullopt): no diagnostic
+        options.fieldKnown = [](const sigma::LogSource&, std::string_view) -> std::optional<bool> { return {}; };
+        QVERIFY(sigma::lintFile(parsed, options).empty());
+        // disabled globally
+        options.fieldKnown = [](const sigma::LogSource&, std::string_view) -> std::optional<bool> { return false; };
+        options.disabled = {"field-unknown-for-logsource"};
+        QVERIFY(sigma::lintFile(parsed, options).empty());
+    }
+
+    void eventCatalogLookup_data()
+    {
+        QTest::addColumn<QString>("product");
+        QTest::addColumn<QString>("category");
+        QTest::addColumn<QString>("service");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<int>("expected"); // -1 unknown log source, 0 unknown field, 1 known
+        QTest::newRow("sysmon 1 field") << "windows"
+                                        << "process_creation"
+                                        << ""
+                                        << "ParentCommandLine" << 1;
+        QTest::newRow("case-insensitive") << "windows"
+                                          << "process_creation"
+                                          << ""
+                                          << "parentcommandline" << 1;
+        QTest::newRow("system header") << "windows"
+                                       << "file_event"
+                                       << ""
+                                       << "EventID" << 1;
+        QTest::newRow("not in file_event") << "windows"
+                                           << "file_event"
+                                           << ""
+                                           << "CommandLine" << 0;
+        QTest::newRow("network_connection") << "windows"
+                                            << "network_connection"
+                                            << ""
+                                            << "DestinationPort" << 1;
+        QTest::newRow("unknown category") << "windows"
+                                          << "no_such_category"
+                                          << ""
+                                          << "X" << -1;
+        QTest::newRow("service: partial catalog") << "windows"
+                                                  << ""
+                                                  << "security"
+                                                  << "X" << -1;
+        QTest::newRow("linux") << "linux"
+                               << "process_creation"
+                               << ""
+                               << "X" << -1;
+    }
+    void eventCatalogLookup()
+    {
+        QFETCH(QString, product);
+        QFETCH(QString, category);
+        QFETCH(QString, service);
+        QFETCH(QString, field);
+        QFETCH(int, expected);
+        sigma::LogSource ls;
+        ls.product = product.toStdString();
+        ls.category = category.toStdString();
+        ls.service = service.toStdString();
+        const auto known = sigma::eventCatalogFieldLookup()(ls, field.toStdString());
+        QCOMPARE(known ? int(*known) : -1, expected);
+    }
+
+    void sigmahqConventionsCanBeOff()
+    {
+        const auto parsed =
+            sigma::parseRuleFile(sigmatest::dataPath(QStringLiteral("rule/lint/metadata_missing.yml")).toStdString());
+        sigma::LintOptions options;
+        options.sigmahqConventions = false;
+        QStringList actual;
+        for (const auto& d : sigma::lintFile(parsed, options))
+            actual << describe(d);
+        QCOMPARE(actual,
+                 (QStringList{QStringLiteral("1:1 warning missing-id"), QStringLiteral("1:1 warning missing-level")}));
+    }
+
+    void parserErrorsAreNotSuppressible()
+    {
+        const auto parsed = sigma::parseRuleText("# sigmawb-ignore-file: all\ntitle: x\n", "x.yml");
+        const auto ds = sigma::lintFile(parsed);
+        QCOMPARE(ds.size(), std::size_t(1));
+        QCOMPARE(ds[0].code, std::string("unknown-document"));
+    }
+
+    void errorsNameFileAndLine()
+    {
+        const auto parsed = sigma::parseRuleFile(
+            sigmatest::dataPath(QStringLiteral("rule/diagnostics/unknown_modifier.yml")).toStdString());
+        const auto text = QString::fromStdString(parsed.diagnostics.at(0).format());
+        QVERIFY2(
+            text.endsWith(QStringLiteral("unknown_modifier.yml:17:15: error: unknown modifier 'endwith'; did you mean "
+                                         "'endswith'? [unknown-modifier]")),
+            qPrintable(text));
+        QCOMPARE(parsed.diagnostics.at(0).span.end, (sigma::SourcePos{17, 22}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuleDiagnostics)
+#include "tst_rule_diagnostics.moc"

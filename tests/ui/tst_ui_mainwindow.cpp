@@ -1,0 +1,232 @@
+// The main window: opening files (also from the command line), atomic saves with a banner on
+// failure, the unsaved-changes question, the sample workspace.
+#include "mainwindow.h"
+#include "messagebanner.h"
+#include "ruleeditor.h"
+#include "startup.h"
+#include "syntaxsupport.h"
+
+#include "testsupport.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace sigmaui;
+
+namespace {
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+/// Replaces the editor's text as typing would (an undoable edit that marks the document modified).
+void typeText(RuleEditor* editor, const QString& text)
+{
+    QTextCursor c(editor->document());
+    c.select(QTextCursor::Document);
+    c.insertText(text);
+}
+} // namespace
+
+class TestUiMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_mainwindow"));
+        QSettings().clear();
+    }
+
+    void opensFileGivenOnCommandLine()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cmdline.yml"));
+        writeFile(path, "title: From the command line\n");
+        QCommandLineParser parser;
+        configureCommandLine(parser);
+        QVERIFY(parser.parse({QStringLiteral("sigma-workbench"), path}));
+        const StartupOptions options = startupOptions(parser);
+        QVERIFY(!options.samples);
+
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        openStartup(window, options);
+        QCOMPARE(window.tabCount(), 1);
+        QCOMPARE(window.filePathAt(0), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(window.currentEditor()->toPlainText(), QStringLiteral("title: From the command line\n"));
+        QVERIFY(!window.currentEditor()->document()->isModified());
+        QVERIFY(window.windowTitle().contains(QLatin1String("cmdline.yml")));
+        QVERIFY(window.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    }
+
+    void noFilesMeansSamples()
+    {
+        QCommandLineParser parser;
+        configureCommandLine(parser);
+        QVERIFY(parser.parse({QStringLiteral("sigma-workbench")}));
+        QVERIFY(startupOptions(parser).samples);
+        QCommandLineParser explicitSamples;
+        configureCommandLine(explicitSamples);
+        QVERIFY(explicitSamples.parse(
+            {QStringLiteral("sigma-workbench"), QStringLiteral("--samples"), QStringLiteral("x.yml")}));
+        QVERIFY(startupOptions(explicitSamples).samples);
+    }
+
+    void sampleWorkspaceOpensRules()
+    {
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        window.openSampleWorkspace();
+        QCOMPARE(window.tabCount(), 3);
+        // The process_creation rule is shown first, and its text is the bundled one.
+        QVERIFY(window.filePathAt(window.currentTab())
+                    .endsWith(QLatin1String("proc_creation_win_office_encoded_powershell.yml")));
+        QVERIFY(window.currentEditor()->toPlainText().contains(QLatin1String("category: process_creation")));
+        // The copies are writable: saving works.
+        QVERIFY(window.saveTab(window.currentTab()));
+    }
+
+    void openingMissingFileShowsBanner()
+    {
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QTemporaryDir dir;
+        const QString missing = dir.filePath(QStringLiteral("nope.yml"));
+        QVERIFY(!window.openRuleFile(missing));
+        QVERIFY(window.banner()->isVisibleTo(&window));
+        QCOMPARE(window.banner()->kind(), MessageBanner::Kind::Error);
+        QVERIFY2(window.banner()->text().contains(QDir::toNativeSeparators(missing)),
+                 qPrintable(window.banner()->text()));
+        QCOMPARE(window.tabCount(), 0);
+    }
+
+    void saveIsAtomicAndReplacesContent()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("rule.yml"));
+        writeFile(path, "title: old\n");
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QVERIFY(window.openRuleFile(path));
+        typeText(window.currentEditor(), QStringLiteral("title: new\n"));
+        QVERIFY(window.currentEditor()->document()->isModified());
+        QVERIFY(window.saveCurrent());
+        QCOMPARE(sigmatest::readFile(path), QByteArray("title: new\n"));
+        QVERIFY(!window.currentEditor()->document()->isModified());
+        // No temporary file is left beside it.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("rule.yml")});
+    }
+
+    // A save that fails leaves the old file as it was, says why in the banner (naming the file),
+    // and keeps the edit (still modified).
+    void failedSaveLeavesOldFile_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addRow("temporary name too long") << QStringLiteral("longname");
+        QTest::addRow("read-only directory") << QStringLiteral("readonly");
+    }
+    void failedSaveLeavesOldFile()
+    {
+        QFETCH(QString, kind);
+        QTemporaryDir dir;
+        QString path;
+        if (kind == QLatin1String("longname")) {
+            // The name fits (255 bytes) but QSaveFile's temporary name beside it does not.
+            path = dir.filePath(QString(250, QLatin1Char('r')) + QStringLiteral(".yml"));
+        } else {
+            if (::geteuid() == 0)
+                QSKIP("root ignores directory permissions");
+            path = dir.filePath(QStringLiteral("rule.yml"));
+        }
+        writeFile(path, "title: old\n");
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QVERIFY(window.openRuleFile(path));
+        if (kind == QLatin1String("readonly"))
+            QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
+        typeText(window.currentEditor(), QStringLiteral("title: new text that must not be lost\n"));
+        QVERIFY(!window.saveCurrent());
+        if (kind == QLatin1String("readonly"))
+            QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QCOMPARE(sigmatest::readFile(path), QByteArray("title: old\n"));
+        QVERIFY(window.banner()->isVisibleTo(&window));
+        QCOMPARE(window.banner()->kind(), MessageBanner::Kind::Error);
+        QVERIFY2(window.banner()->text().contains(QFileInfo(path).fileName()), qPrintable(window.banner()->text()));
+        QVERIFY(window.banner()->text().contains(QLatin1String("not changed")));
+        QVERIFY(window.currentEditor()->document()->isModified());
+        QCOMPARE(window.currentEditor()->toPlainText(), QStringLiteral("title: new text that must not be lost\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+    }
+
+    void closingAsksAboutUnsavedChanges_data()
+    {
+        QTest::addColumn<int>("answer");
+        QTest::addColumn<bool>("closes");
+        QTest::addColumn<QByteArray>("fileAfter");
+        QTest::addRow("save") << int(QMessageBox::Save) << true << QByteArray("title: edited\n");
+        QTest::addRow("discard") << int(QMessageBox::Discard) << true << QByteArray("title: old\n");
+        QTest::addRow("cancel") << int(QMessageBox::Cancel) << false << QByteArray("title: old\n");
+    }
+    void closingAsksAboutUnsavedChanges()
+    {
+        QFETCH(int, answer);
+        QFETCH(bool, closes);
+        QFETCH(QByteArray, fileAfter);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ask.yml"));
+        writeFile(path, "title: old\n");
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QStringList asked;
+        window.setSaveQuestion([&](const QString& name) {
+            asked.append(name);
+            return QMessageBox::StandardButton(answer);
+        });
+        QVERIFY(window.openRuleFile(path));
+        window.show();
+        typeText(window.currentEditor(), QStringLiteral("title: edited\n"));
+        QCOMPARE(window.close(), closes);
+        QCOMPARE(asked, QStringList{QStringLiteral("ask.yml")});
+        QCOMPARE(sigmatest::readFile(path), fileAfter);
+    }
+
+    void unmodifiedCloseDoesNotAsk()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("quiet.yml"));
+        writeFile(path, "title: quiet\n");
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        bool asked = false;
+        window.setSaveQuestion([&](const QString&) {
+            asked = true;
+            return QMessageBox::Cancel;
+        });
+        QVERIFY(window.openRuleFile(path));
+        window.show();
+        QVERIFY(window.close());
+        QVERIFY(!asked);
+    }
+
+    void hasDockedTestPane()
+    {
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QVERIFY(window.testDock());
+        QCOMPARE(window.dockWidgetArea(window.testDock()), Qt::BottomDockWidgetArea);
+    }
+};
+
+QTEST_MAIN(TestUiMainWindow)
+#include "tst_ui_mainwindow.moc"

@@ -1,0 +1,91 @@
+#include "eventfieldsmodel.h"
+
+#include "events/fieldname.h"
+#include "ruleeditor.h"
+
+#include <QMimeData>
+
+namespace sigmaui {
+
+EventFieldsModel::EventFieldsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{}
+
+void EventFieldsModel::setEvent(const sigma::Event* event)
+{
+    beginResetModel();
+    m_fields.clear();
+    if (event) {
+        for (const auto& f : event->fields) {
+            const std::string_view name = sigma::FieldNames::text(f.name);
+            m_fields.append({QString::fromUtf8(name.data(), qsizetype(name.size())), QString::fromStdString(f.value)});
+        }
+    }
+    endResetModel();
+}
+
+QString EventFieldsModel::fieldAt(int row) const
+{
+    return row >= 0 && row < m_fields.size() ? m_fields.at(row).first : QString();
+}
+
+QString EventFieldsModel::valueAt(int row) const
+{
+    return row >= 0 && row < m_fields.size() ? m_fields.at(row).second : QString();
+}
+
+int EventFieldsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_fields.size());
+}
+
+int EventFieldsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : COLUMN_COUNT;
+}
+
+QVariant EventFieldsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_fields.size() || index.column() >= COLUMN_COUNT)
+        return {};
+    const auto& f = m_fields.at(index.row());
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
+        return index.column() == FieldColumn ? f.first : f.second;
+    return {};
+}
+
+QVariant EventFieldsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole)
+        return section == FieldColumn ? tr("Field") : tr("Value");
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+Qt::ItemFlags EventFieldsModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid())
+        f |= Qt::ItemIsDragEnabled;
+    return f;
+}
+
+QStringList EventFieldsModel::mimeTypes() const
+{
+    return {QStringLiteral("text/plain")};
+}
+
+QMimeData* EventFieldsModel::mimeData(const QModelIndexList& indexes) const
+{
+    QStringList lines;
+    QList<int> rows;
+    for (const QModelIndex& i : indexes)
+        if (!rows.contains(i.row()))
+            rows.append(i.row());
+    for (int r : rows)
+        lines.append(fieldAt(r) + QLatin1String(": ") + yamlScalar(valueAt(r)));
+    auto* mime = new QMimeData;
+    mime->setText(lines.join(QLatin1Char('\n')));
+    return mime;
+}
+
+} // namespace sigmaui

@@ -1,0 +1,276 @@
+#include "eventsmodel.h"
+
+#include <QBrush>
+#include <QFileInfo>
+#include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
+
+namespace sigmaui {
+
+namespace {
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+const std::string* firstOf(const sigma::Event& e, std::initializer_list<const char*> names)
+{
+    for (const char* n : names)
+        if (const std::string* v = e.value(n))
+            if (!v->empty())
+                return v;
+    return nullptr;
+}
+} // namespace
+
+EventsModel::EventsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{}
+
+void EventsModel::setEvents(EventListPtr events)
+{
+    beginResetModel();
+    m_events = std::move(events);
+    m_verdicts.clear();
+    m_stale = false;
+    endResetModel();
+}
+
+const sigma::Event* EventsModel::eventAt(int row) const
+{
+    if (!m_events || row < 0 || std::size_t(row) >= m_events->size())
+        return nullptr;
+    return &(*m_events)[std::size_t(row)];
+}
+
+void EventsModel::setVerdicts(std::vector<Verdict> verdicts, bool stale)
+{
+    if (verdicts.size() != std::size_t(rowCount()))
+        verdicts.clear();
+    m_verdicts = std::move(verdicts);
+    m_stale = stale;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+}
+
+void EventsModel::setStale(bool stale)
+{
+    if (m_stale == stale)
+        return;
+    m_stale = stale;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+}
+
+void EventsModel::setColors(const QColor& matched, const QColor& failed)
+{
+    m_matched = matched;
+    m_failed = failed;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn));
+}
+
+Verdict EventsModel::verdict(int row) const
+{
+    if (row < 0 || std::size_t(row) >= m_verdicts.size())
+        return Verdict::Unknown;
+    return m_verdicts[std::size_t(row)];
+}
+
+std::size_t EventsModel::matchCount() const
+{
+    return std::size_t(std::count(m_verdicts.begin(), m_verdicts.end(), Verdict::Match));
+}
+
+int EventsModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_events)
+        return 0;
+    return int(m_events->size());
+}
+
+int EventsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : COLUMN_COUNT;
+}
+
+QString EventsModel::processOf(const sigma::Event& e)
+{
+    if (const std::string* v =
+            firstOf(e, {"Image", "Application", "NewProcessName", "ProcessName", "process.executable"}))
+        return QString::fromStdString(*v);
+    return {};
+}
+
+QString EventsModel::detailOf(const sigma::Event& e)
+{
+    if (const std::string* v = firstOf(e, {"CommandLine", "ProcessCommandLine", "ScriptBlockText"}))
+        return QString::fromStdString(*v);
+    const std::string* ip = firstOf(e, {"DestinationIp", "DestAddress"});
+    const std::string* port = firstOf(e, {"DestinationPort", "DestPort"});
+    if (ip || port) {
+        QString s = ip ? QString::fromStdString(*ip) : QString();
+        if (port)
+            s += (s.contains(QLatin1Char(':')) ? QStringLiteral(" port ") : QStringLiteral(":")) +
+                 QString::fromStdString(*port);
+        if (const std::string* d = firstOf(e, {"Initiated", "Direction"}))
+            s += QStringLiteral("  (") + QString::fromStdString(*d) + QLatin1Char(')');
+        return s;
+    }
+    if (const std::string* v =
+            firstOf(e, {"TargetFilename", "TargetObject", "QueryName", "ImageLoaded", "ServiceName", "TaskName"}))
+        return QString::fromStdString(*v);
+    return {};
+}
+
+QVariant EventsModel::data(const QModelIndex& index, int role) const
+{
+    const sigma::Event* e = index.isValid() ? eventAt(index.row()) : nullptr;
+    if (!e || index.column() >= COLUMN_COUNT)
+        return {};
+    const Verdict v = verdict(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (Column(index.column())) {
+        case VerdictColumn:
+            switch (v) {
+            case Verdict::Match:
+                return QStringLiteral("✓");
+            case Verdict::NoMatch:
+                return QStringLiteral("✗");
+            case Verdict::OutOfScope:
+                return QStringLiteral("–");
+            case Verdict::Unknown:
+                return QString();
+            }
+            return {};
+        case TimeColumn: {
+            QString t = qs(e->time());
+            t.replace(QLatin1Char('T'), QLatin1Char(' '));
+            if (t.endsWith(QLatin1Char('Z')))
+                t.chop(1);
+            return t.left(23);
+        }
+        case ProviderColumn: {
+            QString p = qs(e->provider());
+            if (p.startsWith(QLatin1String("Microsoft-Windows-")))
+                p = p.mid(18);
+            return p;
+        }
+        case EventIdColumn:
+            return qs(e->eventId());
+        case ProcessColumn:
+            return processOf(*e);
+        case DetailColumn:
+            return detailOf(*e);
+        case SourceColumn: {
+            const QString file =
+                e->origin.file ? QFileInfo(QString::fromStdString(*e->origin.file)).fileName() : QString();
+            return QStringLiteral("%1:%2").arg(file).arg(e->origin.index);
+        }
+        case COLUMN_COUNT:
+            break;
+        }
+        return {};
+    case SortRole:
+        switch (Column(index.column())) {
+        case VerdictColumn:
+            return int(v);
+        case EventIdColumn:
+            return qs(e->eventId()).toLongLong();
+        case SourceColumn:
+            return qulonglong(index.row());
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case VerdictRole:
+        return int(v);
+    case EventIndexRole:
+        return index.row();
+    case SearchTextRole: {
+        QString all;
+        for (const auto& f : e->fields) {
+            all += QString::fromStdString(f.value);
+            all += QLatin1Char('\n');
+        }
+        return all;
+    }
+    case Qt::ForegroundRole:
+        if (m_stale)
+            return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        if (index.column() == VerdictColumn) {
+            if (v == Verdict::Match)
+                return QBrush(m_matched);
+            if (v == Verdict::NoMatch)
+                return QBrush(m_failed);
+            return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        }
+        if (v == Verdict::OutOfScope)
+            return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        return {};
+    case Qt::FontRole:
+        if (index.column() == VerdictColumn || (v == Verdict::Match && !m_stale)) {
+            QFont f;
+            f.setBold(v == Verdict::Match);
+            return f;
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == VerdictColumn || index.column() == EventIdColumn)
+            return int(Qt::AlignCenter);
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == VerdictColumn) {
+            QString tip;
+            switch (v) {
+            case Verdict::Match:
+                tip = tr("The rule matches this event");
+                break;
+            case Verdict::NoMatch:
+                tip = tr("The rule does not match this event");
+                break;
+            case Verdict::OutOfScope:
+                tip = tr("Not of the rule's log source");
+                break;
+            case Verdict::Unknown:
+                tip = tr("Not evaluated");
+                break;
+            }
+            if (m_stale)
+                tip += tr(" (last good verdict: the rule as written does not compile)");
+            return tip;
+        }
+        if (index.column() == DetailColumn || index.column() == ProcessColumn)
+            return data(index, Qt::DisplayRole);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case VerdictColumn:
+        return tr("Match");
+    case TimeColumn:
+        return tr("Time (UTC)");
+    case ProviderColumn:
+        return tr("Provider");
+    case EventIdColumn:
+        return tr("EventID");
+    case ProcessColumn:
+        return tr("Process");
+    case DetailColumn:
+        return tr("Details");
+    case SourceColumn:
+        return tr("Source");
+    case COLUMN_COUNT:
+        break;
+    }
+    return {};
+}
+
+} // namespace sigmaui

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "eventset.h"
+
+#include <QAbstractTableModel>
+#include <QColor>
+
+namespace sigmaui {
+
+/// The loaded events with the current rule's verdicts: one row per event.
+class EventsModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        VerdictColumn,
+        TimeColumn,
+        ProviderColumn,
+        EventIdColumn,
+        ProcessColumn,
+        DetailColumn,
+        SourceColumn,
+        COLUMN_COUNT
+    };
+    enum Role {
+        SortRole = Qt::UserRole + 1, ///< raw value for sorting (numbers as numbers)
+        VerdictRole,                 ///< int(Verdict)
+        EventIndexRole,              ///< row in the event list
+        SearchTextRole,              ///< every field value, for the filter box
+    };
+
+    explicit EventsModel(QObject* parent = nullptr);
+
+    void setEvents(EventListPtr events);
+    const EventListPtr& events() const { return m_events; }
+    const sigma::Event* eventAt(int row) const;
+
+    /// New verdicts (one per event, or empty to clear). `stale` greys them out: they are the last
+    /// good ones while the rule does not compile.
+    void setVerdicts(std::vector<Verdict> verdicts, bool stale);
+    void setStale(bool stale);
+    bool isStale() const { return m_stale; }
+    Verdict verdict(int row) const;
+    std::size_t matchCount() const;
+
+    void setColors(const QColor& matched, const QColor& failed);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    /// The "process" and "detail" columns: the most telling fields of an event.
+    static QString processOf(const sigma::Event& event);
+    static QString detailOf(const sigma::Event& event);
+
+private:
+    EventListPtr m_events;
+    std::vector<Verdict> m_verdicts;
+    bool m_stale = false;
+    QColor m_matched{0x2e, 0x7d, 0x32};
+    QColor m_failed{0xc6, 0x28, 0x28};
+};
+
+} // namespace sigmaui

@@ -1,0 +1,250 @@
+#include "explanationmodel.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
+
+namespace sigmaui {
+
+using Kind = sigma::ExplainNode::Kind;
+
+ExplanationModel::ExplanationModel(QObject* parent)
+    : QAbstractItemModel(parent)
+{}
+
+void ExplanationModel::setExplanation(const sigma::Explanation& explanation)
+{
+    beginResetModel();
+    m_explanation = explanation;
+    m_hasExplanation = true;
+    m_entries.clear();
+    addEntries(m_explanation.root, -1, 0);
+    endResetModel();
+}
+
+void ExplanationModel::clear()
+{
+    beginResetModel();
+    m_explanation = {};
+    m_hasExplanation = false;
+    m_entries.clear();
+    endResetModel();
+}
+
+void ExplanationModel::setColors(const QColor& matched, const QColor& failed)
+{
+    m_matched = matched;
+    m_failed = failed;
+}
+
+void ExplanationModel::addEntries(const sigma::ExplainNode& node, int parent, int row)
+{
+    const int self = int(m_entries.size());
+    m_entries.push_back({&node, parent, row, {}});
+    if (parent >= 0)
+        m_entries[std::size_t(parent)].children.push_back(self);
+    int childRow = 0;
+    for (const auto& child : node.children)
+        addEntries(child, self, childRow++);
+}
+
+const sigma::ExplainNode* ExplanationModel::nodeAt(const QModelIndex& index) const
+{
+    if (!index.isValid() || index.internalId() >= m_entries.size())
+        return nullptr;
+    return m_entries[index.internalId()].node;
+}
+
+QModelIndex ExplanationModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= COLUMN_COUNT || m_entries.empty())
+        return {};
+    if (!parent.isValid())
+        return row == 0 ? createIndex(0, column, quintptr(0)) : QModelIndex();
+    if (parent.internalId() >= m_entries.size() || parent.column() != 0)
+        return {};
+    const auto& children = m_entries[parent.internalId()].children;
+    if (std::size_t(row) >= children.size())
+        return {};
+    return createIndex(row, column, quintptr(children[std::size_t(row)]));
+}
+
+QModelIndex ExplanationModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid() || child.internalId() >= m_entries.size())
+        return {};
+    const int parent = m_entries[child.internalId()].parent;
+    if (parent < 0)
+        return {};
+    return createIndex(m_entries[std::size_t(parent)].row, 0, quintptr(parent));
+}
+
+int ExplanationModel::rowCount(const QModelIndex& parent) const
+{
+    if (m_entries.empty())
+        return 0;
+    if (!parent.isValid())
+        return 1;
+    if (parent.column() != 0 || parent.internalId() >= m_entries.size())
+        return 0;
+    return int(m_entries[parent.internalId()].children.size());
+}
+
+int ExplanationModel::columnCount(const QModelIndex&) const
+{
+    return COLUMN_COUNT;
+}
+
+QString ExplanationModel::outcomeText(sigma::Outcome outcome)
+{
+    switch (outcome) {
+    case sigma::Outcome::Matched:
+        return tr("✓ matched");
+    case sigma::Outcome::NotMatched:
+        return tr("✗ not matched");
+    case sigma::Outcome::FieldAbsent:
+        return tr("✗ field absent");
+    case sigma::Outcome::Skipped:
+        return tr("· not evaluated");
+    case sigma::Outcome::Error:
+        return tr("⚠ error");
+    }
+    return {};
+}
+
+QString ExplanationModel::kindText(Kind kind)
+{
+    switch (kind) {
+    case Kind::Rule:
+        return tr("rule");
+    case Kind::LogSource:
+        return tr("log source");
+    case Kind::Translation:
+        return tr("translation");
+    case Kind::Condition:
+        return tr("condition");
+    case Kind::Or:
+        return tr("or");
+    case Kind::And:
+        return tr("and");
+    case Kind::Not:
+        return tr("not");
+    case Kind::OneOf:
+        return tr("1 of");
+    case Kind::AllOf:
+        return tr("all of");
+    case Kind::Search:
+        return tr("search");
+    case Kind::Map:
+        return tr("map");
+    case Kind::Item:
+        return tr("item");
+    case Kind::Value:
+        return tr("value");
+    }
+    return {};
+}
+
+QVariant ExplanationModel::data(const QModelIndex& index, int role) const
+{
+    const sigma::ExplainNode* node = nodeAt(index);
+    if (!node || index.column() >= COLUMN_COUNT)
+        return {};
+    const bool failed = node->outcome == sigma::Outcome::NotMatched || node->outcome == sigma::Outcome::FieldAbsent ||
+                        node->outcome == sigma::Outcome::Error;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (Column(index.column())) {
+        case PredicateColumn: {
+            QString label = QString::fromStdString(node->label);
+            if (node->kind == Kind::Rule)
+                return m_explanation.matched ? tr("Rule matches") : tr("Rule does not match");
+            if (label.isEmpty())
+                return kindText(node->kind);
+            switch (node->kind) {
+            case Kind::LogSource:
+            case Kind::Translation:
+            case Kind::Condition:
+            case Kind::Map:
+                return QString(kindText(node->kind) + QStringLiteral(": ") + label);
+            default:
+                return label;
+            }
+        }
+        case OutcomeColumn:
+            return QString(outcomeText(node->outcome) + (node->deciding ? tr(" (deciding)") : QString()));
+        case EventValueColumn:
+            if (node->eventValue) {
+                QString v = QString::fromStdString(*node->eventValue);
+                if (!node->eventField.empty() && node->eventField != node->field)
+                    v = QString::fromStdString(node->eventField) + QStringLiteral(" = ") + v;
+                return v;
+            }
+            if (!node->detail.empty())
+                return QString::fromStdString(node->detail);
+            return {};
+        case COLUMN_COUNT:
+            break;
+        }
+        return {};
+    case Qt::ToolTipRole: {
+        QString tip = kindText(node->kind) + QStringLiteral(": ") + outcomeText(node->outcome);
+        if (node->eventValue)
+            tip += tr("\nevent value: %1").arg(QString::fromStdString(*node->eventValue));
+        if (!node->detail.empty())
+            tip += QLatin1Char('\n') + QString::fromStdString(node->detail);
+        if (node->span.valid())
+            tip += tr("\nline %1").arg(node->span.begin.line);
+        return tip;
+    }
+    case Qt::ForegroundRole:
+        if (index.column() == OutcomeColumn || node->kind == Kind::Rule) {
+            if (node->outcome == sigma::Outcome::Matched)
+                return QBrush(m_matched);
+            if (failed)
+                return QBrush(m_failed);
+        }
+        if (node->outcome == sigma::Outcome::Skipped)
+            return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        return {};
+    case Qt::FontRole:
+        if (node->deciding || node->kind == Kind::Rule) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        return {};
+    case OutcomeRole:
+        return int(node->outcome);
+    case DecidingRole:
+        return node->deciding;
+    case LineRole:
+        return node->span.begin.line;
+    case ByteColumnRole:
+        return node->span.begin.column;
+    case KindRole:
+        return int(node->kind);
+    default:
+        return {};
+    }
+}
+
+QVariant ExplanationModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractItemModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case PredicateColumn:
+        return tr("Predicate");
+    case OutcomeColumn:
+        return tr("Outcome");
+    case EventValueColumn:
+        return tr("Event value");
+    case COLUMN_COUNT:
+        break;
+    }
+    return {};
+}
+
+} // namespace sigmaui

@@ -1,0 +1,152 @@
+#include "liveevaluator.h"
+
+#include "rule/parser.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QtConcurrent>
+
+#include <thread>
+
+namespace sigmaui {
+
+LiveEvaluator::LiveEvaluator(QObject* parent)
+    : QObject(parent)
+    , m_generation(std::make_shared<std::atomic<quint64>>(0))
+{
+    qRegisterMetaType<EvaluationPtr>();
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(150);
+    connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
+}
+
+LiveEvaluator::~LiveEvaluator()
+{
+    // Running jobs see a newer generation and stop early; their results are dropped.
+    m_generation->fetch_add(1);
+}
+
+void LiveEvaluator::setDebounceInterval(int milliseconds)
+{
+    m_debounce.setInterval(milliseconds);
+}
+
+void LiveEvaluator::setText(const QString& text)
+{
+    m_text = text;
+    m_generation->fetch_add(1); // whatever is running now is stale
+    const bool wasBusy = isBusy();
+    m_debounce.start();
+    if (!wasBusy)
+        Q_EMIT busyChanged(true);
+}
+
+void LiveEvaluator::setEvents(EventListPtr events)
+{
+    m_events = std::move(events);
+    evaluateNow();
+}
+
+void LiveEvaluator::evaluateNow()
+{
+    m_debounce.stop();
+    const quint64 generation = m_generation->fetch_add(1) + 1;
+    const bool wasBusy = isBusy();
+    ++m_running;
+    if (!wasBusy)
+        Q_EMIT busyChanged(true);
+    auto* watcher = new QFutureWatcher<EvaluationPtr>(this);
+    connect(watcher, &QFutureWatcher<EvaluationPtr>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        --m_running;
+        EvaluationPtr result = watcher->result();
+        if (result && generation == m_generation->load()) {
+            m_last = result;
+            if (result->ok())
+                m_lastGood = result;
+            Q_EMIT evaluated(result);
+        }
+        if (!isBusy())
+            Q_EMIT busyChanged(false);
+    });
+    std::shared_ptr<std::atomic<quint64>> latest = m_generation;
+    watcher->setFuture(
+        QtConcurrent::run([generation, text = m_text, file = m_file, events = m_events, options = m_options, latest] {
+            return run(generation, text, file, events, options, latest.get());
+        }));
+}
+
+EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const QString& file, EventListPtr events,
+                                 const sigma::CompileOptions& options, const std::atomic<quint64>* latest)
+{
+    auto stale = [&] { return latest && latest->load() != generation; };
+    QElapsedTimer total;
+    total.start();
+    auto result = std::make_shared<Evaluation>();
+    result->generation = generation;
+    result->text = text;
+    result->events = events;
+    const std::string fileName = file.toStdString();
+    auto parsed = std::make_shared<sigma::ParsedFile>(sigma::parseRuleText(text.toStdString(), fileName));
+    result->diagnostics = parsed->diagnostics;
+    result->parsed = parsed;
+    if (const sigma::Rule* rule = parsed->firstRule(); rule && !sigma::hasErrors(parsed->diagnostics)) {
+        sigma::CompileResult compiled = sigma::compileRule(*rule, fileName, options);
+        result->diagnostics.insert(result->diagnostics.end(), compiled.diagnostics.begin(), compiled.diagnostics.end());
+        result->compiled = compiled.rule;
+    } else if (!parsed->firstRule() && !sigma::hasErrors(parsed->diagnostics) && !text.trimmed().isEmpty()) {
+        sigma::Diagnostic d;
+        d.severity = sigma::Severity::Error;
+        d.code = "no-rule";
+        d.message = "the file holds no Sigma rule (a rule needs title, logsource and detection)";
+        d.file = fileName;
+        d.span.begin = {1, 1};
+        result->diagnostics.push_back(std::move(d));
+    }
+    result->parseMs = double(total.nsecsElapsed()) / 1e6;
+    if (stale())
+        return nullptr;
+
+    if (result->compiled && events && !events->empty()) {
+        QElapsedTimer eval;
+        eval.start();
+        const sigma::CompiledRule& rule = *result->compiled;
+        const std::size_t n = events->size();
+        result->verdicts.assign(n, Verdict::Unknown);
+        // Split the events over the cores; each part checks now and then whether it is stale.
+        const std::size_t parts =
+            std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 2048 + 1));
+        std::atomic<bool> abandoned{false};
+        auto work = [&](std::size_t part) {
+            const std::size_t begin = n * part / parts;
+            const std::size_t end = n * (part + 1) / parts;
+            for (std::size_t i = begin; i < end; ++i) {
+                if ((i & 1023) == 0 && stale()) {
+                    abandoned = true;
+                    return;
+                }
+                const sigma::Event& e = (*events)[i];
+                result->verdicts[i] = !rule.inScope(e)           ? Verdict::OutOfScope
+                                      : rule.conditionMatches(e) ? Verdict::Match
+                                                                 : Verdict::NoMatch;
+            }
+        };
+        std::vector<std::thread> threads;
+        for (std::size_t p = 1; p < parts; ++p)
+            threads.emplace_back(work, p);
+        work(0);
+        for (auto& t : threads)
+            t.join();
+        if (abandoned)
+            return nullptr;
+        for (Verdict v : result->verdicts) {
+            result->matches += v == Verdict::Match;
+            result->inScope += v != Verdict::OutOfScope;
+        }
+        result->evaluateMs = double(eval.nsecsElapsed()) / 1e6;
+    }
+    result->totalMs = double(total.nsecsElapsed()) / 1e6;
+    return result;
+}
+
+} // namespace sigmaui

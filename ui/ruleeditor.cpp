@@ -1,0 +1,350 @@
+#include "ruleeditor.h"
+
+#include "syntaxsupport.h"
+
+#include <QApplication>
+#include <QDragEnterEvent>
+#include <QHelpEvent>
+#include <QMimeData>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QSyntaxHighlighter>
+#include <QTextBlock>
+#include <QToolTip>
+
+namespace sigmaui {
+
+namespace {
+class LineNumberArea : public QWidget {
+public:
+    explicit LineNumberArea(RuleEditor* editor)
+        : QWidget(editor)
+        , m_editor(editor)
+    {}
+    QSize sizeHint() const override { return {m_editor->lineNumberAreaWidth(), 0}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override { m_editor->paintLineNumbers(event); }
+
+private:
+    RuleEditor* m_editor;
+};
+} // namespace
+
+QString yamlScalar(const QString& value)
+{
+    // Sigma style: values single-quoted (backslashes stay literal, numbers stay strings).
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\''), QLatin1String("''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+RuleEditor::RuleEditor(const SyntaxSupport* syntax, QWidget* parent)
+    : QPlainTextEdit(parent)
+    , m_syntax(syntax)
+    , m_lineNumberArea(new LineNumberArea(this))
+{
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setTabChangesFocus(false);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    mono.setFixedPitch(true);
+    setFont(mono);
+    setTabStopDistance(fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
+    if (m_syntax)
+        m_highlighter = m_syntax->createHighlighter(document(), palette());
+    connect(this, &QPlainTextEdit::blockCountChanged, this, [this] { updateLineNumberAreaWidth(); });
+    connect(this, &QPlainTextEdit::updateRequest, this, &RuleEditor::updateLineNumberArea);
+    connect(this, &QPlainTextEdit::cursorPositionChanged, this, &RuleEditor::updateExtraSelections);
+    applyColors();
+    updateLineNumberAreaWidth();
+}
+
+void RuleEditor::applyColors()
+{
+    m_applyingColors = true;
+    // The theme follows the application palette (View > Theme); the editor's own palette then
+    // takes the theme's background, text and selection colours.
+    const QPalette source = QApplication::palette(this);
+    if (m_syntax) {
+        m_colors = m_syntax->colorsFor(source);
+    } else {
+        m_colors = EditorColors{};
+        m_colors.dark = source.color(QPalette::Window).lightness() < 128;
+        m_colors.background = source.color(QPalette::Base);
+        m_colors.text = source.color(QPalette::Text);
+        m_colors.currentLine = m_colors.dark ? m_colors.background.lighter(130) : m_colors.background.darker(106);
+        m_colors.lineNumberBackground = source.color(QPalette::Window);
+        m_colors.lineNumberText = source.color(QPalette::Disabled, QPalette::Text);
+        m_colors.currentLineNumberText = source.color(QPalette::Text);
+        fillSigmaColors(m_colors);
+    }
+    QPalette p = source;
+    p.setColor(QPalette::Base, m_colors.background);
+    p.setColor(QPalette::Text, m_colors.text);
+    if (m_colors.selection.isValid()) {
+        p.setColor(QPalette::Highlight, m_colors.selection);
+        p.setColor(QPalette::HighlightedText, m_colors.text);
+    }
+    setPalette(p);
+    if (m_syntax && m_highlighter)
+        m_syntax->applyPalette(m_highlighter, source);
+    m_applyingColors = false;
+    m_lineNumberArea->update();
+    updateExtraSelections();
+}
+
+void RuleEditor::changeEvent(QEvent* event)
+{
+    QPlainTextEdit::changeEvent(event);
+    // Our own setPalette also raises PaletteChange; only follow changes from outside (theme).
+    if (event->type() == QEvent::PaletteChange && !m_applyingColors) {
+        applyColors();
+    } else if (event->type() == QEvent::FontChange) {
+        updateLineNumberAreaWidth();
+    }
+}
+
+int RuleEditor::lineNumberAreaWidth() const
+{
+    int digits = 1;
+    for (int max = qMax(1, blockCount()); max >= 10; max /= 10)
+        ++digits;
+    digits = qMax(digits, 3);
+    return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+}
+
+void RuleEditor::updateLineNumberAreaWidth()
+{
+    setViewportMargins(lineNumberAreaWidth(), 0, 0, 0);
+}
+
+void RuleEditor::updateLineNumberArea(const QRect& rect, int dy)
+{
+    if (dy)
+        m_lineNumberArea->scroll(0, dy);
+    else
+        m_lineNumberArea->update(0, rect.y(), m_lineNumberArea->width(), rect.height());
+    if (rect.contains(viewport()->rect()))
+        updateLineNumberAreaWidth();
+}
+
+void RuleEditor::resizeEvent(QResizeEvent* event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    const QRect cr = contentsRect();
+    m_lineNumberArea->setGeometry(QRect(cr.left(), cr.top(), lineNumberAreaWidth(), cr.height()));
+}
+
+void RuleEditor::paintLineNumbers(QPaintEvent* event)
+{
+    QPainter painter(m_lineNumberArea);
+    painter.fillRect(event->rect(), m_colors.lineNumberBackground);
+    const int currentBlock = textCursor().blockNumber();
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    int bottom = top + qRound(blockBoundingRect(block).height());
+    const int width = m_lineNumberArea->width() - 6;
+    // Marks of the diagnostics layer colour the number of their first line.
+    QHash<int, QColor> lineColors;
+    for (const auto& m : m_marks[std::size_t(MarkLayer::Diagnostics)]) {
+        const QColor c = m.kind == EditorMark::Kind::Error ? m_colors.error : m_colors.warning;
+        if (!lineColors.contains(m.line) || m.kind == EditorMark::Kind::Error)
+            lineColors.insert(m.line, c);
+    }
+    while (block.isValid() && top <= event->rect().bottom()) {
+        if (block.isVisible() && bottom >= event->rect().top()) {
+            const int line = block.blockNumber() + 1;
+            QFont f = font();
+            QColor color =
+                block.blockNumber() == currentBlock ? m_colors.currentLineNumberText : m_colors.lineNumberText;
+            if (block.blockNumber() == currentBlock)
+                f.setBold(true);
+            if (lineColors.contains(line)) {
+                color = lineColors.value(line);
+                f.setBold(true);
+            }
+            painter.setFont(f);
+            painter.setPen(color);
+            painter.drawText(0, top, width, fontMetrics().height(), Qt::AlignRight, QString::number(line));
+        }
+        block = block.next();
+        top = bottom;
+        bottom = top + qRound(blockBoundingRect(block).height());
+    }
+}
+
+QTextCursor RuleEditor::cursorFor(int line, int column) const
+{
+    QTextBlock block = document()->findBlockByNumber(qMax(0, line - 1));
+    if (!block.isValid())
+        block = document()->lastBlock();
+    QTextCursor c(block);
+    const int offset = qBound(0, column - 1, block.length() - 1);
+    c.setPosition(block.position() + offset);
+    return c;
+}
+
+void RuleEditor::setMarks(MarkLayer layer, QVector<EditorMark> marks)
+{
+    auto& slot = m_marks[std::size_t(layer)];
+    if (slot == marks)
+        return;
+    slot = std::move(marks);
+    updateExtraSelections();
+    m_lineNumberArea->update();
+}
+
+void RuleEditor::updateExtraSelections()
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    QTextEdit::ExtraSelection current;
+    current.format.setBackground(m_colors.currentLine);
+    current.format.setProperty(QTextFormat::FullWidthSelection, true);
+    current.cursor = textCursor();
+    current.cursor.clearSelection();
+    selections.append(current);
+
+    for (std::size_t layer = 0; layer < m_marks.size(); ++layer) {
+        for (const auto& m : m_marks[layer]) {
+            QTextEdit::ExtraSelection s;
+            s.cursor = cursorFor(m.line, m.column);
+            const QTextCursor end = cursorFor(m.endLine > 0 ? m.endLine : m.line, m.endColumn);
+            s.cursor.setPosition(end.position(), QTextCursor::KeepAnchor);
+            switch (m.kind) {
+            case EditorMark::Kind::Matched:
+                s.format.setBackground(m_colors.matched);
+                break;
+            case EditorMark::Kind::Failed:
+                s.format.setBackground(m_colors.failed);
+                break;
+            case EditorMark::Kind::Error:
+                s.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+                s.format.setUnderlineColor(m_colors.error);
+                break;
+            case EditorMark::Kind::Warning:
+                s.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+                s.format.setUnderlineColor(m_colors.warning);
+                break;
+            case EditorMark::Kind::Info:
+                s.format.setUnderlineStyle(QTextCharFormat::DotLine);
+                s.format.setUnderlineColor(m_colors.info);
+                break;
+            case EditorMark::Kind::SigmaKeyword:
+                s.format.setForeground(m_colors.sigmaKeyword);
+                s.format.setFontWeight(QFont::Bold);
+                break;
+            case EditorMark::Kind::SigmaModifier:
+                s.format.setForeground(m_colors.sigmaModifier);
+                s.format.setFontItalic(true);
+                break;
+            case EditorMark::Kind::SigmaIdentifier:
+                s.format.setForeground(m_colors.sigmaIdentifier);
+                s.format.setFontWeight(QFont::Bold);
+                break;
+            }
+            if (!m.toolTip.isEmpty())
+                s.format.setToolTip(m.toolTip);
+            selections.append(s);
+        }
+    }
+    setExtraSelections(selections);
+}
+
+QStringList RuleEditor::toolTipsAt(int line, int column) const
+{
+    QStringList tips;
+    for (const auto& layer : m_marks) {
+        for (const auto& m : layer) {
+            const int endLine = m.endLine > 0 ? m.endLine : m.line;
+            const bool after = line > m.line || (line == m.line && column >= m.column);
+            const bool before = line < endLine || (line == endLine && column < m.endColumn);
+            if (after && before && !m.toolTip.isEmpty() && !tips.contains(m.toolTip))
+                tips.append(m.toolTip);
+        }
+    }
+    return tips;
+}
+
+bool RuleEditor::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QPoint viewportPos = viewport()->mapFromGlobal(help->globalPos());
+        const QTextCursor c = cursorForPosition(viewportPos);
+        const QStringList tips = toolTipsAt(c.blockNumber() + 1, c.positionInBlock() + 1);
+        if (tips.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tips.join(QLatin1Char('\n')), this);
+        return true;
+    }
+    return QPlainTextEdit::event(event);
+}
+
+void RuleEditor::jumpTo(int line, int column)
+{
+    setTextCursor(cursorFor(line, qMax(1, column)));
+    centerCursor();
+    setFocus();
+}
+
+void RuleEditor::insertDetectionItem(const QString& field, const QString& value)
+{
+    static const QRegularExpression itemRe(QStringLiteral(R"(^(\s+)(?:-\s+)?[^\s#:][^#]*?:(?:\s|$))"));
+    QTextCursor c = textCursor();
+    const QString lineText = c.block().text();
+    const QRegularExpressionMatch m = itemRe.match(lineText);
+    const QString item = field + QLatin1String(": ") + yamlScalar(value);
+    c.beginEditBlock();
+    if (m.hasMatch()) {
+        // The item goes below the current one and its value lines, at the column of its key (a
+        // list item's dash becomes spaces so the new item joins the same map).
+        int keyColumn = int(m.captured(1).size());
+        if (lineText.mid(keyColumn).startsWith(QLatin1Char('-'))) {
+            ++keyColumn;
+            while (keyColumn < lineText.size() && lineText.at(keyColumn) == QLatin1Char(' '))
+                ++keyColumn;
+        }
+        QTextBlock last = c.block();
+        for (QTextBlock b = last.next(); b.isValid(); b = b.next()) {
+            const QString t = b.text();
+            int ind = 0;
+            while (ind < t.size() && t.at(ind) == QLatin1Char(' '))
+                ++ind;
+            if (t.trimmed().isEmpty())
+                break;
+            const bool continuation = ind > keyColumn || (ind == keyColumn && t.mid(ind).startsWith(QLatin1Char('-')));
+            if (!continuation)
+                break;
+            last = b;
+        }
+        c.setPosition(last.position() + last.length() - 1);
+        c.insertText(QLatin1Char('\n') + QString(keyColumn, QLatin1Char(' ')) + item);
+    } else {
+        c.insertText(item);
+    }
+    c.endEditBlock();
+    setTextCursor(c);
+}
+
+void RuleEditor::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) {
+        event->ignore(); // files are opened by the main window
+        return;
+    }
+    QPlainTextEdit::dragEnterEvent(event);
+}
+
+void RuleEditor::dropEvent(QDropEvent* event)
+{
+    if (event->mimeData()->hasUrls()) {
+        event->ignore();
+        return;
+    }
+    QPlainTextEdit::dropEvent(event);
+}
+
+} // namespace sigmaui

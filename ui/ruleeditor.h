@@ -1,0 +1,91 @@
+#pragma once
+
+#include "editorcolors.h"
+
+#include <QPlainTextEdit>
+#include <QVector>
+
+#include <array>
+
+class QSyntaxHighlighter;
+
+namespace sigmaui {
+
+class SyntaxSupport;
+
+/// A range of the editor's text with a meaning (1-based lines and columns, end exclusive;
+/// columns count QString characters of the line).
+struct EditorMark {
+    enum class Kind {
+        Matched,         ///< predicate held for the selected event (green)
+        Failed,          ///< predicate failed (red)
+        Error,           ///< wavy red underline
+        Warning,         ///< wavy amber underline
+        Info,            ///< dotted underline
+        SigmaKeyword,    ///< condition keyword
+        SigmaModifier,   ///< |modifier
+        SigmaIdentifier, ///< search identifier
+    };
+    Kind kind = Kind::Error;
+    int line = 0;
+    int column = 0;
+    int endLine = 0;
+    int endColumn = 0;
+    QString toolTip;
+
+    friend bool operator==(const EditorMark&, const EditorMark&) = default;
+};
+
+/// The marks are kept in layers that are set independently and drawn in this order.
+enum class MarkLayer { Sigma, Predicates, Diagnostics, Count };
+
+/// The rule editor: YAML highlighting (through SyntaxSupport), line numbers, the current line,
+/// and ExtraSelection layers for the Sigma layer, predicate marks and diagnostics (with tooltips).
+class RuleEditor : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit RuleEditor(const SyntaxSupport* syntax, QWidget* parent = nullptr);
+
+    QSyntaxHighlighter* highlighter() const { return m_highlighter; }
+    const EditorColors& colors() const { return m_colors; }
+
+    void setMarks(MarkLayer layer, QVector<EditorMark> marks);
+    const QVector<EditorMark>& marks(MarkLayer layer) const { return m_marks[std::size_t(layer)]; }
+    /// Tooltips of the marks covering a position (1-based line/column).
+    QStringList toolTipsAt(int line, int column) const;
+
+    /// Moves the cursor to a 1-based line and column and shows it.
+    void jumpTo(int line, int column);
+    /// Inserts `field: 'value'` as a detection item below the current item (same indentation),
+    /// or at the cursor when the cursor is not on a mapping item.
+    void insertDetectionItem(const QString& field, const QString& value);
+
+    int lineNumberAreaWidth() const;
+    void paintLineNumbers(class QPaintEvent* event);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    bool event(QEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void applyColors();
+    void updateLineNumberAreaWidth();
+    void updateLineNumberArea(const QRect& rect, int dy);
+    void updateExtraSelections();
+    QTextCursor cursorFor(int line, int column) const;
+
+    const SyntaxSupport* m_syntax;
+    QSyntaxHighlighter* m_highlighter = nullptr;
+    QWidget* m_lineNumberArea;
+    EditorColors m_colors;
+    std::array<QVector<EditorMark>, std::size_t(MarkLayer::Count)> m_marks;
+    bool m_applyingColors = false;
+};
+
+/// A value as a single-quoted YAML scalar (Sigma style).
+QString yamlScalar(const QString& value);
+
+} // namespace sigmaui

@@ -1,0 +1,102 @@
+#include "theme.h"
+
+#include <QApplication>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace sigmaui {
+
+namespace {
+QPalette s_systemPalette;
+bool s_systemPaletteKnown = false;
+} // namespace
+
+QString themeChoiceKey(ThemeChoice choice)
+{
+    switch (choice) {
+    case ThemeChoice::Light:
+        return QStringLiteral("light");
+    case ThemeChoice::Dark:
+        return QStringLiteral("dark");
+    case ThemeChoice::System:
+        break;
+    }
+    return QStringLiteral("system");
+}
+
+ThemeChoice themeChoiceFromKey(const QString& key)
+{
+    if (key == QLatin1String("light"))
+        return ThemeChoice::Light;
+    if (key == QLatin1String("dark"))
+        return ThemeChoice::Dark;
+    return ThemeChoice::System;
+}
+
+bool isDarkPalette(const QPalette& palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette)
+{
+    if (choice == ThemeChoice::System)
+        return systemPalette;
+    QPalette p;
+    if (choice == ThemeChoice::Light) {
+        p.setColor(QPalette::Window, QColor(0xef, 0xf0, 0xf1));
+        p.setColor(QPalette::WindowText, QColor(0x23, 0x26, 0x29));
+        p.setColor(QPalette::Base, QColor(0xfc, 0xfc, 0xfc));
+        p.setColor(QPalette::AlternateBase, QColor(0xf3, 0xf4, 0xf5));
+        p.setColor(QPalette::Text, QColor(0x23, 0x26, 0x29));
+        p.setColor(QPalette::Button, QColor(0xe8, 0xe9, 0xea));
+        p.setColor(QPalette::ButtonText, QColor(0x23, 0x26, 0x29));
+        p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::ToolTipBase, QColor(0xf7, 0xf7, 0xf7));
+        p.setColor(QPalette::ToolTipText, QColor(0x23, 0x26, 0x29));
+        p.setColor(QPalette::PlaceholderText, QColor(0x70, 0x7d, 0x8a));
+        p.setColor(QPalette::Link, QColor(0x29, 0x80, 0xb9));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0xa0, 0xa2, 0xa4));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0xa0, 0xa2, 0xa4));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0xa0, 0xa2, 0xa4));
+    } else {
+        p.setColor(QPalette::Window, QColor(0x2a, 0x2e, 0x32));
+        p.setColor(QPalette::WindowText, QColor(0xe0, 0xe3, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1e, 0x21, 0x24));
+        p.setColor(QPalette::AlternateBase, QColor(0x26, 0x29, 0x2d));
+        p.setColor(QPalette::Text, QColor(0xe0, 0xe3, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x31, 0x36, 0x3b));
+        p.setColor(QPalette::ButtonText, QColor(0xe0, 0xe3, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::ToolTipBase, QColor(0x31, 0x36, 0x3b));
+        p.setColor(QPalette::ToolTipText, QColor(0xe0, 0xe3, 0xe6));
+        p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x93, 0x9c));
+        p.setColor(QPalette::Link, QColor(0x5d, 0xb4, 0xf0));
+        p.setColor(QPalette::Light, QColor(0x40, 0x46, 0x4c));
+        p.setColor(QPalette::Midlight, QColor(0x36, 0x3b, 0x40));
+        p.setColor(QPalette::Mid, QColor(0x24, 0x27, 0x2a));
+        p.setColor(QPalette::Dark, QColor(0x1b, 0x1e, 0x20));
+        p.setColor(QPalette::Shadow, QColor(0x0f, 0x10, 0x11));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x76, 0x7c));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x70, 0x76, 0x7c));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x76, 0x7c));
+    }
+    return p;
+}
+
+void applyTheme(ThemeChoice choice)
+{
+    if (!s_systemPaletteKnown) {
+        s_systemPalette = QApplication::palette();
+        s_systemPaletteKnown = true;
+    }
+    if (choice != ThemeChoice::System) {
+        if (QStyle* fusion = QStyleFactory::create(QStringLiteral("Fusion")))
+            QApplication::setStyle(fusion);
+    }
+    QApplication::setPalette(paletteFor(choice, s_systemPalette));
+}
+
+} // namespace sigmaui

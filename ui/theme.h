@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QPalette>
+#include <QString>
+
+class QApplication;
+
+namespace sigmaui {
+
+/// The colour scheme the user chose (View ▸ Theme), persisted in QSettings under "ui/theme".
+enum class ThemeChoice { System, Light, Dark };
+
+QString themeChoiceKey(ThemeChoice choice);
+ThemeChoice themeChoiceFromKey(const QString& key);
+
+/// The palette for a choice; System returns the style's standard palette.
+QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette);
+/// True when the palette's window colour is dark (lightness below the middle).
+bool isDarkPalette(const QPalette& palette);
+
+/// Applies the choice to the application (palette; Fusion style for the explicit choices).
+void applyTheme(ThemeChoice choice);
+
+} // namespace sigmaui
