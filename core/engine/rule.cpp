@@ -295,9 +295,9 @@ struct Explainer {
         n.operatorSpan = c.operatorSpan;
         switch (c.kind) {
         case ConditionNode::Kind::Identifier: {
+            // span: the definition under detection; operatorSpan: the reference in the condition.
             n = searchNode(c.searches[0], evaluate);
-            n.span = c.span.valid() ? c.span : n.span;
-            n.operatorSpan = c.operatorSpan;
+            n.operatorSpan = c.span;
             return n;
         }
         case ConditionNode::Kind::Not: {

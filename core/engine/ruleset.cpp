@@ -114,19 +114,37 @@ public:
         for (auto& d : m_delta)
             if (m_terminal[d] >= 0 || m_outLink[d] >= 0)
                 d |= kOutput;
+        // Most automata have fewer than 32768 states: a 16-bit table halves the memory the scan
+        // walks through.
+        m_delta16.clear();
+        if (n < 0x8000) {
+            m_delta16.reserve(m_delta.size());
+            for (auto d : m_delta)
+                m_delta16.push_back(static_cast<std::uint16_t>((d & ~kOutput) | ((d & kOutput) ? 0x8000u : 0u)));
+            m_delta.clear();
+            m_delta.shrink_to_fit();
+        }
     }
 
     /// Calls hit(literalId) for every literal occurrence in text.
     template <typename F>
     void scan(std::string_view text, F&& hit) const
     {
+        if (!m_delta16.empty())
+            scanTable<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
+        else
+            scanTable<std::uint32_t, kOutput>(m_delta.data(), text, hit);
+    }
+
+    template <typename T, std::uint32_t Flag, typename F>
+    void scanTable(const T* delta, std::string_view text, F& hit) const
+    {
         std::uint32_t s = 0;
-        const std::uint32_t* delta = m_delta.data();
         const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
             const std::uint32_t t = delta[s * classes + m_classOf[c]];
-            s = t & ~kOutput;
-            if (!(t & kOutput))
+            s = t & ~Flag;
+            if (!(t & Flag))
                 continue;
             for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0;
                  o = m_outLink[o])
@@ -145,6 +163,7 @@ private:
     int m_classes = 1;
     static constexpr std::uint32_t kOutput = 0x80000000u;
     std::vector<std::uint32_t> m_delta;
+    std::vector<std::uint16_t> m_delta16;
     std::vector<std::int32_t> m_terminal;
     std::vector<std::int32_t> m_outLink;
 };

@@ -6,9 +6,25 @@ namespace sigma::engine {
 
 namespace {
 
-const std::string* field(const Event& e, std::string_view name)
+/// Interned name and key, looked up once per name (interning takes a lock).
+struct Name {
+    FieldNames::Id id;
+    FieldNames::Id key;
+};
+Name name(std::string_view text)
 {
-    return e.value(name);
+    thread_local std::vector<std::pair<std::string, Name>> cache;
+    for (const auto& [t, n] : cache)
+        if (t == text)
+            return n;
+    const FieldNames::Id id = FieldNames::intern(text);
+    cache.emplace_back(std::string(text), Name{id, FieldNames::key(id)});
+    return cache.back().second;
+}
+
+const std::string* field(const Event& e, std::string_view text)
+{
+    return e.valueByKey(name(text).key);
 }
 
 /// `\device\harddiskvolumeN\rest` -> `C:\rest` (the volume's drive letter is not in the event;
@@ -39,7 +55,7 @@ struct Builder {
         for (const auto& f : in.fields) {
             bool drop = false;
             for (auto s : skip)
-                drop |= f.key == FieldNames::internKey(s);
+                drop |= f.key == name(s).key;
             if (!drop)
                 out.fields.push_back(f);
         }
@@ -48,7 +64,7 @@ struct Builder {
     }
     void map(std::string_view to, std::string_view from, std::string value, std::string note = {})
     {
-        out.add(to, value);
+        const Name n = name(to);
         if (description) {
             std::string line = std::string(to) + " <- " + std::string(from);
             if (!note.empty())
@@ -56,6 +72,7 @@ struct Builder {
             line += ": '" + value + "'";
             renamed.push_back(std::move(line));
         }
+        out.fields.push_back(EventField{n.id, n.key, std::move(value)});
     }
     void rename(std::string_view to, std::string_view from)
     {
@@ -125,7 +142,7 @@ Event translateEvent(const Event& event, SourceTranslation translation, std::str
         b.finish("Security 5156 read as Sysmon network connection (EventID 3):");
         // The translated Protocol must win over the original number: move it first.
         for (std::size_t i = b.out.fields.size(); i-- > 0;)
-            if (b.out.fields[i].key == FieldNames::internKey("Protocol")) {
+            if (b.out.fields[i].key == name("Protocol").key) {
                 auto f = b.out.fields[i];
                 b.out.fields.erase(b.out.fields.begin() + static_cast<std::ptrdiff_t>(i));
                 b.out.fields.insert(b.out.fields.begin(), std::move(f));

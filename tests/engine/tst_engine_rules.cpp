@@ -416,7 +416,8 @@ private Q_SLOTS:
         QVERIFY2(err.startsWith("rule.yml:8:"), qPrintable(err));
         QVERIFY(err.contains("admin_tools"));
         CompileOptions options;
-        options.placeholders["admin_tools"] = {"C:\\tools\\*"};
+        // Placeholder values are Sigma strings: "\\\\*" is a backslash, then a wildcard.
+        options.placeholders["admin_tools"] = {"C:\\tools\\\\*"};
         auto ok = compile(ruleWith(kProcessCreation,
                                    "    selection:\n        Image|expand: '%admin_tools%'\n    condition: selection\n"),
                           options);
