@@ -49,8 +49,20 @@ void EventsModel::setVerdicts(std::vector<Verdict> verdicts, bool stale)
         verdicts.clear();
     m_verdicts = std::move(verdicts);
     m_stale = stale;
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+    notifyVerdictsChanged();
+}
+
+void EventsModel::notifyVerdictsChanged()
+{
+    if (rowCount() == 0)
+        return;
+    // The verdict column changes in every role (so a proxy re-filters and re-sorts on it); the
+    // other columns only in their look. Keeping their sort and display roles out of the signal
+    // spares a proxy sorted by another column a full re-sort on every keystroke.
+    const int last = rowCount() - 1;
+    Q_EMIT dataChanged(index(0, VerdictColumn), index(last, VerdictColumn));
+    Q_EMIT dataChanged(index(0, VerdictColumn + 1), index(last, COLUMN_COUNT - 1),
+                       {Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole});
 }
 
 void EventsModel::setStale(bool stale)
@@ -58,8 +70,7 @@ void EventsModel::setStale(bool stale)
     if (m_stale == stale)
         return;
     m_stale = stale;
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+    notifyVerdictsChanged();
 }
 
 void EventsModel::setColors(const QColor& matched, const QColor& failed)
@@ -178,6 +189,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return int(v);
         case EventIdColumn:
             return qs(e->eventId()).toLongLong();
+        case TimeColumn:
+            return qs(e->time()); // ISO 8601: sorts as text
         case SourceColumn:
             return qulonglong(index.row());
         default:

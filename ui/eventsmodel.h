@@ -54,6 +54,8 @@ public:
     static QString detailOf(const sigma::Event& event);
 
 private:
+    void notifyVerdictsChanged();
+
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
     bool m_stale = false;

@@ -160,17 +160,7 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
             QString label = QString::fromStdString(node->label);
             if (node->kind == Kind::Rule)
                 return m_explanation.matched ? tr("Rule matches") : tr("Rule does not match");
-            if (label.isEmpty())
-                return kindText(node->kind);
-            switch (node->kind) {
-            case Kind::LogSource:
-            case Kind::Translation:
-            case Kind::Condition:
-            case Kind::Map:
-                return QString(kindText(node->kind) + QStringLiteral(": ") + label);
-            default:
-                return label;
-            }
+            return label.isEmpty() ? kindText(node->kind) : label;
         }
         case OutcomeColumn:
             return QString(outcomeText(node->outcome) + (node->deciding ? tr(" (deciding)") : QString()));
@@ -199,7 +189,7 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return tip;
     }
     case Qt::ForegroundRole:
-        if (index.column() == OutcomeColumn || node->kind == Kind::Rule) {
+        if (index.column() == OutcomeColumn || node->kind == Kind::Rule || node->kind == Kind::Value) {
             if (node->outcome == sigma::Outcome::Matched)
                 return QBrush(m_matched);
             if (failed)
