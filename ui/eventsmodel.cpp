@@ -56,13 +56,12 @@ void EventsModel::notifyVerdictsChanged()
 {
     if (rowCount() == 0)
         return;
-    // The verdict column changes in every role (so a proxy re-filters and re-sorts on it); the
-    // other columns only in their look. Keeping their sort and display roles out of the signal
-    // spares a proxy sorted by another column a full re-sort on every keystroke.
-    const int last = rowCount() - 1;
-    Q_EMIT dataChanged(index(0, VerdictColumn), index(last, VerdictColumn));
-    Q_EMIT dataChanged(index(0, VerdictColumn + 1), index(last, COLUMN_COUNT - 1),
-                       {Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole});
+    // The verdict column changes; the other columns only change their look (bold, greyed), which
+    // verdictsChanged() tells the views about. Signalling every column would make a proxy sorted
+    // by another column re-sort all rows on every keystroke (Qt ignores the roles there).
+    Q_EMIT dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn),
+                       {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
+    Q_EMIT verdictsChanged();
 }
 
 void EventsModel::setStale(bool stale)

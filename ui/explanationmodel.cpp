@@ -163,7 +163,7 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
             return label.isEmpty() ? kindText(node->kind) : label;
         }
         case OutcomeColumn:
-            return QString(outcomeText(node->outcome) + (node->deciding ? tr(" (deciding)") : QString()));
+            return outcomeText(node->outcome); // deciding nodes are bold
         case EventValueColumn:
             if (node->eventValue) {
                 QString v = QString::fromStdString(*node->eventValue);
@@ -180,6 +180,8 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QString tip = kindText(node->kind) + QStringLiteral(": ") + outcomeText(node->outcome);
+        if (node->deciding)
+            tip += tr(" (deciding)");
         if (node->eventValue)
             tip += tr("\nevent value: %1").arg(QString::fromStdString(*node->eventValue));
         if (!node->detail.empty())

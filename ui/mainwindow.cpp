@@ -762,6 +762,7 @@ QWidget* MainWindow::createTestPane()
     m_eventsView->setColumnWidth(EventsModel::ProcessColumn, 300);
     layout->addWidget(m_eventsView, 1);
 
+    connect(m_eventsModel, &EventsModel::verdictsChanged, m_eventsView->viewport(), qOverload<>(&QWidget::update));
     connect(m_filterEdit, &QLineEdit::textChanged, m_eventsProxy, &EventsFilterProxy::setFilterText);
     connect(m_matchesOnly, &QCheckBox::toggled, m_eventsProxy, &EventsFilterProxy::setMatchesOnly);
     connect(loadButton, &QToolButton::clicked, this, [this] {
@@ -792,8 +793,8 @@ QWidget* MainWindow::createExplanationPane()
     m_explanationView->setModel(m_explanationModel);
     m_explanationView->setUniformRowHeights(true);
     m_explanationView->setAlternatingRowColors(true);
-    m_explanationView->header()->resizeSection(ExplanationModel::PredicateColumn, 250);
-    m_explanationView->header()->resizeSection(ExplanationModel::OutcomeColumn, 130);
+    m_explanationView->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
+    m_explanationView->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
     layout->addWidget(m_explanationSummary);
     layout->addWidget(m_explanationView, 1);
     connect(m_explanationView, &QTreeView::clicked, this, [this](const QModelIndex& index) {
