@@ -2,6 +2,7 @@
 
 #include "engine/casefold.h"
 
+#include <cstdint>
 #include <cstring>
 #include <string.h> // memmem
 
