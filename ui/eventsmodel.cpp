@@ -1,10 +1,14 @@
 #include "eventsmodel.h"
 
+#include "validation/manifest.h"
+
 #include <QBrush>
 #include <QFileInfo>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
+
+#include <algorithm>
 
 namespace sigmaui {
 
@@ -32,6 +36,7 @@ void EventsModel::setEvents(EventListPtr events)
     beginResetModel();
     m_events = std::move(events);
     m_verdicts.clear();
+    m_marks.clear();
     m_stale = false;
     endResetModel();
 }
@@ -61,7 +66,41 @@ void EventsModel::notifyVerdictsChanged()
     // by another column re-sort all rows on every keystroke (Qt ignores the roles there).
     Q_EMIT dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn),
                        {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
+    if (!m_marks.empty())
+        Q_EMIT dataChanged(index(0, TestColumn), index(rowCount() - 1, TestColumn),
+                           {Qt::DisplayRole, Qt::ForegroundRole, Qt::ToolTipRole, TestPassRole, SortRole});
     Q_EMIT verdictsChanged();
+}
+
+void EventsModel::setTestMarks(std::vector<int> marks)
+{
+    if (marks.size() != std::size_t(rowCount()) || std::all_of(marks.begin(), marks.end(), [](int m) { return m < 0; }))
+        marks.clear();
+    if (marks == m_marks)
+        return;
+    m_marks = std::move(marks);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, TestColumn), index(rowCount() - 1, TestColumn));
+}
+
+int EventsModel::testMark(int row) const
+{
+    if (row < 0 || std::size_t(row) >= m_marks.size())
+        return -1;
+    return m_marks[std::size_t(row)];
+}
+
+std::optional<bool> EventsModel::testPasses(int row) const
+{
+    const int mark = testMark(row);
+    const Verdict v = verdict(row);
+    if (v == Verdict::Unknown || m_stale)
+        return std::nullopt;
+    if (mark == int(sigma::ExpectationKind::Match))
+        return v == Verdict::Match;
+    if (mark == int(sigma::ExpectationKind::NoMatch))
+        return v != Verdict::Match;
+    return std::nullopt;
 }
 
 void EventsModel::setStale(bool stale)
@@ -178,6 +217,17 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
                 e->origin.file ? QFileInfo(QString::fromStdString(*e->origin.file)).fileName() : QString();
             return QStringLiteral("%1:%2").arg(file).arg(e->origin.index);
         }
+        case TestColumn: {
+            const int mark = testMark(index.row());
+            if (mark < 0)
+                return QString();
+            QString text = mark == int(sigma::ExpectationKind::Match)     ? tr("must match")
+                           : mark == int(sigma::ExpectationKind::NoMatch) ? tr("must not match")
+                                                                          : tr("baseline");
+            if (const auto pass = testPasses(index.row()))
+                text += *pass ? tr(" · pass") : tr(" · FAIL");
+            return text;
+        }
         case COLUMN_COUNT:
             break;
         }
@@ -192,6 +242,12 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return qs(e->time()); // ISO 8601: sorts as text
         case SourceColumn:
             return qulonglong(index.row());
+        case TestColumn: {
+            // Failing first, then passing, then other marks, unmarked last.
+            const int mark = testMark(index.row());
+            const auto pass = testPasses(index.row());
+            return mark < 0 ? 9 : pass ? (*pass ? 1 : 0) : 2 + mark;
+        }
         default:
             return data(index, Qt::DisplayRole);
         }
@@ -199,6 +255,12 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
         return int(v);
     case EventIndexRole:
         return index.row();
+    case TestMarkRole:
+        return testMark(index.row());
+    case TestPassRole:
+        if (const auto pass = testPasses(index.row()))
+            return *pass;
+        return {};
     case SearchTextRole: {
         QString all;
         for (const auto& f : e->fields) {
@@ -216,6 +278,11 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             if (v == Verdict::NoMatch)
                 return QBrush(m_failed);
             return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        }
+        if (index.column() == TestColumn) {
+            if (const auto pass = testPasses(index.row()))
+                return QBrush(*pass ? m_matched : m_failed);
+            return {};
         }
         if (v == Verdict::OutOfScope)
             return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
@@ -252,6 +319,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
                 tip += tr(" (last good verdict: the rule as written does not compile)");
             return tip;
         }
+        if (index.column() == TestColumn && testMark(index.row()) >= 0)
+            return tr("Marked in the rule's test manifest (right-click to change)");
         if (index.column() == DetailColumn || index.column() == ProcessColumn)
             return data(index, Qt::DisplayRole);
         return {};
@@ -279,6 +348,8 @@ QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Details");
     case SourceColumn:
         return tr("Source");
+    case TestColumn:
+        return tr("Test");
     case COLUMN_COUNT:
         break;
     }

@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QColor>
 
+#include <optional>
+
 namespace sigmaui {
 
 /// The loaded events with the current rule's verdicts: one row per event.
@@ -19,6 +21,7 @@ public:
         ProcessColumn,
         DetailColumn,
         SourceColumn,
+        TestColumn, ///< the event's test mark and whether the rule honours it
         COLUMN_COUNT
     };
     enum Role {
@@ -26,6 +29,8 @@ public:
         VerdictRole,                 ///< int(Verdict)
         EventIndexRole,              ///< row in the event list
         SearchTextRole,              ///< every field value, for the filter box
+        TestMarkRole,                ///< int(sigma::ExpectationKind) of the event's mark, or -1
+        TestPassRole,                ///< bool: the mark holds for the verdict (invalid: no verdict/baseline)
     };
 
     explicit EventsModel(QObject* parent = nullptr);
@@ -41,6 +46,12 @@ public:
     bool isStale() const { return m_stale; }
     Verdict verdict(int row) const;
     std::size_t matchCount() const;
+
+    /// The test marks, one per event: int(sigma::ExpectationKind) or -1 (empty: none marked).
+    void setTestMarks(std::vector<int> marks);
+    int testMark(int row) const;
+    /// Whether the event's mark holds for its verdict; nullopt when unmarked, baseline or unknown.
+    std::optional<bool> testPasses(int row) const;
 
     void setColors(const QColor& matched, const QColor& failed);
 
@@ -62,6 +73,7 @@ private:
 
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
+    std::vector<int> m_marks;
     bool m_stale = false;
     QColor m_matched{0x2e, 0x7d, 0x32};
     QColor m_failed{0xc6, 0x28, 0x28};

@@ -48,6 +48,12 @@ void LiveEvaluator::setEvents(EventListPtr events)
     evaluateNow();
 }
 
+void LiveEvaluator::setTests(TestSetPtr tests)
+{
+    m_tests = std::move(tests);
+    evaluateNow();
+}
+
 void LiveEvaluator::evaluateNow()
 {
     m_debounce.stop();
@@ -71,14 +77,15 @@ void LiveEvaluator::evaluateNow()
             Q_EMIT busyChanged(false);
     });
     std::shared_ptr<std::atomic<quint64>> latest = m_generation;
-    watcher->setFuture(
-        QtConcurrent::run([generation, text = m_text, file = m_file, events = m_events, options = m_options, latest] {
-            return run(generation, text, file, events, options, latest.get());
+    watcher->setFuture(QtConcurrent::run(
+        [generation, text = m_text, file = m_file, events = m_events, options = m_options, latest, tests = m_tests] {
+            return run(generation, text, file, events, options, latest.get(), tests);
         }));
 }
 
 EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const QString& file, EventListPtr events,
-                                 const sigma::CompileOptions& options, const std::atomic<quint64>* latest)
+                                 const sigma::CompileOptions& options, const std::atomic<quint64>* latest,
+                                 TestSetPtr tests)
 {
     auto stale = [&] { return latest && latest->load() != generation; };
     QElapsedTimer total;
@@ -150,6 +157,10 @@ EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const 
         }
         result->evaluateMs = double(eval.nsecsElapsed()) / 1e6;
     }
+    // The rule's tests, with the rule compiled above (the events were read once, off this job).
+    if (result->compiled && tests && !tests->group.expectations.empty() && !stale())
+        result->tests = std::make_shared<const sigma::RuleTestResult>(
+            sigma::runRuleTests(tests->group, *result->compiled, tests->events));
     result->totalMs = double(total.nsecsElapsed()) / 1e6;
     return result;
 }

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 #include "rule/rule.h"
+#include "validation/runner.h"
 
 #include <QObject>
 #include <QTimer>
@@ -12,6 +13,13 @@
 #include <memory>
 
 namespace sigmaui {
+
+/// A rule's tests with their events read once; re-run against each compiled rule.
+struct TestSet {
+    sigma::RuleTests group;
+    sigma::LoadedTestEvents events;
+};
+using TestSetPtr = std::shared_ptr<const TestSet>;
 
 /// The outcome of one parse → compile → evaluate job: a value snapshot, shared read-only.
 struct Evaluation {
@@ -24,6 +32,8 @@ struct Evaluation {
     std::vector<Verdict> verdicts;                       ///< one per event (empty when not compiled)
     std::size_t matches = 0;
     std::size_t inScope = 0;
+    /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
+    std::shared_ptr<const sigma::RuleTestResult> tests;
     double parseMs = 0;
     double evaluateMs = 0;
     double totalMs = 0;
@@ -51,6 +61,9 @@ public:
     void setText(const QString& text);
     /// New events: evaluated at once.
     void setEvents(EventListPtr events);
+    /// The rule's tests, run in every job with its compiled rule (null: none). Evaluates at once.
+    void setTests(TestSetPtr tests);
+    const TestSetPtr& tests() const { return m_tests; }
     /// Starts a job now with the current text and events.
     void evaluateNow();
 
@@ -61,7 +74,8 @@ public:
 
     /// The job itself (synchronous), for tests and benchmarks. `latest` lets a stale job stop.
     static EvaluationPtr run(quint64 generation, const QString& text, const QString& file, EventListPtr events,
-                             const sigma::CompileOptions& options, const std::atomic<quint64>* latest = nullptr);
+                             const sigma::CompileOptions& options, const std::atomic<quint64>* latest = nullptr,
+                             TestSetPtr tests = {});
 
 Q_SIGNALS:
     /// The newest job finished (results of older jobs are never emitted).
@@ -73,6 +87,7 @@ private:
     QString m_text;
     QString m_file;
     EventListPtr m_events;
+    TestSetPtr m_tests;
     sigma::CompileOptions m_options;
     std::shared_ptr<std::atomic<quint64>> m_generation;
     int m_running = 0;

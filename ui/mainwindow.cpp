@@ -10,6 +10,7 @@
 #include "recoverystore.h"
 #include "ruleeditor.h"
 #include "rulemarks.h"
+#include "ruletestsupport.h"
 #include "samples.h"
 #include "syntaxsupport.h"
 #include "theme.h"
@@ -39,6 +40,9 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include "validation/export.h"
+#include "validation/marking.h"
 
 namespace sigmaui {
 
@@ -70,6 +74,10 @@ struct MainWindow::Tab {
     QString path; ///< empty for an untitled rule
     QString untitledName;
     QString recoveryId;
+    // The marks of the loaded events for the tab's tests (recomputed when either changes).
+    std::vector<int> marks;
+    EventListPtr marksEvents;
+    TestSetPtr marksTests;
 };
 
 MainWindow::MainWindow(const SyntaxSupport& syntax, QWidget* parent)
@@ -126,6 +134,10 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     m_askSavePath = [this](const QString& suggestion) {
         return QFileDialog::getSaveFileName(this, tr("Save Rule As"), suggestion, tr(RuleFileFilter));
     };
+    m_askExportPath = [this](const QString& suggestion) {
+        return QFileDialog::getSaveFileName(this, tr("Export Rule (a .zip file, or a folder name)"), suggestion,
+                                            tr("Zip archive (*.zip);;Folder (*)"));
+    };
 
     connect(m_loader, &EventLoader::progress, this, [this](int permille, const QString& file) {
         m_progress->setValue(permille);
@@ -136,6 +148,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     m_matchLabel = new QLabel(this);
     m_eventsLabel = new QLabel(this);
+    m_testLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_testLabel);
     statusBar()->addPermanentWidget(m_matchLabel);
     statusBar()->addPermanentWidget(m_eventsLabel);
 
@@ -266,6 +280,7 @@ int MainWindow::createTab(const QString& text, const QString& path, const QStrin
     connect(raw->evaluator, &LiveEvaluator::busyChanged, this, [this] { updateMatchSummary(); });
     raw->evaluator->setText(text);
     raw->evaluator->setEvents(m_events); // evaluates at once
+    reloadTests(raw);
     updateTabTitle(index);
     m_tabs->setCurrentIndex(index);
     return index;
@@ -349,8 +364,11 @@ bool MainWindow::saveTab(int index, const QString& path)
     }
     if (m_banner->isVisible() && m_banner->kind() == MessageBanner::Kind::Error)
         m_banner->dismiss();
+    const bool moved = t->path != target;
     t->path = target;
     t->evaluator->setFileName(target);
+    if (moved)
+        reloadTests(t);
     t->editor->document()->setModified(false);
     m_recovery->remove(t->recoveryId);
     updateTabTitle(index);
@@ -600,6 +618,7 @@ void MainWindow::showCurrentResult()
         m_eventsModel->setVerdicts(good->verdicts, true);
     else
         m_eventsModel->setVerdicts({}, !last->ok());
+    updateTestMarks();
     // After loading, show the first match (or the first event) so the marks appear at once.
     if (m_pendingAutoSelect && last->ok() && last->events == m_events && m_events && !m_events->empty()) {
         m_pendingAutoSelect = false;
@@ -647,6 +666,161 @@ void MainWindow::updateMatchSummary()
     if (t && t->evaluator->isBusy() && !text.isEmpty())
         text += QStringLiteral(" …");
     m_matchLabel->setText(text);
+
+    // The tests of the newest compiled rule ("tests: 3/4 pass"), run in the same job as the verdicts.
+    const EvaluationPtr tested = last && last->ok() ? last : good;
+    const sigma::RuleTestResult* result = tested ? tested->tests.get() : nullptr;
+    QString tests = t ? testSummaryText(result) : QString();
+    if (!tests.isEmpty() && tested != last)
+        tests += tr(" (before the last edit)");
+    m_testLabel->setText(tests);
+    m_testLabel->setToolTip(result ? testDetailsText(*result) : QString());
+    if (!tests.isEmpty() && result) {
+        const bool dark = isDarkPalette(palette());
+        m_testLabel->setStyleSheet(
+            QStringLiteral("color: %1").arg((result->passed() ? strongGreen(dark) : strongRed(dark)).name()));
+    }
+}
+
+QString MainWindow::testSummary() const
+{
+    return m_testLabel->text();
+}
+
+void MainWindow::reloadTests(Tab* t)
+{
+    if (!t)
+        return;
+    t->evaluator->setTests(loadTestSet(t->path)); // re-runs with the tests
+}
+
+void MainWindow::updateTestMarks()
+{
+    Tab* t = tab(m_tabs->currentIndex());
+    const TestSetPtr tests = t ? t->evaluator->tests() : nullptr;
+    if (!t || !tests || !m_events) {
+        m_eventsModel->setTestMarks({});
+        return;
+    }
+    if (t->marksEvents != m_events || t->marksTests != tests) {
+        t->marks = testMarksOf(*tests, *m_events);
+        t->marksEvents = m_events;
+        t->marksTests = tests;
+    }
+    m_eventsModel->setTestMarks(t->marks);
+}
+
+bool MainWindow::ensureSavedForTests(const QString& what)
+{
+    Tab* t = tab(m_tabs->currentIndex());
+    if (!t)
+        return false;
+    if (t->path.isEmpty()) {
+        showBanner(int(MessageBanner::Kind::Warning),
+                   tr("Save the rule before %1: its tests are kept beside the rule file.").arg(what), tr("Save As…"),
+                   [this] { saveCurrentAs(); });
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::markEvents(int kind, const QList<int>& eventIndexes)
+{
+    Tab* t = tab(m_tabs->currentIndex());
+    if (!t || !m_events || !ensureSavedForTests(tr("marking tests")))
+        return false;
+    QList<int> rows = eventIndexes;
+    if (rows.isEmpty()) {
+        for (const QModelIndex& proxy : m_eventsView->selectionModel()->selectedRows())
+            rows << m_eventsProxy->mapToSource(proxy).row();
+        if (rows.isEmpty() && m_selectedEvent >= 0)
+            rows << m_selectedEvent;
+    }
+    if (rows.isEmpty())
+        return false;
+    sigma::RuleTests group = sigma::openRuleTests(t->path.toStdString());
+    bool changed = false;
+    for (int row : rows) {
+        const sigma::Event* e = m_eventsModel->eventAt(row);
+        if (!e)
+            continue;
+        std::string error;
+        if (kind < 0) {
+            changed = sigma::unmarkEvent(group, e->xml(), e->origin.recordId) || changed;
+        } else if (sigma::markEvent(group, e->xml(), e->origin.recordId, sigma::ExpectationKind(kind), error)) {
+            changed = true;
+        } else {
+            showBanner(int(MessageBanner::Kind::Error),
+                       tr("Could not mark the event: %1").arg(QString::fromStdString(error)));
+            break;
+        }
+    }
+    if (!changed)
+        return false;
+    std::string error;
+    if (!sigma::saveRuleTests(group, error)) {
+        showBanner(int(MessageBanner::Kind::Error),
+                   tr("Could not save the tests: %1").arg(QString::fromStdString(error)));
+        return false;
+    }
+    statusBar()->showMessage(
+        tr("Tests saved to %1").arg(QDir::toNativeSeparators(QString::fromStdString(group.manifest))), 3000);
+    reloadTests(t);
+    updateTestMarks();
+    return true;
+}
+
+sigma::ExportResult MainWindow::exportCurrentRule(const QString& destination, bool force)
+{
+    sigma::ExportResult result;
+    Tab* t = tab(m_tabs->currentIndex());
+    if (!t || !ensureSavedForTests(tr("exporting it"))) {
+        result.error = tr("the rule is not saved").toStdString();
+        return result;
+    }
+    const sigma::ExportPlan plan = sigma::planExport(t->path.toStdString());
+    result = sigma::writeExport(plan, destination.toStdString(), force);
+    if (!result.refusals.empty()) {
+        QStringList reasons;
+        for (const auto& r : result.refusals)
+            reasons << QString::fromStdString(r);
+        showBanner(int(MessageBanner::Kind::Warning), tr("Export refused: %1").arg(reasons.join(QStringLiteral("; "))),
+                   tr("Export anyway…"), [this] { exportInteractive(true); });
+    } else if (!result.written) {
+        showBanner(int(MessageBanner::Kind::Error), tr("Export failed: %1").arg(QString::fromStdString(result.error)));
+    } else {
+        statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(destination)), 5000);
+    }
+    return result;
+}
+
+void MainWindow::exportInteractive(bool force)
+{
+    Tab* t = tab(m_tabs->currentIndex());
+    if (!t || !ensureSavedForTests(tr("exporting it")))
+        return;
+    if (t->editor->document()->isModified()) {
+        const auto answer = m_askToSave ? m_askToSave(documentName(m_tabs->currentIndex())) : QMessageBox::Save;
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveCurrent()))
+            return;
+    }
+    if (!force) {
+        // Refusals first, so the user is not asked for a destination that will not be written.
+        const sigma::ExportPlan plan = sigma::planExport(t->path.toStdString());
+        if (!plan.refusals.empty()) {
+            QStringList reasons;
+            for (const auto& r : plan.refusals)
+                reasons << QString::fromStdString(r);
+            showBanner(int(MessageBanner::Kind::Warning),
+                       tr("Export refused: %1").arg(reasons.join(QStringLiteral("; "))), tr("Export anyway…"),
+                       [this] { exportInteractive(true); });
+            return;
+        }
+    }
+    const QString suggestion = QFileInfo(t->path).completeBaseName() + QStringLiteral(".zip");
+    const QString destination = m_askExportPath ? m_askExportPath(suggestion) : QString();
+    if (!destination.isEmpty())
+        exportCurrentRule(destination, force);
 }
 
 void MainWindow::selectEvent(int eventIndex)
@@ -746,12 +920,36 @@ QWidget* MainWindow::createTestPane()
     bar->addWidget(loadButton);
     layout->addLayout(bar);
 
+    // Marking the selected events as the rule's tests (saved beside the rule).
+    auto* marks = new QHBoxLayout;
+    marks->addWidget(new QLabel(tr("Mark selected:"), pane));
+    auto addMark = [this, pane, marks](const QString& text, const QString& tip, int kind) {
+        auto* action = new QAction(text, pane);
+        action->setToolTip(tip);
+        connect(action, &QAction::triggered, this, [this, kind] { markEvents(kind); });
+        auto* button = new QToolButton(pane);
+        button->setDefaultAction(action);
+        marks->addWidget(button);
+        return action;
+    };
+    const QList<QAction*> markActions{
+        addMark(tr("Must match"), tr("The rule must match the selected events"), int(sigma::ExpectationKind::Match)),
+        addMark(tr("Must not match"), tr("The rule must not match the selected events"),
+                int(sigma::ExpectationKind::NoMatch)),
+        addMark(tr("Baseline"), tr("Add the selected events to the rule's baseline (no hits allowed)"),
+                int(sigma::ExpectationKind::Baseline)),
+        addMark(tr("Unmark"), tr("Remove the selected events from the rule's tests"), -1)};
+    marks->addStretch(1);
+    layout->addLayout(marks);
+
     m_eventsView = new QTableView(pane);
     m_eventsView->setModel(m_eventsProxy);
     m_eventsView->setSortingEnabled(true);
     m_eventsView->sortByColumn(EventsModel::TimeColumn, Qt::AscendingOrder);
     m_eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_eventsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_eventsView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_eventsView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_eventsView->addActions(markActions);
     m_eventsView->setAlternatingRowColors(true);
     m_eventsView->setWordWrap(false);
     m_eventsView->verticalHeader()->hide();
@@ -906,6 +1104,8 @@ void MainWindow::createActions()
         if (m_tabs->currentIndex() >= 0)
             closeTab(m_tabs->currentIndex());
     });
+    file->addSeparator();
+    file->addAction(tr("E&xport Rule…"), this, [this] { exportInteractive(); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);

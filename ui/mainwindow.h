@@ -23,6 +23,10 @@ class QTableView;
 class QToolButton;
 class QTreeView;
 
+namespace sigma {
+struct ExportResult;
+}
+
 namespace sigmaui {
 
 class EventFieldsModel;
@@ -104,6 +108,20 @@ public:
     void selectEvent(int eventIndex);
     int selectedEvent() const { return m_selectedEvent; }
 
+    // ---- tests (issue 9) ----
+    /// Marks the selected events of the Test pane (or `eventIndexes`) in the current rule's beside
+    /// manifest: `kind` is int(sigma::ExpectationKind), or -1 to unmark. An unsaved rule is refused
+    /// with a banner offering to save it. Returns false when nothing was marked.
+    bool markEvents(int kind, const QList<int>& eventIndexes = {});
+    /// The current rule's test result shown ("tests: 3/4 pass"; empty without tests).
+    QString testSummary() const;
+    /// Exports the current (saved) rule to `destination` (a folder or a .zip); refusals (lint
+    /// errors, failing tests) are shown in the banner with an "Export anyway…" action unless `force`.
+    sigma::ExportResult exportCurrentRule(const QString& destination, bool force);
+    /// File > Export…: plans, shows refusals, asks for the destination (setExportPathQuestion).
+    void exportInteractive(bool force = false);
+    void setExportPathQuestion(SavePathQuestion question) { m_askExportPath = std::move(question); }
+
     /// Offers documents left by a crashed session (banner with "Restore"); returns how many.
     int offerRecovery();
     void restoreRecovered();
@@ -160,6 +178,9 @@ private:
     void onEventsLoaded(const EventLoadResultPtr& result);
     void autosave(Tab* tab);
     void applyModelColors();
+    void reloadTests(Tab* tab);
+    void updateTestMarks();
+    bool ensureSavedForTests(const QString& what);
 
     const SyntaxSupport& m_syntax;
     MainWindowOptions m_options;
@@ -194,12 +215,14 @@ private:
     QToolButton* m_cancelLoad = nullptr;
     QLabel* m_matchLabel = nullptr;
     QLabel* m_eventsLabel = nullptr;
+    QLabel* m_testLabel = nullptr;
     int m_selectedEvent = -1;
     bool m_pendingAutoSelect = false;
 
     int m_untitledCounter = 0;
     SaveQuestion m_askToSave;
     SavePathQuestion m_askSavePath;
+    SavePathQuestion m_askExportPath;
     std::map<const RuleEditor*, std::unique_ptr<Tab>> m_tabData;
 };
 

@@ -1,0 +1,298 @@
+// Validated rules in the workbench (issue 9 acceptance): marking an event "must not match" on a rule
+// that matches it shows a failing test, editing the rule to exclude it turns the test green, and
+// exporting a rule with failing tests is refused with the reason unless overridden.
+#include "eventsmodel.h"
+#include "liveevaluator.h"
+#include "mainwindow.h"
+#include "messagebanner.h"
+#include "ruleeditor.h"
+#include "ruletestsupport.h"
+#include "syntaxsupport.h"
+
+#include "testsupport.h"
+
+#include "events/reader.h"
+#include "validation/export.h"
+#include "validation/manifest.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextCursor>
+#include <QTextDocument>
+
+using namespace sigmaui;
+
+namespace {
+constexpr int MustMatch = int(sigma::ExpectationKind::Match);
+constexpr int MustNotMatch = int(sigma::ExpectationKind::NoMatch);
+constexpr int Baseline = int(sigma::ExpectationKind::Baseline);
+
+/// A copy of the ui fixtures (rule and events) in a temporary folder: marking writes beside the rule.
+struct Workspace {
+    QTemporaryDir dir;
+    QString rule;
+    QString events;
+
+    Workspace()
+    {
+        rule = dir.filePath(QStringLiteral("whoami.yml"));
+        events = dir.filePath(QStringLiteral("events.xml"));
+        QFile::copy(sigmatest::dataPath(QStringLiteral("ui/whoami.yml")), rule);
+        QFile::copy(sigmatest::dataPath(QStringLiteral("ui/events.xml")), events);
+        QFile::setPermissions(rule, QFile::ReadOwner | QFile::WriteOwner);
+    }
+};
+
+struct Workbench {
+    QTemporaryDir recovery;
+    SyntaxSupport syntax;
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<QAbstractItemModelTester> tester;
+
+    Workbench()
+    {
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        window = std::make_unique<MainWindow>(syntax, options);
+        tester = std::make_unique<QAbstractItemModelTester>(window->eventsModel(),
+                                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+    }
+
+    bool open(const Workspace& ws)
+    {
+        QSignalSpy loaded(window.get(), &MainWindow::eventsLoaded);
+        if (!window->openRuleFile(ws.rule))
+            return false;
+        window->loadEvents({ws.events});
+        return loaded.wait(10000) &&
+               waitFor([&] { return window->matchSummary().startsWith(QLatin1String("1 of 4")); });
+    }
+
+    template <typename F>
+    static bool waitFor(F condition)
+    {
+        for (int i = 0; i < 400 && !condition(); ++i)
+            QTest::qWait(25);
+        return condition();
+    }
+
+    QString testCell(int row) const
+    {
+        return window->eventsModel()->index(row, EventsModel::TestColumn).data().toString();
+    }
+};
+
+void replaceInDocument(QTextDocument* doc, const QString& from, const QString& to)
+{
+    QTextCursor c = doc->find(from);
+    QVERIFY2(!c.isNull(), qPrintable(from));
+    c.insertText(to);
+}
+} // namespace
+
+class TestUiValidation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_validation"));
+        QSettings().clear();
+    }
+
+    void markFailEditPassExport()
+    {
+        Workspace ws;
+        QVERIFY(ws.dir.isValid());
+        Workbench wb;
+        QVERIFY(wb.open(ws));
+        QCOMPARE(wb.window->testSummary(), QString()); // no tests yet
+        QCOMPARE(wb.testCell(0), QString());
+
+        // Event 0 (jdoe's whoami) matches; mark it "must not match": a failing test.
+        QVERIFY(wb.window->markEvents(MustNotMatch, {0}));
+        // Event 2 (hostname) does not match; "must not match" passes.
+        QVERIFY(wb.window->markEvents(MustNotMatch, {2}));
+        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 1/2 pass"); }),
+                 qPrintable(wb.window->testSummary()));
+        EventsModel* model = wb.window->eventsModel();
+        QCOMPARE(model->index(0, 0).data(EventsModel::TestMarkRole).toInt(), MustNotMatch);
+        QCOMPARE(model->index(0, 0).data(EventsModel::TestPassRole), QVariant(false));
+        QCOMPARE(wb.testCell(0), QStringLiteral("must not match · FAIL"));
+        QCOMPARE(model->index(2, 0).data(EventsModel::TestPassRole), QVariant(true));
+        QCOMPARE(wb.testCell(2), QStringLiteral("must not match · pass"));
+        QCOMPARE(model->index(1, 0).data(EventsModel::TestMarkRole).toInt(), -1);
+        QVERIFY(!model->index(1, 0).data(EventsModel::TestPassRole).isValid());
+
+        // The manifest is beside the rule, the events copied next to it.
+        const QString manifest = ws.dir.filePath(QStringLiteral("whoami.tests.yml"));
+        QVERIFY(QFileInfo::exists(manifest));
+        QVERIFY(QFileInfo::exists(ws.dir.filePath(QStringLiteral("tests/whoami/no_match-101.xml"))));
+        QVERIFY(QFileInfo::exists(ws.dir.filePath(QStringLiteral("tests/whoami/no_match-103.xml"))));
+
+        // Export of the rule with a failing test: refused with the reason, nothing written.
+        const QString out = ws.dir.filePath(QStringLiteral("export"));
+        const sigma::ExportResult refused = wb.window->exportCurrentRule(out, false);
+        QVERIFY(!refused.written);
+        QCOMPARE(refused.refusals.size(), std::size_t(1));
+        const QString reason = QString::fromStdString(refused.refusals.front());
+        QVERIFY2(reason.startsWith(QLatin1String("1 failing test(s) and 0 test error(s) remain")), qPrintable(reason));
+        QVERIFY(!QFileInfo::exists(out));
+        QVERIFY(wb.window->banner()->isVisible());
+        QVERIFY2(wb.window->banner()->text().contains(QLatin1String("Export refused: 1 failing test(s)")),
+                 qPrintable(wb.window->banner()->text()));
+
+        // "Export anyway": written, with the rule, its manifest, its events and the report.
+        const sigma::ExportResult forced = wb.window->exportCurrentRule(out, true);
+        QVERIFY2(forced.written, forced.error.c_str());
+        QVERIFY(forced.forced);
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/whoami.yml")));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/whoami.tests.yml")));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/REPORT.md")));
+
+        // Editing the rule (its document) to exclude event 0 turns the test green, live.
+        QTextDocument* doc = wb.window->currentEditor()->document();
+        replaceInDocument(doc, QStringLiteral("    condition: selection"),
+                          QStringLiteral("    filter:\n        CommandLine|contains: '/all'\n"
+                                         "    condition: selection and not filter"));
+        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 2/2 pass"); }),
+                 qPrintable(wb.window->testSummary()));
+        QCOMPARE(model->index(0, 0).data(EventsModel::TestPassRole), QVariant(true));
+        QCOMPARE(wb.testCell(0), QStringLiteral("must not match · pass"));
+        QVERIFY(wb.window->matchSummary().startsWith(QLatin1String("0 of 4")));
+
+        // Saved, the export goes through without override (a zip this time).
+        QVERIFY(wb.window->saveCurrent());
+        const QString zip = ws.dir.filePath(QStringLiteral("whoami.zip"));
+        const sigma::ExportResult clean = wb.window->exportCurrentRule(zip, false);
+        QVERIFY2(clean.written, clean.error.c_str());
+        QVERIFY(clean.refusals.empty());
+        QVERIFY(QFileInfo(zip).size() > 0);
+
+        // The interactive path asks for the destination only when nothing is refused.
+        QString asked;
+        wb.window->setExportPathQuestion([&](const QString& suggestion) {
+            asked = suggestion;
+            return ws.dir.filePath(QStringLiteral("interactive"));
+        });
+        wb.window->exportInteractive();
+        QCOMPARE(asked, QStringLiteral("whoami.zip"));
+        QVERIFY(QFileInfo::exists(ws.dir.filePath(QStringLiteral("interactive/REPORT.md"))));
+    }
+
+    void unmarkAndBaseline()
+    {
+        Workspace ws;
+        Workbench wb;
+        QVERIFY(wb.open(ws));
+        QVERIFY(wb.window->markEvents(MustMatch, {0}));
+        QVERIFY(wb.window->markEvents(Baseline, {1}));
+        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 2/2 pass"); }),
+                 qPrintable(wb.window->testSummary()));
+        QCOMPARE(wb.testCell(0), QStringLiteral("must match · pass"));
+        QCOMPARE(wb.testCell(1), QStringLiteral("baseline"));
+        // Re-marking replaces the kind; unmarking removes the mark and its file.
+        QVERIFY(wb.window->markEvents(MustNotMatch, {0}));
+        QVERIFY(Workbench::waitFor([&] { return wb.testCell(0) == QLatin1String("must not match · FAIL"); }));
+        QVERIFY(wb.window->markEvents(-1, {0}));
+        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 1/1 pass"); }),
+                 qPrintable(wb.window->testSummary()));
+        QCOMPARE(wb.testCell(0), QString());
+        QVERIFY(!QFileInfo::exists(ws.dir.filePath(QStringLiteral("tests/whoami/no_match-101.xml"))));
+        QVERIFY(!wb.window->markEvents(-1, {0})); // nothing to unmark
+        // The selection is what the buttons act on.
+        wb.window->selectEvent(2);
+        QVERIFY(wb.window->markEvents(MustNotMatch));
+        QVERIFY(Workbench::waitFor([&] { return wb.testCell(2) == QLatin1String("must not match · pass"); }));
+    }
+
+    void unsavedRuleIsRefused()
+    {
+        Workspace ws;
+        Workbench wb;
+        QVERIFY(wb.open(ws));
+        wb.window->newRule();
+        QVERIFY(!wb.window->markEvents(MustMatch, {0}));
+        QVERIFY(wb.window->banner()->isVisible());
+        QVERIFY2(wb.window->banner()->text().startsWith(QLatin1String("Save the rule before marking tests")),
+                 qPrintable(wb.window->banner()->text()));
+        const sigma::ExportResult r = wb.window->exportCurrentRule(ws.dir.filePath(QStringLiteral("x")), true);
+        QVERIFY(!r.written);
+        QVERIFY(!QFileInfo::exists(ws.dir.filePath(QStringLiteral("x"))));
+        QVERIFY(!QFileInfo::exists(ws.dir.filePath(QStringLiteral("untitled-1.tests.yml"))));
+    }
+
+    void modelWithMarksPassesTester_data()
+    {
+        QTest::addColumn<int>("mark");
+        QTest::addColumn<int>("verdict");
+        QTest::addColumn<QVariant>("pass");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("match ok") << MustMatch << int(Verdict::Match) << QVariant(true)
+                                  << QStringLiteral("must match · pass");
+        QTest::newRow("match miss") << MustMatch << int(Verdict::NoMatch) << QVariant(false)
+                                    << QStringLiteral("must match · FAIL");
+        QTest::newRow("match out of scope")
+            << MustMatch << int(Verdict::OutOfScope) << QVariant(false) << QStringLiteral("must match · FAIL");
+        QTest::newRow("no match hit") << MustNotMatch << int(Verdict::Match) << QVariant(false)
+                                      << QStringLiteral("must not match · FAIL");
+        QTest::newRow("no match ok") << MustNotMatch << int(Verdict::NoMatch) << QVariant(true)
+                                     << QStringLiteral("must not match · pass");
+        QTest::newRow("baseline") << Baseline << int(Verdict::Match) << QVariant() << QStringLiteral("baseline");
+        QTest::newRow("unknown") << MustMatch << int(Verdict::Unknown) << QVariant() << QStringLiteral("must match");
+        QTest::newRow("unmarked") << -1 << int(Verdict::Match) << QVariant() << QString();
+    }
+
+    void modelWithMarksPassesTester()
+    {
+        QFETCH(int, mark);
+        QFETCH(int, verdict);
+        QFETCH(QVariant, pass);
+        QFETCH(QString, text);
+        EventsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto read = sigma::readEventsFile(sigmatest::dataPath(QStringLiteral("ui/events.xml")).toStdString());
+        auto events = std::make_shared<EventList>(std::move(read.events));
+        QCOMPARE(events->size(), std::size_t(4));
+        model.setEvents(events);
+        std::vector<Verdict> verdicts(4, Verdict::NoMatch);
+        verdicts[1] = Verdict(verdict);
+        model.setVerdicts(verdicts, false);
+        model.setTestMarks({-1, mark, -1, -1});
+        const QModelIndex cell = model.index(1, EventsModel::TestColumn);
+        QCOMPARE(cell.data().toString(), text);
+        QCOMPARE(cell.data(EventsModel::TestPassRole), pass);
+        QCOMPARE(cell.data(EventsModel::TestMarkRole).toInt(), mark);
+        QCOMPARE(model.headerData(EventsModel::TestColumn, Qt::Horizontal).toString(), QStringLiteral("Test"));
+        // Stale verdicts: no pass/fail claim.
+        model.setStale(true);
+        QVERIFY(!cell.data(EventsModel::TestPassRole).isValid());
+        model.setTestMarks({});
+        QCOMPARE(cell.data(EventsModel::TestMarkRole).toInt(), -1);
+    }
+
+    void summaryText()
+    {
+        QCOMPARE(testSummaryText(nullptr), QString());
+        sigma::RuleTestResult r;
+        QCOMPARE(testSummaryText(&r), QString());
+        sigma::ExpectationResult ok;
+        sigma::ExpectationResult bad;
+        bad.status = sigma::ExpectationResult::Status::Failed;
+        r.expectations = {ok, bad, ok};
+        QCOMPARE(testSummaryText(&r), QStringLiteral("tests: 2/3 pass"));
+    }
+};
+
+QTEST_MAIN(TestUiValidation)
+#include "tst_ui_validation.moc"

@@ -1,0 +1,59 @@
+#include "ruletestsupport.h"
+
+#include "validation/marking.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace sigmaui {
+
+TestSetPtr loadTestSet(const QString& rulePath)
+{
+    if (rulePath.isEmpty())
+        return nullptr;
+    auto set = std::make_shared<TestSet>();
+    set->group = sigma::openRuleTests(rulePath.toStdString());
+    set->events = sigma::loadTestEvents(set->group);
+    return set;
+}
+
+std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit)
+{
+    std::vector<int> marks;
+    if (tests.group.expectations.empty())
+        return marks;
+    marks.assign(events.size(), -1);
+    bool any = false;
+    for (std::size_t i = 0; i < events.size() && i < limit; ++i) {
+        if (const auto kind = sigma::markOf(tests.group, events[i].xml(), events[i].origin.recordId)) {
+            marks[i] = int(*kind);
+            any = true;
+        }
+    }
+    if (!any)
+        marks.clear();
+    return marks;
+}
+
+QString testSummaryText(const sigma::RuleTestResult* result)
+{
+    if (!result || (result->expectations.empty() && result->errors.empty()))
+        return {};
+    const std::size_t total = result->testCount();
+    const std::size_t failed = result->failures() + result->errorCount();
+    const std::size_t passed = total >= failed ? total - failed : 0;
+    return QCoreApplication::translate("sigmaui", "tests: %1/%2 pass").arg(passed).arg(total);
+}
+
+QString testDetailsText(const sigma::RuleTestResult& result)
+{
+    QStringList lines;
+    for (const auto& d : result.errors)
+        lines << QString::fromStdString(d.message);
+    for (const auto& e : result.expectations)
+        if (!e.passed())
+            lines << QString::fromStdString(e.summary());
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace sigmaui

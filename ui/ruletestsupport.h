@@ -1,0 +1,30 @@
+#pragma once
+
+// The workbench side of a rule's tests (issue 9): the beside manifest read with its events, the
+// marks of the loaded events, and the one-line summary the Test pane and status bar show.
+
+#include "eventset.h"
+#include "liveevaluator.h"
+
+#include <QString>
+
+#include <cstddef>
+#include <vector>
+
+namespace sigmaui {
+
+/// Opens the tests beside a saved rule (an empty group when it has no manifest yet) and reads their
+/// events once. Null for an empty path (an unsaved rule has no tests).
+TestSetPtr loadTestSet(const QString& rulePath);
+
+/// The mark of each event (int(sigma::ExpectationKind) or -1). Events past `limit` are not looked
+/// up (each look-up serialises the event); an empty vector when nothing is marked.
+std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit = 5000);
+
+/// "tests: 3/4 pass" (empty without tests); "tests: error" when the group could not run.
+QString testSummaryText(const sigma::RuleTestResult* result);
+
+/// The failures of a result, one line each (for a tooltip).
+QString testDetailsText(const sigma::RuleTestResult& result);
+
+} // namespace sigmaui
