@@ -120,7 +120,6 @@ public:
     sigma::ExportResult exportCurrentRule(const QString& destination, bool force);
     /// File > Export…: plans, shows refusals, asks for the destination (setExportPathQuestion).
     void exportInteractive(bool force = false);
-    void setExportPathQuestion(SavePathQuestion question) { m_askExportPath = std::move(question); }
 
     /// Offers documents left by a crashed session (banner with "Restore"); returns how many.
     int offerRecovery();
@@ -132,6 +131,8 @@ public:
     /// Chooses a file to save to (empty: cancelled). Replaceable for tests.
     using SavePathQuestion = std::function<QString(const QString& suggestion)>;
     void setSavePathQuestion(SavePathQuestion question) { m_askSavePath = std::move(question); }
+    /// Chooses the export destination (empty: cancelled). Replaceable for tests.
+    void setExportPathQuestion(SavePathQuestion question) { m_askExportPath = std::move(question); }
 
     static constexpr int MaxRecentFiles = 10;
     QStringList recentFiles() const;

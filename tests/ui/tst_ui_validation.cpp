@@ -148,7 +148,7 @@ private Q_SLOTS:
         const QString reason = QString::fromStdString(refused.refusals.front());
         QVERIFY2(reason.startsWith(QLatin1String("1 failing test(s) and 0 test error(s) remain")), qPrintable(reason));
         QVERIFY(!QFileInfo::exists(out));
-        QVERIFY(wb.window->banner()->isVisible());
+        QVERIFY(wb.window->banner()->isVisibleTo(wb.window.get()));
         QVERIFY2(wb.window->banner()->text().contains(QLatin1String("Export refused: 1 failing test(s)")),
                  qPrintable(wb.window->banner()->text()));
 
@@ -203,7 +203,8 @@ private Q_SLOTS:
         QCOMPARE(wb.testCell(1), QStringLiteral("baseline"));
         // Re-marking replaces the kind; unmarking removes the mark and its file.
         QVERIFY(wb.window->markEvents(MustNotMatch, {0}));
-        QVERIFY(Workbench::waitFor([&] { return wb.testCell(0) == QLatin1String("must not match · FAIL"); }));
+        QVERIFY2(Workbench::waitFor([&] { return wb.testCell(0) == QStringLiteral("must not match · FAIL"); }),
+                 qPrintable(wb.testCell(0) + QLatin1Char('|') + wb.window->testSummary()));
         QVERIFY(wb.window->markEvents(-1, {0}));
         QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 1/1 pass"); }),
                  qPrintable(wb.window->testSummary()));
@@ -213,7 +214,7 @@ private Q_SLOTS:
         // The selection is what the buttons act on.
         wb.window->selectEvent(2);
         QVERIFY(wb.window->markEvents(MustNotMatch));
-        QVERIFY(Workbench::waitFor([&] { return wb.testCell(2) == QLatin1String("must not match · pass"); }));
+        QVERIFY(Workbench::waitFor([&] { return wb.testCell(2) == QStringLiteral("must not match · pass"); }));
     }
 
     void unsavedRuleIsRefused()
@@ -223,7 +224,7 @@ private Q_SLOTS:
         QVERIFY(wb.open(ws));
         wb.window->newRule();
         QVERIFY(!wb.window->markEvents(MustMatch, {0}));
-        QVERIFY(wb.window->banner()->isVisible());
+        QVERIFY(wb.window->banner()->isVisibleTo(wb.window.get()));
         QVERIFY2(wb.window->banner()->text().startsWith(QLatin1String("Save the rule before marking tests")),
                  qPrintable(wb.window->banner()->text()));
         const sigma::ExportResult r = wb.window->exportCurrentRule(ws.dir.filePath(QStringLiteral("x")), true);
