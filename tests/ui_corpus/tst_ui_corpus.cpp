@@ -424,7 +424,7 @@ private Q_SLOTS:
         QTextCursor c = editor->textCursor();
         c.setPosition(int(editor->toPlainText().indexOf(QLatin1String("    condition:"))));
         editor->setTextCursor(c);
-        QTest::keyClicks(editor, QStringLiteral("    filter:\n        DestinationPort: 3389\n"));
+        editor->textCursor().insertText(QStringLiteral("    filter:\n        DestinationPort: 3389\n"));
         for (int i = 0; i < 100 && model->rowCount() != 3; ++i)
             updated.wait(50);
         QCOMPARE(model->rowCount(), 3);
@@ -457,7 +457,7 @@ private Q_SLOTS:
         auto columnOf = [&](int line, const QString& text) { return int(lines.at(line - 1).indexOf(text)) + 2; };
         // line 9: "    - attack.t1090.002"
         const QString tag = wb.features->hoverTextAt(editor, 9, columnOf(9, QStringLiteral("attack.t1090")));
-        QVERIFY2(tag.contains(QLatin1String("T1090.002 — Proxy: External Proxy")), qPrintable(tag));
+        QVERIFY2(tag.contains(QStringLiteral("T1090.002 — Proxy: External Proxy")), qPrintable(tag));
         QVERIFY2(tag.contains(QLatin1String("Tactic: Command and Control")), qPrintable(tag));
         const QString tactic = wb.features->hoverTextAt(editor, 8, columnOf(8, QStringLiteral("command")));
         QVERIFY2(tactic.contains(QLatin1String("TA0011")), qPrintable(tactic));
@@ -490,7 +490,7 @@ private Q_SLOTS:
         compareWithCoverage(view, json);
         QCOMPARE(view->model(Table::Fields)->rowCount(), 8); // README of the fixture corpus
         QCOMPARE(view->model(Table::Indicators)->rowCount(), 11);
-        QVERIFY2(view->headline().contains(QLatin1String("T1090.002 — Proxy: External Proxy")),
+        QVERIFY2(view->headline().contains(QStringLiteral("T1090.002 — Proxy: External Proxy")),
                  qPrintable(view->headline()));
         QVERIFY2(view->headline().contains(QLatin1String("3 exclusions")), qPrintable(view->headline()));
 

@@ -27,6 +27,9 @@ SigmaCompleter::SigmaCompleter(QPlainTextEdit* editor)
     connect(m_completer, qOverload<const QModelIndex&>(&QCompleter::activated), this,
             [this](const QModelIndex& index) { insertCompletion(index.data(InsertRole).toString()); });
     editor->installEventFilter(this);
+    // QCompleter hands the popup's keys straight to QPlainTextEdit::event() (bypassing the
+    // editor's filters), where Return would insert a new line: accept a candidate here first.
+    m_completer->popup()->installEventFilter(this);
 }
 
 SigmaCompleter* SigmaCompleter::of(QPlainTextEdit* editor)
@@ -62,11 +65,11 @@ int SigmaCompleter::complete(bool explicitRequest)
         m_completer->popup()->hide();
         return count;
     }
-    m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
     QRect rect = m_editor->cursorRect();
     rect.setWidth(qMin(560, m_completer->popup()->sizeHintForColumn(0) +
                                 m_completer->popup()->verticalScrollBar()->sizeHint().width() + 8));
     m_completer->complete(rect);
+    m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
     return count;
 }
 
@@ -91,9 +94,26 @@ void SigmaCompleter::insertCompletion(const QString& text)
 
 bool SigmaCompleter::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched != m_editor || event->type() != QEvent::KeyPress)
+    if (event->type() != QEvent::KeyPress)
         return QObject::eventFilter(watched, event);
     auto* key = static_cast<QKeyEvent*>(event);
+    if (watched == m_completer->popup()) {
+        switch (key->key()) {
+        case Qt::Key_Enter:
+        case Qt::Key_Return:
+        case Qt::Key_Tab: {
+            const QModelIndex current = m_completer->popup()->currentIndex();
+            m_completer->popup()->hide();
+            if (current.isValid())
+                insertCompletion(current.data(InsertRole).toString());
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+    if (watched != m_editor)
+        return false;
     if (m_completer->popup()->isVisible()) {
         switch (key->key()) {
         case Qt::Key_Enter:

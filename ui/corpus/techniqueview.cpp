@@ -4,6 +4,7 @@
 #include "bardelegate.h"
 
 #include "corpus/report.h"
+#include "rule/attack.h"
 
 #include <QAction>
 #include <QApplication>
@@ -136,8 +137,10 @@ void TechniqueView::showTechnique(const CorpusPtr& corpus, const QString& techni
                          ? id
                          : QStringLiteral("%1 — %2").arg(id, QString::fromStdString(page->techniqueName)));
     QStringList tactics;
-    for (const auto& t : page->tactics)
-        tactics.append(QString::fromStdString(t));
+    for (const auto& t : page->tactics) {
+        const auto* tactic = sigma::attack::findTactic(t);
+        tactics.append(QString::fromStdString(tactic ? tactic->name : t));
+    }
     QString summary;
     if (!page->known)
         summary = tr("Not in the ATT&CK table. ");
