@@ -82,7 +82,7 @@ int run(const Options& options)
     if (!options.navigator.empty()) {
         if (!writeFile(options.navigator, sigma::navigatorLayerJson(corpus)))
             return sigmawb::ExitUsage;
-        std::cerr << "sigmawb coverage: " << corpus.techniqueCounts().size() << " techniques from "
+        std::cerr << "sigmawb coverage: " << sigma::navigatorTechniques(corpus).rules.size() << " techniques from "
                   << corpus.rules().size() << " rules written to " << options.navigator << '\n';
         return partial ? sigmawb::ExitPartial : sigmawb::ExitOk;
     }

@@ -66,8 +66,6 @@ nlohmann::ordered_json toJson(const sigma::Event& event)
     j["file"] = event.origin.file ? *event.origin.file : std::string();
     j["index"] = event.origin.index;
     j["record_id"] = event.origin.recordId ? nlohmann::ordered_json(*event.origin.recordId) : nullptr;
-    if (event.origin.chunk)
-        j["chunk"] = *event.origin.chunk;
     j["provider"] = std::string(event.provider());
     j["event_id"] = numberOrString(event.eventId());
     j["channel"] = std::string(event.channel());

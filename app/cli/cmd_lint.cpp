@@ -25,6 +25,7 @@ struct LintArgs {
     bool noSigmahq = false;
     std::vector<std::string> disabled;
     bool listChecks = false;
+    bool noCatalog = false;
 };
 
 bool isRuleFile(const fs::path& p)
@@ -77,6 +78,8 @@ int run(const LintArgs& args)
     sigma::LintOptions options;
     options.sigmahqConventions = !args.noSigmahq;
     options.disabled = args.disabled;
+    if (!args.noCatalog)
+        options.fieldKnown = sigma::eventCatalogFieldLookup();
     std::vector<std::unique_ptr<sigma::ParsedFile>> parsed;
     for (const auto& f : files) {
         auto pf = std::make_unique<sigma::ParsedFile>(sigma::parseRuleFile(f));
@@ -138,6 +141,7 @@ const bool registered = sigmawb::registerCommand(
         sub.add_flag("--no-sigmahq", args->noSigmahq, "Skip the SigmaHQ repository conventions");
         sub.add_option("--disable", args->disabled, "Switch a check off (repeatable; see --list-checks)")
             ->allow_extra_args(false);
+        sub.add_flag("--no-catalog", args->noCatalog, "Do not check field names against the built-in event catalog");
         sub.add_flag("--list-checks", args->listChecks, "List every diagnostic code and exit");
         return [args] { return run(*args); };
     });

@@ -3,7 +3,10 @@
 #include "corpus/corpus.h"
 #include "engine/engine.h"
 
+#include <algorithm>
+#include <functional>
 #include <memory>
+#include <thread>
 
 namespace sigma {
 
@@ -30,18 +33,45 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
             result.diagnostics.insert(result.diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
     }
 
-    for (const auto& event : events) {
-        if (options.cancel && options.cancel->load(std::memory_order_relaxed))
-            break;
-        // Without a compiled rule there is no scope to apply: every event is considered.
-        if (compiled.rule && !compiled.rule->inScope(event))
-            continue;
-        ++result.eventsConsidered;
-        if (compiled.rule && compiled.rule->matches(event))
-            ++result.ruleHits;
-        for (std::size_t i = 0; i < matchers.size(); ++i)
-            if (matchers[i] && matchers[i]->matches(event))
-                ++result.hits[i];
+    struct Counts {
+        std::vector<std::size_t> hits;
+        std::size_t ruleHits = 0;
+        std::size_t considered = 0;
+    };
+    auto count = [&](std::size_t begin, std::size_t end, Counts& c) {
+        c.hits.assign(matchers.size(), 0);
+        for (std::size_t e = begin; e < end; ++e) {
+            if (((e - begin) & 255) == 0 && options.cancel && options.cancel->load(std::memory_order_relaxed))
+                break;
+            const Event& event = events[e];
+            // Without a compiled rule there is no scope to apply: every event is considered.
+            if (compiled.rule && !compiled.rule->inScope(event))
+                continue;
+            ++c.considered;
+            if (compiled.rule && compiled.rule->matches(event))
+                ++c.ruleHits;
+            for (std::size_t i = 0; i < matchers.size(); ++i)
+                if (matchers[i] && matchers[i]->matches(event))
+                    ++c.hits[i];
+        }
+    };
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    if (events.size() < 4096)
+        threads = 1;
+    std::vector<Counts> parts(threads);
+    std::vector<std::thread> pool;
+    const std::size_t chunk = (events.size() + threads - 1) / threads;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(count, std::min(events.size(), t * chunk), std::min(events.size(), (t + 1) * chunk),
+                          std::ref(parts[t]));
+    count(0, std::min(events.size(), chunk), parts[0]);
+    for (auto& th : pool)
+        th.join();
+    for (const auto& p : parts) {
+        result.eventsConsidered += p.considered;
+        result.ruleHits += p.ruleHits;
+        for (std::size_t i = 0; i < p.hits.size(); ++i)
+            result.hits[i] += p.hits[i];
     }
     return result;
 }

@@ -19,6 +19,8 @@ struct BaselineOptions {
     /// event is tried, which shows how an indicator would fare without the log-source filter.
     bool scopeToLogSource = true;
     const std::atomic<bool>* cancel = nullptr;
+    /// Worker threads for large event sets (0: hardware concurrency; small sets use one).
+    unsigned threads = 0;
 };
 
 struct BaselineResult {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace sigma {
@@ -160,6 +161,10 @@ std::string techniquePageMarkdown(const TechniquePage& page)
         o << "Tactics: " << mdCell(joined(page.tactics)) << "\n\n";
     if (!page.known)
         o << "_This id is not in the ATT&CK table._\n\n";
+    if (!page.revokedBy.empty())
+        o << "_ATT&CK revoked this id; its successor is " << page.revokedBy << "._\n\n";
+    if (!page.includesRevoked.empty())
+        o << "Includes the rules tagged with revoked " << joined(page.includesRevoked) << ".\n\n";
 
     o << "## Events covered\n\n"
       << page.events.size() << " catalog event" << (page.events.size() == 1 ? " is" : "s are")
@@ -230,8 +235,8 @@ std::string techniquePageMarkdown(const TechniquePage& page)
 std::string techniquePageHtml(const TechniquePage& page)
 {
     std::ostringstream o;
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>"
       << html(heading(page)) << " — ATT&amp;CK coverage</title>\n<style>\n"
       << ":root{color-scheme:light dark;--fg:#1d1f23;--bg:#fff;--muted:#5c6370;--line:#dde1e6;--head:#f3f5f8;"
          "--ex:#b3261e;--ok:#1a7f37}\n"
@@ -255,6 +260,12 @@ std::string techniquePageHtml(const TechniquePage& page)
         o << "<p class=\"note\">Tactics: " << html(joined(page.tactics)) << "</p>\n";
     if (!page.known)
         o << "<p class=\"note\">This id is not in the ATT&amp;CK table.</p>\n";
+    if (!page.revokedBy.empty())
+        o << "<p class=\"note\">ATT&amp;CK revoked this id; its successor is <code>" << html(page.revokedBy)
+          << "</code>.</p>\n";
+    if (!page.includesRevoked.empty())
+        o << "<p class=\"note\">Includes the rules tagged with revoked " << html(joined(page.includesRevoked))
+          << ".</p>\n";
 
     o << "<h2>Events covered</h2>\n<p>" << page.events.size() << " catalog event"
       << (page.events.size() == 1 ? " is" : "s are")
@@ -332,12 +343,35 @@ std::string techniquePageHtml(const TechniquePage& page)
     return o.str();
 }
 
+NavigatorTechniques navigatorTechniques(const Corpus& corpus)
+{
+    NavigatorTechniques out;
+    for (const auto& [id, n] : corpus.techniqueCounts()) {
+        std::string target = id;
+        if (const attack::Technique* t = attack::findTechnique(id);
+            t && t->status == attack::Technique::Status::Revoked && !t->currentId.empty()) {
+            target = t->currentId;
+            out.revokedFrom[target].insert(id);
+        }
+        const auto rules = corpus.rulesForTechnique(id);
+        auto& v = out.rules[target];
+        v.insert(v.end(), rules.begin(), rules.end());
+    }
+    for (auto& [id, rules] : out.rules) {
+        std::sort(rules.begin(), rules.end());
+        rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    }
+    return out;
+}
+
 std::string navigatorLayerJson(const Corpus& corpus, const NavigatorOptions& options)
 {
-    const auto counts = corpus.techniqueCounts();
+    const NavigatorTechniques nav = navigatorTechniques(corpus);
+    const auto& byTechnique = nav.rules;
+    const auto& revokedFrom = nav.revokedFrom;
     std::size_t maxScore = 0;
-    for (const auto& [id, n] : counts)
-        maxScore = std::max(maxScore, n);
+    for (const auto& [id, rules] : byTechnique)
+        maxScore = std::max(maxScore, rules.size());
 
     ordered_json layer;
     layer["name"] = options.name;
@@ -356,17 +390,21 @@ std::string navigatorLayerJson(const Corpus& corpus, const NavigatorOptions& opt
                        {"expandedSubtechniques", "annotated"}};
     layer["hideDisabled"] = false;
     ordered_json techniques = ordered_json::array();
-    for (const auto& [id, n] : counts) {
-        const bool hasSubs = id.find('.') == std::string::npos && counts.lower_bound(id + ".") != counts.end() &&
-                             counts.lower_bound(id + ".")->first.starts_with(id + ".");
+    for (const auto& [id, rules] : byTechnique) {
+        const auto next = byTechnique.lower_bound(id + ".");
+        const bool hasSubs =
+            id.find('.') == std::string::npos && next != byTechnique.end() && next->first.starts_with(id + ".");
         std::string comment;
-        const auto rules = corpus.rulesForTechnique(id);
+        if (auto it = revokedFrom.find(id); it != revokedFrom.end()) {
+            std::vector<std::string> ids(it->second.begin(), it->second.end());
+            comment = "includes rules tagged with revoked " + joined(ids) + ". ";
+        }
         for (std::size_t i = 0; i < rules.size() && i < 20; ++i)
             comment += (i ? "; " : "") + corpus.rules()[rules[i]].title;
         if (rules.size() > 20)
             comment += "; … (" + std::to_string(rules.size() - 20) + " more)";
         ordered_json t = {{"techniqueID", id},
-                          {"score", n},
+                          {"score", rules.size()},
                           {"color", ""},
                           {"comment", comment},
                           {"enabled", true},

@@ -5,7 +5,11 @@
 
 #include "corpus/technique.h"
 
+#include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace sigma {
 
@@ -20,6 +24,14 @@ std::string techniquePageMarkdown(const TechniquePage& page);
 /// A complete HTML document with inline CSS and no external resources.
 std::string techniquePageHtml(const TechniquePage& page);
 
+/// Rules per current ATT&CK technique id (revoked ids folded into their successors), as the
+/// Navigator layer scores them.
+struct NavigatorTechniques {
+    std::map<std::string, std::vector<std::uint32_t>> rules;  ///< technique id -> rule indexes
+    std::map<std::string, std::set<std::string>> revokedFrom; ///< technique id -> revoked ids folded in
+};
+NavigatorTechniques navigatorTechniques(const Corpus& corpus);
+
 struct NavigatorOptions {
     std::string name = "Sigma rule coverage";
     std::string description;
@@ -27,7 +39,8 @@ struct NavigatorOptions {
 };
 
 /// An ATT&CK Navigator layer (layer format 4.5): one entry per technique with rules, score = rule
-/// count, comment listing the rule titles (truncated), gradient from 0 to the maximum.
+/// count, comment listing the rule titles (truncated), gradient from 0 to the maximum. Rules tagged
+/// with a revoked id count for its successor.
 std::string navigatorLayerJson(const Corpus& corpus, const NavigatorOptions& options = {});
 
 } // namespace sigma

@@ -26,6 +26,16 @@ bool lookupTechnique(std::string_view techniqueId, std::string* name, std::vecto
     return true;
 }
 
+std::vector<std::string> revokedInto(std::string_view techniqueId)
+{
+    std::vector<std::string> out;
+    const std::string id = foldCase(techniqueId);
+    for (const auto& t : attack::techniques())
+        if (t.status == attack::Technique::Status::Revoked && foldCase(t.currentId) == id && foldCase(t.id) != id)
+            out.push_back(t.id);
+    return out;
+}
+
 namespace {
 
 std::string describe(const Indicator& ind)
@@ -52,7 +62,22 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
             c = static_cast<char>(c - 'a' + 'A');
     page.known = lookupTechnique(page.techniqueId, &page.techniqueName, &page.tactics);
 
-    const auto ruleIndexes = corpus.rulesForTechnique(page.techniqueId, options.includeSubtechniques);
+    if (const attack::Technique* t = attack::findTechnique(page.techniqueId);
+        t && t->status == attack::Technique::Status::Revoked)
+        page.revokedBy = t->currentId;
+
+    auto ruleIndexes = corpus.rulesForTechnique(page.techniqueId, options.includeSubtechniques);
+    if (options.followRevocations) {
+        for (const auto& old : revokedInto(page.techniqueId)) {
+            const auto more = corpus.rulesForTechnique(old, options.includeSubtechniques);
+            if (more.empty())
+                continue;
+            page.includesRevoked.push_back(old);
+            ruleIndexes.insert(ruleIndexes.end(), more.begin(), more.end());
+        }
+        std::sort(ruleIndexes.begin(), ruleIndexes.end());
+        ruleIndexes.erase(std::unique(ruleIndexes.begin(), ruleIndexes.end()), ruleIndexes.end());
+    }
 
     struct FieldAcc {
         std::string field;

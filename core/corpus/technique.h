@@ -42,7 +42,11 @@ struct TechniquePage {
     std::string techniqueId;
     std::string techniqueName; ///< empty when unknown to the ATT&CK table
     std::vector<std::string> tactics;
-    bool known = false; ///< the id is in the ATT&CK table
+    bool known = false;    ///< the id is in the ATT&CK table
+    std::string revokedBy; ///< the id is revoked: the technique that replaces it (empty otherwise)
+    /// Revoked ids whose rules are included because this technique replaced them (T1086 for
+    /// T1059.001).
+    std::vector<std::string> includesRevoked;
     std::vector<CatalogEventRef> events;
     std::vector<FieldRow> fields;         ///< most rules first
     std::vector<IndicatorRow> indicators; ///< most rules here first
@@ -53,11 +57,16 @@ struct TechniquePage {
 struct TechniquePageOptions {
     bool includeSubtechniques = false; ///< "T1090" also collects rules tagged T1090.xxx
     std::size_t maxSamples = 5;
+    /// Also collect rules tagged with ids that ATT&CK revoked in favour of this one.
+    bool followRevocations = true;
 };
 
 /// Builds the page; a technique with no rules gives an empty page (known tells if the id exists).
 TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqueId,
                                  const TechniquePageOptions& options = {});
+
+/// The ids ATT&CK revoked in favour of `techniqueId` (upper case), e.g. T1086 for T1059.001.
+std::vector<std::string> revokedInto(std::string_view techniqueId);
 
 /// Technique name and tactics from the ATT&CK table; false when the id is unknown.
 bool lookupTechnique(std::string_view techniqueId, std::string* name, std::vector<std::string>* tactics);

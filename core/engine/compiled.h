@@ -22,16 +22,42 @@ public:
     {}
     const Event& event() const { return *m_event; }
     std::string_view raw(std::size_t index) const { return m_event->fields[index].value; }
-    std::string_view folded(std::size_t index);
+    /// The case-folded value of field `index`, folded on first use. Folded values go into one
+    /// buffer reserved for the worst case, so views stay valid for the context's lifetime.
+    std::string_view folded(std::size_t index)
+    {
+        if (m_spans.empty())
+            init();
+        auto& span = m_spans[index];
+        if (span.first == kNotFolded)
+            foldField(index);
+        return std::string_view(m_buffer.data() + span.first, span.second);
+    }
 
     /// Collected errors (regex limits), when explaining; null on the fast path.
     std::vector<std::string>* errors = nullptr;
 
 private:
+    static constexpr std::size_t kNotFolded = static_cast<std::size_t>(-1);
+    void init();
+    void foldField(std::size_t index);
     const Event* m_event;
-    std::vector<std::string> m_folded;
-    std::vector<unsigned char> m_have;
+    std::string m_buffer;
+    std::vector<std::pair<std::size_t, std::size_t>> m_spans; ///< offset, length
 };
+
+/// Interned keys of the System fields the engine reads on every event.
+struct SystemKeys {
+    FieldNames::Id channel;
+    FieldNames::Id provider;
+    FieldNames::Id eventId;
+    static const SystemKeys& get();
+};
+inline std::string_view fieldByKey(const Event& e, FieldNames::Id key)
+{
+    const std::string* v = e.valueByKey(key);
+    return v ? std::string_view(*v) : std::string_view();
+}
 
 /// Tests one value (as written, possibly expanded) against one field value of the event.
 class ValueMatcher {
@@ -46,6 +72,8 @@ public:
     virtual std::vector<std::string> requiredLiterals() const { return {}; }
     /// For the explanation: what was compared, e.g. "contains 'x' (3 variants)".
     virtual std::string describe() const = 0;
+    /// Relative cost of one test, to evaluate cheap items of a map first.
+    virtual unsigned cost() const { return 4; }
 };
 
 struct CompiledValue {
@@ -68,6 +96,7 @@ struct CompiledItem {
 
 struct CompiledMap {
     std::vector<CompiledItem> items;
+    std::vector<std::uint32_t> order; ///< evaluation order of the fast path (cheapest first; AND is commutative)
     SourceSpan span;
     std::size_t mapIndex = 0;
 };
@@ -106,6 +135,15 @@ private:
     std::optional<EvalContext> m_contexts[3];
 };
 
+/// A string (case-folded) that occurs in a field (kAnyField: any field) of every matching event.
+constexpr FieldNames::Id kAnyField = 0xFFFFFFFFu;
+struct RequiredLiteral {
+    FieldNames::Id field = kAnyField;
+    std::string text;
+    friend bool operator==(const RequiredLiteral&, const RequiredLiteral&) = default;
+    friend auto operator<=>(const RequiredLiteral&, const RequiredLiteral&) = default;
+};
+
 /// Three-valued result of the fast path (Error behaves as false but stays distinguishable).
 enum class Tri : unsigned char { False, True, Error };
 
@@ -131,7 +169,7 @@ struct CompiledRule::Impl {
     bool scoped = false;
     std::vector<LogSourceEntry> scope; ///< copies of the table rows
     /// Literal pre-filter: one of these (folded) occurs in any matching event; empty = no filter.
-    std::vector<std::string> requiredLiterals;
+    std::vector<engine::RequiredLiteral> requiredLiterals;
     bool translates = false; ///< some scope row translates values (literal filter unsafe)
 
     /// The scope row covering the event; nullptr if none (or the rule is unscoped: check `scoped`).

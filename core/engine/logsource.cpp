@@ -1,6 +1,7 @@
 #include "engine/logsource.h"
 
 #include "engine/casefold.h"
+#include "engine/compiled.h"
 #include "util/resources.h"
 
 #include <charconv>
@@ -66,19 +67,20 @@ std::vector<std::string> splitCsvLine(const std::string& line)
 
 bool LogSourceEntry::covers(const Event& event) const
 {
-    const std::string_view ch = event.channel();
+    const auto& keys = engine::SystemKeys::get();
+    const std::string_view ch = engine::fieldByKey(event, keys.channel);
     if (!ch.empty() && !channel.empty()) {
         if (!equalsFolded(ch, channel))
             return false;
     } else if (!provider.empty()) {
-        if (!equalsFolded(event.provider(), provider))
+        if (!equalsFolded(engine::fieldByKey(event, keys.provider), provider))
             return false;
     } else if (!channel.empty()) {
         return false; // the event has no channel and the row names no provider
     }
     if (eventIds.empty())
         return true;
-    const std::string_view id = event.eventId();
+    const std::string_view id = engine::fieldByKey(event, keys.eventId);
     std::uint32_t value = 0;
     auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
     if (ec != std::errc() || p != id.data() + id.size())

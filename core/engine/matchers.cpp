@@ -16,27 +16,45 @@
 
 namespace sigma::engine {
 
-std::string_view EvalContext::folded(std::size_t index)
+void EvalContext::init()
 {
-    if (m_have.size() < m_event->fields.size()) {
-        m_have.resize(m_event->fields.size(), 0);
-        m_folded.resize(m_event->fields.size());
+    const auto& fields = m_event->fields;
+    std::size_t total = 0;
+    for (const auto& f : fields)
+        total += f.value.size();
+    // Simple case folding grows a UTF-8 sequence by at most half (2 -> 3 bytes): reserve that so
+    // the buffer never moves.
+    m_buffer.clear();
+    m_buffer.reserve(total + total / 2 + 16);
+    m_spans.assign(fields.size(), {kNotFolded, 0});
+}
+
+void EvalContext::foldField(std::size_t index)
+{
+    const std::string& v = m_event->fields[index].value;
+    // One pass: lower ASCII letters while watching for non-ASCII bytes; redo the value with
+    // Unicode folding only if there was one.
+    const std::size_t at = m_buffer.size();
+    m_buffer.resize(at + v.size());
+    char* out = m_buffer.data() + at;
+    unsigned char high = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+        const auto c = static_cast<unsigned char>(v[k]);
+        high |= c;
+        out[k] = static_cast<char>(c + (static_cast<unsigned>(c - 'A') < 26u ? 32 : 0));
     }
-    if (!m_have[index]) {
-        const std::string& v = m_event->fields[index].value;
-        if (isAscii(v)) {
-            std::string& out = m_folded[index];
-            out.resize(v.size());
-            for (std::size_t i = 0; i < v.size(); ++i) {
-                const char c = v[i];
-                out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-            }
-        } else {
-            m_folded[index] = engine::folded(v);
-        }
-        m_have[index] = 1;
+    if (high & 0x80) {
+        m_buffer.resize(at);
+        appendFolded(v, m_buffer);
     }
-    return m_folded[index];
+    m_spans[index] = {at, m_buffer.size() - at};
+}
+
+const SystemKeys& SystemKeys::get()
+{
+    static const SystemKeys keys{FieldNames::internKey("Channel"), FieldNames::internKey("Provider_Name"),
+                                 FieldNames::internKey("EventID")};
+    return keys;
 }
 
 namespace {
@@ -83,6 +101,13 @@ public:
         return out;
     }
     std::string describe() const override { return m_description; }
+    unsigned cost() const override
+    {
+        unsigned c = 0;
+        for (const auto& g : m_globs)
+            c += g.shape() == Glob::Shape::Contains ? 3 : (g.shape() == Glob::Shape::General ? 6 : 1);
+        return c;
+    }
 
 private:
     std::vector<Glob> m_globs;
@@ -192,6 +217,7 @@ public:
             d += " [no JIT]";
         return d;
     }
+    unsigned cost() const override { return 40; }
 
 private:
     RegexMatcher() = default;
@@ -847,6 +873,21 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
 
 namespace {
 
+/// Fast path: the value against the given field indices.
+Outcome testValueAt(const CompiledValue& value, EvalContext& ctx, const std::size_t* indices, std::size_t count)
+{
+    if (count == 0)
+        return value.matcher->testAbsent();
+    bool sawError = false;
+    for (std::size_t k = 0; k < count; ++k) {
+        const Outcome o = value.matcher->test(ctx, indices[k], nullptr);
+        if (o == Outcome::Matched)
+            return Outcome::Matched;
+        sawError |= o == Outcome::Error;
+    }
+    return sawError ? Outcome::Error : Outcome::NotMatched;
+}
+
 /// Tests one value against the event: every occurrence of the field (or every field for keywords).
 Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalContext& ctx, ExplainNode* node)
 {
@@ -892,6 +933,40 @@ Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalCont
 
 Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit)
 {
+    if (!explain && !ctx.errors && !item.keyword) {
+        // Fast path: find the field once (up to a few occurrences), then test the values.
+        std::size_t indices[8];
+        std::size_t count = 0;
+        const auto& fields = ctx.event().fields;
+        for (std::size_t i = 0; i < fields.size() && count < 8; ++i)
+            if (fields[i].key == item.key)
+                indices[count++] = i;
+        if (count < 8) {
+            bool anyError = false;
+            Outcome firstFailure = Outcome::NotMatched;
+            bool haveFailure = false;
+            for (const auto& v : item.values) {
+                const Outcome o = testValueAt(v, ctx, indices, count);
+                if (o == Outcome::Matched) {
+                    if (!item.all)
+                        return Outcome::Matched;
+                    continue;
+                }
+                if (item.all)
+                    return o;
+                anyError |= o == Outcome::Error;
+                if (!haveFailure) {
+                    firstFailure = o;
+                    haveFailure = true;
+                }
+            }
+            if (item.all)
+                return Outcome::Matched;
+            if (anyError)
+                return Outcome::Error;
+            return firstFailure == Outcome::FieldAbsent ? Outcome::FieldAbsent : Outcome::NotMatched;
+        }
+    }
     bool anyMatched = false, anyError = false, allMatched = true;
     Outcome firstFailure = Outcome::NotMatched;
     bool haveFailure = false;
@@ -947,7 +1022,8 @@ Tri evalSearch(const CompiledSearch& search, EvalContext& ctx)
     bool error = false;
     for (const auto& map : search.maps) {
         Tri r = Tri::True;
-        for (const auto& item : map.items) {
+        for (const auto index : map.order) {
+            const CompiledItem& item = map.items[index];
             const Outcome o = evalItem(item, ctx, nullptr, true);
             if (o != Outcome::Matched) {
                 r = o == Outcome::Error ? Tri::Error : Tri::False;

@@ -126,15 +126,30 @@ bool isWordByte(unsigned char c)
     return c >= 0x80 || std::isalnum(c) || c == '_';
 }
 
-/// Cartesian product: each literal run is split into segments with alternatives.
-struct Alternatives {
-    // Per part of the original string: a list of alternative literal texts (non-literal parts: one
-    // empty alternative, kept as the original part).
-    std::vector<std::vector<std::string>> choices;
-};
+using Segments = std::vector<std::vector<SigmaString>>; // per segment: its alternatives
 
-bool product(const SigmaString& value, const std::vector<std::vector<std::vector<std::string>>>& perPart,
-             std::vector<SigmaString>& out, std::size_t limit)
+void append(SigmaString& a, const SigmaString& b)
+{
+    for (const auto& p : b.parts) {
+        if (p.kind == Kind::Literal)
+            a.appendLiteral(p.text);
+        else if (p.kind == Kind::Star)
+            a.appendStar();
+        else
+            a.parts.push_back(p);
+    }
+}
+
+std::vector<SigmaString> literals(const std::vector<std::string>& texts)
+{
+    std::vector<SigmaString> out;
+    for (const auto& t : texts)
+        out.push_back(SigmaString::literal(t));
+    return out;
+}
+
+bool product(const SigmaString& value, const std::vector<Segments>& perPart, std::vector<SigmaString>& out,
+             std::size_t limit)
 {
     // perPart[i]: for a literal part, a list of "segment alternatives" (concatenated in order);
     // for others, empty.
@@ -153,7 +168,7 @@ bool product(const SigmaString& value, const std::vector<std::vector<std::vector
         for (const auto& segment : perPart[i]) {
             if (segment.size() == 1) {
                 for (auto& a : acc)
-                    a.appendLiteral(segment.front());
+                    append(a, segment.front());
                 continue;
             }
             if (acc.size() * segment.size() > limit)
@@ -163,7 +178,7 @@ bool product(const SigmaString& value, const std::vector<std::vector<std::vector
             for (const auto& a : acc)
                 for (const auto& alt : segment) {
                     SigmaString n = a;
-                    n.appendLiteral(alt);
+                    append(n, alt);
                     next.push_back(std::move(n));
                 }
             acc = std::move(next);
@@ -178,8 +193,8 @@ bool product(const SigmaString& value, const std::vector<std::vector<std::vector
 
 bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std::size_t limit)
 {
-    static const std::vector<std::string> dashes = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
-    std::vector<std::vector<std::vector<std::string>>> perPart(value.parts.size());
+    static const std::vector<SigmaString> dashes = literals({"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"});
+    std::vector<Segments> perPart(value.parts.size());
     for (std::size_t i = 0; i < value.parts.size(); ++i) {
         const auto& part = value.parts[i];
         if (part.kind != Kind::Literal)
@@ -194,7 +209,7 @@ bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std:
             const bool nextWord = k + 1 < t.size() && isWordByte(static_cast<unsigned char>(t[k + 1]));
             if ((c == '-' || c == '/') && !prevWord && nextWord) {
                 if (!run.empty())
-                    perPart[i].push_back({run});
+                    perPart[i].push_back({SigmaString::literal(run)});
                 run.clear();
                 perPart[i].push_back(dashes);
             } else {
@@ -202,7 +217,7 @@ bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std:
             }
         }
         if (!run.empty())
-            perPart[i].push_back({run});
+            perPart[i].push_back({SigmaString::literal(run)});
     }
     return product(value, perPart, out, limit);
 }
@@ -210,7 +225,7 @@ bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std:
 bool expandPlaceholders(const SigmaString& value, const std::map<std::string, std::vector<std::string>>& placeholders,
                         std::vector<SigmaString>& out, std::vector<std::string>& missing, std::size_t limit)
 {
-    std::vector<std::vector<std::vector<std::string>>> perPart(value.parts.size());
+    std::vector<Segments> perPart(value.parts.size());
     for (std::size_t i = 0; i < value.parts.size(); ++i) {
         const auto& part = value.parts[i];
         if (part.kind != Kind::Literal)
@@ -221,18 +236,22 @@ bool expandPlaceholders(const SigmaString& value, const std::map<std::string, st
             const auto open = t.find('%', pos);
             const auto close = open == std::string::npos ? std::string::npos : t.find('%', open + 1);
             if (close == std::string::npos) {
-                perPart[i].push_back({t.substr(pos)});
+                perPart[i].push_back({SigmaString::literal(t.substr(pos))});
                 break;
             }
             if (open > pos)
-                perPart[i].push_back({t.substr(pos, open - pos)});
+                perPart[i].push_back({SigmaString::literal(t.substr(pos, open - pos))});
             const std::string name = t.substr(open + 1, close - open - 1);
             auto it = placeholders.find(name);
             if (it == placeholders.end() || it->second.empty()) {
                 missing.push_back(name);
-                perPart[i].push_back({t.substr(open, close - open + 1)});
+                perPart[i].push_back({SigmaString::literal(t.substr(open, close - open + 1))});
             } else {
-                perPart[i].push_back(it->second);
+                // Placeholder values are Sigma strings: their wildcards are wildcards (pySigma).
+                std::vector<SigmaString> alts;
+                for (const auto& v : it->second)
+                    alts.push_back(SigmaString::parse(v));
+                perPart[i].push_back(std::move(alts));
             }
             pos = close + 1;
         }

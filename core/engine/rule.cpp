@@ -560,13 +560,13 @@ Explanation CompiledRule::explain(const Event& event, const ExplainOptions& opti
 namespace {
 
 /// Literals one of which must occur when the search matches; nullopt when unknown.
-std::optional<std::vector<std::string>> searchLiterals(const CompiledSearch& s)
+std::optional<std::vector<RequiredLiteral>> searchLiterals(const CompiledSearch& s)
 {
-    std::vector<std::string> all;
+    std::vector<RequiredLiteral> all;
     for (const auto& map : s.maps) {
-        std::optional<std::vector<std::string>> best;
+        std::optional<std::vector<RequiredLiteral>> best;
         for (const auto& item : map.items) {
-            std::vector<std::string> lits;
+            std::vector<RequiredLiteral> lits;
             bool ok = !item.values.empty();
             for (const auto& v : item.values) {
                 auto l = v.matcher->requiredLiterals();
@@ -574,18 +574,20 @@ std::optional<std::vector<std::string>> searchLiterals(const CompiledSearch& s)
                     ok = false;
                     break;
                 }
-                if (item.all) { // any one value's literals suffice
-                    lits = l;
+                const FieldNames::Id field = item.keyword ? kAnyField : item.key;
+                if (item.all) // any one value's literals suffice
+                    lits.clear();
+                for (auto& text : l)
+                    lits.push_back(RequiredLiteral{field, std::move(text)});
+                if (item.all)
                     break;
-                }
-                lits.insert(lits.end(), l.begin(), l.end());
             }
             if (!ok)
                 continue;
-            auto score = [](const std::vector<std::string>& v) {
+            auto score = [](const std::vector<RequiredLiteral>& v) {
                 std::size_t m = SIZE_MAX;
                 for (const auto& s2 : v)
-                    m = std::min(m, s2.size());
+                    m = std::min(m, s2.text.size());
                 return m;
             };
             if (!best || score(lits) > score(*best))
@@ -600,13 +602,13 @@ std::optional<std::vector<std::string>> searchLiterals(const CompiledSearch& s)
     return all;
 }
 
-std::optional<std::vector<std::string>> conditionLiterals(const CompiledCondition& c,
-                                                          const std::vector<CompiledSearch>& searches)
+std::optional<std::vector<RequiredLiteral>> conditionLiterals(const CompiledCondition& c,
+                                                              const std::vector<CompiledSearch>& searches)
 {
-    auto shortest = [](const std::vector<std::string>& v) {
+    auto shortest = [](const std::vector<RequiredLiteral>& v) {
         std::size_t m = SIZE_MAX;
         for (const auto& s : v)
-            m = std::min(m, s.size());
+            m = std::min(m, s.text.size());
         return m;
     };
     switch (c.kind) {
@@ -616,7 +618,7 @@ std::optional<std::vector<std::string>> conditionLiterals(const CompiledConditio
         return std::nullopt;
     case ConditionNode::Kind::Or:
     case ConditionNode::Kind::OneOf: {
-        std::vector<std::string> all;
+        std::vector<RequiredLiteral> all;
         const std::size_t count = c.children.empty() ? c.searches.size() : c.children.size();
         for (std::size_t i = 0; i < count; ++i) {
             auto l = c.children.empty() ? searchLiterals(searches[c.searches[i]])
@@ -629,7 +631,7 @@ std::optional<std::vector<std::string>> conditionLiterals(const CompiledConditio
     }
     case ConditionNode::Kind::And:
     case ConditionNode::Kind::AllOf: {
-        std::optional<std::vector<std::string>> best;
+        std::optional<std::vector<RequiredLiteral>> best;
         const std::size_t count = c.children.empty() ? c.searches.size() : c.children.size();
         for (std::size_t i = 0; i < count; ++i) {
             auto l = c.children.empty() ? searchLiterals(searches[c.searches[i]])
@@ -670,6 +672,16 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
                     rc.ok = false;
                 cm.items.push_back(std::move(item));
             }
+            std::vector<std::pair<unsigned, std::uint32_t>> costs;
+            for (std::uint32_t k = 0; k < cm.items.size(); ++k) {
+                unsigned c = cm.items[k].keyword ? 50 : 0;
+                for (const auto& v : cm.items[k].values)
+                    c += v.matcher ? v.matcher->cost() : 0;
+                costs.emplace_back(c, k);
+            }
+            std::stable_sort(costs.begin(), costs.end());
+            for (const auto& [c, k] : costs)
+                cm.order.push_back(k);
             cs.maps.push_back(std::move(cm));
         }
         if (sid.maps.empty())
@@ -721,7 +733,7 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
         return result;
 
     if (!impl->translates) {
-        std::optional<std::vector<std::string>> all = std::vector<std::string>{};
+        std::optional<std::vector<RequiredLiteral>> all = std::vector<RequiredLiteral>{};
         for (const auto& c : impl->conditions) {
             auto l = conditionLiterals(c, impl->searches);
             if (!l) {

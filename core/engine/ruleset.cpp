@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 namespace sigma {
@@ -19,37 +22,49 @@ namespace {
 /// Aho-Corasick automaton over bytes, with a dense transition table on byte classes.
 class AhoCorasick {
 public:
-    static constexpr std::size_t kMaxLiteral = 12; // longer literals are cut (still a necessary condition)
+    static constexpr std::size_t kMaxLiteral = 10; // longer literals are cut (still a necessary condition)
 
-    /// Returns the literal's id.
+    AhoCorasick()
+    {
+        // Byte classes keep the table small: each digit, lower-case letter and common punctuation mark has
+        // its own class, every other byte shares one. Literals are stored as class
+        // strings, so two literals equal up to classes share one id (and its rules): merging can
+        // only make the automaton report more literals, never fewer, so the pre-filter stays safe.
+        m_classOf.fill(0);
+        int classes = 1;
+        for (unsigned c = '0'; c <= '9'; ++c)
+            m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        for (unsigned c = 'a'; c <= 'z'; ++c)
+            m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        for (unsigned char c : std::string_view(" \\/.-_:%$@'\"=()[]{},;&|<>!?*+#~^`\t"))
+            if (!m_classOf[c])
+                m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        m_classes = classes;
+    }
+
+    /// Returns the literal's id (shared by literals with the same class string).
     std::uint32_t add(std::string_view literal)
     {
         if (literal.size() > kMaxLiteral)
             literal = literal.substr(0, kMaxLiteral);
-        auto [it, inserted] = m_ids.emplace(std::string(literal), static_cast<std::uint32_t>(m_literals.size()));
+        std::string key;
+        for (unsigned char c : literal)
+            key += static_cast<char>(m_classOf[c]);
+        auto [it, inserted] = m_ids.emplace(key, static_cast<std::uint32_t>(m_literals.size()));
         if (inserted)
-            m_literals.emplace_back(literal);
+            m_literals.push_back(std::move(key));
         return it->second;
     }
     std::size_t literalCount() const { return m_literals.size(); }
 
     void build()
     {
-        // Byte classes: every byte used by a literal gets its own class; the rest share class 0.
-        m_classOf.fill(0);
-        int classes = 1;
-        for (const auto& l : m_literals)
-            for (unsigned char c : l)
-                if (!m_classOf[c])
-                    m_classOf[c] = static_cast<std::uint8_t>(classes++);
-        m_classes = classes;
         // Trie
         std::vector<std::vector<std::int32_t>> next(1, std::vector<std::int32_t>(m_classes, -1));
         std::vector<std::int32_t> terminal(1, -1);
         for (std::uint32_t id = 0; id < m_literals.size(); ++id) {
             std::int32_t s = 0;
-            for (unsigned char c : m_literals[id]) {
-                const int k = m_classOf[c];
+            for (unsigned char k : m_literals[id]) {
                 if (next[s][k] < 0) {
                     next[s][k] = static_cast<std::int32_t>(next.size());
                     next.emplace_back(m_classes, -1);
@@ -94,32 +109,42 @@ public:
             }
         }
         m_ids.clear();
+        // Flag transitions into states that end a literal (directly or through output links) so
+        // the scan loop touches only the transition table.
+        for (auto& d : m_delta)
+            if (m_terminal[d] >= 0 || m_outLink[d] >= 0)
+                d |= kOutput;
     }
 
     /// Calls hit(literalId) for every literal occurrence in text.
     template <typename F>
     void scan(std::string_view text, F&& hit) const
     {
-        std::int32_t s = 0;
-        const std::int32_t* delta = m_delta.data();
-        const int classes = m_classes;
+        std::uint32_t s = 0;
+        const std::uint32_t* delta = m_delta.data();
+        const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
-            s = delta[static_cast<std::size_t>(s) * classes + m_classOf[c]];
-            if (s == 0)
+            const std::uint32_t t = delta[s * classes + m_classOf[c]];
+            s = t & ~kOutput;
+            if (!(t & kOutput))
                 continue;
-            for (std::int32_t o = m_terminal[s] >= 0 ? s : m_outLink[s]; o > 0; o = m_outLink[o])
+            for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0;
+                 o = m_outLink[o])
                 hit(static_cast<std::uint32_t>(m_terminal[o]));
         }
     }
 
     bool empty() const { return m_literals.empty(); }
+    std::size_t states() const { return m_terminal.size(); }
+    int classes() const { return m_classes; }
 
 private:
     std::unordered_map<std::string, std::uint32_t> m_ids;
     std::vector<std::string> m_literals;
     std::array<std::uint8_t, 256> m_classOf{};
     int m_classes = 1;
-    std::vector<std::int32_t> m_delta;
+    static constexpr std::uint32_t kOutput = 0x80000000u;
+    std::vector<std::uint32_t> m_delta;
     std::vector<std::int32_t> m_terminal;
     std::vector<std::int32_t> m_outLink;
 };
@@ -139,17 +164,57 @@ struct RuleSet::Impl {
     bool finalized = false;
     std::unordered_map<std::string, std::vector<std::uint32_t>> buckets; ///< "channel#id" / "channel#*"
     std::vector<std::uint32_t> always;                                   ///< not bucketed: always candidates
-    AhoCorasick literals;
-    std::vector<std::vector<std::uint32_t>> literalRules; ///< literal id -> rules
+    /// Sorted candidate lists: "channel#id" -> always + channel#* + channel#id; "channel#" -> always +
+    /// channel#* (an EventID no rule names).
+    struct Candidates {
+        std::vector<std::uint32_t> rules;
+        std::vector<char> automata; ///< automata some literal-filtered candidate needs
+        bool anyFiltered = false;
+    };
+    std::unordered_map<std::string, Candidates> candidateLists;
+    Candidates everyRule;
+    Candidates alwaysList;
+    std::vector<std::vector<std::int32_t>> automataOfRule;
+    /// One automaton per field key (literals of field items) and one over every field (keywords);
+    /// an event field is scanned only by its field's automaton and the keyword one.
+    std::vector<AhoCorasick> automata;
+    std::vector<std::vector<std::uint32_t>> globalIds; ///< per automaton: local literal id -> global
+    std::vector<std::int32_t> automatonOfKey;          ///< field key -> automaton index, -1 none
+    std::int32_t anyFieldAutomaton = -1;
+    std::size_t literalCount = 0;
+    std::vector<std::vector<std::uint32_t>> literalRules; ///< global literal id -> rules
     std::vector<char> filtered;                           ///< rule has a literal filter
 
     void build()
     {
         buckets.clear();
         always.clear();
-        literals = AhoCorasick();
+        automata.clear();
+        globalIds.clear();
+        automatonOfKey.clear();
+        anyFieldAutomaton = -1;
         literalRules.clear();
         filtered.assign(rules.size(), 0);
+        automataOfRule.assign(rules.size(), {});
+        std::map<std::pair<FieldNames::Id, std::uint32_t>, std::uint32_t> globalOf; // (automaton, local) -> global
+        auto automatonFor = [&](FieldNames::Id field) -> std::int32_t {
+            if (field == kAnyField) {
+                if (anyFieldAutomaton < 0) {
+                    anyFieldAutomaton = static_cast<std::int32_t>(automata.size());
+                    automata.emplace_back();
+                    globalIds.emplace_back();
+                }
+                return anyFieldAutomaton;
+            }
+            if (automatonOfKey.size() <= field)
+                automatonOfKey.resize(field + 1, -1);
+            if (automatonOfKey[field] < 0) {
+                automatonOfKey[field] = static_cast<std::int32_t>(automata.size());
+                automata.emplace_back();
+                globalIds.emplace_back();
+            }
+            return automatonOfKey[field];
+        };
         for (std::uint32_t i = 0; i < rules.size(); ++i) {
             const auto& impl = rules[i]->impl();
             bool bucketed = impl.scoped;
@@ -175,16 +240,61 @@ struct RuleSet::Impl {
             if (!impl.requiredLiterals.empty()) {
                 filtered[i] = 1;
                 for (const auto& l : impl.requiredLiterals) {
-                    const auto id = literals.add(l);
-                    if (literalRules.size() <= id)
-                        literalRules.resize(id + 1);
-                    if (literalRules[id].empty() || literalRules[id].back() != i)
-                        literalRules[id].push_back(i);
+                    const std::int32_t a = automatonFor(l.field);
+                    if (std::find(automataOfRule[i].begin(), automataOfRule[i].end(), a) == automataOfRule[i].end())
+                        automataOfRule[i].push_back(a);
+                    const std::uint32_t local = automata[a].add(l.text);
+                    auto [it, inserted] = globalOf.emplace(std::make_pair(static_cast<FieldNames::Id>(a), local),
+                                                           static_cast<std::uint32_t>(literalRules.size()));
+                    if (inserted)
+                        literalRules.emplace_back();
+                    if (globalIds[a].size() <= local)
+                        globalIds[a].resize(local + 1);
+                    globalIds[a][local] = it->second;
+                    auto& rulesOf = literalRules[it->second];
+                    if (rulesOf.empty() || rulesOf.back() != i)
+                        rulesOf.push_back(i);
                 }
             }
         }
-        literals.build();
+        literalCount = literalRules.size();
+        std::size_t states = 0;
+        for (auto& ac : automata) {
+            ac.build();
+            states += ac.states();
+        }
+        candidateLists.clear();
+        std::vector<std::uint32_t> all;
+        for (std::uint32_t i = 0; i < rules.size(); ++i)
+            all.push_back(i);
+        auto merged = [&](std::initializer_list<const std::vector<std::uint32_t>*> lists) {
+            Candidates out;
+            for (const auto* l : lists)
+                if (l)
+                    out.rules.insert(out.rules.end(), l->begin(), l->end());
+            std::sort(out.rules.begin(), out.rules.end());
+            out.rules.erase(std::unique(out.rules.begin(), out.rules.end()), out.rules.end());
+            out.automata.assign(automata.size(), 0);
+            for (auto r : out.rules) {
+                out.anyFiltered |= filtered[r] != 0;
+                for (auto a : automataOfRule[r])
+                    out.automata[a] = 1;
+            }
+            return out;
+        };
+        for (const auto& [key, list] : buckets) {
+            const std::string channel = key.substr(0, key.rfind('#'));
+            auto star = buckets.find(channel + "#*");
+            const auto* starList = star == buckets.end() ? nullptr : &star->second;
+            candidateLists[key] = merged({&always, starList, &list});
+            candidateLists[channel + "#"] = merged({&always, starList});
+        }
+        everyRule = merged({&all});
+        alwaysList = merged({&always});
         finalized = true;
+        if (std::getenv("SIGMA_ENGINE_STATS"))
+            std::fprintf(stderr, "ruleset: %zu literals, %zu automata, %zu states\n", literalCount, automata.size(),
+                         states);
     }
 };
 
@@ -245,7 +355,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         std::uint32_t epoch = 0;
         std::vector<std::uint32_t> ruleStamp;
         std::vector<std::uint32_t> literalStamp;
-        std::vector<std::uint32_t> candidates;
+        std::string key;
     };
     thread_local Scratch scratch;
     if (scratch.owner != &impl || scratch.ruleStamp.size() != impl.rules.size() ||
@@ -262,51 +372,59 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     }
     const std::uint32_t epoch = scratch.epoch;
 
-    auto& candidates = scratch.candidates;
-    candidates.clear();
-    const std::string_view channel = event.channel();
-    if (channel.empty()) {
-        for (std::uint32_t i = 0; i < impl.rules.size(); ++i)
-            candidates.push_back(i);
-    } else {
-        candidates.insert(candidates.end(), impl.always.begin(), impl.always.end());
-        for (const auto& key : {bucketKey(channel, event.eventId()), bucketKey(channel, "*")}) {
-            auto it = impl.buckets.find(key);
-            if (it != impl.buckets.end())
-                candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    const auto& keys = SystemKeys::get();
+    const std::string_view channel = fieldByKey(event, keys.channel);
+    const Impl::Candidates* list = &impl.everyRule;
+    if (!channel.empty()) {
+        std::string& key = scratch.key;
+        key.clear();
+        appendFolded(channel, key);
+        key += '#';
+        const std::size_t base = key.size();
+        key += fieldByKey(event, keys.eventId);
+        auto it = impl.candidateLists.find(key);
+        if (it == impl.candidateLists.end()) {
+            key.resize(base);
+            it = impl.candidateLists.find(key);
         }
-        std::sort(candidates.begin(), candidates.end());
-        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+        list = it != impl.candidateLists.end() ? &it->second : &impl.alwaysList;
     }
+    const std::vector<std::uint32_t>& candidates = list->rules;
     stats.candidates += candidates.size();
     if (candidates.empty())
         return;
 
     // 2. Literal pass, only when a candidate is literal-filtered.
     EvalContext ctx(event);
-    bool needScan = false;
-    for (auto c : candidates)
-        if (impl.filtered[c]) {
-            needScan = true;
-            break;
-        }
+    const bool needScan = list->anyFiltered;
     TranslationCache translations(event);
-    if (needScan && !impl.literals.empty()) {
+    if (needScan && impl.literalCount) {
+        auto hit = [&](const std::vector<std::uint32_t>& globals) {
+            return [&](std::uint32_t local) {
+                const std::uint32_t lit = globals[local];
+                if (scratch.literalStamp[lit] == epoch)
+                    return;
+                scratch.literalStamp[lit] = epoch;
+                for (auto r : impl.literalRules[lit])
+                    scratch.ruleStamp[r] = epoch;
+            };
+        };
         auto scanAll = [&](EvalContext& c) {
-            for (std::size_t f = 0; f < c.event().fields.size(); ++f) {
-                impl.literals.scan(c.folded(f), [&](std::uint32_t lit) {
-                    if (scratch.literalStamp[lit] == epoch)
-                        return;
-                    scratch.literalStamp[lit] = epoch;
-                    for (auto r : impl.literalRules[lit])
-                        scratch.ruleStamp[r] = epoch;
-                });
+            const auto& fields = c.event().fields;
+            for (std::size_t f = 0; f < fields.size(); ++f) {
+                const FieldNames::Id key = fields[f].key;
+                const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
+                if (a >= 0 && list->automata[a])
+                    impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
+                const std::int32_t any = impl.anyFieldAutomaton;
+                if (any >= 0 && list->automata[any])
+                    impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
             }
         };
         scanAll(ctx);
         // Security 4688 is read through a translation that derives values (User, IntegrityLevel):
         // scan the translated view too. (Rules translating 5156 have no literal filter.)
-        if (channel == "Security" && event.eventId() == "4688")
+        if (fieldByKey(event, keys.eventId) == "4688" && folded(channel) == "security")
             scanAll(translations.get(SourceTranslation::Security4688));
     }
 

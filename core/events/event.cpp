@@ -15,6 +15,16 @@ const std::string* Event::value(std::string_view name) const
     return valueByKey(FieldNames::internKey(name));
 }
 
+std::vector<const std::string*> Event::values(std::string_view name) const
+{
+    std::vector<const std::string*> out;
+    const auto key = FieldNames::internKey(name);
+    for (const auto& f : fields)
+        if (f.key == key)
+            out.push_back(&f.value);
+    return out;
+}
+
 namespace {
 std::string_view fieldOrEmpty(const Event& e, std::string_view name)
 {

@@ -26,7 +26,9 @@ struct EventOrigin {
 };
 
 /// One Windows event, normalised to Sigma field names (System children and attributes joined
-/// with '_', EventData/Data by @Name, ...). Fields keep their document order.
+/// with '_', EventData/Data by @Name, unnamed Data as repeated "Data", UserData flattened; see
+/// docs/events.md). Fields keep their document order. TimeCreated_SystemTime is normalised to
+/// "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, microseconds).
 class Event {
 public:
     std::vector<EventField> fields;
@@ -44,6 +46,10 @@ public:
                 return &f.value;
         return nullptr;
     }
+
+    /// Every value of the field (a field may repeat: unnamed EventData/Data elements are all named
+    /// "Data", in order), compared case-insensitively. Sigma matches such a field if any value does.
+    std::vector<const std::string*> values(std::string_view name) const;
 
     // Convenience accessors for the System header (empty when absent).
     std::string_view provider() const;

@@ -213,6 +213,7 @@ constexpr std::array flatAliases{
     Alias{"RecordID", "EventRecordID"},
     Alias{"ExecutionProcessID", "Execution_ProcessID"},
     Alias{"ExecutionThreadID", "Execution_ThreadID"},
+    Alias{"ThreadID", "Execution_ThreadID"}, // NXLog (ProcessID is left alone: 5156 has EventData ProcessID)
     Alias{"ActivityID", "Correlation_ActivityID"},
     Alias{"RelatedActivityID", "Correlation_RelatedActivityID"},
     Alias{"UserID", "Security_UserID"},
@@ -252,6 +253,11 @@ void appendFlat(const Json& object, Event& event)
 {
     for (auto it = object.begin(); it != object.end(); ++it)
         appendFlatValue(event, it.key(), *it, 0);
+    // NXLog/Logstash without TimeCreated: "@timestamp" is UTC ("EventTime" is the collector's
+    // local time without a zone, so it is not used).
+    if (!event.value("TimeCreated_SystemTime"))
+        if (auto ts = object.find("@timestamp"); ts != object.end() && ts->is_string())
+            event.add("TimeCreated_SystemTime", normalizeTime(ts->get_ref<const std::string&>()));
 }
 
 /// Winlogbeat / Elastic Agent shape: {"@timestamp": ..., "winlog": {"event_data": {...}, ...}}.

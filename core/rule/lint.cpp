@@ -72,7 +72,8 @@ const std::vector<LintCheckInfo> kChecks{
      "lookaround, atomic groups or backreferences: not portable to every backend"},
     {"field-with-space", Severity::Warning, "a field name with white space"},
     {"eventid-with-category", Severity::Info, "EventID filtered in a rule whose log source is a generic category"},
-    {"field-unknown-for-logsource", Severity::Warning, "a field the event catalog does not know for the log source"},
+    {"field-unknown-for-logsource", Severity::Warning,
+     "a field the event catalog does not know for the (Windows, by category) log source"},
 };
 
 bool isUuid(std::string_view s)

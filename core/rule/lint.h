@@ -33,6 +33,13 @@ struct LintOptions {
     std::function<std::optional<bool>(const LogSource&, std::string_view field)> fieldKnown;
 };
 
+/// A LintOptions::fieldKnown backed by the built-in event catalog (core/events/catalog.h): for a
+/// Windows log source given by category (process_creation, network_connection, ...) a field is
+/// known when a catalog event of that category or the Windows System header has it (names compare
+/// case-insensitively, as Windows field names match). Other log sources are unknown (nullopt):
+/// the catalog only covers Windows events, and services (security, system, ...) only partly.
+std::function<std::optional<bool>(const LogSource&, std::string_view field)> eventCatalogFieldLookup();
+
 /// The parse diagnostics of `file` plus the lint diagnostics of each of its documents, with
 /// suppressions applied, sorted by position.
 Diagnostics lintFile(const ParsedFile& file, const LintOptions& options = {});

@@ -555,6 +555,7 @@ private:
             if (!scalarText(val, "logsource." + k->value, text))
                 continue;
             ls.valueSpans[k->value] = span(val);
+            ls.keySpans[k->value] = span(k);
             if (k->value == "category")
                 ls.category = text;
             else if (k->value == "product")

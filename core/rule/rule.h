@@ -169,6 +169,7 @@ struct LogSource {
     std::string definition;
     SourceSpan span;
     std::map<std::string, SourceSpan> valueSpans; ///< key -> span of its value
+    std::map<std::string, SourceSpan> keySpans;   ///< key -> span of the key itself
 };
 
 struct RelatedRule {

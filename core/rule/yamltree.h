@@ -57,10 +57,22 @@ struct Tree {
     std::deque<Node> nodes; ///< storage
     std::vector<Document> documents;
     Diagnostics diagnostics; ///< yaml-syntax, yaml-too-deep, yaml-too-many-nodes
+    bool fastPath = false;   ///< read by the fast reader (not yaml-cpp)
 };
 
+/// How parse() reads the YAML. Auto: a fast reader for the block-style subset Sigma rules are
+/// written in, falling back to yaml-cpp for anything else (anchors, tags, flow mappings, multi-line
+/// plain or quoted scalars, folded scalars, tabs, CR, ...); both give the same tree (checked on the
+/// SigmaHQ snapshot and by the fuzz target). YamlCpp: yaml-cpp only. Fast: the fast reader only
+/// (Tree::fastPath false and no documents when it gave up).
+enum class Reader { Auto, YamlCpp, Fast };
+
 /// Parses every document of `text`. Never throws.
-Tree parse(std::string_view text, const LineIndex& lines, const Limits& limits, const std::string& file);
+Tree parse(std::string_view text, const LineIndex& lines, const Limits& limits, const std::string& file,
+           Reader reader = Reader::Auto);
+
+/// True when two trees have the same documents and nodes (kinds, styles, tags, values, offsets).
+bool sameTree(const Tree& a, const Tree& b);
 
 /// For each byte of a scalar's value, the source offset it came from; one extra element at the end
 /// (the offset just after the scalar's last source character).

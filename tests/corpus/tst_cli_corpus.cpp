@@ -46,7 +46,7 @@ void TestCliCorpus::reachText()
     QCOMPARE(r.exitCode, 0);
     const QString out = QString::fromUtf8(r.out);
     QVERIFY2(out.startsWith(QStringLiteral("Loopback RDP Connection Permitted By WFP")), r.out.constData());
-    QVERIFY2(out.contains(QStringLiteral("corpus: 6 rules")), r.out.constData());
+    QVERIFY2(out.contains(QStringLiteral("corpus: 7 rules")), r.out.constData());
     // FIELD (written)  KIND  VALUE  REACH  NOTE
     const QStringList lines = out.split(QLatin1Char('\n'));
     auto line = [&](const QString& start) {
@@ -72,7 +72,7 @@ void TestCliCorpus::reachJsonWithEvents()
     const QJsonObject j = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(j[QStringLiteral("rule")][QStringLiteral("title")].toString(),
              QStringLiteral("Network Scanner Connecting To RDP"));
-    QCOMPARE(j[QStringLiteral("corpus")][QStringLiteral("rules")].toInt(), 6);
+    QCOMPARE(j[QStringLiteral("corpus")][QStringLiteral("rules")].toInt(), 7);
     QCOMPARE(j[QStringLiteral("events")][QStringLiteral("events")].toInt(), 5);
     QCOMPARE(j[QStringLiteral("events")][QStringLiteral("in_scope")].toInt(), 4);
     QCOMPARE(j[QStringLiteral("events")][QStringLiteral("rule_hits")].toInt(), 1);
@@ -168,11 +168,11 @@ void TestCliCorpus::navigator()
     const QJsonObject layer = QJsonDocument::fromJson(sigmatest::readFile(out)).object();
     QCOMPARE(layer[QStringLiteral("versions")][QStringLiteral("layer")].toString(), QStringLiteral("4.5"));
     const QJsonArray techniques = layer[QStringLiteral("techniques")].toArray();
-    QCOMPARE(techniques.size(), 4);
+    QCOMPARE(techniques.size(), 5);
     for (const auto& t : techniques)
         if (t[QStringLiteral("techniqueID")].toString() == QStringLiteral("T1003.001"))
             QCOMPARE(t[QStringLiteral("score")].toInt(), 1);
-    QVERIFY2(r.err.contains("4 techniques from 6 rules"), r.err.constData());
+    QVERIFY2(r.err.contains("5 techniques from 7 rules"), r.err.constData());
 }
 
 void TestCliCorpus::brokenCorpusIsPartial()

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include <filesystem>
 #include <set>
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void progressAndCancel();
     void baseline_data();
     void baseline();
+    void baselineLargeSetInParallel();
     void sigmahqT1090002();
 };
 
@@ -106,8 +108,8 @@ void TestCorpus::loadFixture()
     const Corpus corpus = Corpus::load(fixture("rules"));
     QVERIFY2(corpus.diagnostics().empty(),
              corpus.diagnostics().empty() ? "" : corpus.diagnostics().front().format().c_str());
-    QCOMPARE(corpus.filesScanned(), std::size_t(6)); // notes.txt is not a rule file
-    QCOMPARE(corpus.rules().size(), std::size_t(6));
+    QCOMPARE(corpus.filesScanned(), std::size_t(7)); // notes.txt is not a rule file
+    QCOMPARE(corpus.rules().size(), std::size_t(7));
     QVERIFY(corpus.brokenFiles().empty());
     QVERIFY(!corpus.cancelled());
     const CorpusRule* a = ruleByFile(corpus, "security/loopback_rdp_wfp.yml");
@@ -121,7 +123,8 @@ void TestCorpus::loadFixture()
     const auto counts = corpus.techniqueCounts();
     QCOMPARE(counts.at("T1046"), std::size_t(2));
     QCOMPARE(counts.at("T1003.001"), std::size_t(1));
-    QCOMPARE(counts.size(), std::size_t(4));
+    QCOMPARE(counts.at("T1086"), std::size_t(1));
+    QCOMPARE(counts.size(), std::size_t(5));
 }
 
 void TestCorpus::normalisedReach_data()
@@ -270,6 +273,17 @@ void TestCorpus::techniquePage()
 
     const TechniquePage parent = buildTechniquePage(corpus, "T1090", {true});
     QCOMPARE(parent.rules.size(), std::size_t(3));
+    // Revocations: the successor's page takes the rules tagged with the revoked id.
+    const TechniquePage ps = buildTechniquePage(corpus, "T1059.001");
+    QCOMPARE(ps.rules.size(), std::size_t(1));
+    QCOMPARE(ps.includesRevoked, std::vector<std::string>{"T1086"});
+    QVERIFY(ps.revokedBy.empty());
+    QCOMPARE(buildTechniquePage(corpus, "T1059.001", {false, 5, false}).rules.size(), std::size_t(0));
+    const TechniquePage legacy = buildTechniquePage(corpus, "T1086");
+    QCOMPARE(legacy.revokedBy, std::string("T1059.001"));
+    QCOMPARE(legacy.rules.size(), std::size_t(1));
+    QVERIFY(techniquePageMarkdown(ps).find("Includes the rules tagged with revoked T1086.") != std::string::npos);
+
     const TechniquePage unknown = buildTechniquePage(corpus, "T9999");
     QVERIFY(!unknown.known);
     QVERIFY(unknown.rules.empty());
@@ -331,6 +345,14 @@ void TestCorpus::renderers()
     QVERIFY(html.find("<link") == std::string::npos);
     QVERIFY(html.find("\\netscan.exe") != std::string::npos);
     QVERIFY(html.find("Security-Auditing</td><td class=\"n\">5156") != std::string::npos);
+    // Well-formed (the page is also valid XML): every element closed, every entity escaped.
+    QXmlStreamReader xml(QByteArray::fromStdString(html));
+    int elements = 0;
+    while (!xml.atEnd())
+        elements += xml.readNext() == QXmlStreamReader::StartElement;
+    QVERIFY2(!xml.hasError(),
+             qPrintable(xml.errorString() + QStringLiteral(" at line ") + QString::number(xml.lineNumber())));
+    QVERIFY(elements > 100);
 }
 
 void TestCorpus::navigator()
@@ -344,7 +366,10 @@ void TestCorpus::navigator()
     QMap<QString, int> scores;
     for (const auto& t : layer[QStringLiteral("techniques")].toArray())
         scores[t[QStringLiteral("techniqueID")].toString()] = t[QStringLiteral("score")].toInt();
-    QCOMPARE(scores.size(), 4);
+    QCOMPARE(scores.size(), 5);
+    // The revoked T1086 counts for its successor T1059.001.
+    QVERIFY(!scores.contains(QStringLiteral("T1086")));
+    QCOMPARE(scores.value(QStringLiteral("T1059.001")), 1);
     QCOMPARE(scores.value(QStringLiteral("T1090.002")), 2);
     QCOMPARE(scores.value(QStringLiteral("T1090.001")), 2);
     QCOMPARE(scores.value(QStringLiteral("T1046")), 2);
@@ -389,8 +414,8 @@ void TestCorpus::progressAndCancel()
         return true;
     };
     const Corpus corpus = Corpus::load(fixture("rules"), options);
-    QCOMPARE(calls.size(), std::size_t(6));
-    QCOMPARE(calls.back(), (std::pair<std::size_t, std::size_t>(6, 6)));
+    QCOMPARE(calls.size(), std::size_t(7));
+    QCOMPARE(calls.back(), (std::pair<std::size_t, std::size_t>(7, 7)));
 
     LoadOptions stop;
     stop.threads = 1;
@@ -445,6 +470,28 @@ void TestCorpus::baseline()
         QCOMPARE(QString::fromStdString(r.indicators[i].field), parts[0]);
         QCOMPARE(r.hits[i], std::size_t(parts[1].toInt()));
     }
+}
+
+void TestCorpus::baselineLargeSetInParallel()
+{
+    const auto read = readEventsFile(fixture("events/network.xml"));
+    std::vector<Event> events;
+    for (int i = 0; i < 1000; ++i)
+        events.insert(events.end(), read.events.begin(), read.events.end());
+    const std::string file = fixture("rules/network/scanner_rdp.yml");
+    const ParsedFile parsed = parseRuleFile(file);
+    QVERIFY(parsed.firstRule());
+    BaselineOptions options;
+    options.threads = 3;
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(r.eventsConsidered, std::size_t(4000));
+    QCOMPARE(r.ruleHits, std::size_t(1000));
+    QCOMPARE(r.hits, (std::vector<std::size_t>{3000, 2000, 1000}));
+
+    std::atomic<bool> cancel{true};
+    options.cancel = &cancel;
+    const BaselineResult none = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(none.eventsConsidered, std::size_t(0));
 }
 
 void TestCorpus::sigmahqT1090002()

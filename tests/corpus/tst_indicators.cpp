@@ -1,8 +1,12 @@
 // Indicator extraction, field normalisation and exclusion polarity on hand-built rule models.
 #include "corpus/fieldmap.h"
 #include "corpus/indicator.h"
+#include "events/catalog.h"
+#include "util/resources.h"
 
 #include <QTest>
+
+#include <set>
 
 using namespace sigma;
 
@@ -102,6 +106,7 @@ private Q_SLOTS:
     void patterns_data();
     void patterns();
     void fieldMapErrors();
+    void builtinTable();
 };
 
 void TestIndicators::kinds_data()
@@ -566,6 +571,42 @@ void TestIndicators::fieldMapErrors()
     QCOMPARE(diags[1].span.begin.line, 4);
     QCOMPARE(diags[2].span.begin.line, 5);
     QCOMPARE(map.canonical("FOO"), std::string("Foo"));
+}
+
+void TestIndicators::builtinTable()
+{
+    // The shipped table parses cleanly and maps only onto field names the event catalog knows.
+    auto text = resources::data("fieldmap.tsv");
+    QVERIFY(text);
+    Diagnostics diags;
+    const auto map = FieldMap::fromTsv(*text, "fieldmap.tsv", &diags);
+    QVERIFY2(diags.empty(), diags.empty() ? "" : diags.front().format().c_str());
+    QCOMPARE(map.size(), FieldMap::builtin().size());
+    std::set<std::string> known;
+    for (const auto& f : EventCatalog::allFields())
+        known.insert(foldCase(f));
+    for (const auto& f : EventCatalog::systemFields())
+        known.insert(foldCase(f));
+    // Sigma taxonomy names the catalog cannot list: classic PowerShell (400/403/600/800) fields
+    // live inside the "Data" text, and ComputerName is Sigma's name for Computer.
+    for (const char* f : {"HostApplication", "HostId", "HostName", "HostVersion", "EngineVersion", "RunspaceId",
+                          "PipelineId", "CommandName", "CommandPath", "CommandType", "NewEngineState",
+                          "PreviousEngineState", "ScriptName", "SequenceNumber", "ComputerName"})
+        known.insert(foldCase(f));
+    int line = 0;
+    for (std::string_view rest = *text; !rest.empty();) {
+        const auto eol = rest.find('\n');
+        const auto row = rest.substr(0, eol);
+        rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+        ++line;
+        if (row.empty() || row.front() == '#')
+            continue;
+        const auto a = row.find('\t');
+        const auto b = row.find('\t', a + 1);
+        const std::string canonical(row.substr(a + 1, b - a - 1));
+        QVERIFY2(known.count(foldCase(canonical)),
+                 ("fieldmap.tsv:" + std::to_string(line) + ": " + canonical + " is not a catalog field").c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestIndicators)

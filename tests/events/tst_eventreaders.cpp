@@ -65,10 +65,8 @@ QString str(std::string_view s)
 QStringList values(const Event& e, std::string_view name)
 {
     QStringList out;
-    const auto key = FieldNames::internKey(name);
-    for (const auto& f : e.fields)
-        if (f.key == key)
-            out << QString::fromStdString(f.value);
+    for (const std::string* v : e.values(name))
+        out << QString::fromStdString(*v);
     return out;
 }
 
@@ -265,7 +263,7 @@ private Q_SLOTS:
     {
         const ReadResult r = readEventsFile(path(QStringLiteral("events/flat.jsonl")));
         QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
-        QCOMPARE(r.events.size(), size_t(1));
+        QCOMPARE(r.events.size(), size_t(2));
         const Event& e = r.events[0];
         QCOMPARE(str(e.provider()), QStringLiteral("Microsoft-Windows-Security-Auditing"));
         QCOMPARE(str(e.eventId()), QStringLiteral("5156"));
@@ -278,6 +276,12 @@ private Q_SLOTS:
         QCOMPARE(values(e, "Meta_Site"), QStringList{QStringLiteral("lab")});
         QCOMPARE(e.origin.recordId, std::optional<std::uint64_t>(90001));
         QCOMPARE(values(e, "SourceName"), QStringList()); // renamed, not duplicated
+        // Without TimeCreated, @timestamp (UTC) gives the time; EventTime (local) does not.
+        const Event& n = r.events[1];
+        QCOMPARE(str(n.time()), QStringLiteral("2024-03-05T10:21:00.250000Z"));
+        QCOMPARE(values(n, "Execution_ThreadID"), L("4888"));
+        QCOMPARE(values(n, "ProcessID"), L("116")); // ambiguous with EventData ProcessId: kept as is
+        QCOMPARE(values(n, "EventTime"), L("2024-03-05 05:21:00"));
     }
 
     void winlogbeatJson()

@@ -104,6 +104,26 @@ private Q_SLOTS:
                  path + QStringLiteral(":1:1: warning: no 'level' [missing-level]"));
     }
 
+    void fieldsCheckedAgainstTheEventCatalog()
+    {
+        QTemporaryDir tmp;
+        const auto clean = sigmatest::readFile(sigmatest::dataPath(QStringLiteral("rule/diagnostics/clean_rule.yml")));
+        QFile f(tmp.filePath(QStringLiteral("file_rule.yml")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(clean)
+                    .replace("process_creation", "file_event")
+                    .replace("Image|endswith", "CommandLine|endswith"));
+        f.close();
+        auto r = sigmatest::runSigmawb({QStringLiteral("lint"), f.fileName()});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QString::fromUtf8(r.out).trimmed(),
+                 f.fileName() +
+                     QStringLiteral(":17:9: warning: the event catalog has no field 'CommandLine' for this log "
+                                    "source [field-unknown-for-logsource]"));
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--no-catalog"), f.fileName()});
+        QCOMPARE(r.out, QByteArray());
+    }
+
     void listChecks()
     {
         const auto r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--list-checks")});

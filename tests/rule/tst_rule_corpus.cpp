@@ -4,6 +4,7 @@
 
 #include "rule/lint.h"
 #include "rule/parser.h"
+#include "rule/yamltree.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -120,6 +121,19 @@ private Q_SLOTS:
                 }
             }
         }
+        // the fast YAML reader gives yaml-cpp's tree for every file it reads
+        std::size_t fast = 0;
+        for (const auto& p : parsed) {
+            const sigma::yamltree::LineIndex lines(p.text);
+            const auto f = sigma::yamltree::parse(p.text, lines, {}, p.file, sigma::yamltree::Reader::Fast);
+            if (!f.fastPath)
+                continue;
+            ++fast;
+            const auto y = sigma::yamltree::parse(p.text, lines, {}, p.file, sigma::yamltree::Reader::YamlCpp);
+            QVERIFY2(sigma::yamltree::sameTree(f, y), p.file.c_str());
+        }
+        qInfo("fast YAML reader: %zu of %zu files (the others through yaml-cpp)", fast, parsed.size());
+        QVERIFY(fast > parsed.size() * 9 / 10);
         QVERIFY2(unexpected.isEmpty(), qPrintable(unexpected.mid(0, 20).join(QLatin1Char('\n'))));
         for (const auto& [id, reason] : kKnownViolations)
             QVERIFY2(knownSeen[id], ("listed violation no longer fails: " + id + " (" + reason + ")").c_str());

@@ -162,6 +162,61 @@ private Q_SLOTS:
         QVERIFY(sigma::lintFile(parsed, options).empty());
     }
 
+    void eventCatalogLookup_data()
+    {
+        QTest::addColumn<QString>("product");
+        QTest::addColumn<QString>("category");
+        QTest::addColumn<QString>("service");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<int>("expected"); // -1 unknown log source, 0 unknown field, 1 known
+        QTest::newRow("sysmon 1 field") << "windows"
+                                        << "process_creation"
+                                        << ""
+                                        << "ParentCommandLine" << 1;
+        QTest::newRow("case-insensitive") << "windows"
+                                          << "process_creation"
+                                          << ""
+                                          << "parentcommandline" << 1;
+        QTest::newRow("system header") << "windows"
+                                       << "file_event"
+                                       << ""
+                                       << "EventID" << 1;
+        QTest::newRow("not in file_event") << "windows"
+                                           << "file_event"
+                                           << ""
+                                           << "CommandLine" << 0;
+        QTest::newRow("network_connection") << "windows"
+                                            << "network_connection"
+                                            << ""
+                                            << "DestinationPort" << 1;
+        QTest::newRow("unknown category") << "windows"
+                                          << "no_such_category"
+                                          << ""
+                                          << "X" << -1;
+        QTest::newRow("service: partial catalog") << "windows"
+                                                  << ""
+                                                  << "security"
+                                                  << "X" << -1;
+        QTest::newRow("linux") << "linux"
+                               << "process_creation"
+                               << ""
+                               << "X" << -1;
+    }
+    void eventCatalogLookup()
+    {
+        QFETCH(QString, product);
+        QFETCH(QString, category);
+        QFETCH(QString, service);
+        QFETCH(QString, field);
+        QFETCH(int, expected);
+        sigma::LogSource ls;
+        ls.product = product.toStdString();
+        ls.category = category.toStdString();
+        ls.service = service.toStdString();
+        const auto known = sigma::eventCatalogFieldLookup()(ls, field.toStdString());
+        QCOMPARE(known ? int(*known) : -1, expected);
+    }
+
     void sigmahqConventionsCanBeOff()
     {
         const auto parsed =

@@ -5,6 +5,9 @@
 
 #include "rule/lint.h"
 #include "rule/parser.h"
+#include "rule/yamltree.h"
+
+#include <QDirIterator>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -181,6 +184,7 @@ private Q_SLOTS:
         QCOMPARE(r.logsource.category, std::string("process_creation"));
         QCOMPARE(r.logsource.product, std::string("windows"));
         QCOMPARE(spanText(r.logsource.valueSpans.at("category")), QStringLiteral("13:15-13:31"));
+        QCOMPARE(spanText(r.logsource.keySpans.at("category")), QStringLiteral("13:5-13:13"));
         QCOMPARE(spanText(r.keySpans.at("title")), QStringLiteral("1:1-1:6"));
         QCOMPARE(spanText(r.valueSpans.at("title")), QStringLiteral("1:8-1:20"));
         QCOMPARE(spanText(r.valueSpans.at("id")), QStringLiteral("2:5-2:41"));
@@ -356,6 +360,60 @@ custom_field: {a: [1, 'two']}
         QVERIFY2(found, parsed.diagnostics[0].format().c_str());
         QVERIFY(sigma::hasErrors(parsed.diagnostics));
         QVERIFY2(ms < 20000, "bounded time");
+    }
+
+    // The fast reader for the common YAML subset gives exactly yaml-cpp's tree, or gives up.
+    void fastReader_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("fast");
+        const QByteArray rule =
+            "title: T\nlogsource:\n    product: windows\ndetection:\n    sel:\n        A|contains:\n"
+            "            - 'x'\n            - y  # note\n    condition: sel\n";
+        QTest::newRow("plain rule") << rule << true;
+        QTest::newRow("literal block") << QByteArray("description: |\n    line one\n\n    line 3\ntitle: x\n") << true;
+        QTest::newRow("literal strip") << QByteArray("description: |-\n    a\n      b\ntitle: x\n") << true;
+        QTest::newRow("flow sequence") << QByteArray("tags: [a, 'b c', null, 12]\nempty: []\n") << true;
+        QTest::newRow("list of maps") << QByteArray("sel:\n    - A: 1\n      B: 2\n    - C: ~\n") << true;
+        QTest::newRow("sequence under key, same indent") << QByteArray("refs:\n- a\n- b\nnext: 1\n") << true;
+        QTest::newRow("empty values") << QByteArray("a:\nb: # c\nc: ''\n") << true;
+        QTest::newRow("documents") << QByteArray("a: 1\n---\nb: 2\n--- # x\nc: 3\n") << true;
+        QTest::newRow("quoted keys") << QByteArray("'|all': [a, b]\n\"k\": 'it''s'\n") << true;
+        QTest::newRow("anchor") << QByteArray("a: &x 1\nb: *x\n") << false;
+        QTest::newRow("tag") << QByteArray("a: !!str 1\n") << false;
+        QTest::newRow("tab") << QByteArray("a:\tb\n") << false;
+        QTest::newRow("crlf") << QByteArray("a: b\r\n") << false;
+        QTest::newRow("folded") << QByteArray("a: >\n  x\n  y\n") << false;
+        QTest::newRow("multi-line plain") << QByteArray("a: one\n  two\n") << false;
+        QTest::newRow("double-quoted escape") << QByteArray("a: \"x\\ty\"\n") << false;
+        QTest::newRow("flow mapping") << QByteArray("a: {b: 1}\n") << false;
+        QTest::newRow("syntax error") << QByteArray("a: b\n  c: d\n") << false;
+        QTest::newRow("unclosed quote") << QByteArray("a: 'b\n") << false;
+        QTest::newRow("empty document") << QByteArray("a: 1\n---\n") << false;
+        // every fixture of the project
+        QDirIterator it(sigmatest::dataPath(QStringLiteral("rule")), {QStringLiteral("*.yml")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const auto path = it.next();
+            QTest::newRow(qPrintable(QFileInfo(path).fileName())) << sigmatest::readFile(path) << false;
+        }
+    }
+    void fastReader()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, fast);
+        const std::string t = text.toStdString();
+        const sigma::yamltree::LineIndex lines(t);
+        const sigma::yamltree::Limits limits;
+        const auto f = sigma::yamltree::parse(t, lines, limits, "f.yml", sigma::yamltree::Reader::Fast);
+        const auto y = sigma::yamltree::parse(t, lines, limits, "f.yml", sigma::yamltree::Reader::YamlCpp);
+        QVERIFY(!y.fastPath);
+        if (fast)
+            QVERIFY(f.fastPath);
+        if (QByteArray(QTest::currentDataTag()).contains('.') == false && !fast)
+            QVERIFY(!f.fastPath);
+        if (f.fastPath)
+            QVERIFY(sigma::yamltree::sameTree(f, y));
     }
 
     void diagnosticsCarryTheFileName()

@@ -1,0 +1,94 @@
+// `sigmawb export RULE --to DIR|FILE.zip [--force] [--corpus DIR] [--manifest FILE]`: the rule as
+// written, its test manifest and events, and REPORT.md (lint, tests, indicator noise). Refused, with
+// the reasons, while lint errors or failing tests remain or the rule has no tests, unless --force.
+// Exit 0 exported, 1 refused, 2 usage or I/O error.
+#include "command.h"
+
+#include "corpus/corpus.h"
+#include "validation/export.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace {
+
+struct Options {
+    std::string rule;
+    std::string to;
+    bool force = false;
+    std::string corpus;
+    std::string manifest;
+    bool printReport = false;
+};
+
+int run(const Options& o)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(o.rule, ec)) {
+        std::cerr << o.rule << ": error: no such rule file\n";
+        return sigmawb::ExitUsage;
+    }
+    if (!o.manifest.empty() && !std::filesystem::is_regular_file(o.manifest, ec)) {
+        std::cerr << o.manifest << ": error: no such manifest\n";
+        return sigmawb::ExitUsage;
+    }
+    sigma::ExportOptions options;
+    options.manifest = o.manifest;
+    std::unique_ptr<sigma::Corpus> corpus;
+    if (!o.corpus.empty()) {
+        if (!std::filesystem::exists(o.corpus, ec)) {
+            std::cerr << o.corpus << ": error: no such corpus folder\n";
+            return sigmawb::ExitUsage;
+        }
+        corpus = std::make_unique<sigma::Corpus>(sigma::Corpus::load(o.corpus));
+        std::cerr << "corpus: " << corpus->rules().size() << " rules loaded from " << o.corpus << '\n';
+        options.corpus = corpus.get();
+    }
+
+    const sigma::ExportPlan plan = sigma::planExport(o.rule, options);
+    if (o.printReport)
+        std::cout << plan.report << '\n';
+    const sigma::ExportResult result = sigma::writeExport(plan, o.to, o.force);
+    if (!result.refusals.empty()) {
+        std::cerr << "sigmawb export: refused to export " << o.rule << ":\n";
+        for (const auto& reason : result.refusals)
+            std::cerr << "  - " << reason << '\n';
+        std::cerr << "Fix these, or export anyway with --force.\n";
+        return sigmawb::ExitFailure;
+    }
+    if (!result.written) {
+        std::cerr << "sigmawb export: error: " << result.error << '\n';
+        return sigmawb::ExitUsage;
+    }
+    if (result.forced) {
+        std::cerr << "sigmawb export: warning: exported despite:\n";
+        for (const auto& reason : plan.refusals)
+            std::cerr << "  - " << reason << '\n';
+    }
+    std::cout << "exported " << o.rule << " to " << result.destination << ":\n";
+    for (const auto& f : result.files)
+        std::cout << "  " << f << '\n';
+    return sigmawb::ExitOk;
+}
+
+const bool registered = sigmawb::registerCommand(
+    70, "export", "Export a validated rule with its tests, events and a report (folder or .zip)",
+    [](CLI::App& sub) -> std::function<int()> {
+        auto o = std::make_shared<Options>();
+        sub.add_option("rule", o->rule, "The rule file")->required();
+        sub.add_option("--to", o->to, "Destination: a folder, or a file ending in .zip")
+            ->required()
+            ->type_name("DIR|FILE.zip");
+        sub.add_flag("--force", o->force, "Export even with lint errors, failing tests or no tests");
+        sub.add_option("--corpus", o->corpus, "A rule corpus for the corpus-reach column of the noise table")
+            ->type_name("DIR");
+        sub.add_option("--manifest", o->manifest, "Use this manifest instead of the rule's own")->type_name("FILE");
+        sub.add_flag("--report", o->printReport, "Print REPORT.md on standard output as well");
+        sub.footer("Exit codes: 0 exported, 1 refused (reasons on stderr), 2 usage or I/O error.");
+        return [o] { return run(*o); };
+    });
+
+} // namespace

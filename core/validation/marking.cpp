@@ -1,0 +1,286 @@
+#include "validation/marking.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace sigma {
+
+namespace {
+
+constexpr const char* kBaselineFile = "baseline.xml";
+constexpr const char* kMarkBegin = "<!-- sigmawb-mark: ";
+constexpr const char* kMarkEnd = "<!-- /sigmawb-mark -->";
+
+std::string eventKey(const std::string& xml, std::optional<std::uint64_t> recordId)
+{
+    if (recordId)
+        return std::to_string(*recordId);
+    std::uint64_t h = 1469598103934665603ull; // FNV-1a
+    for (unsigned char c : xml) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "x%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+/// The event element without an XML declaration, trimmed.
+std::string eventBody(const std::string& xml)
+{
+    std::string s = xml;
+    if (s.rfind("<?xml", 0) == 0) {
+        const auto end = s.find("?>");
+        if (end != std::string::npos)
+            s = s.substr(end + 2);
+    }
+    const auto first = s.find_first_not_of(" \t\r\n");
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+}
+
+bool writeAtomically(const fs::path& path, const std::string& text, std::string& error)
+{
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+        error = "cannot create " + path.parent_path().string() + ": " + ec.message();
+        return false;
+    }
+    const fs::path tmp = path.string() + ".tmp-sigmawb";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) {
+            error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+            fs::remove(tmp, ec);
+            return false;
+        }
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        error = "cannot replace " + path.string() + ": " + ec.message();
+        fs::remove(tmp, ec);
+        return false;
+    }
+    return true;
+}
+
+std::string readText(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+fs::path manifestDir(const RuleTests& group)
+{
+    return fs::path(group.manifest).parent_path();
+}
+
+fs::path eventsDir(const RuleTests& group)
+{
+    return fs::path(markedEventsDir(group.rulePath));
+}
+
+/// `target` relative to the manifest's folder, '/' separated.
+std::string relativeToManifest(const RuleTests& group, const fs::path& target)
+{
+    fs::path rel = target.lexically_normal().lexically_relative(manifestDir(group).lexically_normal());
+    if (rel.empty())
+        rel = target;
+    return rel.generic_string();
+}
+
+struct BaselineBlocks {
+    std::vector<std::pair<std::string, std::string>> blocks; ///< (key, event xml)
+};
+
+BaselineBlocks readBaseline(const fs::path& path)
+{
+    BaselineBlocks b;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return b;
+    const std::string text = readText(path);
+    std::size_t pos = 0;
+    const std::size_t beginLen = std::strlen(kMarkBegin);
+    while ((pos = text.find(kMarkBegin, pos)) != std::string::npos) {
+        const std::size_t keyEnd = text.find(" -->", pos + beginLen);
+        if (keyEnd == std::string::npos)
+            break;
+        const std::string key = text.substr(pos + beginLen, keyEnd - pos - beginLen);
+        const std::size_t bodyStart = keyEnd + 4;
+        const std::size_t end = text.find(kMarkEnd, bodyStart);
+        if (end == std::string::npos)
+            break;
+        b.blocks.emplace_back(key, eventBody(text.substr(bodyStart, end - bodyStart)));
+        pos = end + std::strlen(kMarkEnd);
+    }
+    return b;
+}
+
+std::string renderBaseline(const BaselineBlocks& b)
+{
+    std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<!-- Baseline events marked in Sigma Workbench; one block per event. -->\n<Events>\n";
+    for (const auto& [key, xml] : b.blocks)
+        out += std::string(kMarkBegin) + key + " -->\n" + xml + '\n' + kMarkEnd + '\n';
+    out += "</Events>\n";
+    return out;
+}
+
+std::string singleFileName(ExpectationKind kind, const std::string& key)
+{
+    return std::string(expectationKindName(kind)) + '-' + key + ".xml";
+}
+
+bool samePath(const std::string& a, const fs::path& b)
+{
+    return fs::path(a).lexically_normal() == b.lexically_normal();
+}
+
+} // namespace
+
+RuleTests openRuleTests(const std::string& rulePath)
+{
+    const std::string manifest = besideManifestPath(rulePath);
+    std::error_code ec;
+    if (fs::exists(manifest, ec)) {
+        TestManifest m = loadManifest(manifest);
+        if (!m.rules.empty() && !m.folderForm) {
+            RuleTests g = std::move(m.rules.front());
+            g.diagnostics.insert(g.diagnostics.begin(), m.diagnostics.begin(), m.diagnostics.end());
+            g.rulePath = rulePath;
+            return g;
+        }
+        RuleTests g;
+        g.manifest = manifest;
+        g.rule = fs::path(rulePath).filename().string();
+        g.rulePath = rulePath;
+        g.diagnostics = m.diagnostics;
+        return g;
+    }
+    RuleTests g;
+    g.manifest = manifest;
+    g.rule = fs::path(rulePath).filename().string();
+    g.rulePath = rulePath;
+    return g;
+}
+
+std::optional<ExpectationKind> markOf(const RuleTests& group, const std::string& eventXml,
+                                      std::optional<std::uint64_t> recordId)
+{
+    const std::string key = eventKey(eventBody(eventXml), recordId);
+    const fs::path dir = eventsDir(group);
+    for (ExpectationKind kind : {ExpectationKind::Match, ExpectationKind::NoMatch}) {
+        const fs::path file = dir / singleFileName(kind, key);
+        for (const auto& e : group.expectations)
+            if (e.kind == kind && samePath(e.path, file))
+                return kind;
+    }
+    const fs::path baseline = dir / kBaselineFile;
+    for (const auto& e : group.expectations)
+        if (e.kind == ExpectationKind::Baseline && samePath(e.path, baseline)) {
+            const auto b = readBaseline(baseline);
+            if (std::any_of(b.blocks.begin(), b.blocks.end(), [&](const auto& blk) { return blk.first == key; }))
+                return ExpectationKind::Baseline;
+        }
+    return std::nullopt;
+}
+
+bool unmarkEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId)
+{
+    const std::string key = eventKey(eventBody(eventXml), recordId);
+    const fs::path dir = eventsDir(group);
+    bool removed = false;
+    std::error_code ec;
+    for (ExpectationKind kind : {ExpectationKind::Match, ExpectationKind::NoMatch}) {
+        const fs::path file = dir / singleFileName(kind, key);
+        const auto before = group.expectations.size();
+        group.expectations.erase(std::remove_if(group.expectations.begin(), group.expectations.end(),
+                                                [&](const Expectation& e) { return samePath(e.path, file); }),
+                                 group.expectations.end());
+        if (group.expectations.size() != before) {
+            fs::remove(file, ec);
+            removed = true;
+        }
+    }
+    const fs::path baseline = dir / kBaselineFile;
+    BaselineBlocks b = readBaseline(baseline);
+    const auto before = b.blocks.size();
+    b.blocks.erase(std::remove_if(b.blocks.begin(), b.blocks.end(), [&](const auto& blk) { return blk.first == key; }),
+                   b.blocks.end());
+    if (b.blocks.size() != before) {
+        removed = true;
+        if (b.blocks.empty()) {
+            fs::remove(baseline, ec);
+            group.expectations.erase(std::remove_if(group.expectations.begin(), group.expectations.end(),
+                                                    [&](const Expectation& e) { return samePath(e.path, baseline); }),
+                                     group.expectations.end());
+        } else {
+            std::string error;
+            writeAtomically(baseline, renderBaseline(b), error);
+        }
+    }
+    return removed;
+}
+
+bool markEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId,
+               ExpectationKind kind, std::string& error)
+{
+    const std::string body = eventBody(eventXml);
+    if (body.find('<') == std::string::npos) {
+        error = "the event has no XML to copy";
+        return false;
+    }
+    unmarkEvent(group, eventXml, recordId);
+    const std::string key = eventKey(body, recordId);
+    const fs::path dir = eventsDir(group);
+    if (kind == ExpectationKind::Baseline) {
+        const fs::path baseline = dir / kBaselineFile;
+        BaselineBlocks b = readBaseline(baseline);
+        b.blocks.emplace_back(key, body);
+        if (!writeAtomically(baseline, renderBaseline(b), error))
+            return false;
+        const bool listed = std::any_of(group.expectations.begin(), group.expectations.end(),
+                                        [&](const Expectation& e) { return samePath(e.path, baseline); });
+        if (!listed) {
+            Expectation e;
+            e.kind = ExpectationKind::Baseline;
+            e.file = relativeToManifest(group, baseline);
+            e.path = baseline.string();
+            e.maxHits = 0;
+            group.expectations.push_back(std::move(e));
+        }
+        return true;
+    }
+    const fs::path file = dir / singleFileName(kind, key);
+    if (!writeAtomically(file, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + body + '\n', error))
+        return false;
+    Expectation e;
+    e.kind = kind;
+    e.file = relativeToManifest(group, file);
+    e.path = file.string();
+    group.expectations.push_back(std::move(e));
+    return true;
+}
+
+bool saveRuleTests(const RuleTests& group, std::string& error)
+{
+    TestManifest m;
+    m.file = group.manifest;
+    m.rules.push_back(group);
+    return saveManifest(m, group.manifest, error);
+}
+
+} // namespace sigma

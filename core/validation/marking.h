@@ -1,0 +1,41 @@
+#pragma once
+
+// Marking events from the workbench's Test pane: "must match", "must not match" or "baseline".
+// The rule's manifest is kept beside it (besideManifestPath) and the marked events are copied as
+// Windows Event XML into markedEventsDir(rule) ("dir/tests/<rule name>/"):
+//  - a must-match / must-not-match event gets its own file, `match-<id>.xml` / `no_match-<id>.xml`
+//    (<id> = EventRecordID, else a hash of the XML), listed as a short entry;
+//  - baseline events are gathered in one file, `baseline.xml`, listed once with `max_hits`.
+//
+//   sigma::RuleTests group = sigma::openRuleTests("rules/x.yml");       // existing manifest or empty
+//   sigma::markEvent(group, event.xml(), event.origin.recordId, sigma::ExpectationKind::NoMatch, error);
+//   sigma::saveRuleTests(group, error);
+
+#include "validation/manifest.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sigma {
+
+/// The tests beside a rule: its manifest if there is one (diagnostics kept in the group), otherwise
+/// an empty group whose manifest path is besideManifestPath(rule).
+RuleTests openRuleTests(const std::string& rulePath);
+
+/// Copies the event into markedEventsDir and adds the entry to `group` (replacing a mark of the same
+/// event under another kind). Returns false with `error` set when the file cannot be written.
+bool markEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId,
+               ExpectationKind kind, std::string& error);
+
+/// Removes the mark of the event (any kind) and its copied file. True when a mark was removed.
+bool unmarkEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId);
+
+/// The kind the event is marked with in `group`, if any.
+std::optional<ExpectationKind> markOf(const RuleTests& group, const std::string& eventXml,
+                                      std::optional<std::uint64_t> recordId);
+
+/// Saves the group as the beside manifest (group.manifest), atomically.
+bool saveRuleTests(const RuleTests& group, std::string& error);
+
+} // namespace sigma

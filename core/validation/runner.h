@@ -1,0 +1,127 @@
+#pragma once
+
+// Running test manifests (validation/manifest.h) against rules.
+//
+//   auto discovery = sigma::discoverTests({"rules/"});
+//   for (const auto& group : discovery.groups) {
+//       sigma::RuleTestResult r = sigma::runRuleTests(group);     // parses, compiles, reads events
+//       ...
+//   }
+//
+// The workbench keeps a compiled rule and the events in memory and re-runs on every edit:
+//   sigma::LoadedTestEvents events = sigma::loadTestEvents(group);   // once
+//   sigma::RuleTestResult r = sigma::runRuleTests(group, *compiled, events); // per edit, cheap
+
+#include "engine/engine.h"
+#include "events/event.h"
+#include "validation/manifest.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigma {
+
+/// The events of each expectation of a group, read once (parallel to RuleTests::expectations).
+struct LoadedTestEvents {
+    struct Source {
+        std::vector<Event> events;
+        Diagnostics diagnostics; ///< an Error here: the source could not be read (the expectation errs)
+    };
+    std::vector<Source> sources;
+};
+
+/// Reads the events of every expectation (files and embedded XML). Never throws.
+LoadedTestEvents loadTestEvents(const RuleTests& group);
+
+/// An event, identified for a report.
+struct EventRef {
+    std::size_t index = 0; ///< 1-based position in its source
+    std::optional<std::uint64_t> recordId;
+    std::string describe() const; ///< "event #3 (EventRecordID 4711)"
+};
+
+/// An explanation of why one event did (or did not) match: the deciding predicates, one per line,
+/// e.g. "selection: CommandLine|contains '-enc' matched (CommandLine = 'powershell -enc ...')".
+struct EventExplanation {
+    EventRef event;
+    bool matched = false;
+    std::vector<std::string> deciding;
+};
+
+struct ExpectationResult {
+    enum class Status { Passed, Failed, Error };
+    Expectation expectation;
+    Status status = Status::Passed;
+    std::size_t events = 0;            ///< events in the source
+    std::vector<EventRef> matched;     ///< events the rule matched
+    std::string expected;              ///< Expectation::expectedText()
+    std::string actual;                ///< what happened, e.g. "0 of 3 events matched"
+    std::vector<EventExplanation> why; ///< failures: the unexpected matches / misses explained (a few)
+    Diagnostics diagnostics;           ///< Error status: why the test could not run
+    double milliseconds = 0;
+
+    bool passed() const { return status == Status::Passed; }
+    /// One line: "FAIL match events/a.xml: expected at least 1 event matches; 0 of 3 events matched".
+    std::string summary() const;
+};
+
+/// The results of one group (one rule's tests).
+struct RuleTestResult {
+    std::string rule;     ///< rule path
+    std::string title;    ///< rule title (empty if the rule could not be read)
+    std::string manifest; ///< manifest / info.yml path
+    ManifestForm form = ManifestForm::Beside;
+    std::vector<ExpectationResult> expectations;
+    /// Problems that stopped the group (broken manifest, unreadable or invalid rule): an error each.
+    Diagnostics errors;
+    /// Warnings worth showing (manifest warnings, events skipped while reading).
+    Diagnostics warnings;
+    double milliseconds = 0;
+
+    std::size_t failures() const;
+    /// Errored expectations plus one for group errors.
+    std::size_t errorCount() const;
+    std::size_t testCount() const; ///< expectations, or 1 when the group could not run
+    bool passed() const { return failures() == 0 && errorCount() == 0; }
+    /// "rule title (path)" or the manifest path when there is no rule.
+    std::string displayName() const;
+};
+
+struct RunOptions {
+    /// How many unexpected matches/misses are explained per expectation.
+    std::size_t maxExplained = 3;
+    /// Placeholders for `expand` (see engine.h).
+    Placeholders placeholders;
+};
+
+/// Runs a group against an already compiled rule with events already read (the workbench's path;
+/// the group's compile options are the caller's business).
+RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, const LoadedTestEvents& events,
+                            const RunOptions& options = {});
+
+/// Parses and compiles the group's rule, reads the events and runs. Never throws.
+RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options = {});
+
+/// Compile options for a group (its scope/translation switches).
+CompileOptions compileOptionsFor(const RuleTests& group, const RunOptions& options = {});
+
+/// Totals over many results.
+struct TestTotals {
+    std::size_t groups = 0;
+    std::size_t tests = 0;
+    std::size_t passed = 0;
+    std::size_t failures = 0;
+    std::size_t errors = 0;
+    double milliseconds = 0;
+};
+TestTotals totals(const std::vector<RuleTestResult>& results);
+
+/// Text report: one line per group, the failures in detail (expected, actual, deciding predicates).
+std::string formatText(const std::vector<RuleTestResult>& results, bool verbose = false);
+/// JSON report (an object with "summary" and "results").
+std::string formatJson(const std::vector<RuleTestResult>& results);
+
+} // namespace sigma

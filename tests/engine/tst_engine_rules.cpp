@@ -1,0 +1,438 @@
+// Whole rules: condition constructs, log-source scoping, the Security 5156 translation and the
+// explanation tree. Rules are parsed from YAML (rule/parser.h); events built directly.
+#undef QT_NO_CAST_FROM_ASCII // a table of UTF-8 literals
+
+#include "testsupport.h"
+
+#include "engine/engine.h"
+#include "engine/logsource.h"
+#include "rule/parser.h"
+
+#include <QTest>
+
+using namespace sigma;
+
+namespace {
+
+Event makeEvent(const QStringList& fields)
+{
+    Event e;
+    for (const auto& f : fields) {
+        const int eq = f.indexOf(QLatin1Char('='));
+        e.add(f.left(eq).toStdString(), f.mid(eq + 1).toStdString());
+    }
+    return e;
+}
+
+QStringList sysmon(int id, const QStringList& more)
+{
+    return QStringList{"Provider_Name=Microsoft-Windows-Sysmon", "Channel=Microsoft-Windows-Sysmon/Operational",
+                       "EventID=" + QString::number(id)} +
+           more;
+}
+QStringList security(int id, const QStringList& more)
+{
+    return QStringList{"Provider_Name=Microsoft-Windows-Security-Auditing", "Channel=Security",
+                       "EventID=" + QString::number(id)} +
+           more;
+}
+
+QString ruleWith(const QString& logsource, const QString& detection)
+{
+    return "title: Test rule\nid: 11111111-1111-4111-8111-111111111111\nlogsource:\n" + logsource + "detection:\n" +
+           detection + "level: high\n";
+}
+
+const QString kProcessCreation = "    category: process_creation\n    product: windows\n";
+const QString kNetwork = "    category: network_connection\n    product: windows\n";
+
+struct Compiled {
+    std::shared_ptr<const CompiledRule> rule;
+    Diagnostics diagnostics;
+};
+
+Compiled compile(const QString& yaml, const CompileOptions& options = {})
+{
+    ParsedFile parsed = parseRuleText(yaml.toStdString(), "rule.yml");
+    Compiled out;
+    out.diagnostics = parsed.diagnostics;
+    const Rule* rule = parsed.firstRule();
+    if (!rule || hasErrors(parsed.diagnostics))
+        return out;
+    auto c = compileRule(*rule, "rule.yml", options);
+    out.rule = c.rule;
+    out.diagnostics.insert(out.diagnostics.end(), c.diagnostics.begin(), c.diagnostics.end());
+    return out;
+}
+
+QString firstError(const Diagnostics& d)
+{
+    for (const auto& x : d)
+        if (x.severity == Severity::Error)
+            return QString::fromStdString(x.format());
+    return {};
+}
+
+const ExplainNode* findNode(const ExplainNode& n, ExplainNode::Kind kind, const std::string& label)
+{
+    if (n.kind == kind && n.label == label)
+        return &n;
+    for (const auto& c : n.children)
+        if (auto f = findNode(c, kind, label))
+            return f;
+    return nullptr;
+}
+
+} // namespace
+
+class TestEngineRules : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void conditions_data()
+    {
+        QTest::addColumn<QString>("detection");
+        QTest::addColumn<QStringList>("event");
+        QTest::addColumn<bool>("expected");
+        const QString sel = "    selection:\n        Image|endswith: '\\a.exe'\n";
+        const QString filt = "    filter:\n        User: 'SYSTEM'\n";
+        const QStringList aSystem = sysmon(1, {"Image=C:\\a.exe", "User=SYSTEM"});
+        const QStringList aAlice = sysmon(1, {"Image=C:\\a.exe", "User=alice"});
+        const QStringList bAlice = sysmon(1, {"Image=C:\\b.exe", "User=alice"});
+        QTest::newRow("identifier") << sel + "    condition: selection\n" << aAlice << true;
+        QTest::newRow("identifier negative") << sel + "    condition: selection\n" << bAlice << false;
+        QTest::newRow("and not: kept") << sel + filt + "    condition: selection and not filter\n" << aAlice << true;
+        QTest::newRow("and not: filtered") << sel + filt + "    condition: selection and not filter\n"
+                                           << aSystem << false;
+        QTest::newRow("or") << sel + filt + "    condition: selection or filter\n" << bAlice << false;
+        QTest::newRow("or second") << sel + filt + "    condition: selection or filter\n"
+                                   << sysmon(1, {"Image=x", "User=system"}) << true;
+        // Precedence: not > and > or. "not selection and filter or selection" = ((not selection) and filter) or
+        // selection
+        QTest::newRow("precedence") << sel + filt + "    condition: not selection and filter or selection\n"
+                                    << aAlice << true;
+        QTest::newRow("precedence 2") << sel + filt + "    condition: not selection and filter\n" << aSystem << false;
+        QTest::newRow("parentheses") << sel + filt + "    condition: not (selection and filter)\n" << aSystem << false;
+        QTest::newRow("parentheses 2") << sel + filt + "    condition: not (selection and filter)\n" << aAlice << true;
+        const QString two =
+            "    selection_a:\n        Image|endswith: '\\a.exe'\n    selection_b:\n        User: alice\n"
+            "    _helper:\n        Image: nothing\n";
+        QTest::newRow("1 of pattern") << two + "    condition: 1 of selection_*\n" << bAlice << true;
+        QTest::newRow("1 of pattern negative") << two + "    condition: 1 of selection_*\n"
+                                               << sysmon(1, {"Image=x", "User=bob"}) << false;
+        QTest::newRow("any of pattern") << two + "    condition: any of selection_*\n" << bAlice << true;
+        QTest::newRow("all of pattern") << two + "    condition: all of selection_*\n" << aAlice << true;
+        QTest::newRow("all of pattern negative") << two + "    condition: all of selection_*\n" << bAlice << false;
+        // "them" skips identifiers starting with '_' (_helper never matches, yet all of them holds).
+        QTest::newRow("all of them skips _") << two + "    condition: all of them\n" << aAlice << true;
+        QTest::newRow("1 of them skips _") << two + "    condition: 1 of them\n"
+                                           << sysmon(1, {"Image=nothing", "User=bob"}) << false;
+        QTest::newRow("_ identifier usable by name") << two + "    condition: _helper\n"
+                                                     << sysmon(1, {"Image=nothing", "User=bob"}) << true;
+        QTest::newRow("condition list is OR") << sel + filt + "    condition:\n        - selection\n        - filter\n"
+                                              << sysmon(1, {"Image=x", "User=SYSTEM"}) << true;
+        QTest::newRow("list of maps is OR")
+            << "    selection:\n        - Image: x\n        - User: alice\n    condition: selection\n"
+            << bAlice << true;
+        QTest::newRow("map is AND")
+            << "    selection:\n        Image|endswith: a.exe\n        User: bob\n    condition: selection\n"
+            << aAlice << false;
+        QTest::newRow("keywords list") << "    keywords:\n        - 'evil'\n        - 'bad'\n    condition: keywords\n"
+                                       << sysmon(1, {"CommandLine=run BAD thing"}) << true;
+        QTest::newRow("keywords |all") << "    keywords:\n        '|all':\n            - 'evil'\n            - 'bad'\n"
+                                          "    condition: keywords\n"
+                                       << sysmon(1, {"CommandLine=run bad", "Image=evil.exe"}) << true;
+        QTest::newRow("keywords |all negative")
+            << "    keywords:\n        '|all':\n            - 'evil'\n            - 'bad'\n    condition: keywords\n"
+            << sysmon(1, {"CommandLine=run bad"}) << false;
+        QTest::newRow("null value")
+            << "    selection:\n        Image: a\n        User: null\n    condition: selection\n"
+            << sysmon(1, {"Image=a"}) << true;
+    }
+    void conditions()
+    {
+        QFETCH(QString, detection);
+        QFETCH(QStringList, event);
+        QFETCH(bool, expected);
+        auto c = compile(ruleWith(kProcessCreation, detection));
+        QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
+        const Event e = makeEvent(event);
+        QCOMPARE(c.rule->matches(e), expected);
+        QCOMPARE(c.rule->explain(e).matched, expected);
+        ExplainOptions all;
+        all.shortCircuit = false;
+        QCOMPARE(c.rule->explain(e, all).matched, expected);
+        RuleSet set;
+        set.add(c.rule);
+        QCOMPARE(set.match(e).size(), std::size_t(expected ? 1 : 0));
+    }
+
+    void scoping_data()
+    {
+        QTest::addColumn<QString>("logsource");
+        QTest::addColumn<QStringList>("event");
+        QTest::addColumn<bool>("translate5156");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("process_creation: Sysmon 1")
+            << kProcessCreation << sysmon(1, {"Image=C:\\a.exe"}) << false << true;
+        QTest::newRow("process_creation: not Sysmon 3")
+            << kProcessCreation << sysmon(3, {"Image=C:\\a.exe"}) << false << false;
+        QTest::newRow("process_creation: not Sysmon 1 of another channel")
+            << kProcessCreation
+            << QStringList{"Provider_Name=Other", "Channel=Application", "EventID=1", "Image=C:\\a.exe"} << false
+            << false;
+        QTest::newRow("process_creation: Security 4688 translated")
+            << kProcessCreation << security(4688, {"NewProcessName=C:\\a.exe"}) << false << true;
+        QTest::newRow("process_creation: not Security 4689")
+            << kProcessCreation << security(4689, {"NewProcessName=C:\\a.exe", "Image=C:\\a.exe"}) << false << false;
+        QTest::newRow("network_connection: Sysmon 3") << kNetwork << sysmon(3, {"Image=C:\\a.exe"}) << false << true;
+        QTest::newRow("network_connection: 5156 off")
+            << kNetwork << security(5156, {"Application=\\device\\harddiskvolume2\\a.exe"}) << false << false;
+        QTest::newRow("network_connection: 5156 on")
+            << kNetwork << security(5156, {"Application=\\device\\harddiskvolume2\\a.exe"}) << true << true;
+        QTest::newRow("service security: any Security event") << "    product: windows\n    service: security\n"
+                                                              << security(4624, {"Image=C:\\a.exe"}) << false << true;
+        QTest::newRow("service security: not Sysmon") << "    product: windows\n    service: security\n"
+                                                      << sysmon(1, {"Image=C:\\a.exe"}) << false << false;
+        QTest::newRow("service sysmon: any Sysmon event") << "    product: windows\n    service: sysmon\n"
+                                                          << sysmon(7, {"Image=C:\\a.exe"}) << false << true;
+        QTest::newRow("unknown log source: not scoped") << "    product: windows\n    category: no_such_category\n"
+                                                        << sysmon(7, {"Image=C:\\a.exe"}) << false << true;
+        QTest::newRow("channel compared case-insensitively")
+            << kProcessCreation
+            << QStringList{"Channel=microsoft-windows-sysmon/operational", "EventID=1", "Image=C:\\a.exe"} << false
+            << true;
+        QTest::newRow("no channel: provider decides")
+            << kProcessCreation << QStringList{"Provider_Name=Microsoft-Windows-Sysmon", "EventID=1", "Image=C:\\a.exe"}
+            << false << true;
+    }
+    void scoping()
+    {
+        QFETCH(QString, logsource);
+        QFETCH(QStringList, event);
+        QFETCH(bool, translate5156);
+        QFETCH(bool, expected);
+        CompileOptions options;
+        options.translateSecurity5156 = translate5156;
+        auto c = compile(
+            ruleWith(logsource, "    selection:\n        Image|endswith: '\\a.exe'\n    condition: selection\n"),
+            options);
+        QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
+        const Event e = makeEvent(event);
+        QCOMPARE(c.rule->matches(e), expected);
+        QCOMPARE(c.rule->explain(e).matched, expected);
+        RuleSet set;
+        set.add(c.rule);
+        QCOMPARE(set.match(e).size(), std::size_t(expected ? 1 : 0));
+    }
+
+    void translation5156_data()
+    {
+        QTest::addColumn<QString>("detection");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("Image full path") << "        Image: 'C:\\Windows\\System32\\svchost.exe'\n" << true;
+        QTest::newRow("Image endswith") << "        Image|endswith: '\\svchost.exe'\n" << true;
+        QTest::newRow("Initiated true (outbound)") << "        Initiated: 'true'\n" << true;
+        QTest::newRow("Initiated false") << "        Initiated: 'false'\n" << false;
+        QTest::newRow("DestinationIp") << "        DestinationIp|cidr: '10.0.0.0/8'\n" << true;
+        QTest::newRow("SourceIp") << "        SourceIp: '192.168.1.5'\n" << true;
+        QTest::newRow("DestinationPort") << "        DestinationPort: 445\n" << true;
+        QTest::newRow("SourcePort") << "        SourcePort: 50123\n" << true;
+        QTest::newRow("Protocol tcp") << "        Protocol: tcp\n" << true;
+        QTest::newRow("Protocol udp") << "        Protocol: udp\n" << false;
+    }
+    void translation5156()
+    {
+        QFETCH(QString, detection);
+        QFETCH(bool, expected);
+        const QString yaml = ruleWith(kNetwork, "    selection:\n" + detection + "    condition: selection\n");
+        const Event e = makeEvent(
+            security(5156, {"ProcessID=1234", "Application=\\device\\harddiskvolume3\\windows\\system32\\svchost.exe",
+                            "Direction=%%14593", "SourceAddress=192.168.1.5", "SourcePort=50123",
+                            "DestAddress=10.1.2.3", "DestPort=445", "Protocol=6"}));
+        CompileOptions on;
+        on.translateSecurity5156 = true;
+        auto c = compile(yaml, on);
+        QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
+        QCOMPARE(c.rule->matches(e), expected);
+        const Explanation ex = c.rule->explain(e);
+        QCOMPARE(ex.matched, expected);
+        // The explanation shows the translation.
+        const ExplainNode* tr = nullptr;
+        for (const auto& ch : ex.root.children)
+            if (ch.kind == ExplainNode::Kind::Translation)
+                tr = &ch;
+        QVERIFY(tr);
+        QVERIFY2(QString::fromStdString(tr->detail).contains("Image <- Application"), tr->detail.c_str());
+        QVERIFY(QString::fromStdString(tr->detail).contains("%%14593"));
+        // Off: a 5156 event is not a network_connection event at all.
+        auto off = compile(yaml);
+        QVERIFY(off.rule);
+        QVERIFY(!off.rule->matches(e));
+        QVERIFY(!off.rule->inScope(e));
+    }
+
+    void userLogSourceTable()
+    {
+        Diagnostics d;
+        const LogSourceTable user =
+            LogSourceTable::fromText("windows,process_creation,,MyProvider,My/Channel,42,\n", "mine.csv", d);
+        QVERIFY(d.empty());
+        const LogSourceTable table = LogSourceTable::builtin().overriddenBy(user);
+        CompileOptions options;
+        options.logSources = &table;
+        auto c = compile(ruleWith(kProcessCreation, "    selection:\n        Image: a\n    condition: selection\n"),
+                         options);
+        QVERIFY(c.rule);
+        QVERIFY(c.rule->matches(makeEvent({"Channel=My/Channel", "EventID=42", "Image=a"})));
+        QVERIFY(!c.rule->matches(makeEvent(sysmon(1, {"Image=a"})))); // the override replaced the Sysmon row
+        // A bad row names the file and line.
+        Diagnostics bad;
+        LogSourceTable::fromText("# comment\nwindows,x,,p,c,notanumber,\n", "mine.csv", bad);
+        QVERIFY(!bad.empty());
+        QVERIFY2(QString::fromStdString(bad[0].format()).startsWith("mine.csv:2:"), bad[0].format().c_str());
+    }
+
+    void builtinTableCoversEverySysmonCategory_data()
+    {
+        QTest::addColumn<QString>("category");
+        QTest::addColumn<int>("eventId");
+        const std::pair<const char*, int> rows[] = {{"process_creation", 1},
+                                                    {"file_change", 2},
+                                                    {"network_connection", 3},
+                                                    {"sysmon_status", 4},
+                                                    {"process_termination", 5},
+                                                    {"driver_load", 6},
+                                                    {"image_load", 7},
+                                                    {"create_remote_thread", 8},
+                                                    {"raw_access_thread", 9},
+                                                    {"process_access", 10},
+                                                    {"file_event", 11},
+                                                    {"registry_add", 12},
+                                                    {"registry_delete", 12},
+                                                    {"registry_set", 13},
+                                                    {"registry_rename", 14},
+                                                    {"registry_event", 13},
+                                                    {"create_stream_hash", 15},
+                                                    {"sysmon_status", 16},
+                                                    {"pipe_created", 17},
+                                                    {"pipe_created", 18},
+                                                    {"wmi_event", 19},
+                                                    {"wmi_event", 21},
+                                                    {"dns_query", 22},
+                                                    {"file_delete", 23},
+                                                    {"clipboard_capture", 24},
+                                                    {"process_tampering", 25},
+                                                    {"file_delete_detected", 26},
+                                                    {"file_block_executable", 27},
+                                                    {"file_block_shredding", 28},
+                                                    {"file_executable_detected", 29},
+                                                    {"sysmon_error", 255}};
+        for (const auto& [cat, id] : rows)
+            QTest::addRow("%s %d", cat, id) << QString::fromLatin1(cat) << id;
+    }
+    void builtinTableCoversEverySysmonCategory()
+    {
+        QFETCH(QString, category);
+        QFETCH(int, eventId);
+        bool known = false;
+        auto rows = LogSourceTable::builtin().lookup("windows", category.toStdString(), "", known);
+        QVERIFY(known);
+        const Event e = makeEvent(sysmon(eventId, {}));
+        bool covered = false;
+        for (auto* r : rows)
+            covered |= r->covers(e);
+        QVERIFY(covered);
+        const Event other = makeEvent(sysmon(eventId == 1 ? 2 : 1, {}));
+        bool wrong = false;
+        for (auto* r : rows)
+            wrong |= r->covers(other);
+        QVERIFY(!wrong || category == "registry_event");
+    }
+
+    void explanation()
+    {
+        const QString yaml = ruleWith(kProcessCreation, "    selection:\n"
+                                                        "        Image|endswith:\n"
+                                                        "            - '\\b.exe'\n"
+                                                        "            - '\\a.exe'\n"
+                                                        "            - '\\c.exe'\n"
+                                                        "        CommandLine|contains: '-x'\n"
+                                                        "    filter:\n"
+                                                        "        User: SYSTEM\n"
+                                                        "    condition: selection and not filter\n");
+        auto c = compile(yaml);
+        QVERIFY(c.rule);
+        // Matched: the deciding values are the matched ones; '\c.exe' is skipped (short-circuit).
+        const Explanation ex =
+            c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=bob"})));
+        QVERIFY(ex.matched);
+        QVERIFY(ex.inScope);
+        const ExplainNode* b = findNode(ex.root, ExplainNode::Kind::Value, "'\\b.exe'");
+        const ExplainNode* a = findNode(ex.root, ExplainNode::Kind::Value, "'\\a.exe'");
+        const ExplainNode* cc = findNode(ex.root, ExplainNode::Kind::Value, "'\\c.exe'");
+        QVERIFY(a && b && cc);
+        QCOMPARE(a->outcome, Outcome::Matched);
+        QVERIFY(a->deciding);
+        QCOMPARE(b->outcome, Outcome::NotMatched);
+        QVERIFY(!b->deciding);
+        QCOMPARE(cc->outcome, Outcome::Skipped);
+        QCOMPARE(a->eventValue.value_or(""), std::string("C:\\a.exe"));
+        // Spans come from the parser: the value '\a.exe' is on line 10 of the file.
+        QCOMPARE(a->span.begin.line, 10);
+        const ExplainNode* andNode = findNode(ex.root, ExplainNode::Kind::And, "and");
+        QVERIFY(andNode);
+        QVERIFY(andNode->operatorSpan.valid());
+        QVERIFY(andNode->deciding);
+        // Not matched because of the filter: the deciding path is the filter's User value.
+        const Explanation no =
+            c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=system"})));
+        QVERIFY(!no.matched);
+        const ExplainNode* filter = findNode(no.root, ExplainNode::Kind::Search, "filter");
+        QVERIFY(filter);
+        QCOMPARE(filter->outcome, Outcome::Matched);
+        QVERIFY(filter->deciding);
+        const ExplainNode* sel = findNode(no.root, ExplainNode::Kind::Search, "selection");
+        QVERIFY(sel);
+        QCOMPARE(sel->outcome, Outcome::Matched);
+        // Field absent is reported as such.
+        const Explanation absent = c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "User=bob"})));
+        const ExplainNode* cmd = findNode(absent.root, ExplainNode::Kind::Item, "CommandLine|contains");
+        QVERIFY(cmd);
+        QCOMPARE(cmd->outcome, Outcome::FieldAbsent);
+        QVERIFY(cmd->deciding);
+        // Out of scope: only the log source decides.
+        const Explanation scope = c.rule->explain(makeEvent(sysmon(3, {"Image=C:\\a.exe"})));
+        QVERIFY(!scope.inScope);
+        QVERIFY(scope.root.children.front().deciding);
+        QCOMPARE(scope.root.children.front().kind, ExplainNode::Kind::LogSource);
+    }
+
+    void unresolvedPlaceholderIsCompileError()
+    {
+        auto c = compile(ruleWith(kProcessCreation,
+                                  "    selection:\n        Image|expand: '%admin_tools%'\n    condition: selection\n"));
+        QVERIFY(!c.rule);
+        const QString err = firstError(c.diagnostics);
+        QVERIFY2(err.startsWith("rule.yml:8:"), qPrintable(err));
+        QVERIFY(err.contains("admin_tools"));
+        CompileOptions options;
+        // Placeholder values are Sigma strings: "\\\\*" is a backslash, then a wildcard.
+        options.placeholders["admin_tools"] = {"C:\\tools\\\\*"};
+        auto ok = compile(ruleWith(kProcessCreation,
+                                   "    selection:\n        Image|expand: '%admin_tools%'\n    condition: selection\n"),
+                          options);
+        QVERIFY(ok.rule);
+        QVERIFY(ok.rule->matches(makeEvent(sysmon(1, {"Image=C:\\Tools\\x.exe"}))));
+    }
+
+    void unknownIdentifierIsCompileError()
+    {
+        auto c = compile(
+            ruleWith(kProcessCreation, "    selection:\n        Image: a\n    condition: selection and nope\n"));
+        QVERIFY(!c.rule);
+        QVERIFY(!firstError(c.diagnostics).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineRules)
+#include "tst_engine_rules.moc"
