@@ -155,8 +155,15 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
     m_techniqueDock = dock(tr("Technique"), QStringLiteral("techniqueDock"), m_techniqueTabs);
     m_window->addDockWidget(Qt::LeftDockWidgetArea, m_corpusDock);
     m_window->addDockWidget(Qt::BottomDockWidgetArea, m_indicatorsDock);
-    if (QDockWidget* test = m_window->testDock())
+    // Beside the Test pane, sharing its place with Problems (Indicators in front).
+    if (auto* problems = m_window->findChild<QDockWidget*>(QStringLiteral("problemsDock"))) {
+        m_window->tabifyDockWidget(problems, m_indicatorsDock);
+        m_indicatorsDock->raise();
+        if (QDockWidget* test = m_window->testDock())
+            m_window->resizeDocks({test, m_indicatorsDock}, {760, 640}, Qt::Horizontal);
+    } else if (QDockWidget* test = m_window->testDock()) {
         m_window->splitDockWidget(test, m_indicatorsDock, Qt::Horizontal);
+    }
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_techniqueDock);
     if (auto* explanation = m_window->findChild<QDockWidget*>(QStringLiteral("explanationDock")))
         m_window->tabifyDockWidget(explanation, m_techniqueDock);
@@ -682,8 +689,12 @@ void openCorpusStartup(MainWindow& window, const QCommandLineParser& parser)
     CorpusFeatures* features = installCorpusFeatures(&window);
     if (parser.isSet(QStringLiteral("corpus")))
         features->openCorpus(parser.value(QStringLiteral("corpus")));
-    if (parser.isSet(QStringLiteral("technique")))
+    if (parser.isSet(QStringLiteral("technique"))) {
+        // Asked for by name at start: the page gets a window of its own, not a corner.
         features->showTechnique(parser.value(QStringLiteral("technique")));
+        features->techniqueDock()->setFloating(true);
+        features->techniqueDock()->resize(1250, 820);
+    }
 }
 
 } // namespace sigmaui
