@@ -694,6 +694,7 @@ void openCorpusStartup(MainWindow& window, const QCommandLineParser& parser)
         features->showTechnique(parser.value(QStringLiteral("technique")));
         features->techniqueDock()->setFloating(true);
         features->techniqueDock()->resize(1250, 820);
+        features->techniqueDock()->move(window.geometry().topLeft() + QPoint(40, 40));
     }
 }
 
