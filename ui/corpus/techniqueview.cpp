@@ -87,7 +87,8 @@ TechniqueView::TechniqueView(QWidget* parent)
         view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
         view->horizontalHeader()->setStretchLastSection(true);
         view->setItemDelegate(new BarDelegate(TechniqueTableModel::BarRole, barColor(table), view));
-        view->sortByColumn(table == Table::Events ? 1 : (table == Table::Rules ? 0 : 1),
+        // Events by id, rules by vendor, fields and indicators most used first.
+        view->sortByColumn(table == Table::Events ? 1 : (table == Table::Rules ? 0 : (table == Table::Fields ? 1 : 3)),
                            table == Table::Events || table == Table::Rules ? Qt::AscendingOrder : Qt::DescendingOrder);
         auto* copy = new QAction(tr("Copy"), view);
         copy->setShortcut(QKeySequence::Copy);
