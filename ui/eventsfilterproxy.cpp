@@ -11,6 +11,22 @@ EventsFilterProxy::EventsFilterProxy(QObject* parent)
     setDynamicSortFilter(true);
 }
 
+void EventsFilterProxy::setSourceModel(QAbstractItemModel* model)
+{
+    if (sourceModel())
+        disconnect(sourceModel(), nullptr, this, nullptr);
+    QSortFilterProxyModel::setSourceModel(model);
+    if (model) {
+        // Sorted by the verdict column: new verdicts re-sort (the sort role is not in the
+        // signal's roles, so the base class does not).
+        connect(model, &QAbstractItemModel::dataChanged, this,
+                [this](const QModelIndex&, const QModelIndex&, const QList<int>& roles) {
+                    if (sortColumn() == EventsModel::VerdictColumn && roles.contains(EventsModel::VerdictRole))
+                        invalidate();
+                });
+    }
+}
+
 void EventsFilterProxy::setFilterText(const QString& text)
 {
     if (text == m_text)

@@ -11,6 +11,7 @@ class EventsFilterProxy : public QSortFilterProxyModel {
 public:
     explicit EventsFilterProxy(QObject* parent = nullptr);
 
+    void setSourceModel(QAbstractItemModel* model) override;
     void setFilterText(const QString& text);
     QString filterText() const { return m_text; }
     void setMatchesOnly(bool on);

@@ -49,8 +49,19 @@ void EventsModel::setVerdicts(std::vector<Verdict> verdicts, bool stale)
         verdicts.clear();
     m_verdicts = std::move(verdicts);
     m_stale = stale;
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+    notifyVerdictsChanged();
+}
+
+void EventsModel::notifyVerdictsChanged()
+{
+    if (rowCount() == 0)
+        return;
+    // The verdict column changes; the other columns only change their look (bold, greyed), which
+    // verdictsChanged() tells the views about. Signalling every column would make a proxy sorted
+    // by another column re-sort all rows on every keystroke (Qt ignores the roles there).
+    Q_EMIT dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn),
+                       {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
+    Q_EMIT verdictsChanged();
 }
 
 void EventsModel::setStale(bool stale)
@@ -58,8 +69,7 @@ void EventsModel::setStale(bool stale)
     if (m_stale == stale)
         return;
     m_stale = stale;
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, COLUMN_COUNT - 1));
+    notifyVerdictsChanged();
 }
 
 void EventsModel::setColors(const QColor& matched, const QColor& failed)
@@ -178,6 +188,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return int(v);
         case EventIdColumn:
             return qs(e->eventId()).toLongLong();
+        case TimeColumn:
+            return qs(e->time()); // ISO 8601: sorts as text
         case SourceColumn:
             return qulonglong(index.row());
         default:

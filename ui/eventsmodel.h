@@ -53,7 +53,13 @@ public:
     static QString processOf(const sigma::Event& event);
     static QString detailOf(const sigma::Event& event);
 
+Q_SIGNALS:
+    /// New verdicts or staleness: every row's look may have changed (repaint the views).
+    void verdictsChanged();
+
 private:
+    void notifyVerdictsChanged();
+
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
     bool m_stale = false;

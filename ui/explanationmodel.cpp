@@ -160,20 +160,10 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
             QString label = QString::fromStdString(node->label);
             if (node->kind == Kind::Rule)
                 return m_explanation.matched ? tr("Rule matches") : tr("Rule does not match");
-            if (label.isEmpty())
-                return kindText(node->kind);
-            switch (node->kind) {
-            case Kind::LogSource:
-            case Kind::Translation:
-            case Kind::Condition:
-            case Kind::Map:
-                return QString(kindText(node->kind) + QStringLiteral(": ") + label);
-            default:
-                return label;
-            }
+            return label.isEmpty() ? kindText(node->kind) : label;
         }
         case OutcomeColumn:
-            return QString(outcomeText(node->outcome) + (node->deciding ? tr(" (deciding)") : QString()));
+            return outcomeText(node->outcome); // deciding nodes are bold
         case EventValueColumn:
             if (node->eventValue) {
                 QString v = QString::fromStdString(*node->eventValue);
@@ -190,6 +180,8 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QString tip = kindText(node->kind) + QStringLiteral(": ") + outcomeText(node->outcome);
+        if (node->deciding)
+            tip += tr(" (deciding)");
         if (node->eventValue)
             tip += tr("\nevent value: %1").arg(QString::fromStdString(*node->eventValue));
         if (!node->detail.empty())
@@ -199,7 +191,7 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return tip;
     }
     case Qt::ForegroundRole:
-        if (index.column() == OutcomeColumn || node->kind == Kind::Rule) {
+        if (index.column() == OutcomeColumn || node->kind == Kind::Rule || node->kind == Kind::Value) {
             if (node->outcome == sigma::Outcome::Matched)
                 return QBrush(m_matched);
             if (failed)

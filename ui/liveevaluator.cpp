@@ -1,5 +1,6 @@
 #include "liveevaluator.h"
 
+#include "rule/lint.h"
 #include "rule/parser.h"
 
 #include <QElapsedTimer>
@@ -88,8 +89,12 @@ EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const 
     result->events = events;
     const std::string fileName = file.toStdString();
     auto parsed = std::make_shared<sigma::ParsedFile>(sigma::parseRuleText(text.toStdString(), fileName));
-    result->diagnostics = parsed->diagnostics;
     result->parsed = parsed;
+    // Parser errors plus the linter's findings (with the rule's own suppressions applied).
+    static const auto fieldKnown = sigma::eventCatalogFieldLookup();
+    sigma::LintOptions lint;
+    lint.fieldKnown = fieldKnown;
+    result->diagnostics = sigma::lintFile(*parsed, lint);
     if (const sigma::Rule* rule = parsed->firstRule(); rule && !sigma::hasErrors(parsed->diagnostics)) {
         sigma::CompileResult compiled = sigma::compileRule(*rule, fileName, options);
         result->diagnostics.insert(result->diagnostics.end(), compiled.diagnostics.begin(), compiled.diagnostics.end());

@@ -511,9 +511,18 @@ bool MainWindow::isLoadingEvents() const
 
 void MainWindow::clearEvents()
 {
-    m_events.reset();
+    setEvents({});
+}
+
+void MainWindow::setEvents(EventListPtr events)
+{
+    m_events = std::move(events);
     m_eventsModel->setEvents(m_events);
+    m_eventsView->resizeColumnToContents(EventsModel::VerdictColumn);
+    m_eventsView->resizeColumnToContents(EventsModel::TimeColumn);
+    m_eventsView->resizeColumnToContents(EventsModel::EventIdColumn);
     m_selectedEvent = -1;
+    m_pendingAutoSelect = m_events && !m_events->empty();
     for (const auto& [editor, t] : m_tabData)
         t->evaluator->setEvents(m_events);
     updateEventDetail();
@@ -548,18 +557,8 @@ void MainWindow::onEventsLoaded(const EventLoadResultPtr& result)
                 int(MessageBanner::Kind::Warning),
                 tr("%n damaged record(s) were skipped while loading events. First: %1", nullptr, warnings).arg(first));
     }
-    if (result->added > 0 || !m_events) {
-        m_events = result->events;
-        m_eventsModel->setEvents(m_events);
-        m_eventsView->resizeColumnToContents(EventsModel::VerdictColumn);
-        m_eventsView->resizeColumnToContents(EventsModel::TimeColumn);
-        m_eventsView->resizeColumnToContents(EventsModel::EventIdColumn);
-        for (const auto& [editor, t] : m_tabData)
-            t->evaluator->setEvents(m_events);
-        if (m_selectedEvent >= int(m_events->size()))
-            m_selectedEvent = -1;
-        m_pendingAutoSelect = m_selectedEvent < 0;
-    }
+    if (result->added > 0 || !m_events)
+        setEvents(result->events);
     updateMatchSummary();
     Q_EMIT eventsLoaded();
 }
@@ -699,7 +698,6 @@ void MainWindow::updateExplanation()
     const sigma::Explanation explanation = last->compiled->explain(*e, options);
     m_explanationModel->setExplanation(explanation);
     m_explanationView->expandAll();
-    m_explanationView->resizeColumnToContents(ExplanationModel::PredicateColumn);
     m_explanationSummary->setText(explanationSummary(explanation));
     if (last->text == t->editor->toPlainText())
         t->editor->setMarks(MarkLayer::Predicates,
@@ -767,6 +765,7 @@ QWidget* MainWindow::createTestPane()
     m_eventsView->setColumnWidth(EventsModel::ProcessColumn, 300);
     layout->addWidget(m_eventsView, 1);
 
+    connect(m_eventsModel, &EventsModel::verdictsChanged, m_eventsView->viewport(), qOverload<>(&QWidget::update));
     connect(m_filterEdit, &QLineEdit::textChanged, m_eventsProxy, &EventsFilterProxy::setFilterText);
     connect(m_matchesOnly, &QCheckBox::toggled, m_eventsProxy, &EventsFilterProxy::setMatchesOnly);
     connect(loadButton, &QToolButton::clicked, this, [this] {
@@ -797,6 +796,8 @@ QWidget* MainWindow::createExplanationPane()
     m_explanationView->setModel(m_explanationModel);
     m_explanationView->setUniformRowHeights(true);
     m_explanationView->setAlternatingRowColors(true);
+    m_explanationView->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
+    m_explanationView->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
     layout->addWidget(m_explanationSummary);
     layout->addWidget(m_explanationView, 1);
     connect(m_explanationView, &QTreeView::clicked, this, [this](const QModelIndex& index) {

@@ -60,6 +60,8 @@ public:
     /// Loads event files in the background (added to the loaded ones).
     void loadEvents(const QStringList& paths);
     void clearEvents();
+    /// Replaces the loaded events (what a finished load does) and re-evaluates every rule.
+    void setEvents(EventListPtr events);
     void cancelLoading();
     bool isLoadingEvents() const;
     /// Copies the bundled samples to a writable place and opens them (rules and events).

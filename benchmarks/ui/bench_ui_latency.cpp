@@ -1,0 +1,208 @@
+// Edit → updated verdicts latency of the workbench with many loaded events.
+//
+//   bench_ui_latency [EVENTS] [EDITS]      (default 100000 events, 60 edits)
+//
+// Prints p50/p95/max of (1) the background job alone (parse + compile + evaluate every event)
+// and (2) the whole round trip in the main window: a keystroke in the editor until the events
+// table shows the new verdicts, with the debounce set to 0 (the workbench waits 150 ms after the
+// last keystroke on top of this).
+#include "benchutil.h"
+
+#include "eventsmodel.h"
+#include "liveevaluator.h"
+#include "mainwindow.h"
+#include "ruleeditor.h"
+#include "syntaxsupport.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace sigmaui;
+
+namespace {
+const char* const Rule = R"(title: Encoded PowerShell From Office
+id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e11
+status: test
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection_parent:
+        ParentImage|endswith:
+            - '\WINWORD.EXE'
+            - '\EXCEL.EXE'
+    selection_img:
+        - Image|endswith: '\powershell.exe'
+        - OriginalFileName: 'PowerShell.EXE'
+    selection_cli:
+        CommandLine|windash|contains:
+            - ' -enc '
+            - ' -encodedcommand '
+    condition: selection_parent and selection_img and selection_cli
+level: high
+)";
+
+EventListPtr makeEvents(std::size_t count)
+{
+    const char* images[] = {"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                            "C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\notepad.exe",
+                            "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
+                            "C:\\Windows\\System32\\svchost.exe"};
+    const char* parents[] = {"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
+                             "C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\services.exe",
+                             "C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE"};
+    const char* commands[] = {"powershell.exe -NoProfile -enc SQBFAFgA",
+                              "cmd.exe /c dir",
+                              "notepad.exe C:\\x.txt",
+                              "chrome.exe --type=renderer --field-trial-handle=1234",
+                              "svchost.exe -k netsvcs -p",
+                              "powershell.exe -File C:\\scripts\\inventory.ps1"};
+    auto file = std::make_shared<const std::string>("generated.xml");
+    auto events = std::make_shared<EventList>();
+    events->reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        sigma::Event e;
+        e.add("Provider_Name", "Microsoft-Windows-Sysmon");
+        e.add("EventID", (i % 10 == 9) ? "3" : "1");
+        e.add("Channel", "Microsoft-Windows-Sysmon/Operational");
+        e.add("Computer", "WS-" + std::to_string(i % 500) + ".corp.example");
+        e.add("TimeCreated_SystemTime", "2026-11-20T09:" + std::to_string(10 + i % 50) + ":00.000Z");
+        e.add("ProcessId", std::to_string(1000 + i % 60000));
+        e.add("Image", images[(i * 7) % 5]);
+        e.add("OriginalFileName", (i % 5 == 0) ? "PowerShell.EXE" : "other.exe");
+        e.add("CommandLine", commands[(i * 3) % 6] + std::string(" #") + std::to_string(i));
+        e.add("User", (i % 3) ? "CORP\\jdoe" : "CORP\\alice");
+        e.add("ParentImage", parents[(i * 11) % 4]);
+        e.origin.file = file;
+        e.origin.index = i + 1;
+        events->push_back(std::move(e));
+    }
+    return events;
+}
+
+struct Stats {
+    double p50 = 0, p95 = 0, max = 0, mean = 0;
+};
+Stats stats(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    Stats s;
+    if (v.empty())
+        return s;
+    s.p50 = v[v.size() / 2];
+    s.p95 = v[std::min(v.size() - 1, std::size_t(double(v.size()) * 0.95))];
+    s.max = v.back();
+    for (double x : v)
+        s.mean += x;
+    s.mean /= double(v.size());
+    return s;
+}
+void print(const char* what, const Stats& s)
+{
+    std::printf("%-44s p50 %7.2f ms   p95 %7.2f ms   max %7.2f ms   mean %7.2f ms\n", what, s.p50, s.p95, s.max,
+                s.mean);
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
+    const int edits = argc > 2 ? std::atoi(argv[2]) : 60;
+
+    sigmabench::Stopwatch gen;
+    const EventListPtr events = makeEvents(count);
+    std::printf("bench_ui_latency: %zu events generated in %.0f ms; %d edits; %u hardware threads\n", events->size(),
+                gen.ms(), edits, std::thread::hardware_concurrency());
+
+    // (1) The background job alone.
+    const QString rule = QString::fromUtf8(Rule);
+    std::vector<double> job, parse, evaluate;
+    std::size_t matches = 0;
+    for (int i = 0; i < edits; ++i) {
+        const QString text =
+            (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
+        QElapsedTimer t;
+        t.start();
+        const EvaluationPtr r = LiveEvaluator::run(quint64(i + 1), text, QStringLiteral("bench.yml"), events, {});
+        job.push_back(double(t.nsecsElapsed()) / 1e6);
+        parse.push_back(r->parseMs);
+        evaluate.push_back(r->evaluateMs);
+        matches = r->matches;
+        if (!r->ok()) {
+            std::fprintf(stderr, "the benchmark rule does not compile\n");
+            return 2;
+        }
+    }
+    std::printf("matches with the original rule: %zu of %zu\n", matches, events->size());
+    print("job: parse + compile", stats(parse));
+    print("job: evaluate all events", stats(evaluate));
+    print("job: total", stats(job));
+
+    // (2) Keystroke → verdicts shown in the window.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.yml"));
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return 2;
+        f.write(Rule);
+    }
+    SyntaxSupport syntax;
+    MainWindowOptions options;
+    options.debounceMs = 0;
+    options.offerRecovery = false;
+    options.restoreLayout = false;
+    options.recoveryDirectory = dir.filePath(QStringLiteral("recovery"));
+    MainWindow window(syntax, options);
+    window.show();
+    window.openRuleFile(path);
+    window.setEvents(events);
+    QSignalSpy first(&window, &MainWindow::resultShown);
+    if (!first.wait(60000)) {
+        std::fprintf(stderr, "no first result\n");
+        return 2;
+    }
+    RuleEditor* editor = window.currentEditor();
+    const int at = int(editor->toPlainText().indexOf(QStringLiteral("' -enc '"))) + 3; // after "' -"
+    std::vector<double> roundTrip;
+    for (int i = 0; i < edits; ++i) {
+        QTextCursor c = editor->textCursor();
+        c.setPosition(at);
+        editor->setTextCursor(c);
+        QSignalSpy shown(&window, &MainWindow::resultShown);
+        QElapsedTimer t;
+        t.start();
+        if (i % 2 == 0)
+            QTest::keyClick(editor, Qt::Key_X); // "' -xenc '": fewer matches
+        else
+            QTest::keyClick(editor, Qt::Key_Delete);
+        // Wait for the result of this very text (older ones may arrive first).
+        const QString expected = editor->toPlainText();
+        while (true) {
+            if (!shown.wait(60000)) {
+                std::fprintf(stderr, "no result after edit %d\n", i);
+                return 2;
+            }
+            const EvaluationPtr last = window.evaluatorAt(window.currentTab())->lastResult();
+            if (last && last->text == expected)
+                break;
+        }
+        roundTrip.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    print("keystroke -> verdicts shown (debounce 0)", stats(roundTrip));
+    std::printf("(the workbench adds a %d ms debounce after the last keystroke)\n", 150);
+    return 0;
+}
