@@ -499,6 +499,8 @@ void TestCorpus::sigmahqT1090002()
     SIGMA_REQUIRE_SHARED("corpus/sigmahq/rules");
     const Corpus corpus = Corpus::load(sharedPathValue.toStdString());
     QVERIFY(corpus.rules().size() > 3000);
+    QVERIFY2(corpus.brokenFiles().empty(),
+             corpus.diagnostics().empty() ? "" : corpus.diagnostics().front().format().c_str());
     const TechniquePage page = buildTechniquePage(corpus, "T1090.002");
     QCOMPARE(page.rules.size(), std::size_t(2));
     QCOMPARE(page.events.size(), std::size_t(2));
