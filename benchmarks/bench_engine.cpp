@@ -210,6 +210,10 @@ int main(int argc, char** argv)
     RuleSet::Stats st1, stN;
     double cpu1 = 0, cpuN = 0;
     runSet(set, events, 1, matches1, st1, cpu1); // warm-up (page faults, lazy initialisation)
+    // SIGMA_BENCH_REPEAT=N: N more one-thread passes, for a profiler.
+    if (const char* rep = std::getenv("SIGMA_BENCH_REPEAT"))
+        for (int i = std::atoi(rep); i > 0; --i)
+            runSet(set, events, 1, matches1, st1, cpu1);
     const double s1 = runSet(set, events, 1, matches1, st1, cpu1);
     const double sN = runSet(set, events, hw, matchesN, stN, cpuN);
     std::printf("(b) %zu rules x %zu events, 1 thread: %.1f ms wall, %.0f events/s wall, %.0f events per CPU-second, "

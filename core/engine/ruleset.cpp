@@ -36,6 +36,10 @@ public:
             m_classOf[c] = static_cast<std::uint8_t>(classes++);
         for (unsigned c = 'a'; c <= 'z'; ++c)
             m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        // Upper-case ASCII shares its lower-case class, so an ASCII value can be scanned as it is:
+        // its bytes fall into the classes of its case-folded form.
+        for (unsigned c = 'A'; c <= 'Z'; ++c)
+            m_classOf[c] = m_classOf[c - 'A' + 'a'];
         for (unsigned char c : std::string_view(" \\/.-_:%$@'\"=()[]{},;&|<>!?*+#~^`\t"))
             if (!m_classOf[c])
                 m_classOf[c] = static_cast<std::uint8_t>(classes++);
@@ -428,16 +432,23 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                     scratch.ruleStamp[r] = epoch;
             };
         };
+        const std::int32_t any = impl.anyFieldAutomaton;
+        const bool scanAny = any >= 0 && list->automata[any];
         auto scanAll = [&](EvalContext& c) {
             const auto& fields = c.event().fields;
             for (std::size_t f = 0; f < fields.size(); ++f) {
                 const FieldNames::Id key = fields[f].key;
                 const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
-                if (a >= 0 && list->automata[a])
-                    impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                const std::int32_t any = impl.anyFieldAutomaton;
-                if (any >= 0 && list->automata[any])
-                    impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
+                const bool scanField = a >= 0 && list->automata[a];
+                if (!scanField && !scanAny)
+                    continue;
+                // The automata fold ASCII case themselves: only a value with non-ASCII bytes needs
+                // its Unicode case-folded form (left to the context, which shares it with the rules).
+                const std::string_view text = isAscii(c.raw(f)) ? c.raw(f) : c.folded(f);
+                if (scanField)
+                    impl.automata[a].scan(text, hit(impl.globalIds[a]));
+                if (scanAny)
+                    impl.automata[any].scan(text, hit(impl.globalIds[any]));
             }
         };
         scanAll(ctx);
