@@ -418,7 +418,10 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         return;
 
     // 2. Literal pass, only when a candidate is literal-filtered.
-    EvalContext ctx(event);
+    // One context per thread, rebound to each event: its buffers are allocated once, not per event.
+    thread_local EvalContext ctxStorage(event);
+    EvalContext& ctx = ctxStorage;
+    ctx.rebind(event);
     const bool needScan = list->anyFiltered;
     TranslationCache translations(event);
     if (needScan && impl.literalCount) {
