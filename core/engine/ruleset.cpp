@@ -130,22 +130,28 @@ public:
         }
     }
 
-    /// Calls hit(literalId) for every literal occurrence in text.
+    /// Calls hit(literalId) for every literal occurrence in text. With asciiOnly, stops at the
+    /// first non-ASCII byte and returns false (the literals reported so far lie in the ASCII
+    /// prefix, which case folding leaves as the automaton sees it); otherwise returns true.
     template <typename F>
-    void scan(std::string_view text, F&& hit) const
+    bool scan(std::string_view text, F&& hit, bool asciiOnly = false) const
     {
         if (!m_delta16.empty())
-            scanTable<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
-        else
-            scanTable<std::uint32_t, kOutput>(m_delta.data(), text, hit);
+            return asciiOnly ? scanTable<std::uint16_t, 0x8000u, true>(m_delta16.data(), text, hit)
+                             : scanTable<std::uint16_t, 0x8000u, false>(m_delta16.data(), text, hit);
+        return asciiOnly ? scanTable<std::uint32_t, kOutput, true>(m_delta.data(), text, hit)
+                         : scanTable<std::uint32_t, kOutput, false>(m_delta.data(), text, hit);
     }
 
-    template <typename T, std::uint32_t Flag, typename F>
-    void scanTable(const T* delta, std::string_view text, F& hit) const
+    template <typename T, std::uint32_t Flag, bool AsciiOnly, typename F>
+    bool scanTable(const T* delta, std::string_view text, F& hit) const
     {
         std::uint32_t s = 0;
         const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
+            if constexpr (AsciiOnly)
+                if (c & 0x80)
+                    return false;
             const std::uint32_t t = delta[s * classes + m_classOf[c]];
             s = t & ~Flag;
             if (!(t & Flag))
@@ -154,6 +160,7 @@ public:
                  o = m_outLink[o])
                 hit(static_cast<std::uint32_t>(m_terminal[o]));
         }
+        return true;
     }
 
     bool empty() const { return m_literals.empty(); }
@@ -445,13 +452,14 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                 const bool scanField = a >= 0 && list->automata[a];
                 if (!scanField && !scanAny)
                     continue;
-                // The automata fold ASCII case themselves: only a value with non-ASCII bytes needs
-                // its Unicode case-folded form (left to the context, which shares it with the rules).
-                const std::string_view text = isAscii(c.raw(f)) ? c.raw(f) : c.folded(f);
-                if (scanField)
-                    impl.automata[a].scan(text, hit(impl.globalIds[a]));
-                if (scanAny)
-                    impl.automata[any].scan(text, hit(impl.globalIds[any]));
+                // The automata fold ASCII case themselves: the raw value is scanned; only a value
+                // with non-ASCII bytes is scanned again in its Unicode case-folded form (folded by
+                // the context, which shares it with the rules).
+                const std::string_view raw = c.raw(f);
+                if (scanField && !impl.automata[a].scan(raw, hit(impl.globalIds[a]), true))
+                    impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
+                if (scanAny && !impl.automata[any].scan(raw, hit(impl.globalIds[any]), true))
+                    impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
             }
         };
         scanAll(ctx);
