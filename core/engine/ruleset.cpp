@@ -156,12 +156,48 @@ public:
             s = t & ~Flag;
             if (!(t & Flag))
                 continue;
-            for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0;
-                 o = m_outLink[o])
-                hit(static_cast<std::uint32_t>(m_terminal[o]));
+            report(s, hit);
         }
         return true;
     }
+
+    /// Reports every literal that ends in state s (itself and through output links).
+    template <typename F>
+    void report(std::uint32_t s, F& hit) const
+    {
+        for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0; o = m_outLink[o])
+            hit(static_cast<std::uint32_t>(m_terminal[o]));
+    }
+
+    /// Scans ASCII text with two automata in one loop (their transitions are independent, so the
+    /// processor overlaps the two table walks): hitA / hitB as scan(text, hit, true) would call
+    /// them. Returns false, having stopped, at the first non-ASCII byte. Both must have 16-bit
+    /// tables (see fused()).
+    template <typename FA, typename FB>
+    static bool scanPairAscii(const AhoCorasick& a, const AhoCorasick& b, std::string_view text, FA&& hitA, FB&& hitB)
+    {
+        std::uint32_t sa = 0, sb = 0;
+        const std::size_t ca = static_cast<std::size_t>(a.m_classes), cb = static_cast<std::size_t>(b.m_classes);
+        const std::uint16_t* da = a.m_delta16.data();
+        const std::uint16_t* db = b.m_delta16.data();
+        for (unsigned char c : text) {
+            if (c & 0x80)
+                return false;
+            const std::uint32_t k = a.m_classOf[c]; // both automata use the same byte classes
+            const std::uint32_t ta = da[sa * ca + k];
+            const std::uint32_t tb = db[sb * cb + k];
+            sa = ta & 0x7FFFu;
+            sb = tb & 0x7FFFu;
+            if ((ta | tb) & 0x8000u) [[unlikely]] {
+                if (ta & 0x8000u)
+                    a.report(sa, hitA);
+                if (tb & 0x8000u)
+                    b.report(sb, hitB);
+            }
+        }
+        return true;
+    }
+    bool fused() const { return !m_delta16.empty(); }
 
     bool empty() const { return m_literals.empty(); }
     std::size_t states() const { return m_terminal.size(); }
@@ -456,6 +492,14 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                 // with non-ASCII bytes is scanned again in its Unicode case-folded form (folded by
                 // the context, which shares it with the rules).
                 const std::string_view raw = c.raw(f);
+                if (scanField && scanAny && impl.automata[a].fused() && impl.automata[any].fused()) {
+                    if (!AhoCorasick::scanPairAscii(impl.automata[a], impl.automata[any], raw, hit(impl.globalIds[a]),
+                                                    hit(impl.globalIds[any]))) {
+                        impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
+                        impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
+                    }
+                    continue;
+                }
                 if (scanField && !impl.automata[a].scan(raw, hit(impl.globalIds[a]), true))
                     impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
                 if (scanAny && !impl.automata[any].scan(raw, hit(impl.globalIds[any]), true))
