@@ -15,7 +15,7 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libkf6syntaxhighlighting-dev
   libyaml-cpp-dev libpugixml-dev libevtx-dev libpcre2-dev libcli11-dev nlohmann-json3-dev
   libgl-dev libxkbcommon-dev fonts-dejavu-core
-  xvfb xauth libxml2-utils
+  xvfb xauth libxml2-utils libevtx-utils
 )
 SUITE=trixie
 MIRROR=${SIGMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "corpus/corpusfeatures.h"
+
 #include "eventfieldsmodel.h"
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
@@ -165,6 +167,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     updateMatchSummary();
     if (m_options.offerRecovery)
         offerRecovery();
+    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
 }
 
 MainWindow::~MainWindow()

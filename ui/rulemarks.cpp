@@ -146,8 +146,10 @@ struct MarkCollector {
             if (node.searchIndex < rule.detection.size()) {
                 const auto& s = rule.detection[node.searchIndex];
                 add(node, s.nameSpan, label);
-                if (node.span.valid() && node.span != s.span && node.span != s.nameSpan)
-                    add(node, node.span, label); // the reference in the condition
+                // The reference in the condition: the engine gives it as the operator span.
+                const sigma::SourceSpan reference = node.operatorSpan.valid() ? node.operatorSpan : node.span;
+                if (reference.valid() && reference != s.span && reference != s.nameSpan)
+                    add(node, reference, label);
             } else {
                 add(node, node.span, label);
             }

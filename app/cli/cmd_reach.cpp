@@ -105,8 +105,13 @@ int run(Options options)
         if (d.severity == sigma::Severity::Error)
             std::cerr << d.format() << '\n';
     const sigma::Rule* rule = parsed.firstRule();
-    if (!rule || sigma::hasErrors(parsed.diagnostics)) {
+    if (sigma::hasErrors(parsed.diagnostics)) {
         std::cerr << "sigmawb reach: " << options.rule << ": the rule has errors\n";
+        return sigmawb::ExitFailure;
+    }
+    if (!rule) {
+        std::cerr << "sigmawb reach: " << options.rule
+                  << ": no detection rule in the file (only correlations or filters)\n";
         return sigmawb::ExitFailure;
     }
 

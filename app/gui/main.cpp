@@ -1,4 +1,5 @@
 // sigma-workbench: the desktop workbench. All behaviour lives in the ui library.
+#include "corpus/corpusfeatures.h"
 #include "mainwindow.h"
 #include "startup.h"
 #include "syntaxsupport.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv)
 
     QCommandLineParser parser;
     sigmaui::configureCommandLine(parser);
+    sigmaui::configureCorpusCommandLine(parser);
     parser.process(app);
 
     sigmaui::applyTheme(sigmaui::themeChoiceFromKey(QSettings().value(QStringLiteral("ui/theme")).toString()));
@@ -30,5 +32,6 @@ int main(int argc, char** argv)
     sigmaui::MainWindow window(syntax);
     window.show();
     sigmaui::openStartup(window, sigmaui::startupOptions(parser));
+    sigmaui::openCorpusStartup(window, parser);
     return app.exec();
 }

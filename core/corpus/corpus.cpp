@@ -67,12 +67,24 @@ void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std:
     }
 }
 
+/// The provider that writes a channel, when the catalog does not say: the part before '/' of
+/// "Provider/Log" channels, and Security-Auditing for "Security".
+std::string providerOfChannel(const std::string& channel)
+{
+    if (foldCase(channel) == "security")
+        return "Microsoft-Windows-Security-Auditing";
+    const auto slash = channel.find('/');
+    return slash == std::string::npos ? channel : channel.substr(0, slash);
+}
+
 CatalogEventRef makeRef(const std::string& provider, const std::string& channel, std::uint32_t id)
 {
     CatalogEventRef ref;
     ref.eventId = id;
     const CatalogEntry* entry = EventCatalog::find(provider, static_cast<int>(id), provider.empty() ? channel : "");
-    ref.provider = entry ? entry->provider : (provider.empty() ? channel : provider);
+    if (!entry && provider.empty())
+        entry = EventCatalog::find(providerOfChannel(channel), static_cast<int>(id));
+    ref.provider = entry ? entry->provider : (provider.empty() ? providerOfChannel(channel) : provider);
     if (entry)
         ref.title = entry->title;
     return ref;

@@ -161,6 +161,10 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
     }
 
     page.events.assign(events.begin(), events.end());
+    std::stable_sort(page.events.begin(), page.events.end(), [](const auto& a, const auto& b) {
+        const auto pa = foldCase(a.shortProvider()), pb = foldCase(b.shortProvider());
+        return pa != pb ? pa < pb : a.eventId < b.eventId;
+    });
 
     for (auto& fa : fields) {
         TechniquePage::FieldRow row;

@@ -47,7 +47,7 @@ struct TechniquePage {
     /// Revoked ids whose rules are included because this technique replaced them (T1086 for
     /// T1059.001).
     std::vector<std::string> includesRevoked;
-    std::vector<CatalogEventRef> events;
+    std::vector<CatalogEventRef> events;  ///< by short provider name, then EventID
     std::vector<FieldRow> fields;         ///< most rules first
     std::vector<IndicatorRow> indicators; ///< most rules here first
     std::vector<RuleRow> rules;           ///< by vendor, then title

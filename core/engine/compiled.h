@@ -21,6 +21,13 @@ public:
         : m_event(&event)
     {}
     const Event& event() const { return *m_event; }
+    /// Reuses this context (and its buffers) for another event; earlier views become invalid.
+    void rebind(const Event& event)
+    {
+        m_event = &event;
+        m_spans.clear();
+        errors = nullptr;
+    }
     std::string_view raw(std::size_t index) const { return m_event->fields[index].value; }
     /// The case-folded value of field `index`, folded on first use. Folded values go into one
     /// buffer reserved for the worst case, so views stay valid for the context's lifetime.

@@ -36,6 +36,10 @@ public:
             m_classOf[c] = static_cast<std::uint8_t>(classes++);
         for (unsigned c = 'a'; c <= 'z'; ++c)
             m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        // Upper-case ASCII shares its lower-case class, so an ASCII value can be scanned as it is:
+        // its bytes fall into the classes of its case-folded form.
+        for (unsigned c = 'A'; c <= 'Z'; ++c)
+            m_classOf[c] = m_classOf[c - 'A' + 'a'];
         for (unsigned char c : std::string_view(" \\/.-_:%$@'\"=()[]{},;&|<>!?*+#~^`\t"))
             if (!m_classOf[c])
                 m_classOf[c] = static_cast<std::uint8_t>(classes++);
@@ -126,31 +130,74 @@ public:
         }
     }
 
-    /// Calls hit(literalId) for every literal occurrence in text.
+    /// Calls hit(literalId) for every literal occurrence in text. With asciiOnly, stops at the
+    /// first non-ASCII byte and returns false (the literals reported so far lie in the ASCII
+    /// prefix, which case folding leaves as the automaton sees it); otherwise returns true.
     template <typename F>
-    void scan(std::string_view text, F&& hit) const
+    bool scan(std::string_view text, F&& hit, bool asciiOnly = false) const
     {
         if (!m_delta16.empty())
-            scanTable<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
-        else
-            scanTable<std::uint32_t, kOutput>(m_delta.data(), text, hit);
+            return asciiOnly ? scanTable<std::uint16_t, 0x8000u, true>(m_delta16.data(), text, hit)
+                             : scanTable<std::uint16_t, 0x8000u, false>(m_delta16.data(), text, hit);
+        return asciiOnly ? scanTable<std::uint32_t, kOutput, true>(m_delta.data(), text, hit)
+                         : scanTable<std::uint32_t, kOutput, false>(m_delta.data(), text, hit);
     }
 
-    template <typename T, std::uint32_t Flag, typename F>
-    void scanTable(const T* delta, std::string_view text, F& hit) const
+    template <typename T, std::uint32_t Flag, bool AsciiOnly, typename F>
+    bool scanTable(const T* delta, std::string_view text, F& hit) const
     {
         std::uint32_t s = 0;
         const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
+            if constexpr (AsciiOnly)
+                if (c & 0x80)
+                    return false;
             const std::uint32_t t = delta[s * classes + m_classOf[c]];
             s = t & ~Flag;
             if (!(t & Flag))
                 continue;
-            for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0;
-                 o = m_outLink[o])
-                hit(static_cast<std::uint32_t>(m_terminal[o]));
+            report(s, hit);
         }
+        return true;
     }
+
+    /// Reports every literal that ends in state s (itself and through output links).
+    template <typename F>
+    void report(std::uint32_t s, F& hit) const
+    {
+        for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0; o = m_outLink[o])
+            hit(static_cast<std::uint32_t>(m_terminal[o]));
+    }
+
+    /// Scans ASCII text with two automata in one loop (their transitions are independent, so the
+    /// processor overlaps the two table walks): hitA / hitB as scan(text, hit, true) would call
+    /// them. Returns false, having stopped, at the first non-ASCII byte. Both must have 16-bit
+    /// tables (see fused()).
+    template <typename FA, typename FB>
+    static bool scanPairAscii(const AhoCorasick& a, const AhoCorasick& b, std::string_view text, FA&& hitA, FB&& hitB)
+    {
+        std::uint32_t sa = 0, sb = 0;
+        const std::size_t ca = static_cast<std::size_t>(a.m_classes), cb = static_cast<std::size_t>(b.m_classes);
+        const std::uint16_t* da = a.m_delta16.data();
+        const std::uint16_t* db = b.m_delta16.data();
+        for (unsigned char c : text) {
+            if (c & 0x80)
+                return false;
+            const std::uint32_t k = a.m_classOf[c]; // both automata use the same byte classes
+            const std::uint32_t ta = da[sa * ca + k];
+            const std::uint32_t tb = db[sb * cb + k];
+            sa = ta & 0x7FFFu;
+            sb = tb & 0x7FFFu;
+            if ((ta | tb) & 0x8000u) [[unlikely]] {
+                if (ta & 0x8000u)
+                    a.report(sa, hitA);
+                if (tb & 0x8000u)
+                    b.report(sb, hitB);
+            }
+        }
+        return true;
+    }
+    bool fused() const { return !m_delta16.empty(); }
 
     bool empty() const { return m_literals.empty(); }
     std::size_t states() const { return m_terminal.size(); }
@@ -414,7 +461,10 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         return;
 
     // 2. Literal pass, only when a candidate is literal-filtered.
-    EvalContext ctx(event);
+    // One context per thread, rebound to each event: its buffers are allocated once, not per event.
+    thread_local EvalContext ctxStorage(event);
+    EvalContext& ctx = ctxStorage;
+    ctx.rebind(event);
     const bool needScan = list->anyFiltered;
     TranslationCache translations(event);
     if (needScan && impl.literalCount) {
@@ -428,15 +478,31 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                     scratch.ruleStamp[r] = epoch;
             };
         };
+        const std::int32_t any = impl.anyFieldAutomaton;
+        const bool scanAny = any >= 0 && list->automata[any];
         auto scanAll = [&](EvalContext& c) {
             const auto& fields = c.event().fields;
             for (std::size_t f = 0; f < fields.size(); ++f) {
                 const FieldNames::Id key = fields[f].key;
                 const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
-                if (a >= 0 && list->automata[a])
+                const bool scanField = a >= 0 && list->automata[a];
+                if (!scanField && !scanAny)
+                    continue;
+                // The automata fold ASCII case themselves: the raw value is scanned; only a value
+                // with non-ASCII bytes is scanned again in its Unicode case-folded form (folded by
+                // the context, which shares it with the rules).
+                const std::string_view raw = c.raw(f);
+                if (scanField && scanAny && impl.automata[a].fused() && impl.automata[any].fused()) {
+                    if (!AhoCorasick::scanPairAscii(impl.automata[a], impl.automata[any], raw, hit(impl.globalIds[a]),
+                                                    hit(impl.globalIds[any]))) {
+                        impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
+                        impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
+                    }
+                    continue;
+                }
+                if (scanField && !impl.automata[a].scan(raw, hit(impl.globalIds[a]), true))
                     impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                const std::int32_t any = impl.anyFieldAutomaton;
-                if (any >= 0 && list->automata[any])
+                if (scanAny && !impl.automata[any].scan(raw, hit(impl.globalIds[any]), true))
                     impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
             }
         };

@@ -204,6 +204,9 @@ void TestCliCorpus::usageErrors_data()
     QTest::addRow("reach broken rule") << QStringList{QStringLiteral("reach"), QStringLiteral("--corpus"), rules,
                                                       fx("broken/bad_modifier.yml")}
                                        << 1 << "bad_modifier.yml:14:";
+    QTest::addRow("reach correlation only")
+        << QStringList{QStringLiteral("reach"), QStringLiteral("--corpus"), rules, fx("other/correlation_only.yml")}
+        << 1 << "no detection rule";
     QTest::addRow("coverage neither") << QStringList{QStringLiteral("coverage"), QStringLiteral("--corpus"), rules} << 2
                                       << "--technique";
     QTest::addRow("coverage unknown technique")

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void normalisedReach_data();
     void normalisedReach();
     void ruleEvents();
+    void channelOnlyLogSources();
     void techniquePage();
     void renderers();
     void navigator();
@@ -215,6 +216,52 @@ void TestCorpus::ruleEvents()
     for (const auto& ev : e->events)
         keys.insert(ev.key());
     QVERIFY(keys.count("Microsoft-Windows-Sysmon/1"));
+}
+
+void TestCorpus::channelOnlyLogSources()
+{
+    // A service that maps to several channels of one provider (AppLocker's four logs) and EventIDs
+    // the catalog does not know: one event per provider and EventID, the provider from the channel.
+    const ParsedFile parsed = parseRuleText(R"(title: AppLocker Blocked Script
+id: 6a0c2b7e-1f51-4a8e-9d4e-000000000011
+logsource:
+    product: windows
+    service: applocker
+detection:
+    selection:
+        EventID:
+            - 8004
+            - 8007
+    condition: selection
+)",
+                                            "applocker.yml");
+    QVERIFY(parsed.firstRule());
+    const auto events = ruleCatalogEvents(*parsed.firstRule());
+    QCOMPARE(events.size(), std::size_t(2));
+    QCOMPARE(events[0].provider, std::string("Microsoft-Windows-AppLocker"));
+    QCOMPARE(events[0].eventId, 8004u);
+    QCOMPARE(events[1].eventId, 8007u);
+
+    // Explicit EventIDs under `service: security`, one of them only in a filter: only the one the
+    // rule looks for is covered.
+    const ParsedFile sec = parseRuleText(R"(title: Security Selection
+id: 6a0c2b7e-1f51-4a8e-9d4e-000000000012
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID: 4688
+    filter:
+        EventID: 4689
+    condition: selection and not filter
+)",
+                                         "sec.yml");
+    QVERIFY(sec.firstRule());
+    const auto secEvents = ruleCatalogEvents(*sec.firstRule());
+    QCOMPARE(secEvents.size(), std::size_t(1));
+    QCOMPARE(secEvents[0].key(), std::string("Microsoft-Windows-Security-Auditing/4688"));
+    QVERIFY(!secEvents[0].title.empty());
 }
 
 void TestCorpus::techniquePage()
@@ -499,6 +546,8 @@ void TestCorpus::sigmahqT1090002()
     SIGMA_REQUIRE_SHARED("corpus/sigmahq/rules");
     const Corpus corpus = Corpus::load(sharedPathValue.toStdString());
     QVERIFY(corpus.rules().size() > 3000);
+    QVERIFY2(corpus.brokenFiles().empty(),
+             corpus.diagnostics().empty() ? "" : corpus.diagnostics().front().format().c_str());
     const TechniquePage page = buildTechniquePage(corpus, "T1090.002");
     QCOMPARE(page.rules.size(), std::size_t(2));
     QCOMPARE(page.events.size(), std::size_t(2));

@@ -144,6 +144,22 @@ private Q_SLOTS:
         QTest::newRow("keywords |all negative")
             << "    keywords:\n        '|all':\n            - 'evil'\n            - 'bad'\n    condition: keywords\n"
             << sysmon(1, {"CommandLine=run bad"}) << false;
+        // The RuleSet literal pass scans ASCII values raw and non-ASCII values case-folded.
+        const QString evilContains = "    selection:\n        CommandLine|contains: 'evil'\n    condition: selection\n";
+        QTest::newRow("literal pass: upper-case ASCII value")
+            << evilContains << sysmon(1, {"CommandLine=run EVIL now"}) << true;
+        QTest::newRow("literal pass: literal after a non-ASCII byte")
+            << evilContains << sysmon(1, {QString::fromUtf8("CommandLine=caf\u00e9 EvIl")}) << true;
+        QTest::newRow("literal pass: literal before a non-ASCII byte")
+            << evilContains << sysmon(1, {QString::fromUtf8("CommandLine=EVIL caf\u00c9")}) << true;
+        QTest::newRow("literal pass: non-ASCII value without the literal")
+            << evilContains << sysmon(1, {QString::fromUtf8("CommandLine=\u00c9vi l")}) << false;
+        QTest::newRow("literal pass: Unicode folding of the value")
+            << "    selection:\n        CommandLine|contains: '\u00e9t\u00e9'\n    condition: selection\n"
+            << sysmon(1, {QString::fromUtf8("CommandLine=L'\u00c9T\u00c9 x")}) << true;
+        QTest::newRow("literal pass: Kelvin sign folds to k")
+            << "    selection:\n        CommandLine|contains: 'kelvin'\n    condition: selection\n"
+            << sysmon(1, {QString::fromUtf8("CommandLine=\u212Aelvin")}) << true;
         QTest::newRow("null value")
             << "    selection:\n        Image: a\n        User: null\n    condition: selection\n"
             << sysmon(1, {"Image=a"}) << true;

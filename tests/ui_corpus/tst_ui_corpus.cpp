@@ -1,0 +1,673 @@
+// The corpus half of the workbench (issue 8 acceptance): corpus loading in the background with
+// progress and cancel, the corpus browser, the Indicators pane (same reach and baseline hits as
+// `sigmawb reach`), technique pages (same numbers as `sigmawb coverage --format json`), hover,
+// the Navigator export; on the project's fixture corpus and, when present, on SigmaHQ's rules.
+#include "corpus/corpusfeatures.h"
+#include "corpus/corpusloader.h"
+#include "corpus/corpustreemodel.h"
+#include "corpus/indicatorsmodel.h"
+#include "corpus/indicatorspane.h"
+#include "corpus/techniquemodel.h"
+#include "corpus/techniqueview.h"
+#include "liveevaluator.h"
+#include "mainwindow.h"
+#include "messagebanner.h"
+#include "ruleeditor.h"
+#include "syntaxsupport.h"
+
+#include "testsupport.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDirIterator>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeView>
+
+using namespace sigmaui;
+
+namespace {
+QString fixtureCorpus()
+{
+    return sigmatest::dataPath(QStringLiteral("corpus/rules"));
+}
+QString fixtureRule()
+{
+    return sigmatest::dataPath(QStringLiteral("corpus/rules/network/tunnel_domain.yml"));
+}
+/// The fixture corpus's rule files (one rule each), counted so new fixtures do not break the tests.
+int fixtureRuleCount()
+{
+    int n = 0;
+    QDirIterator it(fixtureCorpus(), {QStringLiteral("*.yml")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        ++n;
+    }
+    return n;
+}
+QString fixtureEvents()
+{
+    return sigmatest::dataPath(QStringLiteral("corpus/events/network.xml"));
+}
+
+QJsonObject runJson(const QStringList& args)
+{
+    const auto r = sigmatest::runSigmawb(args, 300000);
+    if (r.exitCode != 0 && r.exitCode != 3) // 3: partial (some corpus files left out)
+        qWarning("sigmawb %s: exit %d: %s", qPrintable(args.join(QLatin1Char(' '))), r.exitCode, r.err.constData());
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+struct Workbench {
+    QTemporaryDir recovery;
+    SyntaxSupport syntax;
+    std::unique_ptr<MainWindow> window;
+    CorpusFeatures* features = nullptr;
+
+    Workbench()
+    {
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        options.debounceMs = 10;
+        window = std::make_unique<MainWindow>(syntax, options);
+        features = CorpusFeatures::of(window.get());
+        window->resize(1400, 900);
+    }
+
+    bool loadCorpus(const QString& path, int timeoutMs = 240000)
+    {
+        QSignalSpy loaded(features, &CorpusFeatures::corpusLoaded);
+        features->openCorpus(path);
+        return loaded.wait(timeoutMs) && features->corpus();
+    }
+
+    /// Opens a rule and waits until the Indicators pane shows it (baseline included if events).
+    bool openRule(const QString& path)
+    {
+        QSignalSpy updated(features, &CorpusFeatures::indicatorsUpdated);
+        if (!window->openRuleFile(path))
+            return false;
+        for (int i = 0; i < 400; ++i) {
+            if (indicatorsReady())
+                return true;
+            updated.wait(50);
+        }
+        return indicatorsReady();
+    }
+
+    bool indicatorsReady() const
+    {
+        const IndicatorsModel* m = features->indicatorsPane()->model();
+        if (m->rowCount() == 0)
+            return false;
+        const bool wantBaseline = window->events() && !window->events()->empty();
+        return !wantBaseline || m->figuresAt(0)->baseline.has_value();
+    }
+
+    bool loadEvents(const QString& path)
+    {
+        QSignalSpy loaded(window.get(), &MainWindow::eventsLoaded);
+        window->loadEvents({path});
+        return loaded.wait(30000);
+    }
+};
+
+int findRow(const IndicatorsModel* m, const QString& field, const QString& kind, const QString& value)
+{
+    return m->rowOf(field, kind, value);
+}
+
+/// Compares the Indicators pane with `sigmawb reach --format json` row by row.
+void compareWithReach(const IndicatorsModel* model, const QJsonObject& reach, bool withEvents)
+{
+    const QJsonArray rows = reach.value(QStringLiteral("indicators")).toArray();
+    QVERIFY(!rows.isEmpty());
+    QCOMPARE(model->rowCount(), int(rows.size()));
+    QCOMPARE(qlonglong(model->corpusRules()), reach[QStringLiteral("corpus")][QStringLiteral("rules")].toInteger());
+    for (int i = 0; i < rows.size(); ++i) {
+        const QJsonObject row = rows.at(i).toObject();
+        const IndicatorFigures* f = model->figuresAt(i);
+        QCOMPARE(QString::fromStdString(f->indicator.field), row[QStringLiteral("field")].toString());
+        QCOMPARE(QString::fromLatin1(sigma::indicatorKindName(f->indicator.kind)),
+                 row[QStringLiteral("kind")].toString());
+        QCOMPARE(QString::fromStdString(f->indicator.value), row[QStringLiteral("value")].toString());
+        QVERIFY(f->reach.has_value());
+        QCOMPARE(qlonglong(*f->reach), row[QStringLiteral("corpus_reach")].toInteger());
+        QCOMPARE(qlonglong(*f->otherRules), row[QStringLiteral("other_rules")].toInteger());
+        QCOMPARE(model->index(i, IndicatorsModel::ReachColumn).data().toString(),
+                 QString::number(row[QStringLiteral("corpus_reach")].toInteger()));
+        QCOMPARE(f->indicator.excluded, row[QStringLiteral("excluded")].toBool());
+        if (withEvents) {
+            QVERIFY(f->baseline.has_value());
+            QCOMPARE(qlonglong(*f->baseline), row[QStringLiteral("baseline_hits")].toInteger());
+        }
+    }
+}
+
+/// Compares a technique view with `sigmawb coverage --format json`.
+void compareWithCoverage(const TechniqueView* view, const QJsonObject& json)
+{
+    using Table = TechniqueTableModel::Table;
+    QCOMPARE(view->techniqueId(), json[QStringLiteral("technique")][QStringLiteral("id")].toString());
+    const QJsonArray events = json[QStringLiteral("events")].toArray();
+    const QJsonArray fields = json[QStringLiteral("fields")].toArray();
+    const QJsonArray indicators = json[QStringLiteral("indicators")].toArray();
+    const QJsonArray rules = json[QStringLiteral("rules")].toArray();
+    QVERIFY(!rules.isEmpty());
+    const TechniqueTableModel* em = view->model(Table::Events);
+    const TechniqueTableModel* fm = view->model(Table::Fields);
+    const TechniqueTableModel* im = view->model(Table::Indicators);
+    const TechniqueTableModel* rm = view->model(Table::Rules);
+    QCOMPARE(em->rowCount(), int(events.size()));
+    QCOMPARE(fm->rowCount(), int(fields.size()));
+    QCOMPARE(im->rowCount(), int(indicators.size()));
+    QCOMPARE(rm->rowCount(), int(rules.size()));
+    for (int i = 0; i < events.size(); ++i)
+        QCOMPARE(em->index(i, 1).data().toString(),
+                 QString::number(events[i].toObject()[QStringLiteral("event_id")].toInteger()));
+    for (int i = 0; i < fields.size(); ++i) {
+        const QJsonObject f = fields[i].toObject();
+        QCOMPARE(fm->index(i, 0).data().toString(), f[QStringLiteral("field")].toString());
+        QCOMPARE(fm->index(i, 1).data().toString(), QString::number(f[QStringLiteral("rules")].toInteger()));
+    }
+    const int hereColumn = im->columnOf(QStringLiteral("Rules here"));
+    const int reachColumn = im->columnOf(QStringLiteral("Corpus reach"));
+    QVERIFY(hereColumn >= 0 && reachColumn >= 0);
+    for (int i = 0; i < indicators.size(); ++i) {
+        const QJsonObject ind = indicators[i].toObject();
+        QCOMPARE(im->index(i, 0).data().toString(), ind[QStringLiteral("field")].toString());
+        QCOMPARE(im->index(i, 2).data().toString(), ind[QStringLiteral("value")].toString());
+        QCOMPARE(im->index(i, hereColumn).data().toString(),
+                 QString::number(ind[QStringLiteral("rules_here")].toInteger()));
+        QCOMPARE(im->index(i, reachColumn).data().toString(),
+                 QString::number(ind[QStringLiteral("corpus_reach")].toInteger()));
+    }
+    for (int i = 0; i < rules.size(); ++i)
+        QCOMPARE(rm->index(i, 1).data().toString(), rules[i].toObject()[QStringLiteral("title")].toString());
+}
+} // namespace
+
+class TestUiCorpus : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_corpus"));
+        QSettings().clear();
+    }
+    void cleanup() { QSettings().clear(); }
+
+    // ---- loading ----
+
+    void loaderRunsSynchronously()
+    {
+        std::atomic<bool> cancel{false};
+        qint64 lastDone = -1, lastTotal = -1;
+        const auto result = CorpusLoader::run(fixtureCorpus(), &cancel,
+                                              [&](qint64 done, qint64 total) { lastDone = done, lastTotal = total; });
+        QVERIFY(result->corpus);
+        QVERIFY(result->error.isEmpty());
+        QVERIFY(!result->cancelled);
+        QCOMPARE(int(result->corpus->rules().size()), fixtureRuleCount());
+        QVERIFY(fixtureRuleCount() >= 6);
+        QCOMPARE(lastTotal, qint64(fixtureRuleCount()));
+        QCOMPARE(lastDone, qint64(fixtureRuleCount()));
+    }
+
+    void loaderReportsMissingFolder()
+    {
+        const auto result = CorpusLoader::run(QStringLiteral("/nonexistent/rules"), nullptr, {});
+        QVERIFY(!result->corpus);
+        QVERIFY2(result->error.contains(QLatin1String("/nonexistent/rules")), qPrintable(result->error));
+    }
+
+    void loaderCancels()
+    {
+        // Cancelled from the first progress report: the load stops early and says so.
+        std::atomic<bool> cancel{false};
+        const auto result = CorpusLoader::run(fixtureCorpus(), &cancel, [&](qint64, qint64) { cancel = true; });
+        QVERIFY(result->cancelled);
+        QVERIFY(int(result->corpus->rules().size()) < fixtureRuleCount());
+
+        // Through the asynchronous loader: cancel() makes it finish with a cancelled result.
+        CorpusLoader loader;
+        QSignalSpy finished(&loader, &CorpusLoader::finished);
+        loader.load(fixtureCorpus());
+        QVERIFY(loader.isLoading());
+        loader.cancel();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(!loader.isLoading());
+        const auto r = finished.at(0).at(0).value<CorpusLoadResultPtr>();
+        QVERIFY(r->corpus);
+        QVERIFY(r->cancelled ||
+                int(r->corpus->rules().size()) == fixtureRuleCount()); // it may have been done before the cancel
+    }
+
+    void newLoadSupersedesRunningOne()
+    {
+        CorpusLoader loader;
+        QSignalSpy finished(&loader, &CorpusLoader::finished);
+        loader.load(sigmatest::dataPath(QStringLiteral("corpus/broken")));
+        loader.load(fixtureCorpus());
+        QVERIFY(finished.wait(10000));
+        QTest::qWait(100);
+        QCOMPARE(finished.size(), 1); // the first load's result was dropped
+        QCOMPARE(int(finished.at(0).at(0).value<CorpusLoadResultPtr>()->corpus->rules().size()), fixtureRuleCount());
+    }
+
+    void corpusIsRememberedAcrossStarts()
+    {
+        {
+            Workbench wb;
+            QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("corpus/path")).toString(),
+                 QFileInfo(fixtureCorpus()).absoluteFilePath());
+        Workbench again; // loads the remembered corpus by itself
+        QSignalSpy loaded(again.features, &CorpusFeatures::corpusLoaded);
+        QVERIFY(again.features->isLoading() || again.features->corpus());
+        if (!again.features->corpus())
+            QVERIFY(loaded.wait(10000));
+        QCOMPARE(int(again.features->corpus()->rules().size()), fixtureRuleCount());
+        QCOMPARE(again.features->corpusPath(), QFileInfo(fixtureCorpus()).absoluteFilePath());
+    }
+
+    void brokenFilesAreReported()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(sigmatest::dataPath(QStringLiteral("corpus/broken"))));
+        QCOMPARE(wb.features->corpus()->rules().size(), std::size_t(1));
+        QVERIFY(wb.window->banner()->isVisibleTo(wb.window.get()));
+        QVERIFY2(wb.window->banner()->text().contains(QLatin1String("left out")),
+                 qPrintable(wb.window->banner()->text()));
+        QVERIFY2(wb.window->banner()->text().contains(QLatin1String(".yml")), qPrintable(wb.window->banner()->text()));
+    }
+
+    // ---- browser ----
+
+    void browserByFolderAndTechnique()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        CorpusTreeModel* model = wb.features->treeModel();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(wb.features->treeProxy(),
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model->grouping(), CorpusTreeModel::Grouping::ByFolder);
+        QStringList folders;
+        for (int r = 0; r < model->rowCount(); ++r)
+            folders.append(model->index(r, 0).data().toString());
+        folders.sort();
+        QCOMPARE(folders, (QStringList{QStringLiteral("misc"), QStringLiteral("network"), QStringLiteral("process"),
+                                       QStringLiteral("security")}));
+        QCOMPARE(model->ruleItemCount(), fixtureRuleCount());
+
+        wb.features->groupingBox()->setCurrentIndex(1);
+        QCOMPARE(model->grouping(), CorpusTreeModel::Grouping::ByTechnique);
+        QModelIndex t1090;
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (model->index(r, 0).data(CorpusTreeModel::TechniqueRole).toString() == QLatin1String("T1090.002"))
+                t1090 = model->index(r, 0);
+        QVERIFY(t1090.isValid());
+        QCOMPARE(t1090.data().toString(), QStringLiteral("T1090.002  Proxy: External Proxy"));
+        QCOMPARE(model->rowCount(t1090), 2);
+        QCOMPARE(model->index(t1090.row(), CorpusTreeModel::RulesColumn).data().toString(), QStringLiteral("2"));
+
+        // Search: a rule title keeps its technique; a technique name keeps all its rules.
+        wb.features->searchEdit()->setText(QStringLiteral("tunnel service"));
+        CorpusFilterProxy* proxy = wb.features->treeProxy();
+        int rulesShown = 0;
+        for (int r = 0; r < proxy->rowCount(); ++r)
+            rulesShown += proxy->rowCount(proxy->index(r, 0));
+        QCOMPARE(rulesShown, 1);
+        wb.features->searchEdit()->setText(QStringLiteral("External Proxy"));
+        QCOMPARE(proxy->rowCount(), 1);
+        QCOMPARE(proxy->rowCount(proxy->index(0, 0)), 2);
+        wb.features->searchEdit()->clear();
+        QCOMPARE(proxy->rowCount(), model->rowCount());
+    }
+
+    void browserActivationOpensRuleAndTechnique()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        wb.features->groupingBox()->setCurrentIndex(1);
+        CorpusFilterProxy* proxy = wb.features->treeProxy();
+        wb.features->searchEdit()->setText(QStringLiteral("Tunnel Service Domain"));
+        QCOMPARE(proxy->rowCount(), 1);
+        const QModelIndex technique = proxy->index(0, 0);
+        const QModelIndex rule = proxy->index(0, 0, technique);
+        QVERIFY(rule.isValid());
+        Q_EMIT wb.features->treeView()->activated(rule);
+        QCOMPARE(wb.window->tabCount(), 1);
+        QCOMPARE(wb.window->filePathAt(0), QFileInfo(fixtureRule()).absoluteFilePath());
+        Q_EMIT wb.features->treeView()->activated(technique);
+        QVERIFY(wb.features->currentTechniqueView());
+        QCOMPARE(wb.features->currentTechniqueView()->techniqueId(), QStringLiteral("T1090.002"));
+        QVERIFY(!wb.features->techniqueDock()->isHidden());
+    }
+
+    // ---- indicators ----
+
+    void indicatorsMatchTheCli()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QVERIFY(wb.loadEvents(fixtureEvents()));
+        QVERIFY(wb.openRule(fixtureRule()));
+        IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QJsonObject reach =
+            runJson({QStringLiteral("reach"), QStringLiteral("--corpus"), fixtureCorpus(), QStringLiteral("--format"),
+                     QStringLiteral("json"), QStringLiteral("--events"), fixtureEvents(), fixtureRule()});
+        compareWithReach(model, reach, true);
+        const int row = findRow(model, QStringLiteral("Initiated"), QStringLiteral("eq"), QStringLiteral("true"));
+        QCOMPARE(row, 0);
+        QCOMPARE(model->index(row, IndicatorsModel::ReachColumn).data().toString(), QStringLiteral("2"));
+        QCOMPARE(model->index(row, IndicatorsModel::HitsColumn).data().toString(), QStringLiteral("3"));
+        QCOMPARE(model->index(row, IndicatorsModel::PolarityColumn).data().toString(), QStringLiteral("looks for"));
+        // The bars: the noisiest row of a column is full.
+        QCOMPARE(model->index(row, IndicatorsModel::ReachColumn).data(IndicatorsModel::BarRole).toDouble(), 1.0);
+        QCOMPARE(model->index(1, IndicatorsModel::ReachColumn).data(IndicatorsModel::BarRole).toDouble(), 0.5);
+        QVERIFY2(wb.features->indicatorsPane()->summary().contains(QLatin1String("whole rule matches 1")),
+                 qPrintable(wb.features->indicatorsPane()->summary()));
+        // Sortable: by reach, descending.
+        QSortFilterProxyModel* proxy = wb.features->indicatorsPane()->proxy();
+        proxy->sort(IndicatorsModel::ReachColumn, Qt::DescendingOrder);
+        QCOMPARE(proxy->index(0, IndicatorsModel::FieldColumn).data().toString(), QStringLiteral("Initiated"));
+        proxy->sort(IndicatorsModel::ReachColumn, Qt::AscendingOrder);
+        QCOMPARE(proxy->index(0, IndicatorsModel::FieldColumn).data().toString(),
+                 QStringLiteral("DestinationHostname"));
+    }
+
+    void indicatorsShowWrittenFieldInTooltip()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QVERIFY(wb.openRule(sigmatest::dataPath(QStringLiteral("corpus/rules/network/loopback_cim.yml"))));
+        IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        bool sawAlias = false;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const IndicatorFigures* f = model->figuresAt(r);
+            if (f->indicator.writtenField != f->indicator.field) {
+                sawAlias = true;
+                QCOMPARE(model->index(r, 0).data().toString(), QString::fromStdString(f->indicator.field));
+                QVERIFY2(
+                    model->index(r, 0)
+                        .data(Qt::ToolTipRole)
+                        .toString()
+                        .contains(QStringLiteral("Written as ") + QString::fromStdString(f->indicator.writtenField)),
+                    qPrintable(model->index(r, 0).data(Qt::ToolTipRole).toString()));
+            }
+        }
+        QVERIFY(sawAlias);
+        // Without events the baseline column says so.
+        QCOMPARE(model->index(0, IndicatorsModel::HitsColumn).data().toString(), QStringLiteral("–"));
+    }
+
+    void indicatorsFollowEdits()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QVERIFY(wb.openRule(fixtureRule()));
+        RuleEditor* editor = wb.window->currentEditor();
+        IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        QCOMPARE(model->rowCount(), 2);
+        QSignalSpy updated(wb.features, &CorpusFeatures::indicatorsUpdated);
+        QTextCursor c = editor->textCursor();
+        c.setPosition(int(editor->toPlainText().indexOf(QLatin1String("    condition:"))));
+        editor->setTextCursor(c);
+        editor->textCursor().insertText(QStringLiteral("    filter:\n        DestinationPort: 3389\n"));
+        for (int i = 0; i < 100 && model->rowCount() != 3; ++i)
+            updated.wait(50);
+        QCOMPARE(model->rowCount(), 3);
+        const int row = findRow(model, QStringLiteral("DestinationPort"), QStringLiteral("eq"), QStringLiteral("3389"));
+        QVERIFY(row >= 0);
+        QCOMPARE(*model->figuresAt(row)->reach, std::size_t(2)); // scanner_rdp and loopback_rdp_wfp use it
+        QVERIFY(!model->figuresAt(row)->indicator.excluded);     // not used in the condition: not an exclusion
+    }
+
+    void clickSelectsIndicatorInEditor()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QVERIFY(wb.openRule(fixtureRule()));
+        IndicatorsPane* pane = wb.features->indicatorsPane();
+        const QModelIndex index = pane->proxy()->index(1, IndicatorsModel::ValueColumn);
+        Q_EMIT pane->view()->clicked(index);
+        const QTextCursor c = wb.window->currentEditor()->textCursor();
+        QCOMPARE(c.blockNumber() + 1, 16);
+        QVERIFY2(c.selectedText().contains(QLatin1String(".tunnel.example")), qPrintable(c.selectedText()));
+    }
+
+    void hoverShowsFiguresAndTechnique()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QVERIFY(wb.openRule(fixtureRule()));
+        RuleEditor* editor = wb.window->currentEditor();
+        const QStringList lines = editor->toPlainText().split(QLatin1Char('\n'));
+        auto columnOf = [&](int line, const QString& text) { return int(lines.at(line - 1).indexOf(text)) + 2; };
+        // line 9: "    - attack.t1090.002"
+        const QString tag = wb.features->hoverTextAt(editor, 9, columnOf(9, QStringLiteral("attack.t1090")));
+        QVERIFY2(tag.contains(QStringLiteral("T1090.002 — Proxy: External Proxy")), qPrintable(tag));
+        QVERIFY2(tag.contains(QLatin1String("Tactic: Command and Control")), qPrintable(tag));
+        const QString tactic = wb.features->hoverTextAt(editor, 8, columnOf(8, QStringLiteral("command")));
+        QVERIFY2(tactic.contains(QLatin1String("TA0011")), qPrintable(tactic));
+        // line 15: "        Initiated: 'true'"
+        const QString value = wb.features->hoverTextAt(editor, 15, columnOf(15, QStringLiteral("true")));
+        QVERIFY2(value.contains(QLatin1String("Initiated eq true")), qPrintable(value));
+        QVERIFY2(
+            value.contains(QStringLiteral("Corpus reach: 2 of %1 rules (1 besides this one)").arg(fixtureRuleCount())),
+            qPrintable(value));
+        QCOMPARE(wb.features->hoverTextAt(editor, 1, 2), QString());
+        // The cursor on the tag: F4 / Ctrl+click open its page.
+        editor->jumpTo(9, columnOf(9, QStringLiteral("t1090")));
+        QCOMPARE(wb.features->techniqueAtCursor(), QStringLiteral("T1090.002"));
+    }
+
+    // ---- technique pages ----
+
+    void techniquePageMatchesTheCli()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        TechniqueView* view = wb.features->showTechnique(QStringLiteral("t1090.002"));
+        using Table = TechniqueTableModel::Table;
+        for (Table t : {Table::Events, Table::Fields, Table::Indicators, Table::Rules}) {
+            QAbstractItemModelTester tester(view->model(t), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QAbstractItemModelTester proxyTester(view->view(t)->model(),
+                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
+        }
+        const QJsonObject json = runJson({QStringLiteral("coverage"), QStringLiteral("--corpus"), fixtureCorpus(),
+                                          QStringLiteral("--technique"), QStringLiteral("T1090.002"),
+                                          QStringLiteral("--format"), QStringLiteral("json")});
+        compareWithCoverage(view, json);
+        QCOMPARE(view->model(Table::Fields)->rowCount(), 8); // README of the fixture corpus
+        QCOMPARE(view->model(Table::Indicators)->rowCount(), 11);
+        QVERIFY2(view->headline().contains(QStringLiteral("T1090.002 — Proxy: External Proxy")),
+                 qPrintable(view->headline()));
+        QVERIFY2(view->headline().contains(QLatin1String("3 exclusions")), qPrintable(view->headline()));
+
+        // Exports are the CLI's renderers.
+        QTemporaryDir dir;
+        for (auto [format, name, cliFormat] : {std::tuple{TechniqueView::Format::Html, "page.html", "html"},
+                                               std::tuple{TechniqueView::Format::Markdown, "page.md", "md"}}) {
+            const QString path = dir.filePath(QLatin1String(name));
+            QVERIFY(view->exportTo(path, format));
+            const auto cli = sigmatest::runSigmawb(
+                {QStringLiteral("coverage"), QStringLiteral("--corpus"), fixtureCorpus(), QStringLiteral("--technique"),
+                 QStringLiteral("T1090.002"), QStringLiteral("--format"), QLatin1String(cliFormat)});
+            QCOMPARE(sigmatest::readFile(path), cli.out);
+        }
+        QString error;
+        QVERIFY(!view->exportTo(QStringLiteral("/nonexistent/dir/page.html"), TechniqueView::Format::Html, &error));
+        QVERIFY2(error.contains(QLatin1String("/nonexistent/dir/page.html")), qPrintable(error));
+
+        // Copy: tab-separated with a header.
+        view->copySelection(Table::Events);
+        const QString copied = QApplication::clipboard()->text();
+        QVERIFY2(copied.startsWith(QLatin1String("Provider\tEvent ID\tEvent\n")), qPrintable(copied));
+        QVERIFY2(copied.contains(QLatin1String("Sysmon\t3\t")), qPrintable(copied));
+
+        // Sorting by corpus reach (numbers, not text).
+        auto* proxy = static_cast<QSortFilterProxyModel*>(view->view(Table::Indicators)->model());
+        const int reachColumn = view->model(Table::Indicators)->columnOf(QStringLiteral("Corpus reach"));
+        proxy->sort(reachColumn, Qt::DescendingOrder);
+        for (int r = 1; r < proxy->rowCount(); ++r)
+            QVERIFY(proxy->index(r - 1, reachColumn).data(TechniqueTableModel::SortRole).toLongLong() >=
+                    proxy->index(r, reachColumn).data(TechniqueTableModel::SortRole).toLongLong());
+
+        // A rule row opens the rule.
+        QTableView* rules = view->view(Table::Rules);
+        int tunnelRow = -1;
+        for (int r = 0; r < rules->model()->rowCount(); ++r)
+            if (rules->model()->index(r, 1).data().toString() == QLatin1String("Connection To A Tunnel Service Domain"))
+                tunnelRow = r;
+        QVERIFY(tunnelRow >= 0);
+        Q_EMIT rules->activated(rules->model()->index(tunnelRow, 1));
+        QCOMPARE(wb.window->filePathAt(wb.window->currentTab()), QFileInfo(fixtureRule()).absoluteFilePath());
+    }
+
+    void techniqueRequestedBeforeTheCorpusIsLoaded()
+    {
+        Workbench wb;
+        QSignalSpy loaded(wb.features, &CorpusFeatures::corpusLoaded);
+        wb.features->openCorpus(fixtureCorpus());
+        TechniqueView* view = wb.features->showTechnique(QStringLiteral("T1090.002"));
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(wb.features->currentTechniqueView(), view);
+        QCOMPARE(view->model(TechniqueTableModel::Table::Rules)->rowCount(), 2);
+    }
+
+    void unknownTechnique()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        TechniqueView* view = wb.features->showTechnique(QStringLiteral("T9999"));
+        QVERIFY2(view->headline().contains(QLatin1String("Not in the ATT&CK table")), qPrintable(view->headline()));
+        QCOMPARE(view->model(TechniqueTableModel::Table::Rules)->rowCount(), 0);
+    }
+
+    // ---- menu and Navigator ----
+
+    void navigatorExportMatchesTheCli()
+    {
+        Workbench wb;
+        QVERIFY(wb.features->menu());
+        QVERIFY(wb.window->menuBar()->actions().contains(wb.features->menu()->menuAction()));
+        QVERIFY(wb.features->menu()->findChild<QAction*>(QStringLiteral("exportNavigatorAction")) ||
+                wb.window->findChild<QAction*>(QStringLiteral("exportNavigatorAction")));
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY(!wb.features->exportNavigatorLayer(dir.filePath(QStringLiteral("none.json")), &error));
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        const QString path = dir.filePath(QStringLiteral("layer.json"));
+        QVERIFY2(wb.features->exportNavigatorLayer(path, &error), qPrintable(error));
+        const QJsonObject layer = QJsonDocument::fromJson(sigmatest::readFile(path)).object();
+        const QString cliPath = dir.filePath(QStringLiteral("cli.json"));
+        sigmatest::runSigmawb({QStringLiteral("coverage"), QStringLiteral("--corpus"), fixtureCorpus(),
+                               QStringLiteral("--navigator"), cliPath});
+        const QJsonObject cli = QJsonDocument::fromJson(sigmatest::readFile(cliPath)).object();
+        QCOMPARE(layer[QStringLiteral("versions")], cli[QStringLiteral("versions")]);
+        QCOMPARE(layer[QStringLiteral("techniques")], cli[QStringLiteral("techniques")]);
+        bool found = false;
+        for (const auto& t : layer[QStringLiteral("techniques")].toArray())
+            if (t.toObject()[QStringLiteral("techniqueID")].toString() == QLatin1String("T1090.002")) {
+                found = true;
+                QCOMPARE(t.toObject()[QStringLiteral("score")].toInt(), 2);
+            }
+        QVERIFY(found);
+    }
+
+    // ---- the SigmaHQ corpus (../shared) ----
+
+    void sigmaHqAcceptance()
+    {
+        SIGMA_REQUIRE_SHARED("corpus/sigmahq/rules");
+        const QString rules = sharedPathValue;
+        const QString rule =
+            rules + QStringLiteral("/windows/network_connection/net_connection_win_domain_portmap.yml");
+        QVERIFY(QFileInfo::exists(rule));
+        Workbench wb;
+        // The event loop keeps running while the corpus loads: a timer ticks all along.
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        QObject::connect(&ticker, &QTimer::timeout, [&ticks] { ++ticks; });
+        QSignalSpy progress(wb.features, &CorpusFeatures::corpusLoaded);
+        QElapsedTimer clock;
+        clock.start();
+        ticker.start();
+        QVERIFY(wb.loadCorpus(rules));
+        const qint64 ms = clock.elapsed();
+        ticker.stop();
+        qInfo("SigmaHQ corpus: %zu rules loaded in %lld ms; the GUI timer ticked %d times (every 10 ms)",
+              wb.features->corpus()->rules().size(), ms, ticks);
+        QVERIFY(wb.features->corpus()->rules().size() > 2000);
+        QVERIFY2(ticks >= int(ms / 10 / 4), "the event loop was blocked while the corpus loaded");
+
+        QVERIFY(wb.openRule(rule));
+        IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int row = findRow(model, QStringLiteral("Initiated"), QStringLiteral("eq"), QStringLiteral("true"));
+        QVERIFY(row >= 0);
+        const QJsonObject reach = runJson({QStringLiteral("reach"), QStringLiteral("--corpus"), rules,
+                                           QStringLiteral("--format"), QStringLiteral("json"), rule});
+        compareWithReach(model, reach, false);
+        qInfo("Initiated eq true: corpus reach %s",
+              qPrintable(model->index(row, IndicatorsModel::ReachColumn).data().toString()));
+        QVERIFY(*model->figuresAt(row)->reach > 1);
+
+        TechniqueView* view = wb.features->showTechnique(QStringLiteral("T1090.002"));
+        const QJsonObject json =
+            runJson({QStringLiteral("coverage"), QStringLiteral("--corpus"), rules, QStringLiteral("--technique"),
+                     QStringLiteral("T1090.002"), QStringLiteral("--format"), QStringLiteral("json")});
+        compareWithCoverage(view, json);
+        CorpusTreeModel* tree = wb.features->treeModel();
+        QAbstractItemModelTester treeTester(tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        wb.features->groupingBox()->setCurrentIndex(1);
+        QVERIFY(tree->rowCount() > 200);
+    }
+
+    void sigmaHqLoadingCanBeCancelled()
+    {
+        SIGMA_REQUIRE_SHARED("corpus/sigmahq/rules");
+        Workbench wb;
+        QSignalSpy loaded(wb.features, &CorpusFeatures::corpusLoaded);
+        wb.features->openCorpus(sharedPathValue);
+        QTest::qWait(50);
+        wb.features->cancelLoading();
+        QVERIFY(loaded.wait(60000));
+        const auto result = loaded.at(0).at(0).value<CorpusLoadResultPtr>();
+        QVERIFY(result->cancelled);
+        qInfo("cancelled after %zu rules", result->corpus->rules().size());
+        QVERIFY(result->corpus->rules().size() < 2000);
+        QVERIFY2(wb.window->banner()->text().contains(QLatin1String("cancelled")),
+                 qPrintable(wb.window->banner()->text()));
+    }
+};
+
+QTEST_MAIN(TestUiCorpus)
+#include "tst_ui_corpus.moc"

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "corpusloader.h"
+
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+
+namespace sigmaui {
+
+/// The corpus as a tree: by folder (the corpus's own layout, e.g. SigmaHQ's rules/windows/...) or
+/// by ATT&CK technique (id and name, then the rules tagged with it).
+class CorpusTreeModel : public QStandardItemModel {
+    Q_OBJECT
+public:
+    enum class Grouping { ByFolder, ByTechnique };
+    enum Column { NameColumn, RulesColumn, LevelColumn, COLUMN_COUNT };
+    enum Role {
+        FileRole = Qt::UserRole + 1, ///< absolute path of a rule item
+        TechniqueRole,               ///< technique id of a technique item
+        KindRole,                    ///< ItemKind
+        SortRole,                    ///< raw value for sorting
+        SearchRole,                  ///< text the search box matches
+    };
+    enum ItemKind { FolderItem, TechniqueItem, RuleItem };
+
+    explicit CorpusTreeModel(QObject* parent = nullptr);
+
+    void setCorpus(CorpusPtr corpus, Grouping grouping);
+    void setGrouping(Grouping grouping) { setCorpus(m_corpus, grouping); }
+    Grouping grouping() const { return m_grouping; }
+    CorpusPtr corpus() const { return m_corpus; }
+
+    /// Rule items in the model (a rule tagged with two techniques counts twice by technique).
+    int ruleItemCount() const;
+
+private:
+    void buildByFolder();
+    void buildByTechnique();
+    QList<QStandardItem*> ruleRow(std::size_t index) const;
+
+    CorpusPtr m_corpus;
+    Grouping m_grouping = Grouping::ByFolder;
+};
+
+/// Filters the tree by a search text (title, id, file, technique id or name); a matching group
+/// keeps all its rules, a matching rule keeps its parents.
+class CorpusFilterProxy : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit CorpusFilterProxy(QObject* parent = nullptr);
+    void setSearchText(const QString& text);
+};
+
+} // namespace sigmaui
