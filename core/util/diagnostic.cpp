@@ -40,4 +40,15 @@ bool hasErrors(const Diagnostics& diagnostics)
                        [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
+Diagnostic makeDiagnostic(Severity severity, std::string code, std::string message, std::string file, SourceSpan span)
+{
+    Diagnostic d;
+    d.severity = severity;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = std::move(file);
+    d.span = span;
+    return d;
+}
+
 } // namespace sigma

@@ -44,4 +44,7 @@ using Diagnostics = std::vector<Diagnostic>;
 
 bool hasErrors(const Diagnostics& diagnostics);
 
+Diagnostic makeDiagnostic(Severity severity, std::string code, std::string message, std::string file,
+                          SourceSpan span = {});
+
 } // namespace sigma

@@ -22,18 +22,6 @@ namespace sigma {
 
 namespace {
 
-Diagnostic makeDiag(Severity severity, std::string code, std::string message, const std::string& file,
-                    SourceSpan span = {})
-{
-    Diagnostic d;
-    d.severity = severity;
-    d.code = std::move(code);
-    d.message = std::move(message);
-    d.file = file;
-    d.span = span;
-    return d;
-}
-
 bool readBytes(const std::string& path, std::string& out, std::string& error)
 {
     std::ifstream in(path, std::ios::binary);
@@ -179,7 +167,8 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
     std::string text;
     std::string error;
     if (!readBytes(rulePath, text, error)) {
-        plan.diagnostics.push_back(makeDiag(Severity::Error, "io-error", "cannot read the rule: " + error, rulePath));
+        plan.diagnostics.push_back(
+            makeDiagnostic(Severity::Error, "io-error", "cannot read the rule: " + error, rulePath));
         plan.refusals.push_back("the rule file cannot be read: " + error);
         buildReport(plan);
         return plan;
@@ -276,9 +265,9 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             if (it == copied.end()) {
                 std::string data;
                 if (!readBytes(e.path, data, error)) {
-                    plan.diagnostics.push_back(makeDiag(Severity::Error, "io-error",
-                                                        "cannot read the event file '" + e.file + "': " + error,
-                                                        g.manifest, e.span));
+                    plan.diagnostics.push_back(makeDiagnostic(Severity::Error, "io-error",
+                                                              "cannot read the event file '" + e.file + "': " + error,
+                                                              g.manifest, e.span));
                     continue;
                 }
                 std::string name = safeName(fs::path(e.path).filename().string());

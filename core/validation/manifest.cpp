@@ -28,18 +28,6 @@ SourceSpan spanOf(const YAML::Node& node)
     return span;
 }
 
-Diagnostic makeDiag(Severity severity, std::string code, std::string message, const std::string& file,
-                    SourceSpan span = {})
-{
-    Diagnostic d;
-    d.severity = severity;
-    d.code = std::move(code);
-    d.message = std::move(message);
-    d.file = file;
-    d.span = span;
-    return d;
-}
-
 bool readWholeFile(const std::string& path, std::string& out, std::string& error)
 {
     std::ifstream in(path, std::ios::binary);
@@ -83,17 +71,18 @@ bool endsWith(std::string_view s, std::string_view suffix)
 bool readCount(const YAML::Node& node, const char* key, const std::string& file, Diagnostics& diags, std::uint64_t& out)
 {
     if (!node.IsScalar()) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                 std::string("'") + key + "' must be a non-negative integer, not " + nodeTypeName(node),
-                                 file, spanOf(node)));
+        diags.push_back(
+            makeDiagnostic(Severity::Error, "manifest-invalid",
+                           std::string("'") + key + "' must be a non-negative integer, not " + nodeTypeName(node), file,
+                           spanOf(node)));
         return false;
     }
     const std::string& text = node.Scalar();
     if (text.empty() || text.size() > 18 ||
         !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                 std::string("'") + key + "' must be a non-negative integer, not '" + text + "'", file,
-                                 spanOf(node)));
+        diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                       std::string("'") + key + "' must be a non-negative integer, not '" + text + "'",
+                                       file, spanOf(node)));
         return false;
     }
     out = std::stoull(text);
@@ -115,8 +104,8 @@ bool readBool(const YAML::Node& node, const char* key, const std::string& file, 
             return true;
         }
     }
-    diags.push_back(makeDiag(Severity::Error, "manifest-invalid", std::string("'") + key + "' must be true or false",
-                             file, spanOf(node)));
+    diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                   std::string("'") + key + "' must be true or false", file, spanOf(node)));
     return false;
 }
 
@@ -151,7 +140,7 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
     if (node.IsScalar()) {
         e.file = node.Scalar();
         if (e.file.empty()) {
-            diags.push_back(makeDiag(Severity::Error, "manifest-invalid", "empty event file path", file, e.span));
+            diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid", "empty event file path", file, e.span));
             return;
         }
         e.path = resolveAgainst(file, e.file);
@@ -159,10 +148,11 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
         return;
     }
     if (!node.IsMap()) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                 std::string("an entry of '") + expectationKindName(kind) +
-                                     "' must be a file path or a map with 'file' or 'xml', not " + nodeTypeName(node),
-                                 file, e.span));
+        diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                       std::string("an entry of '") + expectationKindName(kind) +
+                                           "' must be a file path or a map with 'file' or 'xml', not " +
+                                           nodeTypeName(node),
+                                       file, e.span));
         return;
     }
     bool ok = true;
@@ -176,19 +166,19 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
         auto needScalar = [&]() {
             if (value.IsScalar())
                 return true;
-            diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                     "'" + key + "' must be a string, not " + nodeTypeName(value), file,
-                                     spanOf(value)));
+            diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                           "'" + key + "' must be a string, not " + nodeTypeName(value), file,
+                                           spanOf(value)));
             ok = false;
             return false;
         };
         auto onlyFor = [&](ExpectationKind k) {
             if (kind == k)
                 return true;
-            diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                     "'" + key + "' is not allowed under '" + expectationKindName(kind) +
-                                         "' (only under '" + expectationKindName(k) + "')",
-                                     file, keySpan));
+            diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                           "'" + key + "' is not allowed under '" + expectationKindName(kind) +
+                                               "' (only under '" + expectationKindName(k) + "')",
+                                           file, keySpan));
             ok = false;
             return false;
         };
@@ -224,9 +214,9 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
             if (!onlyFor(ExpectationKind::Match))
                 continue;
             if (!value.IsSequence() || value.size() == 0) {
-                diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                         "'record_ids' must be a non-empty list of EventRecordIDs", file,
-                                         spanOf(value)));
+                diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                               "'record_ids' must be a non-empty list of EventRecordIDs", file,
+                                               spanOf(value)));
                 ok = false;
                 continue;
             }
@@ -244,36 +234,37 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
             else
                 ok = false;
         } else {
-            diags.push_back(makeDiag(Severity::Error, "manifest-unknown-key",
-                                     "unknown key '" + key + "' in an entry of '" + expectationKindName(kind) +
-                                         "' (expected name, file, xml" +
-                                         (kind == ExpectationKind::Match      ? ", count, at_least, record_ids"
-                                          : kind == ExpectationKind::Baseline ? ", max_hits"
-                                                                              : "") +
-                                         ")",
-                                     file, keySpan));
+            diags.push_back(makeDiagnostic(Severity::Error, "manifest-unknown-key",
+                                           "unknown key '" + key + "' in an entry of '" + expectationKindName(kind) +
+                                               "' (expected name, file, xml" +
+                                               (kind == ExpectationKind::Match      ? ", count, at_least, record_ids"
+                                                : kind == ExpectationKind::Baseline ? ", max_hits"
+                                                                                    : "") +
+                                               ")",
+                                           file, keySpan));
             ok = false;
         }
     }
     if (haveFile == haveXml) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                 haveFile ? "an entry has both 'file' and 'xml'; give one"
-                                          : "an entry needs 'file' (a path) or 'xml' (embedded events)",
-                                 file, e.span));
+        diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                       haveFile ? "an entry has both 'file' and 'xml'; give one"
+                                                : "an entry needs 'file' (a path) or 'xml' (embedded events)",
+                                       file, e.span));
         ok = false;
     }
     if (haveFile && e.file.empty()) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid", "empty event file path", file, e.span));
+        diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid", "empty event file path", file, e.span));
         ok = false;
     }
     if (haveXml && e.xml.find('<') == std::string::npos) {
         diags.push_back(
-            makeDiag(Severity::Error, "manifest-invalid", "'xml' does not contain an XML element", file, e.span));
+            makeDiagnostic(Severity::Error, "manifest-invalid", "'xml' does not contain an XML element", file, e.span));
         ok = false;
     }
     if (countForms > 1) {
-        diags.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                 "give only one of 'count', 'at_least' and 'record_ids' in an entry", file, e.span));
+        diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                       "give only one of 'count', 'at_least' and 'record_ids' in an entry", file,
+                                       e.span));
         ok = false;
     }
     if (!ok)
@@ -312,8 +303,9 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
         const YAML::Node& value = kv.second;
         if (key == "rule") {
             if (!value.IsScalar() || value.Scalar().empty()) {
-                group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                     "'rule' must be the path of a rule file", file, spanOf(value)));
+                group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                           "'rule' must be the path of a rule file", file,
+                                                           spanOf(value)));
                 continue;
             }
             group.rule = value.Scalar();
@@ -321,8 +313,8 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
             haveRule = true;
         } else if (key == "name" || key == "description") {
             if (!value.IsScalar()) {
-                group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                     "'" + key + "' must be a string", file, spanOf(value)));
+                group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                           "'" + key + "' must be a string", file, spanOf(value)));
                 continue;
             }
             if (key == "name")
@@ -336,9 +328,9 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
                 continue; // `match:` with nothing under it
             if (!value.IsSequence()) {
                 group.diagnostics.push_back(
-                    makeDiag(Severity::Error, "manifest-invalid",
-                             "'" + key + "' must be a list of event files or entries, not " + nodeTypeName(value), file,
-                             spanOf(value)));
+                    makeDiagnostic(Severity::Error, "manifest-invalid",
+                                   "'" + key + "' must be a list of event files or entries, not " + nodeTypeName(value),
+                                   file, spanOf(value)));
                 continue;
             }
             for (const auto& entry : value)
@@ -346,32 +338,32 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
         } else if (key == "tests" && !folderForm) {
             // handled by the caller
         } else {
-            group.diagnostics.push_back(
-                makeDiag(Severity::Error, "manifest-unknown-key",
-                         "unknown key '" + key +
-                             "' (expected rule, name, description, match, no_match, baseline, scope_by_logsource, "
-                             "translate_security_5156" +
-                             (folderForm ? "" : ", tests") + ")",
-                         file, spanOf(kv.first)));
+            group.diagnostics.push_back(makeDiagnostic(
+                Severity::Error, "manifest-unknown-key",
+                "unknown key '" + key +
+                    "' (expected rule, name, description, match, no_match, baseline, scope_by_logsource, "
+                    "translate_security_5156" +
+                    (folderForm ? "" : ", tests") + ")",
+                file, spanOf(kv.first)));
         }
     }
     if (!haveRule) {
         if (folderForm) {
-            group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-no-rule",
-                                                 "an entry of 'tests' needs 'rule:' (the rule file it tests)", file,
-                                                 group.span));
+            group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-no-rule",
+                                                       "an entry of 'tests' needs 'rule:' (the rule file it tests)",
+                                                       file, group.span));
         } else {
             group.rule = impliedRule(file);
             if (group.rule.empty())
-                group.diagnostics.push_back(makeDiag(
+                group.diagnostics.push_back(makeDiagnostic(
                     Severity::Error, "manifest-no-rule",
                     "the manifest names no 'rule:' and its name is not '<rule>.tests.yml'", file, {{1, 1}, {1, 1}}));
         }
     }
     group.rulePath = resolveAgainst(file, group.rule);
     if (group.expectations.empty() && !hasErrors(group.diagnostics))
-        group.diagnostics.push_back(makeDiag(Severity::Warning, "manifest-no-expectations",
-                                             "no 'match', 'no_match' or 'baseline' entries", file, group.span));
+        group.diagnostics.push_back(makeDiagnostic(Severity::Warning, "manifest-no-expectations",
+                                                   "no 'match', 'no_match' or 'baseline' entries", file, group.span));
     return group;
 }
 
@@ -624,24 +616,24 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
     TestManifest m;
     m.file = file;
     if (text.size() > kMaxManifestBytes) {
-        m.diagnostics.push_back(makeDiag(
+        m.diagnostics.push_back(makeDiagnostic(
             Severity::Error, "manifest-too-large",
             "the manifest is larger than 4 MiB; list event files instead of embedding them", file, {{1, 1}, {1, 1}}));
         return m;
     }
     if (const int line = tooDeepAt(text)) {
-        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-too-deep",
-                                         "nesting deeper than " + std::to_string(kMaxFlowDepth) + " levels", file,
-                                         {{line, 1}, {line, 1}}));
+        m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-too-deep",
+                                               "nesting deeper than " + std::to_string(kMaxFlowDepth) + " levels", file,
+                                               {{line, 1}, {line, 1}}));
         return m;
     }
     YAML::Node root;
     try {
         std::vector<YAML::Node> docs = YAML::LoadAll(text);
         if (docs.size() > 1) {
-            m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                             "a manifest is one YAML document; found " + std::to_string(docs.size()),
-                                             file, spanOf(docs[1])));
+            m.diagnostics.push_back(makeDiagnostic(
+                Severity::Error, "manifest-invalid",
+                "a manifest is one YAML document; found " + std::to_string(docs.size()), file, spanOf(docs[1])));
             return m;
         }
         if (!docs.empty())
@@ -650,19 +642,19 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         SourceSpan span;
         if (e.mark.line >= 0)
             span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-yaml-syntax", e.msg, file, span));
+        m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-yaml-syntax", e.msg, file, span));
         return m;
     }
     if (!root || root.IsNull()) {
         m.diagnostics.push_back(
-            makeDiag(Severity::Error, "manifest-empty", "the manifest is empty", file, {{1, 1}, {1, 1}}));
+            makeDiagnostic(Severity::Error, "manifest-empty", "the manifest is empty", file, {{1, 1}, {1, 1}}));
         return m;
     }
     if (!root.IsMap()) {
-        m.diagnostics.push_back(
-            makeDiag(Severity::Error, "manifest-invalid",
-                     "a manifest must be a map (rule, match, no_match, baseline or tests), not " + nodeTypeName(root),
-                     file, spanOf(root)));
+        m.diagnostics.push_back(makeDiagnostic(
+            Severity::Error, "manifest-invalid",
+            "a manifest must be a map (rule, match, no_match, baseline or tests), not " + nodeTypeName(root), file,
+            spanOf(root)));
         return m;
     }
     try {
@@ -672,25 +664,25 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
             for (const auto& kv : root) {
                 const std::string key = kv.first.Scalar();
                 if (key != "tests" && key != "name" && key != "description")
-                    m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-unknown-key",
-                                                     "unknown key '" + key +
-                                                         "' beside 'tests' (a folder manifest has tests, name, "
-                                                         "description)",
-                                                     file, spanOf(kv.first)));
+                    m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-unknown-key",
+                                                           "unknown key '" + key +
+                                                               "' beside 'tests' (a folder manifest has tests, name, "
+                                                               "description)",
+                                                           file, spanOf(kv.first)));
             }
             if (!tests.IsSequence()) {
-                m.diagnostics.push_back(
-                    makeDiag(Severity::Error, "manifest-invalid",
-                             "'tests' must be a list of {rule, match, no_match, baseline}, not " + nodeTypeName(tests),
-                             file, spanOf(tests)));
+                m.diagnostics.push_back(makeDiagnostic(
+                    Severity::Error, "manifest-invalid",
+                    "'tests' must be a list of {rule, match, no_match, baseline}, not " + nodeTypeName(tests), file,
+                    spanOf(tests)));
                 return m;
             }
             for (const auto& entry : tests) {
                 if (!entry.IsMap()) {
                     m.diagnostics.push_back(
-                        makeDiag(Severity::Error, "manifest-invalid",
-                                 "an entry of 'tests' must be a map with 'rule', not " + nodeTypeName(entry), file,
-                                 spanOf(entry)));
+                        makeDiagnostic(Severity::Error, "manifest-invalid",
+                                       "an entry of 'tests' must be a map with 'rule', not " + nodeTypeName(entry),
+                                       file, spanOf(entry)));
                     continue;
                 }
                 m.rules.push_back(parseGroup(entry, file, true));
@@ -703,7 +695,7 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         SourceSpan span;
         if (e.mark.line >= 0)
             span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        m.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid", e.msg, file, span));
+        m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid", e.msg, file, span));
     }
     return m;
 }
@@ -715,7 +707,8 @@ TestManifest loadManifest(const std::string& path)
     if (!readWholeFile(path, text, error)) {
         TestManifest m;
         m.file = path;
-        m.diagnostics.push_back(makeDiag(Severity::Error, "io-error", "cannot read the manifest: " + error, path));
+        m.diagnostics.push_back(
+            makeDiagnostic(Severity::Error, "io-error", "cannot read the manifest: " + error, path));
         return m;
     }
     return parseManifestText(text, path);
@@ -806,16 +799,16 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
     std::string text;
     std::string error;
     if (!readWholeFile(infoPath, text, error)) {
-        group.diagnostics.push_back(makeDiag(
+        group.diagnostics.push_back(makeDiagnostic(
             Severity::Error, "io-error",
             "cannot read the regression test info (regression_tests_path of " + rulePath + "): " + error, infoPath));
         return group;
     }
     if (text.size() > kMaxManifestBytes || tooDeepAt(text)) {
-        group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-too-deep",
-                                             "info.yml is too large or nested too deeply to be a regression test list",
-                                             infoPath,
-                                             {{std::max(1, tooDeepAt(text)), 1}, {std::max(1, tooDeepAt(text)), 1}}));
+        group.diagnostics.push_back(
+            makeDiagnostic(Severity::Error, "manifest-too-deep",
+                           "info.yml is too large or nested too deeply to be a regression test list", infoPath,
+                           {{std::max(1, tooDeepAt(text)), 1}, {std::max(1, tooDeepAt(text)), 1}}));
         return group;
     }
     YAML::Node root;
@@ -825,13 +818,13 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
         SourceSpan span;
         if (e.mark.line >= 0)
             span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-yaml-syntax", e.msg, infoPath, span));
+        group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-yaml-syntax", e.msg, infoPath, span));
         return group;
     }
     if (!root.IsMap()) {
-        group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                             "info.yml must be a map with 'regression_tests_info'", infoPath,
-                                             spanOf(root)));
+        group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                   "info.yml must be a map with 'regression_tests_info'", infoPath,
+                                                   spanOf(root)));
         return group;
     }
     try {
@@ -839,16 +832,16 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
             group.name = id.Scalar();
         const YAML::Node tests = root["regression_tests_info"];
         if (!tests || !tests.IsSequence()) {
-            group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                 "info.yml has no 'regression_tests_info' list", infoPath,
-                                                 spanOf(tests ? tests : root)));
+            group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                       "info.yml has no 'regression_tests_info' list", infoPath,
+                                                       spanOf(tests ? tests : root)));
             return group;
         }
         for (const auto& t : tests) {
             if (!t.IsMap()) {
-                group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid",
-                                                     "an entry of 'regression_tests_info' must be a map", infoPath,
-                                                     spanOf(t)));
+                group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                           "an entry of 'regression_tests_info' must be a map",
+                                                           infoPath, spanOf(t)));
                 continue;
             }
             Expectation e;
@@ -856,8 +849,8 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
             e.span = spanOf(t);
             const YAML::Node path = t["path"];
             if (!path || !path.IsScalar() || path.Scalar().empty()) {
-                group.diagnostics.push_back(
-                    makeDiag(Severity::Error, "manifest-invalid", "a regression test needs 'path'", infoPath, e.span));
+                group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                           "a regression test needs 'path'", infoPath, e.span));
                 continue;
             }
             e.file = path.Scalar();
@@ -867,15 +860,15 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
                 const std::string& ty = type.Scalar();
                 if (ty != "evtx" && ty != "json" && ty != "ndjson" && ty != "jsonl")
                     group.diagnostics.push_back(
-                        makeDiag(Severity::Warning, "manifest-unknown-type",
-                                 "unknown regression test type '" + ty +
-                                     "' (evtx, json, ndjson, jsonl); the file is read by content",
-                                 infoPath, spanOf(type)));
+                        makeDiagnostic(Severity::Warning, "manifest-unknown-type",
+                                       "unknown regression test type '" + ty +
+                                           "' (evtx, json, ndjson, jsonl); the file is read by content",
+                                       infoPath, spanOf(type)));
                 if (ty != "evtx" && (t["pipelines"] || t["filters"]))
-                    group.diagnostics.push_back(makeDiag(Severity::Warning, "manifest-pipelines-ignored",
-                                                         "'pipelines' and 'filters' are not applied; fields are "
-                                                         "matched by name as in the event",
-                                                         infoPath, e.span));
+                    group.diagnostics.push_back(makeDiagnostic(Severity::Warning, "manifest-pipelines-ignored",
+                                                               "'pipelines' and 'filters' are not applied; fields are "
+                                                               "matched by name as in the event",
+                                                               infoPath, e.span));
             }
             std::uint64_t n = 1;
             if (const YAML::Node mc = t["match_count"]; mc) {
@@ -893,11 +886,11 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
             group.expectations.push_back(std::move(e));
         }
     } catch (const YAML::Exception& e) {
-        group.diagnostics.push_back(makeDiag(Severity::Error, "manifest-invalid", e.msg, infoPath));
+        group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid", e.msg, infoPath));
     }
     if (group.expectations.empty() && !hasErrors(group.diagnostics))
-        group.diagnostics.push_back(makeDiag(Severity::Warning, "manifest-no-expectations",
-                                             "no regression tests listed", infoPath, spanOf(root)));
+        group.diagnostics.push_back(makeDiagnostic(Severity::Warning, "manifest-no-expectations",
+                                                   "no regression tests listed", infoPath, spanOf(root)));
     return group;
 }
 
@@ -986,10 +979,10 @@ struct Discoverer {
             missing.form = ManifestForm::SigmaHQ;
             missing.rule = rulePath;
             missing.rulePath = rulePath;
-            missing.diagnostics.push_back(makeDiag(Severity::Error, "io-error",
-                                                   "regression_tests_path '" + written +
-                                                       "' does not exist (looked in the rule's folder and its parents)",
-                                                   rulePath, {{line, 1}, {line, 1}}));
+            missing.diagnostics.push_back(makeDiagnostic(
+                Severity::Error, "io-error",
+                "regression_tests_path '" + written + "' does not exist (looked in the rule's folder and its parents)",
+                rulePath, {{line, 1}, {line, 1}}));
             result.groups.push_back(std::move(missing));
             return true;
         }
@@ -1023,7 +1016,7 @@ struct Discoverer {
         fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
         if (ec) {
             result.diagnostics.push_back(
-                makeDiag(Severity::Error, "io-error", "cannot list the folder: " + ec.message(), dir));
+                makeDiagnostic(Severity::Error, "io-error", "cannot list the folder: " + ec.message(), dir));
             return;
         }
         for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -1058,7 +1051,7 @@ Discovery discoverTests(const std::vector<std::string>& paths)
         std::error_code ec;
         const fs::file_status st = fs::status(path, ec);
         if (ec || !fs::exists(st)) {
-            d.result.diagnostics.push_back(makeDiag(Severity::Error, "io-error", "no such file or folder", path));
+            d.result.diagnostics.push_back(makeDiagnostic(Severity::Error, "io-error", "no such file or folder", path));
             continue;
         }
         if (fs::is_directory(st)) {

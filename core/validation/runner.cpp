@@ -25,18 +25,6 @@ double msSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-Diagnostic makeDiag(Severity severity, std::string code, std::string message, const std::string& file,
-                    SourceSpan span = {})
-{
-    Diagnostic d;
-    d.severity = severity;
-    d.code = std::move(code);
-    d.message = std::move(message);
-    d.file = file;
-    d.span = span;
-    return d;
-}
-
 std::string eventsWord(std::size_t n)
 {
     return std::to_string(n) + (n == 1 ? " event" : " events");
@@ -285,10 +273,10 @@ LoadedTestEvents loadTestEvents(const RuleTests& group, TestEventCache* cache)
         if (hasErrors(source.diagnostics)) {
             // Say which manifest entry pointed at the file.
             Diagnostic where =
-                makeDiag(Severity::Error, "test-events-unreadable",
-                         e.embedded() ? "the embedded events could not be read"
-                                      : "the event file '" + e.file + "' could not be read (" + e.path + ")",
-                         group.manifest, e.span);
+                makeDiagnostic(Severity::Error, "test-events-unreadable",
+                               e.embedded() ? "the embedded events could not be read"
+                                            : "the event file '" + e.file + "' could not be read (" + e.path + ")",
+                               group.manifest, e.span);
             source.diagnostics.insert(source.diagnostics.begin(), std::move(where));
         }
         loaded.sources.push_back(std::move(source));
@@ -325,8 +313,8 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
         r.expected = exp.expectedText();
         if (i >= events.sources.size()) {
             r.status = ExpectationResult::Status::Error;
-            r.diagnostics.push_back(makeDiag(Severity::Error, "test-events-missing", "the events were not loaded",
-                                             group.manifest, exp.span));
+            r.diagnostics.push_back(makeDiagnostic(Severity::Error, "test-events-missing", "the events were not loaded",
+                                                   group.manifest, exp.span));
             result.expectations.push_back(std::move(r));
             continue;
         }
@@ -350,9 +338,9 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
         if (list.empty()) {
             r.status = ExpectationResult::Status::Error;
             r.actual = "the source holds no events";
-            r.diagnostics.push_back(makeDiag(Severity::Error, "test-events-empty",
-                                             "'" + exp.label() + "' holds no events, so it proves nothing",
-                                             group.manifest, exp.span));
+            r.diagnostics.push_back(makeDiagnostic(Severity::Error, "test-events-empty",
+                                                   "'" + exp.label() + "' holds no events, so it proves nothing",
+                                                   group.manifest, exp.span));
             r.milliseconds = msSince(start);
             result.expectations.push_back(std::move(r));
             continue;
@@ -462,9 +450,9 @@ RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options)
     if (!rule || hasErrors(parsed.diagnostics)) {
         Diagnostics diags = group.diagnostics;
         Diagnostic d =
-            makeDiag(Severity::Error, "test-rule-invalid",
-                     rule ? "the rule '" + group.rule + "' has errors" : "no Sigma rule in '" + group.rule + "'",
-                     group.manifest, group.span);
+            makeDiagnostic(Severity::Error, "test-rule-invalid",
+                           rule ? "the rule '" + group.rule + "' has errors" : "no Sigma rule in '" + group.rule + "'",
+                           group.manifest, group.span);
         diags.push_back(std::move(d));
         for (auto& p : parsed.diagnostics)
             if (p.severity == Severity::Error)
@@ -477,8 +465,8 @@ RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options)
     CompileResult compiled = compileRule(*rule, group.rulePath, compileOptionsFor(group, options));
     if (!compiled.rule) {
         Diagnostics diags = group.diagnostics;
-        diags.push_back(makeDiag(Severity::Error, "test-rule-invalid", "the rule '" + group.rule + "' does not compile",
-                                 group.manifest, group.span));
+        diags.push_back(makeDiagnostic(Severity::Error, "test-rule-invalid",
+                                       "the rule '" + group.rule + "' does not compile", group.manifest, group.span));
         for (auto& d : compiled.diagnostics)
             if (d.severity == Severity::Error)
                 diags.push_back(std::move(d));
