@@ -3,6 +3,7 @@
 // exit 0 without errors, 1 with errors, 2 on usage or I/O failure.
 #include "command.h"
 
+#include "engine/lintscope.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -26,6 +27,7 @@ struct LintArgs {
     std::vector<std::string> disabled;
     bool listChecks = false;
     bool noCatalog = false;
+    std::string logSources;
 };
 
 bool isRuleFile(const fs::path& p)
@@ -50,6 +52,16 @@ int run(const LintArgs& args)
     bool ioFailure = false;
     std::vector<std::string> files;
     sigma::Diagnostics diagnostics;
+    sigma::LogSourceTable table = sigma::LogSourceTable::builtin();
+    if (!args.logSources.empty()) {
+        sigma::Diagnostics setup;
+        table = table.overriddenBy(sigma::LogSourceTable::fromFile(args.logSources, setup));
+        for (const auto& d : setup)
+            std::cerr << d.format() << '\n';
+        if (std::any_of(setup.begin(), setup.end(),
+                        [](const sigma::Diagnostic& d) { return d.severity == sigma::Severity::Error; }))
+            return sigmawb::ExitUsage;
+    }
     for (const auto& path : args.paths) {
         std::error_code ec;
         const fs::path p(path);
@@ -80,6 +92,7 @@ int run(const LintArgs& args)
     options.disabled = args.disabled;
     if (!args.noCatalog)
         options.fieldKnown = sigma::eventCatalogFieldLookup();
+    options.logSourceScope = sigma::logSourceScopeLookup(table);
     std::vector<std::unique_ptr<sigma::ParsedFile>> parsed;
     for (const auto& f : files) {
         auto pf = std::make_unique<sigma::ParsedFile>(sigma::parseRuleFile(f));
@@ -142,6 +155,8 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--disable", args->disabled, "Switch a check off (repeatable; see --list-checks)")
             ->allow_extra_args(false);
         sub.add_flag("--no-catalog", args->noCatalog, "Do not check field names against the built-in event catalog");
+        sub.add_option("--logsources", args->logSources,
+                       "CSV file overriding rows of the built-in log-source table (for field-implied-by-logsource)");
         sub.add_flag("--list-checks", args->listChecks, "List every diagnostic code and exit");
         return [args] { return run(*args); };
     });

@@ -60,6 +60,10 @@ const std::vector<LintCheckInfo> kChecks{
     {"duplicate-modifier", Severity::Warning, "the same modifier twice in one chain"},
     {"base64-wildcard", Severity::Warning, "wildcards in a value that is base64-encoded (they are encoded literally)"},
     {"double-wildcard", Severity::Warning, "'**' in a value"},
+    {"escaped-wildcard", Severity::Info, "'\\*' or '\\?' in a value: a literal asterisk or question mark"},
+    {"escaped-wildcard-in-path", Severity::Warning,
+     "'\\*' or '\\?' after a path segment ('C:\\Users\\*\\'): a literal character where a backslash and a "
+     "wildcard were probably meant ('\\\\*')"},
     {"wildcard-instead-of-modifier", Severity::Info,
      "a value like '*x*', 'x*' or '*x' where contains/startswith/endswith says it"},
     {"redundant-wildcard", Severity::Warning, "a leading/trailing '*' with contains/startswith/endswith"},
@@ -71,6 +75,8 @@ const std::vector<LintCheckInfo> kChecks{
     {"regex-unsupported", Severity::Warning,
      "lookaround, atomic groups or backreferences: not portable to every backend"},
     {"field-with-space", Severity::Warning, "a field name with white space"},
+    {"field-implied-by-logsource", Severity::Warning,
+     "a Channel, Provider_Name or EventID test every event of the log source passes (it filters nothing)"},
     {"eventid-with-category", Severity::Info, "EventID filtered in a rule whose log source is a generic category"},
     {"field-unknown-for-logsource", Severity::Warning,
      "a field the event catalog does not know for the (Windows, by category) log source"},
@@ -139,7 +145,32 @@ struct WildcardInfo {
     bool doubleStar = false;
     bool anyWildcard = false;
     bool innerWildcard = false;
+    bool escaped = false;       ///< an escaped wildcard (odd run of backslashes before * or ?)
+    bool escapedInPath = false; ///< ... right after a path segment: "dir\*\" or "dir\*" at the end
 };
+
+bool pathSegmentChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' ||
+           c == '}';
+}
+
+/// The value has a backslash that escapes nothing (a path separator: "C:\Windows").
+bool hasPlainBackslash(std::string_view s)
+{
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\')
+            continue;
+        std::size_t j = i;
+        while (j < s.size() && s[j] == '\\')
+            ++j;
+        const bool beforeWildcard = j < s.size() && (s[j] == '*' || s[j] == '?');
+        if (!beforeWildcard || (j - i) > 1)
+            return true;
+        i = j;
+    }
+    return false;
+}
 
 WildcardInfo wildcards(std::string_view s)
 {
@@ -152,6 +183,16 @@ WildcardInfo wildcards(std::string_view s)
             while (j < s.size() && s[j] == '\\')
                 ++j;
             if (j < s.size() && (s[j] == '*' || s[j] == '?') && (j - i) % 2 == 1) {
+                w.escaped = true;
+                // "Users\*\", "Windows\*.exe", "C:\*" at the end: written as a path whose
+                // segment was meant to be a wildcard. A single backslash only: "\\\*" is deliberate.
+                const bool afterSegment =
+                    j - i == 1 && i > 0 &&
+                    (pathSegmentChar(s[i - 1]) ||
+                     (s[i - 1] == ':' && i == 2 && std::isalpha(static_cast<unsigned char>(s[0]))));
+                const bool beforeSeparator = j + 1 == s.size() || s[j + 1] == '\\' || s[j + 1] == '.';
+                if (afterSegment && beforeSeparator)
+                    w.escapedInPath = true;
                 i = j; // escaped wildcard
                 continue;
             }
@@ -169,6 +210,9 @@ WildcardInfo wildcards(std::string_view s)
                 w.innerWildcard = true;
         }
     }
+    const bool drive = s.size() > 2 && s[1] == ':' && std::isalpha(static_cast<unsigned char>(s[0]));
+    if (w.escapedInPath && !drive && !hasPlainBackslash(s))
+        w.escapedInPath = false; // "\*avira\*": no path around it, a deliberate literal
     w.leadingStar = !s.empty() && s.front() == '*';
     w.trailingStar = !stars.empty() && stars.back() == s.size() - 1 && s.size() > 0;
     return w;
@@ -504,7 +548,10 @@ private:
         if (!item.isKeyword) {
             if (item.field.find_first_of(" \t") != std::string::npos)
                 add("field-with-space", "the field name '" + item.field + "' contains white space", item.fieldSpan);
-            if ((item.field == "EventID" || item.field == "EventCode") && !ls.category.empty() && ls.service.empty())
+            if (impliedByLogSource(item, ls)) {
+                // reported; the weaker "eventid-with-category" would say the same again
+            } else if ((item.field == "EventID" || item.field == "EventCode") && !ls.category.empty() &&
+                       ls.service.empty())
                 add("eventid-with-category",
                     "'" + item.field + "' in a rule with the generic category '" + ls.category +
                         "': the category already selects the events",
@@ -540,6 +587,14 @@ private:
             const WildcardInfo w = wildcards(v.text);
             if (w.doubleStar)
                 add("double-wildcard", "'**' in a value is the same as '*'", v.span);
+            if (w.escapedInPath)
+                add("escaped-wildcard-in-path",
+                    "'\\*' is a literal '*', not a backslash and a wildcard: write '\\\\*' if any name was meant "
+                    "here",
+                    v.span);
+            else if (w.escaped)
+                add("escaped-wildcard",
+                    "'\\*' and '\\?' match a literal '*' or '?' (the backslash escapes the wildcard)", v.span);
             if (encoded && w.anyWildcard)
                 add("base64-wildcard", "wildcards are encoded literally by base64/base64offset", v.span);
             if (item.has(ModifierKind::Contains) && (w.leadingStar || w.trailingStar))
@@ -561,6 +616,73 @@ private:
                         std::string("write '") + item.field + "|" + suggestion + "' instead of wildcards", v.span);
             }
         }
+    }
+
+    static bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b)
+    {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               });
+    }
+
+    /// A plain test of Channel / Provider_Name / EventID whose values include every channel,
+    /// provider or EventID the log source selects: it holds for every event the rule sees.
+    bool impliedByLogSource(const DetectionItem& item, const LogSource& ls)
+    {
+        if (!m_options.logSourceScope || item.isKeyword || item.values.empty())
+            return false;
+        const bool plain = std::all_of(item.modifiers.begin(), item.modifiers.end(),
+                                       [](const Modifier& m) { return m.kind == ModifierKind::Cased; });
+        if (!plain || item.field.empty())
+            return false;
+        enum class Which { Channel, Provider, EventId, None };
+        Which which = Which::None;
+        if (equalsIgnoringAsciiCase(item.field, "Channel"))
+            which = Which::Channel;
+        else if (equalsIgnoringAsciiCase(item.field, "Provider_Name"))
+            which = Which::Provider;
+        else if (equalsIgnoringAsciiCase(item.field, "EventID"))
+            which = Which::EventId;
+        if (which == Which::None)
+            return false;
+        const auto scope = m_options.logSourceScope(ls);
+        if (!scope)
+            return false;
+        auto listed = [&](std::string_view wanted) {
+            return std::any_of(item.values.begin(), item.values.end(), [&](const Value& v) {
+                return v.type != Value::Type::Null && wildcards(v.text).anyWildcard == false &&
+                       equalsIgnoringAsciiCase(v.text, wanted);
+            });
+        };
+        std::string what;
+        if (which == Which::EventId) {
+            if (scope->eventIds.empty())
+                return false;
+            for (const std::uint32_t id : scope->eventIds) {
+                if (!listed(std::to_string(id)))
+                    return false;
+                what += (what.empty() ? "" : ", ") + std::to_string(id);
+            }
+        } else {
+            const auto& names = which == Which::Channel ? scope->channels : scope->providers;
+            if (names.empty())
+                return false;
+            for (const auto& n : names) {
+                if (!listed(n))
+                    return false;
+                what += (what.empty() ? "'" : ", '") + n + "'";
+            }
+        }
+        std::string source;
+        for (const auto& [k, v] : {std::pair{"product", &ls.product}, std::pair{"category", &ls.category},
+                                   std::pair{"service", &ls.service}})
+            if (!v->empty())
+                source += (source.empty() ? "" : ", ") + std::string(k) + ": " + *v;
+        add("field-implied-by-logsource",
+            "the log source (" + source + ") already selects " + item.field + " " + what +
+                ": this test filters nothing; remove it, or change the log source if another was meant",
+            item.span);
+        return true;
     }
 
     void regex(const Value& v)

@@ -14,6 +14,7 @@
 
 #include "rule/rule.h"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +32,17 @@ struct LintOptions {
     /// unknown to the catalog (the check is then skipped), true/false for a field. Not set: the
     /// "field-unknown-for-logsource" check is skipped.
     std::function<std::optional<bool>(const LogSource&, std::string_view field)> fieldKnown;
+
+    /// What a log source already selects: the events a rule with it sees all have one of these
+    /// channels, providers and EventIDs. An empty list says nothing about that field.
+    struct Scope {
+        std::vector<std::string> channels;
+        std::vector<std::string> providers;
+        std::vector<std::uint32_t> eventIds;
+    };
+    /// The scope of a log source (nullopt when unknown). Not set: "field-implied-by-logsource" is
+    /// skipped. engine/lintscope.h has one backed by the log-source table.
+    std::function<std::optional<Scope>(const LogSource&)> logSourceScope;
 };
 
 /// A LintOptions::fieldKnown backed by the built-in event catalog (core/events/catalog.h): for a

@@ -3,6 +3,7 @@
 // comments (nothing listed: the file must be clean). The set must match exactly.
 #include "testsupport.h"
 
+#include "engine/lintscope.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -75,9 +76,13 @@ private Q_SLOTS:
     // Every code the parser and the linter know is exercised by a fixture or by a test below.
     void everyCodeIsCovered()
     {
-        std::set<std::string> covered{
-            "io-error",      "file-too-large", "duplicate-id", "duplicate-title", "field-unknown-for-logsource",
-            "internal-error"};
+        std::set<std::string> covered{"io-error",
+                                      "file-too-large",
+                                      "duplicate-id",
+                                      "duplicate-title",
+                                      "field-unknown-for-logsource",
+                                      "internal-error",
+                                      "field-implied-by-logsource"};
         for (const auto& f : fixtures())
             for (const auto& e : expectations(f))
                 covered.insert(e.section(QLatin1Char(' '), 2, 2).toStdString());
@@ -160,6 +165,86 @@ private Q_SLOTS:
         options.fieldKnown = [](const sigma::LogSource&, std::string_view) -> std::optional<bool> { return false; };
         options.disabled = {"field-unknown-for-logsource"};
         QVERIFY(sigma::lintFile(parsed, options).empty());
+    }
+
+    // Channel / Provider_Name / EventID tests the log source already implies, with the scope taken
+    // from the built-in log-source table (engine/lintscope.h).
+    void fieldImpliedByLogsource_data()
+    {
+        QTest::addColumn<QString>("logsource");
+        QTest::addColumn<QString>("item");
+        QTest::addColumn<QString>("expected"); // "" = nothing
+        QTest::newRow("service channel") << "product: windows\n    service: system"
+                                         << "Channel: System"
+                                         << "20:9 warning field-implied-by-logsource";
+        QTest::newRow("service channel, other case") << "product: windows\n    service: security"
+                                                     << "Channel: SECURITY"
+                                                     << "20:9 warning field-implied-by-logsource";
+        QTest::newRow("category event ids") << "product: windows\n    category: wmi_event"
+                                            << "EventID: [19, 20, 21]"
+                                            << "20:9 warning field-implied-by-logsource";
+        QTest::newRow("category single event id") << "product: windows\n    category: dns_query"
+                                                  << "EventID: 22"
+                                                  << "20:9 warning field-implied-by-logsource";
+        QTest::newRow("subset of the event ids filters") << "product: windows\n    category: wmi_event"
+                                                         << "EventID: 19"
+                                                         << "20:9 info eventid-with-category";
+        QTest::newRow("sysmon provider") << "product: windows\n    category: dns_query"
+                                         << "Provider_Name: Microsoft-Windows-Sysmon"
+                                         << "20:9 warning field-implied-by-logsource";
+        QTest::newRow("process_creation has 4688 too") << "product: windows\n    category: process_creation"
+                                                       << "Channel: Microsoft-Windows-Sysmon/Operational"
+                                                       << "";
+        QTest::newRow("another channel filters") << "product: windows\n    service: system"
+                                                 << "Channel: Security"
+                                                 << "";
+        QTest::newRow("a modifier makes it a real test") << "product: windows\n    service: system"
+                                                         << "Channel|contains: System"
+                                                         << "";
+        QTest::newRow("wildcard value") << "product: windows\n    service: system"
+                                        << "Channel: Sys*em"
+                                        << "";
+        QTest::newRow("unknown log source") << "product: linux\n    service: auditd"
+                                            << "Channel: System"
+                                            << "";
+    }
+    void fieldImpliedByLogsource()
+    {
+        QFETCH(QString, logsource);
+        QFETCH(QString, item);
+        QFETCH(QString, expected);
+        const QString text = QStringLiteral("title: Implied\n"
+                                            "id: 0e0c3a57-7c55-4b6b-9a0e-0c2bd1e3d7a1\n"
+                                            "status: test\n"
+                                            "description: d\n"
+                                            "author: a\n"
+                                            "date: 2024-01-15\n"
+                                            "tags:\n"
+                                            "    - attack.execution\n"
+                                            "    - attack.t1059\n"
+                                            "level: low\n"
+                                            "falsepositives:\n"
+                                            "    - none\n"
+                                            "references:\n"
+                                            "    - https://example.org\n"
+                                            "logsource:\n"
+                                            "    %1\n"
+                                            "detection:\n"
+                                            "    selection:\n"
+                                            "        %2\n"
+                                            "        Data: x\n"
+                                            "    condition: selection\n")
+                                 .arg(logsource, item);
+        const auto parsed = sigma::parseRuleText(text.toStdString(), "implied.yml");
+        sigma::LintOptions options;
+        options.logSourceScope = sigma::logSourceScopeLookup();
+        QStringList actual;
+        for (const auto& d : sigma::lintFile(parsed, options))
+            actual << describe(d);
+        QCOMPARE(actual, expected.isEmpty() ? QStringList{} : QStringList{expected});
+        // without the table the check is off
+        for (const auto& d : sigma::lintFile(parsed))
+            QVERIFY(d.code != "field-implied-by-logsource");
     }
 
     void eventCatalogLookup_data()

@@ -1,0 +1,56 @@
+#include "engine/lintscope.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sigma {
+
+namespace {
+
+std::string lower(std::string s)
+{
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+template <typename T>
+void addUnique(std::vector<T>& list, const T& value)
+{
+    if (std::find(list.begin(), list.end(), value) == list.end())
+        list.push_back(value);
+}
+
+} // namespace
+
+std::function<std::optional<LintOptions::Scope>(const LogSource&)> logSourceScopeLookup(const LogSourceTable& table)
+{
+    return [table](const LogSource& ls) -> std::optional<LintOptions::Scope> {
+        bool known = false;
+        const auto rows = table.lookup(lower(ls.product), lower(ls.category), lower(ls.service), known);
+        if (!known || rows.empty())
+            return std::nullopt;
+        LintOptions::Scope scope;
+        bool allChannels = true, allProviders = true, allEventIds = true;
+        for (const LogSourceEntry* row : rows) {
+            allChannels = allChannels && !row->channel.empty();
+            allProviders = allProviders && !row->provider.empty();
+            allEventIds = allEventIds && !row->eventIds.empty();
+            if (!row->channel.empty())
+                addUnique(scope.channels, row->channel);
+            if (!row->provider.empty())
+                addUnique(scope.providers, row->provider);
+            for (const std::uint32_t id : row->eventIds)
+                addUnique(scope.eventIds, id);
+        }
+        if (!allChannels)
+            scope.channels.clear();
+        if (!allProviders)
+            scope.providers.clear();
+        if (!allEventIds)
+            scope.eventIds.clear();
+        return scope;
+    };
+}
+
+} // namespace sigma
