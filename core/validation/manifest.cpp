@@ -1,5 +1,6 @@
 #include "validation/manifest.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -513,6 +514,44 @@ void writeGroup(std::ostringstream& out, const RuleTests& g, const std::string& 
     }
 }
 
+/// Where each document of a YAML stream starts, read event by event without building nodes.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;
+
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+/// The documents of a YAML stream, without YAML::LoadAll: on a token that cannot start a
+/// document (a lone ",") yaml-cpp up to 0.8 reports an empty document without consuming it, and
+/// LoadAll then loops until memory runs out (yaml-cpp issue 1040). Here a document that starts
+/// where the previous one did is that case: `stuck` is set with its position. Throws
+/// YAML::Exception on syntax errors like YAML::Load. Counts at most `limit` documents.
+std::vector<YAML::Mark> documentStarts(const std::string& text, bool& stuck, std::size_t limit = 1000)
+{
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts handler;
+    stuck = false;
+    while (handler.starts.size() < limit && parser.HandleNextDocument(handler)) {
+        const auto n = handler.starts.size();
+        if (n >= 2 && handler.starts[n - 1].pos == handler.starts[n - 2].pos) {
+            stuck = true;
+            handler.starts.pop_back();
+            break;
+        }
+    }
+    return handler.starts;
+}
+
 } // namespace
 
 const char* expectationKindName(ExpectationKind kind)
@@ -629,15 +668,28 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
     }
     YAML::Node root;
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        if (docs.size() > 1) {
-            m.diagnostics.push_back(makeDiagnostic(
-                Severity::Error, "manifest-invalid",
-                "a manifest is one YAML document; found " + std::to_string(docs.size()), file, spanOf(docs[1])));
+        bool stuck = false;
+        const std::vector<YAML::Mark> starts = documentStarts(text, stuck);
+        if (stuck) {
+            const YAML::Mark& at = starts.back();
+            const std::size_t pos = static_cast<std::size_t>(std::max(at.pos, 0));
+            const std::string token = pos < text.size() ? std::string(1, text[pos]) : std::string("end of input");
+            m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-yaml-syntax",
+                                                   "unexpected '" + token + "' where a YAML value should start", file,
+                                                   {{at.line + 1, at.column + 1}, {at.line + 1, at.column + 2}}));
             return m;
         }
-        if (!docs.empty())
-            root = docs.front();
+        if (starts.size() > 1) {
+            const YAML::Mark& second = starts[1];
+            m.diagnostics.push_back(
+                makeDiagnostic(Severity::Error, "manifest-invalid",
+                               "a manifest is one YAML document; found " + std::to_string(starts.size()) +
+                                   (starts.size() >= 1000 ? " or more" : ""),
+                               file, {{second.line + 1, second.column + 1}, {second.line + 1, second.column + 1}}));
+            return m;
+        }
+        if (!starts.empty())
+            root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         SourceSpan span;
         if (e.mark.line >= 0)
