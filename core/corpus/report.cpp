@@ -1,6 +1,7 @@
 #include "corpus/report.h"
 
 #include "rule/attack.h"
+#include "util/xmlescape.h"
 
 #include <nlohmann/json.hpp>
 
@@ -84,30 +85,7 @@ std::string mdCodes(const std::vector<std::string>& values)
 
 std::string html(std::string_view text)
 {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return xmlEscaped(text, XmlEscape::Attribute);
 }
 
 std::string heading(const TechniquePage& page)

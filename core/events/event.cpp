@@ -1,5 +1,7 @@
 #include "events/event.h"
 
+#include "util/xmlescape.h"
+
 #include <optional>
 
 namespace sigma {
@@ -32,27 +34,6 @@ std::string_view fieldOrEmpty(const Event& e, std::string_view name)
     return v ? std::string_view(*v) : std::string_view();
 }
 
-void appendEscaped(std::string& out, std::string_view s)
-{
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
 } // namespace
 
 std::string_view Event::provider() const
@@ -128,7 +109,7 @@ std::string Event::xml() const
                 attributes += ' ';
                 attributes += next->attribute;
                 attributes += "=\"";
-                appendEscaped(attributes, fields[i].value);
+                appendXmlEscaped(attributes, fields[i].value, XmlEscape::Attribute);
                 attributes += '"';
             }
             ++i;
@@ -138,7 +119,7 @@ std::string Event::xml() const
         out += attributes;
         if (hasText) {
             out += '>';
-            appendEscaped(out, text);
+            appendXmlEscaped(out, text, XmlEscape::Text);
             out += "</";
             out += name->element;
             out += ">\n";
@@ -155,10 +136,10 @@ std::string Event::xml() const
                 out += "    <Data>";
             } else {
                 out += "    <Data Name=\"";
-                appendEscaped(out, name);
+                appendXmlEscaped(out, name, XmlEscape::Attribute);
                 out += "\">";
             }
-            appendEscaped(out, fields[i].value);
+            appendXmlEscaped(out, fields[i].value, XmlEscape::Text);
             out += "</Data>\n";
         }
         out += "  </EventData>\n";

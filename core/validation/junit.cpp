@@ -1,5 +1,7 @@
 #include "validation/junit.h"
 
+#include "util/xmlescape.h"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,42 +10,6 @@
 namespace sigma {
 
 namespace {
-
-constexpr const char* kReplacement = "\xEF\xBF\xBD";
-
-/// Length of the valid UTF-8 sequence at text[i] that XML 1.0 allows, or 0.
-std::size_t validXmlChar(std::string_view text, std::size_t i)
-{
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80)
-        return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + len > text.size())
-        return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto cc = static_cast<unsigned char>(text[i + k]);
-        if ((cc & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < minimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return len;
-}
 
 std::string seconds(double ms)
 {
@@ -64,7 +30,7 @@ std::string nowIso()
 
 std::string attr(const char* name, std::string_view value)
 {
-    return std::string(" ") + name + "=\"" + xmlEscape(value, true) + '"';
+    return std::string(" ") + name + "=\"" + xmlEscaped(value, XmlEscape::Attribute) + '"';
 }
 
 std::string caseName(const ExpectationResult& r)
@@ -88,48 +54,6 @@ std::string failureText(const ExpectationResult& r)
 }
 
 } // namespace
-
-std::string xmlEscape(std::string_view text, bool attribute)
-{
-    std::string out;
-    out.reserve(text.size() + 16);
-    for (std::size_t i = 0; i < text.size();) {
-        const std::size_t len = validXmlChar(text, i);
-        if (len == 0) {
-            out += kReplacement;
-            ++i;
-            continue;
-        }
-        const char c = text[i];
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += attribute ? "&quot;" : "\"";
-            break;
-        case '\n':
-            out += attribute ? "&#10;" : "\n";
-            break;
-        case '\r':
-            out += "&#13;";
-            break;
-        case '\t':
-            out += attribute ? "&#9;" : "\t";
-            break;
-        default:
-            out.append(text.substr(i, len));
-        }
-        i += len;
-    }
-    return out;
-}
 
 std::string junitXml(const std::vector<RuleTestResult>& results, const JUnitOptions& options)
 {
@@ -173,7 +97,7 @@ std::string junitXml(const std::vector<RuleTestResult>& results, const JUnitOpti
             out << "    <testcase" << attr("name", "load rule and manifest") << attr("classname", classname)
                 << attr("time", "0.000") << ">\n";
             out << "      <error" << attr("message", r.errors.front().format()) << attr("type", r.errors.front().code)
-                << ">" << xmlEscape(text, false) << "</error>\n";
+                << ">" << xmlEscaped(text, XmlEscape::Text) << "</error>\n";
             out << "    </testcase>\n";
         }
         for (const auto& e : r.expectations) {
@@ -189,8 +113,8 @@ std::string junitXml(const std::vector<RuleTestResult>& results, const JUnitOpti
             out << ">\n";
             if (e.status == ExpectationResult::Status::Failed) {
                 out << "      <failure" << attr("message", "expected " + e.expected + "; " + e.actual)
-                    << attr("type", expectationKindName(e.expectation.kind)) << ">" << xmlEscape(failureText(e), false)
-                    << "</failure>\n";
+                    << attr("type", expectationKindName(e.expectation.kind)) << ">"
+                    << xmlEscaped(failureText(e), XmlEscape::Text) << "</failure>\n";
             } else {
                 std::string text;
                 for (const auto& d : e.diagnostics)
@@ -198,7 +122,7 @@ std::string junitXml(const std::vector<RuleTestResult>& results, const JUnitOpti
                 const std::string message = e.diagnostics.empty() ? e.actual : e.diagnostics.front().format();
                 out << "      <error" << attr("message", message)
                     << attr("type", e.diagnostics.empty() ? std::string("error") : e.diagnostics.front().code) << ">"
-                    << xmlEscape(text, false) << "</error>\n";
+                    << xmlEscaped(text, XmlEscape::Text) << "</error>\n";
             }
             out << "    </testcase>\n";
         }

@@ -20,8 +20,4 @@ struct JUnitOptions {
 
 std::string junitXml(const std::vector<RuleTestResult>& results, const JUnitOptions& options = {});
 
-/// Text made safe for XML 1.0 attribute values and character data: escapes markup, replaces
-/// characters XML forbids (controls other than tab/newline/CR, invalid UTF-8) with U+FFFD.
-std::string xmlEscape(std::string_view text, bool attribute);
-
 } // namespace sigma

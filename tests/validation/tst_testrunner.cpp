@@ -2,6 +2,7 @@
 // checked against the schema, and `sigmawb test` (output and exit codes).
 #include "testsupport.h"
 
+#include "util/xmlescape.h"
 #include "validation/junit.h"
 #include "validation/manifest.h"
 #include "validation/runner.h"
@@ -472,22 +473,36 @@ private Q_SLOTS:
         QVERIFY(!xmllintSchema(file).isEmpty());
     }
 
+    // util/xmlescape.h, shared by the JUnit report, the Event XML rendering and the HTML page.
     void xmlEscaping_data()
     {
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QByteArray>("attribute");
-        QTest::addRow("markup") << QByteArray("a<b>&\"c\"") << QByteArray("a&lt;b&gt;&amp;&quot;c&quot;");
-        QTest::addRow("newline") << QByteArray("a\nb") << QByteArray("a&#10;b");
-        QTest::addRow("control") << QByteArray("a\x01z") << QByteArray("a\xEF\xBF\xBDz");
-        QTest::addRow("bad utf8") << QByteArray("a\xC3z") << QByteArray("a\xEF\xBF\xBDz");
+        QTest::addColumn<QByteArray>("text");
+        QTest::addRow("markup") << QByteArray("a<b>&\"c\"") << QByteArray("a&lt;b&gt;&amp;&quot;c&quot;")
+                                << QByteArray("a&lt;b&gt;&amp;\"c\"");
+        QTest::addRow("apostrophe") << QByteArray("it's") << QByteArray("it&#39;s") << QByteArray("it's");
+        QTest::addRow("newline") << QByteArray("a\nb") << QByteArray("a&#10;b") << QByteArray("a\nb");
+        QTest::addRow("tab and cr") << QByteArray("a\tb\r\n") << QByteArray("a&#9;b&#13;&#10;")
+                                    << QByteArray("a\tb&#13;\n");
+        QTest::addRow("control") << QByteArray("a\x01z") << QByteArray("a\xEF\xBF\xBDz")
+                                 << QByteArray("a\xEF\xBF\xBDz");
+        QTest::addRow("bad utf8") << QByteArray("a\xC3z") << QByteArray("a\xEF\xBF\xBDz")
+                                  << QByteArray("a\xEF\xBF\xBDz");
+        QTest::addRow("overlong") << QByteArray("\xC0\xAF") << QByteArray("\xEF\xBF\xBD\xEF\xBF\xBD")
+                                  << QByteArray("\xEF\xBF\xBD\xEF\xBF\xBD");
         QTest::addRow("utf8 kept") << QByteArray("Microsoft\xC2\xAE \xE2\x80\x93")
+                                   << QByteArray("Microsoft\xC2\xAE \xE2\x80\x93")
                                    << QByteArray("Microsoft\xC2\xAE \xE2\x80\x93");
     }
     void xmlEscaping()
     {
         QFETCH(QByteArray, input);
         QFETCH(QByteArray, attribute);
-        QCOMPARE(QByteArray::fromStdString(xmlEscape(input.toStdString(), true)), attribute);
+        QFETCH(QByteArray, text);
+        QCOMPARE(QByteArray::fromStdString(sigma::xmlEscaped(input.toStdString(), sigma::XmlEscape::Attribute)),
+                 attribute);
+        QCOMPARE(QByteArray::fromStdString(sigma::xmlEscaped(input.toStdString(), sigma::XmlEscape::Text)), text);
     }
 
     // --- the CLI ------------------------------------------------------------------------------
