@@ -603,6 +603,7 @@ void MainWindow::showCurrentResult()
     }
     const bool current = last->text == t->editor->toPlainText();
     QTextDocument* doc = t->editor->document();
+    const RuleEditor::MarksUpdate marksUpdate(t->editor); // the layers below are drawn once
     if (current) {
         m_problemsModel->setProblems(problemsFrom(last->diagnostics, doc));
         t->editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
@@ -870,8 +871,8 @@ void MainWindow::updateExplanation()
     sigma::ExplainOptions options;
     options.shortCircuit = false; // every value's outcome, for the marks
     const sigma::Explanation explanation = last->compiled->explain(*e, options);
-    m_explanationModel->setExplanation(explanation);
-    m_explanationView->expandAll();
+    if (m_explanationModel->setExplanation(explanation))
+        m_explanationView->expandAll(); // a new tree; one of the same shape keeps what the user expanded
     m_explanationSummary->setText(explanationSummary(explanation));
     if (last->text == t->editor->toPlainText())
         t->editor->setMarks(MarkLayer::Predicates,
