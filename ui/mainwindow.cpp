@@ -158,6 +158,9 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createDocks();
     createActions();
     applyModelColors();
+    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
+    // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
+    // to, and the saved one is restored once, for all of them.
     m_defaultState = saveState();
     if (m_options.restoreLayout)
         restoreLayout();
@@ -167,7 +170,6 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     updateMatchSummary();
     if (m_options.offerRecovery)
         offerRecovery();
-    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
 }
 
 MainWindow::~MainWindow()
@@ -1182,6 +1184,9 @@ void MainWindow::saveLayout()
 
 void MainWindow::resetLayout()
 {
+    // Floating docks are put back first: restoring a state does not always re-dock them.
+    for (QDockWidget* d : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        d->setFloating(false);
     restoreState(m_defaultState);
     for (QDockWidget* d : {m_testDock, m_explanationDock, m_detailDock, m_problemsDock})
         d->show();

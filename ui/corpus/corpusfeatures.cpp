@@ -169,10 +169,7 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
         m_window->tabifyDockWidget(explanation, m_techniqueDock);
     m_techniqueDock->hide(); // shown when a page is opened
     m_window->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
-    // The window restored its layout before these docks existed: restore it again for them.
-    const QByteArray state = QSettings().value(QStringLiteral("ui/windowState")).toByteArray();
-    if (!state.isEmpty())
-        m_window->restoreState(state);
+    // The main window restores the saved layout (and takes its default) after these docks exist.
 
     createMenu();
 
