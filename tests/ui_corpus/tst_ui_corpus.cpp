@@ -426,6 +426,35 @@ private Q_SLOTS:
         QCOMPARE(model->index(0, IndicatorsModel::HitsColumn).data().toString(), QStringLiteral("–"));
     }
 
+    void indicatorValuesHaveRoomAndTheirTooltip()
+    {
+        Workbench wb;
+        wb.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(wb.window.get()));
+        QVERIFY(wb.openRule(fixtureRule()));
+        IndicatorsPane* pane = wb.features->indicatorsPane();
+        QTableView* view = pane->view();
+        QCoreApplication::processEvents();
+        // In the default layout the value gets the largest share of the pane, and a long one is
+        // elided in the middle with the whole value in its tooltip.
+        const int value = view->columnWidth(IndicatorsModel::ValueColumn);
+        for (int c = 0; c < IndicatorsModel::COLUMN_COUNT; ++c)
+            if (c != IndicatorsModel::ValueColumn)
+                QVERIFY2(
+                    value > view->columnWidth(c),
+                    qPrintable(
+                        QStringLiteral("value %1 px, column %2: %3 px").arg(value).arg(c).arg(view->columnWidth(c))));
+        QVERIFY2(value >= view->viewport()->width() / 4,
+                 qPrintable(QStringLiteral("%1 of %2 px").arg(value).arg(view->viewport()->width())));
+        QCOMPARE(view->textElideMode(), Qt::ElideMiddle);
+        const IndicatorsModel* model = pane->model();
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QString full = QString::fromStdString(model->figuresAt(r)->indicator.value);
+            const QString tip = model->index(r, IndicatorsModel::ValueColumn).data(Qt::ToolTipRole).toString();
+            QVERIFY2(tip.startsWith(full + QLatin1Char('\n')), qPrintable(tip));
+        }
+    }
+
     void baselineWaitsForTheOpenPaneAndStopsOnEdits()
     {
         Workbench wb;
