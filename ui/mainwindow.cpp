@@ -155,6 +155,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     statusBar()->addPermanentWidget(m_matchLabel);
     statusBar()->addPermanentWidget(m_eventsLabel);
 
+    resize(1400, 900); // the docks below are sized for the first-start window
     createDocks();
     createActions();
     applyModelColors();

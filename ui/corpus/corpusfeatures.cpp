@@ -160,7 +160,7 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
         m_window->tabifyDockWidget(problems, m_indicatorsDock);
         m_indicatorsDock->raise();
         if (QDockWidget* test = m_window->testDock())
-            m_window->resizeDocks({test, m_indicatorsDock}, {680, 720}, Qt::Horizontal);
+            m_window->resizeDocks({test, m_indicatorsDock}, {760, 640}, Qt::Horizontal);
     } else if (QDockWidget* test = m_window->testDock()) {
         m_window->splitDockWidget(test, m_indicatorsDock, Qt::Horizontal);
     }

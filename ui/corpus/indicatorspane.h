@@ -26,7 +26,7 @@ public:
     QString summary() const;
 
     /// The value column never gets narrower than this: a narrow pane scrolls instead.
-    static constexpr int MinimumValueWidth = 220;
+    static constexpr int MinimumValueWidth = 140;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
