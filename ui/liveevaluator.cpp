@@ -18,7 +18,7 @@ LiveEvaluator::LiveEvaluator(QObject* parent)
     qRegisterMetaType<EvaluationPtr>();
     // One job at a time is current; a second thread lets a new job start while a stale one stops.
     m_pool.setMaxThreadCount(2);
-    m_pool.setExpiryTimeout(-1);
+    m_pool.setExpiryTimeout(60000); // typing pauses do not pay for new threads
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(150);
     connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
