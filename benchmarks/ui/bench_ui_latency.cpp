@@ -206,6 +206,7 @@ int main(int argc, char** argv)
     // Let whatever the first result started settle, as after a pause in typing.
     QTest::qWait(pauseMs > 0 ? pauseMs : 500);
     const int at = int(editor->toPlainText().indexOf(QStringLiteral("' -enc '"))) + 3; // after "' -"
+    const quint64 generationBefore = window.evaluatorAt(window.currentTab())->generation();
     std::vector<double> roundTrip, keystroke, toRequest, queued, jobTime, gui, paint, rest, guiCpu;
     for (int i = 0; i < edits; ++i) {
         QTextCursor c = editor->textCursor();
@@ -250,6 +251,10 @@ int main(int argc, char** argv)
         if (pauseMs > 0)
             QTest::qWait(pauseMs);
     }
+    // Each edit is one new text (generation +1) and one job (+1); more would mean a job that no
+    // edit asked for.
+    std::printf("jobs per edit: %.2f\n",
+                double(window.evaluatorAt(window.currentTab())->generation() - generationBefore) / 2.0 / edits);
     print("  keystroke handled by the editor", stats(keystroke));
     print("  keystroke -> job requested", stats(toRequest));
     print("  job waiting for a worker", stats(queued));
