@@ -2,10 +2,18 @@
 
 #include <QSortFilterProxyModel>
 
+#include <array>
+#include <vector>
+
 namespace sigmaui {
 
+class EventsModel;
+
 /// Filters the events table: a text that must occur in one of the event's values (case
-/// insensitive), and "matches only".
+/// insensitive), and "matches only". Sorts the time, EventID, verdict and source columns without
+/// going through QVariant. With many events a new set of verdicts costs little: rows are tested
+/// against the filter text once (the verdict-independent part is remembered) and the verdict
+/// and test columns are looked up.
 class EventsFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
@@ -19,10 +27,22 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
+    void forgetTextHits();
+    bool textMatches(int sourceRow) const;
+
+    EventsModel* m_events = nullptr;
     QString m_text;
     bool m_matchesOnly = false;
+    /// Per source row: whether a column that does not depend on the verdicts, or a field value,
+    /// contains the filter text (-1: not tested yet).
+    mutable std::vector<signed char> m_textHits;
+    /// Whether the verdict column's text for each verdict, and the test column's text for each
+    /// (mark, pass) pair, contains the filter text (-1: not tested yet).
+    mutable std::array<signed char, 4> m_verdictHits{};
+    mutable std::array<signed char, 16> m_testHits{};
 };
 
 } // namespace sigmaui

@@ -52,23 +52,42 @@ void EventsModel::setVerdicts(std::vector<Verdict> verdicts, bool stale)
 {
     if (verdicts.size() != std::size_t(rowCount()))
         verdicts.clear();
+    // Only the rows whose verdict changed are signalled (one range from the first to the last of
+    // them), so that an edit that changes few verdicts costs the views and the proxy little. A
+    // change of staleness or a new size changes the look of every row.
+    int first = 0;
+    int last = rowCount() - 1;
+    if (stale == m_stale && verdicts.size() == m_verdicts.size()) {
+        const auto mismatch = std::mismatch(verdicts.begin(), verdicts.end(), m_verdicts.begin());
+        if (mismatch.first == verdicts.end()) {
+            first = 0;
+            last = -1; // nothing changed
+        } else {
+            first = int(mismatch.first - verdicts.begin());
+            const auto rmismatch = std::mismatch(verdicts.rbegin(), verdicts.rend(), m_verdicts.rbegin());
+            last = int(verdicts.rend() - rmismatch.first) - 1;
+        }
+    }
     m_verdicts = std::move(verdicts);
     m_stale = stale;
-    notifyVerdictsChanged();
+    if (first <= last)
+        notifyVerdictsChanged(first, last);
 }
 
-void EventsModel::notifyVerdictsChanged()
+void EventsModel::notifyVerdictsChanged(int first, int last)
 {
     if (rowCount() == 0)
         return;
     // The verdict column changes; the other columns only change their look (bold, greyed), which
     // verdictsChanged() tells the views about. Signalling every column would make a proxy sorted
     // by another column re-sort all rows on every keystroke (Qt ignores the roles there).
-    Q_EMIT dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn),
-                       {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
-    if (!m_marks.empty())
-        Q_EMIT dataChanged(index(0, TestColumn), index(rowCount() - 1, TestColumn),
-                           {Qt::DisplayRole, Qt::ForegroundRole, Qt::ToolTipRole, TestPassRole, SortRole});
+    if (first <= last) {
+        Q_EMIT dataChanged(index(first, VerdictColumn), index(last, VerdictColumn),
+                           {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
+        if (!m_marks.empty())
+            Q_EMIT dataChanged(index(first, TestColumn), index(last, TestColumn),
+                               {Qt::DisplayRole, Qt::ForegroundRole, Qt::ToolTipRole, TestPassRole, SortRole});
+    }
     Q_EMIT verdictsChanged();
 }
 
@@ -108,7 +127,7 @@ void EventsModel::setStale(bool stale)
     if (m_stale == stale)
         return;
     m_stale = stale;
-    notifyVerdictsChanged();
+    notifyVerdictsChanged(0, rowCount() - 1);
 }
 
 void EventsModel::setColors(const QColor& matched, const QColor& failed)

@@ -69,7 +69,7 @@ Q_SIGNALS:
     void verdictsChanged();
 
 private:
-    void notifyVerdictsChanged();
+    void notifyVerdictsChanged(int first, int last);
 
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;

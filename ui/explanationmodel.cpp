@@ -5,6 +5,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <utility>
+
 namespace sigmaui {
 
 using Kind = sigma::ExplainNode::Kind;
@@ -13,14 +15,62 @@ ExplanationModel::ExplanationModel(QObject* parent)
     : QAbstractItemModel(parent)
 {}
 
-void ExplanationModel::setExplanation(const sigma::Explanation& explanation)
+namespace {
+bool sameShape(const sigma::ExplainNode& a, const sigma::ExplainNode& b)
 {
-    beginResetModel();
-    m_explanation = explanation;
-    m_hasExplanation = true;
-    m_entries.clear();
-    addEntries(m_explanation.root, -1, 0);
-    endResetModel();
+    if (a.kind != b.kind || a.children.size() != b.children.size())
+        return false;
+    for (std::size_t i = 0; i < a.children.size(); ++i)
+        if (!sameShape(a.children[i], b.children[i]))
+            return false;
+    return true;
+}
+
+/// Whether anything the model shows of a node (text, look, tooltip, roles) differs.
+bool sameLook(const sigma::ExplainNode& a, const sigma::ExplainNode& b)
+{
+    return a.outcome == b.outcome && a.deciding == b.deciding && a.label == b.label && a.field == b.field &&
+           a.eventValue == b.eventValue && a.eventField == b.eventField && a.detail == b.detail &&
+           a.span.begin.line == b.span.begin.line && a.span.begin.column == b.span.begin.column;
+}
+} // namespace
+
+bool ExplanationModel::setExplanation(const sigma::Explanation& explanation)
+{
+    if (!m_hasExplanation || !sameShape(m_explanation.root, explanation.root)) {
+        beginResetModel();
+        m_explanation = explanation;
+        m_hasExplanation = true;
+        m_entries.clear();
+        addEntries(m_explanation.root, -1, 0);
+        endResetModel();
+        return true;
+    }
+    // The same tree (typically after an edit elsewhere in the rule): update it in place, so the
+    // view keeps what the user expanded and repaints only the rows that changed.
+    const sigma::Explanation old = std::exchange(m_explanation, explanation);
+    const bool verdictChanged = old.matched != m_explanation.matched;
+    // Entries point into the tree in document order: walk both trees in the same order.
+    std::vector<std::pair<const sigma::ExplainNode*, const sigma::ExplainNode*>> pairs;
+    pairs.reserve(m_entries.size());
+    auto walk = [&pairs](auto&& self, const sigma::ExplainNode& a, const sigma::ExplainNode& b) -> void {
+        pairs.emplace_back(&a, &b);
+        for (std::size_t i = 0; i < a.children.size(); ++i)
+            self(self, a.children[i], b.children[i]);
+    };
+    walk(walk, old.root, m_explanation.root);
+    for (std::size_t i = 0; i < m_entries.size() && i < pairs.size(); ++i) {
+        Entry& e = m_entries[i];
+        e.node = pairs[i].second;
+        const bool changed = !sameLook(*pairs[i].first, *pairs[i].second) ||
+                             (verdictChanged && e.node->kind == sigma::ExplainNode::Kind::Rule);
+        if (changed)
+            for (int c = 0; c < COLUMN_COUNT; ++c) {
+                const QModelIndex cell = createIndex(e.row, c, quintptr(i));
+                Q_EMIT dataChanged(cell, cell);
+            }
+    }
+    return false;
 }
 
 void ExplanationModel::clear()

@@ -26,7 +26,9 @@ public:
 
     explicit ExplanationModel(QObject* parent = nullptr);
 
-    void setExplanation(const sigma::Explanation& explanation);
+    /// Shows an explanation. A tree of the same shape as the shown one is updated in place (the
+    /// rows that changed are signalled); returns whether the model was reset instead.
+    bool setExplanation(const sigma::Explanation& explanation);
     void clear();
     bool hasExplanation() const { return m_hasExplanation; }
     const sigma::Explanation& explanation() const { return m_explanation; }

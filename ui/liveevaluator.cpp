@@ -16,6 +16,9 @@ LiveEvaluator::LiveEvaluator(QObject* parent)
     , m_generation(std::make_shared<std::atomic<quint64>>(0))
 {
     qRegisterMetaType<EvaluationPtr>();
+    // One job at a time is current; a second thread lets a new job start while a stale one stops.
+    m_pool.setMaxThreadCount(2);
+    m_pool.setExpiryTimeout(60000); // typing pauses do not pay for new threads
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(150);
     connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
@@ -25,6 +28,13 @@ LiveEvaluator::~LiveEvaluator()
 {
     // Running jobs see a newer generation and stop early; their results are dropped.
     m_generation->fetch_add(1);
+}
+
+void LiveEvaluator::setCompileOptions(const sigma::CompileOptions& options)
+{
+    m_options = options;
+    m_scopeSource.reset(); // its scope was computed with the old options
+    ++m_optionsEpoch;
 }
 
 void LiveEvaluator::setDebounceInterval(int milliseconds)
@@ -63,34 +73,65 @@ void LiveEvaluator::evaluateNow()
     if (!wasBusy)
         Q_EMIT busyChanged(true);
     auto* watcher = new QFutureWatcher<EvaluationPtr>(this);
-    connect(watcher, &QFutureWatcher<EvaluationPtr>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        --m_running;
-        EvaluationPtr result = watcher->result();
-        if (result && generation == m_generation->load()) {
-            m_last = result;
-            if (result->ok())
-                m_lastGood = result;
-            Q_EMIT evaluated(result);
-        }
-        if (!isBusy())
-            Q_EMIT busyChanged(false);
-    });
+    connect(watcher, &QFutureWatcher<EvaluationPtr>::finished, this,
+            [this, watcher, generation, epoch = m_optionsEpoch] {
+                watcher->deleteLater();
+                --m_running;
+                EvaluationPtr result = watcher->result();
+                if (result && generation == m_generation->load()) {
+                    m_last = result;
+                    if (result->ok())
+                        m_lastGood = result;
+                    if (result->ok() && !result->verdicts.empty() && epoch == m_optionsEpoch)
+                        m_scopeSource = result;
+                    Q_EMIT evaluated(result);
+                }
+                if (!isBusy())
+                    Q_EMIT busyChanged(false);
+            });
     std::shared_ptr<std::atomic<quint64>> latest = m_generation;
-    watcher->setFuture(QtConcurrent::run(
-        [generation, text = m_text, file = m_file, events = m_events, options = m_options, latest, tests = m_tests] {
-            return run(generation, text, file, events, options, latest.get(), tests);
-        }));
+    EvaluationRequest request;
+    request.generation = generation;
+    request.text = m_text;
+    request.file = m_file;
+    request.events = m_events;
+    request.options = m_options;
+    request.tests = m_tests;
+    request.previous = m_scopeSource;
+    request.requested = std::chrono::steady_clock::now();
+    watcher->setFuture(
+        QtConcurrent::run(&m_pool, [request = std::move(request), latest] { return run(request, latest.get()); }));
 }
 
-EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const QString& file, EventListPtr events,
-                                 const sigma::CompileOptions& options, const std::atomic<quint64>* latest,
-                                 TestSetPtr tests)
+namespace {
+std::string scopeKeyOf(const sigma::Rule& rule)
 {
+    const sigma::LogSource& l = rule.logsource;
+    std::string key;
+    key.reserve(l.category.size() + l.product.size() + l.service.size() + l.definition.size() + 3);
+    for (const std::string* part : {&l.category, &l.product, &l.service, &l.definition}) {
+        key += *part;
+        key += '\0';
+    }
+    return key;
+}
+} // namespace
+
+EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::atomic<quint64>* latest)
+{
+    const quint64 generation = request.generation;
+    const QString& text = request.text;
+    const QString& file = request.file;
+    const EventListPtr& events = request.events;
+    const sigma::CompileOptions& options = request.options;
+    const TestSetPtr& tests = request.tests;
+    const auto requested = request.requested;
     auto stale = [&] { return latest && latest->load() != generation; };
     QElapsedTimer total;
     total.start();
     auto result = std::make_shared<Evaluation>();
+    result->started = std::chrono::steady_clock::now();
+    result->requested = requested == std::chrono::steady_clock::time_point{} ? result->started : requested;
     result->generation = generation;
     result->text = text;
     result->events = events;
@@ -125,6 +166,15 @@ EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const 
         const sigma::CompiledRule& rule = *result->compiled;
         const std::size_t n = events->size();
         result->verdicts.assign(n, Verdict::Unknown);
+        // Editing the detection leaves each event's scope as it was: take it from the previous
+        // verdicts rather than asking the log-source table again for every event.
+        result->scopeKey = scopeKeyOf(rule.rule());
+        const EvaluationPtr& previous = request.previous;
+        const std::vector<Verdict>* scope = nullptr;
+        if (previous && previous->ok() && previous->events == events && previous->verdicts.size() == n &&
+            previous->scopeKey == result->scopeKey)
+            scope = &previous->verdicts;
+        result->scopeReused = scope != nullptr;
         // Split the events over the cores; each part checks now and then whether it is stale.
         const std::size_t parts =
             std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 2048 + 1));
@@ -138,7 +188,8 @@ EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const 
                     return;
                 }
                 const sigma::Event& e = (*events)[i];
-                result->verdicts[i] = !rule.inScope(e)           ? Verdict::OutOfScope
+                const bool inScope = scope ? (*scope)[i] != Verdict::OutOfScope : rule.inScope(e);
+                result->verdicts[i] = !inScope                   ? Verdict::OutOfScope
                                       : rule.conditionMatches(e) ? Verdict::Match
                                                                  : Verdict::NoMatch;
             }
@@ -162,6 +213,7 @@ EvaluationPtr LiveEvaluator::run(quint64 generation, const QString& text, const 
         result->tests = std::make_shared<const sigma::RuleTestResult>(
             sigma::runRuleTests(tests->group, *result->compiled, tests->events));
     result->totalMs = double(total.nsecsElapsed()) / 1e6;
+    result->finished = std::chrono::steady_clock::now();
     return result;
 }
 

@@ -7,9 +7,11 @@
 #include "validation/runner.h"
 
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 namespace sigmaui {
@@ -34,14 +36,35 @@ struct Evaluation {
     std::size_t inScope = 0;
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
     std::shared_ptr<const sigma::RuleTestResult> tests;
+    /// The rule's log source as the scope was computed for it (category, product, service,
+    /// definition); a later job with the same one and the same events reuses the scope.
+    std::string scopeKey;
+    bool scopeReused = false; ///< the scope came from the previous result (no inScope() calls)
     double parseMs = 0;
     double evaluateMs = 0;
     double totalMs = 0;
+    /// When the job was asked for (after the debounce), began on its worker and ended (for the
+    /// latency benchmark: queueing, the job, and the GUI's part after it).
+    std::chrono::steady_clock::time_point requested, started, finished;
 
     bool ok() const { return compiled != nullptr; }
     const sigma::Rule* rule() const { return compiled ? &compiled->rule() : nullptr; }
 };
 using EvaluationPtr = std::shared_ptr<const Evaluation>;
+
+/// What one job evaluates.
+struct EvaluationRequest {
+    quint64 generation = 0;
+    QString text;
+    QString file;
+    EventListPtr events;
+    sigma::CompileOptions options;
+    TestSetPtr tests;
+    /// An earlier result with the same compile options: when it is for the same events and the
+    /// rule's log source did not change, its verdicts give each event's scope.
+    EvaluationPtr previous;
+    std::chrono::steady_clock::time_point requested; ///< default: when the job starts
+};
 
 /// Runs the pipeline for one editor off the GUI thread: text changes are debounced (150 ms by
 /// default), each job gets a generation number, and results of stale jobs are dropped (a stale
@@ -55,7 +78,7 @@ public:
     void setDebounceInterval(int milliseconds);
     int debounceInterval() const { return m_debounce.interval(); }
     void setFileName(const QString& file) { m_file = file; }
-    void setCompileOptions(const sigma::CompileOptions& options) { m_options = options; }
+    void setCompileOptions(const sigma::CompileOptions& options);
 
     /// A new text: evaluated after the debounce interval (restarted by each call).
     void setText(const QString& text);
@@ -69,13 +92,17 @@ public:
 
     quint64 generation() const { return m_generation->load(); }
     bool isBusy() const { return m_running > 0 || m_debounce.isActive(); }
+    /// The last result is of the current text and events, and no newer job is coming (stale jobs
+    /// may still be winding down: isBusy() counts them).
+    bool isSettled() const
+    {
+        return !m_debounce.isActive() && m_last && m_last->generation == m_generation->load();
+    }
     EvaluationPtr lastResult() const { return m_last; }
     EvaluationPtr lastGoodResult() const { return m_lastGood; }
 
     /// The job itself (synchronous), for tests and benchmarks. `latest` lets a stale job stop.
-    static EvaluationPtr run(quint64 generation, const QString& text, const QString& file, EventListPtr events,
-                             const sigma::CompileOptions& options, const std::atomic<quint64>* latest = nullptr,
-                             TestSetPtr tests = {});
+    static EvaluationPtr run(const EvaluationRequest& request, const std::atomic<quint64>* latest = nullptr);
 
 Q_SIGNALS:
     /// The newest job finished (results of older jobs are never emitted).
@@ -83,6 +110,7 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
+    QThreadPool m_pool; ///< jobs never wait behind other background work (loading, corpus, baseline)
     QTimer m_debounce;
     QString m_text;
     QString m_file;
@@ -93,6 +121,8 @@ private:
     int m_running = 0;
     EvaluationPtr m_last;
     EvaluationPtr m_lastGood;
+    EvaluationPtr m_scopeSource; ///< the newest result with verdicts for the current compile options
+    quint64 m_optionsEpoch = 0;  ///< counts setCompileOptions() calls
 };
 
 } // namespace sigmaui

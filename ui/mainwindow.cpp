@@ -155,9 +155,13 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     statusBar()->addPermanentWidget(m_matchLabel);
     statusBar()->addPermanentWidget(m_eventsLabel);
 
+    resize(1400, 900); // the docks below are sized for the first-start window
     createDocks();
     createActions();
     applyModelColors();
+    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
+    // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
+    // to, and the saved one is restored once, for all of them.
     m_defaultState = saveState();
     if (m_options.restoreLayout)
         restoreLayout();
@@ -167,7 +171,6 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     updateMatchSummary();
     if (m_options.offerRecovery)
         offerRecovery();
-    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
 }
 
 MainWindow::~MainWindow()
@@ -603,6 +606,7 @@ void MainWindow::showCurrentResult()
     }
     const bool current = last->text == t->editor->toPlainText();
     QTextDocument* doc = t->editor->document();
+    const RuleEditor::MarksUpdate marksUpdate(t->editor); // the layers below are drawn once
     if (current) {
         m_problemsModel->setProblems(problemsFrom(last->diagnostics, doc));
         t->editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
@@ -870,8 +874,8 @@ void MainWindow::updateExplanation()
     sigma::ExplainOptions options;
     options.shortCircuit = false; // every value's outcome, for the marks
     const sigma::Explanation explanation = last->compiled->explain(*e, options);
-    m_explanationModel->setExplanation(explanation);
-    m_explanationView->expandAll();
+    if (m_explanationModel->setExplanation(explanation))
+        m_explanationView->expandAll(); // a new tree; one of the same shape keeps what the user expanded
     m_explanationSummary->setText(explanationSummary(explanation));
     if (last->text == t->editor->toPlainText())
         t->editor->setMarks(MarkLayer::Predicates,
@@ -1181,6 +1185,9 @@ void MainWindow::saveLayout()
 
 void MainWindow::resetLayout()
 {
+    // Floating docks are put back first: restoring a state does not always re-dock them.
+    for (QDockWidget* d : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        d->setFloating(false);
     restoreState(m_defaultState);
     for (QDockWidget* d : {m_testDock, m_explanationDock, m_detailDock, m_problemsDock})
         d->show();

@@ -134,6 +134,9 @@ public:
     /// Chooses the export destination (empty: cancelled). Replaceable for tests.
     void setExportPathQuestion(SavePathQuestion question) { m_askExportPath = std::move(question); }
 
+    /// View > Reset Layout: every dock (the corpus ones too) back where a first start puts it.
+    void resetLayout();
+
     static constexpr int MaxRecentFiles = 10;
     QStringList recentFiles() const;
 
@@ -163,7 +166,6 @@ private:
     void rebuildRecentMenu();
     void restoreLayout();
     void saveLayout();
-    void resetLayout();
     bool maybeSave(int index);
     Tab* tab(int index) const;
     Tab* tabOf(const LiveEvaluator* evaluator) const;

@@ -13,6 +13,8 @@
 #include <QTextBlock>
 #include <QToolTip>
 
+#include <utility>
+
 namespace sigmaui {
 
 namespace {
@@ -192,8 +194,27 @@ void RuleEditor::setMarks(MarkLayer layer, QVector<EditorMark> marks)
     if (slot == marks)
         return;
     slot = std::move(marks);
+    if (m_marksUpdates > 0) {
+        m_marksDirty = true;
+        return;
+    }
     updateExtraSelections();
     m_lineNumberArea->update();
+}
+
+RuleEditor::MarksUpdate::MarksUpdate(RuleEditor* editor)
+    : m_editor(editor)
+{
+    if (m_editor)
+        ++m_editor->m_marksUpdates;
+}
+
+RuleEditor::MarksUpdate::~MarksUpdate()
+{
+    if (!m_editor || --m_editor->m_marksUpdates > 0 || !std::exchange(m_editor->m_marksDirty, false))
+        return;
+    m_editor->updateExtraSelections();
+    m_editor->m_lineNumberArea->update();
 }
 
 void RuleEditor::updateExtraSelections()

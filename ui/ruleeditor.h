@@ -50,6 +50,18 @@ public:
     const EditorColors& colors() const { return m_colors; }
 
     void setMarks(MarkLayer layer, QVector<EditorMark> marks);
+    /// While one lives, setMarks() only records the marks; the editor's selections are rebuilt
+    /// once when the last one ends (several layers updated for one result).
+    class MarksUpdate {
+    public:
+        explicit MarksUpdate(RuleEditor* editor);
+        ~MarksUpdate();
+        MarksUpdate(const MarksUpdate&) = delete;
+        MarksUpdate& operator=(const MarksUpdate&) = delete;
+
+    private:
+        RuleEditor* m_editor;
+    };
     const QVector<EditorMark>& marks(MarkLayer layer) const { return m_marks[std::size_t(layer)]; }
     /// Tooltips of the marks covering a position (1-based line/column).
     QStringList toolTipsAt(int line, int column) const;
@@ -82,6 +94,8 @@ private:
     QWidget* m_lineNumberArea;
     EditorColors m_colors;
     std::array<QVector<EditorMark>, std::size_t(MarkLayer::Count)> m_marks;
+    int m_marksUpdates = 0;    ///< live MarksUpdate guards
+    bool m_marksDirty = false; ///< marks changed under a guard
     bool m_applyingColors = false;
 };
 

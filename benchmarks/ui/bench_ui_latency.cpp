@@ -1,11 +1,13 @@
 // Edit → updated verdicts latency of the workbench with many loaded events.
 //
-//   bench_ui_latency [EVENTS] [EDITS]      (default 100000 events, 60 edits)
+//   bench_ui_latency [EVENTS] [EDITS] [PAUSE_MS]   (default 100000 events, 60 edits, no pause)
 //
 // Prints p50/p95/max of (1) the background job alone (parse + compile + evaluate every event)
 // and (2) the whole round trip in the main window: a keystroke in the editor until the events
 // table shows the new verdicts, with the debounce set to 0 (the workbench waits 150 ms after the
-// last keystroke on top of this).
+// last keystroke on top of this). The round trip ends when the table has repainted its rows with
+// the new verdicts; its parts are printed too. PAUSE_MS waits between edits (a typist's pace), so
+// that background work started by one result (e.g. the Indicators pane's baseline) can finish.
 #include "benchutil.h"
 
 #include "eventsmodel.h"
@@ -18,15 +20,19 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <time.h>
 
 using namespace sigmaui;
 
@@ -91,6 +97,14 @@ EventListPtr makeEvents(std::size_t count)
     return events;
 }
 
+/// CPU time of the calling thread (the GUI thread's own work, whatever the machine's load).
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
 struct Stats {
     double p50 = 0, p95 = 0, max = 0, mean = 0;
 };
@@ -121,6 +135,7 @@ int main(int argc, char** argv)
     QStandardPaths::setTestModeEnabled(true);
     const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
     const int edits = argc > 2 ? std::atoi(argv[2]) : 60;
+    const int pauseMs = argc > 3 ? std::atoi(argv[3]) : 0;
 
     sigmabench::Stopwatch gen;
     const EventListPtr events = makeEvents(count);
@@ -131,12 +146,19 @@ int main(int argc, char** argv)
     const QString rule = QString::fromUtf8(Rule);
     std::vector<double> job, parse, evaluate;
     std::size_t matches = 0;
+    EvaluationPtr previous;
     for (int i = 0; i < edits; ++i) {
-        const QString text =
-            (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
+        // As the workbench runs it: the previous result gives the scope of each event.
+        EvaluationRequest request;
+        request.generation = quint64(i + 1);
+        request.text = (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
+        request.file = QStringLiteral("bench.yml");
+        request.events = events;
+        request.previous = previous;
         QElapsedTimer t;
         t.start();
-        const EvaluationPtr r = LiveEvaluator::run(quint64(i + 1), text, QStringLiteral("bench.yml"), events, {});
+        const EvaluationPtr r = LiveEvaluator::run(request);
+        previous = r;
         job.push_back(double(t.nsecsElapsed()) / 1e6);
         parse.push_back(r->parseMs);
         evaluate.push_back(r->evaluateMs);
@@ -176,33 +198,73 @@ int main(int argc, char** argv)
         return 2;
     }
     RuleEditor* editor = window.currentEditor();
+    QTableView* table = window.eventsView();
+    using Clock = std::chrono::steady_clock;
+    const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    Clock::time_point shownAt;
+    QObject::connect(&window, &MainWindow::resultShown, &window, [&] { shownAt = Clock::now(); });
+    // Let whatever the first result started settle, as after a pause in typing.
+    QTest::qWait(pauseMs > 0 ? pauseMs : 500);
     const int at = int(editor->toPlainText().indexOf(QStringLiteral("' -enc '"))) + 3; // after "' -"
-    std::vector<double> roundTrip;
+    const quint64 generationBefore = window.evaluatorAt(window.currentTab())->generation();
+    std::vector<double> roundTrip, keystroke, toRequest, queued, jobTime, gui, paint, rest, guiCpu;
     for (int i = 0; i < edits; ++i) {
         QTextCursor c = editor->textCursor();
         c.setPosition(at);
         editor->setTextCursor(c);
         QSignalSpy shown(&window, &MainWindow::resultShown);
-        QElapsedTimer t;
-        t.start();
+        const double cpu0 = threadCpuMs();
+        const Clock::time_point t0 = Clock::now();
         if (i % 2 == 0)
             QTest::keyClick(editor, Qt::Key_X); // "' -xenc '": fewer matches
         else
             QTest::keyClick(editor, Qt::Key_Delete);
+        const Clock::time_point typed = Clock::now();
         // Wait for the result of this very text (older ones may arrive first).
         const QString expected = editor->toPlainText();
+        EvaluationPtr last;
         while (true) {
             if (!shown.wait(60000)) {
                 std::fprintf(stderr, "no result after edit %d\n", i);
                 return 2;
             }
-            const EvaluationPtr last = window.evaluatorAt(window.currentTab())->lastResult();
+            last = window.evaluatorAt(window.currentTab())->lastResult();
             if (last && last->text == expected)
                 break;
         }
-        roundTrip.push_back(double(t.nsecsElapsed()) / 1e6);
+        // The model has signalled the new verdicts; the table repaints its visible rows now (what
+        // the next event loop iteration would do).
+        table->viewport()->repaint();
+        const Clock::time_point painted = Clock::now();
+        guiCpu.push_back(threadCpuMs() - cpu0);
+        roundTrip.push_back(ms(painted - t0));
+        keystroke.push_back(ms(typed - t0));
+        toRequest.push_back(ms(last->requested - t0));
+        queued.push_back(ms(last->started - last->requested));
+        jobTime.push_back(ms(last->finished - last->started));
+        gui.push_back(ms(shownAt - last->finished));
+        paint.push_back(ms(painted - shownAt));
+        // Everything else the edit left for the event loop (other panes' repaints, ...), after the
+        // verdicts are visible; not part of the round trip.
+        QCoreApplication::processEvents();
+        rest.push_back(ms(Clock::now() - painted));
+        if (pauseMs > 0)
+            QTest::qWait(pauseMs);
     }
+    // Each edit is one new text (generation +1) and one job (+1); more would mean a job that no
+    // edit asked for.
+    std::printf("jobs per edit: %.2f\n",
+                double(window.evaluatorAt(window.currentTab())->generation() - generationBefore) / 2.0 / edits);
+    print("  keystroke handled by the editor", stats(keystroke));
+    print("  keystroke -> job requested", stats(toRequest));
+    print("  job waiting for a worker", stats(queued));
+    print("  job (parse, compile, evaluate)", stats(jobTime));
+    print("  GUI thread: result -> models updated", stats(gui));
+    print("  events table repaint", stats(paint));
     print("keystroke -> verdicts shown (debounce 0)", stats(roundTrip));
-    std::printf("(the workbench adds a %d ms debounce after the last keystroke)\n", 150);
+    print("  of which GUI thread CPU time", stats(guiCpu));
+    print("(after: other pending GUI events)", stats(rest));
+    std::printf("(the workbench adds a %d ms debounce after the last keystroke; pause between edits %d ms)\n", 150,
+                pauseMs);
     return 0;
 }

@@ -157,6 +157,32 @@ private Q_SLOTS:
         QCOMPARE(editor.extraSelections().size(), 2);
     }
 
+    void marksOfOneResultAreDrawnOnce()
+    {
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.setPlainText(QString::fromUtf8(SampleRule));
+        {
+            const RuleEditor::MarksUpdate outer(&editor);
+            {
+                const RuleEditor::MarksUpdate inner(&editor);
+                editor.setMarks(MarkLayer::Predicates,
+                                {{EditorMark::Kind::Matched, 6, 25, 6, 42, QStringLiteral("held")}});
+                editor.setMarks(MarkLayer::Diagnostics,
+                                {{EditorMark::Kind::Error, 8, 16, 8, 25, QStringLiteral("bad")}});
+            }
+            // Recorded (tooltips, marks()) but not drawn until the outer update ends.
+            QCOMPARE(editor.marks(MarkLayer::Predicates).size(), 1);
+            QCOMPARE(editor.extraSelections().size(), 1); // the current line only
+        }
+        QCOMPARE(editor.extraSelections().size(), 3);
+        QCOMPARE(editor.extraSelections().at(1).cursor.selectedText(), QStringLiteral("'\\powershell.exe'"));
+        {
+            const RuleEditor::MarksUpdate unchanged(&editor); // nothing set: nothing redrawn
+        }
+        QCOMPARE(editor.extraSelections().size(), 3);
+    }
+
     void lineNumberAreaGrowsWithLines()
     {
         SyntaxSupport syntax;

@@ -219,6 +219,83 @@ private Q_SLOTS:
         QVERIFY(!asked);
     }
 
+    void resetLayoutRestoresEveryDock()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        options.restoreLayout = false;
+        MainWindow window(syntax, options);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto dock = [&window](const char* name) {
+            auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(name));
+            if (!d)
+                qWarning("no dock %s", name);
+            return d;
+        };
+        QDockWidget* corpus = dock("corpusDock");
+        QDockWidget* indicators = dock("indicatorsDock");
+        QDockWidget* technique = dock("techniqueDock");
+        QDockWidget* problems = dock("problemsDock");
+        QDockWidget* test = dock("testDock");
+        QVERIFY(corpus && indicators && technique && problems && test);
+        // The first-start layout.
+        auto checkDefault = [&] {
+            QCOMPARE(window.dockWidgetArea(corpus), Qt::LeftDockWidgetArea);
+            QCOMPARE(window.dockWidgetArea(indicators), Qt::BottomDockWidgetArea);
+            QVERIFY(window.tabifiedDockWidgets(problems).contains(indicators));
+            QVERIFY(!corpus->isFloating());
+            QVERIFY(!corpus->isHidden());
+            QVERIFY(!indicators->isHidden());
+            QVERIFY(!test->isHidden());
+            QVERIFY(technique->isHidden()); // shown when a technique page is opened
+        };
+        checkDefault();
+        // The user rearranges everything...
+        window.addDockWidget(Qt::RightDockWidgetArea, indicators);
+        corpus->setFloating(true);
+        technique->show();
+        test->close();
+        QVERIFY(!window.tabifiedDockWidgets(problems).contains(indicators));
+        // ... and resets.
+        window.resetLayout();
+        QCoreApplication::processEvents();
+        checkDefault();
+    }
+
+    void savedLayoutIsRestoredForCorpusDocksToo()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        {
+            MainWindow window(syntax, options);
+            auto* indicators = window.findChild<QDockWidget*>(QStringLiteral("indicatorsDock"));
+            QVERIFY(indicators);
+            window.addDockWidget(Qt::RightDockWidgetArea, indicators);
+            QSettings().setValue(QStringLiteral("ui/windowState"), window.saveState());
+        }
+        {
+            MainWindow restored(syntax, options);
+            auto* indicators = restored.findChild<QDockWidget*>(QStringLiteral("indicatorsDock"));
+            QCOMPARE(restored.dockWidgetArea(indicators), Qt::RightDockWidgetArea);
+        }
+        {
+            // Not restoring the layout means the default one, for the corpus docks too.
+            options.restoreLayout = false;
+            MainWindow fresh(syntax, options);
+            auto* indicators = fresh.findChild<QDockWidget*>(QStringLiteral("indicatorsDock"));
+            QCOMPARE(fresh.dockWidgetArea(indicators), Qt::BottomDockWidgetArea);
+        }
+        QSettings().remove(QStringLiteral("ui/windowState"));
+        QSettings().remove(QStringLiteral("ui/geometry"));
+    }
+
     void hasDockedTestPane()
     {
         SyntaxSupport syntax;

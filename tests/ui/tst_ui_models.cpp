@@ -4,6 +4,7 @@
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
 #include "explanationmodel.h"
+#include "liveevaluator.h"
 #include "problemsmodel.h"
 
 #include "testsupport.h"
@@ -13,8 +14,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QMimeData>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <algorithm>
+#include <numeric>
 
 using namespace sigmaui;
 
@@ -101,6 +106,238 @@ private Q_SLOTS:
         QCOMPARE(proxy.mapToSource(proxy.index(0, 0)).row(), 2);
         model.setVerdicts({Verdict::NoMatch, Verdict::NoMatch, Verdict::Match, Verdict::OutOfScope}, false);
         QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void verdictChangesSignalOnlyChangedRows_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QTest::addColumn<bool>("stale");
+        QTest::addColumn<int>("first"); // -1: no dataChanged
+        QTest::addColumn<int>("last");
+        QTest::addColumn<bool>("repaint"); // verdictsChanged()
+        // m: match, n: no match, o: out of scope, empty: no verdicts
+        QTest::newRow("unchanged") << "mnno"
+                                   << "mnno" << false << -1 << -1 << false;
+        QTest::newRow("one row") << "mnno"
+                                 << "mmno" << false << 1 << 1 << true;
+        QTest::newRow("first and last") << "mnno"
+                                        << "nnnm" << false << 0 << 3 << true;
+        QTest::newRow("middle range") << "mnno"
+                                      << "mmmo" << false << 1 << 2 << true;
+        QTest::newRow("stale: every row greys") << "mnno"
+                                                << "mnno" << true << 0 << 3 << true;
+        QTest::newRow("first verdicts") << ""
+                                        << "mnno" << false << 0 << 3 << true;
+        QTest::newRow("cleared") << "mnno"
+                                 << "" << false << 0 << 3 << true;
+    }
+
+    void verdictChangesSignalOnlyChangedRows()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        QFETCH(bool, stale);
+        QFETCH(int, first);
+        QFETCH(int, last);
+        QFETCH(bool, repaint);
+        auto verdicts = [](const QString& s) {
+            std::vector<Verdict> v;
+            for (QChar c : s)
+                v.push_back(c == QLatin1Char('m')   ? Verdict::Match
+                            : c == QLatin1Char('n') ? Verdict::NoMatch
+                                                    : Verdict::OutOfScope);
+            return v;
+        };
+        EventsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setEvents(fixtureEvents());
+        model.setVerdicts(verdicts(before), false);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy looks(&model, &EventsModel::verdictsChanged);
+        model.setVerdicts(verdicts(after), stale);
+        QCOMPARE(looks.size(), repaint ? 1 : 0);
+        if (first < 0) {
+            QCOMPARE(changed.size(), 0);
+        } else {
+            QCOMPARE(changed.size(), 1); // no test marks: the verdict column only
+            const QModelIndex topLeft = changed.at(0).at(0).value<QModelIndex>();
+            const QModelIndex bottomRight = changed.at(0).at(1).value<QModelIndex>();
+            QCOMPARE(topLeft.row(), first);
+            QCOMPARE(bottomRight.row(), last);
+            QCOMPARE(topLeft.column(), int(EventsModel::VerdictColumn));
+            QCOMPARE(bottomRight.column(), int(EventsModel::VerdictColumn));
+        }
+        for (int r = 0; r < model.rowCount(); ++r)
+            QCOMPARE(model.verdict(r), after.isEmpty() ? Verdict::Unknown : verdicts(after)[std::size_t(r)]);
+        QCOMPARE(model.isStale(), stale);
+    }
+
+    void filterFollowsVerdicts()
+    {
+        EventsModel model;
+        EventsFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setEvents(fixtureEvents());
+        model.setVerdicts({Verdict::Match, Verdict::NoMatch, Verdict::Match, Verdict::OutOfScope}, false);
+        auto shownRows = [&proxy] {
+            QList<int> rows;
+            for (int r = 0; r < proxy.rowCount(); ++r)
+                rows << proxy.mapToSource(proxy.index(r, 0)).row();
+            std::sort(rows.begin(), rows.end());
+            return rows;
+        };
+        // The verdict column's text is searched too, and follows new verdicts.
+        proxy.setFilterText(QStringLiteral("✓"));
+        QCOMPARE(shownRows(), (QList<int>{0, 2}));
+        model.setVerdicts({Verdict::NoMatch, Verdict::Match, Verdict::Match, Verdict::OutOfScope}, false);
+        QCOMPARE(shownRows(), (QList<int>{1, 2}));
+        // A field value with "matches only": the remembered text hits and the new verdicts.
+        proxy.setFilterText(QStringLiteral("whoami"));
+        const QList<int> whoami = shownRows();
+        QVERIFY(!whoami.isEmpty());
+        proxy.setMatchesOnly(true);
+        QList<int> expected;
+        for (int r : whoami)
+            if (model.verdict(r) == Verdict::Match)
+                expected << r;
+        QCOMPARE(shownRows(), expected);
+        model.setVerdicts({Verdict::Match, Verdict::Match, Verdict::Match, Verdict::Match}, false);
+        QCOMPARE(shownRows(), whoami);
+        model.setVerdicts({Verdict::NoMatch, Verdict::NoMatch, Verdict::NoMatch, Verdict::NoMatch}, false);
+        QCOMPARE(proxy.rowCount(), 0);
+        // New events: the remembered hits are forgotten.
+        proxy.setMatchesOnly(false);
+        model.setEvents({});
+        QCOMPARE(proxy.rowCount(), 0);
+        model.setEvents(fixtureEvents());
+        QCOMPARE(shownRows(), whoami);
+    }
+
+    void proxySortsAsTheSortRole_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<bool>("descending");
+        for (int c : {int(EventsModel::VerdictColumn), int(EventsModel::TimeColumn), int(EventsModel::EventIdColumn),
+                      int(EventsModel::SourceColumn), int(EventsModel::ProcessColumn)})
+            for (bool d : {false, true})
+                QTest::addRow("column %d %s", c, d ? "descending" : "ascending") << c << d;
+    }
+
+    void proxySortsAsTheSortRole()
+    {
+        QFETCH(int, column);
+        QFETCH(bool, descending);
+        EventsModel model;
+        EventsFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        model.setEvents(fixtureEvents());
+        model.setVerdicts({Verdict::NoMatch, Verdict::Match, Verdict::OutOfScope, Verdict::Match}, false);
+        proxy.sort(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+        // The reference: a stable sort on the SortRole values (what the base class compares).
+        std::vector<int> rows(std::size_t(model.rowCount()));
+        std::iota(rows.begin(), rows.end(), 0);
+        auto key = [&](int r) { return model.index(r, column).data(EventsModel::SortRole); };
+        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+            const auto order = QVariant::compare(key(a), key(b));
+            return descending ? order == QPartialOrdering::Greater : order == QPartialOrdering::Less;
+        });
+        QList<int> shown;
+        QList<int> expected;
+        for (int r = 0; r < proxy.rowCount(); ++r) {
+            shown << proxy.mapToSource(proxy.index(r, 0)).row();
+            expected << rows[std::size_t(r)];
+        }
+        // Equal keys may come in either order; compare the keys.
+        for (int r = 0; r < shown.size(); ++r)
+            QCOMPARE(key(shown[r]), key(expected[r]));
+        // New verdicts re-sort a table sorted by verdict.
+        if (column == EventsModel::VerdictColumn) {
+            model.setVerdicts({Verdict::Match, Verdict::NoMatch, Verdict::NoMatch, Verdict::NoMatch}, false);
+            QCOMPARE(proxy.mapToSource(proxy.index(descending ? 3 : 0, 0)).row(), 0); // Match sorts first
+        }
+    }
+
+    void explanationUpdatedInPlace()
+    {
+        const auto rule = fixtureRule();
+        QVERIFY(rule);
+        const EventListPtr events = fixtureEvents();
+        ExplanationModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        sigma::ExplainOptions options;
+        options.shortCircuit = false;
+        QVERIFY(model.setExplanation(rule->explain((*events)[1], options))); // the first one: a reset
+        const QPersistentModelIndex root = model.index(0, 0);
+        QCOMPARE(root.data().toString(), QStringLiteral("Rule does not match"));
+        const QPersistentModelIndex condition = model.index(model.rowCount(root) - 1, 0, root);
+        QVERIFY(condition.isValid());
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        // The same rule for another event: the same tree, updated in place.
+        QVERIFY(!model.setExplanation(rule->explain((*events)[0], options)));
+        QCOMPARE(reset.size(), 0);
+        QVERIFY(root.isValid());
+        QCOMPARE(root.data().toString(), QStringLiteral("Rule matches"));
+        QVERIFY(condition.isValid());
+        bool rootSignalled = false;
+        for (const auto& args : changed) {
+            const QModelIndex i = args.at(0).value<QModelIndex>();
+            QCOMPARE(args.at(1).value<QModelIndex>(), i); // one cell each: the views repaint only it
+            rootSignalled = rootSignalled || (i.row() == 0 && !i.parent().isValid());
+        }
+        QVERIFY(rootSignalled);
+        // The same explanation again: nothing to signal.
+        changed.clear();
+        QVERIFY(!model.setExplanation(rule->explain((*events)[0], options)));
+        QCOMPARE(changed.size(), 0);
+        // Another rule: another tree, a reset.
+        const std::string other = "title: t\nlogsource:\n    category: process_creation\n    product: windows\n"
+                                  "detection:\n    a:\n        Image|endswith: '\\\\cmd.exe'\n"
+                                  "    b:\n        User: x\n    condition: a or b\n";
+        const sigma::ParsedFile parsed = sigma::parseRuleText(other, "other.yml");
+        QVERIFY(parsed.firstRule());
+        const auto otherRule = sigma::compileRule(*parsed.firstRule(), "other.yml").rule;
+        QVERIFY(otherRule);
+        QVERIFY(model.setExplanation(otherRule->explain((*events)[0], options)));
+        QCOMPARE(reset.size(), 1);
+    }
+
+    void evaluationReusesScope()
+    {
+        const EventListPtr events = fixtureEvents();
+        const QString text =
+            QString::fromUtf8(sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml"))));
+        EvaluationRequest request;
+        request.generation = 1;
+        request.text = text;
+        request.file = QStringLiteral("whoami.yml");
+        request.events = events;
+        const EvaluationPtr first = LiveEvaluator::run(request);
+        QVERIFY(first->ok());
+        QVERIFY(!first->scopeReused);
+        // Another detection, the same log source: the scope comes from the first verdicts and the
+        // verdicts are those of a job without them.
+        request.text = QString(text).replace(QStringLiteral("'jdoe'"), QStringLiteral("'alice'"));
+        request.previous = first;
+        const EvaluationPtr second = LiveEvaluator::run(request);
+        QVERIFY(second->scopeReused);
+        request.previous = {};
+        const EvaluationPtr fresh = LiveEvaluator::run(request);
+        QVERIFY(!fresh->scopeReused);
+        QVERIFY(second->verdicts == fresh->verdicts);
+        QCOMPARE(second->inScope, fresh->inScope);
+        QVERIFY(std::count(first->verdicts.begin(), first->verdicts.end(), Verdict::OutOfScope) > 0);
+        // Another log source, or other events: evaluated afresh.
+        request.previous = first;
+        request.text = QString(text).replace(QStringLiteral("process_creation"), QStringLiteral("network_connection"));
+        const EvaluationPtr otherSource = LiveEvaluator::run(request);
+        QVERIFY(!otherSource->scopeReused);
+        QVERIFY(otherSource->inScope != first->inScope);
+        request.text = text;
+        request.events = std::make_shared<const EventList>(*events);
+        QVERIFY(!LiveEvaluator::run(request)->scopeReused);
     }
 
     void problemsModel()

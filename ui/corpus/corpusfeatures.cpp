@@ -169,10 +169,7 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
         m_window->tabifyDockWidget(explanation, m_techniqueDock);
     m_techniqueDock->hide(); // shown when a page is opened
     m_window->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
-    // The window restored its layout before these docks existed: restore it again for them.
-    const QByteArray state = QSettings().value(QStringLiteral("ui/windowState")).toByteArray();
-    if (!state.isEmpty())
-        m_window->restoreState(state);
+    // The main window restores the saved layout (and takes its default) after these docks exist.
 
     createMenu();
 
@@ -189,6 +186,12 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
         updateIndicators();
     });
     connect(m_window, &MainWindow::eventsLoaded, this, &CorpusFeatures::updateIndicators);
+    connect(m_indicatorsDock->toggleViewAction(), &QAction::toggled, this, [this](bool open) {
+        if (open)
+            updateIndicators(); // counts the baseline put off while the pane was closed
+        else
+            cancelBaseline();
+    });
     for (int i = 0; i < m_window->tabCount(); ++i)
         attachEditor(m_window->editorAt(i));
 
@@ -202,6 +205,7 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
 CorpusFeatures::~CorpusFeatures()
 {
     m_loader->cancel();
+    cancelBaseline();
 }
 
 QWidget* CorpusFeatures::createBrowser()
@@ -468,15 +472,17 @@ void CorpusFeatures::updateIndicators()
         Q_EMIT indicatorsUpdated();
         return;
     }
-    if (last->parsed == m_shownParsed && events == m_shownEvents && m_corpus == m_shownCorpus)
+    if (last->parsed == m_shownParsed && events == m_shownEvents && m_corpus == m_shownCorpus) {
+        startBaseline(); // if it was put off
         return;
+    }
+    cancelBaseline();
     m_shownParsed = last->parsed;
     m_shownText = last->text;
     m_shownEvents = events;
     m_shownCorpus = m_corpus;
 
-    std::shared_ptr<const sigma::ParsedFile> parsed = last->parsed;
-    const sigma::Rule* rule = parsed->firstRule();
+    const sigma::Rule* rule = last->parsed->firstRule();
     const std::string file = m_window->filePathAt(index).toStdString();
     const auto indicators = sigma::ruleIndicators(*rule);
     std::vector<IndicatorFigures> rows;
@@ -492,24 +498,53 @@ void CorpusFeatures::updateIndicators()
     }
     const std::size_t corpusRules = m_corpus ? m_corpus->rules().size() : 0;
     m_indicators->model()->setIndicators(std::move(rows), corpusRules, 0);
-    QString summary = tr("%n indicator(s)", nullptr, int(indicators.size()));
-    summary += m_corpus ? tr(" · reach over %n corpus rule(s)", nullptr, int(corpusRules)) : tr(" · no corpus loaded");
-    m_indicators->setSummary(summary);
-    const quint64 generation = ++m_baselineGeneration;
+    m_indicatorsSummary = tr("%n indicator(s)", nullptr, int(indicators.size()));
+    m_indicatorsSummary +=
+        m_corpus ? tr(" · reach over %n corpus rule(s)", nullptr, int(corpusRules)) : tr(" · no corpus loaded");
+    m_indicators->setSummary(m_indicatorsSummary);
     if (!events || events->empty()) {
         Q_EMIT indicatorsUpdated();
         return;
     }
+    startBaseline();
+}
+
+void CorpusFeatures::startBaseline()
+{
+    const auto parsed = std::static_pointer_cast<const sigma::ParsedFile>(m_shownParsed);
+    const EventListPtr events = m_shownEvents;
+    if (!parsed || !parsed->firstRule() || !events || events->empty() || m_baselineParsed == m_shownParsed)
+        return; // nothing to count, or counted (or being counted) already
+    // A pass over every loaded event: put off while the pane is closed, and never run beside a
+    // newer evaluation (an edit cancels it; the next result starts it again).
+    const LiveEvaluator* evaluator = m_window->evaluatorAt(m_window->currentTab());
+    if (m_indicatorsDock->isHidden() || (evaluator && !evaluator->isSettled())) {
+        if (m_indicatorsDock->isHidden())
+            m_indicators->setSummary(m_indicatorsSummary + tr(" · baseline hits are counted when the pane is open"));
+        Q_EMIT indicatorsUpdated();
+        return;
+    }
+    const quint64 generation = ++m_baselineGeneration;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_baselineCancel = cancel;
+    m_baselineParsed = m_shownParsed;
+    const QString summary = m_indicatorsSummary;
     m_indicators->setSummary(summary + tr(" · counting baseline hits…"));
+    const std::string file = m_window->filePathAt(m_window->currentTab()).toStdString();
     QPointer<CorpusFeatures> self(this);
-    (void)QtConcurrent::run([self, generation, parsed, events, file, summary] {
+    (void)QtConcurrent::run([self, generation, parsed, events, file, summary, cancel] {
+        sigma::BaselineOptions options;
+        options.cancel = cancel.get();
         auto result =
-            std::make_shared<sigma::BaselineResult>(sigma::baselineNoise(*parsed->firstRule(), file, *events));
+            std::make_shared<sigma::BaselineResult>(sigma::baselineNoise(*parsed->firstRule(), file, *events, options));
+        if (cancel->load())
+            return;
         QMetaObject::invokeMethod(
             qApp,
             [self, generation, result, events, summary] {
                 if (!self || self->m_baselineGeneration != generation)
                     return; // a newer version of the rule or of the events is being counted
+                self->m_baselineCancel.reset();
                 self->m_indicators->model()->setBaseline(result->hits, result->eventsConsidered);
                 QString s = summary + tr(" · %1 of %2 loaded events in the rule's log source")
                                           .arg(result->eventsConsidered)
@@ -521,6 +556,16 @@ void CorpusFeatures::updateIndicators()
             },
             Qt::QueuedConnection);
     });
+}
+
+void CorpusFeatures::cancelBaseline()
+{
+    ++m_baselineGeneration;
+    if (m_baselineCancel) {
+        m_baselineCancel->store(true);
+        m_baselineCancel.reset();
+        m_baselineParsed.reset(); // its count never arrives: counted again with the next result
+    }
 }
 
 void CorpusFeatures::selectIndicator(const IndicatorFigures& figures)
@@ -569,6 +614,11 @@ void CorpusFeatures::attachEditor(RuleEditor* editor)
         return;
     m_attached.insert(editor);
     connect(editor, &QObject::destroyed, this, [this, editor] { m_attached.remove(editor); });
+    // An edit makes the baseline being counted stale: stop it before the edit's evaluation starts.
+    connect(editor->document(), &QTextDocument::contentsChanged, this, [this, editor] {
+        if (editor == m_window->currentEditor())
+            cancelBaseline();
+    });
     auto* completer = new SigmaCompleter(editor);
     completer->setSourcesProvider([this] {
         CompletionSources sources;

@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QSet>
 
+#include <atomic>
 #include <memory>
 
 class QCommandLineParser;
@@ -99,6 +100,12 @@ private:
     void createMenu();
     void onLoaded(const CorpusLoadResultPtr& result);
     void updateIndicators();
+    /// Stops the baseline count of an older text (an edit, or the pane closed) so that it does
+    /// not compete with the live evaluation for the cores; the next result starts a new one.
+    void cancelBaseline();
+    /// Counts the baseline of the shown indicators in the background unless it is counted, the
+    /// pane is closed or a newer evaluation is coming.
+    void startBaseline();
     void activateTreeIndex(const QModelIndex& index);
 
     MainWindow* m_window;
@@ -130,6 +137,9 @@ private:
     EventListPtr m_shownEvents;
     CorpusPtr m_shownCorpus;
     quint64 m_baselineGeneration = 0;
+    std::shared_ptr<std::atomic<bool>> m_baselineCancel; ///< of the running count
+    std::shared_ptr<const void> m_baselineParsed;        ///< the rule counted or being counted
+    QString m_indicatorsSummary;                         ///< the pane's summary without the baseline
     mutable EventListPtr m_fieldNamesFor;
     mutable QStringList m_fieldNames;
 };

@@ -138,6 +138,8 @@ QVariant IndicatorsModel::data(const QModelIndex& index, int role) const
         return ind.span.begin.column;
     if (role == Qt::ToolTipRole) {
         QString tip = indicatorFiguresText(f, m_corpusRules, m_eventsInScope);
+        if (column == ValueColumn) // the whole value first: the cell may elide it
+            tip = text(ind.value) + QStringLiteral("\n\n") + tip;
         if (!ind.writtenField.empty() && ind.writtenField != ind.field)
             tip += tr("\nWritten as %1").arg(text(ind.writtenField));
         tip += tr("\nSearch identifier: %1 · line %2").arg(text(ind.searchIdentifier)).arg(ind.span.begin.line);

@@ -2,6 +2,8 @@
 
 #include "bardelegate.h"
 
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSortFilterProxyModel>
@@ -34,12 +36,20 @@ IndicatorsPane::IndicatorsPane(QWidget* parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(IndicatorsModel::ValueColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(IndicatorsModel::FieldColumn, 170);
-    m_view->setColumnWidth(IndicatorsModel::KindColumn, 110);
-    m_view->setColumnWidth(IndicatorsModel::PolarityColumn, 80);
-    m_view->setColumnWidth(IndicatorsModel::ReachColumn, 120);
-    m_view->setColumnWidth(IndicatorsModel::HitsColumn, 120);
+    // The value is what the user reads: it takes the room the other columns leave (they are
+    // sized to their usual contents), and a long one is elided in the middle, where paths and
+    // command lines say least; its tooltip has it whole.
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->viewport()->installEventFilter(this); // the value column follows the pane's width
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int pad = 2 * metrics.averageCharWidth() + 8;
+    m_view->setColumnWidth(IndicatorsModel::FieldColumn,
+                           metrics.horizontalAdvance(QStringLiteral("TargetFilename")) + pad);
+    m_view->setColumnWidth(IndicatorsModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("endswith")) + pad);
+    m_view->setColumnWidth(IndicatorsModel::PolarityColumn, metrics.horizontalAdvance(tr("looks for")) + pad);
+    m_view->setColumnWidth(IndicatorsModel::ReachColumn, metrics.horizontalAdvance(tr("Corpus reach")) + pad);
+    m_view->setColumnWidth(IndicatorsModel::HitsColumn, metrics.horizontalAdvance(tr("Baseline hits")) + pad);
     m_view->setItemDelegateForColumn(IndicatorsModel::ReachColumn,
                                      new BarDelegate(IndicatorsModel::BarRole, QColor(0xff, 0x8a, 0x65), this));
     m_view->setItemDelegateForColumn(IndicatorsModel::HitsColumn,
@@ -52,6 +62,24 @@ IndicatorsPane::IndicatorsPane(QWidget* parent)
     connect(m_view, &QTableView::clicked, this, activate);
     connect(m_view, &QTableView::activated, this, activate);
     setSummary(tr("Open a rule to see its indicators; open a corpus (Corpus ▸ Open Corpus Folder…) for their reach."));
+}
+
+bool IndicatorsPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitValueColumn();
+    return QWidget::eventFilter(watched, event);
+}
+
+void IndicatorsPane::fitValueColumn()
+{
+    // Like a stretched section, but with a floor: the room the other columns leave, at least
+    // MinimumValueWidth (the user may still drag it wider).
+    int others = 0;
+    for (int c = 0; c < IndicatorsModel::COLUMN_COUNT; ++c)
+        if (c != IndicatorsModel::ValueColumn)
+            others += m_view->columnWidth(c);
+    m_view->setColumnWidth(IndicatorsModel::ValueColumn, qMax(MinimumValueWidth, m_view->viewport()->width() - others));
 }
 
 void IndicatorsPane::setSummary(const QString& text)

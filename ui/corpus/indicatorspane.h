@@ -25,10 +25,18 @@ public:
     void setSummary(const QString& text);
     QString summary() const;
 
+    /// The value column never gets narrower than this: a narrow pane scrolls instead.
+    static constexpr int MinimumValueWidth = 140;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
     void indicatorActivated(const sigmaui::IndicatorFigures& figures);
 
 private:
+    void fitValueColumn();
+
     IndicatorsModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_view;
