@@ -1,5 +1,6 @@
 #include "liveevaluator.h"
 
+#include "engine/lintscope.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -142,6 +143,8 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
     static const auto fieldKnown = sigma::eventCatalogFieldLookup();
     sigma::LintOptions lint;
     lint.fieldKnown = fieldKnown;
+    static const auto builtinScope = sigma::logSourceScopeLookup();
+    lint.logSourceScope = options.logSources ? sigma::logSourceScopeLookup(*options.logSources) : builtinScope;
     result->diagnostics = sigma::lintFile(*parsed, lint);
     if (const sigma::Rule* rule = parsed->firstRule(); rule && !sigma::hasErrors(parsed->diagnostics)) {
         sigma::CompileResult compiled = sigma::compileRule(*rule, fileName, options);
