@@ -3,6 +3,7 @@
 // their corpus reach, rules by vendor).
 // `sigmawb coverage --corpus DIR --navigator OUT.json`: an ATT&CK Navigator layer (format 4.5)
 // scored by rule count.
+#include "clisupport.h"
 #include "command.h"
 
 #include "corpus/report.h"
@@ -28,43 +29,6 @@ struct Options {
     bool subtechniques = false;
 };
 
-bool reportCorpus(const sigma::Corpus& corpus)
-{
-    const auto& diags = corpus.diagnostics();
-    const std::size_t shown = std::min<std::size_t>(diags.size(), 20);
-    for (std::size_t i = 0; i < shown; ++i)
-        std::cerr << diags[i].format() << '\n';
-    if (diags.size() > shown)
-        std::cerr << "... and " << diags.size() - shown << " more problems\n";
-    if (!corpus.brokenFiles().empty())
-        std::cerr << "sigmawb: " << corpus.brokenFiles().size() << " of " << corpus.filesScanned()
-                  << " corpus files had errors and were left out\n";
-    return !corpus.brokenFiles().empty();
-}
-
-/// Writes atomically (temporary file, then rename) so a failed run never leaves half a file.
-bool writeFile(const std::string& path, const std::string& text)
-{
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out || !(out << text) || !out.flush()) {
-            std::cerr << "sigmawb coverage: " << path << ": cannot write\n";
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::cerr << "sigmawb coverage: " << path << ": cannot write: " << ec.message() << '\n';
-        std::filesystem::remove(tmp, ec);
-        return false;
-    }
-    return true;
-}
-
 int run(const Options& options)
 {
     if (options.technique.empty() == options.navigator.empty()) {
@@ -77,10 +41,10 @@ int run(const Options& options)
         return sigmawb::ExitUsage;
     }
     const sigma::Corpus corpus = sigma::Corpus::load(options.corpus);
-    const bool partial = reportCorpus(corpus);
+    const bool partial = sigmawb::reportCorpusProblems(corpus);
 
     if (!options.navigator.empty()) {
-        if (!writeFile(options.navigator, sigma::navigatorLayerJson(corpus)))
+        if (!sigmawb::writeOutputFile("coverage", options.navigator, sigma::navigatorLayerJson(corpus)))
             return sigmawb::ExitUsage;
         std::cerr << "sigmawb coverage: " << sigma::navigatorTechniques(corpus).rules.size() << " techniques from "
                   << corpus.rules().size() << " rules written to " << options.navigator << '\n';
@@ -104,7 +68,7 @@ int run(const Options& options)
         text = sigma::techniquePageMarkdown(page);
     if (options.output.empty() || options.output == "-")
         std::cout << text;
-    else if (!writeFile(options.output, text))
+    else if (!sigmawb::writeOutputFile("coverage", options.output, text))
         return sigmawb::ExitUsage;
     return partial ? sigmawb::ExitPartial : sigmawb::ExitOk;
 }

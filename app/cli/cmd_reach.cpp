@@ -1,6 +1,7 @@
 // `sigmawb reach --corpus DIR [--events PATH...] RULE [--format text|json]`: the rule's indicators
 // with their kind, value, corpus reach (rules of the corpus using the same indicator) and, with
 // events, baseline hits (events each indicator matches on its own, and the whole rule).
+#include "clisupport.h"
 #include "command.h"
 
 #include "corpus/baseline.h"
@@ -55,21 +56,6 @@ std::vector<std::string> expandEventPaths(const std::vector<std::string>& paths)
     return files;
 }
 
-/// Prints the corpus problems on stderr (at most a screenful) and returns whether any file was left out.
-bool reportCorpus(const sigma::Corpus& corpus)
-{
-    const auto& diags = corpus.diagnostics();
-    const std::size_t shown = std::min<std::size_t>(diags.size(), 20);
-    for (std::size_t i = 0; i < shown; ++i)
-        std::cerr << diags[i].format() << '\n';
-    if (diags.size() > shown)
-        std::cerr << "... and " << diags.size() - shown << " more problems\n";
-    if (!corpus.brokenFiles().empty())
-        std::cerr << "sigmawb: " << corpus.brokenFiles().size() << " of " << corpus.filesScanned()
-                  << " corpus files had errors and were left out\n";
-    return !corpus.brokenFiles().empty();
-}
-
 std::string transformationsText(const std::vector<std::string>& t)
 {
     std::string s;
@@ -116,7 +102,7 @@ int run(Options options)
     }
 
     const sigma::Corpus corpus = sigma::Corpus::load(options.corpus);
-    const bool partial = reportCorpus(corpus);
+    const bool partial = sigmawb::reportCorpusProblems(corpus);
 
     // The rule's fields are normalised in the scope of its log source, as in the corpus index.
     const auto indicators = sigma::ruleIndicators(*rule);

@@ -5,6 +5,7 @@
 // written, nothing to test).
 #include "command.h"
 
+#include "util/fileio.h"
 #include "validation/junit.h"
 #include "validation/manifest.h"
 #include "validation/runner.h"
@@ -61,12 +62,9 @@ int run(const Options& o)
         if (gethostname(host, sizeof host - 1) == 0)
             jo.hostname = host;
         const std::string xml = sigma::junitXml(results, jo);
-        std::ofstream out(o.junit, std::ios::binary | std::ios::trunc);
-        if (out)
-            out << xml;
-        out.flush();
-        if (!out) {
-            std::cerr << o.junit << ": error: cannot write the JUnit report: " << std::strerror(errno) << '\n';
+        std::string error;
+        if (!sigma::writeFileAtomically(o.junit, xml, error)) {
+            std::cerr << o.junit << ": error: cannot write the JUnit report: " << error << '\n';
             return sigmawb::ExitUsage;
         }
     }

@@ -1,5 +1,7 @@
 #include "validation/export.h"
 
+#include "util/fileio.h"
+
 #include "corpus/baseline.h"
 #include "corpus/corpus.h"
 #include "corpus/indicator.h"
@@ -21,19 +23,6 @@ namespace fs = std::filesystem;
 namespace sigma {
 
 namespace {
-
-bool readBytes(const std::string& path, std::string& out, std::string& error)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
-}
 
 std::string sameFileKey(const std::string& path)
 {
@@ -166,7 +155,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
 
     std::string text;
     std::string error;
-    if (!readBytes(rulePath, text, error)) {
+    if (!readWholeFile(rulePath, text, error)) {
         plan.diagnostics.push_back(
             makeDiagnostic(Severity::Error, "io-error", "cannot read the rule: " + error, rulePath));
         plan.refusals.push_back("the rule file cannot be read: " + error);
@@ -264,7 +253,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             auto it = copied.find(sameFileKey(e.path));
             if (it == copied.end()) {
                 std::string data;
-                if (!readBytes(e.path, data, error)) {
+                if (!readWholeFile(e.path, data, error)) {
                     plan.diagnostics.push_back(makeDiagnostic(Severity::Error, "io-error",
                                                               "cannot read the event file '" + e.file + "': " + error,
                                                               g.manifest, e.span));
@@ -391,21 +380,9 @@ ExportResult writeExport(const ExportPlan& plan, const std::string& destination,
     for (const auto& f : plan.files) {
         const fs::path target = fs::path(destination) / f.name;
         fs::create_directories(target.parent_path(), ec);
-        const std::string tmp = target.string() + ".tmp-sigmawb";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            out.write(f.data.data(), static_cast<std::streamsize>(f.data.size()));
-            out.flush();
-            if (!out) {
-                result.error = "cannot write " + target.string() + ": " + std::strerror(errno);
-                fs::remove(tmp, ec);
-                return result;
-            }
-        }
-        fs::rename(tmp, target, ec);
-        if (ec) {
-            result.error = "cannot write " + target.string() + ": " + ec.message();
-            fs::remove(tmp, ec);
+        std::string error;
+        if (!writeFileAtomically(target.string(), f.data, error, true)) {
+            result.error = error;
             return result;
         }
         result.files.push_back(target.string());

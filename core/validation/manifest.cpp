@@ -1,5 +1,7 @@
 #include "validation/manifest.h"
 
+#include "util/fileio.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -27,23 +29,6 @@ SourceSpan spanOf(const YAML::Node& node)
         span.end = span.begin;
     }
     return span;
-}
-
-bool readWholeFile(const std::string& path, std::string& out, std::string& error)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
-        error = "read error";
-        return false;
-    }
-    out = ss.str();
-    return true;
 }
 
 std::string nodeTypeName(const YAML::Node& node)
@@ -796,31 +781,7 @@ std::string manifestToYaml(const TestManifest& manifest)
 
 bool saveManifest(const TestManifest& manifest, const std::string& path, std::string& error)
 {
-    const std::string text = manifestToYaml(manifest);
-    const std::string tmp = path + ".tmp-sigmawb";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            error = "cannot write " + tmp + ": " + std::strerror(errno);
-            return false;
-        }
-        out << text;
-        out.flush();
-        if (!out) {
-            error = "cannot write " + tmp + ": " + std::strerror(errno);
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return false;
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        error = "cannot replace " + path + ": " + ec.message();
-        fs::remove(tmp, ec);
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path, manifestToYaml(manifest), error);
 }
 
 std::string resolveRegressionPath(const std::string& rulePath, const std::string& written)

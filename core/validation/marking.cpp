@@ -1,5 +1,7 @@
 #include "validation/marking.h"
 
+#include "util/fileio.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -48,30 +50,7 @@ std::string eventBody(const std::string& xml)
 
 bool writeAtomically(const fs::path& path, const std::string& text, std::string& error)
 {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-        error = "cannot create " + path.parent_path().string() + ": " + ec.message();
-        return false;
-    }
-    const fs::path tmp = path.string() + ".tmp-sigmawb";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
-            fs::remove(tmp, ec);
-            return false;
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        error = "cannot replace " + path.string() + ": " + ec.message();
-        fs::remove(tmp, ec);
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path.string(), text, error, true);
 }
 
 std::string readText(const fs::path& path)

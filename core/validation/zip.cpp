@@ -1,5 +1,7 @@
 #include "validation/zip.h"
 
+#include "util/fileio.h"
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -151,30 +153,7 @@ std::string ZipWriter::bytes() const
 bool ZipWriter::write(const std::string& path)
 {
     const std::string data = bytes();
-    const std::string tmp = path + ".tmp-sigmawb";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            m_error = "cannot write " + tmp + ": " + std::strerror(errno);
-            return false;
-        }
-        out.write(data.data(), static_cast<std::streamsize>(data.size()));
-        out.flush();
-        if (!out) {
-            m_error = "cannot write " + tmp + ": " + std::strerror(errno);
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        m_error = "cannot replace " + path + ": " + ec.message();
-        std::filesystem::remove(tmp, ec);
-        return false;
-    }
-    return true;
+    return writeFileAtomically(path, data, m_error);
 }
 
 } // namespace sigma
