@@ -135,6 +135,15 @@ private Q_SLOTS:
         row("question is one code point", img, {"a?c"}, S, {"Image=aéc"}, "match");
         row("middle star", img, {"a*b*c"}, S, {"Image=axxbyyc"}, "match");
         row("middle star order", img, {"a*b*c"}, S, {"Image=acb"}, "no");
+        // '?' chunks found by searching their leading literal (ASCII) or by every code point.
+        row("question chunk later occurrence", "CommandLine|contains", {"-id 46?x"}, S,
+            {"CommandLine=-id 4 -id 462 -id 46?y -id 469x"}, "match");
+        row("question chunk no occurrence", "CommandLine|contains", {"-id 46?x"}, S,
+            {"CommandLine=-id 4 -id 462 -id 46yy"}, "no");
+        row("question chunk at the end", img, {"*a?c"}, S, {"Image=abcabcaxc"}, "match");
+        row("question chunk at the end negative", img, {"*a?c"}, S, {"Image=abcabcaxcd"}, "no");
+        row("question chunk after non-ascii", img, {"*é?c*"}, S, {"Image=xéébcéxc"}, "match");
+        row("question chunk leading question", img, {"*?é*"}, S, {"Image=é"}, "no");
         row("escaped star is literal", img, {"a\\*b"}, S, {"Image=a*b"}, "match");
         row("escaped star not wildcard", img, {"a\\*b"}, S, {"Image=axxb"}, "no");
         row("escaped question is literal", img, {"a\\?b"}, S, {"Image=a?b"}, "match");
@@ -192,6 +201,31 @@ private Q_SLOTS:
         row("re without s", "CommandLine|re", {"a.b"}, S, {"CommandLine=a\nb"}, "no");
         row("re s", "CommandLine|re|s", {"a.b"}, S, {"CommandLine=a\nb"}, "match");
         row("re unicode class", "CommandLine|re", {"^\\w+$"}, S, {"CommandLine=éàü"}, "match");
+        // Literal runs every match needs are looked for first; `.*`-joined runs are decided
+        // without PCRE2 (same verdict, in linear time).
+        row("re runs present", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+c+d"}, "match");
+        row("re runs too few", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+c"}, "no");
+        row("re runs not across lines", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+\nc+d"}, "no");
+        row("re runs one line of several", "CommandLine|re", {"\\+.*\\+"}, S, {"CommandLine=a+\nb+c+"}, "match");
+        row("re runs across lines with s", "CommandLine|re|s", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+\nc+d"},
+            "match");
+        row("re runs in order", "CommandLine|re", {"ab.*cd"}, S, {"CommandLine=cd ab"}, "no");
+        row("re runs do not overlap", "CommandLine|re", {"aba.*aba"}, S, {"CommandLine=ababa"}, "no");
+        row("re runs lazy gap", "CommandLine|re", {"ab.*?cd"}, S, {"CommandLine=xxabyycdzz"}, "match");
+        row("re possessive gap is not a gap", "CommandLine|re", {"ab.*+cd"}, S, {"CommandLine=abcd"}, "no");
+        row("re quantified literal", "CommandLine|re", {"ab+c"}, S, {"CommandLine=abbbc"}, "match");
+        row("re optional literal", "CommandLine|re", {"abx?c"}, S, {"CommandLine=abc"}, "match");
+        row("re zero repeat", "CommandLine|re", {"abx{0}c"}, S, {"CommandLine=abc"}, "match");
+        row("re top-level alternation", "CommandLine|re", {"xyz|abc"}, S, {"CommandLine=abc"}, "match");
+        row("re group", "CommandLine|re", {"a(x|b)c"}, S, {"CommandLine=abc"}, "match");
+        row("re class", "CommandLine|re", {"a[]x]c"}, S, {"CommandLine=a]c"}, "match");
+        row("re inline option", "CommandLine|re", {"(?i)ABC"}, S, {"CommandLine=abc"}, "match");
+        row("re i letters", "CommandLine|re|i", {"AB\\.C.*D"}, S, {"CommandLine=ab.c d"}, "match");
+        row("re i punctuation run", "CommandLine|re|i", {"a\\+.*b"}, S, {"CommandLine=A-B"}, "no");
+        row("re escaped brace", "CommandLine|re", {"\\{.*\\{"}, S, {"CommandLine={x{"}, "match");
+        row("re long subject", "CommandLine|re",
+            {"\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+"}, S,
+            {"CommandLine=" + QString("ab+cd").repeated(400)}, "match");
         row("re catastrophic is an error", "CommandLine|re", {"^(a+)+$"}, S,
             {"CommandLine=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}, "error");
 
