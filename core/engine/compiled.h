@@ -126,20 +126,29 @@ struct CompiledCondition {
 };
 
 /// The translated views of one event (Security 4688/5156), built once per event and shared by
-/// every rule that reads it through the same translation.
+/// every rule that reads it through the same translation. Rebinding to another event keeps the
+/// buffers (one cache per thread serves every event).
 class TranslationCache {
 public:
     explicit TranslationCache(const Event& event)
         : m_event(&event)
     {}
+    void rebind(const Event& event);
     EvalContext& get(SourceTranslation translation);
-    /// Every translated view already built (for the literal pass).
-    const Event& translated(SourceTranslation translation);
+    /// The translated view; `copied`: its first fields are the original event's fields, unchanged
+    /// (same key, same value), in order; the later ones are renamed or derived.
+    const Event& translated(SourceTranslation translation, std::size_t* copied = nullptr);
 
 private:
+    struct Slot {
+        bool built = false;
+        std::size_t copied = 0;
+        Event event;
+        EvalContext context{event};
+    };
+    Slot& slot(SourceTranslation translation);
     const Event* m_event;
-    std::optional<Event> m_events[3];
-    std::optional<EvalContext> m_contexts[3];
+    Slot m_slots[3];
 };
 
 /// A string (case-folded) that occurs in a field (kAnyField: any field) of every matching event.
@@ -163,6 +172,9 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
 
 /// Builds the event a rule sees through a source translation (fields renamed, values mapped).
 Event translateEvent(const Event& event, SourceTranslation translation, std::string* description);
+/// The same into `out`, reusing its storage. Returns how many leading fields of `out` are fields
+/// of `event` copied unchanged (see TranslationCache::translated).
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description);
 
 } // namespace sigma::engine
 

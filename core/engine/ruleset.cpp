@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -441,6 +442,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     const auto& keys = SystemKeys::get();
     const std::string_view channel = fieldByKey(event, keys.channel);
     const Impl::Candidates* list = &impl.everyRule;
+    bool security4688 = false;
     if (!channel.empty()) {
         std::string& key = scratch.key;
         key.clear();
@@ -448,6 +450,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         key += '#';
         const std::size_t base = key.size();
         key += fieldByKey(event, keys.eventId);
+        security4688 = key == "security#4688";
         auto it = impl.candidateLists.find(key);
         if (it == impl.candidateLists.end()) {
             key.resize(base);
@@ -466,7 +469,9 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     EvalContext& ctx = ctxStorage;
     ctx.rebind(event);
     const bool needScan = list->anyFiltered;
-    TranslationCache translations(event);
+    thread_local TranslationCache translationStorage(event);
+    TranslationCache& translations = translationStorage;
+    translations.rebind(event);
     if (needScan && impl.literalCount) {
         auto hit = [&](const std::vector<std::uint32_t>& globals) {
             return [&](std::uint32_t local) {
@@ -480,9 +485,9 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         };
         const std::int32_t any = impl.anyFieldAutomaton;
         const bool scanAny = any >= 0 && list->automata[any];
-        auto scanAll = [&](EvalContext& c) {
+        auto scanAll = [&](EvalContext& c, std::size_t first) {
             const auto& fields = c.event().fields;
-            for (std::size_t f = 0; f < fields.size(); ++f) {
+            for (std::size_t f = first; f < fields.size(); ++f) {
                 const FieldNames::Id key = fields[f].key;
                 const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
                 const bool scanField = a >= 0 && list->automata[a];
@@ -506,11 +511,16 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                     impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
             }
         };
-        scanAll(ctx);
-        // Security 4688 is read through a translation that derives values (User, IntegrityLevel):
-        // scan the translated view too. (Rules translating 5156 have no literal filter.)
-        if (fieldByKey(event, keys.eventId) == "4688" && folded(channel) == "security")
-            scanAll(translations.get(SourceTranslation::Security4688));
+        scanAll(ctx, 0);
+        // Security 4688 is read through a translation that renames fields and derives values
+        // (User, IntegrityLevel): scan the translated view too, but only its renamed and derived
+        // fields: the others are the event's own, already scanned with the same automata.
+        // (Rules translating 5156 have no literal filter.)
+        if (security4688) {
+            std::size_t copied = 0;
+            translations.translated(SourceTranslation::Security4688, &copied);
+            scanAll(translations.get(SourceTranslation::Security4688), copied);
+        }
     }
 
     // 3. Evaluate.
@@ -518,6 +528,18 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         if (impl.filtered[c] && scratch.ruleStamp[c] != epoch)
             continue;
         ++stats.evaluated;
+        if (stats.ruleSeconds) [[unlikely]] {
+            const auto start = std::chrono::steady_clock::now();
+            const bool m = impl.rules[c]->impl().evaluate(event, &ctx, &translations);
+            (*stats.ruleSeconds)[c] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (stats.ruleEvaluations)
+                ++(*stats.ruleEvaluations)[c];
+            if (m) {
+                out.push_back(c);
+                ++stats.matches;
+            }
+            continue;
+        }
         if (impl.rules[c]->impl().evaluate(event, &ctx, &translations)) {
             out.push_back(c);
             ++stats.matches;
