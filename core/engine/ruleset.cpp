@@ -23,7 +23,7 @@ namespace {
 /// Aho-Corasick automaton over bytes, with a dense transition table on byte classes.
 class AhoCorasick {
 public:
-    static constexpr std::size_t kMaxLiteral = 10; // longer literals are cut (still a necessary condition)
+    static constexpr std::size_t kMaxLiteral = 16; // longer literals are cut (still a necessary condition)
 
     AhoCorasick()
     {
@@ -50,8 +50,6 @@ public:
     /// Returns the literal's id (shared by literals with the same class string).
     std::uint32_t add(std::string_view literal)
     {
-        if (literal.size() > kMaxLiteral)
-            literal = literal.substr(0, kMaxLiteral);
         std::string key;
         for (unsigned char c : literal)
             key += static_cast<char>(m_classOf[c]);
@@ -64,70 +62,77 @@ public:
 
     void build()
     {
-        // Trie
-        std::vector<std::vector<std::int32_t>> next(1, std::vector<std::int32_t>(m_classes, -1));
+        // Trie, in one flat table (row s: the transitions of state s), then turned in place into
+        // the automaton: rows are completed in breadth-first order, each from its failure state's
+        // row, which is shallower and so already complete.
+        const std::size_t classes = static_cast<std::size_t>(m_classes);
+        std::vector<std::int32_t> table(classes, -1);
         std::vector<std::int32_t> terminal(1, -1);
         for (std::uint32_t id = 0; id < m_literals.size(); ++id) {
-            std::int32_t s = 0;
+            std::size_t s = 0;
             for (unsigned char k : m_literals[id]) {
-                if (next[s][k] < 0) {
-                    next[s][k] = static_cast<std::int32_t>(next.size());
-                    next.emplace_back(m_classes, -1);
+                std::int32_t t = table[s * classes + k];
+                if (t < 0) {
+                    t = static_cast<std::int32_t>(terminal.size());
+                    table[s * classes + k] = t;
+                    table.resize(table.size() + classes, -1);
                     terminal.push_back(-1);
                 }
-                s = next[s][k];
+                s = static_cast<std::size_t>(t);
             }
             terminal[s] = static_cast<std::int32_t>(id);
         }
-        const std::size_t n = next.size();
-        m_delta.assign(n * m_classes, 0);
-        m_terminal = terminal;
+        const std::size_t n = terminal.size();
+        m_terminal = std::move(terminal);
         m_outLink.assign(n, -1);
         std::vector<std::int32_t> fail(n, 0);
-        std::deque<std::int32_t> queue;
-        for (int k = 0; k < m_classes; ++k) {
-            const std::int32_t t = next[0][k];
-            if (t > 0) {
-                m_delta[k] = t;
-                fail[t] = 0;
+        std::vector<std::int32_t> queue;
+        queue.reserve(n);
+        for (std::size_t k = 0; k < classes; ++k) {
+            const std::int32_t t = table[k];
+            if (t > 0)
                 queue.push_back(t);
-            } else {
-                m_delta[k] = 0;
-            }
+            else
+                table[k] = 0;
         }
-        while (!queue.empty()) {
-            const std::int32_t s = queue.front();
-            queue.pop_front();
+        for (std::size_t head = 0; head < queue.size(); ++head) {
+            const auto s = static_cast<std::size_t>(queue[head]);
             // Output link: nearest proper suffix state that ends a literal.
-            const std::int32_t f = fail[s];
-            m_outLink[s] = m_terminal[f] >= 0 ? f : m_outLink[f];
-            for (int k = 0; k < m_classes; ++k) {
-                const std::int32_t t = next[s][k];
+            const auto f = static_cast<std::size_t>(fail[s]);
+            m_outLink[s] = m_terminal[f] >= 0 ? static_cast<std::int32_t>(f) : m_outLink[f];
+            std::int32_t* row = table.data() + s * classes;
+            const std::int32_t* failRow = table.data() + f * classes;
+            for (std::size_t k = 0; k < classes; ++k) {
+                const std::int32_t t = row[k];
                 if (t > 0) {
-                    fail[t] = m_delta[static_cast<std::size_t>(f) * m_classes + k];
-                    m_delta[static_cast<std::size_t>(s) * m_classes + k] = t;
+                    fail[static_cast<std::size_t>(t)] = failRow[k];
                     queue.push_back(t);
                 } else {
-                    m_delta[static_cast<std::size_t>(s) * m_classes + k] =
-                        m_delta[static_cast<std::size_t>(f) * m_classes + k];
+                    row[k] = failRow[k];
                 }
             }
         }
         m_ids.clear();
         // Flag transitions into states that end a literal (directly or through output links) so
-        // the scan loop touches only the transition table.
-        for (auto& d : m_delta)
-            if (m_terminal[d] >= 0 || m_outLink[d] >= 0)
-                d |= kOutput;
-        // Most automata have fewer than 32768 states: a 16-bit table halves the memory the scan
-        // walks through.
+        // the scan loop touches only the transition table. Most automata have fewer than 32768
+        // states: a 16-bit table halves the memory the scan walks through.
+        std::vector<char> output(n);
+        for (std::size_t st = 0; st < n; ++st)
+            output[st] = m_terminal[st] >= 0 || m_outLink[st] >= 0;
+        m_delta.clear();
         m_delta16.clear();
         if (n < 0x8000) {
-            m_delta16.reserve(m_delta.size());
-            for (auto d : m_delta)
-                m_delta16.push_back(static_cast<std::uint16_t>((d & ~kOutput) | ((d & kOutput) ? 0x8000u : 0u)));
-            m_delta.clear();
-            m_delta.shrink_to_fit();
+            m_delta16.resize(table.size());
+            for (std::size_t i = 0; i < table.size(); ++i) {
+                const auto d = static_cast<std::uint32_t>(table[i]);
+                m_delta16[i] = static_cast<std::uint16_t>(d | (output[d] ? 0x8000u : 0u));
+            }
+        } else {
+            m_delta.resize(table.size());
+            for (std::size_t i = 0; i < table.size(); ++i) {
+                const auto d = static_cast<std::uint32_t>(table[i]);
+                m_delta[i] = d | (output[d] ? kOutput : 0u);
+            }
         }
     }
 
@@ -264,6 +269,66 @@ struct RuleSet::Impl {
         filtered.assign(rules.size(), 0);
         automataOfRule.assign(rules.size(), {});
         std::map<std::pair<FieldNames::Id, std::uint32_t>, std::uint32_t> globalOf; // (automaton, local) -> global
+        // A literal longer than kWindow is looked for through one window of it (a necessary
+        // condition still): the window the fewest literals of the whole set contain, so that
+        // common stretches ("c:\windows\system32\") do not make every event a candidate; on a
+        // tie the last one (file names and switches end literals). Short windows keep the
+        // automata small.
+        constexpr std::size_t kWindow = 8;
+        // Windows are counted by a 64-bit hash (a collision only makes a choice less good).
+        auto hashOf = [](std::string_view w) {
+            std::uint64_t h = 1469598103934665603ull;
+            for (unsigned char c : w)
+                h = (h ^ c) * 1099511628211ull;
+            return h;
+        };
+        // Open addressing, linear probing: (hash, count), hash 0 = empty slot.
+        std::size_t totalWindows = 0;
+        for (const auto& r : rules)
+            for (const auto& l : r->impl().requiredLiterals)
+                if (l.text.size() > kWindow)
+                    totalWindows += l.text.size() - kWindow + 1;
+        std::size_t capacity = 1024;
+        while (capacity < 2 * totalWindows)
+            capacity *= 2;
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> windowCount(capacity, {0, 0});
+        auto slot = [&](std::uint64_t h) -> std::pair<std::uint64_t, std::uint32_t>& {
+            h |= 1; // never 0
+            std::size_t i = static_cast<std::size_t>(h ^ (h >> 29)) & (capacity - 1);
+            while (windowCount[i].first != 0 && windowCount[i].first != h)
+                i = (i + 1) & (capacity - 1);
+            windowCount[i].first = h;
+            return windowCount[i];
+        };
+        std::vector<std::uint64_t> seen;
+        for (const auto& r : rules)
+            for (const auto& l : r->impl().requiredLiterals) {
+                const std::string_view t = l.text;
+                if (t.size() <= kWindow)
+                    continue;
+                seen.clear();
+                for (std::size_t k = 0; k + kWindow <= t.size(); ++k)
+                    seen.push_back(hashOf(t.substr(k, kWindow)));
+                std::sort(seen.begin(), seen.end());
+                seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+                for (auto w : seen)
+                    ++slot(w).second;
+            }
+        auto window = [&](std::string_view t) {
+            if (t.size() <= kWindow)
+                return t;
+            std::string_view best;
+            std::uint32_t bestCount = UINT32_MAX;
+            for (std::size_t k = 0; k + kWindow <= t.size(); ++k) {
+                const std::string_view w = t.substr(k, kWindow);
+                const std::uint32_t c = slot(hashOf(w)).second;
+                if (c <= bestCount) {
+                    best = w;
+                    bestCount = c;
+                }
+            }
+            return best;
+        };
         auto automatonFor = [&](FieldNames::Id field) -> std::int32_t {
             if (field == kAnyField) {
                 if (anyFieldAutomaton < 0) {
@@ -310,7 +375,7 @@ struct RuleSet::Impl {
                     const std::int32_t a = automatonFor(l.field);
                     if (std::find(automataOfRule[i].begin(), automataOfRule[i].end(), a) == automataOfRule[i].end())
                         automataOfRule[i].push_back(a);
-                    const std::uint32_t local = automata[a].add(l.text);
+                    const std::uint32_t local = automata[a].add(window(l.text));
                     auto [it, inserted] = globalOf.emplace(std::make_pair(static_cast<FieldNames::Id>(a), local),
                                                            static_cast<std::uint32_t>(literalRules.size()));
                     if (inserted)
@@ -359,9 +424,14 @@ struct RuleSet::Impl {
         everyRule = merged({&all});
         alwaysList = merged({&always});
         finalized = true;
-        if (std::getenv("SIGMA_ENGINE_STATS"))
-            std::fprintf(stderr, "ruleset: %zu literals, %zu automata, %zu states\n", literalCount, automata.size(),
-                         states);
+        if (std::getenv("SIGMA_ENGINE_STATS")) {
+            std::size_t chars = 0;
+            for (const auto& r : rules)
+                for (const auto& l : r->impl().requiredLiterals)
+                    chars += l.text.size();
+            std::fprintf(stderr, "ruleset: %zu literals (%zu bytes), %zu automata, %zu states\n", literalCount, chars,
+                         automata.size(), states);
+        }
     }
 };
 
