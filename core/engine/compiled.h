@@ -195,6 +195,9 @@ struct CompiledRule::Impl {
     const LogSourceEntry* scopeFor(const Event& event) const;
     /// Scope + condition. `shared`/`translations`: per-event caches shared across rules (may be null).
     bool evaluate(const Event& event, engine::EvalContext* shared, engine::TranslationCache* translations) const;
+    /// The same when the caller knows the scope row: scopeFor(event) (null for an unscoped rule).
+    bool evaluateIn(const LogSourceEntry* entry, const Event& event, engine::EvalContext* shared,
+                    engine::TranslationCache* translations) const;
 };
 
 } // namespace sigma

@@ -426,6 +426,12 @@ bool CompiledRule::Impl::evaluate(const Event& event, EvalContext* shared, Trans
         if (!entry)
             return false;
     }
+    return evaluateIn(entry, event, shared, translations);
+}
+
+bool CompiledRule::Impl::evaluateIn(const LogSourceEntry* entry, const Event& event, EvalContext* shared,
+                                    TranslationCache* translations) const
+{
     auto run = [&](EvalContext& ctx) {
         for (const auto& c : conditions)
             if (evalCondition(c, searches, ctx) == Tri::True)

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -240,8 +241,14 @@ struct RuleSet::Impl {
     /// channel#* (an EventID no rule names).
     struct Candidates {
         std::vector<std::uint32_t> rules;
-        std::vector<char> automata; ///< automata some literal-filtered candidate needs
+        /// Parallel to rules: the row of the rule's scope that covers every event of this list,
+        /// -1 when it must be looked up per event (unscoped rules, lists of several EventIDs).
+        std::vector<std::int32_t> entries;
+        std::vector<std::uint32_t> unfiltered; ///< positions in rules of candidates without a literal filter
+        std::vector<std::uint64_t> member;     ///< bit set over rule indices: the rule is in rules
+        std::vector<char> automata;            ///< automata some literal-filtered candidate needs
         bool anyFiltered = false;
+        bool contains(std::uint32_t rule) const { return (member[rule >> 6] >> (rule & 63)) & 1; }
     };
     std::unordered_map<std::string, Candidates> candidateLists;
     Candidates everyRule;
@@ -399,7 +406,29 @@ struct RuleSet::Impl {
         std::vector<std::uint32_t> all;
         for (std::uint32_t i = 0; i < rules.size(); ++i)
             all.push_back(i);
-        auto merged = [&](std::initializer_list<const std::vector<std::uint32_t>*> lists) {
+        // The scope row covering every event with this (folded) channel and EventID (as the
+        // event writes it: the bucket keys are the canonical decimal form), as scopeFor finds it.
+        auto entryFor = [&](std::uint32_t r, std::string_view channel, std::string_view eventId) -> std::int32_t {
+            const auto& impl = rules[r]->impl();
+            if (!impl.scoped || eventId.empty())
+                return -1;
+            std::uint32_t id = 0;
+            auto [p, ec] = std::from_chars(eventId.data(), eventId.data() + eventId.size(), id);
+            if (ec != std::errc() || p != eventId.data() + eventId.size() || std::to_string(id) != eventId)
+                return -1;
+            for (std::size_t k = 0; k < impl.scope.size(); ++k) {
+                const auto& e = impl.scope[k];
+                if (e.channel.empty())
+                    return -1; // decided by the provider: per event
+                if (folded(e.channel) != channel)
+                    continue;
+                if (e.eventIds.empty() || std::find(e.eventIds.begin(), e.eventIds.end(), id) != e.eventIds.end())
+                    return static_cast<std::int32_t>(k);
+            }
+            return -1;
+        };
+        auto merged = [&](std::initializer_list<const std::vector<std::uint32_t>*> lists, std::string_view channel = {},
+                          std::string_view eventId = {}) {
             Candidates out;
             for (const auto* l : lists)
                 if (l)
@@ -407,10 +436,16 @@ struct RuleSet::Impl {
             std::sort(out.rules.begin(), out.rules.end());
             out.rules.erase(std::unique(out.rules.begin(), out.rules.end()), out.rules.end());
             out.automata.assign(automata.size(), 0);
-            for (auto r : out.rules) {
+            out.member.assign((rules.size() + 63) / 64, 0);
+            for (std::uint32_t k = 0; k < out.rules.size(); ++k) {
+                const auto r = out.rules[k];
                 out.anyFiltered |= filtered[r] != 0;
                 for (auto a : automataOfRule[r])
                     out.automata[a] = 1;
+                if (!filtered[r])
+                    out.unfiltered.push_back(k);
+                out.member[r >> 6] |= std::uint64_t{1} << (r & 63);
+                out.entries.push_back(entryFor(r, channel, eventId));
             }
             return out;
         };
@@ -418,7 +453,7 @@ struct RuleSet::Impl {
             const std::string channel = key.substr(0, key.rfind('#'));
             auto star = buckets.find(channel + "#*");
             const auto* starList = star == buckets.end() ? nullptr : &star->second;
-            candidateLists[key] = merged({&always, starList, &list});
+            candidateLists[key] = merged({&always, starList, &list}, channel, key.substr(key.rfind('#') + 1));
             candidateLists[channel + "#"] = merged({&always, starList});
         }
         everyRule = merged({&all});
@@ -492,6 +527,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         std::uint32_t epoch = 0;
         std::vector<std::uint32_t> ruleStamp;
         std::vector<std::uint32_t> literalStamp;
+        std::vector<std::uint32_t> hitRules; ///< rules stamped for this event
         std::string key;
     };
     thread_local Scratch scratch;
@@ -539,6 +575,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     EvalContext& ctx = ctxStorage;
     ctx.rebind(event);
     const bool needScan = list->anyFiltered;
+    scratch.hitRules.clear();
     thread_local TranslationCache translationStorage(event);
     TranslationCache& translations = translationStorage;
     translations.rebind(event);
@@ -550,7 +587,10 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                     return;
                 scratch.literalStamp[lit] = epoch;
                 for (auto r : impl.literalRules[lit])
-                    scratch.ruleStamp[r] = epoch;
+                    if (scratch.ruleStamp[r] != epoch) {
+                        scratch.ruleStamp[r] = epoch;
+                        scratch.hitRules.push_back(r);
+                    }
             };
         };
         const std::int32_t any = impl.anyFieldAutomaton;
@@ -593,26 +633,50 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         }
     }
 
-    // 3. Evaluate.
-    for (auto c : candidates) {
-        if (impl.filtered[c] && scratch.ruleStamp[c] != epoch)
-            continue;
+    // 3. Evaluate, in ascending order: the candidates without a literal filter and those whose
+    // literals were found (rules of other log sources may share a literal: only candidates).
+    auto& hits = scratch.hitRules;
+    std::size_t kept = 0;
+    for (auto r : hits)
+        if (list->contains(r))
+            hits[kept++] = r;
+    hits.resize(kept);
+    std::sort(hits.begin(), hits.end());
+    auto evaluate = [&](std::uint32_t c, std::int32_t entry) {
         ++stats.evaluated;
+        const auto& rule = impl.rules[c]->impl();
+        auto run = [&] {
+            return entry >= 0
+                       ? rule.evaluateIn(&rule.scope[static_cast<std::size_t>(entry)], event, &ctx, &translations)
+                       : rule.evaluate(event, &ctx, &translations);
+        };
+        bool m = false;
         if (stats.ruleSeconds) [[unlikely]] {
             const auto start = std::chrono::steady_clock::now();
-            const bool m = impl.rules[c]->impl().evaluate(event, &ctx, &translations);
+            m = run();
             (*stats.ruleSeconds)[c] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (stats.ruleEvaluations)
                 ++(*stats.ruleEvaluations)[c];
-            if (m) {
-                out.push_back(c);
-                ++stats.matches;
-            }
-            continue;
+        } else {
+            m = run();
         }
-        if (impl.rules[c]->impl().evaluate(event, &ctx, &translations)) {
+        if (m) {
             out.push_back(c);
             ++stats.matches;
+        }
+    };
+    auto position = [&](std::uint32_t r) {
+        return static_cast<std::size_t>(std::lower_bound(candidates.begin(), candidates.end(), r) - candidates.begin());
+    };
+    std::size_t u = 0, h = 0;
+    const auto& unfiltered = list->unfiltered;
+    while (u < unfiltered.size() || h < hits.size()) {
+        if (h == hits.size() || (u < unfiltered.size() && candidates[unfiltered[u]] < hits[h])) {
+            const std::uint32_t k = unfiltered[u++];
+            evaluate(candidates[k], list->entries[k]);
+        } else {
+            const std::uint32_t r = hits[h++];
+            evaluate(r, list->entries[position(r)]);
         }
     }
 }
