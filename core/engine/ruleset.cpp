@@ -54,6 +54,7 @@ public:
         std::string key;
         for (unsigned char c : literal)
             key += static_cast<char>(m_classOf[c]);
+        m_maxLength = std::max(m_maxLength, key.size());
         auto [it, inserted] = m_ids.emplace(key, static_cast<std::uint32_t>(m_literals.size()));
         if (inserted)
             m_literals.push_back(std::move(key));
@@ -137,35 +138,89 @@ public:
         }
     }
 
-    /// Calls hit(literalId) for every literal occurrence in text. With asciiOnly, stops at the
-    /// first non-ASCII byte and returns false (the literals reported so far lie in the ASCII
-    /// prefix, which case folding leaves as the automaton sees it); otherwise returns true.
-    template <typename F>
-    bool scan(std::string_view text, F&& hit, bool asciiOnly = false) const
-    {
-        if (!m_delta16.empty())
-            return asciiOnly ? scanTable<std::uint16_t, 0x8000u, true>(m_delta16.data(), text, hit)
-                             : scanTable<std::uint16_t, 0x8000u, false>(m_delta16.data(), text, hit);
-        return asciiOnly ? scanTable<std::uint32_t, kOutput, true>(m_delta.data(), text, hit)
-                         : scanTable<std::uint32_t, kOutput, false>(m_delta.data(), text, hit);
-    }
-
-    template <typename T, std::uint32_t Flag, bool AsciiOnly, typename F>
-    bool scanTable(const T* delta, std::string_view text, F& hit) const
+    /// One walk through the table over the whole text.
+    template <typename T, std::uint32_t Flag, typename F>
+    void scanTable(const T* delta, std::string_view text, F& hit) const
     {
         std::uint32_t s = 0;
         const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
-            if constexpr (AsciiOnly)
-                if (c & 0x80)
-                    return false;
             const std::uint32_t t = delta[s * classes + m_classOf[c]];
             s = t & ~Flag;
-            if (!(t & Flag))
-                continue;
-            report(s, hit);
+            if (t & Flag)
+                report(s, hit);
         }
-        return true;
+    }
+
+    /// Calls hit(literalId) for every literal occurrence in text (at least once; an occurrence may
+    /// be reported twice). The text is cut into four overlapping stretches scanned in one loop:
+    /// the four walks through the table are independent, so the processor overlaps their loads
+    /// instead of waiting for each transition in turn. Each stretch reaches maxLength - 1 bytes
+    /// into the next, so every occurrence lies wholly inside one stretch.
+    template <typename F>
+    void scanInterleaved(std::string_view text, F&& hit) const
+    {
+        if (!m_delta16.empty())
+            scanTable4<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
+        else
+            scanTable4<std::uint32_t, kOutput>(m_delta.data(), text, hit);
+    }
+
+    template <typename T, std::uint32_t Flag, typename F>
+    void scanTable4(const T* delta, std::string_view text, F& hit) const
+    {
+        const std::size_t n = text.size();
+        const std::size_t overlap = m_maxLength > 0 ? m_maxLength - 1 : 0;
+        if (n < 64 || n / 4 <= overlap) {
+            scanTable<T, Flag>(delta, text, hit);
+            return;
+        }
+        const std::size_t classes = static_cast<std::size_t>(m_classes);
+        const std::size_t seg = n / 4;
+        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+        const unsigned char* q0 = p;
+        const unsigned char* q1 = p + seg;
+        const unsigned char* q2 = p + 2 * seg;
+        const unsigned char* q3 = p + 3 * seg;
+        // Stretches 0-2 are seg + overlap long (they end inside the text: n - 3 seg >= seg >
+        // overlap), the last one n - 3 seg.
+        const std::size_t common = seg + overlap;
+        const std::size_t last = n - 3 * seg;
+        std::uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        std::size_t i = 0;
+        for (const std::size_t both = std::min(common, last); i < both; ++i) {
+            const std::uint32_t t0 = delta[s0 * classes + m_classOf[q0[i]]];
+            const std::uint32_t t1 = delta[s1 * classes + m_classOf[q1[i]]];
+            const std::uint32_t t2 = delta[s2 * classes + m_classOf[q2[i]]];
+            const std::uint32_t t3 = delta[s3 * classes + m_classOf[q3[i]]];
+            s0 = t0 & ~Flag;
+            s1 = t1 & ~Flag;
+            s2 = t2 & ~Flag;
+            s3 = t3 & ~Flag;
+            if ((t0 | t1 | t2 | t3) & Flag) [[unlikely]] {
+                if (t0 & Flag)
+                    report(s0, hit);
+                if (t1 & Flag)
+                    report(s1, hit);
+                if (t2 & Flag)
+                    report(s2, hit);
+                if (t3 & Flag)
+                    report(s3, hit);
+            }
+        }
+        auto step = [&](std::uint32_t& st, unsigned char c) {
+            const std::uint32_t t = delta[st * classes + m_classOf[c]];
+            st = t & ~Flag;
+            if (t & Flag)
+                report(st, hit);
+        };
+        for (std::size_t k = i; k < common; ++k) {
+            step(s0, q0[k]);
+            step(s1, q1[k]);
+            step(s2, q2[k]);
+        }
+        for (std::size_t k = i; k < last; ++k)
+            step(s3, q3[k]);
     }
 
     /// Reports every literal that ends in state s (itself and through output links).
@@ -176,36 +231,6 @@ public:
             hit(static_cast<std::uint32_t>(m_terminal[o]));
     }
 
-    /// Scans ASCII text with two automata in one loop (their transitions are independent, so the
-    /// processor overlaps the two table walks): hitA / hitB as scan(text, hit, true) would call
-    /// them. Returns false, having stopped, at the first non-ASCII byte. Both must have 16-bit
-    /// tables (see fused()).
-    template <typename FA, typename FB>
-    static bool scanPairAscii(const AhoCorasick& a, const AhoCorasick& b, std::string_view text, FA&& hitA, FB&& hitB)
-    {
-        std::uint32_t sa = 0, sb = 0;
-        const std::size_t ca = static_cast<std::size_t>(a.m_classes), cb = static_cast<std::size_t>(b.m_classes);
-        const std::uint16_t* da = a.m_delta16.data();
-        const std::uint16_t* db = b.m_delta16.data();
-        for (unsigned char c : text) {
-            if (c & 0x80)
-                return false;
-            const std::uint32_t k = a.m_classOf[c]; // both automata use the same byte classes
-            const std::uint32_t ta = da[sa * ca + k];
-            const std::uint32_t tb = db[sb * cb + k];
-            sa = ta & 0x7FFFu;
-            sb = tb & 0x7FFFu;
-            if ((ta | tb) & 0x8000u) [[unlikely]] {
-                if (ta & 0x8000u)
-                    a.report(sa, hitA);
-                if (tb & 0x8000u)
-                    b.report(sb, hitB);
-            }
-        }
-        return true;
-    }
-    bool fused() const { return !m_delta16.empty(); }
-
     bool empty() const { return m_literals.empty(); }
     std::size_t states() const { return m_terminal.size(); }
     int classes() const { return m_classes; }
@@ -215,6 +240,7 @@ private:
     std::vector<std::string> m_literals;
     std::array<std::uint8_t, 256> m_classOf{};
     int m_classes = 1;
+    std::size_t m_maxLength = 0; ///< longest literal, in bytes
     static constexpr std::uint32_t kOutput = 0x80000000u;
     std::vector<std::uint32_t> m_delta;
     std::vector<std::uint16_t> m_delta16;
@@ -466,6 +492,17 @@ struct RuleSet::Impl {
                     chars += l.text.size();
             std::fprintf(stderr, "ruleset: %zu literals (%zu bytes), %zu automata, %zu states\n", literalCount, chars,
                          automata.size(), states);
+            for (auto r : always) {
+                bool keywords = anyFieldAutomaton >= 0 && std::find(automataOfRule[r].begin(), automataOfRule[r].end(),
+                                                                    anyFieldAutomaton) != automataOfRule[r].end();
+                std::fprintf(stderr, "  always: %s%s%s\n", rules[r]->file().c_str(),
+                             filtered[r] ? "" : " (no literal filter)", keywords ? " (keyword literals)" : "");
+            }
+            std::size_t kw = 0;
+            for (std::uint32_t r = 0; r < rules.size(); ++r)
+                kw += anyFieldAutomaton >= 0 && std::find(automataOfRule[r].begin(), automataOfRule[r].end(),
+                                                          anyFieldAutomaton) != automataOfRule[r].end();
+            std::fprintf(stderr, "  %zu rules with keyword literals, %zu unbucketed\n", kw, always.size());
         }
     }
 };
@@ -603,22 +640,15 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                 const bool scanField = a >= 0 && list->automata[a];
                 if (!scanField && !scanAny)
                     continue;
-                // The automata fold ASCII case themselves: the raw value is scanned; only a value
-                // with non-ASCII bytes is scanned again in its Unicode case-folded form (folded by
-                // the context, which shares it with the rules).
+                // The automata fold ASCII case themselves: an ASCII value is scanned as it is; a
+                // value with other bytes in its Unicode case-folded form (folded by the context,
+                // which shares it with the rules).
                 const std::string_view raw = c.raw(f);
-                if (scanField && scanAny && impl.automata[a].fused() && impl.automata[any].fused()) {
-                    if (!AhoCorasick::scanPairAscii(impl.automata[a], impl.automata[any], raw, hit(impl.globalIds[a]),
-                                                    hit(impl.globalIds[any]))) {
-                        impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                        impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
-                    }
-                    continue;
-                }
-                if (scanField && !impl.automata[a].scan(raw, hit(impl.globalIds[a]), true))
-                    impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                if (scanAny && !impl.automata[any].scan(raw, hit(impl.globalIds[any]), true))
-                    impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
+                const std::string_view text = isAscii(raw) ? raw : c.folded(f);
+                if (scanField)
+                    impl.automata[a].scanInterleaved(text, hit(impl.globalIds[a]));
+                if (scanAny)
+                    impl.automata[any].scanInterleaved(text, hit(impl.globalIds[any]));
             }
         };
         scanAll(ctx, 0);
