@@ -315,46 +315,58 @@ struct RuleSet::Impl {
                 h = (h ^ c) * 1099511628211ull;
             return h;
         };
-        // Open addressing, linear probing: (hash, count), hash 0 = empty slot.
-        std::size_t totalWindows = 0;
+        // Open addressing, linear probing over 32-bit tags (a collision only makes a choice less
+        // good), tag 0 = empty slot; compact so that the table stays mostly in cache.
+        // Only the last kCandidates windows of a literal are candidates (long literals are mostly
+        // encoded forms, base64 or UTF-16, whose ends are as good as any other place), and each
+        // distinct literal text is counted once.
+        constexpr std::size_t kCandidates = 24;
+        auto firstCandidate = [&](std::string_view t) {
+            return t.size() - kWindow + 1 > kCandidates ? t.size() - kWindow + 1 - kCandidates : 0;
+        };
+        std::vector<std::string_view> texts;
         for (const auto& r : rules)
             for (const auto& l : r->impl().requiredLiterals)
                 if (l.text.size() > kWindow)
-                    totalWindows += l.text.size() - kWindow + 1;
-        std::size_t capacity = 1024;
-        while (capacity < 2 * totalWindows)
-            capacity *= 2;
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> windowCount(capacity, {0, 0});
-        auto slot = [&](std::uint64_t h) -> std::pair<std::uint64_t, std::uint32_t>& {
-            h |= 1; // never 0
-            std::size_t i = static_cast<std::size_t>(h ^ (h >> 29)) & (capacity - 1);
-            while (windowCount[i].first != 0 && windowCount[i].first != h)
-                i = (i + 1) & (capacity - 1);
-            windowCount[i].first = h;
+                    texts.push_back(l.text);
+        std::sort(texts.begin(), texts.end());
+        texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+        const std::size_t totalWindows = texts.size() * kCandidates;
+        int bits = 10;
+        while ((std::size_t{1} << bits) < totalWindows + totalWindows / 2)
+            ++bits;
+        const std::size_t mask = (std::size_t{1} << bits) - 1;
+        struct Slot {
+            std::uint32_t tag = 0;
+            std::uint32_t count = 0;
+        };
+        std::vector<Slot> windowCount(mask + 1);
+        auto slot = [&](std::uint64_t h) -> Slot& {
+            const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;
+            std::size_t i = static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+            while (windowCount[i].tag != 0 && windowCount[i].tag != tag)
+                i = (i + 1) & mask;
+            windowCount[i].tag = tag;
             return windowCount[i];
         };
         std::vector<std::uint64_t> seen;
-        for (const auto& r : rules)
-            for (const auto& l : r->impl().requiredLiterals) {
-                const std::string_view t = l.text;
-                if (t.size() <= kWindow)
-                    continue;
-                seen.clear();
-                for (std::size_t k = 0; k + kWindow <= t.size(); ++k)
-                    seen.push_back(hashOf(t.substr(k, kWindow)));
-                std::sort(seen.begin(), seen.end());
-                seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-                for (auto w : seen)
-                    ++slot(w).second;
-            }
+        for (const std::string_view t : texts) {
+            seen.clear();
+            for (std::size_t k = firstCandidate(t); k + kWindow <= t.size(); ++k)
+                seen.push_back(hashOf(t.substr(k, kWindow)));
+            std::sort(seen.begin(), seen.end());
+            seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+            for (auto w : seen)
+                ++slot(w).count;
+        }
         auto window = [&](std::string_view t) {
             if (t.size() <= kWindow)
                 return t;
             std::string_view best;
             std::uint32_t bestCount = UINT32_MAX;
-            for (std::size_t k = 0; k + kWindow <= t.size(); ++k) {
+            for (std::size_t k = firstCandidate(t); k + kWindow <= t.size(); ++k) {
                 const std::string_view w = t.substr(k, kWindow);
-                const std::uint32_t c = slot(hashOf(w)).second;
+                const std::uint32_t c = slot(hashOf(w)).count;
                 if (c <= bestCount) {
                     best = w;
                     bestCount = c;
