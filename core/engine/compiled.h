@@ -90,6 +90,8 @@ struct CompiledValue {
     std::size_t valueIndex = 0;
 };
 
+class ItemAccelerator;
+
 struct CompiledItem {
     bool keyword = false;
     FieldNames::Id key = 0;
@@ -99,6 +101,9 @@ struct CompiledItem {
     std::string label; ///< "field|mod|mod"
     SourceSpan span;
     std::size_t itemIndex = 0;
+    /// Fast path of a field item whose values are all plain strings, many of them `contains`
+    /// (matchers.cpp): the values tested in one pass over the field value. Null otherwise.
+    std::shared_ptr<const ItemAccelerator> accelerator;
 };
 
 struct CompiledMap {

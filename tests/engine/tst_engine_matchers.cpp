@@ -135,6 +135,28 @@ private Q_SLOTS:
         row("question is one code point", img, {"a?c"}, S, {"Image=aéc"}, "match");
         row("middle star", img, {"a*b*c"}, S, {"Image=axxbyyc"}, "match");
         row("middle star order", img, {"a*b*c"}, S, {"Image=acb"}, "no");
+        // Six or more contains-values are looked for in one pass (first four bytes hashed); the
+        // other values of the item one by one. Same answers as value by value.
+        const QStringList many = {"alpha-one", "bravo-two", "charlie", "delta", "echo-four", "foxtrot"};
+        row("many contains: first", "CommandLine|contains", many, S, {"CommandLine=x ALPHA-ONE y"}, "match");
+        row("many contains: last, at the end", "CommandLine|contains", many, S, {"CommandLine=x foxtrot"}, "match");
+        row("many contains: at the start", "CommandLine|contains", many, S, {"CommandLine=Delta"}, "match");
+        row("many contains: cut short at the end", "CommandLine|contains", many, S, {"CommandLine=x foxtro"}, "no");
+        row("many contains: none", "CommandLine|contains", many, S, {"CommandLine=alpha one bravo two"}, "no");
+        row("many contains: field absent", "CommandLine|contains", many, S, {"Image=alpha-one"}, "absent");
+        row("many contains: second occurrence of the field", "CommandLine|contains", many, S,
+            {"CommandLine=nothing", "CommandLine=echo-four"}, "match");
+        row("many contains: short needle", "CommandLine|contains", many + QStringList{"zz"}, S, {"CommandLine=a ZZ b"},
+            "match");
+        row("many contains: with a wildcard value", "CommandLine|contains", many + QStringList{"x*y?z"}, S,
+            {"CommandLine=x--y-z"}, "match");
+        row("many contains: unicode folded", "CommandLine|contains", many + QStringList{"ÄRGERLICH"}, S,
+            {"CommandLine=ärgerlich"}, "match");
+        row("many contains: cased", "CommandLine|contains|cased", many, S, {"CommandLine=x Charlie"}, "no");
+        row("many contains: cased match", "CommandLine|contains|cased", many, S, {"CommandLine=xcharliex"}, "match");
+        row("many contains: windash", "CommandLine|windash|contains", many + QStringList{" -exec "}, S,
+            {"CommandLine=a /exec b"}, "match");
+        row("many startswith and contains", "CommandLine|startswith", many, S, {"CommandLine=x alpha-one"}, "no");
         // '?' chunks found by searching their leading literal (ASCII) or by every code point.
         row("question chunk later occurrence", "CommandLine|contains", {"-id 46?x"}, S,
             {"CommandLine=-id 4 -id 462 -id 46?y -id 469x"}, "match");
