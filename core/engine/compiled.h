@@ -193,7 +193,7 @@ struct CompiledRule::Impl {
     bool scoped = false;
     std::vector<LogSourceEntry> scope; ///< copies of the table rows
     /// Literal pre-filter: one of these (folded) occurs in any matching event; empty = no filter.
-    std::vector<engine::RequiredLiteral> requiredLiterals;
+    std::vector<std::vector<engine::RequiredLiteral>> literalGroups;
     bool translates = false; ///< some scope row translates values (literal filter unsafe)
 
     /// The scope row covering the event; nullptr if none (or the rule is unscoped: check `scoped`).

@@ -293,7 +293,9 @@ struct RuleSet::Impl {
     std::vector<std::int32_t> automatonOfKey;          ///< field key -> automaton index, -1 none
     std::int32_t anyFieldAutomaton = -1;
     std::size_t literalCount = 0;
-    std::vector<std::vector<std::uint32_t>> literalRules; ///< global literal id -> rules
+    std::vector<std::vector<std::uint32_t>> literalRules; ///< global literal id -> literal groups (ids)
+    std::vector<std::uint32_t> groupRule;                 ///< literal group id -> rule
+    std::vector<std::uint8_t> groupCount;                 ///< rule -> its literal groups, all needed
     std::vector<char> filtered;                           ///< rule has a literal filter
 
     void build()
@@ -305,6 +307,8 @@ struct RuleSet::Impl {
         automatonOfKey.clear();
         anyFieldAutomaton = -1;
         literalRules.clear();
+        groupRule.clear();
+        groupCount.assign(rules.size(), 0);
         filtered.assign(rules.size(), 0);
         automataOfRule.assign(rules.size(), {});
         std::map<std::pair<FieldNames::Id, std::uint32_t>, std::uint32_t> globalOf; // (automaton, local) -> global
@@ -332,9 +336,10 @@ struct RuleSet::Impl {
         };
         std::vector<std::string_view> texts;
         for (const auto& r : rules)
-            for (const auto& l : r->impl().requiredLiterals)
-                if (l.text.size() > kWindow)
-                    texts.push_back(l.text);
+            for (const auto& group : r->impl().literalGroups)
+                for (const auto& l : group)
+                    if (l.text.size() > kWindow)
+                        texts.push_back(l.text);
         std::sort(texts.begin(), texts.end());
         texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
         const std::size_t totalWindows = texts.size() * kCandidates;
@@ -420,9 +425,14 @@ struct RuleSet::Impl {
             } else {
                 always.push_back(i);
             }
-            if (!impl.requiredLiterals.empty()) {
+            if (!impl.literalGroups.empty()) {
                 filtered[i] = 1;
-                for (const auto& l : impl.requiredLiterals) {
+                groupCount[i] = static_cast<std::uint8_t>(impl.literalGroups.size());
+            }
+            for (const auto& group : impl.literalGroups) {
+                const auto gid = static_cast<std::uint32_t>(groupRule.size());
+                groupRule.push_back(i);
+                for (const auto& l : group) {
                     const std::int32_t a = automatonFor(l.field);
                     if (std::find(automataOfRule[i].begin(), automataOfRule[i].end(), a) == automataOfRule[i].end())
                         automataOfRule[i].push_back(a);
@@ -434,9 +444,9 @@ struct RuleSet::Impl {
                     if (globalIds[a].size() <= local)
                         globalIds[a].resize(local + 1);
                     globalIds[a][local] = it->second;
-                    auto& rulesOf = literalRules[it->second];
-                    if (rulesOf.empty() || rulesOf.back() != i)
-                        rulesOf.push_back(i);
+                    auto& groupsOf = literalRules[it->second];
+                    if (groupsOf.empty() || groupsOf.back() != gid)
+                        groupsOf.push_back(gid);
                 }
             }
         }
@@ -506,8 +516,9 @@ struct RuleSet::Impl {
         if (std::getenv("SIGMA_ENGINE_STATS")) {
             std::size_t chars = 0;
             for (const auto& r : rules)
-                for (const auto& l : r->impl().requiredLiterals)
-                    chars += l.text.size();
+                for (const auto& group : r->impl().literalGroups)
+                    for (const auto& l : group)
+                        chars += l.text.size();
             std::fprintf(stderr, "ruleset: %zu literals (%zu bytes), %zu automata, %zu states\n", literalCount, chars,
                          automata.size(), states);
             for (auto r : always) {
@@ -581,21 +592,26 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         const void* owner = nullptr;
         std::uint32_t epoch = 0;
         std::vector<std::uint32_t> ruleStamp;
+        std::vector<std::uint8_t> ruleGroups; ///< groups of the rule found (valid when ruleStamp == epoch)
         std::vector<std::uint32_t> literalStamp;
+        std::vector<std::uint32_t> groupStamp;
         std::vector<std::uint32_t> hitRules; ///< rules stamped for this event
         std::string key;
     };
     thread_local Scratch scratch;
     if (scratch.owner != &impl || scratch.ruleStamp.size() != impl.rules.size() ||
-        scratch.literalStamp.size() != impl.literalRules.size()) {
+        scratch.literalStamp.size() != impl.literalRules.size() || scratch.groupStamp.size() != impl.groupRule.size()) {
         scratch.owner = &impl;
         scratch.epoch = 0;
         scratch.ruleStamp.assign(impl.rules.size(), 0);
+        scratch.ruleGroups.assign(impl.rules.size(), 0);
         scratch.literalStamp.assign(impl.literalRules.size(), 0);
+        scratch.groupStamp.assign(impl.groupRule.size(), 0);
     }
     if (++scratch.epoch == 0) {
         std::fill(scratch.ruleStamp.begin(), scratch.ruleStamp.end(), 0);
         std::fill(scratch.literalStamp.begin(), scratch.literalStamp.end(), 0);
+        std::fill(scratch.groupStamp.begin(), scratch.groupStamp.end(), 0);
         scratch.epoch = 1;
     }
     const std::uint32_t epoch = scratch.epoch;
@@ -641,11 +657,19 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                 if (scratch.literalStamp[lit] == epoch)
                     return;
                 scratch.literalStamp[lit] = epoch;
-                for (auto r : impl.literalRules[lit])
+                // A rule is a hit once a literal of each of its groups was found.
+                for (auto gid : impl.literalRules[lit]) {
+                    if (scratch.groupStamp[gid] == epoch)
+                        continue;
+                    scratch.groupStamp[gid] = epoch;
+                    const std::uint32_t r = impl.groupRule[gid];
                     if (scratch.ruleStamp[r] != epoch) {
                         scratch.ruleStamp[r] = epoch;
-                        scratch.hitRules.push_back(r);
+                        scratch.ruleGroups[r] = 0;
                     }
+                    if (++scratch.ruleGroups[r] == impl.groupCount[r])
+                        scratch.hitRules.push_back(r);
+                }
             };
         };
         const std::int32_t any = impl.anyFieldAutomaton;

@@ -160,6 +160,48 @@ private Q_SLOTS:
         QTest::newRow("literal pass: Kelvin sign folds to k")
             << "    selection:\n        CommandLine|contains: 'kelvin'\n    condition: selection\n"
             << sysmon(1, {QString::fromUtf8("CommandLine=\u212Aelvin")}) << true;
+        // The literal pass needs a literal of every item of a map (and of every AND'ed search).
+        const QString twoItems = "    selection:\n        CommandLine|contains: 'alpha'\n        Image|endswith: "
+                                 "'\\beta.exe'\n    condition: selection\n";
+        QTest::newRow("literal groups: both items")
+            << twoItems << sysmon(1, {"CommandLine=x ALPHA", "Image=C:\\BETA.exe"}) << true;
+        QTest::newRow("literal groups: one item only")
+            << twoItems << sysmon(1, {"CommandLine=x ALPHA", "Image=C:\\gamma.exe"}) << false;
+        QTest::newRow("literal groups: other item only")
+            << twoItems << sysmon(1, {"CommandLine=x", "Image=C:\\beta.exe"}) << false;
+        const QString andOr = "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        Image|endswith: "
+                              "'\\beta.exe'\n    s3:\n        ParentImage|endswith: '\\gamma.exe'\n"
+                              "    condition: s1 and (s2 or s3)\n";
+        QTest::newRow("literal groups: and/or, first branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "Image=C:\\beta.exe"}) << true;
+        QTest::newRow("literal groups: and/or, second branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "ParentImage=C:\\gamma.exe"}) << true;
+        QTest::newRow("literal groups: and/or, no branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "Image=C:\\delta.exe"}) << false;
+        QTest::newRow("literal groups: and/or, branch without the and")
+            << andOr << sysmon(1, {"CommandLine=x", "Image=C:\\beta.exe"}) << false;
+        const QString andNot = "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: "
+                               "'beta'\n    condition: s1 and not s2\n";
+        QTest::newRow("literal groups: and not, excluded") << andNot << sysmon(1, {"CommandLine=alpha beta"}) << false;
+        QTest::newRow("literal groups: and not, kept") << andNot << sysmon(1, {"CommandLine=alpha"}) << true;
+        const QString maps = "    selection:\n        - CommandLine|contains: 'alpha'\n          Image|endswith: "
+                             "'\\beta.exe'\n        - ParentImage|endswith: '\\gamma.exe'\n    condition: selection\n";
+        QTest::newRow("literal groups: second map")
+            << maps << sysmon(1, {"CommandLine=x", "ParentImage=C:\\gamma.exe"}) << true;
+        QTest::newRow("literal groups: first map")
+            << maps << sysmon(1, {"CommandLine=alpha", "Image=C:\\beta.exe"}) << true;
+        QTest::newRow("literal groups: first map, one item")
+            << maps << sysmon(1, {"CommandLine=alpha", "Image=C:\\delta.exe"}) << false;
+        QTest::newRow("literal groups: all of them")
+            << "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: 'beta'\n"
+               "    s3:\n        CommandLine|contains: 'gamma'\n    s4:\n        CommandLine|contains: 'delta'\n"
+               "    condition: all of s*\n"
+            << sysmon(1, {"CommandLine=delta gamma beta alpha"}) << true;
+        QTest::newRow("literal groups: all of them, one missing")
+            << "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: 'beta'\n"
+               "    s3:\n        CommandLine|contains: 'gamma'\n    s4:\n        CommandLine|contains: 'delta'\n"
+               "    condition: all of s*\n"
+            << sysmon(1, {"CommandLine=gamma beta alpha"}) << false;
         QTest::newRow("null value")
             << "    selection:\n        Image: a\n        User: null\n    condition: selection\n"
             << sysmon(1, {"Image=a"}) << true;
