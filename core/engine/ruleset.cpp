@@ -676,7 +676,20 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         const bool scanAny = any >= 0 && list->automata[any];
         auto scanAll = [&](EvalContext& c, std::size_t first) {
             const auto& fields = c.event().fields;
+            // The values are scattered on the heap and usually not in cache: ask for the next
+            // fields' values while this one is scanned.
+            auto prefetch = [&](std::size_t f) {
+                if (f >= fields.size())
+                    return;
+                const std::string& v = fields[f].value;
+                __builtin_prefetch(v.data());
+                if (v.size() > 64)
+                    __builtin_prefetch(v.data() + 64);
+            };
+            prefetch(first);
+            prefetch(first + 1);
             for (std::size_t f = first; f < fields.size(); ++f) {
+                prefetch(f + 2);
                 const FieldNames::Id key = fields[f].key;
                 const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
                 const bool scanField = a >= 0 && list->automata[a];
