@@ -311,7 +311,6 @@ struct RuleSet::Impl {
         groupCount.assign(rules.size(), 0);
         filtered.assign(rules.size(), 0);
         automataOfRule.assign(rules.size(), {});
-        std::map<std::pair<FieldNames::Id, std::uint32_t>, std::uint32_t> globalOf; // (automaton, local) -> global
         // A literal longer than kWindow is looked for through one window of it (a necessary
         // condition still): the window the fewest literals of the whole set contain, so that
         // common stretches ("c:\windows\system32\") do not make every event a candidate; on a
@@ -330,7 +329,7 @@ struct RuleSet::Impl {
         // Only the last kCandidates windows of a literal are candidates (long literals are mostly
         // encoded forms, base64 or UTF-16, whose ends are as good as any other place), and each
         // distinct literal text is counted once.
-        constexpr std::size_t kCandidates = 24;
+        constexpr std::size_t kCandidates = 12;
         auto firstCandidate = [&](std::string_view t) {
             return t.size() - kWindow + 1 > kCandidates ? t.size() - kWindow + 1 - kCandidates : 0;
         };
@@ -437,14 +436,15 @@ struct RuleSet::Impl {
                     if (std::find(automataOfRule[i].begin(), automataOfRule[i].end(), a) == automataOfRule[i].end())
                         automataOfRule[i].push_back(a);
                     const std::uint32_t local = automata[a].add(window(l.text));
-                    auto [it, inserted] = globalOf.emplace(std::make_pair(static_cast<FieldNames::Id>(a), local),
-                                                           static_cast<std::uint32_t>(literalRules.size()));
-                    if (inserted)
+                    // Local ids are dense per automaton: globalIds maps them to global ids.
+                    auto& ids = globalIds[static_cast<std::size_t>(a)];
+                    if (ids.size() <= local)
+                        ids.resize(local + 1, UINT32_MAX);
+                    if (ids[local] == UINT32_MAX) {
+                        ids[local] = static_cast<std::uint32_t>(literalRules.size());
                         literalRules.emplace_back();
-                    if (globalIds[a].size() <= local)
-                        globalIds[a].resize(local + 1);
-                    globalIds[a][local] = it->second;
-                    auto& groupsOf = literalRules[it->second];
+                    }
+                    auto& groupsOf = literalRules[ids[local]];
                     if (groupsOf.empty() || groupsOf.back() != gid)
                         groupsOf.push_back(gid);
                 }
