@@ -120,24 +120,48 @@ bool isValidUtf8(std::string_view text)
 
 void appendFolded(std::string_view text, std::string& out)
 {
-    out.reserve(out.size() + text.size());
+    // Simple folding grows a UTF-8 sequence by at most half (2 -> 3 bytes): write into that much
+    // room, then cut to what was written (EvalContext reserves the same bound, so its buffer does
+    // not move).
+    const std::size_t base = out.size();
+    out.resize(base + text.size() + text.size() / 2);
+    char* const start = out.data() + base;
+    char* o = start;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
     std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto c = static_cast<unsigned char>(text[pos]);
+    while (pos < n) {
+        const unsigned char c = p[pos];
         if (c < 0x80) { // ASCII fast path
-            out += static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            *o++ = static_cast<char>(c + (static_cast<unsigned>(c - 'A') < 26u ? 32 : 0));
             ++pos;
             continue;
         }
-        const std::size_t start = pos;
+        const std::size_t at = pos;
         bool valid = true;
         const char32_t cp = decodeUtf8(text, pos, &valid);
         if (!valid) {
-            out += text[start];
+            *o++ = static_cast<char>(p[at]);
             continue;
         }
-        appendUtf8(foldCodePoint(cp), out);
+        const char32_t f = foldCodePoint(cp);
+        if (f < 0x80) {
+            *o++ = static_cast<char>(f);
+        } else if (f < 0x800) {
+            *o++ = static_cast<char>(0xC0 | (f >> 6));
+            *o++ = static_cast<char>(0x80 | (f & 0x3F));
+        } else if (f < 0x10000) {
+            *o++ = static_cast<char>(0xE0 | (f >> 12));
+            *o++ = static_cast<char>(0x80 | ((f >> 6) & 0x3F));
+            *o++ = static_cast<char>(0x80 | (f & 0x3F));
+        } else {
+            *o++ = static_cast<char>(0xF0 | (f >> 18));
+            *o++ = static_cast<char>(0x80 | ((f >> 12) & 0x3F));
+            *o++ = static_cast<char>(0x80 | ((f >> 6) & 0x3F));
+            *o++ = static_cast<char>(0x80 | (f & 0x3F));
+        }
     }
+    out.resize(base + static_cast<std::size_t>(o - start));
 }
 
 std::string folded(std::string_view text)

@@ -90,6 +90,8 @@ struct CompiledValue {
     std::size_t valueIndex = 0;
 };
 
+class ItemAccelerator;
+
 struct CompiledItem {
     bool keyword = false;
     FieldNames::Id key = 0;
@@ -99,6 +101,9 @@ struct CompiledItem {
     std::string label; ///< "field|mod|mod"
     SourceSpan span;
     std::size_t itemIndex = 0;
+    /// Fast path of a field item whose values are all plain strings, many of them `contains`
+    /// (matchers.cpp): the values tested in one pass over the field value. Null otherwise.
+    std::shared_ptr<const ItemAccelerator> accelerator;
 };
 
 struct CompiledMap {
@@ -126,20 +131,29 @@ struct CompiledCondition {
 };
 
 /// The translated views of one event (Security 4688/5156), built once per event and shared by
-/// every rule that reads it through the same translation.
+/// every rule that reads it through the same translation. Rebinding to another event keeps the
+/// buffers (one cache per thread serves every event).
 class TranslationCache {
 public:
     explicit TranslationCache(const Event& event)
         : m_event(&event)
     {}
+    void rebind(const Event& event);
     EvalContext& get(SourceTranslation translation);
-    /// Every translated view already built (for the literal pass).
-    const Event& translated(SourceTranslation translation);
+    /// The translated view; `copied`: its first fields are the original event's fields, unchanged
+    /// (same key, same value), in order; the later ones are renamed or derived.
+    const Event& translated(SourceTranslation translation, std::size_t* copied = nullptr);
 
 private:
+    struct Slot {
+        bool built = false;
+        std::size_t copied = 0;
+        Event event;
+        EvalContext context{event};
+    };
+    Slot& slot(SourceTranslation translation);
     const Event* m_event;
-    std::optional<Event> m_events[3];
-    std::optional<EvalContext> m_contexts[3];
+    Slot m_slots[3];
 };
 
 /// A string (case-folded) that occurs in a field (kAnyField: any field) of every matching event.
@@ -163,6 +177,9 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
 
 /// Builds the event a rule sees through a source translation (fields renamed, values mapped).
 Event translateEvent(const Event& event, SourceTranslation translation, std::string* description);
+/// The same into `out`, reusing its storage. Returns how many leading fields of `out` are fields
+/// of `event` copied unchanged (see TranslationCache::translated).
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description);
 
 } // namespace sigma::engine
 
@@ -176,13 +193,16 @@ struct CompiledRule::Impl {
     bool scoped = false;
     std::vector<LogSourceEntry> scope; ///< copies of the table rows
     /// Literal pre-filter: one of these (folded) occurs in any matching event; empty = no filter.
-    std::vector<engine::RequiredLiteral> requiredLiterals;
+    std::vector<std::vector<engine::RequiredLiteral>> literalGroups;
     bool translates = false; ///< some scope row translates values (literal filter unsafe)
 
     /// The scope row covering the event; nullptr if none (or the rule is unscoped: check `scoped`).
     const LogSourceEntry* scopeFor(const Event& event) const;
     /// Scope + condition. `shared`/`translations`: per-event caches shared across rules (may be null).
     bool evaluate(const Event& event, engine::EvalContext* shared, engine::TranslationCache* translations) const;
+    /// The same when the caller knows the scope row: scopeFor(event) (null for an unscoped rule).
+    bool evaluateIn(const LogSourceEntry* entry, const Event& event, engine::EvalContext* shared,
+                    engine::TranslationCache* translations) const;
 };
 
 } // namespace sigma

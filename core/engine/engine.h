@@ -196,6 +196,10 @@ public:
         std::uint64_t candidates = 0; ///< rules that passed the scope pre-filter
         std::uint64_t evaluated = 0;  ///< rules whose condition was evaluated (also passed the literal filter)
         std::uint64_t matches = 0;
+        /// Profiling: when set (sized to size()), the evaluation time of each rule is added here,
+        /// in seconds, and (ruleEvaluations) how many times it was evaluated.
+        std::vector<double>* ruleSeconds = nullptr;
+        std::vector<std::uint64_t>* ruleEvaluations = nullptr;
     };
     /// Like match(), counting what the pre-filters saved.
     void match(const Event& event, std::vector<std::size_t>& out, Stats& stats) const;

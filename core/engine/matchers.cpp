@@ -7,7 +7,9 @@
 #include <pcre2.h>
 
 #include <arpa/inet.h>
+#include <string.h> // memmem
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -101,6 +103,9 @@ public:
         return out;
     }
     std::string describe() const override { return m_description; }
+    const std::vector<Glob>& globs() const { return m_globs; }
+    bool folds() const { return m_fold; }
+    bool negated() const { return m_negate; }
     unsigned cost() const override
     {
         unsigned c = 0;
@@ -148,6 +153,183 @@ private:
 
 // --- regular expressions (PCRE2) -------------------------------------------------------------------
 
+/// Literal runs a regular expression's every match contains, in this order and without overlap
+/// (a necessary condition checked before running PCRE2: `\+.*\+.*\+` needs three '+').
+/// Conservative: the pattern is read as a top-level sequence of atoms; groups, classes, escapes
+/// other than escaped punctuation, and anything quantified to zero break a run; an alternation at
+/// the top level, inline options, verbs and unusual escapes give no runs at all. With `caseless`,
+/// letters break runs (only ASCII non-letters, which have no other case, are kept).
+/// `pure`: the pattern is nothing but these runs joined by `.*` (or `.*?`), so it matches exactly
+/// when one line (the whole text with `dotAll`) holds them in order.
+std::vector<std::string> regexRequiredRuns(std::string_view p, bool caseless, bool& pure)
+{
+    std::vector<std::string> runs;
+    pure = true;
+    std::string cur;
+    auto flush = [&] {
+        if (!cur.empty())
+            runs.push_back(std::move(cur));
+        cur.clear();
+    };
+    auto isAlnum = [](unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); };
+    // Skips a character class starting at p[i] == '['; returns the index after it, or npos.
+    auto skipClass = [&](std::size_t i) -> std::size_t {
+        ++i;
+        if (i < p.size() && p[i] == '^')
+            ++i;
+        if (i < p.size() && p[i] == ']')
+            ++i;
+        while (i < p.size()) {
+            if (p[i] == '\\') {
+                if (i + 1 < p.size() && (p[i + 1] == 'Q' || p[i + 1] == 'E'))
+                    return std::string_view::npos;
+                i += 2;
+            } else if (p[i] == '[' && i + 1 < p.size() && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+                const std::size_t close = p.find(std::string{p[i + 1], ']'}, i + 2);
+                if (close == std::string_view::npos)
+                    return std::string_view::npos;
+                i = close + 2;
+            } else if (p[i] == ']') {
+                return i + 1;
+            } else {
+                ++i;
+            }
+        }
+        return std::string_view::npos;
+    };
+    // Skips a group starting at p[i] == '('; returns the index after it, or npos.
+    auto skipGroup = [&](std::size_t i) -> std::size_t {
+        int depth = 0;
+        while (i < p.size()) {
+            const char c = p[i];
+            if (c == '\\') {
+                if (i + 1 < p.size() && (p[i + 1] == 'Q' || p[i + 1] == 'E'))
+                    return std::string_view::npos;
+                i += 2;
+            } else if (c == '[') {
+                i = skipClass(i);
+                if (i == std::string_view::npos)
+                    return i;
+            } else if (c == '(') {
+                // Only plain, non-capturing and lookaround groups: inline options and verbs change
+                // how the rest of the pattern reads.
+                if (i + 1 < p.size() && p[i + 1] == '*')
+                    return std::string_view::npos;
+                if (i + 1 < p.size() && p[i + 1] == '?') {
+                    const std::string_view rest = p.substr(i + 2);
+                    if (!(rest.starts_with(":") || rest.starts_with("=") || rest.starts_with("!") ||
+                          rest.starts_with("<=") || rest.starts_with("<!")))
+                        return std::string_view::npos;
+                }
+                ++depth;
+                ++i;
+            } else if (c == ')') {
+                ++i;
+                if (--depth == 0)
+                    return i;
+            } else {
+                ++i;
+            }
+        }
+        return std::string_view::npos;
+    };
+    std::size_t i = 0;
+    while (i < p.size()) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        int literal = -1; // the atom's byte when it is a literal, else -1 (an atom we do not read)
+        const bool dot = c == '.';
+        if (c == '\\') {
+            if (i + 1 >= p.size())
+                return {};
+            const auto n = static_cast<unsigned char>(p[i + 1]);
+            if (n < 0x80 && n >= 0x20 && !isAlnum(n))
+                literal = n;
+            else if (std::string_view("dDwWsShHvVbBAzZG").find(static_cast<char>(n)) == std::string_view::npos)
+                return {};
+            i += 2;
+        } else if (c == '[') {
+            i = skipClass(i);
+            if (i == std::string_view::npos)
+                return {};
+        } else if (c == '(') {
+            i = skipGroup(i);
+            if (i == std::string_view::npos)
+                return {};
+        } else if (c == '|' || c == ')' || c == '*' || c == '+' || c == '?' || c == '{') {
+            return {};
+        } else if (c == '.' || c == '^' || c == '$') {
+            ++i;
+        } else if (c >= 0x80) {
+            ++i; // one code point, read as an atom we do not know
+            while (i < p.size() && (static_cast<unsigned char>(p[i]) & 0xC0) == 0x80)
+                ++i;
+        } else {
+            if (!(caseless && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+                literal = c;
+            ++i;
+        }
+        // A quantifier applies to the atom just read.
+        std::size_t min = 1;
+        bool quantified = false;
+        bool star = false; // the quantifier is '*'
+        if (i < p.size() && (p[i] == '*' || p[i] == '+' || p[i] == '?')) {
+            min = p[i] == '+' ? 1 : 0;
+            star = p[i] == '*';
+            quantified = true;
+            ++i;
+        } else if (i < p.size() && p[i] == '{') {
+            std::size_t j = i + 1, digits = 0;
+            min = 0;
+            while (j < p.size() && p[j] >= '0' && p[j] <= '9') {
+                min = std::min<std::size_t>(min * 10 + static_cast<std::size_t>(p[j] - '0'), 100000);
+                ++j;
+                ++digits;
+            }
+            if (j < p.size() && p[j] == ',') {
+                ++j;
+                while (j < p.size() && p[j] >= '0' && p[j] <= '9')
+                    ++j;
+            }
+            if (digits == 0 || j >= p.size() || p[j] != '}')
+                return {}; // a literal '{' or a form some PCRE2 version reads otherwise
+            i = j + 1;
+            quantified = true;
+        }
+        bool possessive = false;
+        if (quantified && i < p.size() && (p[i] == '?' || p[i] == '+')) {
+            possessive = p[i] == '+';
+            ++i; // lazy / possessive
+        }
+        const bool gap = dot && star && !possessive; // `.*` or `.*?`
+        if (!(gap || (literal >= 0 && !quantified && literal != '\n' && literal != '\r')))
+            pure = false;
+        if (literal >= 0 && min >= 1) {
+            cur += static_cast<char>(literal);
+            if (quantified)
+                flush(); // what follows need not be adjacent (ab+c matches "abbc")
+        } else {
+            flush();
+        }
+    }
+    flush();
+    if (runs.empty())
+        pure = false;
+    return runs;
+}
+
+/// The runs occur in text in order, without overlapping.
+bool runsOccur(const std::vector<std::string>& runs, std::string_view text)
+{
+    std::size_t pos = 0;
+    for (const auto& r : runs) {
+        const void* at = memmem(text.data() + pos, text.size() - pos, r.data(), r.size());
+        if (!at)
+            return false;
+        pos = static_cast<std::size_t>(static_cast<const char*>(at) - text.data()) + r.size();
+    }
+    return true;
+}
+
 struct MatchDataDeleter {
     void operator()(pcre2_match_data* p) const { pcre2_match_data_free(p); }
 };
@@ -184,12 +366,44 @@ public:
         pcre2_set_depth_limit(m->m_context, options.regexDepthLimit);
         m->m_pattern = pattern;
         m->m_flags = flags;
+        bool pure = false;
+        m->m_runs = regexRequiredRuns(pattern, flags & PCRE2_CASELESS, pure);
+        // A pure pattern is decided without PCRE2 when '.' excludes exactly '\n' (newline
+        // convention LF) or everything (dotall).
+        std::uint32_t newline = 0;
+        pcre2_config(PCRE2_CONFIG_NEWLINE, &newline);
+        if (pure && (flags & PCRE2_DOTALL))
+            m->m_direct = Direct::WholeText;
+        else if (pure && newline == PCRE2_NEWLINE_LF)
+            m->m_direct = Direct::PerLine;
         return m;
     }
     Outcome test(EvalContext& ctx, std::size_t index, std::string* error) const override
     {
         thread_local std::unique_ptr<pcre2_match_data, MatchDataDeleter> data(pcre2_match_data_create(1, nullptr));
         const std::string_view subject = ctx.raw(index);
+        // The literals every match contains are missing: no match, without running PCRE2 (which
+        // may take long, or give up, on patterns like \+.*\+.*...). Invalid UTF-8 is left to
+        // PCRE2, which reports it.
+        if (!m_runs.empty() && (isAscii(subject) || isValidUtf8(subject))) {
+            if (!runsOccur(m_runs, subject))
+                return Outcome::NotMatched;
+            // Runs joined by `.*`: decided here, in linear time, where PCRE2's backtracking may
+            // take milliseconds on a long command line (or give up).
+            if (m_direct == Direct::WholeText)
+                return Outcome::Matched;
+            if (m_direct == Direct::PerLine) {
+                for (std::size_t from = 0; from <= subject.size();) {
+                    std::size_t to = subject.find('\n', from);
+                    if (to == std::string_view::npos)
+                        to = subject.size();
+                    if (runsOccur(m_runs, subject.substr(from, to - from)))
+                        return Outcome::Matched;
+                    from = to + 1;
+                }
+                return Outcome::NotMatched;
+            }
+        }
         const int rc = pcre2_match(m_code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
                                    data.get(), m_context);
         if (rc >= 0)
@@ -226,6 +440,9 @@ private:
     bool m_jit = false;
     std::string m_pattern;
     std::uint32_t m_flags = 0;
+    std::vector<std::string> m_runs; ///< regexRequiredRuns
+    enum class Direct { No, WholeText, PerLine };
+    Direct m_direct = Direct::No; ///< the pattern is pure (see regexRequiredRuns): decided without PCRE2
 };
 
 // --- cidr ------------------------------------------------------------------------------------------
@@ -839,6 +1056,104 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
 
 } // namespace
 
+/// "Does any value of the item match this text?" for an item of plain string values (no |all,
+/// not negated, all folded or all cased), with many `contains` values: those are found in one
+/// pass over the text, by their first four bytes (a 4096-bucket hash and a bit set in front of
+/// it), then compared whole; the few others (plain, startswith, endswith, wildcards, needles
+/// shorter than four bytes) are tested one by one. Same answer as testing value by value.
+class ItemAccelerator {
+public:
+    static constexpr std::size_t kMinNeedles = 6;
+
+    static std::shared_ptr<const ItemAccelerator> build(const CompiledItem& item)
+    {
+        if (item.keyword || item.all || item.values.empty())
+            return nullptr;
+        auto acc = std::make_shared<ItemAccelerator>();
+        bool first = true;
+        std::vector<std::string> needles;
+        for (const auto& v : item.values) {
+            const auto* sm = dynamic_cast<const StringMatcher*>(v.matcher.get());
+            if (!sm || sm->negated() || (!first && sm->folds() != acc->m_fold))
+                return nullptr;
+            acc->m_fold = sm->folds();
+            first = false;
+            for (const auto& g : sm->globs()) {
+                if (g.shape() == Glob::Shape::Contains && g.literal().size() >= 4)
+                    needles.push_back(g.literal());
+                else if (g.shape() == Glob::Shape::Contains)
+                    acc->m_short.push_back(g.literal());
+                else
+                    acc->m_others.push_back(&g);
+            }
+        }
+        std::sort(needles.begin(), needles.end());
+        needles.erase(std::unique(needles.begin(), needles.end()), needles.end());
+        if (needles.size() < kMinNeedles)
+            return nullptr;
+        // Bucket the needles by the hash of their first four bytes (counting sort).
+        std::vector<std::uint32_t> bucketOf(needles.size());
+        acc->m_bucketStart.assign(kBuckets + 1, 0);
+        for (std::size_t k = 0; k < needles.size(); ++k) {
+            bucketOf[k] = bucket(needles[k].data());
+            ++acc->m_bucketStart[bucketOf[k] + 1];
+        }
+        for (std::size_t b = 0; b < kBuckets; ++b)
+            acc->m_bucketStart[b + 1] += acc->m_bucketStart[b];
+        acc->m_needles.resize(needles.size());
+        std::vector<std::uint32_t> fill(acc->m_bucketStart.begin(), acc->m_bucketStart.end() - 1);
+        for (std::size_t k = 0; k < needles.size(); ++k) {
+            acc->m_needles[fill[bucketOf[k]]++] = std::move(needles[k]);
+            acc->m_bits[bucketOf[k] >> 6] |= std::uint64_t{1} << (bucketOf[k] & 63);
+        }
+        return acc;
+    }
+
+    bool folds() const { return m_fold; }
+
+    bool anyMatch(std::string_view text) const
+    {
+        for (const Glob* g : m_others)
+            if (g->match(text))
+                return true;
+        for (const auto& n : m_short)
+            if (memmem(text.data(), text.size(), n.data(), n.size()))
+                return true;
+        if (text.size() < 4)
+            return false;
+        const char* p = text.data();
+        const std::size_t end = text.size() - 3;
+        for (std::size_t i = 0; i < end; ++i) {
+            const std::uint32_t b = bucket(p + i);
+            if (!((m_bits[b >> 6] >> (b & 63)) & 1))
+                continue;
+            for (std::uint32_t k = m_bucketStart[b]; k < m_bucketStart[b + 1]; ++k) {
+                const std::string& n = m_needles[k];
+                if (n.size() <= text.size() - i && std::memcmp(p + i, n.data(), n.size()) == 0)
+                    return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    static constexpr int kBucketBits = 12;
+    static constexpr std::size_t kBuckets = std::size_t{1} << kBucketBits;
+    static std::uint32_t bucket(const char* p)
+    {
+        std::uint32_t w = 0;
+        std::memcpy(&w, p, 4);
+        return (w * 2654435761u) >> (32 - kBucketBits);
+    }
+
+    bool m_fold = true;
+    std::vector<const Glob*> m_others; ///< owned by the item's matchers
+    std::vector<std::string> m_short;
+    std::vector<std::string> m_needles; ///< grouped by bucket
+    std::vector<std::uint32_t> m_bucketStart;
+    std::array<std::uint64_t, kBuckets / 64> m_bits{};
+};
+
 bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::string& file,
                  const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics)
 {
@@ -866,6 +1181,8 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
         cv.valueIndex = i;
         out.values.push_back(std::move(cv));
     }
+    if (c.ok)
+        out.accelerator = ItemAccelerator::build(out);
     return c.ok;
 }
 
@@ -941,6 +1258,16 @@ Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explai
         for (std::size_t i = 0; i < fields.size() && count < 8; ++i)
             if (fields[i].key == item.key)
                 indices[count++] = i;
+        if (count < 8 && item.accelerator) {
+            // Plain string values only: no errors, and "field absent" when it is.
+            if (count == 0)
+                return Outcome::FieldAbsent;
+            const ItemAccelerator& acc = *item.accelerator;
+            for (std::size_t k = 0; k < count; ++k)
+                if (acc.anyMatch(acc.folds() ? ctx.folded(indices[k]) : ctx.raw(indices[k])))
+                    return Outcome::Matched;
+            return Outcome::NotMatched;
+        }
         if (count < 8) {
             bool anyError = false;
             Outcome firstFailure = Outcome::NotMatched;

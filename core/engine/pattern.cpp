@@ -472,16 +472,36 @@ bool Glob::matchGeneral(std::string_view text) const
         if (begin == end)
             return true; // trailing star
         ce = chunkEnd(begin);
+        // The chunk's possible starts, from pos on, in order: every code point boundary; or, when
+        // the chunk begins with a literal whose first byte is ASCII, only the places where that
+        // literal occurs (an ASCII byte is never inside a multi-byte sequence, so each is a
+        // boundary, and no other boundary can start a match).
+        const bool jump = begin->kind == EK::Literal && static_cast<unsigned char>(begin->text[0]) < 0x80;
+        auto firstStart = [&](std::size_t from) {
+            if (!jump)
+                return from;
+            if (from > text.size())
+                return npos;
+            const void* at = memmem(text.data() + from, text.size() - from, begin->text.data(), begin->text.size());
+            return at ? static_cast<std::size_t>(static_cast<const char*>(at) - text.data()) : npos;
+        };
+        auto nextStart = [&](std::size_t s) {
+            if (!jump) {
+                nextCodePoint(text, s);
+                return s;
+            }
+            return firstStart(s + 1);
+        };
         if (ce == end) {
             // Last chunk: must end at the end of the text.
-            for (std::size_t s = pos; s <= text.size(); nextCodePoint(text, s))
+            for (std::size_t s = firstStart(pos); s != npos && s <= text.size(); s = nextStart(s))
                 if (matchChunkAt(begin, ce, text, s) == text.size())
                     return true;
             return false;
         }
         // Middle chunk: leftmost occurrence.
         std::size_t found = npos;
-        for (std::size_t s = pos; s <= text.size(); nextCodePoint(text, s)) {
+        for (std::size_t s = firstStart(pos); s != npos && s <= text.size(); s = nextStart(s)) {
             const std::size_t e = matchChunkAt(begin, ce, text, s);
             if (e != npos) {
                 found = e;

@@ -62,6 +62,8 @@ public:
     Glob(const SigmaString& pattern, bool fold);
     bool match(std::string_view text) const;
     Shape shape() const { return m_shape; }
+    /// Exact / Prefix / Suffix / Contains: the literal compared (folded when folding).
+    const std::string& literal() const { return m_literal; }
     /// The longest literal run (folded when folding): a string every matching text contains.
     const std::string& longestLiteral() const { return m_longest; }
     bool folds() const { return m_fold; }

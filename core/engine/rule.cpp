@@ -426,6 +426,12 @@ bool CompiledRule::Impl::evaluate(const Event& event, EvalContext* shared, Trans
         if (!entry)
             return false;
     }
+    return evaluateIn(entry, event, shared, translations);
+}
+
+bool CompiledRule::Impl::evaluateIn(const LogSourceEntry* entry, const Event& event, EvalContext* shared,
+                                    TranslationCache* translations) const
+{
     auto run = [&](EvalContext& ctx) {
         for (const auto& c : conditions)
             if (evalCondition(c, searches, ctx) == Tri::True)
@@ -559,39 +565,77 @@ Explanation CompiledRule::explain(const Event& event, const ExplainOptions& opti
 
 namespace {
 
-/// Literals one of which must occur when the search matches; nullopt when unknown.
-std::optional<std::vector<RequiredLiteral>> searchLiterals(const CompiledSearch& s)
+/// What the literal pre-filter knows of a condition: groups of literals, every group having one
+/// literal in any matching event (an AND of ORs); nullopt when nothing is known.
+using LiteralGroups = std::vector<std::vector<RequiredLiteral>>;
+constexpr std::size_t kMaxGroups = 3; ///< groups kept per rule (the most selective ones)
+
+/// How selective a group is: its shortest literal (longer literals are rarer).
+std::size_t groupScore(const std::vector<RequiredLiteral>& g)
 {
+    std::size_t m = SIZE_MAX;
+    for (const auto& l : g)
+        m = std::min(m, l.text.size());
+    return m;
+}
+
+/// The best group of a conjunction (for an OR, which keeps one group per branch).
+const std::vector<RequiredLiteral>& bestGroup(const LiteralGroups& groups)
+{
+    return *std::max_element(groups.begin(), groups.end(),
+                             [](const auto& a, const auto& b) { return groupScore(a) < groupScore(b); });
+}
+
+/// Keeps the kMaxGroups most selective groups.
+void trim(LiteralGroups& groups)
+{
+    std::stable_sort(groups.begin(), groups.end(),
+                     [](const auto& a, const auto& b) { return groupScore(a) > groupScore(b); });
+    if (groups.size() > kMaxGroups)
+        groups.resize(kMaxGroups);
+}
+
+/// The literals of one item: one of them occurs when the item matches; nullopt when unknown.
+std::optional<std::vector<RequiredLiteral>> itemLiterals(const CompiledItem& item)
+{
+    std::vector<RequiredLiteral> lits;
+    if (item.values.empty())
+        return std::nullopt;
+    for (const auto& v : item.values) {
+        auto l = v.matcher->requiredLiterals();
+        if (l.empty())
+            return std::nullopt;
+        const FieldNames::Id field = item.keyword ? kAnyField : item.key;
+        if (item.all) // any one value's literals suffice
+            lits.clear();
+        for (auto& text : l)
+            lits.push_back(RequiredLiteral{field, std::move(text)});
+        if (item.all)
+            break;
+    }
+    return lits;
+}
+
+/// A search matches when one of its maps does; a map when all its items do.
+std::optional<LiteralGroups> searchLiterals(const CompiledSearch& s)
+{
+    if (s.maps.size() == 1) {
+        LiteralGroups groups;
+        for (const auto& item : s.maps[0].items)
+            if (auto l = itemLiterals(item))
+                groups.push_back(std::move(*l));
+        if (groups.empty())
+            return std::nullopt;
+        trim(groups);
+        return groups;
+    }
     std::vector<RequiredLiteral> all;
     for (const auto& map : s.maps) {
         std::optional<std::vector<RequiredLiteral>> best;
         for (const auto& item : map.items) {
-            std::vector<RequiredLiteral> lits;
-            bool ok = !item.values.empty();
-            for (const auto& v : item.values) {
-                auto l = v.matcher->requiredLiterals();
-                if (l.empty()) {
-                    ok = false;
-                    break;
-                }
-                const FieldNames::Id field = item.keyword ? kAnyField : item.key;
-                if (item.all) // any one value's literals suffice
-                    lits.clear();
-                for (auto& text : l)
-                    lits.push_back(RequiredLiteral{field, std::move(text)});
-                if (item.all)
-                    break;
-            }
-            if (!ok)
-                continue;
-            auto score = [](const std::vector<RequiredLiteral>& v) {
-                std::size_t m = SIZE_MAX;
-                for (const auto& s2 : v)
-                    m = std::min(m, s2.text.size());
-                return m;
-            };
-            if (!best || score(lits) > score(*best))
-                best = std::move(lits);
+            auto l = itemLiterals(item);
+            if (l && (!best || groupScore(*l) > groupScore(*best)))
+                best = std::move(l);
         }
         if (!best)
             return std::nullopt;
@@ -599,18 +643,11 @@ std::optional<std::vector<RequiredLiteral>> searchLiterals(const CompiledSearch&
     }
     if (all.empty())
         return std::nullopt;
-    return all;
+    return LiteralGroups{std::move(all)};
 }
 
-std::optional<std::vector<RequiredLiteral>> conditionLiterals(const CompiledCondition& c,
-                                                              const std::vector<CompiledSearch>& searches)
+std::optional<LiteralGroups> conditionLiterals(const CompiledCondition& c, const std::vector<CompiledSearch>& searches)
 {
-    auto shortest = [](const std::vector<RequiredLiteral>& v) {
-        std::size_t m = SIZE_MAX;
-        for (const auto& s : v)
-            m = std::min(m, s.text.size());
-        return m;
-    };
     switch (c.kind) {
     case ConditionNode::Kind::Identifier:
         return searchLiterals(searches[c.searches[0]]);
@@ -625,21 +662,27 @@ std::optional<std::vector<RequiredLiteral>> conditionLiterals(const CompiledCond
                                         : conditionLiterals(c.children[i], searches);
             if (!l)
                 return std::nullopt;
-            all.insert(all.end(), l->begin(), l->end());
+            const auto& best = bestGroup(*l);
+            all.insert(all.end(), best.begin(), best.end());
         }
-        return all;
+        if (all.empty())
+            return std::nullopt;
+        return LiteralGroups{std::move(all)};
     }
     case ConditionNode::Kind::And:
     case ConditionNode::Kind::AllOf: {
-        std::optional<std::vector<RequiredLiteral>> best;
+        LiteralGroups groups;
         const std::size_t count = c.children.empty() ? c.searches.size() : c.children.size();
         for (std::size_t i = 0; i < count; ++i) {
             auto l = c.children.empty() ? searchLiterals(searches[c.searches[i]])
                                         : conditionLiterals(c.children[i], searches);
-            if (l && (!best || shortest(*l) > shortest(*best)))
-                best = std::move(l);
+            if (l)
+                groups.insert(groups.end(), std::make_move_iterator(l->begin()), std::make_move_iterator(l->end()));
         }
-        return best;
+        if (groups.empty())
+            return std::nullopt;
+        trim(groups);
+        return groups;
     }
     }
     return std::nullopt;
@@ -733,19 +776,30 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
         return result;
 
     if (!impl->translates) {
-        std::optional<std::vector<RequiredLiteral>> all = std::vector<RequiredLiteral>{};
-        for (const auto& c : impl->conditions) {
-            auto l = conditionLiterals(c, impl->searches);
-            if (!l) {
-                all.reset();
-                break;
+        // Several conditions are OR'ed: one group, each condition's best group.
+        std::optional<LiteralGroups> groups;
+        if (impl->conditions.size() == 1) {
+            groups = conditionLiterals(impl->conditions[0], impl->searches);
+        } else {
+            std::vector<RequiredLiteral> all;
+            for (const auto& c : impl->conditions) {
+                auto l = conditionLiterals(c, impl->searches);
+                if (!l) {
+                    all.clear();
+                    break;
+                }
+                const auto& best = bestGroup(*l);
+                all.insert(all.end(), best.begin(), best.end());
             }
-            all->insert(all->end(), l->begin(), l->end());
+            if (!all.empty())
+                groups = LiteralGroups{std::move(all)};
         }
-        if (all && !all->empty()) {
-            std::sort(all->begin(), all->end());
-            all->erase(std::unique(all->begin(), all->end()), all->end());
-            impl->requiredLiterals = std::move(*all);
+        if (groups) {
+            for (auto& g : *groups) {
+                std::sort(g.begin(), g.end());
+                g.erase(std::unique(g.begin(), g.end()), g.end());
+            }
+            impl->literalGroups = std::move(*groups);
         }
     }
     result.rule = std::make_shared<const CompiledRule>(std::move(impl));

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -22,12 +24,13 @@ namespace {
 /// Aho-Corasick automaton over bytes, with a dense transition table on byte classes.
 class AhoCorasick {
 public:
-    static constexpr std::size_t kMaxLiteral = 10; // longer literals are cut (still a necessary condition)
+    static constexpr std::size_t kMaxLiteral = 16; // longer literals are cut (still a necessary condition)
 
     AhoCorasick()
     {
-        // Byte classes keep the table small: each digit, lower-case letter and common punctuation mark has
-        // its own class, every other byte shares one. Literals are stored as class
+        // Byte classes keep the table small: each digit, lower-case letter and common punctuation
+        // mark has its own class, the rarer punctuation marks share one, every other byte shares
+        // another. Literals are stored as class
         // strings, so two literals equal up to classes share one id (and its rules): merging can
         // only make the automaton report more literals, never fewer, so the pre-filter stays safe.
         m_classOf.fill(0);
@@ -40,20 +43,24 @@ public:
         // its bytes fall into the classes of its case-folded form.
         for (unsigned c = 'A'; c <= 'Z'; ++c)
             m_classOf[c] = m_classOf[c - 'A' + 'a'];
-        for (unsigned char c : std::string_view(" \\/.-_:%$@'\"=()[]{},;&|<>!?*+#~^`\t"))
+        for (unsigned char c : std::string_view(" \\/.-_:%$'\"=,"))
             if (!m_classOf[c])
                 m_classOf[c] = static_cast<std::uint8_t>(classes++);
+        // The other punctuation, rarer in literals, shares one class: fewer classes, a smaller
+        // table (rows of 50 cells) to build and to walk.
+        for (unsigned char c : std::string_view("@()[]{};&|<>!?*+#~^`\t"))
+            m_classOf[c] = static_cast<std::uint8_t>(classes);
+        ++classes;
         m_classes = classes;
     }
 
     /// Returns the literal's id (shared by literals with the same class string).
     std::uint32_t add(std::string_view literal)
     {
-        if (literal.size() > kMaxLiteral)
-            literal = literal.substr(0, kMaxLiteral);
         std::string key;
         for (unsigned char c : literal)
             key += static_cast<char>(m_classOf[c]);
+        m_maxLength = std::max(m_maxLength, key.size());
         auto [it, inserted] = m_ids.emplace(key, static_cast<std::uint32_t>(m_literals.size()));
         if (inserted)
             m_literals.push_back(std::move(key));
@@ -63,102 +70,163 @@ public:
 
     void build()
     {
-        // Trie
-        std::vector<std::vector<std::int32_t>> next(1, std::vector<std::int32_t>(m_classes, -1));
+        // Trie, in one flat table (row s: the transitions of state s), then turned in place into
+        // the automaton: rows are completed in breadth-first order, each from its failure state's
+        // row, which is shallower and so already complete.
+        const std::size_t classes = static_cast<std::size_t>(m_classes);
+        std::vector<std::int32_t> table(classes, -1);
         std::vector<std::int32_t> terminal(1, -1);
         for (std::uint32_t id = 0; id < m_literals.size(); ++id) {
-            std::int32_t s = 0;
+            std::size_t s = 0;
             for (unsigned char k : m_literals[id]) {
-                if (next[s][k] < 0) {
-                    next[s][k] = static_cast<std::int32_t>(next.size());
-                    next.emplace_back(m_classes, -1);
+                std::int32_t t = table[s * classes + k];
+                if (t < 0) {
+                    t = static_cast<std::int32_t>(terminal.size());
+                    table[s * classes + k] = t;
+                    table.resize(table.size() + classes, -1);
                     terminal.push_back(-1);
                 }
-                s = next[s][k];
+                s = static_cast<std::size_t>(t);
             }
             terminal[s] = static_cast<std::int32_t>(id);
         }
-        const std::size_t n = next.size();
-        m_delta.assign(n * m_classes, 0);
-        m_terminal = terminal;
+        const std::size_t n = terminal.size();
+        m_terminal = std::move(terminal);
         m_outLink.assign(n, -1);
         std::vector<std::int32_t> fail(n, 0);
-        std::deque<std::int32_t> queue;
-        for (int k = 0; k < m_classes; ++k) {
-            const std::int32_t t = next[0][k];
-            if (t > 0) {
-                m_delta[k] = t;
-                fail[t] = 0;
+        std::vector<std::int32_t> queue;
+        queue.reserve(n);
+        for (std::size_t k = 0; k < classes; ++k) {
+            const std::int32_t t = table[k];
+            if (t > 0)
                 queue.push_back(t);
-            } else {
-                m_delta[k] = 0;
-            }
+            else
+                table[k] = 0;
         }
-        while (!queue.empty()) {
-            const std::int32_t s = queue.front();
-            queue.pop_front();
+        for (std::size_t head = 0; head < queue.size(); ++head) {
+            const auto s = static_cast<std::size_t>(queue[head]);
             // Output link: nearest proper suffix state that ends a literal.
-            const std::int32_t f = fail[s];
-            m_outLink[s] = m_terminal[f] >= 0 ? f : m_outLink[f];
-            for (int k = 0; k < m_classes; ++k) {
-                const std::int32_t t = next[s][k];
+            const auto f = static_cast<std::size_t>(fail[s]);
+            m_outLink[s] = m_terminal[f] >= 0 ? static_cast<std::int32_t>(f) : m_outLink[f];
+            std::int32_t* row = table.data() + s * classes;
+            const std::int32_t* failRow = table.data() + f * classes;
+            for (std::size_t k = 0; k < classes; ++k) {
+                const std::int32_t t = row[k];
                 if (t > 0) {
-                    fail[t] = m_delta[static_cast<std::size_t>(f) * m_classes + k];
-                    m_delta[static_cast<std::size_t>(s) * m_classes + k] = t;
+                    fail[static_cast<std::size_t>(t)] = failRow[k];
                     queue.push_back(t);
                 } else {
-                    m_delta[static_cast<std::size_t>(s) * m_classes + k] =
-                        m_delta[static_cast<std::size_t>(f) * m_classes + k];
+                    row[k] = failRow[k];
                 }
             }
         }
         m_ids.clear();
         // Flag transitions into states that end a literal (directly or through output links) so
-        // the scan loop touches only the transition table.
-        for (auto& d : m_delta)
-            if (m_terminal[d] >= 0 || m_outLink[d] >= 0)
-                d |= kOutput;
-        // Most automata have fewer than 32768 states: a 16-bit table halves the memory the scan
-        // walks through.
+        // the scan loop touches only the transition table. Most automata have fewer than 32768
+        // states: a 16-bit table halves the memory the scan walks through.
+        std::vector<char> output(n);
+        for (std::size_t st = 0; st < n; ++st)
+            output[st] = m_terminal[st] >= 0 || m_outLink[st] >= 0;
+        m_delta.clear();
         m_delta16.clear();
         if (n < 0x8000) {
-            m_delta16.reserve(m_delta.size());
-            for (auto d : m_delta)
-                m_delta16.push_back(static_cast<std::uint16_t>((d & ~kOutput) | ((d & kOutput) ? 0x8000u : 0u)));
-            m_delta.clear();
-            m_delta.shrink_to_fit();
+            m_delta16.resize(table.size());
+            for (std::size_t i = 0; i < table.size(); ++i) {
+                const auto d = static_cast<std::uint32_t>(table[i]);
+                m_delta16[i] = static_cast<std::uint16_t>(d | (output[d] ? 0x8000u : 0u));
+            }
+        } else {
+            m_delta.resize(table.size());
+            for (std::size_t i = 0; i < table.size(); ++i) {
+                const auto d = static_cast<std::uint32_t>(table[i]);
+                m_delta[i] = d | (output[d] ? kOutput : 0u);
+            }
         }
     }
 
-    /// Calls hit(literalId) for every literal occurrence in text. With asciiOnly, stops at the
-    /// first non-ASCII byte and returns false (the literals reported so far lie in the ASCII
-    /// prefix, which case folding leaves as the automaton sees it); otherwise returns true.
-    template <typename F>
-    bool scan(std::string_view text, F&& hit, bool asciiOnly = false) const
-    {
-        if (!m_delta16.empty())
-            return asciiOnly ? scanTable<std::uint16_t, 0x8000u, true>(m_delta16.data(), text, hit)
-                             : scanTable<std::uint16_t, 0x8000u, false>(m_delta16.data(), text, hit);
-        return asciiOnly ? scanTable<std::uint32_t, kOutput, true>(m_delta.data(), text, hit)
-                         : scanTable<std::uint32_t, kOutput, false>(m_delta.data(), text, hit);
-    }
-
-    template <typename T, std::uint32_t Flag, bool AsciiOnly, typename F>
-    bool scanTable(const T* delta, std::string_view text, F& hit) const
+    /// One walk through the table over the whole text.
+    template <typename T, std::uint32_t Flag, typename F>
+    void scanTable(const T* delta, std::string_view text, F& hit) const
     {
         std::uint32_t s = 0;
         const std::size_t classes = static_cast<std::size_t>(m_classes);
         for (unsigned char c : text) {
-            if constexpr (AsciiOnly)
-                if (c & 0x80)
-                    return false;
             const std::uint32_t t = delta[s * classes + m_classOf[c]];
             s = t & ~Flag;
-            if (!(t & Flag))
-                continue;
-            report(s, hit);
+            if (t & Flag)
+                report(s, hit);
         }
-        return true;
+    }
+
+    /// Calls hit(literalId) for every literal occurrence in text (at least once; an occurrence may
+    /// be reported twice). The text is cut into four overlapping stretches scanned in one loop:
+    /// the four walks through the table are independent, so the processor overlaps their loads
+    /// instead of waiting for each transition in turn. Each stretch reaches maxLength - 1 bytes
+    /// into the next, so every occurrence lies wholly inside one stretch.
+    template <typename F>
+    void scanInterleaved(std::string_view text, F&& hit) const
+    {
+        if (!m_delta16.empty())
+            scanTable4<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
+        else
+            scanTable4<std::uint32_t, kOutput>(m_delta.data(), text, hit);
+    }
+
+    template <typename T, std::uint32_t Flag, typename F>
+    void scanTable4(const T* delta, std::string_view text, F& hit) const
+    {
+        const std::size_t n = text.size();
+        const std::size_t overlap = m_maxLength > 0 ? m_maxLength - 1 : 0;
+        if (n < 64 || n / 4 <= overlap) {
+            scanTable<T, Flag>(delta, text, hit);
+            return;
+        }
+        const std::size_t classes = static_cast<std::size_t>(m_classes);
+        const std::size_t seg = n / 4;
+        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+        const unsigned char* q0 = p;
+        const unsigned char* q1 = p + seg;
+        const unsigned char* q2 = p + 2 * seg;
+        const unsigned char* q3 = p + 3 * seg;
+        // Stretches 0-2 are seg + overlap long (they end inside the text: n - 3 seg >= seg >
+        // overlap), the last one n - 3 seg.
+        const std::size_t common = seg + overlap;
+        const std::size_t last = n - 3 * seg;
+        std::uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        std::size_t i = 0;
+        for (const std::size_t both = std::min(common, last); i < both; ++i) {
+            const std::uint32_t t0 = delta[s0 * classes + m_classOf[q0[i]]];
+            const std::uint32_t t1 = delta[s1 * classes + m_classOf[q1[i]]];
+            const std::uint32_t t2 = delta[s2 * classes + m_classOf[q2[i]]];
+            const std::uint32_t t3 = delta[s3 * classes + m_classOf[q3[i]]];
+            s0 = t0 & ~Flag;
+            s1 = t1 & ~Flag;
+            s2 = t2 & ~Flag;
+            s3 = t3 & ~Flag;
+            if ((t0 | t1 | t2 | t3) & Flag) [[unlikely]] {
+                if (t0 & Flag)
+                    report(s0, hit);
+                if (t1 & Flag)
+                    report(s1, hit);
+                if (t2 & Flag)
+                    report(s2, hit);
+                if (t3 & Flag)
+                    report(s3, hit);
+            }
+        }
+        auto step = [&](std::uint32_t& st, unsigned char c) {
+            const std::uint32_t t = delta[st * classes + m_classOf[c]];
+            st = t & ~Flag;
+            if (t & Flag)
+                report(st, hit);
+        };
+        for (std::size_t k = i; k < common; ++k) {
+            step(s0, q0[k]);
+            step(s1, q1[k]);
+            step(s2, q2[k]);
+        }
+        for (std::size_t k = i; k < last; ++k)
+            step(s3, q3[k]);
     }
 
     /// Reports every literal that ends in state s (itself and through output links).
@@ -169,36 +237,6 @@ public:
             hit(static_cast<std::uint32_t>(m_terminal[o]));
     }
 
-    /// Scans ASCII text with two automata in one loop (their transitions are independent, so the
-    /// processor overlaps the two table walks): hitA / hitB as scan(text, hit, true) would call
-    /// them. Returns false, having stopped, at the first non-ASCII byte. Both must have 16-bit
-    /// tables (see fused()).
-    template <typename FA, typename FB>
-    static bool scanPairAscii(const AhoCorasick& a, const AhoCorasick& b, std::string_view text, FA&& hitA, FB&& hitB)
-    {
-        std::uint32_t sa = 0, sb = 0;
-        const std::size_t ca = static_cast<std::size_t>(a.m_classes), cb = static_cast<std::size_t>(b.m_classes);
-        const std::uint16_t* da = a.m_delta16.data();
-        const std::uint16_t* db = b.m_delta16.data();
-        for (unsigned char c : text) {
-            if (c & 0x80)
-                return false;
-            const std::uint32_t k = a.m_classOf[c]; // both automata use the same byte classes
-            const std::uint32_t ta = da[sa * ca + k];
-            const std::uint32_t tb = db[sb * cb + k];
-            sa = ta & 0x7FFFu;
-            sb = tb & 0x7FFFu;
-            if ((ta | tb) & 0x8000u) [[unlikely]] {
-                if (ta & 0x8000u)
-                    a.report(sa, hitA);
-                if (tb & 0x8000u)
-                    b.report(sb, hitB);
-            }
-        }
-        return true;
-    }
-    bool fused() const { return !m_delta16.empty(); }
-
     bool empty() const { return m_literals.empty(); }
     std::size_t states() const { return m_terminal.size(); }
     int classes() const { return m_classes; }
@@ -208,6 +246,7 @@ private:
     std::vector<std::string> m_literals;
     std::array<std::uint8_t, 256> m_classOf{};
     int m_classes = 1;
+    std::size_t m_maxLength = 0; ///< longest literal, in bytes
     static constexpr std::uint32_t kOutput = 0x80000000u;
     std::vector<std::uint32_t> m_delta;
     std::vector<std::uint16_t> m_delta16;
@@ -234,8 +273,14 @@ struct RuleSet::Impl {
     /// channel#* (an EventID no rule names).
     struct Candidates {
         std::vector<std::uint32_t> rules;
-        std::vector<char> automata; ///< automata some literal-filtered candidate needs
+        /// Parallel to rules: the row of the rule's scope that covers every event of this list,
+        /// -1 when it must be looked up per event (unscoped rules, lists of several EventIDs).
+        std::vector<std::int32_t> entries;
+        std::vector<std::uint32_t> unfiltered; ///< positions in rules of candidates without a literal filter
+        std::vector<std::uint64_t> member;     ///< bit set over rule indices: the rule is in rules
+        std::vector<char> automata;            ///< automata some literal-filtered candidate needs
         bool anyFiltered = false;
+        bool contains(std::uint32_t rule) const { return (member[rule >> 6] >> (rule & 63)) & 1; }
     };
     std::unordered_map<std::string, Candidates> candidateLists;
     Candidates everyRule;
@@ -248,7 +293,9 @@ struct RuleSet::Impl {
     std::vector<std::int32_t> automatonOfKey;          ///< field key -> automaton index, -1 none
     std::int32_t anyFieldAutomaton = -1;
     std::size_t literalCount = 0;
-    std::vector<std::vector<std::uint32_t>> literalRules; ///< global literal id -> rules
+    std::vector<std::vector<std::uint32_t>> literalRules; ///< global literal id -> literal groups (ids)
+    std::vector<std::uint32_t> groupRule;                 ///< literal group id -> rule
+    std::vector<std::uint8_t> groupCount;                 ///< rule -> its literal groups, all needed
     std::vector<char> filtered;                           ///< rule has a literal filter
 
     void build()
@@ -260,9 +307,83 @@ struct RuleSet::Impl {
         automatonOfKey.clear();
         anyFieldAutomaton = -1;
         literalRules.clear();
+        groupRule.clear();
+        groupCount.assign(rules.size(), 0);
         filtered.assign(rules.size(), 0);
         automataOfRule.assign(rules.size(), {});
-        std::map<std::pair<FieldNames::Id, std::uint32_t>, std::uint32_t> globalOf; // (automaton, local) -> global
+        // A literal longer than kWindow is looked for through one window of it (a necessary
+        // condition still): the window the fewest literals of the whole set contain, so that
+        // common stretches ("c:\windows\system32\") do not make every event a candidate; on a
+        // tie the last one (file names and switches end literals). Short windows keep the
+        // automata small.
+        constexpr std::size_t kWindow = 8;
+        // Windows are counted by a 64-bit hash (a collision only makes a choice less good).
+        auto hashOf = [](std::string_view w) {
+            std::uint64_t h = 1469598103934665603ull;
+            for (unsigned char c : w)
+                h = (h ^ c) * 1099511628211ull;
+            return h;
+        };
+        // Open addressing, linear probing over 32-bit tags (a collision only makes a choice less
+        // good), tag 0 = empty slot; compact so that the table stays mostly in cache.
+        // Only the last kCandidates windows of a literal are candidates (long literals are mostly
+        // encoded forms, base64 or UTF-16, whose ends are as good as any other place), and each
+        // distinct literal text is counted once.
+        constexpr std::size_t kCandidates = 12;
+        auto firstCandidate = [&](std::string_view t) {
+            return t.size() - kWindow + 1 > kCandidates ? t.size() - kWindow + 1 - kCandidates : 0;
+        };
+        std::vector<std::string_view> texts;
+        for (const auto& r : rules)
+            for (const auto& group : r->impl().literalGroups)
+                for (const auto& l : group)
+                    if (l.text.size() > kWindow)
+                        texts.push_back(l.text);
+        std::sort(texts.begin(), texts.end());
+        texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+        const std::size_t totalWindows = texts.size() * kCandidates;
+        int bits = 10;
+        while ((std::size_t{1} << bits) < totalWindows + totalWindows / 2)
+            ++bits;
+        const std::size_t mask = (std::size_t{1} << bits) - 1;
+        struct Slot {
+            std::uint32_t tag = 0;
+            std::uint32_t count = 0;
+        };
+        std::vector<Slot> windowCount(mask + 1);
+        auto slot = [&](std::uint64_t h) -> Slot& {
+            const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;
+            std::size_t i = static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+            while (windowCount[i].tag != 0 && windowCount[i].tag != tag)
+                i = (i + 1) & mask;
+            windowCount[i].tag = tag;
+            return windowCount[i];
+        };
+        std::vector<std::uint64_t> seen;
+        for (const std::string_view t : texts) {
+            seen.clear();
+            for (std::size_t k = firstCandidate(t); k + kWindow <= t.size(); ++k)
+                seen.push_back(hashOf(t.substr(k, kWindow)));
+            std::sort(seen.begin(), seen.end());
+            seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+            for (auto w : seen)
+                ++slot(w).count;
+        }
+        auto window = [&](std::string_view t) {
+            if (t.size() <= kWindow)
+                return t;
+            std::string_view best;
+            std::uint32_t bestCount = UINT32_MAX;
+            for (std::size_t k = firstCandidate(t); k + kWindow <= t.size(); ++k) {
+                const std::string_view w = t.substr(k, kWindow);
+                const std::uint32_t c = slot(hashOf(w)).count;
+                if (c <= bestCount) {
+                    best = w;
+                    bestCount = c;
+                }
+            }
+            return best;
+        };
         auto automatonFor = [&](FieldNames::Id field) -> std::int32_t {
             if (field == kAnyField) {
                 if (anyFieldAutomaton < 0) {
@@ -303,23 +424,29 @@ struct RuleSet::Impl {
             } else {
                 always.push_back(i);
             }
-            if (!impl.requiredLiterals.empty()) {
+            if (!impl.literalGroups.empty()) {
                 filtered[i] = 1;
-                for (const auto& l : impl.requiredLiterals) {
+                groupCount[i] = static_cast<std::uint8_t>(impl.literalGroups.size());
+            }
+            for (const auto& group : impl.literalGroups) {
+                const auto gid = static_cast<std::uint32_t>(groupRule.size());
+                groupRule.push_back(i);
+                for (const auto& l : group) {
                     const std::int32_t a = automatonFor(l.field);
                     if (std::find(automataOfRule[i].begin(), automataOfRule[i].end(), a) == automataOfRule[i].end())
                         automataOfRule[i].push_back(a);
-                    const std::uint32_t local = automata[a].add(l.text);
-                    auto [it, inserted] = globalOf.emplace(std::make_pair(static_cast<FieldNames::Id>(a), local),
-                                                           static_cast<std::uint32_t>(literalRules.size()));
-                    if (inserted)
+                    const std::uint32_t local = automata[a].add(window(l.text));
+                    // Local ids are dense per automaton: globalIds maps them to global ids.
+                    auto& ids = globalIds[static_cast<std::size_t>(a)];
+                    if (ids.size() <= local)
+                        ids.resize(local + 1, UINT32_MAX);
+                    if (ids[local] == UINT32_MAX) {
+                        ids[local] = static_cast<std::uint32_t>(literalRules.size());
                         literalRules.emplace_back();
-                    if (globalIds[a].size() <= local)
-                        globalIds[a].resize(local + 1);
-                    globalIds[a][local] = it->second;
-                    auto& rulesOf = literalRules[it->second];
-                    if (rulesOf.empty() || rulesOf.back() != i)
-                        rulesOf.push_back(i);
+                    }
+                    auto& groupsOf = literalRules[ids[local]];
+                    if (groupsOf.empty() || groupsOf.back() != gid)
+                        groupsOf.push_back(gid);
                 }
             }
         }
@@ -333,7 +460,29 @@ struct RuleSet::Impl {
         std::vector<std::uint32_t> all;
         for (std::uint32_t i = 0; i < rules.size(); ++i)
             all.push_back(i);
-        auto merged = [&](std::initializer_list<const std::vector<std::uint32_t>*> lists) {
+        // The scope row covering every event with this (folded) channel and EventID (as the
+        // event writes it: the bucket keys are the canonical decimal form), as scopeFor finds it.
+        auto entryFor = [&](std::uint32_t r, std::string_view channel, std::string_view eventId) -> std::int32_t {
+            const auto& impl = rules[r]->impl();
+            if (!impl.scoped || eventId.empty())
+                return -1;
+            std::uint32_t id = 0;
+            auto [p, ec] = std::from_chars(eventId.data(), eventId.data() + eventId.size(), id);
+            if (ec != std::errc() || p != eventId.data() + eventId.size() || std::to_string(id) != eventId)
+                return -1;
+            for (std::size_t k = 0; k < impl.scope.size(); ++k) {
+                const auto& e = impl.scope[k];
+                if (e.channel.empty())
+                    return -1; // decided by the provider: per event
+                if (folded(e.channel) != channel)
+                    continue;
+                if (e.eventIds.empty() || std::find(e.eventIds.begin(), e.eventIds.end(), id) != e.eventIds.end())
+                    return static_cast<std::int32_t>(k);
+            }
+            return -1;
+        };
+        auto merged = [&](std::initializer_list<const std::vector<std::uint32_t>*> lists, std::string_view channel = {},
+                          std::string_view eventId = {}) {
             Candidates out;
             for (const auto* l : lists)
                 if (l)
@@ -341,10 +490,16 @@ struct RuleSet::Impl {
             std::sort(out.rules.begin(), out.rules.end());
             out.rules.erase(std::unique(out.rules.begin(), out.rules.end()), out.rules.end());
             out.automata.assign(automata.size(), 0);
-            for (auto r : out.rules) {
+            out.member.assign((rules.size() + 63) / 64, 0);
+            for (std::uint32_t k = 0; k < out.rules.size(); ++k) {
+                const auto r = out.rules[k];
                 out.anyFiltered |= filtered[r] != 0;
                 for (auto a : automataOfRule[r])
                     out.automata[a] = 1;
+                if (!filtered[r])
+                    out.unfiltered.push_back(k);
+                out.member[r >> 6] |= std::uint64_t{1} << (r & 63);
+                out.entries.push_back(entryFor(r, channel, eventId));
             }
             return out;
         };
@@ -352,15 +507,32 @@ struct RuleSet::Impl {
             const std::string channel = key.substr(0, key.rfind('#'));
             auto star = buckets.find(channel + "#*");
             const auto* starList = star == buckets.end() ? nullptr : &star->second;
-            candidateLists[key] = merged({&always, starList, &list});
+            candidateLists[key] = merged({&always, starList, &list}, channel, key.substr(key.rfind('#') + 1));
             candidateLists[channel + "#"] = merged({&always, starList});
         }
         everyRule = merged({&all});
         alwaysList = merged({&always});
         finalized = true;
-        if (std::getenv("SIGMA_ENGINE_STATS"))
-            std::fprintf(stderr, "ruleset: %zu literals, %zu automata, %zu states\n", literalCount, automata.size(),
-                         states);
+        if (std::getenv("SIGMA_ENGINE_STATS")) {
+            std::size_t chars = 0;
+            for (const auto& r : rules)
+                for (const auto& group : r->impl().literalGroups)
+                    for (const auto& l : group)
+                        chars += l.text.size();
+            std::fprintf(stderr, "ruleset: %zu literals (%zu bytes), %zu automata, %zu states\n", literalCount, chars,
+                         automata.size(), states);
+            for (auto r : always) {
+                bool keywords = anyFieldAutomaton >= 0 && std::find(automataOfRule[r].begin(), automataOfRule[r].end(),
+                                                                    anyFieldAutomaton) != automataOfRule[r].end();
+                std::fprintf(stderr, "  always: %s%s%s\n", rules[r]->file().c_str(),
+                             filtered[r] ? "" : " (no literal filter)", keywords ? " (keyword literals)" : "");
+            }
+            std::size_t kw = 0;
+            for (std::uint32_t r = 0; r < rules.size(); ++r)
+                kw += anyFieldAutomaton >= 0 && std::find(automataOfRule[r].begin(), automataOfRule[r].end(),
+                                                          anyFieldAutomaton) != automataOfRule[r].end();
+            std::fprintf(stderr, "  %zu rules with keyword literals, %zu unbucketed\n", kw, always.size());
+        }
     }
 };
 
@@ -420,20 +592,26 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         const void* owner = nullptr;
         std::uint32_t epoch = 0;
         std::vector<std::uint32_t> ruleStamp;
+        std::vector<std::uint8_t> ruleGroups; ///< groups of the rule found (valid when ruleStamp == epoch)
         std::vector<std::uint32_t> literalStamp;
+        std::vector<std::uint32_t> groupStamp;
+        std::vector<std::uint32_t> hitRules; ///< rules stamped for this event
         std::string key;
     };
     thread_local Scratch scratch;
     if (scratch.owner != &impl || scratch.ruleStamp.size() != impl.rules.size() ||
-        scratch.literalStamp.size() != impl.literalRules.size()) {
+        scratch.literalStamp.size() != impl.literalRules.size() || scratch.groupStamp.size() != impl.groupRule.size()) {
         scratch.owner = &impl;
         scratch.epoch = 0;
         scratch.ruleStamp.assign(impl.rules.size(), 0);
+        scratch.ruleGroups.assign(impl.rules.size(), 0);
         scratch.literalStamp.assign(impl.literalRules.size(), 0);
+        scratch.groupStamp.assign(impl.groupRule.size(), 0);
     }
     if (++scratch.epoch == 0) {
         std::fill(scratch.ruleStamp.begin(), scratch.ruleStamp.end(), 0);
         std::fill(scratch.literalStamp.begin(), scratch.literalStamp.end(), 0);
+        std::fill(scratch.groupStamp.begin(), scratch.groupStamp.end(), 0);
         scratch.epoch = 1;
     }
     const std::uint32_t epoch = scratch.epoch;
@@ -441,6 +619,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     const auto& keys = SystemKeys::get();
     const std::string_view channel = fieldByKey(event, keys.channel);
     const Impl::Candidates* list = &impl.everyRule;
+    bool security4688 = false;
     if (!channel.empty()) {
         std::string& key = scratch.key;
         key.clear();
@@ -448,6 +627,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         key += '#';
         const std::size_t base = key.size();
         key += fieldByKey(event, keys.eventId);
+        security4688 = key == "security#4688";
         auto it = impl.candidateLists.find(key);
         if (it == impl.candidateLists.end()) {
             key.resize(base);
@@ -466,7 +646,10 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     EvalContext& ctx = ctxStorage;
     ctx.rebind(event);
     const bool needScan = list->anyFiltered;
-    TranslationCache translations(event);
+    scratch.hitRules.clear();
+    thread_local TranslationCache translationStorage(event);
+    TranslationCache& translations = translationStorage;
+    translations.rebind(event);
     if (needScan && impl.literalCount) {
         auto hit = [&](const std::vector<std::uint32_t>& globals) {
             return [&](std::uint32_t local) {
@@ -474,53 +657,111 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
                 if (scratch.literalStamp[lit] == epoch)
                     return;
                 scratch.literalStamp[lit] = epoch;
-                for (auto r : impl.literalRules[lit])
-                    scratch.ruleStamp[r] = epoch;
+                // A rule is a hit once a literal of each of its groups was found.
+                for (auto gid : impl.literalRules[lit]) {
+                    if (scratch.groupStamp[gid] == epoch)
+                        continue;
+                    scratch.groupStamp[gid] = epoch;
+                    const std::uint32_t r = impl.groupRule[gid];
+                    if (scratch.ruleStamp[r] != epoch) {
+                        scratch.ruleStamp[r] = epoch;
+                        scratch.ruleGroups[r] = 0;
+                    }
+                    if (++scratch.ruleGroups[r] == impl.groupCount[r])
+                        scratch.hitRules.push_back(r);
+                }
             };
         };
         const std::int32_t any = impl.anyFieldAutomaton;
         const bool scanAny = any >= 0 && list->automata[any];
-        auto scanAll = [&](EvalContext& c) {
+        auto scanAll = [&](EvalContext& c, std::size_t first) {
             const auto& fields = c.event().fields;
-            for (std::size_t f = 0; f < fields.size(); ++f) {
+            // The values are scattered on the heap and usually not in cache: ask for the next
+            // fields' values while this one is scanned.
+            auto prefetch = [&](std::size_t f) {
+                if (f >= fields.size())
+                    return;
+                const std::string& v = fields[f].value;
+                __builtin_prefetch(v.data());
+                if (v.size() > 64)
+                    __builtin_prefetch(v.data() + 64);
+            };
+            prefetch(first);
+            prefetch(first + 1);
+            for (std::size_t f = first; f < fields.size(); ++f) {
+                prefetch(f + 2);
                 const FieldNames::Id key = fields[f].key;
                 const std::int32_t a = key < impl.automatonOfKey.size() ? impl.automatonOfKey[key] : -1;
                 const bool scanField = a >= 0 && list->automata[a];
                 if (!scanField && !scanAny)
                     continue;
-                // The automata fold ASCII case themselves: the raw value is scanned; only a value
-                // with non-ASCII bytes is scanned again in its Unicode case-folded form (folded by
-                // the context, which shares it with the rules).
+                // The automata fold ASCII case themselves: an ASCII value is scanned as it is; a
+                // value with other bytes in its Unicode case-folded form (folded by the context,
+                // which shares it with the rules).
                 const std::string_view raw = c.raw(f);
-                if (scanField && scanAny && impl.automata[a].fused() && impl.automata[any].fused()) {
-                    if (!AhoCorasick::scanPairAscii(impl.automata[a], impl.automata[any], raw, hit(impl.globalIds[a]),
-                                                    hit(impl.globalIds[any]))) {
-                        impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                        impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
-                    }
-                    continue;
-                }
-                if (scanField && !impl.automata[a].scan(raw, hit(impl.globalIds[a]), true))
-                    impl.automata[a].scan(c.folded(f), hit(impl.globalIds[a]));
-                if (scanAny && !impl.automata[any].scan(raw, hit(impl.globalIds[any]), true))
-                    impl.automata[any].scan(c.folded(f), hit(impl.globalIds[any]));
+                const std::string_view text = isAscii(raw) ? raw : c.folded(f);
+                if (scanField)
+                    impl.automata[a].scanInterleaved(text, hit(impl.globalIds[a]));
+                if (scanAny)
+                    impl.automata[any].scanInterleaved(text, hit(impl.globalIds[any]));
             }
         };
-        scanAll(ctx);
-        // Security 4688 is read through a translation that derives values (User, IntegrityLevel):
-        // scan the translated view too. (Rules translating 5156 have no literal filter.)
-        if (fieldByKey(event, keys.eventId) == "4688" && folded(channel) == "security")
-            scanAll(translations.get(SourceTranslation::Security4688));
+        scanAll(ctx, 0);
+        // Security 4688 is read through a translation that renames fields and derives values
+        // (User, IntegrityLevel): scan the translated view too, but only its renamed and derived
+        // fields: the others are the event's own, already scanned with the same automata.
+        // (Rules translating 5156 have no literal filter.)
+        if (security4688) {
+            std::size_t copied = 0;
+            translations.translated(SourceTranslation::Security4688, &copied);
+            scanAll(translations.get(SourceTranslation::Security4688), copied);
+        }
     }
 
-    // 3. Evaluate.
-    for (auto c : candidates) {
-        if (impl.filtered[c] && scratch.ruleStamp[c] != epoch)
-            continue;
+    // 3. Evaluate, in ascending order: the candidates without a literal filter and those whose
+    // literals were found (rules of other log sources may share a literal: only candidates).
+    auto& hits = scratch.hitRules;
+    std::size_t kept = 0;
+    for (auto r : hits)
+        if (list->contains(r))
+            hits[kept++] = r;
+    hits.resize(kept);
+    std::sort(hits.begin(), hits.end());
+    auto evaluate = [&](std::uint32_t c, std::int32_t entry) {
         ++stats.evaluated;
-        if (impl.rules[c]->impl().evaluate(event, &ctx, &translations)) {
+        const auto& rule = impl.rules[c]->impl();
+        auto run = [&] {
+            return entry >= 0
+                       ? rule.evaluateIn(&rule.scope[static_cast<std::size_t>(entry)], event, &ctx, &translations)
+                       : rule.evaluate(event, &ctx, &translations);
+        };
+        bool m = false;
+        if (stats.ruleSeconds) [[unlikely]] {
+            const auto start = std::chrono::steady_clock::now();
+            m = run();
+            (*stats.ruleSeconds)[c] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (stats.ruleEvaluations)
+                ++(*stats.ruleEvaluations)[c];
+        } else {
+            m = run();
+        }
+        if (m) {
             out.push_back(c);
             ++stats.matches;
+        }
+    };
+    auto position = [&](std::uint32_t r) {
+        return static_cast<std::size_t>(std::lower_bound(candidates.begin(), candidates.end(), r) - candidates.begin());
+    };
+    std::size_t u = 0, h = 0;
+    const auto& unfiltered = list->unfiltered;
+    while (u < unfiltered.size() || h < hits.size()) {
+        if (h == hits.size() || (u < unfiltered.size() && candidates[unfiltered[u]] < hits[h])) {
+            const std::uint32_t k = unfiltered[u++];
+            evaluate(candidates[k], list->entries[k]);
+        } else {
+            const std::uint32_t r = hits[h++];
+            evaluate(r, list->entries[position(r)]);
         }
     }
 }

@@ -46,10 +46,20 @@ std::string devicePathToDrive(const std::string& path, bool& changed)
 
 struct Builder {
     const Event& in;
-    Event out;
+    Event& out;
     std::string* description;
     std::vector<std::string> renamed;
+    std::size_t count = 0; ///< fields written to `out` so far (earlier fields of `out` are reused)
 
+    /// Appends a field, reusing the storage of a field `out` held before.
+    void push(const EventField& f)
+    {
+        if (count < out.fields.size())
+            out.fields[count] = f;
+        else
+            out.fields.push_back(f);
+        ++count;
+    }
     void copyAllExcept(std::initializer_list<std::string_view> skip)
     {
         for (const auto& f : in.fields) {
@@ -57,7 +67,7 @@ struct Builder {
             for (auto s : skip)
                 drop |= f.key == name(s).key;
             if (!drop)
-                out.fields.push_back(f);
+                push(f);
         }
         out.origin = in.origin;
         out.originalXml = in.originalXml;
@@ -72,7 +82,15 @@ struct Builder {
             line += ": '" + value + "'";
             renamed.push_back(std::move(line));
         }
-        out.fields.push_back(EventField{n.id, n.key, std::move(value)});
+        if (count < out.fields.size()) {
+            auto& f = out.fields[count];
+            f.name = n.id;
+            f.key = n.key;
+            f.value = std::move(value);
+        } else {
+            out.fields.push_back(EventField{n.id, n.key, std::move(value)});
+        }
+        ++count;
     }
     void rename(std::string_view to, std::string_view from)
     {
@@ -81,6 +99,7 @@ struct Builder {
     }
     void finish(const char* title)
     {
+        out.fields.resize(count);
         if (!description)
             return;
         *description = title;
@@ -93,10 +112,21 @@ struct Builder {
 
 Event translateEvent(const Event& event, SourceTranslation translation, std::string* description)
 {
-    Builder b{event, {}, description, {}};
+    if (translation == SourceTranslation::None)
+        return event;
+    Event out;
+    translateInto(event, translation, out, description);
+    return out;
+}
+
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description)
+{
+    Builder b{event, out, description, {}, 0};
+    std::size_t copied = 0;
     if (translation == SourceTranslation::Security4688) {
         // 4688's ProcessId is the creator (Sysmon's ParentProcessId); NewProcessId is the new process.
         b.copyAllExcept({"ProcessId"});
+        copied = b.count;
         b.rename("Image", "NewProcessName");
         b.rename("ParentImage", "ParentProcessName");
         b.rename("ProcessId", "NewProcessId");
@@ -149,25 +179,42 @@ Event translateEvent(const Event& event, SourceTranslation translation, std::str
                 break;
             }
     } else {
-        return event;
+        b.copyAllExcept({});
+        b.finish("");
+        copied = b.count;
     }
-    return std::move(b.out);
+    return copied;
 }
 
-const Event& TranslationCache::translated(SourceTranslation translation)
+void TranslationCache::rebind(const Event& event)
 {
-    auto& slot = m_events[static_cast<int>(translation)];
-    if (!slot)
-        slot.emplace(translateEvent(*m_event, translation, nullptr));
-    return *slot;
+    m_event = &event;
+    for (auto& s : m_slots)
+        s.built = false;
+}
+
+TranslationCache::Slot& TranslationCache::slot(SourceTranslation translation)
+{
+    Slot& s = m_slots[static_cast<int>(translation)];
+    if (!s.built) {
+        s.copied = translateInto(*m_event, translation, s.event, nullptr);
+        s.context.rebind(s.event);
+        s.built = true;
+    }
+    return s;
+}
+
+const Event& TranslationCache::translated(SourceTranslation translation, std::size_t* copied)
+{
+    Slot& s = slot(translation);
+    if (copied)
+        *copied = s.copied;
+    return s.event;
 }
 
 EvalContext& TranslationCache::get(SourceTranslation translation)
 {
-    auto& ctx = m_contexts[static_cast<int>(translation)];
-    if (!ctx)
-        ctx.emplace(translated(translation));
-    return *ctx;
+    return slot(translation).context;
 }
 
 } // namespace sigma::engine

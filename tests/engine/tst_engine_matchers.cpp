@@ -135,6 +135,37 @@ private Q_SLOTS:
         row("question is one code point", img, {"a?c"}, S, {"Image=aéc"}, "match");
         row("middle star", img, {"a*b*c"}, S, {"Image=axxbyyc"}, "match");
         row("middle star order", img, {"a*b*c"}, S, {"Image=acb"}, "no");
+        // Six or more contains-values are looked for in one pass (first four bytes hashed); the
+        // other values of the item one by one. Same answers as value by value.
+        const QStringList many = {"alpha-one", "bravo-two", "charlie", "delta", "echo-four", "foxtrot"};
+        row("many contains: first", "CommandLine|contains", many, S, {"CommandLine=x ALPHA-ONE y"}, "match");
+        row("many contains: last, at the end", "CommandLine|contains", many, S, {"CommandLine=x foxtrot"}, "match");
+        row("many contains: at the start", "CommandLine|contains", many, S, {"CommandLine=Delta"}, "match");
+        row("many contains: cut short at the end", "CommandLine|contains", many, S, {"CommandLine=x foxtro"}, "no");
+        row("many contains: none", "CommandLine|contains", many, S, {"CommandLine=alpha one bravo two"}, "no");
+        row("many contains: field absent", "CommandLine|contains", many, S, {"Image=alpha-one"}, "absent");
+        row("many contains: second occurrence of the field", "CommandLine|contains", many, S,
+            {"CommandLine=nothing", "CommandLine=echo-four"}, "match");
+        row("many contains: short needle", "CommandLine|contains", many + QStringList{"zz"}, S, {"CommandLine=a ZZ b"},
+            "match");
+        row("many contains: with a wildcard value", "CommandLine|contains", many + QStringList{"x*y?z"}, S,
+            {"CommandLine=x--y-z"}, "match");
+        row("many contains: unicode folded", "CommandLine|contains", many + QStringList{"ÄRGERLICH"}, S,
+            {"CommandLine=ärgerlich"}, "match");
+        row("many contains: cased", "CommandLine|contains|cased", many, S, {"CommandLine=x Charlie"}, "no");
+        row("many contains: cased match", "CommandLine|contains|cased", many, S, {"CommandLine=xcharliex"}, "match");
+        row("many contains: windash", "CommandLine|windash|contains", many + QStringList{" -exec "}, S,
+            {"CommandLine=a /exec b"}, "match");
+        row("many startswith and contains", "CommandLine|startswith", many, S, {"CommandLine=x alpha-one"}, "no");
+        // '?' chunks found by searching their leading literal (ASCII) or by every code point.
+        row("question chunk later occurrence", "CommandLine|contains", {"-id 46?x"}, S,
+            {"CommandLine=-id 4 -id 462 -id 46?y -id 469x"}, "match");
+        row("question chunk no occurrence", "CommandLine|contains", {"-id 46?x"}, S,
+            {"CommandLine=-id 4 -id 462 -id 46yy"}, "no");
+        row("question chunk at the end", img, {"*a?c"}, S, {"Image=abcabcaxc"}, "match");
+        row("question chunk at the end negative", img, {"*a?c"}, S, {"Image=abcabcaxcd"}, "no");
+        row("question chunk after non-ascii", img, {"*é?c*"}, S, {"Image=xéébcéxc"}, "match");
+        row("question chunk leading question", img, {"*?é*"}, S, {"Image=é"}, "no");
         row("escaped star is literal", img, {"a\\*b"}, S, {"Image=a*b"}, "match");
         row("escaped star not wildcard", img, {"a\\*b"}, S, {"Image=axxb"}, "no");
         row("escaped question is literal", img, {"a\\?b"}, S, {"Image=a?b"}, "match");
@@ -192,6 +223,31 @@ private Q_SLOTS:
         row("re without s", "CommandLine|re", {"a.b"}, S, {"CommandLine=a\nb"}, "no");
         row("re s", "CommandLine|re|s", {"a.b"}, S, {"CommandLine=a\nb"}, "match");
         row("re unicode class", "CommandLine|re", {"^\\w+$"}, S, {"CommandLine=éàü"}, "match");
+        // Literal runs every match needs are looked for first; `.*`-joined runs are decided
+        // without PCRE2 (same verdict, in linear time).
+        row("re runs present", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+c+d"}, "match");
+        row("re runs too few", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+c"}, "no");
+        row("re runs not across lines", "CommandLine|re", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+\nc+d"}, "no");
+        row("re runs one line of several", "CommandLine|re", {"\\+.*\\+"}, S, {"CommandLine=a+\nb+c+"}, "match");
+        row("re runs across lines with s", "CommandLine|re|s", {"\\+.*\\+.*\\+"}, S, {"CommandLine=a+b+\nc+d"},
+            "match");
+        row("re runs in order", "CommandLine|re", {"ab.*cd"}, S, {"CommandLine=cd ab"}, "no");
+        row("re runs do not overlap", "CommandLine|re", {"aba.*aba"}, S, {"CommandLine=ababa"}, "no");
+        row("re runs lazy gap", "CommandLine|re", {"ab.*?cd"}, S, {"CommandLine=xxabyycdzz"}, "match");
+        row("re possessive gap is not a gap", "CommandLine|re", {"ab.*+cd"}, S, {"CommandLine=abcd"}, "no");
+        row("re quantified literal", "CommandLine|re", {"ab+c"}, S, {"CommandLine=abbbc"}, "match");
+        row("re optional literal", "CommandLine|re", {"abx?c"}, S, {"CommandLine=abc"}, "match");
+        row("re zero repeat", "CommandLine|re", {"abx{0}c"}, S, {"CommandLine=abc"}, "match");
+        row("re top-level alternation", "CommandLine|re", {"xyz|abc"}, S, {"CommandLine=abc"}, "match");
+        row("re group", "CommandLine|re", {"a(x|b)c"}, S, {"CommandLine=abc"}, "match");
+        row("re class", "CommandLine|re", {"a[]x]c"}, S, {"CommandLine=a]c"}, "match");
+        row("re inline option", "CommandLine|re", {"(?i)ABC"}, S, {"CommandLine=abc"}, "match");
+        row("re i letters", "CommandLine|re|i", {"AB\\.C.*D"}, S, {"CommandLine=ab.c d"}, "match");
+        row("re i punctuation run", "CommandLine|re|i", {"a\\+.*b"}, S, {"CommandLine=A-B"}, "no");
+        row("re escaped brace", "CommandLine|re", {"\\{.*\\{"}, S, {"CommandLine={x{"}, "match");
+        row("re long subject", "CommandLine|re",
+            {"\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+.*\\+"}, S,
+            {"CommandLine=" + QString("ab+cd").repeated(400)}, "match");
         row("re catastrophic is an error", "CommandLine|re", {"^(a+)+$"}, S,
             {"CommandLine=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}, "error");
 

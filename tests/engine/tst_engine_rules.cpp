@@ -160,6 +160,48 @@ private Q_SLOTS:
         QTest::newRow("literal pass: Kelvin sign folds to k")
             << "    selection:\n        CommandLine|contains: 'kelvin'\n    condition: selection\n"
             << sysmon(1, {QString::fromUtf8("CommandLine=\u212Aelvin")}) << true;
+        // The literal pass needs a literal of every item of a map (and of every AND'ed search).
+        const QString twoItems = "    selection:\n        CommandLine|contains: 'alpha'\n        Image|endswith: "
+                                 "'\\beta.exe'\n    condition: selection\n";
+        QTest::newRow("literal groups: both items")
+            << twoItems << sysmon(1, {"CommandLine=x ALPHA", "Image=C:\\BETA.exe"}) << true;
+        QTest::newRow("literal groups: one item only")
+            << twoItems << sysmon(1, {"CommandLine=x ALPHA", "Image=C:\\gamma.exe"}) << false;
+        QTest::newRow("literal groups: other item only")
+            << twoItems << sysmon(1, {"CommandLine=x", "Image=C:\\beta.exe"}) << false;
+        const QString andOr = "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        Image|endswith: "
+                              "'\\beta.exe'\n    s3:\n        ParentImage|endswith: '\\gamma.exe'\n"
+                              "    condition: s1 and (s2 or s3)\n";
+        QTest::newRow("literal groups: and/or, first branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "Image=C:\\beta.exe"}) << true;
+        QTest::newRow("literal groups: and/or, second branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "ParentImage=C:\\gamma.exe"}) << true;
+        QTest::newRow("literal groups: and/or, no branch")
+            << andOr << sysmon(1, {"CommandLine=alpha", "Image=C:\\delta.exe"}) << false;
+        QTest::newRow("literal groups: and/or, branch without the and")
+            << andOr << sysmon(1, {"CommandLine=x", "Image=C:\\beta.exe"}) << false;
+        const QString andNot = "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: "
+                               "'beta'\n    condition: s1 and not s2\n";
+        QTest::newRow("literal groups: and not, excluded") << andNot << sysmon(1, {"CommandLine=alpha beta"}) << false;
+        QTest::newRow("literal groups: and not, kept") << andNot << sysmon(1, {"CommandLine=alpha"}) << true;
+        const QString maps = "    selection:\n        - CommandLine|contains: 'alpha'\n          Image|endswith: "
+                             "'\\beta.exe'\n        - ParentImage|endswith: '\\gamma.exe'\n    condition: selection\n";
+        QTest::newRow("literal groups: second map")
+            << maps << sysmon(1, {"CommandLine=x", "ParentImage=C:\\gamma.exe"}) << true;
+        QTest::newRow("literal groups: first map")
+            << maps << sysmon(1, {"CommandLine=alpha", "Image=C:\\beta.exe"}) << true;
+        QTest::newRow("literal groups: first map, one item")
+            << maps << sysmon(1, {"CommandLine=alpha", "Image=C:\\delta.exe"}) << false;
+        QTest::newRow("literal groups: all of them")
+            << "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: 'beta'\n"
+               "    s3:\n        CommandLine|contains: 'gamma'\n    s4:\n        CommandLine|contains: 'delta'\n"
+               "    condition: all of s*\n"
+            << sysmon(1, {"CommandLine=delta gamma beta alpha"}) << true;
+        QTest::newRow("literal groups: all of them, one missing")
+            << "    s1:\n        CommandLine|contains: 'alpha'\n    s2:\n        CommandLine|contains: 'beta'\n"
+               "    s3:\n        CommandLine|contains: 'gamma'\n    s4:\n        CommandLine|contains: 'delta'\n"
+               "    condition: all of s*\n"
+            << sysmon(1, {"CommandLine=gamma beta alpha"}) << false;
         QTest::newRow("null value")
             << "    selection:\n        Image: a\n        User: null\n    condition: selection\n"
             << sysmon(1, {"Image=a"}) << true;
@@ -180,6 +222,56 @@ private Q_SLOTS:
         RuleSet set;
         set.add(c.rule);
         QCOMPARE(set.match(e).size(), std::size_t(expected ? 1 : 0));
+    }
+
+    // The literal pass cuts long values into four overlapping stretches scanned together, and
+    // looks for one 8-byte window of a long literal: a literal at any offset of a value of any
+    // length must still let the rule be evaluated (RuleSet and rule-by-rule agree).
+    void literalPassEveryOffset_data()
+    {
+        QTest::addColumn<QString>("detection");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<int>("eventId"); // Sysmon EventID, or 4688 for Security 4688
+        QTest::addColumn<int>("length");
+        const QString contains =
+            "    selection:\n        CommandLine|contains: 'Needle-In-Hay'\n    condition: selection\n";
+        const QString keyword = "    keywords:\n        - 'Needle-In-Hay'\n    condition: keywords\n";
+        const QString image = "    selection:\n        Image|endswith: '\\Needle-In-Hay'\n    condition: selection\n";
+        for (int length : {13, 63, 64, 65, 70, 95, 96, 97, 131, 200}) {
+            QTest::addRow("contains, %d bytes", length) << contains << "CommandLine" << 1 << length;
+            QTest::addRow("keyword, %d bytes", length) << keyword << "ParentCommandLine" << 1 << length;
+            QTest::addRow("4688 Image, %d bytes", length) << image << "NewProcessName" << 4688 << length;
+        }
+    }
+    void literalPassEveryOffset()
+    {
+        QFETCH(QString, detection);
+        QFETCH(QString, field);
+        QFETCH(int, eventId);
+        QFETCH(int, length);
+        auto c = compile(ruleWith(kProcessCreation, detection));
+        QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
+        RuleSet set;
+        set.add(c.rule);
+        set.finalize();
+        const QString needle = eventId == 4688 ? "\\NEEDLE-in-hay" : "NEEDLE-in-hay";
+        const bool endsWith = eventId == 4688;
+        for (int at = 0; at + needle.size() <= length; ++at) {
+            if (endsWith && at + needle.size() != length)
+                continue;
+            QString value = QString(length, QLatin1Char('x'));
+            value.replace(at, needle.size(), needle);
+            const Event e = makeEvent(eventId == 4688 ? security(4688, {field + "=" + value})
+                                                      : sysmon(eventId, {field + "=" + value}));
+            QVERIFY2(c.rule->matches(e), qPrintable(value));
+            QVERIFY2(set.match(e).size() == 1, qPrintable(QString("offset %1 of %2").arg(at).arg(length)));
+            // One byte less of the literal: no match either way.
+            value[at + needle.size() - 1] = QLatin1Char('x');
+            const Event miss = makeEvent(eventId == 4688 ? security(4688, {field + "=" + value})
+                                                         : sysmon(eventId, {field + "=" + value}));
+            QVERIFY(!c.rule->matches(miss));
+            QVERIFY(set.match(miss).empty());
+        }
     }
 
     void scoping_data()
