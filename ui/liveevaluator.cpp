@@ -173,11 +173,12 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
         // verdicts rather than asking the log-source table again for every event.
         result->scopeKey = scopeKeyOf(rule.rule());
         const EvaluationPtr& previous = request.previous;
-        const std::vector<Verdict>* scope = nullptr;
-        if (previous && previous->ok() && previous->events == events && previous->verdicts.size() == n &&
+        const std::vector<std::int16_t>* rows = nullptr;
+        if (previous && previous->ok() && previous->events == events && previous->scopeRows.size() == n &&
             previous->scopeKey == result->scopeKey)
-            scope = &previous->verdicts;
-        result->scopeReused = scope != nullptr;
+            rows = &previous->scopeRows;
+        result->scopeReused = rows != nullptr;
+        result->scopeRows.assign(n, -1);
         // Split the events over the cores; each part checks now and then whether it is stale.
         const std::size_t parts =
             std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 2048 + 1));
@@ -191,10 +192,13 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
                     return;
                 }
                 const sigma::Event& e = (*events)[i];
-                const bool inScope = scope ? (*scope)[i] != Verdict::OutOfScope : rule.inScope(e);
-                result->verdicts[i] = !inScope                   ? Verdict::OutOfScope
-                                      : rule.conditionMatches(e) ? Verdict::Match
-                                                                 : Verdict::NoMatch;
+                // The row matters beyond in/out: Security 4688 (and 5156 when asked) are read
+                // through the row's translation, as `sigmawb match` does.
+                const int row = rows ? (*rows)[i] : rule.scopeRow(e);
+                result->scopeRows[i] = static_cast<std::int16_t>(row);
+                result->verdicts[i] = row < 0                     ? Verdict::OutOfScope
+                                      : rule.matchesInRow(e, row) ? Verdict::Match
+                                                                  : Verdict::NoMatch;
             }
         };
         std::vector<std::thread> threads;

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace sigmaui {
@@ -32,6 +33,9 @@ struct Evaluation {
     sigma::Diagnostics diagnostics;                      ///< parser and compiler
     EventListPtr events;                                 ///< the events the verdicts are for
     std::vector<Verdict> verdicts;                       ///< one per event (empty when not compiled)
+    /// Per event, the rule's scope row that covers it (CompiledRule::scopeRow, -1 out of scope):
+    /// kept for the next job while the log source stays, and it carries the row's translation.
+    std::vector<std::int16_t> scopeRows;
     std::size_t matches = 0;
     std::size_t inScope = 0;
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
@@ -39,7 +43,7 @@ struct Evaluation {
     /// The rule's log source as the scope was computed for it (category, product, service,
     /// definition); a later job with the same one and the same events reuses the scope.
     std::string scopeKey;
-    bool scopeReused = false; ///< the scope came from the previous result (no inScope() calls)
+    bool scopeReused = false; ///< the scope came from the previous result (no scopeRow() calls)
     double parseMs = 0;
     double evaluateMs = 0;
     double totalMs = 0;
@@ -94,10 +98,7 @@ public:
     bool isBusy() const { return m_running > 0 || m_debounce.isActive(); }
     /// The last result is of the current text and events, and no newer job is coming (stale jobs
     /// may still be winding down: isBusy() counts them).
-    bool isSettled() const
-    {
-        return !m_debounce.isActive() && m_last && m_last->generation == m_generation->load();
-    }
+    bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == m_generation->load(); }
     EvaluationPtr lastResult() const { return m_last; }
     EvaluationPtr lastGoodResult() const { return m_lastGood; }
 

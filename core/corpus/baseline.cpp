@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace sigma {
@@ -45,13 +46,18 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
                 break;
             const Event& event = events[e];
             // Without a compiled rule there is no scope to apply: every event is considered.
-            if (compiled.rule && !compiled.rule->inScope(event))
+            const int row = compiled.rule ? compiled.rule->scopeRow(event) : 0;
+            if (row < 0)
                 continue;
             ++c.considered;
-            if (compiled.rule && compiled.rule->matches(event))
+            if (compiled.rule && compiled.rule->matchesInRow(event, row))
                 ++c.ruleHits;
+            // The indicators see the event as the rule does: Security 4688 as Sysmon 1, ...
+            const std::optional<Event> translated =
+                compiled.rule ? compiled.rule->translatedForRow(event, row) : std::nullopt;
+            const Event& seen = translated ? *translated : event;
             for (std::size_t i = 0; i < matchers.size(); ++i)
-                if (matchers[i] && matchers[i]->matches(event))
+                if (matchers[i] && matchers[i]->matches(seen))
                     ++c.hits[i];
         }
     };

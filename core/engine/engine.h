@@ -122,8 +122,18 @@ public:
     bool inScope(const Event& event) const;
     /// In scope and the condition holds.
     bool matches(const Event& event) const;
-    /// The condition alone, ignoring the log source.
+    /// The condition alone, ignoring the log source (and so any field translation it implies).
     bool conditionMatches(const Event& event) const;
+    /// The row of the rule's log-source scope that covers the event: -1 when the event is out of
+    /// scope, 0 for every event when the rule is not scoped. Rows are numbered in a fixed order, so
+    /// a caller may keep them while only the detection changes (same log source and options).
+    int scopeRow(const Event& event) const;
+    /// matches() for an event whose scopeRow() is known and >= 0: the row's field translation
+    /// (Security 4688/5156 read as Sysmon) applies, the scope is not looked up again.
+    bool matchesInRow(const Event& event, int row) const;
+    /// The event as the rule sees it under scope row `row`: a translated copy when the row
+    /// translates fields (Security 4688/5156), nullopt when the event is seen as it is.
+    std::optional<Event> translatedForRow(const Event& event, int row) const;
     Explanation explain(const Event& event, const ExplainOptions& options = {}) const;
 
     const Rule& rule() const;

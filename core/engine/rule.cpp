@@ -470,6 +470,42 @@ bool CompiledRule::conditionMatches(const Event& event) const
     return false;
 }
 
+int CompiledRule::scopeRow(const Event& event) const
+{
+    const Impl& impl = *m_impl;
+    if (!impl.scoped)
+        return 0;
+    for (std::size_t i = 0; i < impl.scope.size(); ++i)
+        if (impl.scope[i].covers(event))
+            return static_cast<int>(i);
+    return -1;
+}
+
+bool CompiledRule::matchesInRow(const Event& event, int row) const
+{
+    const Impl& impl = *m_impl;
+    if (row < 0)
+        return false;
+    const LogSourceEntry* entry = nullptr;
+    if (impl.scoped) {
+        if (static_cast<std::size_t>(row) >= impl.scope.size())
+            return false;
+        entry = &impl.scope[static_cast<std::size_t>(row)];
+    }
+    return impl.evaluateIn(entry, event, nullptr, nullptr);
+}
+
+std::optional<Event> CompiledRule::translatedForRow(const Event& event, int row) const
+{
+    const Impl& impl = *m_impl;
+    if (!impl.scoped || row < 0 || static_cast<std::size_t>(row) >= impl.scope.size())
+        return std::nullopt;
+    const SourceTranslation t = impl.scope[static_cast<std::size_t>(row)].translation;
+    if (t == SourceTranslation::None)
+        return std::nullopt;
+    return translateEvent(event, t, nullptr);
+}
+
 std::string CompiledRule::scopeDescription() const
 {
     if (!m_impl->scoped)

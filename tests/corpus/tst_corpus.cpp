@@ -100,6 +100,7 @@ private Q_SLOTS:
     void progressAndCancel();
     void baseline_data();
     void baseline();
+    void baselineSeesTranslatedEvents();
     void baselineLargeSetInParallel();
     void sigmahqT1090002();
 };
@@ -517,6 +518,24 @@ void TestCorpus::baseline()
         QCOMPARE(QString::fromStdString(r.indicators[i].field), parts[0]);
         QCOMPARE(r.hits[i], std::size_t(parts[1].toInt()));
     }
+}
+
+// A process_creation rule sees Security 4688 through its translation; its indicators count the
+// event as the rule sees it (Image = NewProcessName), so the counts add up to the rule's hit.
+void TestCorpus::baselineSeesTranslatedEvents()
+{
+    const QString mixed = sigmatest::dataPath(QStringLiteral("events/mixed.xml"));
+    const auto read = readEventsFile(mixed.toStdString());
+    QVERIFY(!read.failed());
+    const std::string text = "title: t\nlogsource:\n    category: process_creation\n    product: windows\n"
+                             "detection:\n    sel:\n        Image|endswith: '\\\\net.exe'\n"
+                             "        CommandLine|contains: 'domain admins'\n    condition: sel\n";
+    const ParsedFile parsed = parseRuleText(text, "t.yml");
+    QVERIFY(parsed.firstRule());
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), "t.yml", read.events);
+    QVERIFY(r.ruleCompiled);
+    QCOMPARE(r.ruleHits, std::size_t(1));
+    QCOMPARE(r.hits, (std::vector<std::size_t>{1, 1}));
 }
 
 void TestCorpus::baselineLargeSetInParallel()

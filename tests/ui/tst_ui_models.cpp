@@ -340,6 +340,60 @@ private Q_SLOTS:
         QVERIFY(!LiveEvaluator::run(request)->scopeReused);
     }
 
+    // The live job reads Security 4688 (and 5156 when the translation is on) through the log
+    // source's translation, as `sigmawb match` does: its verdicts equal CompiledRule::matches().
+    void evaluationTranslatesLikeMatch_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<bool>("translate5156");
+        QTest::addColumn<int>("expectedMatches");
+        QTest::newRow("process_creation sees 4688 as Sysmon 1")
+            << "title: t\nlogsource:\n    category: process_creation\n    product: windows\n"
+               "detection:\n    sel:\n        Image|endswith: '\\\\net.exe'\n    condition: sel\n"
+            << false << 1;
+        QTest::newRow("network_connection, 5156 translation off")
+            << "title: t\nlogsource:\n    category: network_connection\n    product: windows\n"
+               "detection:\n    sel:\n        DestinationPort: 4444\n    condition: sel\n"
+            << false << -1;
+        QTest::newRow("network_connection, 5156 translation on")
+            << "title: t\nlogsource:\n    category: network_connection\n    product: windows\n"
+               "detection:\n    sel:\n        DestinationPort: 4444\n    condition: sel\n"
+            << true << -1;
+    }
+    void evaluationTranslatesLikeMatch()
+    {
+        QFETCH(QString, rule);
+        QFETCH(bool, translate5156);
+        QFETCH(int, expectedMatches);
+        const auto read = EventLoader::run({sigmatest::dataPath(QStringLiteral("events/mixed.xml")),
+                                            sigmatest::dataPath(QStringLiteral("engine/events.xml"))},
+                                           {}, nullptr, {});
+        const EventListPtr events = read->events;
+        QVERIFY(events && events->size() >= 10);
+        EvaluationRequest request;
+        request.generation = 1;
+        request.text = rule;
+        request.file = QStringLiteral("t.yml");
+        request.events = events;
+        request.options.translateSecurity5156 = translate5156;
+        const EvaluationPtr first = LiveEvaluator::run(request);
+        QVERIFY(first->ok());
+        std::size_t expected = 0;
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            const bool m = first->compiled->matches((*events)[i]);
+            expected += m;
+            QCOMPARE(first->verdicts[i] == Verdict::Match, m);
+        }
+        QCOMPARE(first->matches, expected);
+        if (expectedMatches >= 0)
+            QCOMPARE(int(first->matches), expectedMatches);
+        // The same with the scope rows kept from the previous job.
+        request.previous = first;
+        const EvaluationPtr again = LiveEvaluator::run(request);
+        QVERIFY(again->scopeReused);
+        QVERIFY(again->verdicts == first->verdicts);
+    }
+
     void problemsModel()
     {
         ProblemsModel model;
