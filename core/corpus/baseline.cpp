@@ -9,7 +9,24 @@
 #include <optional>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace sigma {
+
+namespace {
+/// Nice +10 for the calling thread only (Linux applies nice per thread); elsewhere nothing.
+void lowerThisThreadsPriority()
+{
+#if defined(__linux__)
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    (void)::setpriority(PRIO_PROCESS, tid, 10);
+#endif
+}
+} // namespace
 
 BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
                              const BaselineOptions& options)
@@ -67,10 +84,16 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
     std::vector<Counts> parts(threads);
     std::vector<std::thread> pool;
     const std::size_t chunk = (events.size() + threads - 1) / threads;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(count, std::min(events.size(), t * chunk), std::min(events.size(), (t + 1) * chunk),
-                          std::ref(parts[t]));
-    count(0, std::min(events.size(), chunk), parts[0]);
+    auto part = [&](unsigned t) {
+        if (options.lowPriority)
+            lowerThisThreadsPriority();
+        count(std::min(events.size(), t * chunk), std::min(events.size(), (t + 1) * chunk), parts[t]);
+    };
+    // With lowPriority every part runs on a thread of its own: the priority stays with the thread.
+    for (unsigned t = options.lowPriority ? 0 : 1; t < threads; ++t)
+        pool.emplace_back(part, t);
+    if (!options.lowPriority)
+        count(0, std::min(events.size(), chunk), parts[0]);
     for (auto& th : pool)
         th.join();
     for (const auto& p : parts) {

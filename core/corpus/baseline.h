@@ -21,6 +21,10 @@ struct BaselineOptions {
     const std::atomic<bool>* cancel = nullptr;
     /// Worker threads for large event sets (0: hardware concurrency; small sets use one).
     unsigned threads = 0;
+    /// Count on threads of lower scheduling priority (Linux: nice +10, each on its own thread,
+    /// the caller's thread is left as it is), so that a background count yields the cores to
+    /// interactive work (the workbench's live evaluation).
+    bool lowPriority = false;
 };
 
 struct BaselineResult {

@@ -553,6 +553,13 @@ void TestCorpus::baselineLargeSetInParallel()
     QCOMPARE(r.eventsConsidered, std::size_t(4000));
     QCOMPARE(r.ruleHits, std::size_t(1000));
     QCOMPARE(r.hits, (std::vector<std::size_t>{3000, 2000, 1000}));
+    // The workbench's background count: the same figures from lower-priority threads.
+    options.lowPriority = true;
+    const BaselineResult low = baselineNoise(*parsed.firstRule(), file, events, options);
+    QCOMPARE(low.eventsConsidered, r.eventsConsidered);
+    QCOMPARE(low.ruleHits, r.ruleHits);
+    QCOMPARE(low.hits, r.hits);
+    options.lowPriority = false;
 
     std::atomic<bool> cancel{true};
     options.cancel = &cancel;

@@ -134,6 +134,9 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
 {
     setObjectName(QStringLiteral("corpusFeatures"));
     m_treeProxy->setSourceModel(m_treeModel);
+    m_baselineDelay.setSingleShot(true);
+    m_baselineDelay.setInterval(BaselineDelayMs);
+    connect(&m_baselineDelay, &QTimer::timeout, this, &CorpusFeatures::startBaseline);
 
     auto dock = [this](const QString& title, const QString& name, QWidget* widget) {
         auto* d = new QDockWidget(title, m_window);
@@ -473,7 +476,7 @@ void CorpusFeatures::updateIndicators()
         return;
     }
     if (last->parsed == m_shownParsed && events == m_shownEvents && m_corpus == m_shownCorpus) {
-        startBaseline(); // if it was put off
+        scheduleBaseline(); // if it was put off
         return;
     }
     cancelBaseline();
@@ -506,7 +509,15 @@ void CorpusFeatures::updateIndicators()
         Q_EMIT indicatorsUpdated();
         return;
     }
-    startBaseline();
+    scheduleBaseline();
+}
+
+void CorpusFeatures::scheduleBaseline()
+{
+    if (m_indicatorsDock->isHidden())
+        startBaseline(); // says at once that the count waits for the pane
+    else
+        m_baselineDelay.start();
 }
 
 void CorpusFeatures::startBaseline()
@@ -535,6 +546,7 @@ void CorpusFeatures::startBaseline()
     (void)QtConcurrent::run([self, generation, parsed, events, file, summary, cancel] {
         sigma::BaselineOptions options;
         options.cancel = cancel.get();
+        options.lowPriority = true; // yields the cores to the live evaluation and the GUI
         auto result =
             std::make_shared<sigma::BaselineResult>(sigma::baselineNoise(*parsed->firstRule(), file, *events, options));
         if (cancel->load())
@@ -560,6 +572,7 @@ void CorpusFeatures::startBaseline()
 
 void CorpusFeatures::cancelBaseline()
 {
+    m_baselineDelay.stop();
     ++m_baselineGeneration;
     if (m_baselineCancel) {
         m_baselineCancel->store(true);

@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 
 #include <atomic>
 #include <memory>
@@ -95,6 +96,9 @@ Q_SIGNALS:
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
+public:
+    static constexpr int BaselineDelayMs = 300;
+
 private:
     QWidget* createBrowser();
     void createMenu();
@@ -106,6 +110,9 @@ private:
     /// Counts the baseline of the shown indicators in the background unless it is counted, the
     /// pane is closed or a newer evaluation is coming.
     void startBaseline();
+    /// startBaseline() once typing pauses (BaselineDelayMs after the last result), so the count
+    /// never takes the cores while the GUI shows the verdicts of an edit or the next one runs.
+    void scheduleBaseline();
     void activateTreeIndex(const QModelIndex& index);
 
     MainWindow* m_window;
@@ -138,8 +145,9 @@ private:
     CorpusPtr m_shownCorpus;
     quint64 m_baselineGeneration = 0;
     std::shared_ptr<std::atomic<bool>> m_baselineCancel; ///< of the running count
-    std::shared_ptr<const void> m_baselineParsed;        ///< the rule counted or being counted
-    QString m_indicatorsSummary;                         ///< the pane's summary without the baseline
+    QTimer m_baselineDelay;
+    std::shared_ptr<const void> m_baselineParsed; ///< the rule counted or being counted
+    QString m_indicatorsSummary;                  ///< the pane's summary without the baseline
     mutable EventListPtr m_fieldNamesFor;
     mutable QStringList m_fieldNames;
 };
