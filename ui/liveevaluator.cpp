@@ -179,6 +179,9 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
             rows = &previous->scopeRows;
         result->scopeReused = rows != nullptr;
         result->scopeRows.assign(n, -1);
+        result->searchCache =
+            rule.prepareSearchCache(n, rows && previous->searchCache ? previous->searchCache.get() : nullptr);
+        sigma::SearchCache& cache = *result->searchCache;
         // Split the events over the cores; each part checks now and then whether it is stale.
         const std::size_t parts =
             std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 2048 + 1));
@@ -196,9 +199,9 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
                 // through the row's translation, as `sigmawb match` does.
                 const int row = rows ? (*rows)[i] : rule.scopeRow(e);
                 result->scopeRows[i] = static_cast<std::int16_t>(row);
-                result->verdicts[i] = row < 0                     ? Verdict::OutOfScope
-                                      : rule.matchesInRow(e, row) ? Verdict::Match
-                                                                  : Verdict::NoMatch;
+                result->verdicts[i] = row < 0                                     ? Verdict::OutOfScope
+                                      : rule.matchesInRowCached(e, row, i, cache) ? Verdict::Match
+                                                                                  : Verdict::NoMatch;
             }
         };
         std::vector<std::thread> threads;

@@ -36,6 +36,9 @@ struct Evaluation {
     /// Per event, the rule's scope row that covers it (CompiledRule::scopeRow, -1 out of scope):
     /// kept for the next job while the log source stays, and it carries the row's translation.
     std::vector<std::int16_t> scopeRows;
+    /// The search identifiers' outcomes per event, for the next job: an edit re-evaluates only
+    /// the identifiers it changed (kept under the same conditions as scopeRows).
+    std::shared_ptr<sigma::SearchCache> searchCache;
     std::size_t matches = 0;
     std::size_t inScope = 0;
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).

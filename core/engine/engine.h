@@ -109,6 +109,23 @@ struct Explanation {
     Diagnostics diagnostics;
 };
 
+/// Outcomes of a rule's search identifiers on each event of one event list, kept between the
+/// versions of a rule being edited (the workbench): the next version evaluates again only the
+/// search identifiers whose content changed. Made by CompiledRule::prepareSearchCache, filled by
+/// CompiledRule::matchesInRowCached.
+class SearchCache {
+public:
+    /// Search identifiers whose outcomes were taken from the previous version.
+    std::size_t reusedSearches() const { return m_reused; }
+
+private:
+    friend class CompiledRule;
+    std::vector<std::string> m_fingerprints;           ///< per search identifier of the rule
+    std::vector<std::vector<std::uint8_t>> m_outcomes; ///< per identifier, per event: 0 = not evaluated
+    std::size_t m_events = 0;
+    std::size_t m_reused = 0;
+};
+
 /// A compiled rule: immutable and thread-safe; share it across threads as shared_ptr<const>.
 class CompiledRule {
 public:
@@ -134,6 +151,16 @@ public:
     /// The event as the rule sees it under scope row `row`: a translated copy when the row
     /// translates fields (Security 4688/5156), nullopt when the event is seen as it is.
     std::optional<Event> translatedForRow(const Event& event, int row) const;
+    /// A search cache for this rule over a list of `eventCount` events. `previous`, when given,
+    /// must come from an earlier version of the rule over the same events with the same log
+    /// source, log-source table and compile options: its outcomes are kept for every search
+    /// identifier whose content (items, modifiers, values) is unchanged.
+    std::shared_ptr<SearchCache> prepareSearchCache(std::size_t eventCount,
+                                                    const SearchCache* previous = nullptr) const;
+    /// matchesInRow() for event number `index` of that list, through the cache: outcomes found
+    /// there are used, missing ones evaluated and recorded (only those the condition needs).
+    /// Several threads may use one cache for distinct indices.
+    bool matchesInRowCached(const Event& event, int row, std::size_t index, SearchCache& cache) const;
     Explanation explain(const Event& event, const ExplainOptions& options = {}) const;
 
     const Rule& rule() const;

@@ -130,17 +130,20 @@ Tri notTri(Tri t)
     return t == Tri::Error ? Tri::Error : (t == Tri::True ? Tri::False : Tri::True);
 }
 
-Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>& searches, EvalContext& ctx)
+/// The condition over search outcomes given by `search(index)` (evaluated on demand, so the
+/// short-circuit of and/or/1 of/all of decides which ones are needed).
+template <typename Search>
+Tri evalConditionWith(const CompiledCondition& c, Search& search)
 {
     switch (c.kind) {
     case ConditionNode::Kind::Identifier:
-        return evalSearch(searches[c.searches[0]], ctx);
+        return search(c.searches[0]);
     case ConditionNode::Kind::Not:
-        return notTri(evalCondition(c.children[0], searches, ctx));
+        return notTri(evalConditionWith(c.children[0], search));
     case ConditionNode::Kind::And: {
         bool error = false;
         for (const auto& ch : c.children) {
-            const Tri t = evalCondition(ch, searches, ctx);
+            const Tri t = evalConditionWith(ch, search);
             if (t == Tri::False)
                 return Tri::False;
             error |= t == Tri::Error;
@@ -150,7 +153,7 @@ Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>&
     case ConditionNode::Kind::Or: {
         bool error = false;
         for (const auto& ch : c.children) {
-            const Tri t = evalCondition(ch, searches, ctx);
+            const Tri t = evalConditionWith(ch, search);
             if (t == Tri::True)
                 return Tri::True;
             error |= t == Tri::Error;
@@ -160,7 +163,7 @@ Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>&
     case ConditionNode::Kind::OneOf: {
         bool error = false;
         for (auto s : c.searches) {
-            const Tri t = evalSearch(searches[s], ctx);
+            const Tri t = search(s);
             if (t == Tri::True)
                 return Tri::True;
             error |= t == Tri::Error;
@@ -170,7 +173,7 @@ Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>&
     case ConditionNode::Kind::AllOf: {
         bool error = false;
         for (auto s : c.searches) {
-            const Tri t = evalSearch(searches[s], ctx);
+            const Tri t = search(s);
             if (t == Tri::False)
                 return Tri::False;
             error |= t == Tri::Error;
@@ -179,6 +182,43 @@ Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>&
     }
     }
     return Tri::False;
+}
+
+Tri evalCondition(const CompiledCondition& c, const std::vector<CompiledSearch>& searches, EvalContext& ctx)
+{
+    auto search = [&](std::size_t index) { return evalSearch(searches[index], ctx); };
+    return evalConditionWith(c, search);
+}
+
+/// What decides a search identifier's outcome on an event, as text: two identifiers with the
+/// same fingerprint (under the same compile options) give the same outcome on every event.
+std::string searchFingerprint(const SearchIdentifier& s)
+{
+    std::string f;
+    auto put = [&f](std::string_view x) {
+        f += std::to_string(x.size());
+        f += ':';
+        f += x;
+    };
+    f += static_cast<char>('0' + static_cast<int>(s.kind));
+    for (const auto& map : s.maps) {
+        f += 'M';
+        for (const auto& item : map.items) {
+            f += item.isKeyword ? 'K' : 'F';
+            put(item.field);
+            for (const auto& m : item.modifiers) {
+                f += '|';
+                put(m.written);
+            }
+            f += item.valueIsList ? 'L' : 'S';
+            for (const auto& v : item.values) {
+                f += static_cast<char>('0' + static_cast<int>(v.type));
+                f += v.quoted ? 'q' : 'p';
+                put(v.text);
+            }
+        }
+    }
+    return f;
 }
 
 // --- explanation -----------------------------------------------------------------------------------
@@ -504,6 +544,68 @@ std::optional<Event> CompiledRule::translatedForRow(const Event& event, int row)
     if (t == SourceTranslation::None)
         return std::nullopt;
     return translateEvent(event, t, nullptr);
+}
+
+std::shared_ptr<SearchCache> CompiledRule::prepareSearchCache(std::size_t eventCount, const SearchCache* previous) const
+{
+    const Impl& impl = *m_impl;
+    auto cache = std::make_shared<SearchCache>();
+    cache->m_events = eventCount;
+    cache->m_fingerprints.reserve(impl.rule.detection.size());
+    cache->m_outcomes.resize(impl.rule.detection.size());
+    for (std::size_t i = 0; i < impl.rule.detection.size(); ++i) {
+        cache->m_fingerprints.push_back(searchFingerprint(impl.rule.detection[i]));
+        bool kept = false;
+        if (previous && previous->m_events == eventCount) {
+            for (std::size_t j = 0; j < previous->m_fingerprints.size() && !kept; ++j)
+                if (previous->m_fingerprints[j] == cache->m_fingerprints[i] &&
+                    previous->m_outcomes[j].size() == eventCount) {
+                    cache->m_outcomes[i] = previous->m_outcomes[j];
+                    kept = true;
+                }
+        }
+        if (kept)
+            ++cache->m_reused;
+        else
+            cache->m_outcomes[i].assign(eventCount, 0);
+    }
+    return cache;
+}
+
+bool CompiledRule::matchesInRowCached(const Event& event, int row, std::size_t index, SearchCache& cache) const
+{
+    const Impl& impl = *m_impl;
+    if (row < 0 || index >= cache.m_events || cache.m_outcomes.size() != impl.searches.size())
+        return false;
+    const LogSourceEntry* entry = nullptr;
+    if (impl.scoped) {
+        if (static_cast<std::size_t>(row) >= impl.scope.size())
+            return false;
+        entry = &impl.scope[static_cast<std::size_t>(row)];
+    }
+    // The event as the rule sees it, made only if some outcome is not in the cache.
+    std::optional<Event> translated;
+    std::optional<EvalContext> ctx;
+    auto search = [&](std::size_t s) {
+        std::uint8_t& slot = cache.m_outcomes[s][index];
+        if (slot != 0)
+            return static_cast<Tri>(slot - 1);
+        if (!ctx) {
+            if (entry && entry->translation != SourceTranslation::None) {
+                translated = translateEvent(event, entry->translation, nullptr);
+                ctx.emplace(*translated);
+            } else {
+                ctx.emplace(event);
+            }
+        }
+        const Tri t = evalSearch(impl.searches[s], *ctx);
+        slot = static_cast<std::uint8_t>(static_cast<unsigned>(t) + 1);
+        return t;
+    };
+    for (const auto& c : impl.conditions)
+        if (evalConditionWith(c, search) == Tri::True)
+            return true;
+    return false;
 }
 
 std::string CompiledRule::scopeDescription() const

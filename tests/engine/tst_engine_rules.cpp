@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "engine/logsource.h"
+#include "events/reader.h"
 #include "rule/parser.h"
 
 #include <QTest>
@@ -88,6 +89,88 @@ const ExplainNode* findNode(const ExplainNode& n, ExplainNode::Kind kind, const 
 class TestEngineRules : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // SearchCache: an edited rule evaluated through the outcomes of its previous version gives
+    // the verdicts of a fresh evaluation, and re-evaluates only the identifiers that changed.
+    void searchCacheAcrossEdits_data()
+    {
+        QTest::addColumn<QString>("before");
+        QTest::addColumn<QString>("after");
+        QTest::addColumn<int>("reused");
+        QTest::addColumn<int>("matchesAfter");
+        const QString base =
+            "    parent:\n        ParentImage|endswith: '\\\\cmd.exe'\n"
+            "    img:\n        - Image|endswith: '\\\\whoami.exe'\n        - OriginalFileName: whoami.exe\n"
+            "    cli:\n        CommandLine|contains: '/all'\n"
+            "    filter:\n        User|contains: SYSTEM\n"
+            "    condition: parent and img and cli and not filter\n";
+        QTest::newRow("a value edited") << base << QString(base).replace("'/all'", "'/groups'") << 3 << 1;
+        QTest::newRow("a modifier edited")
+            << base << QString(base).replace("CommandLine|contains", "CommandLine|endswith") << 3 << 0;
+        QTest::newRow("a field edited") << base << QString(base).replace("User|contains", "LogonId|contains") << 3 << 1;
+        QTest::newRow("only the condition")
+            << base << QString(base).replace("parent and img and cli and not filter", "(parent or cli) and img") << 4
+            << 2;
+        QTest::newRow("identifier renamed")
+            << base << QString(base).replace("    cli:", "    cmdline:").replace("and cli", "and cmdline") << 4 << 0;
+        QTest::newRow("identifier added")
+            << base
+            << QString(base).replace(
+                   "    condition: parent and img and cli and not filter",
+                   "    extra:\n        IntegrityLevel: High\n    condition: parent and img and cli and not "
+                   "filter and extra")
+            << 4 << 0;
+        QTest::newRow("keyword list edited") << "    kw:\n        - whoami\n        - mimikatz\n    condition: kw\n"
+                                             << "    kw:\n        - whoami\n        - net group\n    condition: kw\n"
+                                             << 0 << 3;
+        QTest::newRow("value type changed") << "    sel:\n        EventID: 1\n    condition: sel\n"
+                                            << "    sel:\n        EventID: '1'\n    condition: sel\n"
+                                            << 0 << 5;
+    }
+    void searchCacheAcrossEdits()
+    {
+        QFETCH(QString, before);
+        QFETCH(QString, after);
+        QFETCH(int, reused);
+        QFETCH(int, matchesAfter);
+        std::vector<Event> events;
+        for (const char* f : {"events/mixed.xml", "engine/events.xml"}) {
+            const ReadResult r = readEventsFile(sigmatest::dataPath(QString::fromLatin1(f)).toStdString());
+            QVERIFY(!r.failed());
+            events.insert(events.end(), r.events.begin(), r.events.end());
+        }
+        events.push_back(makeEvent(
+            sysmon(1, {"Image=C:\\Windows\\System32\\whoami.exe", "ParentImage=C:\\Windows\\System32\\cmd.exe",
+                       "CommandLine=whoami /groups", "User=CORP\\alice"})));
+        events.push_back(makeEvent(sysmon(1, {"OriginalFileName=whoami.exe", "ParentImage=C:\\x\\CMD.EXE",
+                                              "CommandLine=whoami /all", "User=NT AUTHORITY\\SYSTEM"})));
+        const std::size_t n = events.size();
+        const Compiled v1 = compile(ruleWith(kProcessCreation, before));
+        const Compiled v2 = compile(ruleWith(kProcessCreation, after));
+        QVERIFY2(v1.rule && v2.rule, qPrintable(firstError(v1.diagnostics) + firstError(v2.diagnostics)));
+        // The first version fills its cache (only the identifiers its condition needed).
+        const auto first = v1.rule->prepareSearchCache(n);
+        QCOMPARE(first->reusedSearches(), std::size_t(0));
+        for (std::size_t i = 0; i < n; ++i) {
+            const int row = v1.rule->scopeRow(events[i]);
+            QCOMPARE(row >= 0 && v1.rule->matchesInRowCached(events[i], row, i, *first), v1.rule->matches(events[i]));
+        }
+        // The edit: the same verdicts as a fresh evaluation, twice (the second time from a cache
+        // that is filled further).
+        const auto second = v2.rule->prepareSearchCache(n, first.get());
+        QCOMPARE(int(second->reusedSearches()), reused);
+        std::size_t matches = 0;
+        for (int pass = 0; pass < 2; ++pass)
+            for (std::size_t i = 0; i < n; ++i) {
+                const int row = v2.rule->scopeRow(events[i]);
+                const bool cached = row >= 0 && v2.rule->matchesInRowCached(events[i], row, i, *second);
+                QCOMPARE(cached, v2.rule->matches(events[i]));
+                matches += pass == 0 && cached;
+            }
+        // A cache for another number of events is not taken.
+        QCOMPARE(v2.rule->prepareSearchCache(n + 1, first.get())->reusedSearches(), std::size_t(0));
+        QCOMPARE(int(matches), matchesAfter);
+    }
+
     void conditions_data()
     {
         QTest::addColumn<QString>("detection");
