@@ -461,6 +461,10 @@ private Q_SLOTS:
             const QString full = QString::fromStdString(model->figuresAt(r)->indicator.value);
             const QString tip = model->index(r, IndicatorsModel::ValueColumn).data(Qt::ToolTipRole).toString();
             QVERIFY2(tip.startsWith(full + QLatin1Char('\n')), qPrintable(tip));
+            // The kind with its transformations ("contains|windash") leads the Kind tooltip.
+            const QString kind = model->index(r, IndicatorsModel::KindColumn).data().toString();
+            const QString kindTip = model->index(r, IndicatorsModel::KindColumn).data(Qt::ToolTipRole).toString();
+            QVERIFY2(kindTip.startsWith(kind + QLatin1Char('\n')), qPrintable(kindTip));
         }
     }
 

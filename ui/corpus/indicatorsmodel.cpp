@@ -140,6 +140,8 @@ QVariant IndicatorsModel::data(const QModelIndex& index, int role) const
         QString tip = indicatorFiguresText(f, m_corpusRules, m_eventsInScope);
         if (column == ValueColumn) // the whole value first: the cell may elide it
             tip = text(ind.value) + QStringLiteral("\n\n") + tip;
+        else if (column == KindColumn) // "contains|windash" does not fit the narrow column
+            tip = kindText(ind) + QStringLiteral("\n\n") + tip;
         if (!ind.writtenField.empty() && ind.writtenField != ind.field)
             tip += tr("\nWritten as %1").arg(text(ind.writtenField));
         tip += tr("\nSearch identifier: %1 · line %2").arg(text(ind.searchIdentifier)).arg(ind.span.begin.line);
