@@ -123,6 +123,17 @@ private Q_SLOTS:
         row("unicode fold cyrillic", img, {"ПРИВЕТ"}, S, {"Image=привет"}, "match");
         row("kelvin sign folds to k", img, {"\u212Aey"}, S, {"Image=key"}, "match");
         row("simple folding: sharp s is not ss", img, {"straße"}, S, {"Image=STRASSE"}, "no");
+        // Folding runs 16 bytes at a time: values longer than a block, letters at every place,
+        // the bytes just outside A-Z, and non-ASCII after the first block.
+        row("long value folded in blocks", img, {"c:\\program files\\windowsapps\\microsoft.windowsterminal_1.0"}, S,
+            {"Image=C:\\PROGRAM FILES\\WINDOWSAPPS\\MICROSOFT.WINDOWSTERMINAL_1.0"}, "match");
+        row("bytes around A-Z keep their case", img, {"@[`{@[`{@[`{@[`{@[`{"}, S, {"Image=@[`{@[`{@[`{@[`{@[`{"},
+            "match");
+        row("'@' is not a folded '`'", img, {"````````````````````"}, S, {"Image=@@@@@@@@@@@@@@@@@@@@"}, "no");
+        row("non-ASCII after the first block", "Image|endswith", {"\\ÄRGER.EXE"}, S,
+            {"Image=C:\\Users\\Public\\Tools\\ärger.exe"}, "match");
+        row("non-ASCII in the last partial block", "Image|contains", {"PUBLIC\\TOOLS\\Ä"}, S,
+            {"Image=C:\\Users\\Public\\Tools\\ä"}, "match");
         row("cased equal", "Image|cased", {"Cmd.exe"}, S, {"Image=Cmd.exe"}, "match");
         row("cased differs", "Image|cased", {"Cmd.exe"}, S, {"Image=cmd.exe"}, "no");
         row("cased contains", "Image|contains|cased", {"Cmd"}, S, {"Image=x\\cmd.exe"}, "no");
