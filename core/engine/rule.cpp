@@ -583,20 +583,24 @@ bool CompiledRule::matchesInRowCached(const Event& event, int row, std::size_t i
             return false;
         entry = &impl.scope[static_cast<std::size_t>(row)];
     }
-    // The event as the rule sees it, made only if some outcome is not in the cache.
+    // The event as the rule sees it, made only if some outcome is not in the cache. The context
+    // (its folding buffers) is kept per thread: one allocation per thread, not per event.
+    static thread_local std::optional<EvalContext> scratch;
     std::optional<Event> translated;
-    std::optional<EvalContext> ctx;
+    EvalContext* ctx = nullptr;
     auto search = [&](std::size_t s) {
         std::uint8_t& slot = cache.m_outcomes[s][index];
         if (slot != 0)
             return static_cast<Tri>(slot - 1);
         if (!ctx) {
-            if (entry && entry->translation != SourceTranslation::None) {
+            if (entry && entry->translation != SourceTranslation::None)
                 translated = translateEvent(event, entry->translation, nullptr);
-                ctx.emplace(*translated);
-            } else {
-                ctx.emplace(event);
-            }
+            const Event& seen = translated ? *translated : event;
+            if (scratch)
+                scratch->rebind(seen);
+            else
+                scratch.emplace(seen);
+            ctx = &*scratch;
         }
         const Tri t = evalSearch(impl.searches[s], *ctx);
         slot = static_cast<std::uint8_t>(static_cast<unsigned>(t) + 1);
