@@ -198,6 +198,20 @@ struct CompiledRule::Impl {
 
     /// The scope row covering the event; nullptr if none (or the rule is unscoped: check `scoped`).
     const LogSourceEntry* scopeFor(const Event& event) const;
+    /// The entry of scope row `row` (a CompiledRule::scopeRow() value) into `entry`: nullptr for
+    /// an unscoped rule. False when `row` is out of scope or out of range.
+    bool rowEntry(int row, const LogSourceEntry*& entry) const
+    {
+        entry = nullptr;
+        if (row < 0)
+            return false;
+        if (!scoped)
+            return true;
+        if (static_cast<std::size_t>(row) >= scope.size())
+            return false;
+        entry = &scope[static_cast<std::size_t>(row)];
+        return true;
+    }
     /// Scope + condition. `shared`/`translations`: per-event caches shared across rules (may be null).
     bool evaluate(const Event& event, engine::EvalContext* shared, engine::TranslationCache* translations) const;
     /// The same when the caller knows the scope row: scopeFor(event) (null for an unscoped rule).

@@ -523,27 +523,16 @@ int CompiledRule::scopeRow(const Event& event) const
 
 bool CompiledRule::matchesInRow(const Event& event, int row) const
 {
-    const Impl& impl = *m_impl;
-    if (row < 0)
-        return false;
     const LogSourceEntry* entry = nullptr;
-    if (impl.scoped) {
-        if (static_cast<std::size_t>(row) >= impl.scope.size())
-            return false;
-        entry = &impl.scope[static_cast<std::size_t>(row)];
-    }
-    return impl.evaluateIn(entry, event, nullptr, nullptr);
+    return m_impl->rowEntry(row, entry) && m_impl->evaluateIn(entry, event, nullptr, nullptr);
 }
 
 std::optional<Event> CompiledRule::translatedForRow(const Event& event, int row) const
 {
-    const Impl& impl = *m_impl;
-    if (!impl.scoped || row < 0 || static_cast<std::size_t>(row) >= impl.scope.size())
+    const LogSourceEntry* entry = nullptr;
+    if (!m_impl->rowEntry(row, entry) || !entry || entry->translation == SourceTranslation::None)
         return std::nullopt;
-    const SourceTranslation t = impl.scope[static_cast<std::size_t>(row)].translation;
-    if (t == SourceTranslation::None)
-        return std::nullopt;
-    return translateEvent(event, t, nullptr);
+    return translateEvent(event, entry->translation, nullptr);
 }
 
 std::shared_ptr<SearchCache> CompiledRule::prepareSearchCache(std::size_t eventCount, const SearchCache* previous) const
@@ -575,14 +564,9 @@ std::shared_ptr<SearchCache> CompiledRule::prepareSearchCache(std::size_t eventC
 bool CompiledRule::matchesInRowCached(const Event& event, int row, std::size_t index, SearchCache& cache) const
 {
     const Impl& impl = *m_impl;
-    if (row < 0 || index >= cache.m_events || cache.m_outcomes.size() != impl.searches.size())
-        return false;
     const LogSourceEntry* entry = nullptr;
-    if (impl.scoped) {
-        if (static_cast<std::size_t>(row) >= impl.scope.size())
-            return false;
-        entry = &impl.scope[static_cast<std::size_t>(row)];
-    }
+    if (index >= cache.m_events || cache.m_outcomes.size() != impl.searches.size() || !impl.rowEntry(row, entry))
+        return false;
     // The event as the rule sees it, made only if some outcome is not in the cache. The context
     // (its folding buffers) is kept per thread: one allocation per thread, not per event.
     static thread_local std::optional<EvalContext> scratch;
