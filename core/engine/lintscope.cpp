@@ -1,18 +1,13 @@
 #include "engine/lintscope.h"
 
+#include "util/asciitext.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace sigma {
 
 namespace {
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 template <typename T>
 void addUnique(std::vector<T>& list, const T& value)
@@ -27,7 +22,8 @@ std::function<std::optional<LintOptions::Scope>(const LogSource&)> logSourceScop
 {
     return [table](const LogSource& ls) -> std::optional<LintOptions::Scope> {
         bool known = false;
-        const auto rows = table.lookup(lower(ls.product), lower(ls.category), lower(ls.service), known);
+        const auto rows =
+            table.lookup(asciiLowered(ls.product), asciiLowered(ls.category), asciiLowered(ls.service), known);
         if (!known || rows.empty())
             return std::nullopt;
         LintOptions::Scope scope;

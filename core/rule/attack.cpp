@@ -1,5 +1,6 @@
 #include "rule/attack.h"
 
+#include "util/asciitext.h"
 #include "util/resources.h"
 
 #include <algorithm>
@@ -56,13 +57,6 @@ std::string upper(std::string_view s)
     for (auto& c : out)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 } // namespace
@@ -124,10 +118,10 @@ const Technique* findTechnique(std::string_view id)
 const Tactic* findTactic(std::string_view idOrShortName)
 {
     for (const auto& t : tactics()) {
-        if (iequals(t.id, idOrShortName) || iequals(t.shortName, idOrShortName))
+        if (asciiEqualsIgnoringCase(t.id, idOrShortName) || asciiEqualsIgnoringCase(t.shortName, idOrShortName))
             return &t;
         for (const auto& legacy : t.legacyShortNames)
-            if (iequals(legacy, idOrShortName))
+            if (asciiEqualsIgnoringCase(legacy, idOrShortName))
                 return &t;
     }
     return nullptr;

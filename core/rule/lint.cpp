@@ -4,6 +4,7 @@
 #include "rule/attack.h"
 #include "rule/condition.h"
 #include "rule/parser.h"
+#include "util/asciitext.h"
 
 #ifndef PCRE2_CODE_UNIT_WIDTH
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -618,13 +619,6 @@ private:
         }
     }
 
-    static bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b)
-    {
-        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-               });
-    }
-
     /// A plain test of Channel / Provider_Name / EventID whose values include every channel,
     /// provider or EventID the log source selects: it holds for every event the rule sees.
     bool impliedByLogSource(const DetectionItem& item, const LogSource& ls)
@@ -637,11 +631,11 @@ private:
             return false;
         enum class Which { Channel, Provider, EventId, None };
         Which which = Which::None;
-        if (equalsIgnoringAsciiCase(item.field, "Channel"))
+        if (asciiEqualsIgnoringCase(item.field, "Channel"))
             which = Which::Channel;
-        else if (equalsIgnoringAsciiCase(item.field, "Provider_Name"))
+        else if (asciiEqualsIgnoringCase(item.field, "Provider_Name"))
             which = Which::Provider;
-        else if (equalsIgnoringAsciiCase(item.field, "EventID"))
+        else if (asciiEqualsIgnoringCase(item.field, "EventID"))
             which = Which::EventId;
         if (which == Which::None)
             return false;
@@ -651,7 +645,7 @@ private:
         auto listed = [&](std::string_view wanted) {
             return std::any_of(item.values.begin(), item.values.end(), [&](const Value& v) {
                 return v.type != Value::Type::Null && wildcards(v.text).anyWildcard == false &&
-                       equalsIgnoringAsciiCase(v.text, wanted);
+                       asciiEqualsIgnoringCase(v.text, wanted);
             });
         };
         std::string what;
