@@ -14,8 +14,10 @@ PACKAGES=(
   g++ cmake ninja-build make pkgconf git ca-certificates
   qt6-base-dev qt6-base-dev-tools libkf6syntaxhighlighting-dev
   libyaml-cpp-dev libpugixml-dev libevtx-dev libpcre2-dev libcli11-dev nlohmann-json3-dev
+  libtomlplusplus-dev libsimdjson-dev libzip-dev libsqlite3-dev
   libgl-dev libxkbcommon-dev fonts-dejavu-core
   xvfb xauth libxml2-utils libevtx-utils
+  dpkg-dev file desktop-file-utils appstream
 )
 SUITE=trixie
 MIRROR=${SIGMA_DEBIAN_MIRROR:-http://deb.debian.org/debian}

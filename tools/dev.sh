@@ -13,7 +13,8 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$src"
 
 NATIVE_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev libpugixml-dev
-  libevtx-dev libpcre2-dev libcli11-dev nlohmann-json3-dev libgl-dev libevtx-utils libxml2-utils)
+  libevtx-dev libpcre2-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libsimdjson-dev libzip-dev libsqlite3-dev
+  libgl-dev libevtx-utils libxml2-utils desktop-file-utils appstream)
 FULL_EXTRA=(libkf6syntaxhighlighting-dev)
 JOBS=${JOBS:-$(nproc)}
 
