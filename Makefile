@@ -14,4 +14,4 @@ deps:
 reduced-test:
 	@tools/dev.sh reduced-test
 bench:
-	@tools/dev.sh test -C bench -L bench
+	@tools/dev.sh bench

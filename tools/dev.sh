@@ -2,7 +2,7 @@
 # Backend of the README's commands (`make run`, `make test`): installs what is missing, builds,
 # then runs the GUI on the bundled samples or the whole test suite.
 #
-#   tools/dev.sh deps|build|test|run|reduced-test [ARGS...]
+#   tools/dev.sh deps|build|test|run|reduced-test|bench [ARGS...]
 #
 # Where the host has (or can install) Qt >= 6.5 and KF6 SyntaxHighlighting, everything builds
 # natively. Elsewhere (Debian 12, Ubuntu 24.04) the build runs inside the Debian 13 build root
@@ -83,6 +83,13 @@ run_tests() {
   in_env ctest --preset "$p" -j "$JOBS" "$@"
 }
 
+run_benchmarks() {
+  build
+  local p; p=$(preset)
+  say "running the benchmarks ($MODE)"
+  in_env ctest --preset "$p-bench" "$@"
+}
+
 run_gui() {
   build
   local p; p=$(preset)
@@ -101,5 +108,6 @@ build) MODE=$(mode); build ;;
 test) MODE=$(mode); run_tests "$@" ;;
 run) MODE=$(mode); run_gui "$@" ;;
 reduced-test) MODE=reduced; run_tests "$@" ;;
-*) die "usage: tools/dev.sh deps|build|test|run|reduced-test" ;;
+bench) MODE=$(mode); run_benchmarks "$@" ;;
+*) die "usage: tools/dev.sh deps|build|test|run|reduced-test|bench" ;;
 esac
