@@ -1,5 +1,6 @@
 // The event readers: format detection, Sigma field naming, the same events in five renderings,
 // damaged and hostile input, origins, limits, progress and cancellation, the reference corpus.
+#include "eventtestutil.h"
 #include "testsupport.h"
 
 #include "events/normalize.h"
@@ -18,58 +19,13 @@
 #include <map>
 
 using namespace sigma;
-
-namespace {
-QString toQ(const char* s)
-{
-    return QString::fromUtf8(s);
-}
-QString toQ(const QString& s)
-{
-    return s;
-}
-template <typename... T>
-QStringList L(const T&... items)
-{
-    return QStringList{toQ(items)...};
-}
-} // namespace
+using namespace eventtest;
 
 namespace {
 
 std::string path(const QString& relative)
 {
     return sigmatest::dataPath(relative).toStdString();
-}
-
-/// "Name=value" lines of an event, in order: what must be identical across renderings.
-QStringList fieldLines(const Event& e)
-{
-    QStringList lines;
-    for (const auto& f : e.fields)
-        lines << QString::fromStdString(std::string(FieldNames::text(f.name)) + '=' + f.value);
-    return lines;
-}
-
-QString diagnosticsText(const ReadResult& r)
-{
-    QStringList out;
-    for (const auto& d : r.diagnostics)
-        out << QString::fromStdString(d.format());
-    return out.join(QLatin1Char('\n'));
-}
-
-QString str(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
-QStringList values(const Event& e, std::string_view name)
-{
-    QStringList out;
-    for (const std::string* v : e.values(name))
-        out << QString::fromStdString(*v);
-    return out;
 }
 
 /// "0x" and 1 to 16 hex digits.

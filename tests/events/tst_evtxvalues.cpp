@@ -2,6 +2,7 @@
 // spaces, and SigmaHQ rules that used to miss on real .evtx. The records are written for the test
 // by the EVTX writer of tests/support (one value of each type), so every row can fail: it compares
 // the field's text with Windows' text for the value.
+#include "eventtestutil.h"
 #include "evtxwriter.h"
 #include "testsupport.h"
 
@@ -15,38 +16,10 @@
 #include <functional>
 
 using namespace sigma;
+using namespace eventtest;
 namespace ev = sigmatest::evtx;
 
 namespace {
-
-QString str(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
-QStringList values(const Event& e, std::string_view name)
-{
-    QStringList out;
-    for (const std::string* v : e.values(name))
-        out << QString::fromStdString(*v);
-    return out;
-}
-
-QStringList fieldLines(const Event& e)
-{
-    QStringList lines;
-    for (const auto& f : e.fields)
-        lines << str(FieldNames::text(f.name)) + QLatin1Char('=') + QString::fromStdString(f.value);
-    return lines;
-}
-
-QString diagnosticsText(const ReadResult& r)
-{
-    QStringList out;
-    for (const auto& d : r.diagnostics)
-        out << QString::fromStdString(d.format());
-    return out.join(QLatin1Char('\n'));
-}
 
 ReadResult readRecords(const std::vector<ev::Record>& records, bool keepXml = false)
 {

@@ -1,6 +1,8 @@
 // Windows' text for each EVTX Binary XML value type (core/events/windowsformat.h): every row is a
 // value as stored in a record and the text Windows shows for it in Event XML (sources in
 // docs/events.md, "Typed values").
+#include "eventtestutil.h"
+
 #include "events/windowsformat.h"
 
 #include <QTest>
@@ -9,22 +11,9 @@
 #include <vector>
 
 using namespace sigma;
+using eventtest::L;
 
 namespace {
-
-QString toQ(const char* s)
-{
-    return QString::fromUtf8(s);
-}
-QString toQ(const QString& s)
-{
-    return s;
-}
-template <typename... T>
-QStringList L(const T&... items)
-{
-    return QStringList{toQ(items)...};
-}
 
 QByteArray le(std::uint64_t v, int size)
 {

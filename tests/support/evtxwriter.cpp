@@ -1,5 +1,7 @@
 #include "evtxwriter.h"
 
+#include "engine/casefold.h"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -15,20 +17,7 @@ std::u16string utf16(std::string_view utf8)
 {
     std::u16string out;
     for (std::size_t i = 0; i < utf8.size();) {
-        const auto c = static_cast<unsigned char>(utf8[i]);
-        char32_t cp = c;
-        std::size_t n = 1;
-        if (c >= 0xF0 && i + 3 < utf8.size()) {
-            cp = char32_t(c & 0x07) << 18 | char32_t(utf8[i + 1] & 0x3F) << 12 | char32_t(utf8[i + 2] & 0x3F) << 6 |
-                 char32_t(utf8[i + 3] & 0x3F);
-            n = 4;
-        } else if (c >= 0xE0 && i + 2 < utf8.size()) {
-            cp = char32_t(c & 0x0F) << 12 | char32_t(utf8[i + 1] & 0x3F) << 6 | char32_t(utf8[i + 2] & 0x3F);
-            n = 3;
-        } else if (c >= 0xC0 && i + 1 < utf8.size()) {
-            cp = char32_t(c & 0x1F) << 6 | char32_t(utf8[i + 1] & 0x3F);
-            n = 2;
-        }
+        char32_t cp = sigma::engine::decodeUtf8(utf8, i);
         if (cp >= 0x10000) {
             cp -= 0x10000;
             out += char16_t(0xD800 + (cp >> 10));
@@ -36,7 +25,6 @@ std::u16string utf16(std::string_view utf8)
         } else {
             out += char16_t(cp);
         }
-        i += n;
     }
     return out;
 }
