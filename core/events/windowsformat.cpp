@@ -1,5 +1,7 @@
 #include "events/windowsformat.h"
 
+#include "engine/casefold.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -74,25 +76,6 @@ std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned h
     appendPadded(out, nanoseconds, 9);
     out += 'Z';
     return out;
-}
-
-void appendUtf8(std::string& out, char32_t c)
-{
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
 }
 
 std::string formatReal(double value)
@@ -337,12 +320,12 @@ std::string utf16ToUtf8(std::span<const std::uint8_t> bytes)
         if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
             const char32_t low = static_cast<char32_t>(readLe(bytes, 2 * (i + 1), 2));
             if (low >= 0xDC00 && low <= 0xDFFF) {
-                appendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+                engine::appendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
                 ++i;
                 continue;
             }
         }
-        appendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? char32_t(0xFFFD) : u);
+        engine::appendUtf8((u >= 0xD800 && u <= 0xDFFF) ? char32_t(0xFFFD) : u, out);
     }
     return out;
 }
@@ -359,7 +342,7 @@ std::string ansiToUtf8(std::span<const std::uint8_t> bytes)
     for (std::uint8_t b : bytes) {
         if (b == 0)
             break;
-        appendUtf8(out, b >= 0x80 && b < 0xA0 ? char32_t(cp1252[b - 0x80]) : char32_t(b));
+        engine::appendUtf8(b >= 0x80 && b < 0xA0 ? char32_t(cp1252[b - 0x80]) : char32_t(b), out);
     }
     return out;
 }
