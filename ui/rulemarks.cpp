@@ -281,12 +281,16 @@ QString verdictSummary(const sigma::Explanation& explanation)
 QString explanationSummary(const sigma::Explanation& explanation)
 {
     // An event read through a source translation says so ("Security 5156 read as Sysmon 3").
-    for (const auto& child : explanation.root.children)
-        if (child.kind == Kind::Translation && explanation.inScope)
-            return verdictSummary(explanation) +
-                   QCoreApplication::translate("sigmaui", " Read through the translation: %1.")
-                       .arg(QString::fromStdString(child.label));
-    return verdictSummary(explanation);
+    QString text = verdictSummary(explanation);
+    for (const auto& child : explanation.root.children) {
+        if (child.kind != Kind::Translation || !explanation.inScope)
+            continue;
+        if (!text.endsWith(QLatin1Char('.')))
+            text += QLatin1Char('.');
+        text += QCoreApplication::translate("sigmaui", " Read through the translation: %1.")
+                    .arg(QString::fromStdString(child.label));
+    }
+    return text;
 }
 
 } // namespace sigmaui
