@@ -47,8 +47,8 @@ std::vector<TypedRow> typedRows()
         {"SubStatus", ev::hexInt32(0), {"0x0"}},
         {"TargetLogonId", ev::hexInt64(0x3e7), {"0x3e7"}},
         {"LinkedLogonId", ev::hexInt64(0x8000000000000001ull), {"0x8000000000000001"}},
-        {"NewProcessId", ev::sizeT64(0xe2c), {"0xe2c"}},
-        {"Handle32", ev::sizeT32(0x58), {"0x58"}},
+        {"NewProcessId", ev::pointer64(0xe2c), {"0xe2c"}},
+        {"Handle32", ev::pointer32(0x58), {"0x58"}},
         {"Int8", ev::int8(-5), {"-5"}},
         {"UInt8", ev::uint8(200), {"200"}},
         {"Int16", ev::int16(-300), {"-300"}},
@@ -117,7 +117,7 @@ ev::EventSpec crossFormatSpec()
         {"Count", ev::uint32(3)},
         {"Delta", ev::int32(-2)},
         {"Elevated", ev::boolean(true)},
-        {"Handle", ev::sizeT64(0x1a4)},
+        {"Handle", ev::pointer64(0x1a4)},
         {"Blob", ev::binary({0xde, 0xad})},
     };
     return s;
@@ -239,10 +239,6 @@ private Q_SLOTS:
                                                                   << "0x00000017";
         QTest::addRow("the HexInt32 beside it, ambiguous, left as libevtx wrote it") << "Hex"
                                                                                      << "0x00000017";
-        QTest::addRow("UInt32 beside a SizeT of the same value") << "Count"
-                                                                 << "3628";
-        QTest::addRow("the SizeT, ambiguous") << "Pointer"
-                                              << "3628";
         QTest::addRow("an unambiguous HexInt64 of the same record") << "LogonId"
                                                                     << "0x3e7";
     }
@@ -254,10 +250,35 @@ private Q_SLOTS:
         s.data = {{"Error Code", ev::string("0x00000000")},
                   {"Text", ev::string("0x00000017")},
                   {"Hex", ev::hexInt32(0x17)},
-                  {"Count", ev::uint32(3628)},
-                  {"Pointer", ev::sizeT64(3628)},
                   {"LogonId", ev::hexInt64(0x3e7)}};
         const ReadResult r = readRecords({ev::windowsEvent(s)});
+        QCOMPARE(r.events.size(), std::size_t(1));
+        QCOMPARE(values(r.events[0], field.toStdString()), QStringList{expected});
+    }
+
+    // A value typed SizeT in its descriptor (Windows writes a HexInt there, see pointer64()):
+    // libevtx 20181227 writes it in decimal, corrected unless a number of the record has that
+    // decimal text too; libevtx 20240504 cannot render such a record at all.
+    void sizeTValues_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("SizeT alone") << "Handle"
+                                     << "0x1a4";
+        QTest::addRow("UInt32 beside a SizeT of the same value") << "Count"
+                                                                 << "3628";
+        QTest::addRow("that SizeT, ambiguous, left as libevtx wrote it") << "Pointer"
+                                                                         << "3628";
+    }
+    void sizeTValues()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, expected);
+        ev::EventSpec s;
+        s.data = {{"Handle", ev::sizeT64(0x1a4)}, {"Count", ev::uint32(3628)}, {"Pointer", ev::sizeT64(3628)}};
+        const ReadResult r = readRecords({ev::windowsEvent(s)});
+        if (r.events.empty() && r.skipped == 1)
+            QSKIP("this libevtx cannot render a record with SizeT-typed values (libevtx 20240504): nothing to correct");
         QCOMPARE(r.events.size(), std::size_t(1));
         QCOMPARE(values(r.events[0], field.toStdString()), QStringList{expected});
     }

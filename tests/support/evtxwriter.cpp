@@ -353,6 +353,18 @@ Value sizeT64(std::uint64_t v)
 {
     return fixed(0x10, v, 8);
 }
+Value pointer32(std::uint32_t v)
+{
+    Value out = fixed(0x14, v, 4);
+    out.declared = 0x10;
+    return out;
+}
+Value pointer64(std::uint64_t v)
+{
+    Value out = fixed(0x15, v, 8);
+    out.declared = 0x10;
+    return out;
+}
 Value fileTime(std::uint64_t ticks)
 {
     return fixed(0x11, ticks, 8);
@@ -450,7 +462,7 @@ Record windowsEvent(const EventSpec& s)
         return static_cast<std::uint16_t>(v.size() - 1);
     };
     auto sub = [&](Value value, bool optional = false) {
-        const std::uint8_t type = value.type;
+        const std::uint8_t type = value.declared ? value.declared : value.type;
         return substitution(add(std::move(value)), type == 0x00 ? std::uint8_t(0x01) : type, optional);
     };
     auto leaf = [](std::string name, Content c) {

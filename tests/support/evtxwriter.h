@@ -19,6 +19,8 @@ namespace sigmatest::evtx {
 struct Value {
     std::uint8_t type = 0;
     std::vector<std::uint8_t> bytes;
+    /// The type the template's substitution declares (windowsEvent()); 0: `type`.
+    std::uint8_t declared = 0;
 };
 
 Value null();
@@ -37,8 +39,12 @@ Value real64(double v);
 Value boolean(bool v); ///< BoolType, 32-bit
 Value binary(std::vector<std::uint8_t> bytes);
 Value guid(std::string_view text); ///< from "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" (braces optional)
-Value sizeT32(std::uint32_t v);
+Value sizeT32(std::uint32_t v);    ///< a SizeT value (type 0x10 in the value descriptor)
 Value sizeT64(std::uint64_t v);
+/// A win:Pointer as Windows writes it: the substitution declares SizeT, the value is a HexInt32 /
+/// HexInt64 (libyal's EVTX notes; libevtx 20240504 cannot render SizeT-typed values).
+Value pointer32(std::uint32_t v);
+Value pointer64(std::uint64_t v);
 Value fileTime(std::uint64_t ticks); ///< 100 ns since 1601-01-01 UTC
 Value sysTime(int year, int month, int dayOfWeek, int day, int hour, int minute, int second, int milliseconds);
 Value sid(std::string_view text); ///< from "S-1-5-21-…" (decimal authority)
