@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
+#include <map>
 #include <thread>
 
 namespace sigmaui {
@@ -116,6 +117,23 @@ std::string scopeKeyOf(const sigma::Rule& rule)
     }
     return key;
 }
+/// Security 5156 events in scope through a translating row (one translatedForRow() per row).
+std::size_t countTranslated5156(const sigma::CompiledRule& rule, const EventList& events,
+                                const std::vector<std::int16_t>& rows)
+{
+    std::map<int, bool> translates;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < events.size() && i < rows.size(); ++i) {
+        const sigma::Event& e = events[i];
+        if (rows[i] < 0 || e.eventId() != "5156" || e.provider() != "Microsoft-Windows-Security-Auditing")
+            continue;
+        auto it = translates.find(rows[i]);
+        if (it == translates.end())
+            it = translates.emplace(rows[i], rule.translatedForRow(e, rows[i]).has_value()).first;
+        count += it->second ? 1 : 0;
+    }
+    return count;
+}
 } // namespace
 
 EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::atomic<quint64>* latest)
@@ -216,6 +234,8 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
             result->matches += v == Verdict::Match;
             result->inScope += v != Verdict::OutOfScope;
         }
+        if (options.translateSecurity5156)
+            result->translated5156 = countTranslated5156(rule, *events, result->scopeRows);
         result->evaluateMs = double(eval.nsecsElapsed()) / 1e6;
     }
     // The rule's tests, with the rule compiled above (the events were read once, off this job).

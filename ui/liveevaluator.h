@@ -41,6 +41,9 @@ struct Evaluation {
     std::shared_ptr<sigma::SearchCache> searchCache;
     std::size_t matches = 0;
     std::size_t inScope = 0;
+    /// Events in scope only through the Security 5156 -> network_connection translation
+    /// (CompileOptions::translateSecurity5156): the status bar says how many were read so.
+    std::size_t translated5156 = 0;
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
     std::shared_ptr<const sigma::RuleTestResult> tests;
     /// The rule's log source as the scope was computed for it (category, product, service,

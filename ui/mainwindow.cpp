@@ -14,6 +14,7 @@
 #include "rulemarks.h"
 #include "ruletestsupport.h"
 #include "samples.h"
+#include "security5156switch.h"
 #include "syntaxsupport.h"
 #include "theme.h"
 
@@ -284,6 +285,7 @@ int MainWindow::createTab(const QString& text, const QString& path, const QStrin
     connect(raw->evaluator, &LiveEvaluator::evaluated, this,
             [this, raw](const EvaluationPtr& r) { onEvaluated(raw, r); });
     connect(raw->evaluator, &LiveEvaluator::busyChanged, this, [this] { updateMatchSummary(); });
+    raw->evaluator->setCompileOptions(m_translate5156->compileOptions());
     raw->evaluator->setText(text);
     raw->evaluator->setEvents(m_events); // evaluates at once
     reloadTests(raw);
@@ -517,6 +519,7 @@ void MainWindow::loadEvents(const QStringList& paths)
     m_progress->show();
     m_cancelLoad->show();
     statusBar()->showMessage(tr("Loading events…"));
+    m_translate5156->setWorkspace(Security5156Switch::workspaceOf(paths));
     m_loader->load(paths, m_events);
 }
 
@@ -663,6 +666,8 @@ void MainWindow::updateMatchSummary()
         text.clear();
     } else if (last && last->ok() && last->events == m_events) {
         text = tr("%1 of %2 events match · %3 ms").arg(last->matches).arg(total).arg(last->totalMs, 0, 'f', 1);
+        if (last->translated5156 > 0)
+            text += tr(" · %n Security 5156 read as network connections", nullptr, int(last->translated5156));
     } else if (last && !last->ok()) {
         if (good && good->events == m_events)
             text =
@@ -948,6 +953,16 @@ QWidget* MainWindow::createTestPane()
         addMark(tr("Unmark"), tr("Remove the selected events from the rule's tests"), -1)};
     marks->addStretch(1);
     layout->addLayout(marks);
+
+    // Security 5156 read as network connections (issue 21): remembered per workspace.
+    m_translate5156 = new Security5156Switch(pane);
+    layout->addWidget(m_translate5156);
+    connect(m_translate5156, &Security5156Switch::changed, this, [this] {
+        for (const auto& [editor, t] : m_tabData) {
+            t->evaluator->setCompileOptions(m_translate5156->compileOptions());
+            t->evaluator->evaluateNow();
+        }
+    });
 
     m_eventsView = new QTableView(pane);
     m_eventsView->setModel(m_eventsProxy);

@@ -37,6 +37,7 @@ class MessageBanner;
 class ProblemsModel;
 class RecoveryStore;
 class RuleEditor;
+class Security5156Switch;
 class SyntaxSupport;
 
 struct MainWindowOptions {
@@ -101,6 +102,8 @@ public:
     QTableView* eventFieldsView() const { return m_fieldsView; }
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
+    /// The Test pane's "Read Security 5156 as network connections" switch (per workspace).
+    Security5156Switch* translate5156Switch() const { return m_translate5156; }
     /// "N of M events match · X ms" (or why there is no count).
     QString matchSummary() const;
     QString explanationSummaryText() const;
@@ -195,6 +198,7 @@ private:
     QDockWidget* m_explanationDock = nullptr;
     QDockWidget* m_detailDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
+    Security5156Switch* m_translate5156 = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;

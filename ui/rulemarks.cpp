@@ -250,7 +250,9 @@ QVector<EditorMark> predicateMarks(const sigma::Explanation& explanation, const 
     return collector.marks;
 }
 
-QString explanationSummary(const sigma::Explanation& explanation)
+namespace {
+/// The verdict and the first reasons it failed.
+QString verdictSummary(const sigma::Explanation& explanation)
 {
     if (explanation.matched)
         return QCoreApplication::translate("sigmaui", "Match.");
@@ -273,6 +275,22 @@ QString explanationSummary(const sigma::Explanation& explanation)
     if (reasons.isEmpty())
         return QCoreApplication::translate("sigmaui", "No match.");
     return QCoreApplication::translate("sigmaui", "No match: ") + reasons.join(QStringLiteral("; "));
+}
+} // namespace
+
+QString explanationSummary(const sigma::Explanation& explanation)
+{
+    // An event read through a source translation says so ("Security 5156 read as Sysmon 3").
+    QString text = verdictSummary(explanation);
+    for (const auto& child : explanation.root.children) {
+        if (child.kind != Kind::Translation || !explanation.inScope)
+            continue;
+        if (!text.endsWith(QLatin1Char('.')))
+            text += QLatin1Char('.');
+        text += QCoreApplication::translate("sigmaui", " Read through the translation: %1.")
+                    .arg(QString::fromStdString(child.label));
+    }
+    return text;
 }
 
 } // namespace sigmaui

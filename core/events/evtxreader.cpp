@@ -1,5 +1,6 @@
 #include "events/evtxreader.h"
 
+#include "events/evtxvalues.h"
 #include "events/normalize.h"
 #include "events/xmlevent.h"
 
@@ -14,8 +15,10 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace sigma::detail {
 
@@ -193,6 +196,55 @@ private:
     int m_fd = -1;
 };
 
+/// The bytes of one chunk at a time, with where each record (by identifier) starts in it: the
+/// typed values are read from there (libevtx gives only text).
+class ChunkBytes {
+public:
+    explicit ChunkBytes(const std::string& path)
+        : m_path(path)
+    {}
+
+    /// The chunk holding the record, and the record's offset in it; empty when not found.
+    std::span<const std::uint8_t> find(std::uint32_t chunk, std::uint64_t recordId, std::size_t& offset)
+    {
+        if (m_chunk != chunk && !load(chunk))
+            return {};
+        const auto it = m_records.find(recordId);
+        if (it == m_records.end())
+            return {};
+        offset = it->second;
+        return m_bytes;
+    }
+
+private:
+    bool load(std::uint32_t chunk)
+    {
+        m_chunk = chunk;
+        m_records.clear();
+        m_bytes.assign(chunkSize, 0);
+        std::ifstream in(m_path, std::ios::binary);
+        in.seekg(static_cast<std::streamoff>(fileHeaderSize + std::uint64_t(chunk) * chunkSize));
+        if (!in)
+            return false;
+        in.read(reinterpret_cast<char*>(m_bytes.data()), static_cast<std::streamsize>(chunkSize));
+        for (std::size_t at = 512; at + 24 <= chunkSize;) {
+            const unsigned char* p = m_bytes.data() + at;
+            const std::uint32_t size =
+                std::uint32_t(p[4]) | std::uint32_t(p[5]) << 8 | std::uint32_t(p[6]) << 16 | std::uint32_t(p[7]) << 24;
+            if (std::memcmp(p, "**\0\0", 4) != 0 || size < 28 || size > chunkSize - at)
+                break;
+            m_records.emplace(le64(p + 8), at);
+            at += size;
+        }
+        return true;
+    }
+
+    const std::string& m_path;
+    std::optional<std::uint32_t> m_chunk;
+    std::vector<std::uint8_t> m_bytes;
+    std::unordered_map<std::uint64_t, std::size_t> m_records;
+};
+
 class EvtxReader {
 public:
     EvtxReader(const std::string& path, const std::string& name, const ReadOptions& options, ReadResult& result)
@@ -200,6 +252,7 @@ public:
         , m_file(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
+        , m_chunkBytes(path)
     {}
 
     void run()
@@ -293,9 +346,9 @@ private:
         }
         const std::size_t length = strnlen(xml.data(), size);
         Event event;
-        std::shared_ptr<const std::string> original;
+        std::string original;
         if (m_options.keepOriginalXml)
-            original = std::make_shared<const std::string>(xml.data(), length);
+            original.assign(xml.data(), length);
         std::string parseError;
         if (!parseSingleXmlEvent(xml.data(), length, event, parseError)) {
             skip(i, "the record's XML is not well-formed: " + parseError);
@@ -307,12 +360,36 @@ private:
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
         std::uint64_t identifier = 0;
-        if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1)
+        if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1) {
             event.origin.chunk = chunkOfRecordId(identifier);
+            if (event.origin.chunk)
+                correctTypedValues(*event.origin.chunk, identifier, event, original);
+        }
         libevtx_error_free(&error);
-        event.originalXml = std::move(original);
+        if (m_options.keepOriginalXml)
+            event.originalXml = std::make_shared<const std::string>(std::move(original));
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
+    }
+
+    /// libevtx's text for typed values (zero-padded hex, …) made Windows' text, where the record's
+    /// own bytes say which text is which typed value (evtxvalues.h).
+    void correctTypedValues(std::uint32_t chunk, std::uint64_t identifier, Event& event, std::string& xml)
+    {
+        std::size_t offset = 0;
+        const std::span<const std::uint8_t> bytes = m_chunkBytes.find(chunk, identifier, offset);
+        if (bytes.empty())
+            return;
+        m_values.clear();
+        readRecordValues(bytes, offset, m_values);
+        m_corrections.build(m_values);
+        if (m_corrections.empty())
+            return;
+        for (auto& field : event.fields)
+            if (const std::string* windows = m_corrections.correct(field.value))
+                field.value = *windows;
+        if (!xml.empty())
+            m_corrections.applyToXml(xml);
     }
 
     void reportTruncatedChunks()
@@ -388,6 +465,9 @@ private:
     const ReadOptions& m_options;
     ReadResult& m_result;
     std::vector<ChunkInfo> m_chunks;
+    ChunkBytes m_chunkBytes;
+    std::vector<EvtxValue> m_values;
+    LibevtxCorrections m_corrections;
     bool m_chunksScanned = false;
     std::size_t m_lastChunk = 0;
 };

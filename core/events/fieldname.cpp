@@ -23,12 +23,17 @@ Table& table()
     return t;
 }
 
+/// The matching key's text: ASCII case folded and spaces removed, so that a rule's `SourceName`
+/// finds Windows Defender's `Source Name` (docs/events.md, "Field names").
 std::string folded(std::string_view name)
 {
-    std::string out(name);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) {
+        if (c == ' ')
+            continue;
+        out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
     return out;
 }
 

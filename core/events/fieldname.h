@@ -7,8 +7,9 @@ namespace sigma {
 
 /// Process-wide interning of field names. Thread-safe; ids are stable for the process lifetime.
 ///
-/// Every field name has an id (exact spelling) and a key: the id of its case-folded spelling, so
-/// `TargetFileName` and `TargetFilename` share one key. Matching uses keys (Sigma field names are
+/// Every field name has an id (exact spelling) and a key: the id of its case-folded spelling without
+/// spaces, so `TargetFileName` and `TargetFilename` share one key, and so do Windows Defender's
+/// `Source Name` and a rule's `SourceName`. Matching uses keys (Sigma field names are
 /// case-insensitive); display uses ids.
 namespace FieldNames {
 using Id = std::uint32_t;

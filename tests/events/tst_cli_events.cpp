@@ -146,7 +146,8 @@ private Q_SLOTS:
         const auto r = sigmatest::runSigmawb({QStringLiteral("events"), QStringLiteral("--format"),
                                               QStringLiteral("jsonl"), sigmatest::dataPath(QStringLiteral("events"))});
         QCOMPARE(r.exitCode, 3);
-        QVERIFY2(r.err.contains("summary: 37 event(s) from 9 file(s), 2 damaged record(s) skipped"), r.err.constData());
+        QVERIFY2(r.err.contains("summary: 39 event(s) from 11 file(s), 2 damaged record(s) skipped"),
+                 r.err.constData());
     }
 
     void corpusEvtx()
