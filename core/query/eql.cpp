@@ -551,6 +551,7 @@ private:
                                         : CompareOp::GreaterOrEqual;
         if (right.kind == Operand::Kind::Literal && right.literal.type == QueryValue::Type::Null && (eq || ne)) {
             PredicateNode n = compareNode(left, eq ? CompareOp::IsNull : CompareOp::Exists, opText, false, begin);
+            n.values.push_back(right.literal); // shown as written; not a value to compare
             return n;
         }
         PredicateNode n = compareNode(left, op, opText, true, begin);
@@ -588,8 +589,11 @@ private:
         const bool regex = opText.starts_with("regex");
         const bool insensitive = opText == ":" || opText.back() == '~';
         if (items.size() == 1 && items[0].kind == Operand::Kind::Literal &&
-            items[0].literal.type == QueryValue::Type::Null)
-            return compareNode(left, CompareOp::IsNull, opText, false, begin);
+            items[0].literal.type == QueryValue::Type::Null) {
+            PredicateNode n = compareNode(left, CompareOp::IsNull, opText, false, begin);
+            n.values.push_back(items[0].literal);
+            return n;
+        }
         PredicateNode n = compareNode(left, regex ? CompareOp::Regex : CompareOp::Equals, opText, !insensitive, begin);
         for (const auto& it : items) {
             if (it.kind != Operand::Kind::Literal)

@@ -665,8 +665,10 @@ private:
             const bool isNot = acceptWord("not");
             if (!acceptWord("null"))
                 fail("expected NULL after IS");
-            return build(left, isNot ? CompareOp::Exists : CompareOp::IsNull, isNot ? "IS NOT NULL" : "IS NULL", {},
-                         begin, false);
+            PredicateNode n = build(left, isNot ? CompareOp::Exists : CompareOp::IsNull,
+                                    isNot ? "IS NOT NULL" : "IS NULL", {}, begin, false);
+            n.cased = false;
+            return n;
         }
         if (peek().kind == TK::Op && (op("==") || op("!=") || op("<") || op("<=") || op(">") || op(">=") || op(":"))) {
             const std::string o(peek().text);
@@ -746,7 +748,9 @@ private:
             QueryValue v = it.literal;
             if (v.type == QueryValue::Type::Null && (cop == CompareOp::Equals || cop == CompareOp::NotEquals)) {
                 n.op = cop == CompareOp::Equals ? CompareOp::IsNull : CompareOp::Exists;
-                continue; // x == null is never true in ES|QL; stated as written
+                n.cased = false;
+                n.values.push_back(std::move(v)); // shown as written
+                continue;
             }
             if (likePattern)
                 v = likeValue(v);

@@ -316,7 +316,7 @@ private:
         PredicateNode n;
         n.field = field;
         n.op = CompareOp::Exists;
-        n.opText = ":*";
+        n.opText = ":";
         n.span = m_src.span(begin, end);
         return n;
     }
@@ -326,6 +326,7 @@ private:
         if (!value.quoted && value.text == "*" && value.escaped.empty()) {
             PredicateNode n = exists(field, fieldLit.begin, value.end);
             n.fieldSpan = m_src.span(fieldLit.begin, fieldLit.end);
+            n.values.push_back(valueOf(value)); // shown as written
             return n;
         }
         PredicateNode n;

@@ -246,14 +246,20 @@ private:
         if (!term(t))
             fail("expected a term");
         modifiers();
-        if (t.text == "*" && t.escaped.empty() && !field.empty()) {
-            PredicateNode n = compare(field, fieldBegin, fieldEnd, {}, CompareOp::Exists, begin);
-            n.values.clear();
-            return n;
-        }
         QueryValue v;
         v.text = t.text;
         v.span = m_src.span(t.begin, t.end);
+        if (t.text == "*" && t.escaped.empty() && !field.empty()) {
+            v.wildcards.push_back({0, true});
+            return compare(field, fieldBegin, fieldEnd, std::move(v), CompareOp::Exists,
+                           begin); // value shown as written
+        }
+        if (field == "_exists_") { // _exists_:name: the field exists
+            PredicateNode n = compare(t.text, t.begin, t.end, std::move(v), CompareOp::Exists, begin);
+            n.opText = "_exists_";
+            n.values.clear();
+            return n;
+        }
         v.wildcards = querytree::wildcardsIn(t.text, true, t.escaped);
         if (v.wildcards.empty() && querytree::looksNumeric(t.text))
             v.type = QueryValue::Type::Number;

@@ -57,6 +57,8 @@ std::vector<Segment> splitPipeline(const std::string& t, std::size_t b, std::siz
             for (++i; i < e && t[i] != '"'; ++i)
                 if (t[i] == '\\')
                     ++i;
+            if (i >= e)
+                i = e - 1; // unterminated: the reader of the segment says so
         } else if (c == '[') {
             ++brackets;
         } else if (c == ']' && brackets > 0) {
@@ -189,6 +191,8 @@ private:
             kind = QueryNote::Kind::Aggregation;
         } else if (name == "lookup" || name == "inputlookup" || name == "outputlookup") {
             fields.lookupCommand(p, e);
+            if (name == "inputlookup")
+                fields.groupBy(e, e); // the rows are the lookup's, not events: no event fields after it
             kind = QueryNote::Kind::Lookup;
         } else if (name == "table" || name == "fields" || name == "spath" || name == "fillnull" || name == "mvexpand" ||
                    name == "makemv" || name == "dedup") {

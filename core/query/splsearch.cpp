@@ -374,6 +374,7 @@ private:
                 addSource(lowered(w.text) + "=" + v.text);
             if (!v.quoted && v.text == "*") {
                 n.op = op == "!=" ? CompareOp::IsNull : CompareOp::Exists;
+                n.values.push_back(valueOf(v)); // shown as written
                 return n;
             }
             n.op = op == "=" || op == "==" ? CompareOp::Equals
@@ -643,6 +644,8 @@ private:
                 return querytree::opaque("comparison: " + text(begin), n.span);
             if (it.literal.type == QueryValue::Type::Null) {
                 n.op = cop == CompareOp::NotEquals ? CompareOp::Exists : CompareOp::IsNull;
+                n.cased = false;
+                n.values.push_back(it.literal); // shown as written
                 continue;
             }
             n.values.push_back(like ? likeValue(it.literal) : it.literal);
