@@ -238,6 +238,15 @@ void finish(CorpusRule& cr, VendorRule& vr, const Evidence& ev, const VendorRead
                 events.insert(std::move(e));
         }
     }
+    // A provider the rule names (event.provider, the index) narrows the log source's events.
+    if (!ev.providers.empty()) {
+        std::set<CatalogEventRef> named;
+        for (const auto& e : events)
+            if (ev.providers.count(e.provider) || ev.explicitEvents.count(e))
+                named.insert(e);
+        if (!named.empty())
+            events = std::move(named);
+    }
     cr.events.assign(events.begin(), events.end());
 
     VendorIndicatorOptions io;

@@ -19,8 +19,19 @@ QuerySource::QuerySource(std::string text, std::string file, std::string_view fi
     , m_lines(std::make_shared<const yamltree::LineIndex>(fileText))
     , m_offsets(std::move(fileOffsets))
 {
-    if (m_offsets.size() != m_text.size() + 1)
+    if (m_offsets.size() != m_text.size() + 1) {
         m_offsets.clear(); // inconsistent map: positions count in the query itself
+        return;
+    }
+    m_ends.resize(m_text.size());
+    for (std::size_t i = 0; i < m_text.size(); ++i) {
+        std::size_t e = std::max(m_offsets[i + 1], m_offsets[i] + 1);
+        while (
+            e > m_offsets[i] + 1 && e <= fileText.size() &&
+            (fileText[e - 1] == ' ' || fileText[e - 1] == '\t' || fileText[e - 1] == '\n' || fileText[e - 1] == '\r'))
+            --e;
+        m_ends[i] = e;
+    }
 }
 
 QuerySource QuerySource::embedded(std::string text, const std::vector<std::size_t>& offsets) const
@@ -29,8 +40,12 @@ QuerySource QuerySource::embedded(std::string text, const std::vector<std::size_
     out.m_file = m_file;
     out.m_lines = m_lines;
     out.m_offsets.reserve(text.size() + 1);
-    for (std::size_t i = 0; i <= text.size(); ++i)
-        out.m_offsets.push_back(fileOffset(i < offsets.size() ? offsets[i] : (offsets.empty() ? 0 : offsets.back())));
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        const std::size_t q = i < offsets.size() ? offsets[i] : (offsets.empty() ? 0 : offsets.back());
+        out.m_offsets.push_back(fileOffset(q));
+        if (i < text.size())
+            out.m_ends.push_back(m_ends.empty() ? fileOffset(q) + 1 : m_ends[std::min(q, m_ends.size() - 1)]);
+    }
     out.m_text = std::move(text);
     return out;
 }
@@ -51,13 +66,8 @@ SourceSpan QuerySource::span(std::size_t begin, std::size_t end) const
     begin = std::min(begin, m_text.size());
     end = std::clamp(end, begin, m_text.size());
     SourceSpan s{pos(begin), pos(end)};
-    if (end > begin) {
-        // The byte after the last one may come after a folded line break or a skipped indentation:
-        // end the span just after the last byte's own source position then.
-        const SourcePos last = pos(end - 1);
-        if (s.end.line != last.line || s.end.column < last.column + 1)
-            s.end = {last.line, last.column + 1};
-    }
+    if (end > begin && !m_ends.empty())
+        s.end = m_lines->pos(m_ends[end - 1]);
     return s;
 }
 

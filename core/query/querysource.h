@@ -46,6 +46,9 @@ private:
     std::string m_file;
     std::shared_ptr<const yamltree::LineIndex> m_lines;
     std::vector<std::size_t> m_offsets; ///< empty: the identity
+    /// Per query byte: the file offset just after the source it came from (an escape, a doubled
+    /// quote), without the line break or indentation a folded scalar puts after it.
+    std::vector<std::size_t> m_ends;
 };
 
 /// A parse error inside a reader, at the query's bytes [begin, end). Thrown by the recursive-
