@@ -7,8 +7,6 @@
 #include "corpus/corpus.h"
 #include "corpus/vendorrule.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -18,17 +16,7 @@
 #include <thread>
 #include <vector>
 
-namespace {
-
-double cpuMs()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return (static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
-}
-
-} // namespace
+using sigmabench::cpuMs;
 
 int main(int argc, char** argv)
 {

@@ -19,17 +19,6 @@ struct MappedString {
     std::vector<std::size_t> offsets; ///< per byte of value, plus the end
 };
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /// The TOML string starting at `at` (its opening quote) with the file offset of each value byte:
 /// '''literal''', """basic""" (escapes, line-ending backslashes), 'literal', "basic".
 std::optional<MappedString> tomlString(std::string_view t, std::size_t at)
@@ -104,7 +93,7 @@ std::optional<MappedString> tomlString(std::string_view t, std::size_t at)
             const std::size_t n = e == 'u' ? 4 : 8;
             std::uint32_t cp = 0;
             for (std::size_t i = 0; i < n; ++i) {
-                const int h = p + 2 + i < t.size() ? hexValue(t[p + 2 + i]) : -1;
+                const int h = p + 2 + i < t.size() ? querytree::hexDigit(t[p + 2 + i]) : -1;
                 if (h < 0)
                     return std::nullopt;
                 cp = (cp << 4) | static_cast<std::uint32_t>(h);

@@ -12,6 +12,7 @@
 #include "query/eqllexer.h"
 #include "query/query.h"
 #include "query/treebuild.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 
@@ -616,9 +617,7 @@ private:
         const bool insensitive = fn.ends_with('~');
         if (insensitive)
             fn.pop_back();
-        std::string lower = fn;
-        for (auto& c : lower)
-            c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        const std::string lower = asciiLowered(fn);
         CompareOp op;
         bool wildcards = false;
         if (lower == "startswith")
@@ -663,19 +662,10 @@ private:
 
 ParsedQuery parseEql(const QuerySource& source)
 {
-    ParsedQuery result;
-    result.language = QueryLanguage::Eql;
-    try {
+    return querytree::readQuery(QueryLanguage::Eql, source, [&](ParsedQuery& result) {
         EqlParser parser(source, result);
         result.root = parser.run();
-        querytree::mergeOrLists(result.root);
-    } catch (const QuerySyntaxError& e) {
-        result.root = {};
-        result.root.kind = PredicateNode::Kind::And;
-        result.notes.clear();
-        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
-    }
-    return result;
+    });
 }
 
 } // namespace sigma

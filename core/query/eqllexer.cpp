@@ -269,16 +269,10 @@ private:
                     return error("invalid \\u{...} escape", m_p);
                 std::uint32_t cp = 0;
                 for (std::size_t i = m_p + 3; i < close; ++i) {
-                    const char h = m_t[i];
-                    cp <<= 4;
-                    if (h >= '0' && h <= '9')
-                        cp |= static_cast<std::uint32_t>(h - '0');
-                    else if (h >= 'a' && h <= 'f')
-                        cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-                    else if (h >= 'A' && h <= 'F')
-                        cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-                    else
+                    const int h = querytree::hexDigit(m_t[i]);
+                    if (h < 0)
                         return error("invalid \\u{...} escape", m_p);
+                    cp = (cp << 4) | static_cast<std::uint32_t>(h);
                 }
                 if (!querytree::appendUtf8(value, cp))
                     return error("invalid code point in \\u{...}", m_p);

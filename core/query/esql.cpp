@@ -10,6 +10,7 @@
 
 #include "query/query.h"
 #include "query/treebuild.h"
+#include "util/asciitext.h"
 
 #include <map>
 #include <set>
@@ -232,31 +233,6 @@ std::vector<Token> lexEsql(std::string_view t)
     }
 }
 
-bool equalsIgnoringCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 struct Operand {
     enum class Kind { Field, Literal, Function, Other };
     Kind kind = Kind::Other;
@@ -303,7 +279,7 @@ private:
     const Token& peek(std::size_t ahead = 0) const { return m_tok[std::min(m_i + ahead, m_tok.size() - 1)]; }
     bool word(std::string_view w, std::size_t ahead = 0) const
     {
-        return peek(ahead).kind == TK::Name && equalsIgnoringCase(peek(ahead).text, w);
+        return peek(ahead).kind == TK::Name && asciiEqualsIgnoringCase(peek(ahead).text, w);
     }
     bool acceptWord(std::string_view w)
     {
@@ -362,7 +338,7 @@ private:
         const std::size_t begin = peek().begin;
         if (peek().kind != TK::Name)
             fail("expected a command");
-        const std::string name = lowered(peek().text);
+        const std::string name = asciiLowered(peek().text);
         ++m_i;
         if (first) {
             if (name == "from" || name == "ts") {
@@ -973,7 +949,7 @@ private:
         }
         ++m_i;
         o.end = t.end;
-        const std::string lower = lowered(t.text);
+        const std::string lower = asciiLowered(t.text);
         if (peek().kind == TK::LParen) {
             ++m_i;
             o.kind = Operand::Kind::Function;
@@ -1056,20 +1032,10 @@ private:
 
 ParsedQuery parseEsql(const QuerySource& source)
 {
-    ParsedQuery result;
-    result.language = QueryLanguage::Esql;
-    try {
+    return querytree::readQuery(QueryLanguage::Esql, source, [&](ParsedQuery& result) {
         EsqlParser parser(source, result);
         result.root = parser.run();
-        querytree::mergeOrLists(result.root);
-    } catch (const QuerySyntaxError& e) {
-        result.root = {};
-        result.root.kind = PredicateNode::Kind::And;
-        result.notes.clear();
-        result.sources.clear();
-        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
-    }
-    return result;
+    });
 }
 
 } // namespace sigma

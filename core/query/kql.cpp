@@ -10,6 +10,7 @@
 
 #include "query/query.h"
 #include "query/treebuild.h"
+#include "util/asciitext.h"
 
 namespace sigma {
 
@@ -70,16 +71,7 @@ private:
 
     bool wordAt(std::size_t p, std::string_view word) const
     {
-        if (p + word.size() > m_t.size())
-            return false;
-        for (std::size_t i = 0; i < word.size(); ++i) {
-            char c = m_t[p + i];
-            if (c >= 'A' && c <= 'Z')
-                c = static_cast<char>(c - 'A' + 'a');
-            if (c != word[i])
-                return false;
-        }
-        return true;
+        return p + word.size() <= m_t.size() && asciiEqualsIgnoringCase(m_t.substr(p, word.size()), word);
     }
     /// Space+ word Space+ at p: the position after it, or npos.
     std::size_t binaryKeyword(std::size_t p, std::string_view word) const
@@ -214,16 +206,10 @@ private:
             return false;
         std::uint32_t cp = 0;
         for (std::size_t i = 0; i < 4; ++i) {
-            const char h = m_t[p + i];
-            cp <<= 4;
-            if (h >= '0' && h <= '9')
-                cp |= static_cast<std::uint32_t>(h - '0');
-            else if (h >= 'a' && h <= 'f')
-                cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F')
-                cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-            else
+            const int h = querytree::hexDigit(m_t[p + i]);
+            if (h < 0)
                 return false;
+            cp = (cp << 4) | static_cast<std::uint32_t>(h);
         }
         return querytree::appendUtf8(out, cp);
     }
@@ -450,18 +436,10 @@ private:
 
 ParsedQuery parseKql(const QuerySource& source)
 {
-    ParsedQuery result;
-    result.language = QueryLanguage::Kql;
-    try {
+    return querytree::readQuery(QueryLanguage::Kql, source, [&](ParsedQuery& result) {
         KqlParser parser(source);
         result.root = parser.run();
-        querytree::mergeOrLists(result.root);
-    } catch (const QuerySyntaxError& e) {
-        result.root = {};
-        result.root.kind = PredicateNode::Kind::And;
-        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
-    }
-    return result;
+    });
 }
 
 } // namespace sigma

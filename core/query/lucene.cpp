@@ -322,18 +322,10 @@ private:
 
 ParsedQuery parseLucene(const QuerySource& source)
 {
-    ParsedQuery result;
-    result.language = QueryLanguage::Lucene;
-    try {
+    return querytree::readQuery(QueryLanguage::Lucene, source, [&](ParsedQuery& result) {
         LuceneParser parser(source);
         result.root = parser.run();
-        querytree::mergeOrLists(result.root);
-    } catch (const QuerySyntaxError& e) {
-        result.root = {};
-        result.root.kind = PredicateNode::Kind::And;
-        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
-    }
-    return result;
+    });
 }
 
 } // namespace sigma

@@ -15,26 +15,13 @@
 #include "query/splexpand.h"
 #include "query/splsearch.h"
 #include "query/treebuild.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 
 namespace sigma {
 
 namespace {
-
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 struct Segment {
     std::size_t begin = 0, end = 0; ///< in the expanded text
@@ -93,9 +80,9 @@ private:
         std::vector<PredicateNode> filters;
         for (std::size_t i = 0; i < segments.size(); ++i) {
             std::size_t b = segments[i].begin, e = segments[i].end;
-            while (b < e && isSpace(m_ex.text[b]))
+            while (b < e && querytree::isBlank(m_ex.text[b]))
                 ++b;
-            while (e > b && isSpace(m_ex.text[e - 1]))
+            while (e > b && querytree::isBlank(m_ex.text[e - 1]))
                 --e;
             if (b == e)
                 continue; // `| x_filter` expanded to nothing, or the leading pipe
@@ -118,7 +105,7 @@ private:
             ++open;
         if (open >= e || t[e - 1] != ']')
             return;
-        const std::string options = lowered(std::string_view(t).substr(b, open - b));
+        const std::string options = asciiLowered(std::string_view(t).substr(b, open - b));
         const bool outer =
             options.find("type=left") != std::string::npos || options.find("type=outer") != std::string::npos;
         SplSearchReader inner(m_ex, m_src);
@@ -131,8 +118,8 @@ private:
 private:
     bool wordAt(std::size_t b, std::size_t e, std::string_view w) const
     {
-        return e - b >= w.size() && lowered(std::string_view(m_ex.text).substr(b, w.size())) == w &&
-               (e - b == w.size() || isSpace(m_ex.text[b + w.size()]));
+        return e - b >= w.size() && asciiLowered(std::string_view(m_ex.text).substr(b, w.size())) == w &&
+               (e - b == w.size() || querytree::isBlank(m_ex.text[b + w.size()]));
     }
 
     static void addFilter(std::vector<PredicateNode>& filters, PredicateNode n)
@@ -145,10 +132,10 @@ private:
     void command(std::size_t b, std::size_t e, std::vector<PredicateNode>& filters, SplSearchReader& fields)
     {
         std::size_t p = b;
-        while (p < e && !isSpace(m_ex.text[p]))
+        while (p < e && !querytree::isBlank(m_ex.text[p]))
             ++p;
-        const std::string name = lowered(std::string_view(m_ex.text).substr(b, p - b));
-        while (p < e && isSpace(m_ex.text[p]))
+        const std::string name = asciiLowered(std::string_view(m_ex.text).substr(b, p - b));
+        while (p < e && querytree::isBlank(m_ex.text[p]))
             ++p;
         const SourceSpan span = fields.span(b, e);
         if (name == "search") {
@@ -224,11 +211,11 @@ private:
                 ++depth;
             else if (c == ')')
                 --depth;
-            if (depth != 0 || (i > b && !isSpace(t[i - 1])))
+            if (depth != 0 || (i > b && !querytree::isBlank(t[i - 1])))
                 continue;
             auto word = [&](std::string_view w) {
-                return i + w.size() <= e && lowered(std::string_view(t).substr(i, w.size())) == w &&
-                       (i + w.size() == e || isSpace(t[i + w.size()]));
+                return i + w.size() <= e && asciiLowered(std::string_view(t).substr(i, w.size())) == w &&
+                       (i + w.size() == e || querytree::isBlank(t[i + w.size()]));
             };
             if (fromAt == e && whereAt == e && word("from"))
                 fromAt = i;
@@ -243,8 +230,9 @@ private:
         if (fromAt < e) {
             const std::size_t stop = std::min(whereAt, byAt);
             std::string from(t.substr(fromAt + 4, stop - fromAt - 4));
-            from.erase(std::remove_if(from.begin(), from.end(), [](char c) { return isSpace(c) || c == '"'; }),
-                       from.end());
+            from.erase(
+                std::remove_if(from.begin(), from.end(), [](char c) { return querytree::isBlank(c) || c == '"'; }),
+                from.end());
             if (!from.empty())
                 m_out.sources.push_back(from);
         }
@@ -270,20 +258,10 @@ private:
 
 ParsedQuery parseSpl(const QuerySource& source, const SplMacros* macros)
 {
-    ParsedQuery result;
-    result.language = QueryLanguage::Spl;
-    try {
+    return querytree::readQuery(QueryLanguage::Spl, source, [&](ParsedQuery& result) {
         SplReader reader(source, result, expandSplMacros(source.text(), macros));
         result.root = reader.run();
-        querytree::mergeOrLists(result.root);
-    } catch (const QuerySyntaxError& e) {
-        result.root = {};
-        result.root.kind = PredicateNode::Kind::And;
-        result.notes.clear();
-        result.sources.clear();
-        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
-    }
-    return result;
+    });
 }
 
 } // namespace sigma

@@ -1,6 +1,7 @@
 #include "query/splsearch.h"
 
 #include "query/treebuild.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 
@@ -10,20 +11,6 @@ namespace {
 
 using querytree::logical;
 using querytree::negation;
-
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 std::string unquoted(std::string s)
 {
@@ -35,7 +22,7 @@ std::string unquoted(std::string s)
 /// Data selectors of the search command: noted as sources, never indicators.
 bool isSourceField(std::string_view f)
 {
-    const std::string l = lowered(f);
+    const std::string l = asciiLowered(f);
     return l == "index" || l == "sourcetype" || l == "source" || l == "eventtype";
 }
 
@@ -50,7 +37,7 @@ struct Cursor {
     bool done() const { return p >= e; }
     void skip()
     {
-        while (p < e && isSpace(t[p]))
+        while (p < e && querytree::isBlank(t[p]))
             ++p;
     }
     /// An upper-case operator word (AND, OR, NOT, IN) at p, ending at a separator.
@@ -59,10 +46,10 @@ struct Cursor {
         if (p + w.size() > e)
             return false;
         std::string_view s = std::string_view(t).substr(p, w.size());
-        if (anyCase ? lowered(s) != lowered(w) : s != w)
+        if (anyCase ? asciiLowered(s) != asciiLowered(w) : s != w)
             return false;
         const char n = at(p + w.size());
-        return n == '\0' || isSpace(n) || n == '(' || n == ')' || n == '"' || n == '[';
+        return n == '\0' || querytree::isBlank(n) || n == '(' || n == ')' || n == '"' || n == '[';
     }
 };
 
@@ -230,8 +217,8 @@ private:
 
     static bool stops(char c, char next)
     {
-        return isSpace(c) || c == '(' || c == ')' || c == '"' || c == '=' || c == '<' || c == '>' || c == ',' ||
-               c == '[' || c == ']' || (c == '!' && next == '=');
+        return querytree::isBlank(c) || c == '(' || c == ')' || c == '"' || c == '=' || c == '<' || c == '>' ||
+               c == ',' || c == '[' || c == ']' || (c == '!' && next == '=');
     }
 
     /// A bare word. As a value (after an operator), parentheses closed within the word belong
@@ -244,7 +231,7 @@ private:
             const char c = m_c.cur();
             if (asValue && c == '(') {
                 std::size_t q = m_c.p + 1;
-                while (q < m_c.e && m_c.t[q] != ')' && !isSpace(m_c.t[q]) && m_c.t[q] != '(')
+                while (q < m_c.e && m_c.t[q] != ')' && !querytree::isBlank(m_c.t[q]) && m_c.t[q] != '(')
                     ++q;
                 if (q < m_c.e && m_c.t[q] == ')' && q > m_c.p) {
                     w.text.append(m_c.t, m_c.p, q + 1 - m_c.p);
@@ -283,7 +270,7 @@ private:
     std::string comparisonAhead()
     {
         std::size_t q = m_c.p;
-        while (q < m_c.e && isSpace(m_c.t[q]))
+        while (q < m_c.e && querytree::isBlank(m_c.t[q]))
             ++q;
         const char c = m_c.at(q), n = m_c.at(q + 1);
         if (c == '!' && n == '=')
@@ -371,7 +358,7 @@ private:
             n.span = m_r.span(begin, m_c.p);
             n.opText = op;
             if (isSourceField(w.text) && op == "=")
-                addSource(lowered(w.text) + "=" + v.text);
+                addSource(asciiLowered(w.text) + "=" + v.text);
             if (!v.quoted && v.text == "*") {
                 n.op = op == "!=" ? CompareOp::IsNull : CompareOp::Exists;
                 n.values.push_back(valueOf(v)); // shown as written
@@ -693,7 +680,7 @@ private:
         while (true) {
             m_c.skip();
             const char c = m_c.cur();
-            if (!(c == '+' || c == '-' || (c == '.' && isSpace(m_c.at(m_c.p + 1)))))
+            if (!(c == '+' || c == '-' || (c == '.' && querytree::isBlank(m_c.at(m_c.p + 1)))))
                 break;
             ++m_c.p;
             Operand right = product();
@@ -742,7 +729,7 @@ private:
     /// Words that are operators in eval expressions (IN, LIKE before a list are not calls).
     static bool isOperatorWord(const std::string& w)
     {
-        const std::string l = lowered(w);
+        const std::string l = asciiLowered(w);
         return l == "in" || l == "and" || l == "or" || l == "not" || l == "xor";
     }
 
@@ -816,12 +803,12 @@ private:
             return o;
         }
         std::size_t afterName = m_c.p;
-        while (afterName < m_c.e && isSpace(m_c.t[afterName]))
+        while (afterName < m_c.e && querytree::isBlank(m_c.t[afterName]))
             ++afterName;
         if (m_c.at(afterName) == '(' && (afterName == m_c.p || !isOperatorWord(name))) {
             m_c.p = afterName + 1;
             o.kind = Operand::Kind::Function;
-            o.name = lowered(name);
+            o.name = asciiLowered(name);
             while (true) {
                 m_c.skip();
                 if (m_c.cur() == ')')
@@ -847,7 +834,7 @@ private:
             }
             return o;
         }
-        const std::string l = lowered(name);
+        const std::string l = asciiLowered(name);
         if (l == "true" || l == "false" || l == "null") {
             o.kind = Operand::Kind::Literal;
             o.literal.type = l == "null" ? QueryValue::Type::Null : QueryValue::Type::Boolean;
@@ -921,7 +908,7 @@ PredicateNode SplSearchReader::regexCommand(std::size_t b, std::size_t e)
             throw QuerySyntaxError{"unterminated regular expression", m_ex.from[vb], m_ex.to[vb]};
         ++c.p;
     } else {
-        while (!c.done() && !isSpace(c.cur()))
+        while (!c.done() && !querytree::isBlank(c.cur()))
             pattern += m_ex.text[c.p++];
     }
     PredicateNode n;
@@ -975,9 +962,9 @@ std::vector<std::string> commaParts(const std::string& t, std::size_t b, std::si
 
 std::string trim(std::string s)
 {
-    while (!s.empty() && isSpace(s.front()))
+    while (!s.empty() && querytree::isBlank(s.front()))
         s.erase(0, 1);
-    while (!s.empty() && isSpace(s.back()))
+    while (!s.empty() && querytree::isBlank(s.back()))
         s.pop_back();
     return s;
 }
@@ -1005,7 +992,7 @@ std::vector<std::string> words(const std::string& s)
             ++depth;
         if (c == ')')
             --depth;
-        if ((isSpace(c) || c == ',') && depth == 0) {
+        if ((querytree::isBlank(c) || c == ',') && depth == 0) {
             if (!cur.empty())
                 out.push_back(std::move(cur));
             cur.clear();
@@ -1028,8 +1015,8 @@ void SplSearchReader::evalCommand(std::size_t b, std::size_t e)
             continue;
         const std::string target = trim(part.substr(0, eq));
         std::string expr = trim(part.substr(eq + 1));
-        expr.erase(std::remove_if(expr.begin(), expr.end(), isSpace), expr.end());
-        const std::string l = lowered(expr);
+        expr.erase(std::remove_if(expr.begin(), expr.end(), querytree::isBlank), expr.end());
+        const std::string l = asciiLowered(expr);
         auto isName = [](const std::string& s) {
             return !s.empty() &&
                    std::all_of(s.begin(), s.end(), [](char c) { return querytree::isWordChar(c) || c == '.'; }) &&
@@ -1080,7 +1067,7 @@ void SplSearchReader::renameCommand(std::size_t b, std::size_t e)
     for (const auto& part : commaParts(m_ex.text, b, e)) {
         const auto w = words(part);
         for (std::size_t i = 0; i + 2 < w.size(); i += 3) {
-            if (lowered(w[i + 1]) != "as")
+            if (asciiLowered(w[i + 1]) != "as")
                 break;
             const std::string from = unquoted(w[i]), to = unquoted(w[i + 2]);
             if (from.size() > 2 && from.ends_with(".*") && to == "*") {
@@ -1102,10 +1089,10 @@ void SplSearchReader::outputsOf(std::size_t b, std::size_t e, bool aliasValues)
     for (std::size_t i = 0; i < w.size(); ++i) {
         if (w[i].find('=') != std::string::npos && w[i].find('(') == std::string::npos)
             continue; // options: summariesonly=t
-        if (i + 2 < w.size() && lowered(w[i + 1]) == "as") {
+        if (i + 2 < w.size() && asciiLowered(w[i + 1]) == "as") {
             const std::string& agg = w[i];
             const auto open = agg.find('(');
-            const std::string fn = open == std::string::npos ? lowered(agg) : lowered(agg.substr(0, open));
+            const std::string fn = open == std::string::npos ? asciiLowered(agg) : asciiLowered(agg.substr(0, open));
             const std::string arg =
                 open == std::string::npos ? std::string() : trim(agg.substr(open + 1, agg.size() - open - 2));
             if (aliasValues && !arg.empty() &&
@@ -1134,7 +1121,7 @@ void SplSearchReader::statsCommand(std::size_t b, std::size_t e, bool collapses)
     std::size_t offset = 0;
     for (const auto& word : w) {
         const auto at = s.find(word, offset);
-        if (lowered(word) == "by") {
+        if (asciiLowered(word) == "by") {
             by = at;
             break;
         }
@@ -1150,14 +1137,14 @@ void SplSearchReader::lookupCommand(std::size_t b, std::size_t e)
     const auto w = words(m_ex.text.substr(b, e - b));
     bool output = false;
     for (std::size_t i = 0; i < w.size(); ++i) {
-        const std::string l = lowered(w[i]);
+        const std::string l = asciiLowered(w[i]);
         if (l == "output" || l == "outputnew") {
             output = true;
             continue;
         }
         if (!output)
             continue;
-        if (i + 2 < w.size() && lowered(w[i + 1]) == "as") {
+        if (i + 2 < w.size() && asciiLowered(w[i + 1]) == "as") {
             setComputed(w[i + 2]);
             i += 2;
         } else {
@@ -1169,7 +1156,7 @@ void SplSearchReader::lookupCommand(std::size_t b, std::size_t e)
 void SplSearchReader::outputNames(std::size_t b, std::size_t e)
 {
     for (const auto& w : words(m_ex.text.substr(b, e - b)))
-        if (lowered(w).starts_with("output="))
+        if (asciiLowered(w).starts_with("output="))
             setComputed(w.substr(7));
 }
 

@@ -1,5 +1,7 @@
 #include "query/treebuild.h"
 
+#include "engine/casefold.h"
+
 #include <algorithm>
 
 namespace sigma::querytree {
@@ -97,26 +99,21 @@ SourceSpan join(const SourceSpan& a, const SourceSpan& b)
 
 bool appendUtf8(std::string& out, std::uint32_t cp)
 {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        if (cp >= 0xD800 && cp <= 0xDFFF)
-            return false;
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp <= 0x10FFFF) {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         return false;
-    }
+    engine::appendUtf8(static_cast<char32_t>(cp), out);
     return true;
+}
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
 bool looksNumeric(std::string_view t)

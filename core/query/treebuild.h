@@ -39,8 +39,39 @@ inline bool isWordChar(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/// Appends the UTF-8 encoding of a code point (for \uXXXX escapes); false when out of range.
+/// Appends the UTF-8 encoding of a code point (for \uXXXX escapes); false for surrogates and
+/// values past U+10FFFF.
 bool appendUtf8(std::string& out, std::uint32_t codePoint);
+
+/// The value of a hexadecimal digit, or -1.
+int hexDigit(char c);
+
+/// Space, tab, CR or LF.
+inline bool isBlank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// The reader's public entry: runs `read` (which fills `result.root` and may throw
+/// QuerySyntaxError), merges or-lists, and turns a syntax error into the diagnostic of a query
+/// that was not analysed (empty tree, no notes, no sources).
+template <class Read>
+ParsedQuery readQuery(QueryLanguage language, const QuerySource& source, Read&& read)
+{
+    ParsedQuery result;
+    result.language = language;
+    try {
+        read(result);
+        mergeOrLists(result.root);
+    } catch (const QuerySyntaxError& e) {
+        result.root = {};
+        result.root.kind = PredicateNode::Kind::And;
+        result.notes.clear();
+        result.sources.clear();
+        result.diagnostics.push_back(querySyntaxDiagnostic(source, e));
+    }
+    return result;
+}
 
 /// `text` parses as a (possibly signed) decimal or floating number.
 bool looksNumeric(std::string_view text);
