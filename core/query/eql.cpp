@@ -250,6 +250,7 @@ private:
 
     PredicateNode orExpr()
     {
+        const querytree::DepthGuard depthGuard(m_depth, peek().begin);
         const std::size_t begin = peek().begin;
         std::vector<PredicateNode> parts{andExpr()};
         while (acceptKeyword("or"))
@@ -270,6 +271,7 @@ private:
     {
         const std::size_t begin = peek().begin;
         if (acceptKeyword("not")) {
+            const querytree::DepthGuard depthGuard(m_depth, begin);
             PredicateNode inner = notExpr();
             return negation(std::move(inner), spanFrom(begin));
         }
@@ -369,6 +371,7 @@ private:
     Operand unary()
     {
         if (peek().kind == Tok::Minus || peek().kind == Tok::Plus) {
+            const querytree::DepthGuard depthGuard(m_depth, peek().begin);
             const auto& sign = next();
             Operand o = primary();
             if (o.kind == Operand::Kind::Literal && o.literal.type == QueryValue::Type::Number && sign.text == "-")
@@ -656,6 +659,7 @@ private:
     std::vector<EqlToken> m_tokens;
     std::size_t m_i = 0;
     std::vector<PredicateNode> m_nested; ///< parenthesised expressions and related events read as operands
+    int m_depth = 0;
 };
 
 } // namespace

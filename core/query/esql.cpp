@@ -106,7 +106,8 @@ private:
     }
     std::size_t lastEnd() const { return m_i ? m_tok[m_i - 1].end : 0; }
     SourceSpan spanFrom(std::size_t begin) const { return m_src.span(begin, lastEnd()); }
-    bool atCommandEnd() const { return peek().kind == TK::Pipe || peek().kind == TK::End; }
+    /// The end of the command (an Error token ends it too: the caller reports it).
+    bool atCommandEnd() const { return peek().kind == TK::Pipe || peek().kind == TK::End || peek().kind == TK::Error; }
     void skipToCommandEnd()
     {
         int depth = 0;
@@ -367,6 +368,7 @@ private:
 
     PredicateNode booleanExpression()
     {
+        const querytree::DepthGuard depthGuard(m_depth, peek().begin);
         const std::size_t begin = peek().begin;
         std::vector<PredicateNode> parts{andExpression()};
         while (acceptWord("or"))
@@ -387,6 +389,7 @@ private:
     {
         const std::size_t begin = peek().begin;
         if (acceptWord("not")) {
+            const querytree::DepthGuard depthGuard(m_depth, begin);
             PredicateNode inner = notExpression();
             return negation(std::move(inner), spanFrom(begin));
         }
@@ -659,6 +662,7 @@ private:
     Operand unary()
     {
         if (op("-") || op("+")) {
+            const querytree::DepthGuard depthGuard(m_depth, peek().begin);
             const bool minus = op("-");
             const std::size_t begin = peek().begin;
             ++m_i;
@@ -815,6 +819,7 @@ private:
     std::vector<Token> m_tok;
     std::size_t m_i = 0;
     std::vector<PredicateNode> m_nested;
+    int m_depth = 0;
     std::set<std::string> m_computed;
     std::map<std::string, Alias> m_aliases;
     bool m_aggregated = false;

@@ -103,6 +103,7 @@ private:
 
     PredicateNode orQuery()
     {
+        const querytree::DepthGuard depthGuard(m_depth, m_p);
         const std::size_t start = m_p;
         std::vector<PredicateNode> parts{andQuery()};
         for (std::size_t next; (next = binaryKeyword(m_p, "or")) != std::string_view::npos;) {
@@ -127,6 +128,7 @@ private:
     {
         const std::size_t start = m_p;
         if (const std::size_t next = notKeyword(m_p); next != std::string_view::npos) {
+            const querytree::DepthGuard depthGuard(m_depth, m_p);
             m_p = next;
             PredicateNode q = subQuery();
             return negation(std::move(q), m_src.span(start, m_p));
@@ -395,6 +397,7 @@ private:
 
     PredicateNode orValues(const std::string& field, const Literal& fieldLit)
     {
+        const querytree::DepthGuard depthGuard(m_depth, m_p);
         const std::size_t start = m_p;
         std::vector<PredicateNode> parts{andValues(field, fieldLit)};
         for (std::size_t next; (next = binaryKeyword(m_p, "or")) != std::string_view::npos;) {
@@ -419,6 +422,7 @@ private:
     {
         const std::size_t start = m_p;
         if (const std::size_t next = notKeyword(m_p); next != std::string_view::npos) {
+            const querytree::DepthGuard depthGuard(m_depth, m_p);
             m_p = next;
             PredicateNode q = listOfValues(field, fieldLit);
             return negation(std::move(q), m_src.span(start, m_p));
@@ -430,6 +434,7 @@ private:
     std::string_view m_t;
     std::size_t m_p = 0;
     std::string m_nested; ///< the nested path of field:{ ... }
+    int m_depth = 0;
 };
 
 } // namespace

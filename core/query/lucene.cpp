@@ -68,6 +68,7 @@ private:
     /// clauses) at least one optional clause does.
     PredicateNode orExpr(const std::string& field)
     {
+        const querytree::DepthGuard depthGuard(m_depth, m_p);
         const std::size_t begin = m_p;
         std::vector<std::pair<Occur, PredicateNode>> clauses;
         while (!atClauseEnd()) {
@@ -316,6 +317,7 @@ private:
     std::string_view m_t;
     std::size_t m_p = 0;
     std::size_t m_fieldBegin = 0, m_fieldEnd = 0; ///< the field of an enclosing field:( ... )
+    int m_depth = 0;
 };
 
 } // namespace

@@ -76,6 +76,8 @@ private:
     /// The filters of the pipeline in [b, e) (the whole search, or a [subsearch]), And'ed.
     PredicateNode pipeline(std::size_t from, std::size_t to, SplSearchReader& fields)
     {
+        const querytree::DepthGuard depthGuard(m_depth,
+                                               m_ex.from.empty() ? 0 : m_ex.from[std::min(from, m_ex.from.size() - 1)]);
         const auto segments = splitPipeline(m_ex.text, from, to);
         std::vector<PredicateNode> filters;
         for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -252,6 +254,7 @@ private:
     ParsedQuery& m_out;
     SplExpanded m_ex;
     SplSearchReader m_fields;
+    int m_depth = 0;
 };
 
 } // namespace

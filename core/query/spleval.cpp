@@ -53,6 +53,7 @@ private:
 
     PredicateNode orExpr()
     {
+        const querytree::DepthGuard depthGuard(m_depth, m_r.m_ex.from[std::min(m_c.p, m_r.m_ex.text.size() - 1)]);
         const std::size_t begin = m_c.p;
         std::vector<PredicateNode> parts{andExpr()};
         while (keyword("OR") || (m_c.cur() == '|' && m_c.at(m_c.p + 1) == '|')) {
@@ -78,6 +79,7 @@ private:
         m_c.skip();
         const std::size_t begin = m_c.p;
         if (keyword("NOT") || (m_c.cur() == '!' && m_c.at(m_c.p + 1) != '=')) {
+            const querytree::DepthGuard depthGuard(m_depth, m_r.m_ex.from[std::min(m_c.p, m_r.m_ex.text.size() - 1)]);
             m_c.p += m_c.cur() == '!' ? 1 : 3;
             PredicateNode inner = notExpr();
             return negation(std::move(inner), m_r.span(begin, m_c.p));
@@ -292,6 +294,7 @@ private:
     {
         m_c.skip();
         if (m_c.cur() == '-') {
+            const querytree::DepthGuard depthGuard(m_depth, m_r.m_ex.from[std::min(m_c.p, m_r.m_ex.text.size() - 1)]);
             const std::size_t begin = m_c.p++;
             Operand o = unary();
             if (o.kind == Operand::Kind::Literal && o.literal.type == QueryValue::Type::Number)
@@ -444,6 +447,7 @@ private:
     SplSearchReader& m_r;
     Cursor m_c;
     std::vector<PredicateNode> m_nested;
+    int m_depth = 0;
 };
 
 PredicateNode SplSearchReader::where(std::size_t b, std::size_t e)

@@ -104,6 +104,7 @@ private:
 
     PredicateNode andExpr()
     {
+        const querytree::DepthGuard depthGuard(m_depth, m_r.m_ex.from[std::min(m_c.p, m_r.m_ex.text.size() - 1)]);
         const std::size_t begin = m_c.p;
         std::vector<PredicateNode> parts{orExpr()};
         while (true) {
@@ -142,6 +143,7 @@ private:
         m_c.skip();
         const std::size_t begin = m_c.p;
         if (m_c.word("NOT")) {
+            const querytree::DepthGuard depthGuard(m_depth, m_r.m_ex.from[std::min(m_c.p, m_r.m_ex.text.size() - 1)]);
             m_c.p += 3;
             m_c.skip();
             PredicateNode inner = notExpr();
@@ -389,6 +391,7 @@ private:
     SplSearchReader& m_r;
     Cursor m_c;
     ParsedQuery& m_out;
+    int m_depth = 0;
 };
 
 PredicateNode SplSearchReader::search(std::size_t b, std::size_t e, ParsedQuery& out)

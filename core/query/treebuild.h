@@ -52,6 +52,31 @@ inline bool isBlank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/// How deeply parentheses, `not`s and nested expressions may nest: deeper queries are refused
+/// (a hostile file must not exhaust the stack); real rules nest a handful of levels.
+inline constexpr int maxQueryDepth = 100;
+
+/// Counts one level of nesting for the life of the object; throws QuerySyntaxError at `at` past
+/// maxQueryDepth.
+class DepthGuard {
+public:
+    DepthGuard(int& depth, std::size_t at)
+        : m_depth(depth)
+    {
+        if (++m_depth > maxQueryDepth) {
+            --m_depth;
+            throw QuerySyntaxError{
+                "the query is nested too deeply (more than " + std::to_string(maxQueryDepth) + " levels)", at, at + 1};
+        }
+    }
+    ~DepthGuard() { --m_depth; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+private:
+    int& m_depth;
+};
+
 /// The reader's public entry: runs `read` (which fills `result.root` and may throw
 /// QuerySyntaxError), merges or-lists, and turns a syntax error into the diagnostic of a query
 /// that was not analysed (empty tree, no notes, no sources).

@@ -201,6 +201,42 @@ private Q_SLOTS:
         QCOMPARE(inds[0].span.end, (SourcePos{1, 71}));
     }
 
+    /// Hostile nesting is refused with a diagnostic instead of exhausting the stack.
+    void deepNestingIsAnError_data()
+    {
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<QString>("query");
+        const QString open = QString(150, QLatin1Char('(')), close = QString(150, QLatin1Char(')'));
+        QTest::addRow("kuery") << "kuery" << open + QStringLiteral("a:1") + close;
+        QTest::addRow("kuery not") << "kuery" << QStringLiteral("not (").repeated(150) + QStringLiteral("a:1") + close;
+        QTest::addRow("eql") << "eql" << QStringLiteral("any where ") + open + QStringLiteral("a == 1") + close;
+        QTest::addRow("esql") << "esql" << QStringLiteral("from x | where ") + open + QStringLiteral("a == 1") + close;
+        QTest::addRow("lucene") << "lucene" << open + QStringLiteral("a:1") + close;
+        QTest::addRow("spl search") << "spl" << open + QStringLiteral("a=1") + close;
+        QTest::addRow("spl where") << "spl" << QStringLiteral("x | where ") + open + QStringLiteral("a=1") + close;
+        QTest::addRow("spl joins") << "spl"
+                                   << QStringLiteral("x | join a [search y | join a [").repeated(60) +
+                                          QString(120, QLatin1Char(']'));
+    }
+    void deepNestingIsAnError()
+    {
+        QFETCH(QString, language);
+        QFETCH(QString, query);
+        QueryLanguage lang{};
+        QVERIFY(queryLanguageFromName(language.toStdString(), &lang));
+        QueryOptions options;
+        options.splMacros = &m_macros;
+        const ParsedQuery q = parseQuery(lang, QuerySource(query.toStdString()), options);
+        QVERIFY(!q.analysed());
+        QVERIFY2(q.diagnostics.front().message.starts_with("the query is nested too deeply"),
+                 q.diagnostics.front().message.c_str());
+        // 100 levels still read
+        const QString open = QString(90, QLatin1Char('(')), close = QString(90, QLatin1Char(')'));
+        if (language == QLatin1String("kuery") || language == QLatin1String("lucene"))
+            QVERIFY(
+                parseQuery(lang, QuerySource(QString(open + QStringLiteral("a:1") + close).toStdString())).analysed());
+    }
+
     /// Macros that call themselves are refused, not expanded forever.
     void recursiveMacroIsAnError()
     {
