@@ -8,8 +8,6 @@
 #include "corpus/technique.h"
 #include "rule/parser.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -17,19 +15,7 @@
 #include <thread>
 #include <vector>
 
-namespace {
-
-/// CPU time of the whole process (all threads), in ms: on a loaded machine the wall clock says more
-/// about the other processes than about us.
-double cpuMs()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return (static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
-}
-
-} // namespace
+using sigmabench::cpuMs;
 
 int main(int argc, char** argv)
 {

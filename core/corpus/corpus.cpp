@@ -1,8 +1,11 @@
 #include "corpus/corpus.h"
 
+#include "corpus/vendorrule.h"
+
 #include "engine/logsource.h"
 #include "events/catalog.h"
 #include "rule/parser.h"
+#include "util/fileio.h"
 
 #include <algorithm>
 #include <mutex>
@@ -92,15 +95,12 @@ CatalogEventRef makeRef(const std::string& provider, const std::string& channel,
 
 } // namespace
 
-std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule)
+std::vector<CatalogEventRef> catalogEventsFor(const LogSource& logsource, const std::set<std::uint32_t>& ids,
+                                              const std::set<std::string>& providers)
 {
-    std::set<std::uint32_t> ids;
-    std::set<std::string> providers;
-    explicitSelectors(rule, ids, providers);
-
     bool known = false;
-    auto rows = LogSourceTable::builtin().lookup(foldCase(rule.logsource.product), foldCase(rule.logsource.category),
-                                                 foldCase(rule.logsource.service), known);
+    auto rows = LogSourceTable::builtin().lookup(foldCase(logsource.product), foldCase(logsource.category),
+                                                 foldCase(logsource.service), known);
     std::vector<CatalogEventRef> out;
     auto add = [&](CatalogEventRef ref) {
         if (std::find(out.begin(), out.end(), ref) == out.end())
@@ -128,6 +128,14 @@ std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule)
     return out;
 }
 
+std::vector<CatalogEventRef> ruleCatalogEvents(const Rule& rule)
+{
+    std::set<std::uint32_t> ids;
+    std::set<std::string> providers;
+    explicitSelectors(rule, ids, providers);
+    return catalogEventsFor(rule.logsource, ids, providers);
+}
+
 FieldScope fieldScopeOf(const Rule& rule)
 {
     FieldScope scope;
@@ -151,6 +159,7 @@ struct Slot {
     ParsedFile parsed;
     std::vector<CorpusRule> rules;
     bool broken = false;
+    bool skipped = false; ///< not a rule (Splunk macros, data sources), or a deprecated vendor rule
 };
 
 CorpusRule makeCorpusRule(const Rule& rule, const Document& doc, const std::string& file, const std::string& relative,
@@ -187,39 +196,152 @@ CorpusRule makeCorpusRule(const Rule& rule, const Document& doc, const std::stri
 
 Corpus Corpus::load(const std::filesystem::path& root, const LoadOptions& options)
 {
+    return load(std::vector<std::filesystem::path>{root}, options);
+}
+
+namespace {
+
+struct CorpusFile {
+    std::filesystem::path path;
+    std::size_t root = 0; ///< index into the roots: relative paths are relative to it
+};
+
+/// Elastic's rules/_deprecated/ holds retired rules.
+bool inDeprecatedFolder(const std::filesystem::path& relative)
+{
+    for (const auto& part : relative)
+        if (part == "_deprecated")
+            return true;
+    return false;
+}
+
+/// Splunk macros for SPL: the macros/ folders of the roots and of their nearest ancestor with one
+/// (a corpus loaded from detections/endpoint still finds ../../macros).
+std::shared_ptr<SplMacros> findSplMacros(const std::vector<std::filesystem::path>& roots, Diagnostics& diagnostics)
+{
+    namespace fs = std::filesystem;
+    auto macros = std::make_shared<SplMacros>();
+    std::set<fs::path> seen;
+    for (const auto& root : roots) {
+        std::error_code ec;
+        fs::path dir = fs::is_directory(root, ec) ? root : root.parent_path();
+        dir = fs::absolute(dir, ec);
+        for (int up = 0; up < 4 && !dir.empty(); ++up) {
+            const fs::path candidate = dir / "macros";
+            if (fs::is_directory(candidate, ec)) {
+                if (seen.insert(candidate).second)
+                    macros->addFolder(candidate, &diagnostics);
+                break;
+            }
+            if (dir == dir.parent_path())
+                break;
+            dir = dir.parent_path();
+        }
+    }
+    return macros;
+}
+
+} // namespace
+
+Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadOptions& options)
+{
     namespace fs = std::filesystem;
     Corpus corpus;
-    corpus.m_root = root;
+    corpus.m_roots = roots;
+    if (!roots.empty())
+        corpus.m_root = roots.front();
 
-    std::vector<fs::path> files;
-    std::error_code ec;
+    std::vector<CorpusFile> files;
+    std::vector<fs::path> bases;
     auto wanted = [&](const fs::path& p) {
         auto ext = foldCase(p.extension().string());
         return std::find(options.extensions.begin(), options.extensions.end(), ext) != options.extensions.end();
     };
-    if (fs::is_regular_file(root, ec)) {
-        files.push_back(root);
-    } else if (fs::is_directory(root, ec)) {
-        for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-             !ec && it != end; it.increment(ec)) {
-            std::error_code fe;
-            if (it->is_regular_file(fe) && wanted(it->path()))
-                files.push_back(it->path());
+    for (std::size_t r = 0; r < roots.size(); ++r) {
+        const fs::path& root = roots[r];
+        std::error_code ec;
+        bases.push_back(fs::is_directory(root, ec) ? root : root.parent_path());
+        const std::size_t before = files.size();
+        if (fs::is_regular_file(root, ec)) {
+            files.push_back({root, r});
+        } else if (fs::is_directory(root, ec)) {
+            for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+                 !ec && it != end; it.increment(ec)) {
+                std::error_code fe;
+                if (it->is_regular_file(fe) && wanted(it->path()))
+                    files.push_back({it->path(), r});
+            }
+            if (ec)
+                corpus.m_diagnostics.push_back(
+                    {Severity::Error, "io-error", "cannot list the folder: " + ec.message(), root.string(), {}});
+        } else {
+            corpus.m_diagnostics.push_back({Severity::Error, "io-error", "no such file or folder", root.string(), {}});
         }
-        if (ec)
-            corpus.m_diagnostics.push_back(
-                {Severity::Error, "io-error", "cannot list the folder: " + ec.message(), root.string(), {}});
-    } else {
-        corpus.m_diagnostics.push_back({Severity::Error, "io-error", "no such file or folder", root.string(), {}});
-        return corpus;
+        std::sort(files.begin() + static_cast<std::ptrdiff_t>(before), files.end(),
+                  [](const CorpusFile& a, const CorpusFile& b) { return a.path < b.path; });
     }
-    std::sort(files.begin(), files.end());
+
+    std::shared_ptr<const SplMacros> macros;
+    if (options.detectVendors)
+        macros = options.splMacros
+                     ? std::shared_ptr<const SplMacros>(std::shared_ptr<const SplMacros>{}, options.splMacros)
+                     : findSplMacros(roots, corpus.m_diagnostics);
+    VendorReadOptions vendorOptions;
+    vendorOptions.splMacros = macros.get();
+    vendorOptions.fieldMap = options.fieldMap;
+    vendorOptions.includeDeprecated = options.includeDeprecated;
 
     std::vector<Slot> slots(files.size());
     std::atomic<std::size_t> next{0}, done{0};
     std::atomic<bool> stop{false};
     std::mutex progressMutex;
-    const fs::path base = fs::is_directory(root, ec) ? root : root.parent_path();
+
+    auto readOne = [&](std::size_t i) {
+        Slot& slot = slots[i];
+        const fs::path& path = files[i].path;
+        const std::string file = path.string();
+        // Lexical: fs::relative would resolve symlinks with a readlink per path component.
+        const auto rel = path.lexically_relative(bases[files[i].root]);
+        const std::string relative = rel.empty() ? file : rel.generic_string();
+        std::string text;
+        std::string error;
+        std::error_code se;
+        const auto size = fs::file_size(path, se);
+        const bool readable = !se && size <= ParseOptions{}.maxBytes && readWholeFile(file, text, error);
+        RuleFileKind kind = RuleFileKind::Sigma;
+        if (options.detectVendors && readable)
+            kind = detectRuleFile(path, text);
+        if (kind == RuleFileKind::Elastic || kind == RuleFileKind::Splunk) {
+            if (kind == RuleFileKind::Elastic && !options.includeDeprecated && inDeprecatedFolder(rel)) {
+                slot.skipped = true;
+                return;
+            }
+            VendorFileResult r = kind == RuleFileKind::Elastic ? readElasticRule(file, text, vendorOptions)
+                                                               : readSplunkRule(file, text, vendorOptions);
+            slot.broken = r.broken;
+            slot.skipped = r.skipped;
+            slot.parsed.diagnostics = std::move(r.diagnostics);
+            for (auto& cr : r.rules) {
+                cr.relativePath = relative;
+                slot.rules.push_back(std::move(cr));
+            }
+            return;
+        }
+        if (kind == RuleFileKind::SplunkMacro || kind == RuleFileKind::NotARule) {
+            slot.skipped = true;
+            return;
+        }
+        slot.parsed = readable ? parseRuleText(std::move(text), file) : parseRuleFile(file);
+        slot.broken = hasErrors(slot.parsed.diagnostics);
+        if (!slot.broken)
+            for (const auto& doc : slot.parsed.documents)
+                if (const Rule* rule = doc.rule())
+                    slot.rules.push_back(makeCorpusRule(*rule, doc, file, relative, options));
+        // Only diagnostics are kept; the model lives on in CorpusRule::rule.
+        slot.parsed.documents.clear();
+        slot.parsed.text.clear();
+        slot.parsed.text.shrink_to_fit();
+    };
 
     auto worker = [&] {
         while (!stop.load(std::memory_order_relaxed)) {
@@ -230,22 +352,7 @@ Corpus Corpus::load(const std::filesystem::path& root, const LoadOptions& option
             const std::size_t i = next.fetch_add(1);
             if (i >= files.size())
                 break;
-            Slot& slot = slots[i];
-            const std::string file = files[i].string();
-            slot.parsed = parseRuleFile(file);
-            slot.broken = hasErrors(slot.parsed.diagnostics);
-            if (!slot.broken) {
-                // Lexical: fs::relative would resolve symlinks with a readlink per path component.
-                const auto rel = files[i].lexically_relative(base);
-                const std::string relative = rel.empty() ? file : rel.generic_string();
-                for (const auto& doc : slot.parsed.documents)
-                    if (const Rule* rule = doc.rule())
-                        slot.rules.push_back(makeCorpusRule(*rule, doc, file, relative, options));
-            }
-            // Only diagnostics are kept; the model lives on in CorpusRule::rule.
-            slot.parsed.documents.clear();
-            slot.parsed.text.clear();
-            slot.parsed.text.shrink_to_fit();
+            readOne(i);
             const std::size_t n = ++done;
             if (options.progress) {
                 std::lock_guard lock(progressMutex);
@@ -267,16 +374,23 @@ Corpus Corpus::load(const std::filesystem::path& root, const LoadOptions& option
     corpus.m_filesScanned = done.load();
     for (std::size_t i = 0; i < slots.size(); ++i) {
         auto& slot = slots[i];
+        if (slot.skipped) {
+            ++corpus.m_filesSkipped;
+            continue;
+        }
         if (slot.broken) {
-            corpus.m_brokenFiles.push_back(files[i].string());
+            corpus.m_brokenFiles.push_back(files[i].path.string());
             for (auto& d : slot.parsed.diagnostics)
                 if (d.severity == Severity::Error) {
                     if (d.file.empty())
-                        d.file = files[i].string();
+                        d.file = files[i].path.string();
                     corpus.m_diagnostics.push_back(std::move(d));
                 }
             continue;
         }
+        for (auto& d : slot.parsed.diagnostics)
+            if (d.code == "query-not-analysed")
+                corpus.m_diagnostics.push_back(std::move(d));
         for (auto& r : slot.rules) {
             corpus.m_rules.push_back(std::move(r));
             corpus.index(static_cast<std::uint32_t>(corpus.m_rules.size() - 1));

@@ -34,8 +34,15 @@ std::vector<std::string_view> splitTabs(std::string_view line)
 const FieldMap& FieldMap::builtin()
 {
     static const FieldMap map = [] {
-        auto text = resources::data("fieldmap.tsv");
-        return fromTsv(text ? *text : std::string_view(), "fieldmap.tsv");
+        // fieldmap-vendors.tsv: vendor names fieldmap.tsv does not list (read after it)
+        std::string text;
+        for (const char* table : {"fieldmap.tsv", "fieldmap-vendors.tsv"})
+            if (auto t = resources::data(table)) {
+                text += *t;
+                if (!text.empty() && text.back() != '\n')
+                    text += '\n';
+            }
+        return fromTsv(text, "fieldmap.tsv");
     }();
     return map;
 }

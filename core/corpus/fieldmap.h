@@ -33,7 +33,8 @@ public:
         bool mapped() const { return !schema.empty(); }
     };
 
-    /// The table compiled into the library (resources/data/fieldmap.tsv), parsed once.
+    /// The tables compiled into the library (resources/data/fieldmap.tsv, then
+    /// fieldmap-vendors.tsv), parsed once.
     static const FieldMap& builtin();
     /// Parses a table in the fieldmap.tsv format; problems are appended to `diagnostics` naming
     /// `file` and the line.

@@ -43,6 +43,10 @@ struct Indicator {
     /// The value as written in the rule (after YAML unquoting), minus the leading/trailing `*` that
     /// made a plain value contains/starts_with/ends_with; empty for null.
     std::string value;
+    /// Vendor rules: the literal the query compares, after the query language's own unescaping,
+    /// wildcards as written (process.name : "netsh.exe" gives "netsh.exe" where `value` is
+    /// \netsh.exe on Image). Empty for Sigma rules (the value as written is `value`'s source).
+    std::string writtenValue;
     /// Transformations and flags, in the order written: "base64", "base64offset", "wide",
     /// "utf16be", "utf16", "windash", "all", "cased", "expand", "i", "m", "s", "minute", ...
     std::vector<std::string> transformations;
