@@ -7,6 +7,7 @@
 
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxdecoder.h"
+#include "events/evtx/evtxevent.h"
 #include "events/evtx/evtxformat.h"
 #include "events/reader.h"
 
@@ -21,7 +22,7 @@ namespace ev = sigmatest::evtx;
 
 namespace {
 
-std::vector<ev::Record> makeRecords(std::uint64_t count, std::size_t padding = 200)
+std::vector<ev::Record> makeRecords(std::uint64_t count, std::size_t padding = 200, bool shareTemplate = false)
 {
     std::vector<ev::Record> records;
     for (std::uint64_t i = 1; i <= count; ++i) {
@@ -29,6 +30,8 @@ std::vector<ev::Record> makeRecords(std::uint64_t count, std::size_t padding = 2
         s.recordId = i;
         s.data = {{"ProcessId", ev::hexInt64(i)}, {"Padding", ev::string(std::string(padding, 'x'))}};
         records.push_back(ev::windowsEvent(s));
+        if (shareTemplate)
+            records.back().templateGuid = {0x5e, 0x1f, 0x0a, 0x11, 1};
     }
     return records;
 }
@@ -197,6 +200,38 @@ private Q_SLOTS:
         QCOMPARE(r.events[0].origin.chunk, std::optional<std::uint32_t>(0));
         QCOMPARE(r.events[0].origin.index, std::size_t(1));
         QVERIFY(!r.events[0].originalXml);
+    }
+
+    void sharedTemplates()
+    {
+        // Records referring to the template definition an earlier record of the chunk holds (as
+        // Windows writes them): compiled once per chunk, each record with its own values.
+        const std::string shared = ev::writeFile(makeRecords(2000, 20, true));
+        const std::string own = ev::writeFile(makeRecords(2000, 20, false));
+        QVERIFY(shared.size() * 3 < own.size());
+        const ReadResult r = decode(shared);
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QCOMPARE(recordIds(r), range(1, 2000));
+        for (std::size_t i = 0; i < r.events.size(); ++i)
+            QCOMPARE(*r.events[i].value("ProcessId"), QStringLiteral("0x%1").arg(i + 1, 0, 16).toStdString());
+        const ReadResult o = decode(own);
+        QCOMPARE(o.events.size(), r.events.size());
+        QCOMPARE(fieldLines(o.events[1234]), fieldLines(r.events[1234]));
+        // One compiled template for all the records of the first chunk.
+        const evtx::Bytes chunk = bytesOf(shared).subspan(evtx::fileHeaderSize, evtx::chunkSize);
+        std::vector<evtx::RecordSpan> records;
+        std::vector<evtx::RecordGap> gaps;
+        evtx::findRecords(chunk, *evtx::readChunkHeader(chunk), false, records, gaps);
+        QVERIFY(records.size() > 100);
+        evtx::ChunkDecoder decoder(chunk);
+        for (const auto& rec : records) {
+            Event e;
+            evtx::FieldBuilder builder;
+            builder.reset(e);
+            std::string error;
+            QVERIFY2(decoder.decode(rec, builder, error), error.c_str());
+        }
+        QCOMPARE(decoder.templateCount(), std::size_t(1));
     }
 
     void eventXmlOnDemand()

@@ -318,8 +318,13 @@ const std::string& ChunkDecoder::nameAt(std::uint32_t offset)
 
 const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
 {
-    if (const auto it = m_templates.find(definition); it != m_templates.end())
+    if (const auto it = m_templates.find(definition); it != m_templates.end()) {
+        if (!it->second) // compiled before and found damaged: every record using it is
+            damaged("damaged template definition", definition);
         return *it->second;
+    }
+    // Remembered as damaged until compiled: a damaged definition is parsed once per chunk.
+    m_templates.emplace(definition, nullptr);
     // Next-template offset (u32), GUID (16 bytes), data size (u32), then the fragment.
     if (definition < chunkHeaderSize || std::size_t(definition) + 24 > m_chunk.size())
         damaged("template definition offset out of the chunk", definition);
@@ -333,7 +338,7 @@ const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
     Compiler compiler(*this, *t, begin + size);
     std::size_t pos = begin + 4;
     t->root = compiler.element(pos, 0);
-    return *m_templates.emplace(definition, std::move(t)).first->second;
+    return *(m_templates[definition] = std::move(t));
 }
 
 void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth)

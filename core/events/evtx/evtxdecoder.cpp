@@ -81,6 +81,7 @@ public:
             previousId = r.id;
             beyond += r.beyondFreeSpace ? 1 : 0;
             Event event;
+            event.fields.reserve(m_fieldsHint);
             builder.reset(event);
             error.clear();
             bool ok = decoder.decode(r, builder, error);
@@ -102,6 +103,7 @@ public:
                 if (decoder.decode(r, xml, error))
                     event.originalXml = std::make_shared<const std::string>(xml.take());
             }
+            m_fieldsHint = std::max(m_fieldsHint, event.fields.size());
             event.fields.shrink_to_fit();
             m_out.events.push_back(std::move(event));
         }
@@ -157,6 +159,7 @@ private:
     Bytes m_chunk;
     std::uint32_t m_number;
     bool m_dirtyFile;
+    std::size_t m_fieldsHint = 16;
     const ReadOptions& m_options;
     const std::shared_ptr<const std::string>& m_file;
     ChunkResult& m_out;

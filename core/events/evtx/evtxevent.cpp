@@ -18,7 +18,17 @@ void FieldBuilder::reset(Event& event)
 
 void FieldBuilder::addField(std::string_view name, std::string_view value)
 {
-    m_event->add(name, std::string(value));
+    addField(name, std::string(value));
+}
+
+void FieldBuilder::addField(std::string_view name, std::string&& value)
+{
+    auto it = m_ids.find(name);
+    if (it == m_ids.end()) {
+        const FieldNames::Id id = FieldNames::intern(name);
+        it = m_ids.emplace(std::string(name), std::make_pair(id, FieldNames::key(id))).first;
+    }
+    m_event->fields.push_back(EventField{it->second.first, it->second.second, std::move(value)});
 }
 
 void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttribute> attributes)
@@ -105,7 +115,7 @@ void FieldBuilder::endElement()
             m_scratch += '_';
             m_scratch += attribute;
             if (f.name == "TimeCreated" && attribute == "SystemTime")
-                m_event->add(m_scratch, detail::normalizeTime(value));
+                addField(m_scratch, detail::normalizeTime(value));
             else
                 addField(m_scratch, value);
         }

@@ -7,7 +7,9 @@
 #include "events/event.h"
 #include "events/evtx/binxml.h"
 
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +38,14 @@ private:
     };
 
     void addField(std::string_view name, std::string_view value);
+    void addField(std::string_view name, std::string&& value);
+
+    /// Interned ids of the names seen (the process-wide table is locked; most names repeat).
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, std::pair<FieldNames::Id, FieldNames::Id>, NameHash, std::equal_to<>> m_ids;
 
     Event* m_event = nullptr;
     std::vector<Frame> m_frames; ///< reused across records
