@@ -2,9 +2,9 @@
 // (files, report, refusals), writing to a folder or a zip, and `sigmawb export`.
 #include "testsupport.h"
 
+#include "util/crc32.h"
 #include "validation/export.h"
 #include "validation/manifest.h"
-#include "util/crc32.h"
 #include "validation/zip.h"
 
 #include <QDir>
@@ -234,8 +234,9 @@ private Q_SLOTS:
         const QString names = listZip(QString::fromStdString(dest), &problem);
         if (!names.isNull()) {
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
-            QVERIFY(names.split(QLatin1Char('\n')).contains(QStringLiteral("whoami_broad.tests.yml")));
-            QVERIFY(names.split(QLatin1Char('\n')).contains(QStringLiteral("REPORT.md")));
+            QVERIFY(names.contains(QStringLiteral("\nwhoami_broad.tests.yml ")) ||
+                    names.startsWith(QStringLiteral("whoami_broad.tests.yml ")));
+            QVERIFY(names.contains(QStringLiteral("REPORT.md ")));
         }
     }
 
