@@ -112,12 +112,6 @@ class TestEvtxDecoder : public QObject {
 private Q_SLOTS:
     // --- container: headers, checksums, records ---------------------------------------------------
 
-    void crc32()
-    {
-        const char* text = "123456789";
-        QCOMPARE(evtx::crc32(reinterpret_cast<const std::uint8_t*>(text), 9), 0xCBF43926u);
-    }
-
     void fileHeader()
     {
         std::string file = ev::writeFile(makeRecords(400), {1});

@@ -1,24 +1,12 @@
 #include "events/evtx/evtxformat.h"
 
-#include <array>
+#include "util/crc32.h"
+
 #include <cstring>
 
 namespace sigma::evtx {
 
 namespace {
-
-constexpr std::array<std::uint32_t, 256> makeCrcTable()
-{
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t n = 0; n < 256; ++n) {
-        std::uint32_t c = n;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[n] = c;
-    }
-    return table;
-}
-constexpr auto crcTable = makeCrcTable();
 
 bool isRecordAt(Bytes chunk, std::size_t pos, RecordSpan& out)
 {
@@ -53,14 +41,6 @@ std::optional<RecordSpan> nextRecord(Bytes chunk, std::size_t from)
 }
 
 } // namespace
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc)
-{
-    crc = ~crc;
-    for (std::size_t i = 0; i < size; ++i)
-        crc = crcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-    return ~crc;
-}
 
 std::optional<FileHeader> readFileHeader(Bytes file)
 {

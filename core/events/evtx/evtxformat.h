@@ -34,9 +34,6 @@ inline std::uint64_t le64(const std::uint8_t* p)
     return std::uint64_t(le32(p)) | std::uint64_t(le32(p + 4)) << 32;
 }
 
-/// CRC32 (RFC 1952 polynomial, as EVTX uses it), continuing from `crc`.
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc = 0);
-
 struct FileHeader {
     std::uint64_t firstChunk = 0;
     std::uint64_t lastChunk = 0;
