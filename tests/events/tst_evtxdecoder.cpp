@@ -134,7 +134,7 @@ private Q_SLOTS:
         auto h = evtx::readChunkHeader(chunk);
         QVERIFY(h);
         QVERIFY(h->headerChecksumOk);
-        QVERIFY(h->recordsChecksumOk);
+        QVERIFY(evtx::recordsChecksumOk(chunk, *h));
         QCOMPARE(h->firstRecordId, std::uint64_t(1));
         QCOMPARE(h->lastRecordId, std::uint64_t(10));
         QCOMPARE(h->recordCount(), std::uint64_t(10));
@@ -147,7 +147,7 @@ private Q_SLOTS:
         QCOMPARE(records.back().id, std::uint64_t(10));
         // A changed record byte breaks the records' CRC, a changed header byte the header's.
         chunkAt(file, 0)[600] ^= 0x10;
-        QVERIFY(!evtx::readChunkHeader(chunk)->recordsChecksumOk);
+        QVERIFY(!evtx::recordsChecksumOk(chunk, *evtx::readChunkHeader(chunk)));
         QVERIFY(evtx::readChunkHeader(chunk)->headerChecksumOk);
         chunkAt(file, 0)[8] ^= 0x10;
         QVERIFY(!evtx::readChunkHeader(chunk)->headerChecksumOk);

@@ -395,6 +395,20 @@ void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int
 
 void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std::string>& items)
 {
+    if (v.type == static_cast<std::uint8_t>(BinXmlType::String)) { // most values: ASCII text
+        const std::uint8_t* p = m_chunk.data() + v.offset;
+        const std::size_t units = v.size / 2;
+        const std::size_t start = out.size();
+        out.resize(start + units);
+        std::size_t i = 0;
+        for (; i < units && p[2 * i + 1] == 0 && p[2 * i] != 0 && p[2 * i] < 0x80; ++i)
+            out[start + i] = static_cast<char>(p[2 * i]);
+        if (i == units || (p[2 * i] == 0 && p[2 * i + 1] == 0)) {
+            out.resize(start + i);
+            return;
+        }
+        out.resize(start);
+    }
     items.clear();
     if (!windows::formatValue(v.type, m_chunk.subspan(v.offset, v.size), items))
         return; // no text (EvtHandle, …): nothing, as Windows shows nothing
@@ -468,6 +482,10 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
             if (v.type == static_cast<std::uint8_t>(BinXmlType::BinXml)) {
                 if (v.size > 0)
                     fragment(v.offset, std::size_t(v.offset) + v.size, sink, depth + 1);
+                break;
+            }
+            if (std::string* direct = sink.textBuffer()) {
+                appendValue(v, *direct, m_items);
                 break;
             }
             m_text.clear();

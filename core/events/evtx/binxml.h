@@ -29,6 +29,9 @@ public:
     virtual ~XmlSink() = default;
     virtual void startElement(std::string_view name, std::span<const XmlAttribute> attributes) = 0;
     virtual void text(std::string_view text) = 0;
+    /// Where the current element's text may be appended to directly (saves a copy per value);
+    /// nullptr: through text() only.
+    virtual std::string* textBuffer() { return nullptr; }
     virtual void endElement() = 0;
 };
 

@@ -38,10 +38,11 @@ struct ChunkResult {
 class ChunkJob {
 public:
     ChunkJob(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
-             const std::shared_ptr<const std::string>& file, ChunkResult& out)
+             const std::shared_ptr<const std::string>& file, NameIds& ids, ChunkResult& out)
         : m_chunk(chunk)
         , m_number(number)
         , m_dirtyFile(dirtyFile)
+        , m_ids(ids)
         , m_options(options)
         , m_file(file)
         , m_out(out)
@@ -62,7 +63,7 @@ public:
         if (m_chunk.size() >= chunkHeaderSize && !header->headerChecksumOk)
             note(Severity::Warning, "evtx-corrupted", std::nullopt,
                  "the chunk header's CRC32 does not match (damaged header): each record is checked on its own");
-        else if (!truncated && !header->recordsChecksumOk)
+        else if (!truncated && !recordsChecksumOk(m_chunk, *header))
             note(Severity::Warning, "evtx-corrupted", std::nullopt,
                  "the CRC32 of the chunk's records does not match (a chunk being written, or damaged): each "
                  "record is checked on its own");
@@ -70,7 +71,7 @@ public:
         std::vector<RecordGap> gaps;
         findRecords(m_chunk, *header, m_dirtyFile, records, gaps);
         ChunkDecoder decoder(m_chunk);
-        FieldBuilder builder;
+        FieldBuilder builder(&m_ids);
         std::string error;
         std::size_t gap = 0;
         std::size_t beyond = 0;
@@ -104,7 +105,8 @@ public:
                     event.originalXml = std::make_shared<const std::string>(xml.take());
             }
             m_fieldsHint = std::max(m_fieldsHint, event.fields.size());
-            event.fields.shrink_to_fit();
+            if (event.fields.capacity() > event.fields.size() + 8)
+                event.fields.shrink_to_fit();
             m_out.events.push_back(std::move(event));
         }
         for (; gap < gaps.size(); ++gap)
@@ -159,6 +161,7 @@ private:
     Bytes m_chunk;
     std::uint32_t m_number;
     bool m_dirtyFile;
+    NameIds& m_ids;
     std::size_t m_fieldsHint = 16;
     const ReadOptions& m_options;
     const std::shared_ptr<const std::string>& m_file;
@@ -166,12 +169,12 @@ private:
 };
 
 void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
-              const std::shared_ptr<const std::string>& name, ChunkResult& out)
+              const std::shared_ptr<const std::string>& name, NameIds& ids, ChunkResult& out)
 {
     const std::size_t begin = fileHeaderSize + std::size_t(number) * chunkSize;
     const Bytes chunk = file.subspan(begin, std::min(chunkSize, file.size() - begin));
     try {
-        ChunkJob(chunk, number, dirtyFile, options, name, out).run();
+        ChunkJob(chunk, number, dirtyFile, options, name, ids, out).run();
     } catch (const std::exception& e) { // std::bad_alloc: the chunk is lost, the file goes on
         out.events.clear();
         out.diagnostics.push_back(PendingDiagnostic{Severity::Warning, "evtx-damaged-chunk", std::nullopt,
@@ -242,21 +245,25 @@ private:
     void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
     {
         const std::size_t count = results.size();
-        if (threads <= 1 || count == 1) {
+        const std::size_t workers = std::min<std::size_t>(threads, count);
+        if (m_ids.size() < workers)
+            m_ids.resize(workers);
+        if (workers <= 1) {
             for (std::size_t i = 0; i < count; ++i)
-                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, results[i]);
+                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[0],
+                         results[i]);
             return;
         }
         std::atomic<std::size_t> next{0};
-        auto work = [&] {
+        auto work = [&](std::size_t worker) {
             for (std::size_t i = next++; i < count; i = next++)
-                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, results[i]);
+                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
+                         results[i]);
         };
         std::vector<std::thread> pool;
-        const std::size_t extra = std::min<std::size_t>(threads, count) - 1;
-        for (std::size_t t = 0; t < extra; ++t)
-            pool.emplace_back(work);
-        work();
+        for (std::size_t t = 1; t < workers; ++t)
+            pool.emplace_back(work, t);
+        work(0);
         for (auto& t : pool)
             t.join();
     }
@@ -308,6 +315,7 @@ private:
     ReadResult& m_result;
     std::uint64_t m_expected = 0;
     bool m_dirty = false;
+    std::vector<NameIds> m_ids; ///< one per worker
     std::uint64_t m_nextReport = 0;
 };
 

@@ -23,12 +23,18 @@ void FieldBuilder::addField(std::string_view name, std::string_view value)
 
 void FieldBuilder::addField(std::string_view name, std::string&& value)
 {
+    const auto [id, key] = m_ids->ids(name);
+    m_event->fields.push_back(EventField{id, key, std::move(value)});
+}
+
+std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
+{
     auto it = m_ids.find(name);
     if (it == m_ids.end()) {
         const FieldNames::Id id = FieldNames::intern(name);
         it = m_ids.emplace(std::string(name), std::make_pair(id, FieldNames::key(id))).first;
     }
-    m_event->fields.push_back(EventField{it->second.first, it->second.second, std::move(value)});
+    return it->second;
 }
 
 void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttribute> attributes)
@@ -99,7 +105,7 @@ void FieldBuilder::endElement()
     if (m_depth == 0)
         return;
     const std::size_t depth = --m_depth;
-    const Frame& f = m_frames[depth];
+    Frame& f = m_frames[depth];
     if (depth < 2 || !m_sawEvent)
         return;
     switch (m_section) {
@@ -124,11 +130,11 @@ void FieldBuilder::endElement()
         if (depth != 2)
             break;
         if (f.name != "Data")
-            addField(f.name, f.text);
+            addField(f.name, std::move(f.text));
         else if (f.hasName)
-            addField(f.dataName, f.text);
+            addField(f.dataName, std::move(f.text));
         else
-            addField("Data", f.text);
+            addField("Data", std::move(f.text));
         break;
     case Section::UserData:
         if (depth > 2 && depth - 2 <= 32 && !f.hasElementChildren)

@@ -15,8 +15,27 @@
 
 namespace sigma::evtx {
 
+/// Interned ids (name, key) of the field names seen, by name: the process-wide table is locked,
+/// and most names repeat in every record. One per decoding thread.
+class NameIds {
+public:
+    std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, std::pair<FieldNames::Id, FieldNames::Id>, Hash, std::equal_to<>> m_ids;
+};
+
 class FieldBuilder final : public XmlSink {
 public:
+    /// `ids`: a cache shared with other builders of the same thread (nullptr: its own).
+    explicit FieldBuilder(NameIds* ids = nullptr)
+        : m_ids(ids ? ids : &m_ownIds)
+    {}
+
     /// Starts a new event (fields appended to `event`).
     void reset(Event& event);
     /// False when the record's root element is not <Event>.
@@ -24,6 +43,7 @@ public:
 
     void startElement(std::string_view name, std::span<const XmlAttribute> attributes) override;
     void text(std::string_view text) override;
+    std::string* textBuffer() override { return m_depth > 0 ? &m_frames[m_depth - 1].text : nullptr; }
     void endElement() override;
 
 private:
@@ -40,12 +60,8 @@ private:
     void addField(std::string_view name, std::string_view value);
     void addField(std::string_view name, std::string&& value);
 
-    /// Interned ids of the names seen (the process-wide table is locked; most names repeat).
-    struct NameHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, std::pair<FieldNames::Id, FieldNames::Id>, NameHash, std::equal_to<>> m_ids;
+    NameIds* m_ids = nullptr;
+    NameIds m_ownIds;
 
     Event* m_event = nullptr;
     std::vector<Frame> m_frames; ///< reused across records

@@ -82,15 +82,27 @@ std::optional<ChunkHeader> readChunkHeader(Bytes chunk)
     h.freeSpaceOffset = le32(p + 48);
     h.recordsChecksum = le32(p + 52);
     h.headerChecksumOk = crc32(p + 128, chunkHeaderSize - 128, crc32(p, 120)) == le32(p + 124);
-    if (h.freeSpaceOffset >= chunkHeaderSize && h.freeSpaceOffset <= chunk.size())
-        h.recordsChecksumOk = crc32(p + chunkHeaderSize, h.freeSpaceOffset - chunkHeaderSize) == h.recordsChecksum;
     return h;
+}
+
+bool recordsChecksumOk(Bytes chunk, const ChunkHeader& h)
+{
+    if (h.freeSpaceOffset < chunkHeaderSize || h.freeSpaceOffset > chunk.size())
+        return false;
+    return crc32(chunk.data() + chunkHeaderSize, h.freeSpaceOffset - chunkHeaderSize) == h.recordsChecksum;
 }
 
 bool allZero(Bytes bytes)
 {
-    for (const std::uint8_t b : bytes)
-        if (b != 0)
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        if (word != 0)
+            return false;
+    }
+    for (; i < bytes.size(); ++i)
+        if (bytes[i] != 0)
             return false;
     return true;
 }

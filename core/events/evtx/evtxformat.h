@@ -57,8 +57,7 @@ struct ChunkHeader {
     std::uint32_t lastRecordOffset = 0;
     std::uint32_t freeSpaceOffset = 0;
     std::uint32_t recordsChecksum = 0;
-    bool headerChecksumOk = false;  ///< CRC32 of bytes 0-119 and 128-511
-    bool recordsChecksumOk = false; ///< CRC32 of the records up to the free-space offset
+    bool headerChecksumOk = false; ///< CRC32 of bytes 0-119 and 128-511
     /// Records the header announces (0 when its numbers are inconsistent).
     std::uint64_t recordCount() const;
 };
@@ -67,6 +66,10 @@ struct ChunkHeader {
 /// it). nullopt without the "ElfChnk\0" signature or with fewer than 48 bytes. Checksums that
 /// need bytes beyond the end are reported as not OK.
 std::optional<ChunkHeader> readChunkHeader(Bytes chunk);
+
+/// Whether the CRC32 of the chunk's records, up to the header's free-space offset, is the one
+/// the header holds (false when that offset is out of range or beyond the bytes there are).
+bool recordsChecksumOk(Bytes chunk, const ChunkHeader& header);
 
 /// True when every byte is zero (a chunk the log allocated but never wrote).
 bool allZero(Bytes bytes);
