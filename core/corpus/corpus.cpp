@@ -436,6 +436,15 @@ std::size_t Corpus::reach(const std::string& indicatorKey) const
     return it == m_indicators.end() ? 0 : it->second.rules.size();
 }
 
+std::map<std::string, std::size_t> Corpus::reachByVendor(const std::string& indicatorKey) const
+{
+    std::map<std::string, std::size_t> out;
+    if (const IndicatorStats* stats = indicatorStats(indicatorKey))
+        for (const std::uint32_t ri : stats->rules)
+            ++out[m_rules[ri].vendor];
+    return out;
+}
+
 std::size_t Corpus::reachExcludingFile(const Indicator& indicator, const std::string& file) const
 {
     const IndicatorStats* stats = indicatorStats(indicator.key());
