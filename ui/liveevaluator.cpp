@@ -3,13 +3,13 @@
 #include "engine/lintscope.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
+#include "util/parallel.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
 #include <map>
-#include <thread>
 
 namespace sigmaui {
 
@@ -200,35 +200,27 @@ EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::at
         result->searchCache =
             rule.prepareSearchCache(n, rows && previous->searchCache ? previous->searchCache.get() : nullptr);
         sigma::SearchCache& cache = *result->searchCache;
-        // Split the events over the cores; each part checks now and then whether it is stale.
-        const std::size_t parts =
-            std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), n / 2048 + 1));
-        std::atomic<bool> abandoned{false};
-        auto work = [&](std::size_t part) {
-            const std::size_t begin = n * part / parts;
-            const std::size_t end = n * (part + 1) / parts;
-            for (std::size_t i = begin; i < end; ++i) {
-                if ((i & 1023) == 0 && stale()) {
-                    abandoned = true;
-                    return;
+        // Blocks of events over the cores (within the process-wide thread budget); a stale job
+        // stops between blocks.
+        sigma::ParallelOptions parallel;
+        parallel.grain = 1024;
+        parallel.progress = [&](std::size_t, std::size_t) { return !stale(); };
+        const sigma::ParallelRun run = sigma::parallelFor(
+            n,
+            [&](std::size_t begin, std::size_t end, unsigned) {
+                for (std::size_t i = begin; i < end; ++i) {
+                    const sigma::Event& e = (*events)[i];
+                    // The row matters beyond in/out: Security 4688 (and 5156 when asked) are read
+                    // through the row's translation, as `sigmawb match` does.
+                    const int row = rows ? (*rows)[i] : rule.scopeRow(e);
+                    result->scopeRows[i] = static_cast<std::int16_t>(row);
+                    result->verdicts[i] = row < 0                                     ? Verdict::OutOfScope
+                                          : rule.matchesInRowCached(e, row, i, cache) ? Verdict::Match
+                                                                                      : Verdict::NoMatch;
                 }
-                const sigma::Event& e = (*events)[i];
-                // The row matters beyond in/out: Security 4688 (and 5156 when asked) are read
-                // through the row's translation, as `sigmawb match` does.
-                const int row = rows ? (*rows)[i] : rule.scopeRow(e);
-                result->scopeRows[i] = static_cast<std::int16_t>(row);
-                result->verdicts[i] = row < 0                                     ? Verdict::OutOfScope
-                                      : rule.matchesInRowCached(e, row, i, cache) ? Verdict::Match
-                                                                                  : Verdict::NoMatch;
-            }
-        };
-        std::vector<std::thread> threads;
-        for (std::size_t p = 1; p < parts; ++p)
-            threads.emplace_back(work, p);
-        work(0);
-        for (auto& t : threads)
-            t.join();
-        if (abandoned)
+            },
+            parallel);
+        if (!run.complete())
             return nullptr;
         for (Verdict v : result->verdicts) {
             result->matches += v == Verdict::Match;

@@ -2,31 +2,14 @@
 
 #include "corpus/corpus.h"
 #include "engine/engine.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <thread>
-
-#if defined(__linux__)
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace sigma {
-
-namespace {
-/// Nice +10 for the calling thread only (Linux applies nice per thread); elsewhere nothing.
-void lowerThisThreadsPriority()
-{
-#if defined(__linux__)
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    (void)::setpriority(PRIO_PROCESS, tid, 10);
-#endif
-}
-} // namespace
 
 BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
                              const BaselineOptions& options)
@@ -57,10 +40,7 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
         std::size_t considered = 0;
     };
     auto count = [&](std::size_t begin, std::size_t end, Counts& c) {
-        c.hits.assign(matchers.size(), 0);
         for (std::size_t e = begin; e < end; ++e) {
-            if (((e - begin) & 255) == 0 && options.cancel && options.cancel->load(std::memory_order_relaxed))
-                break;
             const Event& event = events[e];
             // Without a compiled rule there is no scope to apply: every event is considered.
             const int row = compiled.rule ? compiled.rule->scopeRow(event) : 0;
@@ -78,24 +58,21 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
                     ++c.hits[i];
         }
     };
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    if (events.size() < 4096)
-        threads = 1;
-    std::vector<Counts> parts(threads);
-    std::vector<std::thread> pool;
-    const std::size_t chunk = (events.size() + threads - 1) / threads;
-    auto part = [&](unsigned t) {
-        if (options.lowPriority)
-            lowerThisThreadsPriority();
-        count(std::min(events.size(), t * chunk), std::min(events.size(), (t + 1) * chunk), parts[t]);
-    };
-    // With lowPriority every part runs on a thread of its own: the priority stays with the thread.
-    for (unsigned t = options.lowPriority ? 0 : 1; t < threads; ++t)
-        pool.emplace_back(part, t);
-    if (!options.lowPriority)
-        count(0, std::min(events.size(), chunk), parts[0]);
-    for (auto& th : pool)
-        th.join();
+    // Small sets are counted on one thread; large ones in blocks over the cores.
+    ParallelOptions parallel;
+    parallel.threads = events.size() < 4096 ? 1 : options.threads;
+    parallel.grain = 1024;
+    parallel.cancel = options.cancel;
+    parallel.lowPriority = options.lowPriority;
+    std::vector<Counts> parts(parallelSlots(events.size(), parallel));
+    for (auto& p : parts)
+        p.hits.assign(matchers.size(), 0);
+    const ParallelRun run = parallelFor(
+        events.size(), [&](std::size_t begin, std::size_t end, unsigned worker) { count(begin, end, parts[worker]); },
+        parallel);
+    if (!run.error.empty())
+        result.diagnostics.push_back(
+            Diagnostic{Severity::Error, "internal-error", "counting stopped: " + run.error, file, {}});
     for (const auto& p : parts) {
         result.eventsConsidered += p.considered;
         result.ruleHits += p.ruleHits;
