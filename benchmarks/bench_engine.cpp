@@ -250,20 +250,20 @@ int main(int argc, char** argv)
         parsed.push_back(parseRuleFile(f));
     const double parseS = parseClock.seconds();
     sigmabench::Stopwatch compileClock;
-    RuleSet set;
+    RuleSetBuilder builder;
     std::size_t failed = 0;
     for (std::size_t i = 0; i < parsed.size(); ++i)
         for (const auto& doc : parsed[i].documents)
             if (auto r = doc.rule()) {
                 auto c = compileRule(*r, files[i]);
                 if (c.rule)
-                    set.add(c.rule);
+                    builder.add(c.rule);
                 else
                     ++failed;
             }
     const double compileS = compileClock.seconds();
     sigmabench::Stopwatch finalizeClock;
-    set.finalize();
+    const RuleSet set = builder.build();
     const double finalizeS = finalizeClock.seconds();
     std::printf(
         "(c) %zu rule files: parse %.0f ms, compile %.0f ms (%zu rules, %zu failed), pre-filter build %.0f ms\n",

@@ -76,10 +76,10 @@ int run(const Options& o)
         std::move(r.events.begin(), r.events.end(), std::back_inserter(events));
     }
 
-    RuleSet set;
+    RuleSetBuilder builder;
     for (const auto& r : loaded.rules)
-        set.add(r);
-    set.finalize();
+        builder.add(r);
+    const RuleSet set = builder.build();
 
     // Match in blocks of events over the cores; each worker keeps its own hits.
     ParallelOptions parallel;
