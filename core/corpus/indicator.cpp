@@ -1,5 +1,7 @@
 #include "corpus/indicator.h"
 
+#include "rule/condition.h"
+
 #include <charconv>
 #include <set>
 
@@ -128,7 +130,7 @@ void collectPolarity(const Rule& rule, const ConditionNode& node, bool negated, 
     case ConditionNode::Kind::OneOf:
     case ConditionNode::Kind::AllOf:
         for (const auto& s : rule.detection) {
-            if (node.name == "them" ? !s.name.starts_with('_') : matchIdentifierPattern(node.name, s.name))
+            if (conditionOperandSelects(node.name, s.name))
                 mark(s.name);
         }
         break;
@@ -153,29 +155,6 @@ bool indicatorKindFromName(std::string_view name, IndicatorKind* kind)
             return true;
         }
     return false;
-}
-
-bool matchIdentifierPattern(std::string_view pattern, std::string_view name)
-{
-    // Iterative glob with backtracking on the last `*`.
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-            ++p;
-            ++n;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
 }
 
 bool isEventSelectorField(std::string_view field)

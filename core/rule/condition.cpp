@@ -1,6 +1,9 @@
 // The condition grammar: tokenizer and recursive-descent parser (see condition.h).
 #include "rule/condition.h"
 
+#include "util/asciitext.h"
+#include "util/glob.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -331,35 +334,18 @@ ConditionParseResult parseCondition(std::string_view text, const ConditionOffset
     return parser.run();
 }
 
-bool conditionPatternMatches(std::string_view pattern, std::string_view name)
+bool conditionOperandSelects(std::string_view operand, std::string_view identifier)
 {
-    // iterative wildcard match with backtracking on the last '*'
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = n;
-        } else if (p < pattern.size() && pattern[p] == name[n]) {
-            ++p;
-            ++n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
+    if (asciiEqualsIgnoringCase(operand, "them"))
+        return !identifier.empty() && identifier.front() != '_';
+    return starPatternMatches(operand, identifier);
 }
 
 std::vector<std::string> expandConditionPattern(std::string_view pattern, const std::vector<std::string>& identifiers)
 {
     std::vector<std::string> out;
-    const bool them = lower(pattern) == "them";
     for (const auto& id : identifiers) {
-        if (them ? (!id.empty() && id.front() != '_') : conditionPatternMatches(pattern, id))
+        if (conditionOperandSelects(pattern, id))
             out.push_back(id);
     }
     return out;
