@@ -2,11 +2,11 @@
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 #include "engine/pattern.h"
+#include "util/ipnetwork.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include <arpa/inet.h>
 #include <string.h> // memmem
 
 #if defined(__SSE2__)
@@ -470,78 +470,21 @@ private:
 
 // --- cidr ------------------------------------------------------------------------------------------
 
-struct IpAddress {
-    bool v6 = false;
-    std::array<unsigned char, 16> bytes{};
-};
-
-std::optional<IpAddress> parseIp(std::string_view text)
-{
-    // Trim blanks, brackets ([::1]) and an IPv6 zone (fe80::1%eth0).
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
-        text = text.substr(1, text.size() - 2);
-    if (auto pct = text.find('%'); pct != std::string_view::npos)
-        text = text.substr(0, pct);
-    if (text.empty() || text.size() > 64)
-        return std::nullopt;
-    const std::string s(text);
-    IpAddress a;
-    if (s.find(':') != std::string::npos) {
-        if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1)
-            return std::nullopt;
-        a.v6 = true;
-        return a;
-    }
-    if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) != 1)
-        return std::nullopt;
-    return a;
-}
-
-/// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as IPv4.
-IpAddress unmapped(const IpAddress& a)
-{
-    if (!a.v6)
-        return a;
-    static const unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(a.bytes.data(), prefix, 12) != 0)
-        return a;
-    IpAddress v4;
-    std::memcpy(v4.bytes.data(), a.bytes.data() + 12, 4);
-    return v4;
-}
-
 class CidrMatcher : public ValueMatcher {
 public:
-    CidrMatcher(IpAddress network, int prefix, std::string text)
+    CidrMatcher(IpNetwork network, std::string text)
         : m_network(network)
-        , m_prefix(prefix)
         , m_text(std::move(text))
     {}
     Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
     {
-        auto ip = parseIp(ctx.raw(index));
-        if (!ip)
-            return Outcome::NotMatched;
-        const IpAddress a = m_network.v6 ? *ip : unmapped(*ip);
-        if (a.v6 != m_network.v6)
-            return Outcome::NotMatched;
-        int bits = m_prefix;
-        for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
-            const unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-            if ((a.bytes[i] & mask) != (m_network.bytes[i] & mask))
-                return Outcome::NotMatched;
-        }
-        return Outcome::Matched;
+        const auto ip = parseEventIpAddress(ctx.raw(index));
+        return ip && m_network.contains(*ip) ? Outcome::Matched : Outcome::NotMatched;
     }
     std::string describe() const override { return "in network " + m_text; }
 
 private:
-    IpAddress m_network;
-    int m_prefix;
+    IpNetwork m_network;
     std::string m_text;
 };
 
@@ -887,25 +830,13 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
 
     // cidr
     if (has(ModifierKind::Cidr)) {
-        std::string_view text = value.text;
-        int prefix = -1;
-        if (auto slash = text.find('/'); slash != std::string_view::npos) {
-            auto p = parseNumber(text.substr(slash + 1));
-            if (!p || *p < 0 || *p != std::floor(*p)) {
-                c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
-                return nullptr;
-            }
-            prefix = static_cast<int>(*p);
-            text = text.substr(0, slash);
-        }
-        auto ip = parseIp(text);
-        if (!ip || prefix > (ip->v6 ? 128 : 32)) {
-            c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
+        std::string why;
+        auto network = parseIpNetwork(value.text, &why);
+        if (!network) {
+            c.error(value.span, "invalid-cidr", "'" + value.text + "' is not an IPv4 or IPv6 network: " + why);
             return nullptr;
         }
-        if (prefix < 0)
-            prefix = ip->v6 ? 128 : 32;
-        return std::make_unique<CidrMatcher>(*ip, prefix, value.text);
+        return std::make_unique<CidrMatcher>(*network, value.text);
     }
 
     // regular expressions

@@ -3,9 +3,9 @@
 
 #include "rule/condition.h"
 #include "rule/yamltree.h"
+#include "util/ipnetwork.h"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -213,26 +213,6 @@ std::string suggestModifier(std::string_view written)
         }
     }
     return best;
-}
-
-bool validCidr(const std::string& s)
-{
-    const auto slash = s.find('/');
-    const std::string addr = s.substr(0, slash);
-    unsigned char buf[16];
-    int maxPrefix;
-    if (inet_pton(AF_INET, addr.c_str(), buf) == 1)
-        maxPrefix = 32;
-    else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1)
-        maxPrefix = 128;
-    else
-        return false;
-    if (slash == std::string::npos)
-        return true;
-    const std::string prefix = s.substr(slash + 1);
-    if (prefix.empty() || prefix.size() > 3 || !std::all_of(prefix.begin(), prefix.end(), isDigit))
-        return false;
-    return std::atoi(prefix.c_str()) <= maxPrefix;
 }
 
 bool isTerminalModifier(ModifierKind k)
@@ -608,8 +588,9 @@ private:
                           (v.quoted ? " (remove the quotes)" : ""),
                       v.span);
             if (item.has(ModifierKind::Cidr)) {
-                if (v.type != Value::Type::String || !validCidr(v.text))
-                    error("invalid-cidr", "'" + v.text + "' is not an IPv4 or IPv6 network (address/prefix)", v.span);
+                std::string why = "it is not text";
+                if (v.type != Value::Type::String || !parseIpNetwork(v.text, &why))
+                    error("invalid-cidr", "'" + v.text + "' is not an IPv4 or IPv6 network: " + why, v.span);
             }
             if (item.has(ModifierKind::FieldRef) && v.type != Value::Type::String)
                 error("wrong-type", std::string("'fieldref' needs a field name, not ") + typeName(v.type), v.span);
