@@ -1,6 +1,7 @@
 #include "corpus/indicator.h"
 
 #include "rule/condition.h"
+#include "util/asciitext.h"
 
 #include <charconv>
 #include <set>
@@ -159,7 +160,7 @@ bool indicatorKindFromName(std::string_view name, IndicatorKind* kind)
 
 bool isEventSelectorField(std::string_view field)
 {
-    auto f = foldCase(field);
+    auto f = asciiLowered(field);
     return f == "eventid" || f == "channel" || f == "provider_name" || f == "provider_guid";
 }
 
@@ -175,7 +176,7 @@ bool isExcludedIdentifier(const Rule& rule, std::string_view identifier)
 
 std::string Indicator::key() const
 {
-    std::string k = foldCase(field);
+    std::string k = asciiLowered(field);
     k += '\x1f';
     k += indicatorKindName(kind);
     k += '\x1f';
@@ -198,7 +199,7 @@ std::string Indicator::key() const
         if (ec == std::errc() && ptr == v.data() + v.size())
             v = std::to_string(n);
     }
-    k += cased ? v : foldCase(v);
+    k += cased ? v : asciiLowered(v);
     return k;
 }
 

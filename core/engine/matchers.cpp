@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <optional>
@@ -519,14 +521,26 @@ std::optional<double> parseNumber(std::string_view text)
         text.remove_suffix(1);
     if (text.empty() || text.size() > 64)
         return std::nullopt;
-    const std::string s(text);
-    char* end = nullptr;
     double v = 0;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        v = static_cast<double>(std::strtoull(s.c_str() + 2, &end, 16));
-    else
-        v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v))
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        std::uint64_t n = 0;
+        const auto r = std::from_chars(text.data() + 2, text.data() + text.size(), n, 16);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+            return std::nullopt;
+        v = static_cast<double>(n);
+    } else {
+        // from_chars, not strtod: "1.5" is a number whatever the process locale's decimal point
+        // (the GUI runs in the user's). What strtod also took is kept: leading blanks, a '+'.
+        while (!text.empty() && (text.front() == '\t' || text.front() == '\n' || text.front() == '\v' ||
+                                 text.front() == '\f' || text.front() == '\r'))
+            text.remove_prefix(1);
+        if (text.size() > 1 && text[0] == '+' && text[1] != '-' && text[1] != '+')
+            text.remove_prefix(1);
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+            return std::nullopt;
+    }
+    if (!std::isfinite(v))
         return std::nullopt;
     return v;
 }

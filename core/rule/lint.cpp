@@ -12,7 +12,6 @@
 #include <pcre2.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -92,7 +91,7 @@ bool isUuid(std::string_view s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (c != '-')
                 return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+        } else if (!isAsciiHexDigit(c)) {
             return false;
         }
     }
@@ -104,7 +103,7 @@ bool isDate(std::string_view s)
     if (s.size() != 10 || s[4] != '-' || s[7] != '-')
         return false;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(s[i])))
+        if (!isAsciiDigit(s[i]))
             return false;
     const int month = (s[5] - '0') * 10 + (s[6] - '0');
     const int day = (s[8] - '0') * 10 + (s[9] - '0');
@@ -152,8 +151,7 @@ struct WildcardInfo {
 
 bool pathSegmentChar(char c)
 {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' ||
-           c == '}';
+    return isAsciiAlnum(c) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' || c == '}';
 }
 
 /// The value has a backslash that escapes nothing (a path separator: "C:\Windows").
@@ -189,8 +187,7 @@ WildcardInfo wildcards(std::string_view s)
                 // segment was meant to be a wildcard. A single backslash only: "\\\*" is deliberate.
                 const bool afterSegment =
                     j - i == 1 && i > 0 &&
-                    (pathSegmentChar(s[i - 1]) ||
-                     (s[i - 1] == ':' && i == 2 && std::isalpha(static_cast<unsigned char>(s[0]))));
+                    (pathSegmentChar(s[i - 1]) || (s[i - 1] == ':' && i == 2 && isAsciiLetter(s[0])));
                 const bool beforeSeparator = j + 1 == s.size() || s[j + 1] == '\\' || s[j + 1] == '.';
                 if (afterSegment && beforeSeparator)
                     w.escapedInPath = true;
@@ -211,7 +208,7 @@ WildcardInfo wildcards(std::string_view s)
                 w.innerWildcard = true;
         }
     }
-    const bool drive = s.size() > 2 && s[1] == ':' && std::isalpha(static_cast<unsigned char>(s[0]));
+    const bool drive = s.size() > 2 && s[1] == ':' && isAsciiLetter(s[0]);
     if (w.escapedInPath && !drive && !hasPlainBackslash(s))
         w.escapedInPath = false; // "\*avira\*": no path around it, a deliberate literal
     w.leadingStar = !s.empty() && s.front() == '*';
@@ -307,7 +304,7 @@ private:
             add("title-too-long", "the title has " + std::to_string(title.size()) + " characters; SigmaHQ allows 110",
                 at(values, "title"));
         if (!title.empty() && m_options.sigmahqConventions &&
-            (title.back() == '.' || std::islower(static_cast<unsigned char>(title.front()))))
+            (title.back() == '.' || isAsciiLowerLetter(title.front())))
             add("title-style", "start the title with a capital letter and do not end it with a period",
                 at(values, "title"));
         if (keys.count("status")) {
@@ -414,8 +411,8 @@ private:
                         sp);
             } else if (ns == "cve") {
                 const bool ok = name.size() >= 9 && name[4] == '-' &&
-                                std::all_of(name.begin(), name.begin() + 4, ::isdigit) &&
-                                std::all_of(name.begin() + 5, name.end(), ::isdigit);
+                                std::all_of(name.begin(), name.begin() + 4, isAsciiDigit) &&
+                                std::all_of(name.begin() + 5, name.end(), isAsciiDigit);
                 if (!ok)
                     add("invalid-tag-value", "'" + t + "' is not a CVE id (cve.YYYY-NNNN)", sp);
             } else if (ns == "detection") {
@@ -456,10 +453,8 @@ private:
                 std::string msg = tech->id + " (" + tech->name + ") is " +
                                   (tech->status == attack::Technique::Status::Revoked ? "revoked" : "deprecated");
                 if (!tech->currentId.empty()) {
-                    std::string lowerId = tech->currentId;
-                    for (auto& c : lowerId)
-                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                    msg += "; use attack." + lowerId + " (" + attack::techniqueName(tech->currentId) + ")";
+                    msg += "; use attack." + asciiLowered(tech->currentId) + " (" +
+                           attack::techniqueName(tech->currentId) + ")";
                 }
                 add("attack-revoked-technique", msg, sp);
                 return;

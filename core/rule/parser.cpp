@@ -3,10 +3,12 @@
 
 #include "rule/condition.h"
 #include "rule/yamltree.h"
+#include "util/asciitext.h"
 #include "util/ipnetwork.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -18,11 +20,6 @@ namespace {
 
 using yamltree::Node;
 using NodeKind = yamltree::Node::Kind;
-
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 // --- YAML 1.1 implicit typing of plain scalars (as PyYAML, which pySigma uses, resolves them) ----
 
@@ -113,7 +110,7 @@ bool resolveInt(std::string_view s, long long& out)
         v = total;
         ok = true;
     } else {
-        ok = isDigit(body[0]) && digits(body, 10, v);
+        ok = isAsciiDigit(body[0]) && digits(body, 10, v);
     }
     if (!ok)
         return false;
@@ -136,7 +133,7 @@ bool resolveFloat(std::string_view s, double& out)
         return out = std::nan(""), true;
     std::size_t i = 0;
     std::string clean;
-    while (i < body.size() && (isDigit(body[i]) || (i > 0 && body[i] == '_'))) {
+    while (i < body.size() && (isAsciiDigit(body[i]) || (i > 0 && body[i] == '_'))) {
         if (body[i] != '_')
             clean += body[i];
         ++i;
@@ -145,7 +142,7 @@ bool resolveFloat(std::string_view s, double& out)
         return false;
     clean += '.';
     ++i;
-    while (i < body.size() && (isDigit(body[i]) || body[i] == '_')) {
+    while (i < body.size() && (isAsciiDigit(body[i]) || body[i] == '_')) {
         if (body[i] != '_')
             clean += body[i];
         ++i;
@@ -158,24 +155,17 @@ bool resolveFloat(std::string_view s, double& out)
         clean += body.substr(i, 2);
         i += 2;
         const std::size_t expStart = i;
-        while (i < body.size() && isDigit(body[i]))
+        while (i < body.size() && isAsciiDigit(body[i]))
             clean += body[i++];
         if (i != body.size() || i == expStart)
             return false;
     }
-    errno = 0;
-    const double v = std::strtod(clean.c_str(), nullptr);
+    // from_chars, not strtod: the decimal point must not follow the process locale (the GUI runs
+    // in the user's, where it may be ',').
+    double v = 0;
+    std::from_chars(clean.data(), clean.data() + clean.size(), v);
     out = negative ? -v : v;
     return true;
-}
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 int editDistance(std::string_view a, std::string_view b)
@@ -200,7 +190,7 @@ const char* const kAllModifierNames[] = {
 
 std::string suggestModifier(std::string_view written)
 {
-    const std::string l = lowerAscii(written);
+    const std::string l = asciiLowered(written);
     if (modifierFromName(l))
         return l; // wrong case
     std::string best;
@@ -264,7 +254,7 @@ bool parseTimespan(const std::string& s, long long& seconds)
         return false;
     const char unit = s.back();
     const std::string num = s.substr(0, s.size() - 1);
-    if (!std::all_of(num.begin(), num.end(), isDigit) || num.size() > 9)
+    if (!std::all_of(num.begin(), num.end(), isAsciiDigit) || num.size() > 9)
         return false;
     const long long n = std::atoll(num.c_str());
     long long mult;

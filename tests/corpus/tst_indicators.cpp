@@ -5,6 +5,7 @@
 #include "events/catalog.h"
 #include "events/event.h"
 #include "rule/parser.h"
+#include "util/asciitext.h"
 #include "util/resources.h"
 
 #include <QTest>
@@ -596,15 +597,15 @@ void TestIndicators::builtinTable()
     QCOMPARE(map.size(), FieldMap::builtin().size());
     std::set<std::string> known;
     for (const auto& f : EventCatalog::allFields())
-        known.insert(foldCase(f));
+        known.insert(asciiLowered(f));
     for (const auto& f : EventCatalog::systemFields())
-        known.insert(foldCase(f));
+        known.insert(asciiLowered(f));
     // Sigma taxonomy names the catalog cannot list: classic PowerShell (400/403/600/800) fields
     // live inside the "Data" text, and ComputerName is Sigma's name for Computer.
     for (const char* f : {"HostApplication", "HostId", "HostName", "HostVersion", "EngineVersion", "RunspaceId",
                           "PipelineId", "CommandName", "CommandPath", "CommandType", "NewEngineState",
                           "PreviousEngineState", "ScriptName", "SequenceNumber", "ComputerName"})
-        known.insert(foldCase(f));
+        known.insert(asciiLowered(f));
     int line = 0;
     for (std::string_view rest = text; !rest.empty();) {
         const auto eol = rest.find('\n');
@@ -616,7 +617,7 @@ void TestIndicators::builtinTable()
         const auto a = row.find('\t');
         const auto b = row.find('\t', a + 1);
         const std::string canonical(row.substr(a + 1, b - a - 1));
-        QVERIFY2(known.count(foldCase(canonical)),
+        QVERIFY2(known.count(asciiLowered(canonical)),
                  ("fieldmap.tsv:" + std::to_string(line) + ": " + canonical + " is not a catalog field").c_str());
     }
 }
