@@ -2,6 +2,7 @@
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 #include "engine/pattern.h"
+#include "rule/modifiers.h"
 #include "util/ipnetwork.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -368,21 +369,17 @@ public:
         if (m_context)
             pcre2_match_context_free(m_context);
     }
+    /// `flags`: the PCRE2 compile options of regexCompileOptions() (rule/modifiers.h). Null when
+    /// the pattern does not compile (regexProblem() says why).
     static std::unique_ptr<RegexMatcher> create(const std::string& pattern, std::uint32_t flags,
-                                                const CompileOptions& options, std::string& error,
-                                                std::size_t& errorOffset)
+                                                const CompileOptions& options)
     {
         int code = 0;
         PCRE2_SIZE offset = 0;
-        pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                       flags | PCRE2_UTF | PCRE2_UCP, &code, &offset, nullptr);
-        if (!re) {
-            std::array<PCRE2_UCHAR, 256> buf{};
-            pcre2_get_error_message(code, buf.data(), buf.size());
-            error = reinterpret_cast<const char*>(buf.data());
-            errorOffset = offset;
+        pcre2_code* re =
+            pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), flags, &code, &offset, nullptr);
+        if (!re)
             return nullptr;
-        }
         auto m = std::unique_ptr<RegexMatcher>(new RegexMatcher);
         m->m_code = re;
         m->m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
@@ -780,8 +777,10 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
     const auto& mods = item.modifiers;
     auto has = [&](ModifierKind k) { return item.has(k); };
 
-    // exists
-    if (has(ModifierKind::Exists)) {
+    const MatcherFamily family = matcherFamilyOf(item);
+    const bool negate = has(ModifierKind::Neq);
+
+    if (family == MatcherFamily::Exists) {
         if (value.type != Value::Type::Boolean) {
             c.error(value.span, "invalid-value", "exists needs true or false, not '" + value.text + "'");
             return nullptr;
@@ -790,47 +789,46 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         return std::make_unique<ExistsMatcher>(t == "true" || t == "yes" || t == "on");
     }
 
-    // Comparators: the last of gt/gte/lt/lte; neq
-    std::optional<Compare> cmp;
-    for (const auto& m : mods) {
-        if (m.kind == ModifierKind::Gt)
-            cmp = Compare::Gt;
-        else if (m.kind == ModifierKind::Gte)
-            cmp = Compare::Gte;
-        else if (m.kind == ModifierKind::Lt)
-            cmp = Compare::Lt;
-        else if (m.kind == ModifierKind::Lte)
-            cmp = Compare::Lte;
-    }
-    const bool negate = has(ModifierKind::Neq);
-
-    // time parts
-    std::optional<TimePart> part;
-    for (const auto& m : mods) {
-        switch (m.kind) {
-        case ModifierKind::Minute:
-            part = TimePart::Minute;
-            break;
-        case ModifierKind::Hour:
-            part = TimePart::Hour;
-            break;
-        case ModifierKind::Day:
-            part = TimePart::Day;
-            break;
-        case ModifierKind::Week:
-            part = TimePart::Week;
-            break;
-        case ModifierKind::Month:
-            part = TimePart::Month;
-            break;
-        case ModifierKind::Year:
-            part = TimePart::Year;
-            break;
-        default:
-            break;
+    if (family == MatcherFamily::Number || family == MatcherFamily::TimePart) {
+        // The comparator is the last of gt/gte/lt/lte (none: equality, or inequality with neq).
+        std::optional<Compare> cmp;
+        std::optional<TimePart> part;
+        for (const auto& m : mods) {
+            switch (m.kind) {
+            case ModifierKind::Gt:
+                cmp = Compare::Gt;
+                break;
+            case ModifierKind::Gte:
+                cmp = Compare::Gte;
+                break;
+            case ModifierKind::Lt:
+                cmp = Compare::Lt;
+                break;
+            case ModifierKind::Lte:
+                cmp = Compare::Lte;
+                break;
+            case ModifierKind::Minute:
+                part = TimePart::Minute;
+                break;
+            case ModifierKind::Hour:
+                part = TimePart::Hour;
+                break;
+            case ModifierKind::Day:
+                part = TimePart::Day;
+                break;
+            case ModifierKind::Week:
+                part = TimePart::Week;
+                break;
+            case ModifierKind::Month:
+                part = TimePart::Month;
+                break;
+            case ModifierKind::Year:
+                part = TimePart::Year;
+                break;
+            default:
+                break;
+            }
         }
-    }
-    if (part || cmp) {
         auto n = parseNumber(value.text);
         if (!n || value.type == Value::Type::Boolean || value.type == Value::Type::Null) {
             c.error(value.span, "invalid-value", "'" + value.text + "' is not a number");
@@ -842,8 +840,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         return std::make_unique<NumberMatcher>(op, *n, value.text);
     }
 
-    // cidr
-    if (has(ModifierKind::Cidr)) {
+    if (family == MatcherFamily::Cidr) {
         std::string why;
         auto network = parseIpNetwork(value.text, &why);
         if (!network) {
@@ -853,28 +850,21 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         return std::make_unique<CidrMatcher>(*network, value.text);
     }
 
-    // regular expressions
-    if (has(ModifierKind::Re)) {
-        std::uint32_t flags = 0;
-        if (has(ModifierKind::ReIgnoreCase))
-            flags |= PCRE2_CASELESS;
-        if (has(ModifierKind::ReMultiline))
-            flags |= PCRE2_MULTILINE;
-        if (has(ModifierKind::ReDotAll))
-            flags |= PCRE2_DOTALL;
-        std::string error;
-        std::size_t offset = 0;
-        auto m = RegexMatcher::create(value.text, flags, c.options, error, offset);
-        if (!m)
+    if (family == MatcherFamily::Regex) {
+        // The same options and the same message as the parser's check (rule/modifiers.h).
+        const std::uint32_t options = regexCompileOptions(item);
+        auto m = RegexMatcher::create(value.text, options, c.options);
+        if (!m) {
+            const auto problem = regexProblem(value.text, options);
             c.error(value.span, "invalid-regex",
-                    "regular expression '" + value.text + "' does not compile at offset " + std::to_string(offset) +
-                        ": " + error);
+                    problem ? problem->message : "regular expression '" + value.text + "' does not compile");
+        }
         return m;
     }
 
     // fieldref
     const bool fold = !has(ModifierKind::Cased);
-    if (has(ModifierKind::FieldRef)) {
+    if (family == MatcherFamily::FieldRef) {
         auto anchor = FieldRefMatcher::Anchor::Whole;
         if (has(ModifierKind::Contains))
             anchor = FieldRefMatcher::Anchor::Contains;

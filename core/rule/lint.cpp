@@ -3,13 +3,9 @@
 
 #include "rule/attack.h"
 #include "rule/condition.h"
+#include "rule/modifiers.h"
 #include "rule/parser.h"
 #include "util/asciitext.h"
-
-#ifndef PCRE2_CODE_UNIT_WIDTH
-#define PCRE2_CODE_UNIT_WIDTH 8
-#endif
-#include <pcre2.h>
 
 #include <algorithm>
 #include <map>
@@ -71,7 +67,6 @@ const std::vector<LintCheckInfo> kChecks{
     {"control-character", Severity::Warning, "a control character in a value"},
     {"duplicate-value", Severity::Warning, "the same value twice in a value list"},
     {"expand-without-placeholder", Severity::Warning, "'expand' on a value without %placeholder%"},
-    {"regex-invalid", Severity::Error, "a regular expression that does not compile"},
     {"regex-unsupported", Severity::Warning,
      "lookaround, atomic groups or backreferences: not portable to every backend"},
     {"field-with-space", Severity::Warning, "a field name with white space"},
@@ -513,8 +508,10 @@ private:
     void detectionItem(const DetectionItem& item, const LogSource& ls)
     {
         const bool hasAll = item.has(ModifierKind::All);
-        const bool stringMatch =
-            item.has(ModifierKind::Contains) || item.has(ModifierKind::StartsWith) || item.has(ModifierKind::EndsWith);
+        const bool stringMatch = std::any_of(item.modifiers.begin(), item.modifiers.end(), [](const Modifier& m) {
+            return modifierInfo(m.kind).role == ModifierRole::Position;
+        });
+        const MatcherFamily family = matcherFamilyOf(item);
         const bool isRe = item.has(ModifierKind::Re);
         const bool encoded = item.has(ModifierKind::Base64) || item.has(ModifierKind::Base64Offset);
         // modifiers
@@ -523,8 +520,8 @@ private:
                 if (item.modifiers[i].kind == item.modifiers[j].kind)
                     add("duplicate-modifier", "the modifier '" + item.modifiers[i].written + "' is applied twice",
                         item.modifiers[i].span);
-        if (hasAll && !stringMatch && !isRe && !item.isKeyword && !item.has(ModifierKind::Cidr) &&
-            !item.has(ModifierKind::FieldRef) && item.values.size() > 1)
+        if (hasAll && !stringMatch && !item.isKeyword && family != MatcherFamily::Regex &&
+            family != MatcherFamily::Cidr && family != MatcherFamily::FieldRef && item.values.size() > 1)
             add("all-without-contains",
                 "'all' on exact values requires '" + item.field + "' to equal several values at once: add contains?",
                 item.keySpan);
@@ -571,7 +568,7 @@ private:
                 }))
                 add("control-character", "the value contains a control character", v.span);
             if (isRe) {
-                regex(v);
+                regex(item, v);
                 continue;
             }
             if (item.has(ModifierKind::Expand) && v.text.find('%') == std::string::npos)
@@ -674,22 +671,11 @@ private:
         return true;
     }
 
-    void regex(const Value& v)
+    void regex(const DetectionItem& item, const Value& v)
     {
-        int err = 0;
-        PCRE2_SIZE offset = 0;
-        pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(v.text.data()), v.text.size(), PCRE2_UTF, &err,
-                                         &offset, nullptr);
-        if (!code) {
-            PCRE2_UCHAR buf[256];
-            pcre2_get_error_message(err, buf, sizeof buf);
-            add("regex-invalid",
-                "the regular expression does not compile at offset " + std::to_string(offset) + ": " +
-                    reinterpret_cast<const char*>(buf),
-                v.span);
+        // A pattern that does not compile is the parser's "invalid-regex" (rule/modifiers.h).
+        if (v.type != Value::Type::String || regexProblem(v.text, regexCompileOptions(item)))
             return;
-        }
-        pcre2_code_free(code);
         static constexpr std::string_view constructs[] = {"(?=", "(?!", "(?<=", "(?<!", "(?>"};
         for (auto c : constructs)
             if (v.text.find(c) != std::string::npos) {

@@ -2,9 +2,9 @@
 #include "rule/parser.h"
 
 #include "rule/condition.h"
+#include "rule/modifiers.h"
 #include "rule/yamltree.h"
 #include "util/asciitext.h"
-#include "util/ipnetwork.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -182,12 +182,6 @@ int editDistance(std::string_view a, std::string_view b)
     return prev[b.size()];
 }
 
-const char* const kAllModifierNames[] = {
-    "contains", "startswith", "endswith", "all", "base64", "base64offset", "utf16le",   "utf16be", "utf16",  "wide",
-    "windash",  "re",         "i",        "m",   "s",      "ignorecase",   "multiline", "dotall",  "cidr",   "exists",
-    "expand",   "fieldref",   "gt",       "gte", "lt",     "lte",          "neq",       "cased",   "minute", "hour",
-    "day",      "week",       "month",    "year"};
-
 std::string suggestModifier(std::string_view written)
 {
     const std::string l = asciiLowered(written);
@@ -195,57 +189,14 @@ std::string suggestModifier(std::string_view written)
         return l; // wrong case
     std::string best;
     int bestDistance = 3;
-    for (const char* name : kAllModifierNames) {
+    for (const std::string_view name : modifierSpellings()) {
         const int d = editDistance(l, name);
-        if (d < bestDistance && std::string_view(name).size() > 2) {
+        if (d < bestDistance && name.size() > 2) {
             bestDistance = d;
             best = name;
         }
     }
     return best;
-}
-
-bool isTerminalModifier(ModifierKind k)
-{
-    switch (k) {
-    case ModifierKind::Gt:
-    case ModifierKind::Gte:
-    case ModifierKind::Lt:
-    case ModifierKind::Lte:
-    case ModifierKind::Cidr:
-    case ModifierKind::Exists:
-    case ModifierKind::Minute:
-    case ModifierKind::Hour:
-    case ModifierKind::Day:
-    case ModifierKind::Week:
-    case ModifierKind::Month:
-    case ModifierKind::Year:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isReFlag(ModifierKind k)
-{
-    return k == ModifierKind::ReIgnoreCase || k == ModifierKind::ReMultiline || k == ModifierKind::ReDotAll;
-}
-
-const char* typeName(Value::Type t)
-{
-    switch (t) {
-    case Value::Type::String:
-        return "a string";
-    case Value::Type::Integer:
-        return "an integer";
-    case Value::Type::Float:
-        return "a number";
-    case Value::Type::Boolean:
-        return "a boolean";
-    case Value::Type::Null:
-        return "null";
-    }
-    return "?";
 }
 
 bool parseTimespan(const std::string& s, long long& seconds)
@@ -545,45 +496,28 @@ private:
         bool reSeen = false;
         const Modifier* terminal = nullptr;
         for (const auto& m : item.modifiers) {
-            if (isReFlag(m.kind) && !reSeen)
+            const ModifierInfo& info = modifierInfo(m.kind);
+            const bool reFlag = info.role == ModifierRole::RegexFlag;
+            if (reFlag && !reSeen)
                 error("re-flag-without-re", "the regular expression flag '" + m.written + "' needs 're' before it",
                       m.span);
             else if (terminal && m.kind != ModifierKind::All)
                 error("comparator-not-last",
                       "'" + m.written + "' cannot follow '" + terminal->written + "': a comparison comes last", m.span);
-            else if (reSeen && !isReFlag(m.kind) && m.kind != ModifierKind::All && m.kind != ModifierKind::Re)
+            else if (reSeen && !reFlag && m.kind != ModifierKind::All && m.kind != ModifierKind::Re)
                 error("comparator-not-last", "'" + m.written + "' cannot follow 're': only the flags i, m and s can",
                       m.span);
             if (m.kind == ModifierKind::Re)
                 reSeen = true;
-            if (isTerminalModifier(m.kind) && !terminal)
+            if (info.terminal && !terminal)
                 terminal = &m;
         }
         const SourceSpan where = valueNode ? span(valueNode) : item.keySpan;
         if (item.has(ModifierKind::All) && (!item.valueIsList || item.values.size() < 2))
             error("all-single-value", "'all' needs a list of two or more values", where);
         for (const auto& v : item.values) {
-            if (item.has(ModifierKind::Re) && v.type != Value::Type::String)
-                error("re-non-string", std::string("'re' needs a string pattern, not ") + typeName(v.type), v.span);
-            if (item.has(ModifierKind::Exists) && v.type != Value::Type::Boolean)
-                error("exists-not-boolean", std::string("'exists' takes true or false, not ") + typeName(v.type),
-                      v.span);
-            const bool compare = std::any_of(item.modifiers.begin(), item.modifiers.end(), [](const Modifier& m) {
-                return m.kind == ModifierKind::Gt || m.kind == ModifierKind::Gte || m.kind == ModifierKind::Lt ||
-                       m.kind == ModifierKind::Lte || (m.kind >= ModifierKind::Minute && m.kind <= ModifierKind::Year);
-            });
-            if (compare && v.type != Value::Type::Integer && v.type != Value::Type::Float)
-                error("comparison-not-number",
-                      std::string("a numeric comparison needs a number, not ") + typeName(v.type) +
-                          (v.quoted ? " (remove the quotes)" : ""),
-                      v.span);
-            if (item.has(ModifierKind::Cidr)) {
-                std::string why = "it is not text";
-                if (v.type != Value::Type::String || !parseIpNetwork(v.text, &why))
-                    error("invalid-cidr", "'" + v.text + "' is not an IPv4 or IPv6 network: " + why, v.span);
-            }
-            if (item.has(ModifierKind::FieldRef) && v.type != Value::Type::String)
-                error("wrong-type", std::string("'fieldref' needs a field name, not ") + typeName(v.type), v.span);
+            if (auto problem = checkModifierValue(item, v))
+                error(problem->code.c_str(), problem->message, v.span);
             if (v.type == Value::Type::Null && item.valueIsList)
                 error("null-in-list", "null is not allowed inside a value list; use a separate selection", v.span);
         }
@@ -1224,6 +1158,7 @@ const std::vector<DiagnosticCodeInfo>& parserDiagnosticCodes()
         {"re-flag-without-re", Severity::Error, "i/m/s (ignorecase/multiline/dotall) without 're' before"},
         {"all-single-value", Severity::Error, "'all' on a single value"},
         {"re-non-string", Severity::Error, "'re' with a number, boolean or null"},
+        {"invalid-regex", Severity::Error, "'re' with a regular expression that does not compile"},
         {"exists-not-boolean", Severity::Error, "'exists' with something other than true/false"},
         {"comparison-not-number", Severity::Error, "gt/gte/lt/lte or a time part with a non-number"},
         {"invalid-cidr", Severity::Error, "'cidr' with something that is not a network"},
