@@ -5,6 +5,7 @@
 #include "engine/logsource.h"
 #include "events/catalog.h"
 #include "rule/parser.h"
+#include "util/asciitext.h"
 #include "util/fileio.h"
 #include "util/parallel.h"
 
@@ -25,7 +26,7 @@ std::string CatalogEventRef::shortProvider() const
 std::string techniqueFromTag(std::string_view tag)
 {
     constexpr std::string_view prefix = "attack.t";
-    if (tag.size() < prefix.size() + 4 || foldCase(tag.substr(0, prefix.size())) != prefix)
+    if (tag.size() < prefix.size() + 4 || asciiLowered(tag.substr(0, prefix.size())) != prefix)
         return {};
     auto rest = tag.substr(prefix.size());
     auto digits = [](std::string_view s) {
@@ -50,7 +51,7 @@ void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std:
             for (const auto& item : map.items) {
                 if (item.isKeyword || !item.modifiers.empty())
                     continue;
-                const auto field = foldCase(item.field);
+                const auto field = asciiLowered(item.field);
                 for (const auto& v : item.values) {
                     if (field == "eventid") {
                         std::uint32_t id = 0;
@@ -73,7 +74,7 @@ void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std:
 /// "Provider/Log" channels, and Security-Auditing for "Security".
 std::string providerOfChannel(const std::string& channel)
 {
-    if (foldCase(channel) == "security")
+    if (asciiLowered(channel) == "security")
         return "Microsoft-Windows-Security-Auditing";
     const auto slash = channel.find('/');
     return slash == std::string::npos ? channel : channel.substr(0, slash);
@@ -98,8 +99,8 @@ std::vector<CatalogEventRef> catalogEventsFor(const LogSource& logsource, const 
                                               const std::set<std::string>& providers)
 {
     bool known = false;
-    auto rows = LogSourceTable::builtin().lookup(foldCase(logsource.product), foldCase(logsource.category),
-                                                 foldCase(logsource.service), known);
+    auto rows = LogSourceTable::builtin().lookup(asciiLowered(logsource.product), asciiLowered(logsource.category),
+                                                 asciiLowered(logsource.service), known);
     std::vector<CatalogEventRef> out;
     auto add = [&](CatalogEventRef ref) {
         if (std::find(out.begin(), out.end(), ref) == out.end())
@@ -253,7 +254,7 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
     std::vector<CorpusFile> files;
     std::vector<fs::path> bases;
     auto wanted = [&](const fs::path& p) {
-        auto ext = foldCase(p.extension().string());
+        auto ext = asciiLowered(p.extension().string());
         return std::find(options.extensions.begin(), options.extensions.end(), ext) != options.extensions.end();
     };
     for (std::size_t r = 0; r < roots.size(); ++r) {
@@ -453,10 +454,7 @@ const IndicatorStats* Corpus::indicatorStats(const std::string& indicatorKey) co
 
 std::vector<std::uint32_t> Corpus::rulesForTechnique(std::string_view technique, bool includeSubtechniques) const
 {
-    std::string id(technique);
-    for (auto& c : id)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
+    const std::string id = asciiUppered(technique);
     std::vector<std::uint32_t> out;
     if (auto it = m_techniques.find(id); it != m_techniques.end())
         out = it->second;

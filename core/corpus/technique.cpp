@@ -1,6 +1,7 @@
 #include "corpus/technique.h"
 
 #include "rule/attack.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 #include <set>
@@ -29,9 +30,10 @@ bool lookupTechnique(std::string_view techniqueId, std::string* name, std::vecto
 std::vector<std::string> revokedInto(std::string_view techniqueId)
 {
     std::vector<std::string> out;
-    const std::string id = foldCase(techniqueId);
+    const std::string id = asciiLowered(techniqueId);
     for (const auto& t : attack::techniques())
-        if (t.status == attack::Technique::Status::Revoked && foldCase(t.currentId) == id && foldCase(t.id) != id)
+        if (t.status == attack::Technique::Status::Revoked && asciiLowered(t.currentId) == id &&
+            asciiLowered(t.id) != id)
             out.push_back(t.id);
     return out;
 }
@@ -56,10 +58,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
                                  const TechniquePageOptions& options)
 {
     TechniquePage page;
-    page.techniqueId = std::string(techniqueId);
-    for (auto& c : page.techniqueId)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
+    page.techniqueId = asciiUppered(techniqueId);
     page.known = lookupTechnique(page.techniqueId, &page.techniqueName, &page.tactics);
 
     if (const attack::Technique* t = attack::findTechnique(page.techniqueId);
@@ -141,7 +140,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
 
             if (ind.field.empty())
                 continue; // keywords have no field row
-            auto [fit, finserted] = fieldIndex.try_emplace(foldCase(ind.field), fields.size());
+            auto [fit, finserted] = fieldIndex.try_emplace(asciiLowered(ind.field), fields.size());
             if (finserted) {
                 FieldAcc fa;
                 fa.field = ind.field;
@@ -154,7 +153,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
                 fa.nativeNames[r.vendor].insert(ind.writtenField);
             fa.how[indicatorKindName(ind.kind)].insert(ri);
             if (ind.kind != IndicatorKind::Null && ind.kind != IndicatorKind::Exists) {
-                const std::string folded = ind.cased ? ind.value : foldCase(ind.value);
+                const std::string folded = ind.cased ? ind.value : asciiLowered(ind.value);
                 if (!fa.values.count(folded)) {
                     fa.valueText[folded] = ind.value;
                     fa.valueOrder.push_back(folded);
@@ -168,7 +167,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
 
     page.events.assign(events.begin(), events.end());
     std::stable_sort(page.events.begin(), page.events.end(), [](const auto& a, const auto& b) {
-        const auto pa = foldCase(a.shortProvider()), pb = foldCase(b.shortProvider());
+        const auto pa = asciiLowered(a.shortProvider()), pb = asciiLowered(b.shortProvider());
         return pa != pb ? pa < pb : a.eventId < b.eventId;
     });
 
