@@ -3,6 +3,7 @@
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxevent.h"
 #include "events/normalize.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -244,28 +245,20 @@ public:
 private:
     void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
     {
-        const std::size_t count = results.size();
-        const std::size_t workers = std::min<std::size_t>(threads, count);
-        if (m_ids.size() < workers)
-            m_ids.resize(workers);
-        if (workers <= 1) {
-            for (std::size_t i = 0; i < count; ++i)
-                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[0],
-                         results[i]);
-            return;
-        }
-        std::atomic<std::size_t> next{0};
-        auto work = [&](std::size_t worker) {
-            for (std::size_t i = next++; i < count; i = next++)
-                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
-                         results[i]);
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < workers; ++t)
-            pool.emplace_back(work, t);
-        work(0);
-        for (auto& t : pool)
-            t.join();
+        ParallelOptions options;
+        options.threads = threads;
+        const unsigned slots = parallelSlots(results.size(), options);
+        if (m_ids.size() < slots)
+            m_ids.resize(slots);
+        // runChunk reports what goes wrong in its chunk's result: nothing is thrown here.
+        parallelFor(
+            results.size(),
+            [&](std::size_t begin, std::size_t end, unsigned worker) {
+                for (std::size_t i = begin; i < end; ++i)
+                    runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
+                             results[i]);
+            },
+            options);
     }
 
     /// Appends a chunk's results in order; false when reading stops (cancelled, limit reached).
