@@ -7,6 +7,7 @@
 #include "rule/yamlscalar.h"
 #include "rule/yamltree.h"
 #include "util/asciitext.h"
+#include "util/yamlwriter.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -166,23 +167,12 @@ void Converter::emit(const Node* n, std::string& out, int depth)
         out += "null";
         break;
     case NodeKind::Scalar: {
-        const bool plainSafe = n->tag == "?";
-        if (plainSafe && !n->value.empty()) {
+        // A scalar written plain stays plain (it reads back with the same YAML type); any other
+        // is double-quoted by the project's one YAML writer.
+        if (n->tag == "?" && !n->value.empty())
             out += n->value;
-        } else {
-            out += '"';
-            for (char c : n->value) {
-                if (c == '"' || c == '\\')
-                    out += '\\', out += c;
-                else if (c == '\n')
-                    out += "\\n";
-                else if (c == '\t')
-                    out += "\\t";
-                else
-                    out += c;
-            }
-            out += '"';
-        }
+        else
+            out += yaml::doubleQuoted(n->value);
         break;
     }
     case NodeKind::Sequence:
