@@ -7,12 +7,11 @@
 #include "rule/parser.h"
 #include "util/asciitext.h"
 #include "util/fileio.h"
+#include "util/parallel.h"
 
 #include <algorithm>
-#include <mutex>
 #include <set>
 #include <system_error>
-#include <thread>
 
 namespace sigma {
 
@@ -293,9 +292,6 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
     vendorOptions.includeDeprecated = options.includeDeprecated;
 
     std::vector<Slot> slots(files.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    std::atomic<bool> stop{false};
-    std::mutex progressMutex;
 
     auto readOne = [&](std::size_t i) {
         Slot& slot = slots[i];
@@ -344,35 +340,23 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
         slot.parsed.text.shrink_to_fit();
     };
 
-    auto worker = [&] {
-        while (!stop.load(std::memory_order_relaxed)) {
-            if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
-                stop = true;
-                break;
-            }
-            const std::size_t i = next.fetch_add(1);
-            if (i >= files.size())
-                break;
-            readOne(i);
-            const std::size_t n = ++done;
-            if (options.progress) {
-                std::lock_guard lock(progressMutex);
-                if (!options.progress(n, files.size()))
-                    stop = true;
-            }
-        }
-    };
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(files.size(), 1)));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
+    ParallelOptions parallel;
+    parallel.threads = options.threads;
+    parallel.cancel = options.cancel;
+    parallel.progress = options.progress;
+    const ParallelRun run = parallelFor(
+        files.size(),
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i)
+                readOne(i);
+        },
+        parallel);
 
-    corpus.m_cancelled = stop.load();
-    corpus.m_filesScanned = done.load();
+    corpus.m_cancelled = run.stopped;
+    if (!run.error.empty()) // e.g. out of memory: said, never thrown
+        corpus.m_diagnostics.push_back(
+            Diagnostic{Severity::Error, "internal-error", "reading stopped: " + run.error, std::string(), {}});
+    corpus.m_filesScanned = run.done;
     for (std::size_t i = 0; i < slots.size(); ++i) {
         auto& slot = slots[i];
         if (slot.skipped) {
@@ -435,6 +419,15 @@ std::size_t Corpus::reach(const std::string& indicatorKey) const
 {
     auto it = m_indicators.find(indicatorKey);
     return it == m_indicators.end() ? 0 : it->second.rules.size();
+}
+
+std::map<std::string, std::size_t> Corpus::reachByVendor(const std::string& indicatorKey) const
+{
+    std::map<std::string, std::size_t> out;
+    if (const IndicatorStats* stats = indicatorStats(indicatorKey))
+        for (const std::uint32_t ri : stats->rules)
+            ++out[m_rules[ri].vendor];
+    return out;
 }
 
 std::size_t Corpus::reachExcludingFile(const Indicator& indicator, const std::string& file) const

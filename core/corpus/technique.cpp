@@ -85,6 +85,8 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
         std::map<std::string, std::set<std::uint32_t>> values; ///< folded value -> rules
         std::map<std::string, std::string> valueText;          ///< folded value -> as first seen
         std::vector<std::string> valueOrder;
+        std::map<std::string, std::set<std::uint32_t>> byVendor;
+        std::map<std::string, std::set<std::string>> nativeNames;
     };
     struct IndAcc {
         std::string field;
@@ -146,6 +148,9 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
             }
             FieldAcc& fa = fields[fit->second];
             fa.rules.insert(ri);
+            fa.byVendor[r.vendor].insert(ri);
+            if (!ind.writtenField.empty() && foldCase(ind.writtenField) != foldCase(fa.field))
+                fa.nativeNames[r.vendor].insert(ind.writtenField);
             fa.how[indicatorKindName(ind.kind)].insert(ri);
             if (ind.kind != IndicatorKind::Null && ind.kind != IndicatorKind::Exists) {
                 const std::string folded = ind.cased ? ind.value : asciiLowered(ind.value);
@@ -156,6 +161,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
                 fa.values[folded].insert(ri);
             }
         }
+        ++page.rulesByVendor[row.vendor];
         page.rules.push_back(std::move(row));
     }
 
@@ -171,6 +177,9 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
         row.rules = fa.rules.size();
         for (const auto& [kind, rules] : fa.how)
             row.how[kind] = rules.size();
+        for (const auto& [vendor, rules] : fa.byVendor)
+            row.rulesByVendor[vendor] = rules.size();
+        row.nativeNames = std::move(fa.nativeNames);
         std::vector<std::string> order = fa.valueOrder;
         std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
             return fa.values[a].size() > fa.values[b].size();
@@ -194,7 +203,9 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
     }
     // Corpus reach by the index keys (the accumulators are in key order of first use).
     for (const auto& [key, idx] : indIndex) {
+        page.indicators[idx].key = key;
         page.indicators[idx].corpusReach = corpus.reach(key);
+        page.indicators[idx].reachByVendor = corpus.reachByVendor(key);
         page.indicators[idx].specificHere = page.indicators[idx].corpusReach <= page.indicators[idx].rulesHere;
     }
     std::stable_sort(page.indicators.begin(), page.indicators.end(), [](const auto& a, const auto& b) {
