@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "engine/loader.h"
 #include "engine/logsource.h"
+#include "events/eventfiles.h"
 #include "events/reader.h"
 
 #include <CLI/CLI.hpp>
@@ -83,6 +84,11 @@ int run(const Options& o)
         set.add(r);
     set.finalize();
 
+    if (events.empty() && !ioError) {
+        std::cerr << "sigmawb match: no events read from the paths given\n";
+        return sigmawb::ExitPartial;
+    }
+
     // Match on `threads` threads, each taking blocks of events.
     std::vector<std::vector<Hit>> perThread(threads);
     std::atomic<std::size_t> next{0};
@@ -149,7 +155,9 @@ const bool registered = sigmawb::registerCommand(
     [](CLI::App& sub) -> std::function<int()> {
         auto o = std::make_shared<Options>();
         sub.add_option("--rules", o->rules, "Rule files or folders")->required()->expected(1, -1);
-        sub.add_option("--events", o->events, "Event files (.evtx, Event XML, JSON) or folders")
+        sub.add_option("--events", o->events,
+                       "Event files (.evtx, Event XML, JSON) or folders (searched recursively for " +
+                           sigma::eventFilePatterns() + ", following symbolic links)")
             ->required()
             ->expected(1, -1);
         sub.add_option("--format", o->format, "Output: text or jsonl (one JSON object per match)")
