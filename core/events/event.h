@@ -40,6 +40,11 @@ public:
     /// Appends a field. The name is interned in `names`; without one, in the reading thread's
     /// FieldNameSet::current() (which becomes `names`), else for the process lifetime.
     void add(std::string_view name, std::string value);
+    /// Appends a field whose name the reader interned in `names` already.
+    void add(FieldNameSet::Name name, std::string value)
+    {
+        fields.push_back(EventField{name.id, name.key, std::move(value)});
+    }
 
     /// First value of the field with this name, compared case-insensitively; nullptr if absent.
     const std::string* value(std::string_view name) const;

@@ -129,6 +129,24 @@ private Q_SLOTS:
             QVERIFY(!r.events[0].value("NoSuchField" + std::to_string(i)));
         QCOMPARE(FieldNames::stats().names, before.names);
     }
+
+    void flatLinesLinear()
+    {
+        // Issue 18: 1,000 flat lines took 0.2 s, 4,000 2.65 s, 5,660 5.1 s.
+        const double small = secondsToRead(flatLines(5000), 5000);
+        const double large = secondsToRead(flatLines(20000), 20000);
+        qInfo("flat lines: 5,000 in %.3f s, 20,000 in %.3f s (x%.1f)", small, large, large / small);
+        QVERIFY2(large < 8 * small, qPrintable(QStringLiteral("x%1").arg(large / small)));
+    }
+
+    void uniqueKeysLinear()
+    {
+        // Issue 18: 20,000 lines with unique keys took 9.7 s, 40,000 25.5 s.
+        const double small = secondsToRead(uniqueKeyLines(10000, "s"), 10000);
+        const double large = secondsToRead(uniqueKeyLines(40000, "l"), 40000);
+        qInfo("unique keys: 10,000 lines in %.3f s, 40,000 in %.3f s (x%.1f)", small, large, large / small);
+        QVERIFY2(large < 8 * small, qPrintable(QStringLiteral("x%1").arg(large / small)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonScale)
