@@ -22,10 +22,16 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
     std::vector<int> marks;
     if (tests.group.expectations.empty())
         return marks;
+    // The marks are read once (baseline file included); events with a record id are looked up
+    // without serialising them.
+    const sigma::TestMarks index(tests.group);
+    if (index.empty())
+        return marks;
     marks.assign(events.size(), -1);
     bool any = false;
     for (std::size_t i = 0; i < events.size() && i < limit; ++i) {
-        if (const auto kind = sigma::markOf(tests.group, events[i].xml(), events[i].origin.recordId)) {
+        const auto& origin = events[i].origin;
+        if (const auto kind = origin.recordId ? index.ofRecord(*origin.recordId) : index.ofXml(events[i].xml())) {
             marks[i] = int(*kind);
             any = true;
         }
