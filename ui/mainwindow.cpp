@@ -6,6 +6,7 @@
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
 #include "explanationmodel.h"
+#include "filefilters.h"
 #include "fileio.h"
 #include "messagebanner.h"
 #include "problemsmodel.h"
@@ -51,8 +52,6 @@ namespace sigmaui {
 
 namespace {
 const auto RuleFileFilter = QT_TRANSLATE_NOOP("sigmaui", "Sigma rules (*.yml *.yaml);;All files (*)");
-const auto EventFileFilter =
-    QT_TRANSLATE_NOOP("sigmaui", "Events (*.xml *.evtx *.json *.jsonl *.ndjson);;All files (*)");
 
 bool isRulePath(const QString& path)
 {
@@ -986,7 +985,7 @@ QWidget* MainWindow::createTestPane()
     connect(m_filterEdit, &QLineEdit::textChanged, m_eventsProxy, &EventsFilterProxy::setFilterText);
     connect(m_matchesOnly, &QCheckBox::toggled, m_eventsProxy, &EventsFilterProxy::setMatchesOnly);
     connect(loadButton, &QToolButton::clicked, this, [this] {
-        loadEvents(QFileDialog::getOpenFileNames(this, tr("Load Events"), QString(), tr(EventFileFilter)));
+        loadEvents(QFileDialog::getOpenFileNames(this, tr("Load Events"), QString(), eventFileFilter()));
     });
     connect(m_cancelLoad, &QToolButton::clicked, this, &MainWindow::cancelLoading);
     connect(m_eventsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -1110,12 +1109,11 @@ void MainWindow::createActions()
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
         openPaths(QFileDialog::getOpenFileNames(
             this, tr("Open Rules or Events"), QString(),
-            tr("Rules and events (*.yml *.yaml *.xml *.evtx *.json *.jsonl);;Sigma rules (*.yml *.yaml);;Events "
-               "(*.xml *.evtx *.json *.jsonl);;All files (*)")));
+            ruleAndEventFileFilter()));
     });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("&Load Events…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
-        loadEvents(QFileDialog::getOpenFileNames(this, tr("Load Events"), QString(), tr(EventFileFilter)));
+        loadEvents(QFileDialog::getOpenFileNames(this, tr("Load Events"), QString(), eventFileFilter()));
     });
     file->addAction(tr("Clear Events"), this, &MainWindow::clearEvents);
     file->addAction(tr("Open Sample &Workspace"), this, &MainWindow::openSampleWorkspace);

@@ -2,6 +2,8 @@
 
 #include "mainwindow.h"
 
+#include "events/eventfiles.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
@@ -23,10 +25,10 @@ void configureCommandLine(QCommandLineParser& parser)
     parser.addOption(QCommandLineOption(
         samplesOptionName(), QCoreApplication::translate(
                                  "sigmaui", "Open the bundled sample workspace (the default when no file is given).")));
-    parser.addPositionalArgument(
-        QStringLiteral("files"),
-        QCoreApplication::translate("sigmaui", "Rules (.yml, .yaml) and events (.xml, .evtx, .json) to open."),
-        QStringLiteral("[files...]"));
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("sigmaui", "Rules (*.yml *.yaml) and events (%1) to open.")
+                                     .arg(QString::fromStdString(sigma::eventFilePatterns())),
+                                 QStringLiteral("[files...]"));
 }
 
 StartupOptions startupOptions(const QCommandLineParser& parser)
