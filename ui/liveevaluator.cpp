@@ -5,8 +5,6 @@
 #include "rule/parser.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
-#include <QtConcurrent>
 
 #include <map>
 #include <thread>
@@ -18,12 +16,13 @@ LiveEvaluator::LiveEvaluator(QObject* parent)
     , m_generation(std::make_shared<std::atomic<quint64>>(0))
 {
     qRegisterMetaType<EvaluationPtr>();
-    // One job at a time is current; a second thread lets a new job start while a stale one stops.
-    m_pool.setMaxThreadCount(2);
-    m_pool.setExpiryTimeout(60000); // typing pauses do not pay for new threads
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(150);
     connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
+    connect(&m_jobs, &JobTracker::busyChanged, this, [this](bool busy) {
+        if (!busy && !isBusy())
+            Q_EMIT busyChanged(false);
+    });
 }
 
 LiveEvaluator::~LiveEvaluator()
@@ -71,26 +70,6 @@ void LiveEvaluator::evaluateNow()
     m_debounce.stop();
     const quint64 generation = m_generation->fetch_add(1) + 1;
     const bool wasBusy = isBusy();
-    ++m_running;
-    if (!wasBusy)
-        Q_EMIT busyChanged(true);
-    auto* watcher = new QFutureWatcher<EvaluationPtr>(this);
-    connect(watcher, &QFutureWatcher<EvaluationPtr>::finished, this,
-            [this, watcher, generation, epoch = m_optionsEpoch] {
-                watcher->deleteLater();
-                --m_running;
-                EvaluationPtr result = watcher->result();
-                if (result && generation == m_generation->load()) {
-                    m_last = result;
-                    if (result->ok())
-                        m_lastGood = result;
-                    if (result->ok() && !result->verdicts.empty() && epoch == m_optionsEpoch)
-                        m_scopeSource = result;
-                    Q_EMIT evaluated(result);
-                }
-                if (!isBusy())
-                    Q_EMIT busyChanged(false);
-            });
     std::shared_ptr<std::atomic<quint64>> latest = m_generation;
     EvaluationRequest request;
     request.generation = generation;
@@ -101,8 +80,19 @@ void LiveEvaluator::evaluateNow()
     request.tests = m_tests;
     request.previous = m_scopeSource;
     request.requested = std::chrono::steady_clock::now();
-    watcher->setFuture(
-        QtConcurrent::run(&m_pool, [request = std::move(request), latest] { return run(request, latest.get()); }));
+    m_jobs.start([request = std::move(request), latest](const JobContext&) { return run(request, latest.get()); },
+                 [this, generation, epoch = m_optionsEpoch](const EvaluationPtr& result) {
+                     if (!result || generation != m_generation->load())
+                         return; // stale: a newer text, events or tests are being evaluated
+                     m_last = result;
+                     if (result->ok())
+                         m_lastGood = result;
+                     if (result->ok() && !result->verdicts.empty() && epoch == m_optionsEpoch)
+                         m_scopeSource = result;
+                     Q_EMIT evaluated(result);
+                 });
+    if (!wasBusy)
+        Q_EMIT busyChanged(true);
 }
 
 namespace {

@@ -1,13 +1,13 @@
 #pragma once
 
 #include "eventset.h"
+#include "jobtracker.h"
 
 #include "engine/engine.h"
 #include "rule/rule.h"
 #include "validation/runner.h"
 
 #include <QObject>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -101,7 +101,7 @@ public:
     void evaluateNow();
 
     quint64 generation() const { return m_generation->load(); }
-    bool isBusy() const { return m_running > 0 || m_debounce.isActive(); }
+    bool isBusy() const { return m_jobs.isBusy() || m_debounce.isActive(); }
     /// The last result is of the current text and events, and no newer job is coming (stale jobs
     /// may still be winding down: isBusy() counts them).
     bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == m_generation->load(); }
@@ -117,7 +117,9 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
-    QThreadPool m_pool; ///< jobs never wait behind other background work (loading, corpus, baseline)
+    /// On the interactive lane: jobs never wait behind other background work (loading, corpus,
+    /// baseline), and destroying the evaluator (closing a tab) never waits for a running job.
+    JobTracker m_jobs{JobTracker::Lane::Interactive};
     QTimer m_debounce;
     QString m_text;
     QString m_file;
@@ -125,7 +127,6 @@ private:
     TestSetPtr m_tests;
     sigma::CompileOptions m_options;
     std::shared_ptr<std::atomic<quint64>> m_generation;
-    int m_running = 0;
     EvaluationPtr m_last;
     EvaluationPtr m_lastGood;
     EvaluationPtr m_scopeSource; ///< the newest result with verdicts for the current compile options
