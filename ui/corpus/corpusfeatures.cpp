@@ -11,6 +11,7 @@
 #include "../messagebanner.h"
 #include "../ruleeditor.h"
 #include "../rulemarks.h"
+#include "../workbenchcontext.h"
 
 #include "corpus/baseline.h"
 #include "corpus/report.h"
@@ -42,7 +43,6 @@
 #include <QToolTip>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <set>
 
@@ -156,20 +156,24 @@ CorpusFeatures::CorpusFeatures(MainWindow* window, const CorpusFeaturesOptions& 
         w->deleteLater();
     });
     m_techniqueDock = dock(tr("Technique"), QStringLiteral("techniqueDock"), m_techniqueTabs);
-    m_window->addDockWidget(Qt::LeftDockWidgetArea, m_corpusDock);
-    m_window->addDockWidget(Qt::BottomDockWidgetArea, m_indicatorsDock);
-    // Beside the Test pane, sharing its place with Problems (Indicators in front).
-    if (auto* problems = m_window->findChild<QDockWidget*>(QStringLiteral("problemsDock"))) {
-        m_window->tabifyDockWidget(problems, m_indicatorsDock);
+    // Left of the editors; Indicators beside the Test pane, sharing its place with Problems (in
+    // front); technique pages with the Explanation.
+    using Role = WorkbenchContext::DockRole;
+    WorkbenchContext* context = m_window->context();
+    context->addDock(m_corpusDock, Role::Other, {Qt::LeftDockWidgetArea, nullptr, nullptr, Qt::Horizontal, false});
+    QDockWidget* test = context->dock(Role::Test);
+    if (QDockWidget* problems = context->dock(Role::Problems)) {
+        context->addDock(m_indicatorsDock, Role::Other,
+                         {Qt::BottomDockWidgetArea, problems, nullptr, Qt::Horizontal, false});
         m_indicatorsDock->raise();
-        if (QDockWidget* test = m_window->testDock())
+        if (test)
             m_window->resizeDocks({test, m_indicatorsDock}, {760, 640}, Qt::Horizontal);
-    } else if (QDockWidget* test = m_window->testDock()) {
-        m_window->splitDockWidget(test, m_indicatorsDock, Qt::Horizontal);
+    } else {
+        context->addDock(m_indicatorsDock, Role::Other,
+                         {Qt::BottomDockWidgetArea, nullptr, test, Qt::Horizontal, false});
     }
-    m_window->addDockWidget(Qt::RightDockWidgetArea, m_techniqueDock);
-    if (auto* explanation = m_window->findChild<QDockWidget*>(QStringLiteral("explanationDock")))
-        m_window->tabifyDockWidget(explanation, m_techniqueDock);
+    context->addDock(m_techniqueDock, Role::Other,
+                     {Qt::RightDockWidgetArea, context->dock(Role::Explanation), nullptr, Qt::Horizontal, false});
     m_techniqueDock->hide(); // shown when a page is opened
     m_window->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
     // The main window restores the saved layout (and takes its default) after these docks exist.
@@ -281,7 +285,7 @@ void CorpusFeatures::activateTreeIndex(const QModelIndex& index)
 
 void CorpusFeatures::createMenu()
 {
-    m_menu = new QMenu(tr("&Corpus"), m_window);
+    m_menu = m_window->context()->addMenu(tr("&Corpus")); // before Help
     m_menu->setObjectName(QStringLiteral("corpusMenu"));
     m_menu->addAction(tr("&Open Corpus Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(m_window, tr("Open Corpus Folder"), m_corpusPath);
@@ -330,13 +334,6 @@ void CorpusFeatures::createMenu()
     m_menu->addSeparator();
     for (QDockWidget* d : {m_corpusDock, m_indicatorsDock, m_techniqueDock})
         m_menu->addAction(d->toggleViewAction());
-
-    // Before the Help menu (the last one).
-    const QList<QAction*> menus = m_window->menuBar()->actions();
-    if (menus.isEmpty())
-        m_window->menuBar()->addMenu(m_menu);
-    else
-        m_window->menuBar()->insertMenu(menus.last(), m_menu);
 }
 
 // ---- corpus ---------------------------------------------------------------------------------------
@@ -535,48 +532,34 @@ void CorpusFeatures::startBaseline()
         Q_EMIT indicatorsUpdated();
         return;
     }
-    const quint64 generation = ++m_baselineGeneration;
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    m_baselineCancel = cancel;
     m_baselineParsed = m_shownParsed;
     const QString summary = m_indicatorsSummary;
     m_indicators->setSummary(summary + tr(" · counting baseline hits…"));
     const std::string file = m_window->filePathAt(m_window->currentTab()).toStdString();
-    QPointer<CorpusFeatures> self(this);
-    (void)QtConcurrent::run([self, generation, parsed, events, file, summary, cancel] {
-        sigma::BaselineOptions options;
-        options.cancel = cancel.get();
-        options.lowPriority = true; // yields the cores to the live evaluation and the GUI
-        auto result =
-            std::make_shared<sigma::BaselineResult>(sigma::baselineNoise(*parsed->firstRule(), file, *events, options));
-        if (cancel->load())
-            return;
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, result, events, summary] {
-                if (!self || self->m_baselineGeneration != generation)
-                    return; // a newer version of the rule or of the events is being counted
-                self->m_baselineCancel.reset();
-                self->m_indicators->model()->setBaseline(result->hits, result->eventsConsidered);
-                QString s = summary + tr(" · %1 of %2 loaded events in the rule's log source")
-                                          .arg(result->eventsConsidered)
-                                          .arg(events->size());
-                if (result->ruleCompiled)
-                    s += tr(", the whole rule matches %1").arg(result->ruleHits);
-                self->m_indicators->setSummary(s);
-                Q_EMIT self->indicatorsUpdated();
-            },
-            Qt::QueuedConnection);
-    });
+    sigma::BaselineOptions options;
+    options.lowPriority = true; // yields the cores to the live evaluation and the GUI
+    m_baselineJob.start(
+        [parsed, events, file, options](const JobContext& job) mutable {
+            options.cancel = job.cancelFlag();
+            return sigma::baselineNoise(*parsed->firstRule(), file, *events, options);
+        },
+        [this, events, summary](const sigma::BaselineResult& result) {
+            m_indicators->model()->setBaseline(result.hits, result.eventsConsidered);
+            QString s = summary + tr(" · %1 of %2 loaded events in the rule's log source")
+                                      .arg(result.eventsConsidered)
+                                      .arg(events->size());
+            if (result.ruleCompiled)
+                s += tr(", the whole rule matches %1").arg(result.ruleHits);
+            m_indicators->setSummary(s);
+            Q_EMIT indicatorsUpdated();
+        });
 }
 
 void CorpusFeatures::cancelBaseline()
 {
     m_baselineDelay.stop();
-    ++m_baselineGeneration;
-    if (m_baselineCancel) {
-        m_baselineCancel->store(true);
-        m_baselineCancel.reset();
+    if (m_baselineJob.isPending()) {
+        m_baselineJob.cancel();
         m_baselineParsed.reset(); // its count never arrives: counted again with the next result
     }
 }

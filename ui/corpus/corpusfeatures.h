@@ -9,6 +9,7 @@
 #include "indicatorsmodel.h"
 
 #include "../eventset.h"
+#include "../jobtracker.h"
 
 #include <QObject>
 #include <QPointer>
@@ -143,8 +144,7 @@ private:
     std::shared_ptr<const void> m_shownParsed;
     EventListPtr m_shownEvents;
     CorpusPtr m_shownCorpus;
-    quint64 m_baselineGeneration = 0;
-    std::shared_ptr<std::atomic<bool>> m_baselineCancel; ///< of the running count
+    JobTracker m_baselineJob; ///< the count of the rule shown, cancelled by an edit
     QTimer m_baselineDelay;
     std::shared_ptr<const void> m_baselineParsed; ///< the rule counted or being counted
     QString m_indicatorsSummary;                  ///< the pane's summary without the baseline
