@@ -11,6 +11,7 @@
 #include "../messagebanner.h"
 #include "../ruleeditor.h"
 #include "../rulemarks.h"
+#include "../security5156switch.h"
 #include "../workbenchcontext.h"
 
 #include "corpus/baseline.h"
@@ -538,6 +539,9 @@ void CorpusFeatures::startBaseline()
     const std::string file = m_window->filePathAt(m_window->currentTab()).toStdString();
     sigma::BaselineOptions options;
     options.lowPriority = true; // yields the cores to the live evaluation and the GUI
+    // The same events in scope as the Test pane: Security 5156 read as network connections when
+    // its switch is on.
+    options.translateSecurity5156 = m_window->translate5156Switch()->compileOptions().translateSecurity5156;
     m_baselineJob.start(
         [parsed, events, file, options](const JobContext& job) mutable {
             options.cancel = job.cancelFlag();
