@@ -69,6 +69,7 @@ RuleDocument* DocumentTabs::create(const QString& text, const QString& path, con
         Q_EMIT titleChanged();
     });
     connect(document, &RuleDocument::autosaveDue, this, [this, document] { autosave(document); });
+    document->evaluator()->setCompileOptions(m_compileOptions);
     Q_EMIT documentCreated(document);
     const int index = addTab(document->editor(), QString());
     updateTabTitle(index);
@@ -84,6 +85,15 @@ void DocumentTabs::newRule()
                           "windows\ndetection:\n    selection:\n        Image|endswith: ''\n    condition: selection\n"
                           "level: medium\n"),
            QString(), name);
+}
+
+void DocumentTabs::setCompileOptions(const sigma::CompileOptions& options)
+{
+    m_compileOptions = options;
+    for (RuleDocument* d : documents()) {
+        d->evaluator()->setCompileOptions(options);
+        d->evaluator()->evaluateNow();
+    }
 }
 
 bool DocumentTabs::openRuleFile(const QString& path)

@@ -51,6 +51,9 @@ public:
     int offerRecovery();
     void restoreRecovered();
 
+    /// The live evaluation's compile options, for every document (re-evaluated at once) and new ones.
+    void setCompileOptions(const sigma::CompileOptions& options);
+
     using SaveQuestion = std::function<QMessageBox::StandardButton(const QString& documentName)>;
     void setSaveQuestion(SaveQuestion question) { m_askToSave = std::move(question); }
     SaveQuestion saveQuestion() const { return m_askToSave; }
@@ -74,6 +77,7 @@ private:
     const SyntaxSupport& m_syntax;
     WorkbenchContext* m_context;
     RuleDocument::Options m_options;
+    sigma::CompileOptions m_compileOptions;
     std::unique_ptr<RecoveryStore> m_recovery;
     QHash<const QWidget*, RuleDocument*> m_documents; ///< by editor
     int m_untitledCounter = 0;

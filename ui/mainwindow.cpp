@@ -88,6 +88,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     setCentralWidget(central);
 
     m_context->setRuleOpener([this](const QString& path) { return openRuleFile(path); });
+    m_context->setCompileOptionsProvider([this] { return translate5156Switch()->compileOptions(); });
+    m_tabs->setCompileOptions(translate5156Switch()->compileOptions());
     connect(m_tabs, &DocumentTabs::documentCreated, this, &MainWindow::prepareDocument);
     connect(m_tabs, &DocumentTabs::documentMoved, m_tests, &TestsController::reload);
     connect(m_tabs, &DocumentTabs::titleChanged, this, &MainWindow::updateTitle);
@@ -106,12 +108,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     connect(m_testPane, &TestPane::markRequested, this, [this](int kind) { markEvents(kind); });
     connect(m_testPane, &TestPane::eventSelected, this, &MainWindow::showSelectedEvent);
-    connect(translate5156Switch(), &Security5156Switch::changed, this, [this] {
-        for (RuleDocument* d : m_tabs->documents()) {
-            d->evaluator()->setCompileOptions(translate5156Switch()->compileOptions());
-            d->evaluator()->evaluateNow();
-        }
-    });
+    connect(translate5156Switch(), &Security5156Switch::changed, this,
+            [this] { m_tabs->setCompileOptions(translate5156Switch()->compileOptions()); });
     connect(m_context, &WorkbenchContext::eventsChanged, this, &MainWindow::onEventsChanged);
     connect(m_events, &EventsController::loaded, this, [this] {
         updateMatchSummary();
@@ -124,7 +122,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createDocks();
     createMenus();
     applyModelColors();
-    installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
+    m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
     // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
     // to, and the saved one is restored once, for all of them.
     m_layout->takeDefault();
@@ -138,11 +136,9 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
         offerRecovery();
 }
 
-MainWindow::~MainWindow()
-{
-    // Editors and evaluators go with their widgets (running jobs are left to wind down); recovery
-    // copies of unsaved work stay on disk (closeEvent removes them when the user saved or discarded).
-}
+// Editors and evaluators go with their widgets (running jobs are left to wind down); recovery copies
+// of unsaved work stay on disk (closeEvent removes them when the user saved or discarded).
+MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
@@ -157,10 +153,7 @@ void MainWindow::createDocks()
     m_problemsDock = dock(tr("Problems"), QStringLiteral("problemsDock"), m_problemsPane);
     m_explanationDock = dock(tr("Explanation"), QStringLiteral("explanationDock"), m_explanationPane);
     m_detailDock = dock(tr("Event Detail"), QStringLiteral("eventDetailDock"), m_detailPane);
-    connect(problemsModel(), &QAbstractItemModel::modelReset, m_problemsDock, [this] {
-        const int errors = problemsModel()->errorCount();
-        m_problemsDock->setWindowTitle(errors ? tr("Problems (%1)").arg(errors) : tr("Problems"));
-    });
+    connect(m_problemsPane, &ProblemsPane::titleChanged, m_problemsDock, &QDockWidget::setWindowTitle);
     m_context->addDock(m_testDock, Role::Test, {Qt::BottomDockWidgetArea});
     m_context->addDock(m_problemsDock, Role::Problems, {Qt::BottomDockWidgetArea, nullptr, m_testDock});
     m_context->addDock(m_explanationDock, Role::Explanation, {Qt::RightDockWidgetArea});
@@ -240,7 +233,6 @@ void MainWindow::prepareDocument(RuleDocument* document)
             showCurrentResult();
     });
     connect(document->evaluator(), &LiveEvaluator::busyChanged, this, &MainWindow::updateMatchSummary);
-    document->evaluator()->setCompileOptions(translate5156Switch()->compileOptions());
     document->evaluator()->setEvents(events()); // evaluates at once
     m_tests->reload(document);                  // read off the GUI thread; re-evaluates with them
 }

@@ -25,6 +25,7 @@ class QTreeView;
 
 namespace sigmaui {
 
+class CorpusFeatures;
 class DocumentTabs;
 class EventDetailPane;
 class EventFieldsModel;
@@ -69,6 +70,8 @@ public:
     ~MainWindow() override;
 
     WorkbenchContext* context() const { return m_context; }
+    /// The corpus half (browser, Indicators, technique pages, editor assistance).
+    CorpusFeatures* corpusFeatures() const { return m_corpusFeatures; }
 
     /// Opens a rule in a tab (or shows the tab that has it). Errors go to the banner.
     bool openRuleFile(const QString& path) { return m_tabs->openRuleFile(path); }
@@ -192,6 +195,7 @@ private:
     QDockWidget* m_explanationDock = nullptr;
     QDockWidget* m_detailDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
+    CorpusFeatures* m_corpusFeatures = nullptr;
     bool m_pendingAutoSelect = false;
 };
 

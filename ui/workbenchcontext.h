@@ -8,6 +8,8 @@
 #include "eventset.h"
 #include "messagebanner.h"
 
+#include "engine/engine.h"
+
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -65,6 +67,17 @@ public:
     QMenu* addMenu(const QString& title);
     void setMenus(QMenu* viewMenu, QMenu* helpMenu);
 
+    /// The compile options of the live evaluation (the Security 5156 switch), for other counts
+    /// over the loaded events that must agree with the Test pane.
+    sigma::CompileOptions compileOptions() const
+    {
+        return m_compileOptions ? m_compileOptions() : sigma::CompileOptions{};
+    }
+    void setCompileOptionsProvider(std::function<sigma::CompileOptions()> provider)
+    {
+        m_compileOptions = std::move(provider);
+    }
+
     /// Opens a rule in a tab (technique pages, the corpus browser); false with a banner on failure.
     bool openRuleFile(const QString& path) { return m_openRule ? m_openRule(path) : false; }
     void setRuleOpener(std::function<bool(const QString&)> opener) { m_openRule = std::move(opener); }
@@ -91,6 +104,7 @@ private:
     QMenu* m_helpMenu = nullptr;
     QAction* m_viewDockSeparator = nullptr;
     std::function<bool(const QString&)> m_openRule;
+    std::function<sigma::CompileOptions()> m_compileOptions;
 };
 
 } // namespace sigmaui

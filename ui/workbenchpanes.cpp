@@ -153,6 +153,10 @@ ProblemsPane::ProblemsPane(WorkbenchContext* context, QWidget* parent)
     };
     connect(this, &QTableView::clicked, this, jump);
     connect(this, &QTableView::activated, this, jump);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        const int errors = m_model->errorCount();
+        Q_EMIT titleChanged(errors ? tr("Problems (%1)").arg(errors) : tr("Problems"));
+    });
 }
 
 } // namespace sigmaui

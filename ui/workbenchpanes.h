@@ -69,6 +69,10 @@ public:
     ProblemsPane(WorkbenchContext* context, QWidget* parent = nullptr);
     ProblemsModel* model() const { return m_model; }
 
+Q_SIGNALS:
+    /// "Problems (2)" with the number of errors, for the dock.
+    void titleChanged(const QString& title);
+
 private:
     WorkbenchContext* m_context;
     ProblemsModel* m_model;
