@@ -25,6 +25,11 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
     std::vector<int> marks;
     if (tests.group.expectations.empty())
         return marks;
+    // The marks are read once (baseline file included); events with a record id are looked up
+    // without serialising them.
+    const sigma::TestMarks index(tests.group);
+    if (index.empty())
+        return marks;
     marks.assign(events.size(), -1);
     bool any = false;
     const std::size_t n = std::min(events.size(), limit);
@@ -35,7 +40,8 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
             if (progress)
                 progress(int(i * 1000 / n));
         }
-        if (const auto kind = sigma::markOf(tests.group, events[i].xml(), events[i].origin.recordId)) {
+        const auto& origin = events[i].origin;
+        if (const auto kind = origin.recordId ? index.ofRecord(*origin.recordId) : index.ofXml(events[i].xml())) {
             marks[i] = int(*kind);
             any = true;
         }

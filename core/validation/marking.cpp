@@ -159,22 +159,54 @@ RuleTests openRuleTests(const std::string& rulePath)
 std::optional<ExpectationKind> markOf(const RuleTests& group, const std::string& eventXml,
                                       std::optional<std::uint64_t> recordId)
 {
-    const std::string key = eventKey(eventBody(eventXml), recordId);
-    const fs::path dir = eventsDir(group);
-    for (ExpectationKind kind : {ExpectationKind::Match, ExpectationKind::NoMatch}) {
-        const fs::path file = dir / singleFileName(kind, key);
-        for (const auto& e : group.expectations)
-            if (e.kind == kind && samePath(e.path, file))
-                return kind;
-    }
+    const TestMarks marks(group);
+    return recordId ? marks.ofRecord(*recordId) : marks.ofXml(eventXml);
+}
+
+TestMarks::TestMarks(const RuleTests& group)
+{
+    const fs::path dir = eventsDir(group).lexically_normal();
     const fs::path baseline = dir / kBaselineFile;
-    for (const auto& e : group.expectations)
-        if (e.kind == ExpectationKind::Baseline && samePath(e.path, baseline)) {
-            const auto b = readBaseline(baseline);
-            if (std::any_of(b.blocks.begin(), b.blocks.end(), [&](const auto& blk) { return blk.first == key; }))
-                return ExpectationKind::Baseline;
+    bool baselineListed = false;
+    for (const auto& e : group.expectations) {
+        const fs::path path = fs::path(e.path).lexically_normal();
+        if (e.kind == ExpectationKind::Baseline) {
+            baselineListed = baselineListed || path == baseline;
+            continue;
         }
-    return std::nullopt;
+        if (e.kind != ExpectationKind::Match && e.kind != ExpectationKind::NoMatch)
+            continue;
+        if (path.parent_path() != dir)
+            continue;
+        // "<kind>-<key>.xml", as singleFileName writes it.
+        const std::string prefix = std::string(expectationKindName(e.kind)) + '-';
+        const std::string name = path.filename().string();
+        if (name.size() <= prefix.size() + 4 || name.rfind(prefix, 0) != 0 ||
+            name.compare(name.size() - 4, 4, ".xml") != 0)
+            continue;
+        const std::string key = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+        // A must-match entry wins over a must-not-match one of the same event, as before.
+        auto [it, inserted] = m_byKey.emplace(key, e.kind);
+        if (!inserted && e.kind == ExpectationKind::Match)
+            it->second = e.kind;
+    }
+    if (baselineListed)
+        for (const auto& [key, xml] : readBaseline(baseline).blocks)
+            m_byKey.emplace(key, ExpectationKind::Baseline);
+}
+
+std::optional<ExpectationKind> TestMarks::ofRecord(std::uint64_t recordId) const
+{
+    const auto it = m_byKey.find(std::to_string(recordId));
+    return it == m_byKey.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<ExpectationKind> TestMarks::ofXml(const std::string& eventXml) const
+{
+    if (m_byKey.empty())
+        return std::nullopt;
+    const auto it = m_byKey.find(eventKey(eventBody(eventXml), std::nullopt));
+    return it == m_byKey.end() ? std::nullopt : std::optional(it->second);
 }
 
 bool unmarkEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId)

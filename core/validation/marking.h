@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace sigma {
 
@@ -31,9 +32,28 @@ bool markEvent(RuleTests& group, const std::string& eventXml, std::optional<std:
 /// Removes the mark of the event (any kind) and its copied file. True when a mark was removed.
 bool unmarkEvent(RuleTests& group, const std::string& eventXml, std::optional<std::uint64_t> recordId);
 
-/// The kind the event is marked with in `group`, if any.
+/// The kind the event is marked with in `group`, if any. Reads the baseline file on each call:
+/// to look up many events, build a TestMarks once.
 std::optional<ExpectationKind> markOf(const RuleTests& group, const std::string& eventXml,
                                       std::optional<std::uint64_t> recordId);
+
+/// The marks of a group read once (the baseline file included), for looking up many events.
+/// An event with an EventRecordID is looked up without its XML.
+class TestMarks {
+public:
+    TestMarks() = default;
+    explicit TestMarks(const RuleTests& group);
+
+    bool empty() const { return m_byKey.empty(); }
+    std::size_t size() const { return m_byKey.size(); }
+    /// The kind of an event known by its EventRecordID.
+    std::optional<ExpectationKind> ofRecord(std::uint64_t recordId) const;
+    /// The kind of an event without a record id, known by (a hash of) its XML.
+    std::optional<ExpectationKind> ofXml(const std::string& eventXml) const;
+
+private:
+    std::unordered_map<std::string, ExpectationKind> m_byKey;
+};
 
 /// Saves the group as the beside manifest (group.manifest), atomically.
 bool saveRuleTests(const RuleTests& group, std::string& error);

@@ -2,55 +2,27 @@
 
 #include "util/fileio.h"
 
-#include <array>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <limits>
+#include <zip.h>
+
+#include <memory>
 
 namespace sigma {
 
 namespace {
 
-constexpr std::array<std::uint32_t, 256> makeCrcTable()
+struct SourceFree {
+    void operator()(zip_source_t* s) const { zip_source_free(s); }
+};
+using SourcePtr = std::unique_ptr<zip_source_t, SourceFree>;
+
+std::string zipError(zip_error_t* e)
 {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-    return table;
+    std::string text = zip_error_strerror(e);
+    zip_error_fini(e);
+    return text;
 }
-
-constexpr auto kCrcTable = makeCrcTable();
-
-void put16(std::string& out, std::uint32_t v)
-{
-    out += static_cast<char>(v & 0xFF);
-    out += static_cast<char>((v >> 8) & 0xFF);
-}
-
-void put32(std::string& out, std::uint32_t v)
-{
-    put16(out, v & 0xFFFF);
-    put16(out, v >> 16);
-}
-
-constexpr std::uint16_t kVersion = 20;       // 2.0: stored entries, folders
-constexpr std::uint16_t kFlagUtf8 = 1 << 11; // names are UTF-8
 
 } // namespace
-
-std::uint32_t crc32(std::string_view data, std::uint32_t previous)
-{
-    std::uint32_t c = previous ^ 0xFFFFFFFFu;
-    for (unsigned char b : data)
-        c = kCrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
 
 void ZipWriter::setTimestamp(int year, int month, int day, int hour, int minute, int second)
 {
@@ -83,77 +55,80 @@ bool ZipWriter::add(std::string name, std::string data)
             m_error = "duplicate entry '" + name + "'";
             return false;
         }
-    if (data.size() >= std::numeric_limits<std::uint32_t>::max() || name.size() > 0xFFFF ||
-        m_entries.size() >= 0xFFFF) {
-        m_error = "'" + name + "' is too large for a ZIP without ZIP64";
-        return false;
-    }
     Entry e;
-    e.crc = crc32(data);
     e.name = std::move(name);
     e.data = std::move(data);
     m_entries.push_back(std::move(e));
     return true;
 }
 
+bool ZipWriter::build(std::string& out, std::string& error) const
+{
+    // The archive is made in memory by libzip (deflated entries, UTF-8 names, ZIP64 when needed),
+    // then written atomically by the caller.
+    zip_error_t err;
+    zip_error_init(&err);
+    SourcePtr buffer(zip_source_buffer_create(nullptr, 0, 0, &err));
+    if (!buffer) {
+        error = "cannot create the archive: " + zipError(&err);
+        return false;
+    }
+    zip_source_keep(buffer.get()); // zip_close must leave the buffer to us
+    zip_t* archive = zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &err);
+    if (!archive) {
+        error = "cannot create the archive: " + zipError(&err);
+        return false;
+    }
+    auto fail = [&](const std::string& what) {
+        error = what + ": " + zip_strerror(archive);
+        zip_discard(archive);
+        return false;
+    };
+    for (const auto& e : m_entries) {
+        zip_source_t* data = zip_source_buffer(archive, e.data.data(), e.data.size(), 0);
+        if (!data)
+            return fail("cannot add '" + e.name + "'");
+        const zip_int64_t index = zip_file_add(archive, e.name.c_str(), data, ZIP_FL_ENC_UTF_8);
+        if (index < 0) {
+            zip_source_free(data);
+            return fail("cannot add '" + e.name + "'");
+        }
+        const auto i = static_cast<zip_uint64_t>(index);
+        if (zip_set_file_compression(archive, i, ZIP_CM_DEFLATE, 9) != 0 ||
+            zip_file_set_dostime(archive, i, m_dosTime, m_dosDate, 0) != 0 ||
+            zip_file_set_external_attributes(archive, i, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0)
+            return fail("cannot add '" + e.name + "'");
+    }
+    if (zip_close(archive) != 0)
+        return fail("cannot write the archive");
+
+    zip_stat_t st;
+    if (zip_source_stat(buffer.get(), &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+        zip_source_open(buffer.get()) != 0) {
+        error = "cannot read the archive back from memory";
+        return false;
+    }
+    out.assign(static_cast<std::size_t>(st.size), '\0');
+    const zip_int64_t n = zip_source_read(buffer.get(), out.data(), out.size());
+    zip_source_close(buffer.get());
+    if (n < 0 || static_cast<zip_uint64_t>(n) != st.size) {
+        error = "cannot read the archive back from memory";
+        return false;
+    }
+    return true;
+}
+
 std::string ZipWriter::bytes() const
 {
     std::string out;
-    std::vector<std::uint32_t> offsets;
-    for (const auto& e : m_entries) {
-        offsets.push_back(static_cast<std::uint32_t>(out.size()));
-        put32(out, 0x04034b50); // local file header
-        put16(out, kVersion);
-        put16(out, kFlagUtf8);
-        put16(out, 0); // stored
-        put16(out, m_dosTime);
-        put16(out, m_dosDate);
-        put32(out, e.crc);
-        put32(out, static_cast<std::uint32_t>(e.data.size())); // compressed size
-        put32(out, static_cast<std::uint32_t>(e.data.size())); // uncompressed size
-        put16(out, static_cast<std::uint32_t>(e.name.size()));
-        put16(out, 0); // extra field length
-        out += e.name;
-        out += e.data;
-    }
-    const auto centralStart = static_cast<std::uint32_t>(out.size());
-    for (std::size_t i = 0; i < m_entries.size(); ++i) {
-        const auto& e = m_entries[i];
-        put32(out, 0x02014b50);          // central directory header
-        put16(out, (3 << 8) | kVersion); // made by: Unix, 2.0
-        put16(out, kVersion);
-        put16(out, kFlagUtf8);
-        put16(out, 0);
-        put16(out, m_dosTime);
-        put16(out, m_dosDate);
-        put32(out, e.crc);
-        put32(out, static_cast<std::uint32_t>(e.data.size()));
-        put32(out, static_cast<std::uint32_t>(e.data.size()));
-        put16(out, static_cast<std::uint32_t>(e.name.size()));
-        put16(out, 0);              // extra
-        put16(out, 0);              // comment
-        put16(out, 0);              // disk number start
-        put16(out, 0);              // internal attributes
-        put32(out, 0100644u << 16); // external attributes: regular file rw-r--r--
-        put32(out, offsets[i]);
-        out += e.name;
-    }
-    const auto centralSize = static_cast<std::uint32_t>(out.size() - centralStart);
-    put32(out, 0x06054b50); // end of central directory
-    put16(out, 0);
-    put16(out, 0);
-    put16(out, static_cast<std::uint32_t>(m_entries.size()));
-    put16(out, static_cast<std::uint32_t>(m_entries.size()));
-    put32(out, centralSize);
-    put32(out, centralStart);
-    put16(out, 0); // comment length
-    return out;
+    std::string error;
+    return build(out, error) ? out : std::string();
 }
 
 bool ZipWriter::write(const std::string& path)
 {
-    const std::string data = bytes();
-    return writeFileAtomically(path, data, m_error);
+    std::string data;
+    return build(data, m_error) && writeFileAtomically(path, data, m_error);
 }
 
 } // namespace sigma

@@ -1,25 +1,21 @@
 #pragma once
 
-// A small ZIP writer (stored entries, no compression) with CRC-32, enough to hand a validated rule
-// with its tests to CI or a colleague without a new dependency. Entries, names in UTF-8 (flag bit 11),
-// sizes below 4 GiB each and fewer than 65535 entries (no ZIP64).
+// The ZIP archive that hands a validated rule with its tests to CI or a colleague: entry names are
+// checked here (relative, '/'-separated, no "..", no duplicates), the archive is written by libzip
+// (deflated, UTF-8 names, ZIP64 when needed) and saved atomically.
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace sigma {
 
-/// CRC-32 (IEEE 802.3, as used by ZIP and gzip); pass the previous value to continue.
-std::uint32_t crc32(std::string_view data, std::uint32_t previous = 0);
-
 class ZipWriter {
 public:
     /// Adds a file; `name` uses '/' separators and must be relative (no leading '/', no "..").
-    /// Returns false (and sets error()) for an invalid name, a duplicate, or a size over the limits.
+    /// Returns false (and sets error()) for an invalid name or a duplicate.
     bool add(std::string name, std::string data);
-    /// The whole archive.
+    /// The whole archive (empty if libzip fails).
     std::string bytes() const;
     /// Writes the archive atomically to `path`.
     bool write(const std::string& path);
@@ -31,10 +27,11 @@ public:
     void setTimestamp(int year, int month, int day, int hour, int minute, int second);
 
 private:
+    bool build(std::string& out, std::string& error) const;
+
     struct Entry {
         std::string name;
         std::string data;
-        std::uint32_t crc = 0;
     };
     std::vector<Entry> m_entries;
     std::string m_error;

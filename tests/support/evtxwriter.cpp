@@ -1,6 +1,7 @@
 #include "evtxwriter.h"
 
 #include "engine/casefold.h"
+#include "util/crc32.h"
 
 #include <cstring>
 #include <stdexcept>
@@ -251,13 +252,7 @@ void finishChunk(ChunkState& c)
 
 std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc)
 {
-    crc = ~crc;
-    for (std::size_t i = 0; i < size; ++i) {
-        crc ^= data[i];
-        for (int k = 0; k < 8; ++k)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
+    return sigma::crc32(data, size, crc);
 }
 
 Value null()

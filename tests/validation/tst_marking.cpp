@@ -122,6 +122,41 @@ private Q_SLOTS:
         QCOMPARE(markOf(group, a, std::nullopt), std::optional(ExpectationKind::NoMatch));
         QVERIFY(!markEvent(group, "   ", std::nullopt, ExpectationKind::Match, error));
     }
+
+    // Looking up the marks of many events reads the baseline file once (issue 13: it was read again
+    // for every event of the Test pane): a TestMarks keeps answering after the file is gone, and an
+    // event with a record id is found without its XML.
+    void marksAreReadOnceForManyEvents()
+    {
+        QTemporaryDir dir;
+        const QString rule = dir.filePath(QStringLiteral("whoami.yml"));
+        QVERIFY(QFile::copy(sigmatest::dataPath(QStringLiteral("validation/fail/whoami_broad.yml")), rule));
+        RuleTests group = openRuleTests(rule.toStdString());
+        const auto positive = readFixture("positive.xml");
+        const auto benign = readFixture("benign.xml");
+        const auto baseline = readFixture("baseline.xml");
+        std::string error;
+        QVERIFY(markEvent(group, byRecord(positive, 201).xml(), 201u, ExpectationKind::Match, error));
+        QVERIFY(markEvent(group, byRecord(benign, 301).xml(), 301u, ExpectationKind::NoMatch, error));
+        QVERIFY(markEvent(group, byRecord(baseline, 401).xml(), 401u, ExpectationKind::Baseline, error));
+        QVERIFY(markEvent(group, byRecord(baseline, 403).xml(), 403u, ExpectationKind::Baseline, error));
+        const std::string noId = "<Event><System><EventID>7</EventID></System></Event>";
+        QVERIFY(markEvent(group, noId, std::nullopt, ExpectationKind::NoMatch, error));
+
+        const TestMarks marks(group);
+        QCOMPARE(marks.size(), std::size_t(5));
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral("tests/whoami/baseline.xml"))));
+        QCOMPARE(marks.ofRecord(201), std::optional(ExpectationKind::Match));
+        QCOMPARE(marks.ofRecord(301), std::optional(ExpectationKind::NoMatch));
+        QCOMPARE(marks.ofRecord(401), std::optional(ExpectationKind::Baseline));
+        QCOMPARE(marks.ofRecord(403), std::optional(ExpectationKind::Baseline));
+        QVERIFY(!marks.ofRecord(302));
+        QCOMPARE(marks.ofXml(noId), std::optional(ExpectationKind::NoMatch));
+        QVERIFY(!marks.ofXml("<Event><System><EventID>8</EventID></System></Event>"));
+        // markOf reads the files again: the baseline events are no longer marked.
+        QVERIFY(!markOf(group, byRecord(baseline, 401).xml(), 401u));
+        QVERIFY(TestMarks(RuleTests{}).empty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMarking)
