@@ -19,6 +19,18 @@ void JobContext::reportProgress(int permille, const QString& note) const
     });
 }
 
+void JobContext::post(std::function<void()> call) const
+{
+    if (isCancelled())
+        return;
+    auto self = m_tracker;
+    auto cancel = m_cancel;
+    JobTracker::toGuiThread([self, cancel, call = std::move(call)] {
+        if (self->data() && !cancel->load())
+            call();
+    });
+}
+
 JobTracker::JobTracker(Lane lane, QObject* parent)
     : QObject(parent)
     , m_lane(lane)

@@ -30,6 +30,9 @@ public:
     /// Progress in permille (0..1000) with an optional note (a file name); repeated values are
     /// not posted again, and nothing arrives once the job is stale.
     void reportProgress(int permille, const QString& note = {}) const;
+    /// Runs `call` on the tracker's thread unless the job is stale by then or the tracker is gone
+    /// (for progress of another shape than reportProgress's).
+    void post(std::function<void()> call) const;
 
 private:
     friend class JobTracker;
