@@ -12,6 +12,7 @@
 #include "engine/loader.h"
 #include "events/reader.h"
 #include "rule/parser.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -125,29 +126,28 @@ double runSet(const RuleSet& set, const std::vector<Event>& events, unsigned thr
               RuleSet::Stats& total, double& cpu)
 {
     const double cpu0 = cpuSeconds();
-    std::atomic<std::size_t> next{0};
-    std::vector<RuleSet::Stats> stats(threads);
-    std::vector<std::size_t> counts(threads, 0);
+    sigma::ParallelOptions parallel;
+    parallel.threads = threads;
+    parallel.grain = 512;
+    const unsigned slots = sigma::parallelSlots(events.size(), parallel);
+    std::vector<RuleSet::Stats> stats(slots);
+    std::vector<std::size_t> counts(slots, 0);
     sigmabench::Stopwatch clock;
-    auto work = [&](unsigned t) {
-        std::vector<std::size_t> out;
-        for (std::size_t start = next.fetch_add(512); start < events.size(); start = next.fetch_add(512))
-            for (std::size_t i = start; i < std::min(events.size(), start + 512); ++i) {
+    sigma::parallelFor(
+        events.size(),
+        [&](std::size_t begin, std::size_t end, unsigned t) {
+            std::vector<std::size_t> out;
+            for (std::size_t i = begin; i < end; ++i) {
                 set.match(events[i], out, stats[t]);
                 counts[t] += out.size();
             }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work, t);
-    work(0);
-    for (auto& t : pool)
-        t.join();
+        },
+        parallel);
     const double s = clock.seconds();
     cpu = cpuSeconds() - cpu0;
     matches = 0;
     total = {};
-    for (unsigned t = 0; t < threads; ++t) {
+    for (unsigned t = 0; t < slots; ++t) {
         matches += counts[t];
         total.events += stats[t].events;
         total.candidates += stats[t].candidates;
@@ -250,20 +250,20 @@ int main(int argc, char** argv)
         parsed.push_back(parseRuleFile(f));
     const double parseS = parseClock.seconds();
     sigmabench::Stopwatch compileClock;
-    RuleSet set;
+    RuleSetBuilder builder;
     std::size_t failed = 0;
     for (std::size_t i = 0; i < parsed.size(); ++i)
         for (const auto& doc : parsed[i].documents)
             if (auto r = doc.rule()) {
                 auto c = compileRule(*r, files[i]);
                 if (c.rule)
-                    set.add(c.rule);
+                    builder.add(c.rule);
                 else
                     ++failed;
             }
     const double compileS = compileClock.seconds();
     sigmabench::Stopwatch finalizeClock;
-    set.finalize();
+    const RuleSet set = builder.build();
     const double finalizeS = finalizeClock.seconds();
     std::printf(
         "(c) %zu rule files: parse %.0f ms, compile %.0f ms (%zu rules, %zu failed), pre-filter build %.0f ms\n",

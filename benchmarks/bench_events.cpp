@@ -1,7 +1,10 @@
-// Event reading speed and memory: every .evtx of the reference corpus decoded by our reader and
-// by libevtx's own `evtxexport` (same files, output to /dev/null), plus memory per event kept.
-// Prints figures; run directly or with `ctest -C bench -L bench`.
+// Event reading speed and memory: every .evtx of the reference corpus decoded by our decoder and
+// by libevtx (in this process, one thread each; evtxbench.h), a >= 200 MB log of repeated real
+// chunks, our reader against libevtx's own `evtxexport` (same files, output to /dev/null), plus
+// memory per event kept. Prints figures; run directly or with `ctest -C bench -L bench`.
+// Arguments: [rounds] [copies kept] [large log MiB].
 #include "benchutil.h"
+#include "evtxbench.h"
 
 #include "events/reader.h"
 
@@ -72,6 +75,8 @@ int main(int argc, char** argv)
     }
     const auto files = evtxFiles(shared / "corpus" / "events");
     const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
+    evtxbench::compareDecoders(files, std::min(rounds, 3));
+    evtxbench::largeLog(files, std::size_t(argc > 3 ? std::max(1, std::atoi(argv[3])) : 200) << 20);
 
     auto compare = [&](const char* label, const std::vector<std::string>& set) -> bool {
         // 1. Our reader: decode every file (fields built, events then dropped), best of `rounds`.

@@ -48,9 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto compiled = sigma::compileRule(*rule, "fuzz.yml", options);
     if (!compiled.rule)
         return 0;
-    sigma::RuleSet set;
-    set.add(compiled.rule);
-    set.finalize();
+    sigma::RuleSetBuilder builder;
+    builder.add(compiled.rule);
+    const sigma::RuleSet set = builder.build();
     for (const auto& e : events) {
         const bool m = compiled.rule->matches(e);
         const auto ex = compiled.rule->explain(e);

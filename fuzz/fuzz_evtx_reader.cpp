@@ -1,4 +1,6 @@
-// libFuzzer target: the .evtx reader (libevtx + our XML normalisation) on arbitrary bytes.
+// libFuzzer target: the .evtx path of readEvtxBytes on arbitrary bytes: our decoder by default,
+// libevtx + our XML normalisation with SIGMA_EVTX_DECODER=libevtx (fuzz_evtx_decoder.cpp is the
+// decoder alone, without the in-memory file).
 #include "events/reader.h"
 
 #include <cstddef>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "events/event.h"
+#include "live/evaluator.h"
 
 #include <memory>
 #include <vector>
@@ -8,15 +9,10 @@
 namespace sigmaui {
 
 /// The loaded events, shared read-only between the GUI and background jobs.
-using EventList = std::vector<sigma::Event>;
-using EventListPtr = std::shared_ptr<const EventList>;
+using EventList = sigma::EventList;
+using EventListPtr = sigma::EventListPtr;
 
-/// The verdict of the rule for one event.
-enum class Verdict : unsigned char {
-    Unknown,    ///< not evaluated yet
-    Match,      ///< in scope and the condition holds
-    NoMatch,    ///< in scope, the condition does not hold
-    OutOfScope, ///< the event is not of the rule's log source
-};
+/// The verdict of the rule for one event (Unknown, Match, NoMatch, OutOfScope).
+using Verdict = sigma::Verdict;
 
 } // namespace sigmaui

@@ -49,13 +49,14 @@ QThreadPool* JobTracker::pool(Lane lane)
         return QThreadPool::globalInstance();
     // Live evaluation gets threads of its own so that an edit's job never queues behind a load
     // or a baseline count; a second thread lets a new job start while a stale one stops.
-    static QPointer<QThreadPool> interactive;
-    if (!interactive) {
-        interactive = new QThreadPool(QCoreApplication::instance());
-        interactive->setObjectName(QStringLiteral("sigmaui-interactive-jobs"));
-        interactive->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-        interactive->setExpiryTimeout(60000); // typing pauses do not pay for new threads
-    }
+    // Never deleted: jobs may still run at exit (they stop early, and their results go nowhere).
+    static QThreadPool* const interactive = [] {
+        auto* pool = new QThreadPool;
+        pool->setObjectName(QStringLiteral("sigmaui-interactive-jobs"));
+        pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+        pool->setExpiryTimeout(60000); // typing pauses do not pay for new threads
+        return pool;
+    }();
     return interactive;
 }
 

@@ -3,8 +3,7 @@
 #include "eventset.h"
 #include "jobtracker.h"
 
-#include "engine/engine.h"
-#include "rule/rule.h"
+#include "live/evaluator.h"
 #include "validation/runner.h"
 
 #include <QObject>
@@ -24,45 +23,21 @@ struct TestSet {
 };
 using TestSetPtr = std::shared_ptr<const TestSet>;
 
-/// The outcome of one parse → compile → evaluate job: a value snapshot, shared read-only.
-struct Evaluation {
+/// The outcome of one parse → compile → evaluate job (sigma::LiveResult: analysis, verdicts,
+/// scope rows, search cache) with what the window adds: a value snapshot, shared read-only.
+struct Evaluation : sigma::LiveResult {
     quint64 generation = 0;
     QString text; ///< the rule text that was evaluated
-    std::shared_ptr<const sigma::ParsedFile> parsed;
-    std::shared_ptr<const sigma::CompiledRule> compiled; ///< null when the rule has errors
-    sigma::Diagnostics diagnostics;                      ///< parser and compiler
-    EventListPtr events;                                 ///< the events the verdicts are for
-    std::vector<Verdict> verdicts;                       ///< one per event (empty when not compiled)
-    /// Per event, the rule's scope row that covers it (CompiledRule::scopeRow, -1 out of scope):
-    /// kept for the next job while the log source stays, and it carries the row's translation.
-    std::vector<std::int16_t> scopeRows;
-    /// The search identifiers' outcomes per event, for the next job: an edit re-evaluates only
-    /// the identifiers it changed (kept under the same conditions as scopeRows).
-    std::shared_ptr<sigma::SearchCache> searchCache;
-    std::size_t matches = 0;
-    std::size_t inScope = 0;
-    /// Events in scope only through the Security 5156 -> network_connection translation
-    /// (CompileOptions::translateSecurity5156): the status bar says how many were read so.
-    std::size_t translated5156 = 0;
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
     std::shared_ptr<const sigma::RuleTestResult> tests;
-    /// The rule's log source as the scope was computed for it (category, product, service,
-    /// definition); a later job with the same one and the same events reuses the scope.
-    std::string scopeKey;
-    bool scopeReused = false; ///< the scope came from the previous result (no scopeRow() calls)
-    double parseMs = 0;
-    double evaluateMs = 0;
     double totalMs = 0;
     /// When the job was asked for (after the debounce), began on its worker and ended (for the
     /// latency benchmark: queueing, the job, and the GUI's part after it).
     std::chrono::steady_clock::time_point requested, started, finished;
-
-    bool ok() const { return compiled != nullptr; }
-    const sigma::Rule* rule() const { return compiled ? &compiled->rule() : nullptr; }
 };
 using EvaluationPtr = std::shared_ptr<const Evaluation>;
 
-/// What one job evaluates.
+/// What one job evaluates (for run(): tests and benchmarks).
 struct EvaluationRequest {
     quint64 generation = 0;
     QString text;
@@ -76,9 +51,11 @@ struct EvaluationRequest {
     std::chrono::steady_clock::time_point requested; ///< default: when the job starts
 };
 
-/// Runs the pipeline for one editor off the GUI thread: text changes are debounced (150 ms by
-/// default), each job gets a generation number, and results of stale jobs are dropped (a stale
-/// job also stops early). Only value snapshots cross threads.
+/// Runs the live evaluation of one editor (sigma::IncrementalEvaluator) off the GUI thread:
+/// text changes are debounced (150 ms by default), each job gets a generation number (the
+/// evaluator's ticket), and results of stale jobs are dropped (a stale job also stops early).
+/// Only value snapshots cross threads; a job never holds this object, so destroying it does not
+/// wait for one.
 class LiveEvaluator : public QObject {
     Q_OBJECT
 public:
@@ -100,11 +77,11 @@ public:
     /// Starts a job now with the current text and events.
     void evaluateNow();
 
-    quint64 generation() const { return m_generation->load(); }
+    quint64 generation() const { return m_core->currentTicket(); }
     bool isBusy() const { return m_jobs.isBusy() || m_debounce.isActive(); }
     /// The last result is of the current text and events, and no newer job is coming (stale jobs
     /// may still be winding down: isBusy() counts them).
-    bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == m_generation->load(); }
+    bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == generation(); }
     EvaluationPtr lastResult() const { return m_last; }
     EvaluationPtr lastGoodResult() const { return m_lastGood; }
 
@@ -117,20 +94,17 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
-    /// On the interactive lane: jobs never wait behind other background work (loading, corpus,
-    /// baseline), and destroying the evaluator (closing a tab) never waits for a running job.
-    JobTracker m_jobs{JobTracker::Lane::Interactive};
     QTimer m_debounce;
     QString m_text;
     QString m_file;
-    EventListPtr m_events;
     TestSetPtr m_tests;
-    sigma::CompileOptions m_options;
-    std::shared_ptr<std::atomic<quint64>> m_generation;
+    /// Events, options, the result the next job reuses and the tickets; shared with the jobs.
+    std::shared_ptr<sigma::IncrementalEvaluator> m_core;
+    /// The jobs, on the interactive lane: they never wait behind other background work, and
+    /// destroying the evaluator (closing a tab) never waits for a running one.
+    JobTracker m_jobs{JobTracker::Lane::Interactive};
     EvaluationPtr m_last;
     EvaluationPtr m_lastGood;
-    EvaluationPtr m_scopeSource; ///< the newest result with verdicts for the current compile options
-    quint64 m_optionsEpoch = 0;  ///< counts setCompileOptions() calls
 };
 
 } // namespace sigmaui

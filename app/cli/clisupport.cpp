@@ -31,4 +31,23 @@ bool writeOutputFile(std::string_view command, const std::string& path, std::str
     return false;
 }
 
+const char* const kCorpusHelp =
+    "Folder (or file) of Sigma, Elastic (.toml) and Splunk (.yml) rules, searched recursively; "
+    "repeat --corpus for several";
+
+std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view command,
+                                                              const std::vector<std::string>& paths)
+{
+    std::vector<std::filesystem::path> roots;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(p, ec) && !std::filesystem::is_regular_file(p, ec)) {
+            std::cerr << "sigmawb " << command << ": " << p << ": no such corpus folder\n";
+            return std::nullopt;
+        }
+        roots.emplace_back(p);
+    }
+    return roots;
+}
+
 } // namespace sigmawb

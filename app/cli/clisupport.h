@@ -2,8 +2,11 @@
 
 // Small pieces several subcommands share.
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sigma {
 class Corpus;
@@ -14,6 +17,14 @@ namespace sigmawb {
 /// Prints the corpus problems on stderr (at most a screenful, then a count) and returns whether
 /// any corpus file was left out.
 bool reportCorpusProblems(const sigma::Corpus& corpus);
+
+/// The corpus folders (or files) given with --corpus, checked: on a missing one prints
+/// "sigmawb COMMAND: PATH: no such corpus folder" and returns nothing.
+std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view command,
+                                                              const std::vector<std::string>& paths);
+
+/// Help text of --corpus (Sigma, Elastic and Splunk rules; how to give several folders).
+extern const char* const kCorpusHelp;
 
 /// Writes `text` to `path` atomically (util/fileio.h); on failure prints
 /// "sigmawb COMMAND: error" on stderr and returns false.

@@ -1,4 +1,4 @@
-// `sigmawb coverage --corpus DIR --technique TID [--format md|html|json] [-o FILE]`: the ATT&CK
+// `sigmawb coverage --corpus DIR... --technique TID [--format md|html|json] [-o FILE]`: the ATT&CK
 // technique page of a corpus (events covered, fields filtered most, top indicator values with
 // their corpus reach, rules by vendor).
 // `sigmawb coverage --corpus DIR --navigator OUT.json`: an ATT&CK Navigator layer (format 4.5)
@@ -21,7 +21,7 @@
 namespace {
 
 struct Options {
-    std::string corpus;
+    std::vector<std::string> corpus;
     std::string technique;
     std::string format = "md";
     std::string navigator;
@@ -35,12 +35,10 @@ int run(const Options& options)
         std::cerr << "sigmawb coverage: give either --technique TID or --navigator OUT.json\n";
         return sigmawb::ExitUsage;
     }
-    std::error_code ec;
-    if (!std::filesystem::is_directory(options.corpus, ec) && !std::filesystem::is_regular_file(options.corpus, ec)) {
-        std::cerr << "sigmawb coverage: " << options.corpus << ": no such corpus folder\n";
+    const auto roots = sigmawb::corpusRoots("coverage", options.corpus);
+    if (!roots)
         return sigmawb::ExitUsage;
-    }
-    const sigma::Corpus corpus = sigma::Corpus::load(options.corpus);
+    const sigma::Corpus corpus = sigma::Corpus::load(*roots);
     const bool partial = sigmawb::reportCorpusProblems(corpus);
 
     if (!options.navigator.empty()) {
@@ -77,7 +75,9 @@ const bool registered = sigmawb::registerCommand(
     510, "coverage", "ATT&CK technique page of a corpus, or an ATT&CK Navigator layer of its coverage",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("--corpus", options->corpus, "Folder of Sigma rules (searched recursively)")->required();
+        sub.add_option("--corpus", options->corpus, std::string(sigmawb::kCorpusHelp) + " or list them after it")
+            ->required()
+            ->expected(1, -1);
         sub.add_option("--technique", options->technique, "ATT&CK technique id, e.g. T1090.002");
         sub.add_option("--format", options->format, "Technique page as md (default), html or json")
             ->check(CLI::IsMember({"md", "html", "json"}));

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "engine/logsource.h"
 #include "events/reader.h"
+#include "live/analysis.h"
 #include "rule/parser.h"
 
 #include <CLI/CLI.hpp>
@@ -187,26 +188,25 @@ int run(const Options& o)
     if (hasErrors(setup))
         return sigmawb::ExitUsage;
 
-    ParsedFile parsed = parseRuleFile(o.rule);
-    for (const auto& d : parsed.diagnostics)
+    // Parsed and compiled as the workbench's editor does it (without its linter).
+    AnalysisOptions analysis;
+    analysis.compile = options;
+    analysis.lint = false;
+    analysis.requireRule = false;
+    const RuleAnalysis analyzed = analyzeRuleFile(o.rule, analysis);
+    for (const auto& d : analyzed.diagnostics)
         if (d.severity != Severity::Info)
             std::cerr << d.format() << '\n';
-    for (const auto& d : parsed.diagnostics)
+    for (const auto& d : analyzed.diagnostics)
         if (d.code == "io-error")
             return sigmawb::ExitUsage;
-    const Rule* rule = parsed.firstRule();
-    if (!rule) {
+    if (!analyzed.parsed->firstRule()) {
         std::cerr << o.rule << ": no rule in the file\n";
         return sigmawb::ExitFailure;
     }
-    if (hasErrors(parsed.diagnostics))
+    if (!analyzed.ok())
         return sigmawb::ExitFailure;
-    CompileResult compiled = compileRule(*rule, o.rule, options);
-    for (const auto& d : compiled.diagnostics)
-        if (d.severity != Severity::Info)
-            std::cerr << d.format() << '\n';
-    if (!compiled.rule)
-        return sigmawb::ExitFailure;
+    const Rule* rule = analyzed.parsed->firstRule();
 
     ReadResult events = readEventsFile(o.events);
     for (const auto& d : events.diagnostics)
@@ -221,7 +221,7 @@ int run(const Options& o)
     const Event& event = events.events[o.event - 1];
     ExplainOptions eo;
     eo.shortCircuit = !o.all;
-    const Explanation ex = compiled.rule->explain(event, eo);
+    const Explanation ex = analyzed.compiled->explain(event, eo);
 
     if (o.format == "json") {
         nlohmann::ordered_json j;

@@ -1,7 +1,8 @@
-// `sigmawb export RULE --to DIR|FILE.zip [--force] [--corpus DIR] [--manifest FILE]`: the rule as
+// `sigmawb export RULE --to DIR|FILE.zip [--force] [--corpus DIR]... [--manifest FILE]`: the rule as
 // written, its test manifest and events, and REPORT.md (lint, tests, indicator noise). Refused, with
 // the reasons, while lint errors or failing tests remain or the rule has no tests, unless --force.
 // Exit 0 exported, 1 refused, 2 usage or I/O error.
+#include "clisupport.h"
 #include "command.h"
 
 #include "corpus/corpus.h"
@@ -19,7 +20,7 @@ struct Options {
     std::string rule;
     std::string to;
     bool force = false;
-    std::string corpus;
+    std::vector<std::string> corpus;
     std::string manifest;
     bool printReport = false;
 };
@@ -39,12 +40,13 @@ int run(const Options& o)
     options.manifest = o.manifest;
     std::unique_ptr<sigma::Corpus> corpus;
     if (!o.corpus.empty()) {
-        if (!std::filesystem::exists(o.corpus, ec)) {
-            std::cerr << o.corpus << ": error: no such corpus folder\n";
+        const auto roots = sigmawb::corpusRoots("export", o.corpus);
+        if (!roots) {
             return sigmawb::ExitUsage;
         }
-        corpus = std::make_unique<sigma::Corpus>(sigma::Corpus::load(o.corpus));
-        std::cerr << "corpus: " << corpus->rules().size() << " rules loaded from " << o.corpus << '\n';
+        corpus = std::make_unique<sigma::Corpus>(sigma::Corpus::load(*roots));
+        std::cerr << "corpus: " << corpus->rules().size() << " rules loaded from " << roots->size() << " folder"
+                  << (roots->size() == 1 ? "" : "s") << '\n';
         options.corpus = corpus.get();
     }
 
@@ -83,8 +85,12 @@ const bool registered = sigmawb::registerCommand(
             ->required()
             ->type_name("DIR|FILE.zip");
         sub.add_flag("--force", o->force, "Export even with lint errors, failing tests or no tests");
-        sub.add_option("--corpus", o->corpus, "A rule corpus for the corpus-reach column of the noise table")
-            ->type_name("DIR");
+        sub.add_option("--corpus", o->corpus,
+                       "A rule corpus for the corpus-reach column of the noise table; repeat for several folders")
+            ->type_name("DIR")
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->take_all();
         sub.add_option("--manifest", o->manifest, "Use this manifest instead of the rule's own")->type_name("FILE");
         sub.add_flag("--report", o->printReport, "Print REPORT.md on standard output as well");
         sub.footer("Exit codes: 0 exported, 1 refused (reasons on stderr), 2 usage or I/O error.");

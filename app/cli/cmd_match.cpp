@@ -6,14 +6,13 @@
 #include "engine/loader.h"
 #include "engine/logsource.h"
 #include "events/reader.h"
+#include "util/parallel.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 namespace {
 
@@ -59,8 +58,7 @@ int run(const Options& o)
     if (usageError)
         return sigmawb::ExitUsage;
 
-    const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-    LoadedRules loaded = loadRules(ruleFiles, options, threads);
+    LoadedRules loaded = loadRules(ruleFiles, options, o.threads);
     for (const auto& d : loaded.diagnostics)
         std::cerr << d.format() << '\n';
     if (!loaded.failedFiles.empty())
@@ -78,30 +76,31 @@ int run(const Options& o)
         std::move(r.events.begin(), r.events.end(), std::back_inserter(events));
     }
 
-    RuleSet set;
+    RuleSetBuilder builder;
     for (const auto& r : loaded.rules)
-        set.add(r);
-    set.finalize();
+        builder.add(r);
+    const RuleSet set = builder.build();
 
-    // Match on `threads` threads, each taking blocks of events.
-    std::vector<std::vector<Hit>> perThread(threads);
-    std::atomic<std::size_t> next{0};
-    constexpr std::size_t block = 256;
-    auto work = [&](unsigned t) {
-        std::vector<std::size_t> matched;
-        for (std::size_t start = next.fetch_add(block); start < events.size(); start = next.fetch_add(block))
-            for (std::size_t i = start; i < std::min(events.size(), start + block); ++i) {
+    // Match in blocks of events over the cores; each worker keeps its own hits.
+    ParallelOptions parallel;
+    parallel.threads = o.threads;
+    parallel.grain = 256;
+    std::vector<std::vector<Hit>> perThread(parallelSlots(events.size(), parallel));
+    const ParallelRun run = parallelFor(
+        events.size(),
+        [&](std::size_t begin, std::size_t end, unsigned worker) {
+            std::vector<std::size_t> matched;
+            for (std::size_t i = begin; i < end; ++i) {
                 set.match(events[i], matched);
                 for (auto r : matched)
-                    perThread[t].push_back(Hit{i, r});
+                    perThread[worker].push_back(Hit{i, r});
             }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work, t);
-    work(0);
-    for (auto& t : pool)
-        t.join();
+        },
+        parallel);
+    if (!run.complete()) {
+        std::cerr << "sigmawb: matching stopped: " << run.error << '\n';
+        return sigmawb::ExitFailure;
+    }
     std::vector<Hit> hits;
     for (auto& v : perThread)
         hits.insert(hits.end(), v.begin(), v.end());

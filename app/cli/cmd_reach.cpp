@@ -1,4 +1,4 @@
-// `sigmawb reach --corpus DIR [--events PATH...] RULE [--format text|json]`: the rule's indicators
+// `sigmawb reach --corpus DIR [--corpus DIR...] [--events PATH...] RULE [--format text|json]`: the rule's indicators
 // with their kind, value, corpus reach (rules of the corpus using the same indicator) and, with
 // events, baseline hits (events each indicator matches on its own, and the whole rule).
 #include "clisupport.h"
@@ -23,7 +23,7 @@
 namespace {
 
 struct Options {
-    std::string corpus;
+    std::vector<std::string> corpus;
     std::vector<std::string> events;
     std::string rule;
     std::string format = "text";
@@ -77,10 +77,9 @@ int run(Options options)
         return sigmawb::ExitUsage;
     }
     std::error_code ec;
-    if (!fs::is_directory(options.corpus, ec) && !fs::is_regular_file(options.corpus, ec)) {
-        std::cerr << "sigmawb reach: " << options.corpus << ": no such corpus folder\n";
+    const auto roots = sigmawb::corpusRoots("reach", options.corpus);
+    if (!roots)
         return sigmawb::ExitUsage;
-    }
     if (!fs::is_regular_file(options.rule, ec)) {
         std::cerr << "sigmawb reach: " << options.rule << ": no such rule file\n";
         return sigmawb::ExitUsage;
@@ -101,7 +100,7 @@ int run(Options options)
         return sigmawb::ExitFailure;
     }
 
-    const sigma::Corpus corpus = sigma::Corpus::load(options.corpus);
+    const sigma::Corpus corpus = sigma::Corpus::load(*roots);
     const bool partial = sigmawb::reportCorpusProblems(corpus);
 
     // The rule's fields are normalised in the scope of its log source, as in the corpus index.
@@ -133,7 +132,8 @@ int run(Options options)
     if (options.format == "json") {
         nlohmann::ordered_json j;
         j["rule"] = {{"title", rule->title}, {"id", rule->id}, {"file", options.rule}};
-        j["corpus"] = {{"path", options.corpus},
+        j["corpus"] = {{"path", options.corpus.front()},
+                       {"paths", options.corpus},
                        {"rules", corpus.rules().size()},
                        {"files", corpus.filesScanned()},
                        {"broken_files", corpus.brokenFiles().size()},
@@ -164,7 +164,10 @@ int run(Options options)
         std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
         std::cout << rule->title << " (" << options.rule << ")\n";
-        std::cout << "corpus: " << corpus.rules().size() << " rules from " << options.corpus << '\n';
+        std::cout << "corpus: " << corpus.rules().size() << " rules from ";
+        for (std::size_t i = 0; i < options.corpus.size(); ++i)
+            std::cout << (i ? ", " : "") << options.corpus[i];
+        std::cout << '\n';
         if (withEvents) {
             std::cout << "events: " << events.size() << " from " << eventFiles << " file"
                       << (eventFiles == 1 ? "" : "s") << ", " << baseline.eventsConsidered
@@ -216,7 +219,11 @@ const bool registered = sigmawb::registerCommand(
     500, "reach", "Show a rule's indicators with their corpus reach and, with events, their baseline hits",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("--corpus", options->corpus, "Folder of Sigma rules (searched recursively)")->required();
+        sub.add_option("--corpus", options->corpus, sigmawb::kCorpusHelp)
+            ->required()
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->take_all();
         sub.add_option("--events", options->events,
                        "Event files or folders (EVTX, Event XML, JSON) to count baseline hits on");
         sub.add_option("RULE", options->rule, "The Sigma rule file");

@@ -5,13 +5,13 @@
 #include "engine/logsource.h"
 #include "events/catalog.h"
 #include "rule/parser.h"
+#include "util/asciitext.h"
 #include "util/fileio.h"
+#include "util/parallel.h"
 
 #include <algorithm>
-#include <mutex>
 #include <set>
 #include <system_error>
-#include <thread>
 
 namespace sigma {
 
@@ -26,7 +26,7 @@ std::string CatalogEventRef::shortProvider() const
 std::string techniqueFromTag(std::string_view tag)
 {
     constexpr std::string_view prefix = "attack.t";
-    if (tag.size() < prefix.size() + 4 || foldCase(tag.substr(0, prefix.size())) != prefix)
+    if (tag.size() < prefix.size() + 4 || asciiLowered(tag.substr(0, prefix.size())) != prefix)
         return {};
     auto rest = tag.substr(prefix.size());
     auto digits = [](std::string_view s) {
@@ -51,7 +51,7 @@ void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std:
             for (const auto& item : map.items) {
                 if (item.isKeyword || !item.modifiers.empty())
                     continue;
-                const auto field = foldCase(item.field);
+                const auto field = asciiLowered(item.field);
                 for (const auto& v : item.values) {
                     if (field == "eventid") {
                         std::uint32_t id = 0;
@@ -74,7 +74,7 @@ void explicitSelectors(const Rule& rule, std::set<std::uint32_t>& eventIds, std:
 /// "Provider/Log" channels, and Security-Auditing for "Security".
 std::string providerOfChannel(const std::string& channel)
 {
-    if (foldCase(channel) == "security")
+    if (asciiLowered(channel) == "security")
         return "Microsoft-Windows-Security-Auditing";
     const auto slash = channel.find('/');
     return slash == std::string::npos ? channel : channel.substr(0, slash);
@@ -99,8 +99,8 @@ std::vector<CatalogEventRef> catalogEventsFor(const LogSource& logsource, const 
                                               const std::set<std::string>& providers)
 {
     bool known = false;
-    auto rows = LogSourceTable::builtin().lookup(foldCase(logsource.product), foldCase(logsource.category),
-                                                 foldCase(logsource.service), known);
+    auto rows = LogSourceTable::builtin().lookup(asciiLowered(logsource.product), asciiLowered(logsource.category),
+                                                 asciiLowered(logsource.service), known);
     std::vector<CatalogEventRef> out;
     auto add = [&](CatalogEventRef ref) {
         if (std::find(out.begin(), out.end(), ref) == out.end())
@@ -254,7 +254,7 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
     std::vector<CorpusFile> files;
     std::vector<fs::path> bases;
     auto wanted = [&](const fs::path& p) {
-        auto ext = foldCase(p.extension().string());
+        auto ext = asciiLowered(p.extension().string());
         return std::find(options.extensions.begin(), options.extensions.end(), ext) != options.extensions.end();
     };
     for (std::size_t r = 0; r < roots.size(); ++r) {
@@ -292,9 +292,6 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
     vendorOptions.includeDeprecated = options.includeDeprecated;
 
     std::vector<Slot> slots(files.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    std::atomic<bool> stop{false};
-    std::mutex progressMutex;
 
     auto readOne = [&](std::size_t i) {
         Slot& slot = slots[i];
@@ -343,35 +340,23 @@ Corpus Corpus::load(const std::vector<std::filesystem::path>& roots, const LoadO
         slot.parsed.text.shrink_to_fit();
     };
 
-    auto worker = [&] {
-        while (!stop.load(std::memory_order_relaxed)) {
-            if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
-                stop = true;
-                break;
-            }
-            const std::size_t i = next.fetch_add(1);
-            if (i >= files.size())
-                break;
-            readOne(i);
-            const std::size_t n = ++done;
-            if (options.progress) {
-                std::lock_guard lock(progressMutex);
-                if (!options.progress(n, files.size()))
-                    stop = true;
-            }
-        }
-    };
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(files.size(), 1)));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
+    ParallelOptions parallel;
+    parallel.threads = options.threads;
+    parallel.cancel = options.cancel;
+    parallel.progress = options.progress;
+    const ParallelRun run = parallelFor(
+        files.size(),
+        [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i)
+                readOne(i);
+        },
+        parallel);
 
-    corpus.m_cancelled = stop.load();
-    corpus.m_filesScanned = done.load();
+    corpus.m_cancelled = run.stopped;
+    if (!run.error.empty()) // e.g. out of memory: said, never thrown
+        corpus.m_diagnostics.push_back(
+            Diagnostic{Severity::Error, "internal-error", "reading stopped: " + run.error, std::string(), {}});
+    corpus.m_filesScanned = run.done;
     for (std::size_t i = 0; i < slots.size(); ++i) {
         auto& slot = slots[i];
         if (slot.skipped) {
@@ -436,6 +421,15 @@ std::size_t Corpus::reach(const std::string& indicatorKey) const
     return it == m_indicators.end() ? 0 : it->second.rules.size();
 }
 
+std::map<std::string, std::size_t> Corpus::reachByVendor(const std::string& indicatorKey) const
+{
+    std::map<std::string, std::size_t> out;
+    if (const IndicatorStats* stats = indicatorStats(indicatorKey))
+        for (const std::uint32_t ri : stats->rules)
+            ++out[m_rules[ri].vendor];
+    return out;
+}
+
 std::size_t Corpus::reachExcludingFile(const Indicator& indicator, const std::string& file) const
 {
     const IndicatorStats* stats = indicatorStats(indicator.key());
@@ -460,10 +454,7 @@ const IndicatorStats* Corpus::indicatorStats(const std::string& indicatorKey) co
 
 std::vector<std::uint32_t> Corpus::rulesForTechnique(std::string_view technique, bool includeSubtechniques) const
 {
-    std::string id(technique);
-    for (auto& c : id)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
+    const std::string id = asciiUppered(technique);
     std::vector<std::uint32_t> out;
     if (auto it = m_techniques.find(id); it != m_techniques.end())
         out = it->second;

@@ -148,6 +148,8 @@ public:
     /// Number of rules having the indicator at least once (any technique).
     std::size_t reach(const Indicator& indicator) const { return reach(indicator.key()); }
     std::size_t reach(const std::string& indicatorKey) const;
+    /// The reach split by the rules' vendor ("Sigma", "Elastic", "Splunk"); empty when none.
+    std::map<std::string, std::size_t> reachByVendor(const std::string& indicatorKey) const;
     /// Reach without the rules of one file (e.g. the rule being edited, when it is in the corpus).
     std::size_t reachExcludingFile(const Indicator& indicator, const std::string& file) const;
     /// The rules having the indicator; nullptr when none.

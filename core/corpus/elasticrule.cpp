@@ -5,6 +5,7 @@
 #include "corpus/vendorrulesupport.h"
 #include "query/treebuild.h"
 #include "rule/yamltree.h"
+#include "util/asciitext.h"
 
 #include <toml++/toml.h>
 
@@ -150,7 +151,7 @@ std::vector<std::string> stringArray(const toml::node_view<const toml::node>& no
 std::string osFromTags(const std::vector<std::string>& tags)
 {
     for (const auto& tag : tags) {
-        const std::string l = foldCase(tag);
+        const std::string l = asciiLowered(tag);
         if (l == "os: windows")
             return "windows";
         if (l == "os: linux")
@@ -164,7 +165,7 @@ std::string osFromTags(const std::vector<std::string>& tags)
 void evidenceFromIndex(const std::vector<std::string>& index, vendorrule::Evidence& ev, std::string& os)
 {
     for (const auto& pattern : index) {
-        const std::string l = foldCase(pattern);
+        const std::string l = asciiLowered(pattern);
         if (l.find("sysmon_operational") != std::string::npos)
             ev.providers.insert("Microsoft-Windows-Sysmon");
         if (l.find("system.security") != std::string::npos)

@@ -1,17 +1,9 @@
 #include "corpus/fieldmap.h"
 
+#include "util/asciitext.h"
 #include "util/resources.h"
 
 namespace sigma {
-
-std::string foldCase(std::string_view text)
-{
-    std::string out(text);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 namespace {
 
@@ -86,7 +78,7 @@ FieldMap FieldMap::fromTsv(std::string_view text, const std::string& file, Diagn
             }
             e.scope = std::string(cols[4]);
         }
-        map.m_entries[foldCase(cols[0])].push_back(std::move(e));
+        map.m_entries[asciiLowered(cols[0])].push_back(std::move(e));
         ++map.m_size;
     }
     return map;
@@ -95,9 +87,9 @@ FieldMap FieldMap::fromTsv(std::string_view text, const std::string& file, Diagn
 FieldMap::Mapping FieldMap::lookup(std::string_view name, const FieldScope& scope) const
 {
     constexpr std::string_view rawPrefix = "winlog.event_data.";
-    if (name.size() > rawPrefix.size() && foldCase(name.substr(0, rawPrefix.size())) == rawPrefix)
+    if (name.size() > rawPrefix.size() && asciiLowered(name.substr(0, rawPrefix.size())) == rawPrefix)
         name.remove_prefix(rawPrefix.size());
-    auto it = m_entries.find(foldCase(name));
+    auto it = m_entries.find(asciiLowered(name));
     if (it == m_entries.end())
         return {std::string(name), false, {}};
     const Entry* best = nullptr;
@@ -107,11 +99,11 @@ FieldMap::Mapping FieldMap::lookup(std::string_view name, const FieldScope& scop
         if (e.scope.empty()) {
             rank = 0;
         } else if (e.scope.starts_with("category:")) {
-            if (!scope.category.empty() && foldCase(e.scope.substr(9)) == foldCase(scope.category))
+            if (!scope.category.empty() && asciiLowered(e.scope.substr(9)) == asciiLowered(scope.category))
                 rank = 1;
         } else {
             for (const auto& ev : scope.events)
-                if (foldCase(e.scope.substr(6)) == foldCase(ev))
+                if (asciiLowered(e.scope.substr(6)) == asciiLowered(ev))
                     rank = 2;
         }
         if (rank > bestRank) {

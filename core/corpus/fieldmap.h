@@ -61,7 +61,4 @@ private:
     std::size_t m_size = 0;
 };
 
-/// ASCII case folding used for field names and indicator values.
-std::string foldCase(std::string_view text);
-
 } // namespace sigma

@@ -1,5 +1,8 @@
 #include "corpus/indicator.h"
 
+#include "rule/condition.h"
+#include "util/asciitext.h"
+
 #include <charconv>
 #include <set>
 
@@ -128,7 +131,7 @@ void collectPolarity(const Rule& rule, const ConditionNode& node, bool negated, 
     case ConditionNode::Kind::OneOf:
     case ConditionNode::Kind::AllOf:
         for (const auto& s : rule.detection) {
-            if (node.name == "them" ? !s.name.starts_with('_') : matchIdentifierPattern(node.name, s.name))
+            if (conditionOperandSelects(node.name, s.name))
                 mark(s.name);
         }
         break;
@@ -155,32 +158,9 @@ bool indicatorKindFromName(std::string_view name, IndicatorKind* kind)
     return false;
 }
 
-bool matchIdentifierPattern(std::string_view pattern, std::string_view name)
-{
-    // Iterative glob with backtracking on the last `*`.
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-            ++p;
-            ++n;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
-}
-
 bool isEventSelectorField(std::string_view field)
 {
-    auto f = foldCase(field);
+    auto f = asciiLowered(field);
     return f == "eventid" || f == "channel" || f == "provider_name" || f == "provider_guid";
 }
 
@@ -196,7 +176,7 @@ bool isExcludedIdentifier(const Rule& rule, std::string_view identifier)
 
 std::string Indicator::key() const
 {
-    std::string k = foldCase(field);
+    std::string k = asciiLowered(field);
     k += '\x1f';
     k += indicatorKindName(kind);
     k += '\x1f';
@@ -219,7 +199,7 @@ std::string Indicator::key() const
         if (ec == std::errc() && ptr == v.data() + v.size())
             v = std::to_string(n);
     }
-    k += cased ? v : foldCase(v);
+    k += cased ? v : asciiLowered(v);
     return k;
 }
 

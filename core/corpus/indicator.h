@@ -84,7 +84,4 @@ bool isExcludedIdentifier(const Rule& rule, std::string_view identifier);
 /// Fields that select the event rather than filter it (EventID, Channel, Provider_Name, ...).
 bool isEventSelectorField(std::string_view field);
 
-/// Sigma wildcard pattern matching with `*` and `?` for identifier patterns (`filter*`).
-bool matchIdentifierPattern(std::string_view pattern, std::string_view name);
-
 } // namespace sigma

@@ -93,6 +93,32 @@ std::string heading(const TechniquePage& page)
     return page.techniqueName.empty() ? page.techniqueId : page.techniqueName + " " + page.techniqueId;
 }
 
+/// "Elastic 2 · Sigma 5" (empty when there is one vendor only and `always` is false).
+std::string vendorCounts(const std::map<std::string, std::size_t>& counts, bool always = false)
+{
+    if (counts.size() < 2 && !always)
+        return {};
+    std::string out;
+    for (const auto& [vendor, n] : counts)
+        out += (out.empty() ? "" : " · ") + vendor + ' ' + std::to_string(n);
+    return out;
+}
+
+/// "Elastic: process.executable, process.name; Splunk: Processes.process_path".
+std::string nativeNamesText(const std::map<std::string, std::set<std::string>>& names)
+{
+    std::string out;
+    for (const auto& [vendor, fields] : names) {
+        out += (out.empty() ? "" : "; ") + vendor + ": ";
+        bool first = true;
+        for (const auto& f : fields) {
+            out += (first ? "" : ", ") + f;
+            first = false;
+        }
+    }
+    return out;
+}
+
 std::map<std::string, std::vector<const TechniquePage::RuleRow*>> byVendor(const TechniquePage& page)
 {
     std::map<std::string, std::vector<const TechniquePage::RuleRow*>> out;
@@ -115,7 +141,15 @@ std::string techniquePageJson(const TechniquePage& page)
         ordered_json how = ordered_json::object();
         for (const auto& [k, n] : f.how)
             how[k] = n;
-        j["fields"].push_back({{"field", f.field}, {"rules", f.rules}, {"how", how}, {"samples", f.samples}});
+        ordered_json native = ordered_json::object();
+        for (const auto& [vendor, names] : f.nativeNames)
+            native[vendor] = std::vector<std::string>(names.begin(), names.end());
+        j["fields"].push_back({{"field", f.field},
+                               {"rules", f.rules},
+                               {"rules_by_vendor", f.rulesByVendor},
+                               {"native_names", native},
+                               {"how", how},
+                               {"samples", f.samples}});
     }
     j["indicators"] = ordered_json::array();
     for (const auto& i : page.indicators)
@@ -124,7 +158,9 @@ std::string techniquePageJson(const TechniquePage& page)
                                    {"value", i.value},
                                    {"rules_here", i.rulesHere},
                                    {"corpus_reach", i.corpusReach},
+                                   {"reach_by_vendor", i.reachByVendor},
                                    {"excluded", i.excluded}});
+    j["rules_by_vendor"] = page.rulesByVendor;
     j["rules"] = ordered_json::array();
     for (const auto& r : page.rules)
         j["rules"].push_back({{"vendor", r.vendor}, {"id", r.id}, {"title", r.title}, {"file", r.file}});
@@ -158,10 +194,11 @@ std::string techniquePageMarkdown(const TechniquePage& page)
       << "Field names are normalised across vendors (Sigma `Image`, Security `Application`, Elastic "
          "`process.executable`, Splunk `process_path` are one row). Each rule counts once per row.\n\n";
     if (!page.fields.empty()) {
-        o << "| Field | Rules | How | Sample values |\n|---|---:|---|---|\n";
+        o << "| Field | Rules | By vendor | Native names | How | Sample values |\n|---|---:|---|---|---|---|\n";
         for (const auto& f : page.fields)
-            o << "| " << mdCode(f.field) << " | " << f.rules << " | " << howText(f.how) << " | " << mdCodes(f.samples)
-              << " |\n";
+            o << "| " << mdCode(f.field) << " | " << f.rules << " | " << mdCell(vendorCounts(f.rulesByVendor, true))
+              << " | " << mdCell(nativeNamesText(f.nativeNames)) << " | " << howText(f.how) << " | "
+              << mdCodes(f.samples) << " |\n";
         o << '\n';
     }
 
@@ -172,13 +209,14 @@ std::string techniquePageMarkdown(const TechniquePage& page)
         if (!n)
             return;
         o << "### " << (excluded ? "Excludes" : "Looks for") << " (" << n << ")\n\n"
-          << "| Field | Kind | Value | Rules (here) | Corpus reach |\n|---|---|---|---:|---:|\n";
+          << "| Field | Kind | Value | Rules (here) | Corpus reach | Reach by vendor |\n|---|---|---|---:|---:|---|\n";
         for (const auto& i : page.indicators) {
             if (i.excluded != excluded)
                 continue;
             o << "| " << (i.field.empty() ? std::string("(keyword)") : mdCode(i.field)) << " | "
               << indicatorKindName(i.kind) << " | " << mdCode(i.value) << " | " << i.rulesHere << " | "
-              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << " |\n";
+              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << " | "
+              << mdCell(vendorCounts(i.reachByVendor, true)) << " |\n";
         }
         o << '\n';
     };
@@ -190,6 +228,9 @@ std::string techniquePageMarkdown(const TechniquePage& page)
     indicatorTable(true);
 
     o << "## Rules under this technique\n\n";
+    if (!page.rulesByVendor.empty())
+        o << page.rules.size() << " rule" << (page.rules.size() == 1 ? "" : "s") << ": "
+          << mdCell(vendorCounts(page.rulesByVendor, true)) << ".\n\n";
     for (const auto& [vendor, rules] : byVendor(page)) {
         o << "### " << mdCell(vendor) << " (" << rules.size() << " rule" << (rules.size() == 1 ? "" : "s") << ")\n\n";
         for (const auto* r : rules) {
@@ -261,10 +302,12 @@ std::string techniquePageHtml(const TechniquePage& page)
          "<code>Application</code>, Elastic <code>process.executable</code> and Splunk <code>process_path</code> "
          "are one row. Each rule counts once per row.</p>\n";
     if (!page.fields.empty()) {
-        o << "<table><thead><tr><th>Field</th><th>Rules</th><th>How</th><th>Sample values</th></tr></thead><tbody>\n";
+        o << "<table><thead><tr><th>Field</th><th>Rules</th><th>By vendor</th><th>Native names</th><th>How</th>"
+             "<th>Sample values</th></tr></thead><tbody>\n";
         for (const auto& f : page.fields) {
             o << "<tr><td><code>" << html(f.field) << "</code></td><td class=\"n\">" << f.rules << "</td><td>"
-              << html(howText(f.how)) << "</td><td>";
+              << html(vendorCounts(f.rulesByVendor, true)) << "</td><td><code>" << html(nativeNamesText(f.nativeNames))
+              << "</code></td><td>" << html(howText(f.how)) << "</td><td>";
             for (std::size_t i = 0; i < f.samples.size(); ++i)
                 o << (i ? ", " : "") << "<code>" << html(f.samples[i]) << "</code>";
             o << "</td></tr>\n";
@@ -284,7 +327,7 @@ std::string techniquePageHtml(const TechniquePage& page)
             continue;
         o << "<h3 class=\"" << (excluded ? "ex" : "lf") << "\">" << (excluded ? "Excludes" : "Looks for") << " (" << n
           << ")</h3>\n<table><thead><tr><th>Field</th><th>Kind</th><th>Value</th><th>Rules (here)</th>"
-             "<th>Corpus reach</th></tr></thead><tbody>\n";
+             "<th>Corpus reach</th><th>Reach by vendor</th></tr></thead><tbody>\n";
         for (const auto& i : page.indicators) {
             if (i.excluded != excluded)
                 continue;
@@ -293,7 +336,8 @@ std::string techniquePageHtml(const TechniquePage& page)
             for (const auto& t : i.transformations)
                 o << "<span class=\"tag\">" << html(t) << "</span>";
             o << "</td><td class=\"n\">" << i.rulesHere << "</td><td class=\"n\">"
-              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << "</td></tr>\n";
+              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << "</td><td>"
+              << html(vendorCounts(i.reachByVendor, true)) << "</td></tr>\n";
         }
         o << "</tbody></table>\n";
     }

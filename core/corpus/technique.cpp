@@ -1,6 +1,7 @@
 #include "corpus/technique.h"
 
 #include "rule/attack.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 #include <set>
@@ -29,9 +30,10 @@ bool lookupTechnique(std::string_view techniqueId, std::string* name, std::vecto
 std::vector<std::string> revokedInto(std::string_view techniqueId)
 {
     std::vector<std::string> out;
-    const std::string id = foldCase(techniqueId);
+    const std::string id = asciiLowered(techniqueId);
     for (const auto& t : attack::techniques())
-        if (t.status == attack::Technique::Status::Revoked && foldCase(t.currentId) == id && foldCase(t.id) != id)
+        if (t.status == attack::Technique::Status::Revoked && asciiLowered(t.currentId) == id &&
+            asciiLowered(t.id) != id)
             out.push_back(t.id);
     return out;
 }
@@ -56,10 +58,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
                                  const TechniquePageOptions& options)
 {
     TechniquePage page;
-    page.techniqueId = std::string(techniqueId);
-    for (auto& c : page.techniqueId)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
+    page.techniqueId = asciiUppered(techniqueId);
     page.known = lookupTechnique(page.techniqueId, &page.techniqueName, &page.tactics);
 
     if (const attack::Technique* t = attack::findTechnique(page.techniqueId);
@@ -86,6 +85,8 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
         std::map<std::string, std::set<std::uint32_t>> values; ///< folded value -> rules
         std::map<std::string, std::string> valueText;          ///< folded value -> as first seen
         std::vector<std::string> valueOrder;
+        std::map<std::string, std::set<std::uint32_t>> byVendor;
+        std::map<std::string, std::set<std::string>> nativeNames;
     };
     struct IndAcc {
         std::string field;
@@ -139,7 +140,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
 
             if (ind.field.empty())
                 continue; // keywords have no field row
-            auto [fit, finserted] = fieldIndex.try_emplace(foldCase(ind.field), fields.size());
+            auto [fit, finserted] = fieldIndex.try_emplace(asciiLowered(ind.field), fields.size());
             if (finserted) {
                 FieldAcc fa;
                 fa.field = ind.field;
@@ -147,9 +148,12 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
             }
             FieldAcc& fa = fields[fit->second];
             fa.rules.insert(ri);
+            fa.byVendor[r.vendor].insert(ri);
+            if (!ind.writtenField.empty() && foldCase(ind.writtenField) != foldCase(fa.field))
+                fa.nativeNames[r.vendor].insert(ind.writtenField);
             fa.how[indicatorKindName(ind.kind)].insert(ri);
             if (ind.kind != IndicatorKind::Null && ind.kind != IndicatorKind::Exists) {
-                const std::string folded = ind.cased ? ind.value : foldCase(ind.value);
+                const std::string folded = ind.cased ? ind.value : asciiLowered(ind.value);
                 if (!fa.values.count(folded)) {
                     fa.valueText[folded] = ind.value;
                     fa.valueOrder.push_back(folded);
@@ -157,12 +161,13 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
                 fa.values[folded].insert(ri);
             }
         }
+        ++page.rulesByVendor[row.vendor];
         page.rules.push_back(std::move(row));
     }
 
     page.events.assign(events.begin(), events.end());
     std::stable_sort(page.events.begin(), page.events.end(), [](const auto& a, const auto& b) {
-        const auto pa = foldCase(a.shortProvider()), pb = foldCase(b.shortProvider());
+        const auto pa = asciiLowered(a.shortProvider()), pb = asciiLowered(b.shortProvider());
         return pa != pb ? pa < pb : a.eventId < b.eventId;
     });
 
@@ -172,6 +177,9 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
         row.rules = fa.rules.size();
         for (const auto& [kind, rules] : fa.how)
             row.how[kind] = rules.size();
+        for (const auto& [vendor, rules] : fa.byVendor)
+            row.rulesByVendor[vendor] = rules.size();
+        row.nativeNames = std::move(fa.nativeNames);
         std::vector<std::string> order = fa.valueOrder;
         std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
             return fa.values[a].size() > fa.values[b].size();
@@ -195,7 +203,9 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
     }
     // Corpus reach by the index keys (the accumulators are in key order of first use).
     for (const auto& [key, idx] : indIndex) {
+        page.indicators[idx].key = key;
         page.indicators[idx].corpusReach = corpus.reach(key);
+        page.indicators[idx].reachByVendor = corpus.reachByVendor(key);
         page.indicators[idx].specificHere = page.indicators[idx].corpusReach <= page.indicators[idx].rulesHere;
     }
     std::stable_sort(page.indicators.begin(), page.indicators.end(), [](const auto& a, const auto& b) {

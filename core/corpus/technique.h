@@ -7,6 +7,7 @@
 #include "corpus/corpus.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,20 +15,26 @@ namespace sigma {
 
 struct TechniquePage {
     struct FieldRow {
-        std::string field;                      ///< canonical
-        std::size_t rules = 0;                  ///< rules here filtering on it (each rule once)
-        std::map<std::string, std::size_t> how; ///< kind name -> rules using it with that kind
-        std::vector<std::string> samples;       ///< distinct values, most used first (at most 5)
+        std::string field;                                ///< canonical
+        std::size_t rules = 0;                            ///< rules here filtering on it (each rule once)
+        std::map<std::string, std::size_t> how;           ///< kind name -> rules using it with that kind
+        std::vector<std::string> samples;                 ///< distinct values, most used first (at most 5)
+        std::map<std::string, std::size_t> rulesByVendor; ///< vendor -> rules here filtering on it
+        /// vendor -> the field names its rules write for this row where they differ from the
+        /// canonical one (Elastic process.executable, Splunk Processes.process_path, ...)
+        std::map<std::string, std::set<std::string>> nativeNames;
     };
     struct IndicatorRow {
+        std::string key; ///< Indicator::key() of the row
         std::string field;
         IndicatorKind kind = IndicatorKind::Eq;
         std::string value;
         std::size_t rulesHere = 0;
-        std::size_t corpusReach = 0;              ///< rules in the whole corpus
-        bool specificHere = false;                ///< every use is under this technique (reach shown blank)
-        bool excluded = false;                    ///< every use here is an exclusion
-        std::vector<std::string> transformations; ///< union over the uses here
+        std::size_t corpusReach = 0;                      ///< rules in the whole corpus
+        std::map<std::string, std::size_t> reachByVendor; ///< corpusReach split by vendor
+        bool specificHere = false;                        ///< every use is under this technique (reach shown blank)
+        bool excluded = false;                            ///< every use here is an exclusion
+        std::vector<std::string> transformations;         ///< union over the uses here
     };
     struct RuleRow {
         std::string vendor;
@@ -51,6 +58,7 @@ struct TechniquePage {
     std::vector<FieldRow> fields;         ///< most rules first
     std::vector<IndicatorRow> indicators; ///< most rules here first
     std::vector<RuleRow> rules;           ///< by vendor, then title
+    std::map<std::string, std::size_t> rulesByVendor;
     std::size_t excludedIndicators() const;
 };
 

@@ -1,5 +1,7 @@
 #include "corpus/vendorindicators.h"
 
+#include "util/asciitext.h"
+
 #include <algorithm>
 #include <array>
 
@@ -230,7 +232,7 @@ private:
 
 bool equalsFolded(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size() && foldCase(a) == foldCase(b);
+    return a.size() == b.size() && asciiLowered(a) == asciiLowered(b);
 }
 
 } // namespace
@@ -306,7 +308,7 @@ bool isVendorSelectorField(QueryLanguage language, std::string_view field)
 
 std::string sigmaCategoryOfEcs(std::string_view c)
 {
-    const std::string l = foldCase(c);
+    const std::string l = asciiLowered(c);
     if (l == "process")
         return "process_creation";
     if (l == "file")
@@ -326,7 +328,7 @@ std::string sigmaCategoryOfEcs(std::string_view c)
 
 std::string sigmaCategoryOfDatamodel(std::string_view dm)
 {
-    std::string l = foldCase(dm);
+    std::string l = asciiLowered(dm);
     if (l.starts_with("datamodel="))
         l = l.substr(10);
     if (l == "endpoint.processes")

@@ -3,6 +3,7 @@
 #include "corpus/vendorindicators.h"
 #include "corpus/vendorrulesupport.h"
 #include "events/catalog.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 #include <set>
@@ -37,7 +38,7 @@ const char* ruleVendorId(RuleVendor vendor)
 
 bool ruleVendorFromName(std::string_view name, RuleVendor* vendor)
 {
-    const std::string l = foldCase(name);
+    const std::string l = asciiLowered(name);
     for (RuleVendor v : {RuleVendor::Sigma, RuleVendor::Elastic, RuleVendor::Splunk})
         if (l == ruleVendorId(v)) {
             *vendor = v;
@@ -84,7 +85,7 @@ bool hasTomlTable(std::string_view text, std::string_view header)
 
 RuleFileKind detectRuleFile(const std::filesystem::path& path, std::string_view text)
 {
-    const std::string ext = foldCase(path.extension().string());
+    const std::string ext = asciiLowered(path.extension().string());
     if (ext == ".toml")
         return hasTomlTable(text, "[rule]") ? RuleFileKind::Elastic : RuleFileKind::NotARule;
     if (hasTopLevelKey(text, "detection") || hasTopLevelKey(text, "correlation") || hasTopLevelKey(text, "filter"))
@@ -109,7 +110,7 @@ CatalogEventRef catalogEventOfSplunkDataSource(std::string_view ds)
         !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return ref;
     const int id = std::stoi(std::string(number));
-    const std::string head = foldCase(ds.substr(0, space));
+    const std::string head = asciiLowered(ds.substr(0, space));
     std::string provider, channel;
     if (head == "sysmon eventid")
         provider = "Microsoft-Windows-Sysmon";
@@ -146,18 +147,18 @@ void gather(const PredicateNode& n, bool negated, Evidence& ev)
         return;
     case PredicateNode::Kind::Event:
         if (!negated && n.role == PredicateNode::EventRole::Term && n.category != "any")
-            ev.ecsCategories.insert(foldCase(n.category));
+            ev.ecsCategories.insert(asciiLowered(n.category));
         for (const auto& c : n.children)
             gather(c, negated || n.role != PredicateNode::EventRole::Term, ev);
         return;
     case PredicateNode::Kind::Compare: {
         if (negated || (n.op != CompareOp::Equals) || n.field.empty())
             return;
-        const std::string f = foldCase(n.field);
+        const std::string f = asciiLowered(n.field);
         for (const auto& v : n.values) {
             if (v.isPattern())
                 continue;
-            const std::string value = foldCase(v.text);
+            const std::string value = asciiLowered(v.text);
             if (f == "event.category")
                 ev.ecsCategories.insert(value);
             else if (f == "host.os.type" || f == "os.type" || f == "host.os.family")
@@ -262,9 +263,7 @@ void finish(CorpusRule& cr, VendorRule& vr, const Evidence& ev, const VendorRead
 
 void addTechnique(CorpusRule& cr, std::string id)
 {
-    for (auto& c : id)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
+    id = asciiUppered(id);
     const bool valid =
         id.size() >= 5 && id[0] == 'T' &&
         std::all_of(id.begin() + 1, id.begin() + 5, [](char c) { return c >= '0' && c <= '9'; }) &&

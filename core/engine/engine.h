@@ -212,19 +212,17 @@ IndicatorResult compileIndicator(const DetectionItem& item, std::size_t valueInd
 /// source and EventID fit and whose required literals occur in the event.
 class RuleSet {
 public:
+    /// An empty set; RuleSetBuilder::build() makes the others, finalized: a RuleSet never changes,
+    /// so any number of threads may match with one.
     RuleSet();
     ~RuleSet();
     RuleSet(RuleSet&&) noexcept;
     RuleSet& operator=(RuleSet&&) noexcept;
 
-    void add(std::shared_ptr<const CompiledRule> rule);
-    /// Builds the pre-filter; called by match() if needed, but call it before sharing across threads.
-    void finalize();
-
     std::size_t size() const;
     const std::shared_ptr<const CompiledRule>& at(std::size_t index) const;
 
-    /// Indices (ascending) of the rules matching the event. Thread-safe after finalize().
+    /// Indices (ascending) of the rules matching the event.
     void match(const Event& event, std::vector<std::size_t>& out) const;
     std::vector<std::size_t> match(const Event& event) const;
 
@@ -242,8 +240,23 @@ public:
     void match(const Event& event, std::vector<std::size_t>& out, Stats& stats) const;
 
 private:
+    friend class RuleSetBuilder;
     struct Impl;
-    std::unique_ptr<Impl> m_impl;
+    explicit RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules);
+    std::unique_ptr<const Impl> m_impl;
+};
+
+/// Collects compiled rules (in the order their indices will have) for one RuleSet.
+class RuleSetBuilder {
+public:
+    /// Adds a rule (null is ignored).
+    void add(std::shared_ptr<const CompiledRule> rule);
+    std::size_t size() const { return m_rules.size(); }
+    /// The set of the rules added so far, with its pre-filters built; the builder is left empty.
+    RuleSet build();
+
+private:
+    std::vector<std::shared_ptr<const CompiledRule>> m_rules;
 };
 
 } // namespace sigma

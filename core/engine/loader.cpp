@@ -1,11 +1,10 @@
 #include "engine/loader.h"
 
 #include "rule/parser.h"
+#include "util/parallel.h"
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <thread>
 
 namespace sigma {
 
@@ -110,24 +109,17 @@ std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths
 
 LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
 {
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = std::min<unsigned>(threads, std::max<std::size_t>(1, files.size()));
-    std::vector<FileResult> results(files.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i = next++; i < files.size(); i = next++)
-            results[i] = loadOne(files[i], options);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (auto& t : pool)
-        t.join();
+    ParallelOptions parallel;
+    parallel.threads = threads;
+    ParallelRun run;
+    std::vector<FileResult> results = parallelMap<FileResult>(
+        files.size(), [&](std::size_t i) { return loadOne(files[i], options); }, parallel, &run);
 
     LoadedRules out;
     out.files = files.size();
+    if (!run.error.empty()) // e.g. out of memory: said, never thrown
+        out.diagnostics.push_back(
+            Diagnostic{Severity::Error, "internal-error", "loading stopped: " + run.error, std::string(), {}});
     for (std::size_t i = 0; i < files.size(); ++i) {
         auto& r = results[i];
         out.ruleDocuments += r.ruleDocuments;

@@ -2,6 +2,7 @@
 
 #include "engine/casefold.h"
 #include "engine/compiled.h"
+#include "util/asciitext.h"
 #include "util/resources.h"
 
 #include <charconv>
@@ -16,19 +17,8 @@ namespace {
 
 bool equalsFolded(std::string_view a, std::string_view b)
 {
-    if (a.size() == b.size()) {
-        bool same = true;
-        for (std::size_t i = 0; i < a.size() && same; ++i) {
-            char x = a[i], y = b[i];
-            if (x >= 'A' && x <= 'Z')
-                x = static_cast<char>(x + 32);
-            if (y >= 'A' && y <= 'Z')
-                y = static_cast<char>(y + 32);
-            same = x == y;
-        }
-        if (same)
-            return true;
-    }
+    if (asciiEqualsIgnoringCase(a, b))
+        return true;
     if (engine::isAscii(a) && engine::isAscii(b))
         return false;
     return engine::folded(a) == engine::folded(b);

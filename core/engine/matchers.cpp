@@ -2,11 +2,12 @@
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 #include "engine/pattern.h"
+#include "rule/modifiers.h"
+#include "util/ipnetwork.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include <arpa/inet.h>
 #include <string.h> // memmem
 
 #if defined(__SSE2__)
@@ -15,7 +16,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <optional>
@@ -366,21 +369,17 @@ public:
         if (m_context)
             pcre2_match_context_free(m_context);
     }
+    /// `flags`: the PCRE2 compile options of regexCompileOptions() (rule/modifiers.h). Null when
+    /// the pattern does not compile (regexProblem() says why).
     static std::unique_ptr<RegexMatcher> create(const std::string& pattern, std::uint32_t flags,
-                                                const CompileOptions& options, std::string& error,
-                                                std::size_t& errorOffset)
+                                                const CompileOptions& options)
     {
         int code = 0;
         PCRE2_SIZE offset = 0;
-        pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                       flags | PCRE2_UTF | PCRE2_UCP, &code, &offset, nullptr);
-        if (!re) {
-            std::array<PCRE2_UCHAR, 256> buf{};
-            pcre2_get_error_message(code, buf.data(), buf.size());
-            error = reinterpret_cast<const char*>(buf.data());
-            errorOffset = offset;
+        pcre2_code* re =
+            pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), flags, &code, &offset, nullptr);
+        if (!re)
             return nullptr;
-        }
         auto m = std::unique_ptr<RegexMatcher>(new RegexMatcher);
         m->m_code = re;
         m->m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
@@ -470,78 +469,21 @@ private:
 
 // --- cidr ------------------------------------------------------------------------------------------
 
-struct IpAddress {
-    bool v6 = false;
-    std::array<unsigned char, 16> bytes{};
-};
-
-std::optional<IpAddress> parseIp(std::string_view text)
-{
-    // Trim blanks, brackets ([::1]) and an IPv6 zone (fe80::1%eth0).
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
-        text = text.substr(1, text.size() - 2);
-    if (auto pct = text.find('%'); pct != std::string_view::npos)
-        text = text.substr(0, pct);
-    if (text.empty() || text.size() > 64)
-        return std::nullopt;
-    const std::string s(text);
-    IpAddress a;
-    if (s.find(':') != std::string::npos) {
-        if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1)
-            return std::nullopt;
-        a.v6 = true;
-        return a;
-    }
-    if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) != 1)
-        return std::nullopt;
-    return a;
-}
-
-/// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as IPv4.
-IpAddress unmapped(const IpAddress& a)
-{
-    if (!a.v6)
-        return a;
-    static const unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(a.bytes.data(), prefix, 12) != 0)
-        return a;
-    IpAddress v4;
-    std::memcpy(v4.bytes.data(), a.bytes.data() + 12, 4);
-    return v4;
-}
-
 class CidrMatcher : public ValueMatcher {
 public:
-    CidrMatcher(IpAddress network, int prefix, std::string text)
+    CidrMatcher(IpNetwork network, std::string text)
         : m_network(network)
-        , m_prefix(prefix)
         , m_text(std::move(text))
     {}
     Outcome test(EvalContext& ctx, std::size_t index, std::string*) const override
     {
-        auto ip = parseIp(ctx.raw(index));
-        if (!ip)
-            return Outcome::NotMatched;
-        const IpAddress a = m_network.v6 ? *ip : unmapped(*ip);
-        if (a.v6 != m_network.v6)
-            return Outcome::NotMatched;
-        int bits = m_prefix;
-        for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
-            const unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-            if ((a.bytes[i] & mask) != (m_network.bytes[i] & mask))
-                return Outcome::NotMatched;
-        }
-        return Outcome::Matched;
+        const auto ip = parseEventIpAddress(ctx.raw(index));
+        return ip && m_network.contains(*ip) ? Outcome::Matched : Outcome::NotMatched;
     }
     std::string describe() const override { return "in network " + m_text; }
 
 private:
-    IpAddress m_network;
-    int m_prefix;
+    IpNetwork m_network;
     std::string m_text;
 };
 
@@ -576,14 +518,26 @@ std::optional<double> parseNumber(std::string_view text)
         text.remove_suffix(1);
     if (text.empty() || text.size() > 64)
         return std::nullopt;
-    const std::string s(text);
-    char* end = nullptr;
     double v = 0;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-        v = static_cast<double>(std::strtoull(s.c_str() + 2, &end, 16));
-    else
-        v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v))
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        std::uint64_t n = 0;
+        const auto r = std::from_chars(text.data() + 2, text.data() + text.size(), n, 16);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+            return std::nullopt;
+        v = static_cast<double>(n);
+    } else {
+        // from_chars, not strtod: "1.5" is a number whatever the process locale's decimal point
+        // (the GUI runs in the user's). What strtod also took is kept: leading blanks, a '+'.
+        while (!text.empty() && (text.front() == '\t' || text.front() == '\n' || text.front() == '\v' ||
+                                 text.front() == '\f' || text.front() == '\r'))
+            text.remove_prefix(1);
+        if (text.size() > 1 && text[0] == '+' && text[1] != '-' && text[1] != '+')
+            text.remove_prefix(1);
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+            return std::nullopt;
+    }
+    if (!std::isfinite(v))
         return std::nullopt;
     return v;
 }
@@ -823,8 +777,10 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
     const auto& mods = item.modifiers;
     auto has = [&](ModifierKind k) { return item.has(k); };
 
-    // exists
-    if (has(ModifierKind::Exists)) {
+    const MatcherFamily family = matcherFamilyOf(item);
+    const bool negate = has(ModifierKind::Neq);
+
+    if (family == MatcherFamily::Exists) {
         if (value.type != Value::Type::Boolean) {
             c.error(value.span, "invalid-value", "exists needs true or false, not '" + value.text + "'");
             return nullptr;
@@ -833,47 +789,46 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         return std::make_unique<ExistsMatcher>(t == "true" || t == "yes" || t == "on");
     }
 
-    // Comparators: the last of gt/gte/lt/lte; neq
-    std::optional<Compare> cmp;
-    for (const auto& m : mods) {
-        if (m.kind == ModifierKind::Gt)
-            cmp = Compare::Gt;
-        else if (m.kind == ModifierKind::Gte)
-            cmp = Compare::Gte;
-        else if (m.kind == ModifierKind::Lt)
-            cmp = Compare::Lt;
-        else if (m.kind == ModifierKind::Lte)
-            cmp = Compare::Lte;
-    }
-    const bool negate = has(ModifierKind::Neq);
-
-    // time parts
-    std::optional<TimePart> part;
-    for (const auto& m : mods) {
-        switch (m.kind) {
-        case ModifierKind::Minute:
-            part = TimePart::Minute;
-            break;
-        case ModifierKind::Hour:
-            part = TimePart::Hour;
-            break;
-        case ModifierKind::Day:
-            part = TimePart::Day;
-            break;
-        case ModifierKind::Week:
-            part = TimePart::Week;
-            break;
-        case ModifierKind::Month:
-            part = TimePart::Month;
-            break;
-        case ModifierKind::Year:
-            part = TimePart::Year;
-            break;
-        default:
-            break;
+    if (family == MatcherFamily::Number || family == MatcherFamily::TimePart) {
+        // The comparator is the last of gt/gte/lt/lte (none: equality, or inequality with neq).
+        std::optional<Compare> cmp;
+        std::optional<TimePart> part;
+        for (const auto& m : mods) {
+            switch (m.kind) {
+            case ModifierKind::Gt:
+                cmp = Compare::Gt;
+                break;
+            case ModifierKind::Gte:
+                cmp = Compare::Gte;
+                break;
+            case ModifierKind::Lt:
+                cmp = Compare::Lt;
+                break;
+            case ModifierKind::Lte:
+                cmp = Compare::Lte;
+                break;
+            case ModifierKind::Minute:
+                part = TimePart::Minute;
+                break;
+            case ModifierKind::Hour:
+                part = TimePart::Hour;
+                break;
+            case ModifierKind::Day:
+                part = TimePart::Day;
+                break;
+            case ModifierKind::Week:
+                part = TimePart::Week;
+                break;
+            case ModifierKind::Month:
+                part = TimePart::Month;
+                break;
+            case ModifierKind::Year:
+                part = TimePart::Year;
+                break;
+            default:
+                break;
+            }
         }
-    }
-    if (part || cmp) {
         auto n = parseNumber(value.text);
         if (!n || value.type == Value::Type::Boolean || value.type == Value::Type::Null) {
             c.error(value.span, "invalid-value", "'" + value.text + "' is not a number");
@@ -885,51 +840,31 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         return std::make_unique<NumberMatcher>(op, *n, value.text);
     }
 
-    // cidr
-    if (has(ModifierKind::Cidr)) {
-        std::string_view text = value.text;
-        int prefix = -1;
-        if (auto slash = text.find('/'); slash != std::string_view::npos) {
-            auto p = parseNumber(text.substr(slash + 1));
-            if (!p || *p < 0 || *p != std::floor(*p)) {
-                c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
-                return nullptr;
-            }
-            prefix = static_cast<int>(*p);
-            text = text.substr(0, slash);
-        }
-        auto ip = parseIp(text);
-        if (!ip || prefix > (ip->v6 ? 128 : 32)) {
-            c.error(value.span, "invalid-cidr", "'" + value.text + "' is not a network in CIDR notation");
+    if (family == MatcherFamily::Cidr) {
+        std::string why;
+        auto network = parseIpNetwork(value.text, &why);
+        if (!network) {
+            c.error(value.span, "invalid-cidr", "'" + value.text + "' is not an IPv4 or IPv6 network: " + why);
             return nullptr;
         }
-        if (prefix < 0)
-            prefix = ip->v6 ? 128 : 32;
-        return std::make_unique<CidrMatcher>(*ip, prefix, value.text);
+        return std::make_unique<CidrMatcher>(*network, value.text);
     }
 
-    // regular expressions
-    if (has(ModifierKind::Re)) {
-        std::uint32_t flags = 0;
-        if (has(ModifierKind::ReIgnoreCase))
-            flags |= PCRE2_CASELESS;
-        if (has(ModifierKind::ReMultiline))
-            flags |= PCRE2_MULTILINE;
-        if (has(ModifierKind::ReDotAll))
-            flags |= PCRE2_DOTALL;
-        std::string error;
-        std::size_t offset = 0;
-        auto m = RegexMatcher::create(value.text, flags, c.options, error, offset);
-        if (!m)
+    if (family == MatcherFamily::Regex) {
+        // The same options and the same message as the parser's check (rule/modifiers.h).
+        const std::uint32_t options = regexCompileOptions(item);
+        auto m = RegexMatcher::create(value.text, options, c.options);
+        if (!m) {
+            const auto problem = regexProblem(value.text, options);
             c.error(value.span, "invalid-regex",
-                    "regular expression '" + value.text + "' does not compile at offset " + std::to_string(offset) +
-                        ": " + error);
+                    problem ? problem->message : "regular expression '" + value.text + "' does not compile");
+        }
         return m;
     }
 
     // fieldref
     const bool fold = !has(ModifierKind::Cased);
-    if (has(ModifierKind::FieldRef)) {
+    if (family == MatcherFamily::FieldRef) {
         auto anchor = FieldRefMatcher::Anchor::Whole;
         if (has(ModifierKind::Contains))
             anchor = FieldRefMatcher::Anchor::Contains;

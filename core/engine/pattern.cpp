@@ -1,6 +1,7 @@
 #include "engine/pattern.h"
 
 #include "engine/casefold.h"
+#include "util/asciitext.h"
 
 #include <cstdint>
 #include <cstring>
@@ -124,7 +125,7 @@ namespace {
 bool isWordByte(unsigned char c)
 {
     // Python's \w on str is Unicode-aware: treat every non-ASCII byte as part of a word character.
-    return c >= 0x80 || std::isalnum(c) || c == '_';
+    return c >= 0x80 || isAsciiAlnum(static_cast<char>(c)) || c == '_';
 }
 
 using Segments = std::vector<std::vector<SigmaString>>; // per segment: its alternatives

@@ -1,6 +1,7 @@
 // compileRule: the rule's searches and conditions; evaluation and explanation.
 #include "engine/casefold.h"
 #include "engine/compiled.h"
+#include "rule/condition.h"
 
 #include <algorithm>
 
@@ -26,29 +27,6 @@ const char* outcomeName(Outcome outcome)
 }
 
 namespace {
-
-bool globMatchName(std::string_view pattern, std::string_view name)
-{
-    // Condition patterns: '*' only, case-sensitive (identifiers are YAML keys).
-    std::size_t p = 0, n = 0, starP = std::string_view::npos, starN = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            starP = p++;
-            starN = n;
-        } else if (p < pattern.size() && pattern[p] == name[n]) {
-            ++p;
-            ++n;
-        } else if (starP != std::string_view::npos) {
-            p = starP + 1;
-            n = ++starN;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
-}
 
 std::string conditionLabel(const ConditionNode& n)
 {
@@ -100,12 +78,9 @@ struct RuleCompiler {
         }
         case ConditionNode::Kind::OneOf:
         case ConditionNode::Kind::AllOf: {
-            const bool them = node.name == "them";
-            for (std::size_t i = 0; i < rule.detection.size(); ++i) {
-                const std::string& name = rule.detection[i].name;
-                if (them ? name.rfind('_', 0) != 0 : globMatchName(node.name, name))
+            for (std::size_t i = 0; i < rule.detection.size(); ++i)
+                if (conditionOperandSelects(node.name, rule.detection[i].name))
                     out.searches.push_back(i);
-            }
             if (out.searches.empty()) {
                 error(node.nameSpan.valid() ? node.nameSpan : node.span, "unknown-search-identifier",
                       "'" + node.name + "' matches no search identifier");

@@ -2,6 +2,7 @@
 // match it: (1) the log source (channel + EventID buckets), (2) required literals: every rule
 // whose condition implies "one of these strings occurs in the event" is only evaluated when an
 // Aho-Corasick pass over the event's case-folded values found one of them.
+#include "engine/ahocorasick.h"
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 
@@ -14,245 +15,13 @@
 #include <deque>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace sigma {
 
 using namespace engine;
 
 namespace {
-
-/// Aho-Corasick automaton over bytes, with a dense transition table on byte classes.
-class AhoCorasick {
-public:
-    static constexpr std::size_t kMaxLiteral = 16; // longer literals are cut (still a necessary condition)
-
-    AhoCorasick()
-    {
-        // Byte classes keep the table small: each digit, lower-case letter and common punctuation
-        // mark has its own class, the rarer punctuation marks share one, every other byte shares
-        // another. Literals are stored as class
-        // strings, so two literals equal up to classes share one id (and its rules): merging can
-        // only make the automaton report more literals, never fewer, so the pre-filter stays safe.
-        m_classOf.fill(0);
-        int classes = 1;
-        for (unsigned c = '0'; c <= '9'; ++c)
-            m_classOf[c] = static_cast<std::uint8_t>(classes++);
-        for (unsigned c = 'a'; c <= 'z'; ++c)
-            m_classOf[c] = static_cast<std::uint8_t>(classes++);
-        // Upper-case ASCII shares its lower-case class, so an ASCII value can be scanned as it is:
-        // its bytes fall into the classes of its case-folded form.
-        for (unsigned c = 'A'; c <= 'Z'; ++c)
-            m_classOf[c] = m_classOf[c - 'A' + 'a'];
-        for (unsigned char c : std::string_view(" \\/.-_:%$'\"=,"))
-            if (!m_classOf[c])
-                m_classOf[c] = static_cast<std::uint8_t>(classes++);
-        // The other punctuation, rarer in literals, shares one class: fewer classes, a smaller
-        // table (rows of 50 cells) to build and to walk.
-        for (unsigned char c : std::string_view("@()[]{};&|<>!?*+#~^`\t"))
-            m_classOf[c] = static_cast<std::uint8_t>(classes);
-        ++classes;
-        m_classes = classes;
-    }
-
-    /// Returns the literal's id (shared by literals with the same class string).
-    std::uint32_t add(std::string_view literal)
-    {
-        std::string key;
-        for (unsigned char c : literal)
-            key += static_cast<char>(m_classOf[c]);
-        m_maxLength = std::max(m_maxLength, key.size());
-        auto [it, inserted] = m_ids.emplace(key, static_cast<std::uint32_t>(m_literals.size()));
-        if (inserted)
-            m_literals.push_back(std::move(key));
-        return it->second;
-    }
-    std::size_t literalCount() const { return m_literals.size(); }
-
-    void build()
-    {
-        // Trie, in one flat table (row s: the transitions of state s), then turned in place into
-        // the automaton: rows are completed in breadth-first order, each from its failure state's
-        // row, which is shallower and so already complete.
-        const std::size_t classes = static_cast<std::size_t>(m_classes);
-        std::vector<std::int32_t> table(classes, -1);
-        std::vector<std::int32_t> terminal(1, -1);
-        for (std::uint32_t id = 0; id < m_literals.size(); ++id) {
-            std::size_t s = 0;
-            for (unsigned char k : m_literals[id]) {
-                std::int32_t t = table[s * classes + k];
-                if (t < 0) {
-                    t = static_cast<std::int32_t>(terminal.size());
-                    table[s * classes + k] = t;
-                    table.resize(table.size() + classes, -1);
-                    terminal.push_back(-1);
-                }
-                s = static_cast<std::size_t>(t);
-            }
-            terminal[s] = static_cast<std::int32_t>(id);
-        }
-        const std::size_t n = terminal.size();
-        m_terminal = std::move(terminal);
-        m_outLink.assign(n, -1);
-        std::vector<std::int32_t> fail(n, 0);
-        std::vector<std::int32_t> queue;
-        queue.reserve(n);
-        for (std::size_t k = 0; k < classes; ++k) {
-            const std::int32_t t = table[k];
-            if (t > 0)
-                queue.push_back(t);
-            else
-                table[k] = 0;
-        }
-        for (std::size_t head = 0; head < queue.size(); ++head) {
-            const auto s = static_cast<std::size_t>(queue[head]);
-            // Output link: nearest proper suffix state that ends a literal.
-            const auto f = static_cast<std::size_t>(fail[s]);
-            m_outLink[s] = m_terminal[f] >= 0 ? static_cast<std::int32_t>(f) : m_outLink[f];
-            std::int32_t* row = table.data() + s * classes;
-            const std::int32_t* failRow = table.data() + f * classes;
-            for (std::size_t k = 0; k < classes; ++k) {
-                const std::int32_t t = row[k];
-                if (t > 0) {
-                    fail[static_cast<std::size_t>(t)] = failRow[k];
-                    queue.push_back(t);
-                } else {
-                    row[k] = failRow[k];
-                }
-            }
-        }
-        m_ids.clear();
-        // Flag transitions into states that end a literal (directly or through output links) so
-        // the scan loop touches only the transition table. Most automata have fewer than 32768
-        // states: a 16-bit table halves the memory the scan walks through.
-        std::vector<char> output(n);
-        for (std::size_t st = 0; st < n; ++st)
-            output[st] = m_terminal[st] >= 0 || m_outLink[st] >= 0;
-        m_delta.clear();
-        m_delta16.clear();
-        if (n < 0x8000) {
-            m_delta16.resize(table.size());
-            for (std::size_t i = 0; i < table.size(); ++i) {
-                const auto d = static_cast<std::uint32_t>(table[i]);
-                m_delta16[i] = static_cast<std::uint16_t>(d | (output[d] ? 0x8000u : 0u));
-            }
-        } else {
-            m_delta.resize(table.size());
-            for (std::size_t i = 0; i < table.size(); ++i) {
-                const auto d = static_cast<std::uint32_t>(table[i]);
-                m_delta[i] = d | (output[d] ? kOutput : 0u);
-            }
-        }
-    }
-
-    /// One walk through the table over the whole text.
-    template <typename T, std::uint32_t Flag, typename F>
-    void scanTable(const T* delta, std::string_view text, F& hit) const
-    {
-        std::uint32_t s = 0;
-        const std::size_t classes = static_cast<std::size_t>(m_classes);
-        for (unsigned char c : text) {
-            const std::uint32_t t = delta[s * classes + m_classOf[c]];
-            s = t & ~Flag;
-            if (t & Flag)
-                report(s, hit);
-        }
-    }
-
-    /// Calls hit(literalId) for every literal occurrence in text (at least once; an occurrence may
-    /// be reported twice). The text is cut into four overlapping stretches scanned in one loop:
-    /// the four walks through the table are independent, so the processor overlaps their loads
-    /// instead of waiting for each transition in turn. Each stretch reaches maxLength - 1 bytes
-    /// into the next, so every occurrence lies wholly inside one stretch.
-    template <typename F>
-    void scanInterleaved(std::string_view text, F&& hit) const
-    {
-        if (!m_delta16.empty())
-            scanTable4<std::uint16_t, 0x8000u>(m_delta16.data(), text, hit);
-        else
-            scanTable4<std::uint32_t, kOutput>(m_delta.data(), text, hit);
-    }
-
-    template <typename T, std::uint32_t Flag, typename F>
-    void scanTable4(const T* delta, std::string_view text, F& hit) const
-    {
-        const std::size_t n = text.size();
-        const std::size_t overlap = m_maxLength > 0 ? m_maxLength - 1 : 0;
-        if (n < 64 || n / 4 <= overlap) {
-            scanTable<T, Flag>(delta, text, hit);
-            return;
-        }
-        const std::size_t classes = static_cast<std::size_t>(m_classes);
-        const std::size_t seg = n / 4;
-        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-        const unsigned char* q0 = p;
-        const unsigned char* q1 = p + seg;
-        const unsigned char* q2 = p + 2 * seg;
-        const unsigned char* q3 = p + 3 * seg;
-        // Stretches 0-2 are seg + overlap long (they end inside the text: n - 3 seg >= seg >
-        // overlap), the last one n - 3 seg.
-        const std::size_t common = seg + overlap;
-        const std::size_t last = n - 3 * seg;
-        std::uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        std::size_t i = 0;
-        for (const std::size_t both = std::min(common, last); i < both; ++i) {
-            const std::uint32_t t0 = delta[s0 * classes + m_classOf[q0[i]]];
-            const std::uint32_t t1 = delta[s1 * classes + m_classOf[q1[i]]];
-            const std::uint32_t t2 = delta[s2 * classes + m_classOf[q2[i]]];
-            const std::uint32_t t3 = delta[s3 * classes + m_classOf[q3[i]]];
-            s0 = t0 & ~Flag;
-            s1 = t1 & ~Flag;
-            s2 = t2 & ~Flag;
-            s3 = t3 & ~Flag;
-            if ((t0 | t1 | t2 | t3) & Flag) [[unlikely]] {
-                if (t0 & Flag)
-                    report(s0, hit);
-                if (t1 & Flag)
-                    report(s1, hit);
-                if (t2 & Flag)
-                    report(s2, hit);
-                if (t3 & Flag)
-                    report(s3, hit);
-            }
-        }
-        auto step = [&](std::uint32_t& st, unsigned char c) {
-            const std::uint32_t t = delta[st * classes + m_classOf[c]];
-            st = t & ~Flag;
-            if (t & Flag)
-                report(st, hit);
-        };
-        for (std::size_t k = i; k < common; ++k) {
-            step(s0, q0[k]);
-            step(s1, q1[k]);
-            step(s2, q2[k]);
-        }
-        for (std::size_t k = i; k < last; ++k)
-            step(s3, q3[k]);
-    }
-
-    /// Reports every literal that ends in state s (itself and through output links).
-    template <typename F>
-    void report(std::uint32_t s, F& hit) const
-    {
-        for (std::int32_t o = m_terminal[s] >= 0 ? static_cast<std::int32_t>(s) : m_outLink[s]; o > 0; o = m_outLink[o])
-            hit(static_cast<std::uint32_t>(m_terminal[o]));
-    }
-
-    bool empty() const { return m_literals.empty(); }
-    std::size_t states() const { return m_terminal.size(); }
-    int classes() const { return m_classes; }
-
-private:
-    std::unordered_map<std::string, std::uint32_t> m_ids;
-    std::vector<std::string> m_literals;
-    std::array<std::uint8_t, 256> m_classOf{};
-    int m_classes = 1;
-    std::size_t m_maxLength = 0; ///< longest literal, in bytes
-    static constexpr std::uint32_t kOutput = 0x80000000u;
-    std::vector<std::uint32_t> m_delta;
-    std::vector<std::uint16_t> m_delta16;
-    std::vector<std::int32_t> m_terminal;
-    std::vector<std::int32_t> m_outLink;
-};
 
 std::string bucketKey(std::string_view channel, std::string_view eventId)
 {
@@ -266,7 +35,6 @@ std::string bucketKey(std::string_view channel, std::string_view eventId)
 
 struct RuleSet::Impl {
     std::vector<std::shared_ptr<const CompiledRule>> rules;
-    bool finalized = false;
     std::unordered_map<std::string, std::vector<std::uint32_t>> buckets; ///< "channel#id" / "channel#*"
     std::vector<std::uint32_t> always;                                   ///< not bucketed: always candidates
     /// Sorted candidate lists: "channel#id" -> always + channel#* + channel#id; "channel#" -> always +
@@ -512,7 +280,6 @@ struct RuleSet::Impl {
         }
         everyRule = merged({&all});
         alwaysList = merged({&always});
-        finalized = true;
         if (std::getenv("SIGMA_ENGINE_STATS")) {
             std::size_t chars = 0;
             for (const auto& r : rules)
@@ -537,24 +304,29 @@ struct RuleSet::Impl {
 };
 
 RuleSet::RuleSet()
-    : m_impl(std::make_unique<Impl>())
+    : RuleSet(std::vector<std::shared_ptr<const CompiledRule>>{})
 {}
+RuleSet::RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules)
+{
+    // Built here, whole, before anyone can match: the set is immutable (and so thread-safe).
+    auto impl = std::make_unique<Impl>();
+    impl->rules = std::move(rules);
+    impl->build();
+    m_impl = std::move(impl);
+}
 RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 
-void RuleSet::add(std::shared_ptr<const CompiledRule> rule)
+void RuleSetBuilder::add(std::shared_ptr<const CompiledRule> rule)
 {
-    if (!rule)
-        return;
-    m_impl->rules.push_back(std::move(rule));
-    m_impl->finalized = false;
+    if (rule)
+        m_rules.push_back(std::move(rule));
 }
 
-void RuleSet::finalize()
+RuleSet RuleSetBuilder::build()
 {
-    if (!m_impl->finalized)
-        m_impl->build();
+    return RuleSet(std::exchange(m_rules, {}));
 }
 
 std::size_t RuleSet::size() const
@@ -582,8 +354,6 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out) const
 void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& stats) const
 {
     out.clear();
-    if (!m_impl->finalized)
-        const_cast<RuleSet*>(this)->finalize(); // documented: call finalize() before sharing
     const Impl& impl = *m_impl;
     ++stats.events;
 

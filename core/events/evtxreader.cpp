@@ -1,5 +1,6 @@
 #include "events/evtxreader.h"
 
+#include "events/evtx/evtxdecoder.h"
 #include "events/evtxvalues.h"
 #include "events/normalize.h"
 #include "events/xmlevent.h"
@@ -11,12 +12,16 @@
 #include <libevtx.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <span>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -472,12 +477,80 @@ private:
     std::size_t m_lastChunk = 0;
 };
 
+/// A file mapped read-only into memory.
+class MappedFile {
+public:
+    MappedFile() = default;
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    ~MappedFile()
+    {
+        if (m_data && m_data != MAP_FAILED)
+            ::munmap(m_data, m_size);
+    }
+
+    /// Empty string on success, else why not.
+    std::string open(const std::string& path)
+    {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return std::string("cannot open the file: ") + std::strerror(errno);
+        struct stat st {};
+        std::string error;
+        if (::fstat(fd, &st) != 0) {
+            error = std::string("cannot read the file: ") + std::strerror(errno);
+        } else if (st.st_size > 0) {
+            m_size = static_cast<std::size_t>(st.st_size);
+            // Read in full, in order: populating the mapping at once costs far less than a
+            // page fault per 4 KiB.
+            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            if (m_data == MAP_FAILED)
+                error = std::string("cannot map the file: ") + std::strerror(errno);
+        }
+        ::close(fd);
+        return error;
+    }
+
+    evtx::Bytes bytes() const
+    {
+        if (!m_data || m_data == MAP_FAILED)
+            return {};
+        return {static_cast<const std::uint8_t*>(m_data), m_size};
+    }
+
+private:
+    void* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
 } // namespace
+
+EvtxDecoder defaultEvtxDecoder()
+{
+    const char* env = std::getenv("SIGMA_EVTX_DECODER");
+    return env && std::string_view(env) == "libevtx" ? EvtxDecoder::Libevtx : EvtxDecoder::Own;
+}
 
 void readEvtxFile(const std::string& path, const std::string& displayName, const ReadOptions& options,
                   ReadResult& result)
 {
-    EvtxReader(path, displayName, options, result).run();
+    readEvtxFileWith(defaultEvtxDecoder(), path, displayName, options, result);
+}
+
+void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::string& displayName,
+                      const ReadOptions& options, ReadResult& result)
+{
+    if (decoder == EvtxDecoder::Libevtx) {
+        EvtxReader(path, displayName, options, result).run();
+        return;
+    }
+    result.format = EventFormat::Evtx;
+    MappedFile file;
+    if (const std::string error = file.open(path); !error.empty()) {
+        result.diagnostics.push_back(Diagnostic{Severity::Error, "file-open", error, displayName, {}});
+        return;
+    }
+    evtx::decodeFile(file.bytes(), displayName, options, result);
 }
 
 } // namespace sigma::detail

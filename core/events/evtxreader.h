@@ -1,14 +1,26 @@
 #pragma once
 
-// Internal: the .evtx reader (libevtx renders each record as XML; the XML path normalises it).
+// Internal: the .evtx readers. The default is our own decoder (evtx/evtxdecoder.h); libevtx
+// (which renders each record as XML for the XML path to normalise) stays as the reference and
+// fallback: SIGMA_EVTX_DECODER=libevtx in the environment selects it.
 #include "events/reader.h"
 
 #include <string>
 
 namespace sigma::detail {
 
-/// Reads an EVTX file from disk. `displayName` names it in origins and diagnostics.
+enum class EvtxDecoder { Own, Libevtx };
+
+/// The decoder SIGMA_EVTX_DECODER names ("libevtx" or "own"); Own when it is unset or unknown.
+EvtxDecoder defaultEvtxDecoder();
+
+/// Reads an EVTX file from disk with the default decoder. `displayName` names it in origins and
+/// diagnostics.
 void readEvtxFile(const std::string& path, const std::string& displayName, const ReadOptions& options,
                   ReadResult& result);
+
+/// The same with a given decoder (the differential test compares both).
+void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::string& displayName,
+                      const ReadOptions& options, ReadResult& result);
 
 } // namespace sigma::detail

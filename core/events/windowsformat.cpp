@@ -310,10 +310,18 @@ std::string formatSystemTime(std::span<const std::uint8_t> bytes)
 
 std::string utf16ToUtf8(std::span<const std::uint8_t> bytes)
 {
-    std::string out;
-    out.reserve(bytes.size() / 2);
     const std::size_t units = bytes.size() / 2;
-    for (std::size_t i = 0; i < units; ++i) {
+    // ASCII, by far the most common text of event logs, is copied a byte per unit.
+    std::size_t ascii = 0;
+    while (ascii < units && bytes[2 * ascii + 1] == 0 && bytes[2 * ascii] != 0 && bytes[2 * ascii] < 0x80)
+        ++ascii;
+    std::string out(ascii, '\0');
+    for (std::size_t i = 0; i < ascii; ++i)
+        out[i] = static_cast<char>(bytes[2 * i]);
+    if (ascii == units)
+        return out;
+    out.reserve(units + units / 2);
+    for (std::size_t i = ascii; i < units; ++i) {
         const char32_t u = static_cast<char32_t>(readLe(bytes, 2 * i, 2));
         if (u == 0)
             break;

@@ -182,10 +182,7 @@ private:
             kind = QueryNote::Kind::Projection;
         else if (name == "enrich" || name == "lookup")
             kind = QueryNote::Kind::Lookup;
-        std::string upper = name;
-        for (auto& c : upper)
-            c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-        note(kind, upper, begin);
+        note(kind, asciiUppered(name), begin);
     }
 
     void fromCommand(std::size_t begin)

@@ -4,7 +4,6 @@
 #include "util/resources.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 
 namespace sigma::attack {
@@ -51,14 +50,6 @@ void forEachRow(std::string_view name, F&& f)
     }
 }
 
-std::string upper(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
 } // namespace
 
 const std::vector<Tactic>& tactics()
@@ -91,13 +82,13 @@ const std::vector<Technique>& techniques()
             if (f.size() < 5)
                 return;
             Technique t;
-            t.id = upper(f[0]);
+            t.id = asciiUppered(f[0]);
             t.name = std::string(f[1]);
             t.tactics = splitList(f[2]);
             t.status = f[3] == "active"       ? Technique::Status::Active
                        : f[3] == "deprecated" ? Technique::Status::Deprecated
                                               : Technique::Status::Revoked;
-            t.currentId = upper(f[4]);
+            t.currentId = asciiUppered(f[4]);
             out.push_back(std::move(t));
         });
         std::sort(out.begin(), out.end(), [](const Technique& a, const Technique& b) { return a.id < b.id; });
@@ -109,7 +100,7 @@ const std::vector<Technique>& techniques()
 const Technique* findTechnique(std::string_view id)
 {
     const auto& table = techniques();
-    const std::string key = upper(id);
+    const std::string key = asciiUppered(id);
     const auto it = std::lower_bound(table.begin(), table.end(), key,
                                      [](const Technique& t, const std::string& k) { return t.id < k; });
     return it != table.end() && it->id == key ? &*it : nullptr;

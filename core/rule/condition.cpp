@@ -1,21 +1,15 @@
 // The condition grammar: tokenizer and recursive-descent parser (see condition.h).
 #include "rule/condition.h"
 
+#include "util/asciitext.h"
+#include "util/glob.h"
+
 #include <algorithm>
-#include <cctype>
 
 namespace sigma {
 namespace {
 
 constexpr int kMaxConditionDepth = 200;
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool isSpace(char c)
 {
@@ -24,7 +18,7 @@ bool isSpace(char c)
 
 bool isNumber(std::string_view s)
 {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() && std::all_of(s.begin(), s.end(), isAsciiDigit);
 }
 
 SourceSpan spanOf(std::size_t offset, std::size_t length, const ConditionOffsetMapper& map)
@@ -198,7 +192,7 @@ private:
                       "'" + q.text + " of' needs 'them' or an identifier pattern", "condition-syntax");
                 return std::nullopt;
             }
-            const auto ql = lower(q.text);
+            const auto ql = asciiLowered(q.text);
             if (ql != "1" && ql != "any" && ql != "all") {
                 error(q.span, "only '1 of', 'any of' and 'all of' are valid quantifiers, not '" + q.text + " of'",
                       "condition-syntax");
@@ -301,10 +295,10 @@ std::vector<ConditionToken> tokenizeCondition(std::string_view text, const Condi
         auto& t = tokens[k];
         if (t.kind != ConditionToken::Kind::Identifier)
             continue;
-        const auto l = lower(t.text);
+        const auto l = asciiLowered(t.text);
         const bool prevIsOf = k > 0 && tokens[k - 1].kind == ConditionToken::Kind::Of;
         const bool nextIsOf = k + 1 < tokens.size() && tokens[k + 1].kind == ConditionToken::Kind::Identifier &&
-                              lower(tokens[k + 1].text) == "of";
+                              asciiLowered(tokens[k + 1].text) == "of";
         if (prevIsOf)
             t.kind = l == "them" ? ConditionToken::Kind::Them : ConditionToken::Kind::Pattern;
         else if (l == "and")
@@ -331,35 +325,18 @@ ConditionParseResult parseCondition(std::string_view text, const ConditionOffset
     return parser.run();
 }
 
-bool conditionPatternMatches(std::string_view pattern, std::string_view name)
+bool conditionOperandSelects(std::string_view operand, std::string_view identifier)
 {
-    // iterative wildcard match with backtracking on the last '*'
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = n;
-        } else if (p < pattern.size() && pattern[p] == name[n]) {
-            ++p;
-            ++n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
+    if (asciiEqualsIgnoringCase(operand, "them"))
+        return !identifier.empty() && identifier.front() != '_';
+    return starPatternMatches(operand, identifier);
 }
 
 std::vector<std::string> expandConditionPattern(std::string_view pattern, const std::vector<std::string>& identifiers)
 {
     std::vector<std::string> out;
-    const bool them = lower(pattern) == "them";
     for (const auto& id : identifiers) {
-        if (them ? (!id.empty() && id.front() != '_') : conditionPatternMatches(pattern, id))
+        if (conditionOperandSelects(pattern, id))
             out.push_back(id);
     }
     return out;

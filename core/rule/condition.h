@@ -37,11 +37,14 @@ std::vector<ConditionToken> tokenizeCondition(std::string_view text, const Condi
 ConditionParseResult parseCondition(std::string_view text, const ConditionOffsetMapper& map = {},
                                     const std::string& file = {});
 
-/// True when `name` matches the x-of pattern (`*` matches any run of characters, case-sensitive).
-bool conditionPatternMatches(std::string_view pattern, std::string_view name);
+/// True when the x-of operand `operand` (`them` or a pattern) selects the search identifier
+/// `identifier`: `them` selects every identifier not starting with `_`; a pattern selects the
+/// identifiers it matches with `*` as the only wildcard, case-sensitive (util/glob.h). The engine,
+/// the parser's checks and the corpus's exclusions all decide through this function.
+bool conditionOperandSelects(std::string_view operand, std::string_view identifier);
 
-/// The identifiers an x-of operand designates, in the order of `identifiers`: "them" is every
-/// identifier not starting with `_`; otherwise those matching the wildcard pattern.
+/// The identifiers an x-of operand designates, in the order of `identifiers` (see
+/// conditionOperandSelects).
 std::vector<std::string> expandConditionPattern(std::string_view pattern, const std::vector<std::string>& identifiers);
 
 /// Every search identifier a condition tree references (x-of operands expanded), without duplicates.

@@ -3,16 +3,11 @@
 
 #include "rule/attack.h"
 #include "rule/condition.h"
+#include "rule/modifiers.h"
 #include "rule/parser.h"
 #include "util/asciitext.h"
 
-#ifndef PCRE2_CODE_UNIT_WIDTH
-#define PCRE2_CODE_UNIT_WIDTH 8
-#endif
-#include <pcre2.h>
-
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -72,7 +67,6 @@ const std::vector<LintCheckInfo> kChecks{
     {"control-character", Severity::Warning, "a control character in a value"},
     {"duplicate-value", Severity::Warning, "the same value twice in a value list"},
     {"expand-without-placeholder", Severity::Warning, "'expand' on a value without %placeholder%"},
-    {"regex-invalid", Severity::Error, "a regular expression that does not compile"},
     {"regex-unsupported", Severity::Warning,
      "lookaround, atomic groups or backreferences: not portable to every backend"},
     {"field-with-space", Severity::Warning, "a field name with white space"},
@@ -92,7 +86,7 @@ bool isUuid(std::string_view s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (c != '-')
                 return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+        } else if (!isAsciiHexDigit(c)) {
             return false;
         }
     }
@@ -104,7 +98,7 @@ bool isDate(std::string_view s)
     if (s.size() != 10 || s[4] != '-' || s[7] != '-')
         return false;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(s[i])))
+        if (!isAsciiDigit(s[i]))
             return false;
     const int month = (s[5] - '0') * 10 + (s[6] - '0');
     const int day = (s[8] - '0') * 10 + (s[9] - '0');
@@ -152,8 +146,7 @@ struct WildcardInfo {
 
 bool pathSegmentChar(char c)
 {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' ||
-           c == '}';
+    return isAsciiAlnum(c) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' || c == '}';
 }
 
 /// The value has a backslash that escapes nothing (a path separator: "C:\Windows").
@@ -189,8 +182,7 @@ WildcardInfo wildcards(std::string_view s)
                 // segment was meant to be a wildcard. A single backslash only: "\\\*" is deliberate.
                 const bool afterSegment =
                     j - i == 1 && i > 0 &&
-                    (pathSegmentChar(s[i - 1]) ||
-                     (s[i - 1] == ':' && i == 2 && std::isalpha(static_cast<unsigned char>(s[0]))));
+                    (pathSegmentChar(s[i - 1]) || (s[i - 1] == ':' && i == 2 && isAsciiLetter(s[0])));
                 const bool beforeSeparator = j + 1 == s.size() || s[j + 1] == '\\' || s[j + 1] == '.';
                 if (afterSegment && beforeSeparator)
                     w.escapedInPath = true;
@@ -211,7 +203,7 @@ WildcardInfo wildcards(std::string_view s)
                 w.innerWildcard = true;
         }
     }
-    const bool drive = s.size() > 2 && s[1] == ':' && std::isalpha(static_cast<unsigned char>(s[0]));
+    const bool drive = s.size() > 2 && s[1] == ':' && isAsciiLetter(s[0]);
     if (w.escapedInPath && !drive && !hasPlainBackslash(s))
         w.escapedInPath = false; // "\*avira\*": no path around it, a deliberate literal
     w.leadingStar = !s.empty() && s.front() == '*';
@@ -307,7 +299,7 @@ private:
             add("title-too-long", "the title has " + std::to_string(title.size()) + " characters; SigmaHQ allows 110",
                 at(values, "title"));
         if (!title.empty() && m_options.sigmahqConventions &&
-            (title.back() == '.' || std::islower(static_cast<unsigned char>(title.front()))))
+            (title.back() == '.' || isAsciiLowerLetter(title.front())))
             add("title-style", "start the title with a capital letter and do not end it with a period",
                 at(values, "title"));
         if (keys.count("status")) {
@@ -414,8 +406,8 @@ private:
                         sp);
             } else if (ns == "cve") {
                 const bool ok = name.size() >= 9 && name[4] == '-' &&
-                                std::all_of(name.begin(), name.begin() + 4, ::isdigit) &&
-                                std::all_of(name.begin() + 5, name.end(), ::isdigit);
+                                std::all_of(name.begin(), name.begin() + 4, isAsciiDigit) &&
+                                std::all_of(name.begin() + 5, name.end(), isAsciiDigit);
                 if (!ok)
                     add("invalid-tag-value", "'" + t + "' is not a CVE id (cve.YYYY-NNNN)", sp);
             } else if (ns == "detection") {
@@ -456,10 +448,8 @@ private:
                 std::string msg = tech->id + " (" + tech->name + ") is " +
                                   (tech->status == attack::Technique::Status::Revoked ? "revoked" : "deprecated");
                 if (!tech->currentId.empty()) {
-                    std::string lowerId = tech->currentId;
-                    for (auto& c : lowerId)
-                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                    msg += "; use attack." + lowerId + " (" + attack::techniqueName(tech->currentId) + ")";
+                    msg += "; use attack." + asciiLowered(tech->currentId) + " (" +
+                           attack::techniqueName(tech->currentId) + ")";
                 }
                 add("attack-revoked-technique", msg, sp);
                 return;
@@ -518,8 +508,10 @@ private:
     void detectionItem(const DetectionItem& item, const LogSource& ls)
     {
         const bool hasAll = item.has(ModifierKind::All);
-        const bool stringMatch =
-            item.has(ModifierKind::Contains) || item.has(ModifierKind::StartsWith) || item.has(ModifierKind::EndsWith);
+        const bool stringMatch = std::any_of(item.modifiers.begin(), item.modifiers.end(), [](const Modifier& m) {
+            return modifierInfo(m.kind).role == ModifierRole::Position;
+        });
+        const MatcherFamily family = matcherFamilyOf(item);
         const bool isRe = item.has(ModifierKind::Re);
         const bool encoded = item.has(ModifierKind::Base64) || item.has(ModifierKind::Base64Offset);
         // modifiers
@@ -528,8 +520,8 @@ private:
                 if (item.modifiers[i].kind == item.modifiers[j].kind)
                     add("duplicate-modifier", "the modifier '" + item.modifiers[i].written + "' is applied twice",
                         item.modifiers[i].span);
-        if (hasAll && !stringMatch && !isRe && !item.isKeyword && !item.has(ModifierKind::Cidr) &&
-            !item.has(ModifierKind::FieldRef) && item.values.size() > 1)
+        if (hasAll && !stringMatch && !item.isKeyword && family != MatcherFamily::Regex &&
+            family != MatcherFamily::Cidr && family != MatcherFamily::FieldRef && item.values.size() > 1)
             add("all-without-contains",
                 "'all' on exact values requires '" + item.field + "' to equal several values at once: add contains?",
                 item.keySpan);
@@ -576,7 +568,7 @@ private:
                 }))
                 add("control-character", "the value contains a control character", v.span);
             if (isRe) {
-                regex(v);
+                regex(item, v);
                 continue;
             }
             if (item.has(ModifierKind::Expand) && v.text.find('%') == std::string::npos)
@@ -679,22 +671,11 @@ private:
         return true;
     }
 
-    void regex(const Value& v)
+    void regex(const DetectionItem& item, const Value& v)
     {
-        int err = 0;
-        PCRE2_SIZE offset = 0;
-        pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(v.text.data()), v.text.size(), PCRE2_UTF, &err,
-                                         &offset, nullptr);
-        if (!code) {
-            PCRE2_UCHAR buf[256];
-            pcre2_get_error_message(err, buf, sizeof buf);
-            add("regex-invalid",
-                "the regular expression does not compile at offset " + std::to_string(offset) + ": " +
-                    reinterpret_cast<const char*>(buf),
-                v.span);
+        // A pattern that does not compile is the parser's "invalid-regex" (rule/modifiers.h).
+        if (v.type != Value::Type::String || regexProblem(v.text, regexCompileOptions(item)))
             return;
-        }
-        pcre2_code_free(code);
         static constexpr std::string_view constructs[] = {"(?=", "(?!", "(?<=", "(?<!", "(?>"};
         for (auto c : constructs)
             if (v.text.find(c) != std::string::npos) {

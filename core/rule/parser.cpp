@@ -2,11 +2,13 @@
 #include "rule/parser.h"
 
 #include "rule/condition.h"
+#include "rule/modifiers.h"
 #include "rule/yamltree.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -18,11 +20,6 @@ namespace {
 
 using yamltree::Node;
 using NodeKind = yamltree::Node::Kind;
-
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 // --- YAML 1.1 implicit typing of plain scalars (as PyYAML, which pySigma uses, resolves them) ----
 
@@ -113,7 +110,7 @@ bool resolveInt(std::string_view s, long long& out)
         v = total;
         ok = true;
     } else {
-        ok = isDigit(body[0]) && digits(body, 10, v);
+        ok = isAsciiDigit(body[0]) && digits(body, 10, v);
     }
     if (!ok)
         return false;
@@ -136,7 +133,7 @@ bool resolveFloat(std::string_view s, double& out)
         return out = std::nan(""), true;
     std::size_t i = 0;
     std::string clean;
-    while (i < body.size() && (isDigit(body[i]) || (i > 0 && body[i] == '_'))) {
+    while (i < body.size() && (isAsciiDigit(body[i]) || (i > 0 && body[i] == '_'))) {
         if (body[i] != '_')
             clean += body[i];
         ++i;
@@ -145,7 +142,7 @@ bool resolveFloat(std::string_view s, double& out)
         return false;
     clean += '.';
     ++i;
-    while (i < body.size() && (isDigit(body[i]) || body[i] == '_')) {
+    while (i < body.size() && (isAsciiDigit(body[i]) || body[i] == '_')) {
         if (body[i] != '_')
             clean += body[i];
         ++i;
@@ -158,24 +155,17 @@ bool resolveFloat(std::string_view s, double& out)
         clean += body.substr(i, 2);
         i += 2;
         const std::size_t expStart = i;
-        while (i < body.size() && isDigit(body[i]))
+        while (i < body.size() && isAsciiDigit(body[i]))
             clean += body[i++];
         if (i != body.size() || i == expStart)
             return false;
     }
-    errno = 0;
-    const double v = std::strtod(clean.c_str(), nullptr);
+    // from_chars, not strtod: the decimal point must not follow the process locale (the GUI runs
+    // in the user's, where it may be ',').
+    double v = 0;
+    std::from_chars(clean.data(), clean.data() + clean.size(), v);
     out = negative ? -v : v;
     return true;
-}
-
-std::string lowerAscii(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
 }
 
 int editDistance(std::string_view a, std::string_view b)
@@ -192,90 +182,21 @@ int editDistance(std::string_view a, std::string_view b)
     return prev[b.size()];
 }
 
-const char* const kAllModifierNames[] = {
-    "contains", "startswith", "endswith", "all", "base64", "base64offset", "utf16le",   "utf16be", "utf16",  "wide",
-    "windash",  "re",         "i",        "m",   "s",      "ignorecase",   "multiline", "dotall",  "cidr",   "exists",
-    "expand",   "fieldref",   "gt",       "gte", "lt",     "lte",          "neq",       "cased",   "minute", "hour",
-    "day",      "week",       "month",    "year"};
-
 std::string suggestModifier(std::string_view written)
 {
-    const std::string l = lowerAscii(written);
+    const std::string l = asciiLowered(written);
     if (modifierFromName(l))
         return l; // wrong case
     std::string best;
     int bestDistance = 3;
-    for (const char* name : kAllModifierNames) {
+    for (const std::string_view name : modifierSpellings()) {
         const int d = editDistance(l, name);
-        if (d < bestDistance && std::string_view(name).size() > 2) {
+        if (d < bestDistance && name.size() > 2) {
             bestDistance = d;
             best = name;
         }
     }
     return best;
-}
-
-bool validCidr(const std::string& s)
-{
-    const auto slash = s.find('/');
-    const std::string addr = s.substr(0, slash);
-    unsigned char buf[16];
-    int maxPrefix;
-    if (inet_pton(AF_INET, addr.c_str(), buf) == 1)
-        maxPrefix = 32;
-    else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1)
-        maxPrefix = 128;
-    else
-        return false;
-    if (slash == std::string::npos)
-        return true;
-    const std::string prefix = s.substr(slash + 1);
-    if (prefix.empty() || prefix.size() > 3 || !std::all_of(prefix.begin(), prefix.end(), isDigit))
-        return false;
-    return std::atoi(prefix.c_str()) <= maxPrefix;
-}
-
-bool isTerminalModifier(ModifierKind k)
-{
-    switch (k) {
-    case ModifierKind::Gt:
-    case ModifierKind::Gte:
-    case ModifierKind::Lt:
-    case ModifierKind::Lte:
-    case ModifierKind::Cidr:
-    case ModifierKind::Exists:
-    case ModifierKind::Minute:
-    case ModifierKind::Hour:
-    case ModifierKind::Day:
-    case ModifierKind::Week:
-    case ModifierKind::Month:
-    case ModifierKind::Year:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isReFlag(ModifierKind k)
-{
-    return k == ModifierKind::ReIgnoreCase || k == ModifierKind::ReMultiline || k == ModifierKind::ReDotAll;
-}
-
-const char* typeName(Value::Type t)
-{
-    switch (t) {
-    case Value::Type::String:
-        return "a string";
-    case Value::Type::Integer:
-        return "an integer";
-    case Value::Type::Float:
-        return "a number";
-    case Value::Type::Boolean:
-        return "a boolean";
-    case Value::Type::Null:
-        return "null";
-    }
-    return "?";
 }
 
 bool parseTimespan(const std::string& s, long long& seconds)
@@ -284,7 +205,7 @@ bool parseTimespan(const std::string& s, long long& seconds)
         return false;
     const char unit = s.back();
     const std::string num = s.substr(0, s.size() - 1);
-    if (!std::all_of(num.begin(), num.end(), isDigit) || num.size() > 9)
+    if (!std::all_of(num.begin(), num.end(), isAsciiDigit) || num.size() > 9)
         return false;
     const long long n = std::atoll(num.c_str());
     long long mult;
@@ -575,44 +496,28 @@ private:
         bool reSeen = false;
         const Modifier* terminal = nullptr;
         for (const auto& m : item.modifiers) {
-            if (isReFlag(m.kind) && !reSeen)
+            const ModifierInfo& info = modifierInfo(m.kind);
+            const bool reFlag = info.role == ModifierRole::RegexFlag;
+            if (reFlag && !reSeen)
                 error("re-flag-without-re", "the regular expression flag '" + m.written + "' needs 're' before it",
                       m.span);
             else if (terminal && m.kind != ModifierKind::All)
                 error("comparator-not-last",
                       "'" + m.written + "' cannot follow '" + terminal->written + "': a comparison comes last", m.span);
-            else if (reSeen && !isReFlag(m.kind) && m.kind != ModifierKind::All && m.kind != ModifierKind::Re)
+            else if (reSeen && !reFlag && m.kind != ModifierKind::All && m.kind != ModifierKind::Re)
                 error("comparator-not-last", "'" + m.written + "' cannot follow 're': only the flags i, m and s can",
                       m.span);
             if (m.kind == ModifierKind::Re)
                 reSeen = true;
-            if (isTerminalModifier(m.kind) && !terminal)
+            if (info.terminal && !terminal)
                 terminal = &m;
         }
         const SourceSpan where = valueNode ? span(valueNode) : item.keySpan;
         if (item.has(ModifierKind::All) && (!item.valueIsList || item.values.size() < 2))
             error("all-single-value", "'all' needs a list of two or more values", where);
         for (const auto& v : item.values) {
-            if (item.has(ModifierKind::Re) && v.type != Value::Type::String)
-                error("re-non-string", std::string("'re' needs a string pattern, not ") + typeName(v.type), v.span);
-            if (item.has(ModifierKind::Exists) && v.type != Value::Type::Boolean)
-                error("exists-not-boolean", std::string("'exists' takes true or false, not ") + typeName(v.type),
-                      v.span);
-            const bool compare = std::any_of(item.modifiers.begin(), item.modifiers.end(), [](const Modifier& m) {
-                return m.kind == ModifierKind::Gt || m.kind == ModifierKind::Gte || m.kind == ModifierKind::Lt ||
-                       m.kind == ModifierKind::Lte || (m.kind >= ModifierKind::Minute && m.kind <= ModifierKind::Year);
-            });
-            if (compare && v.type != Value::Type::Integer && v.type != Value::Type::Float)
-                error("comparison-not-number",
-                      std::string("a numeric comparison needs a number, not ") + typeName(v.type) +
-                          (v.quoted ? " (remove the quotes)" : ""),
-                      v.span);
-            if (item.has(ModifierKind::Cidr)) {
-                if (v.type != Value::Type::String || !validCidr(v.text))
-                    error("invalid-cidr", "'" + v.text + "' is not an IPv4 or IPv6 network (address/prefix)", v.span);
-            }
-            if (item.has(ModifierKind::FieldRef) && v.type != Value::Type::String)
-                error("wrong-type", std::string("'fieldref' needs a field name, not ") + typeName(v.type), v.span);
+            if (auto problem = checkModifierValue(item, v))
+                error(problem->code.c_str(), problem->message, v.span);
             if (v.type == Value::Type::Null && item.valueIsList)
                 error("null-in-list", "null is not allowed inside a value list; use a separate selection", v.span);
         }
@@ -1253,6 +1158,7 @@ const std::vector<DiagnosticCodeInfo>& parserDiagnosticCodes()
         {"re-flag-without-re", Severity::Error, "i/m/s (ignorecase/multiline/dotall) without 're' before"},
         {"all-single-value", Severity::Error, "'all' on a single value"},
         {"re-non-string", Severity::Error, "'re' with a number, boolean or null"},
+        {"invalid-regex", Severity::Error, "'re' with a regular expression that does not compile"},
         {"exists-not-boolean", Severity::Error, "'exists' with something other than true/false"},
         {"comparison-not-number", Severity::Error, "gt/gte/lt/lte or a time part with a non-number"},
         {"invalid-cidr", Severity::Error, "'cidr' with something that is not a network"},

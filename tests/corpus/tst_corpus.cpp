@@ -346,8 +346,9 @@ void TestCorpus::renderers()
     const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(techniquePageJson(page)), &err);
     QCOMPARE(err.error, QJsonParseError::NoError);
     const QJsonObject j = doc.object();
-    QCOMPARE(j.keys(), (QStringList{QStringLiteral("events"), QStringLiteral("fields"), QStringLiteral("indicators"),
-                                    QStringLiteral("rules"), QStringLiteral("technique")}));
+    QCOMPARE(j.keys(),
+             (QStringList{QStringLiteral("events"), QStringLiteral("fields"), QStringLiteral("indicators"),
+                          QStringLiteral("rules"), QStringLiteral("rules_by_vendor"), QStringLiteral("technique")}));
     QCOMPARE(j[QStringLiteral("technique")][QStringLiteral("id")].toString(), QStringLiteral("T1090.002"));
     QCOMPARE(j[QStringLiteral("technique")][QStringLiteral("name")].toString(),
              QStringLiteral("Proxy: External Proxy"));
@@ -359,13 +360,15 @@ void TestCorpus::renderers()
     QCOMPARE(events[1][QStringLiteral("event_id")].toInt(), 3);
     const QJsonArray fields = j[QStringLiteral("fields")].toArray();
     QCOMPARE(fields.size(), 8);
-    QCOMPARE(fields[0].toObject().keys(), (QStringList{QStringLiteral("field"), QStringLiteral("how"),
-                                                       QStringLiteral("rules"), QStringLiteral("samples")}));
+    QCOMPARE(fields[0].toObject().keys(),
+             (QStringList{QStringLiteral("field"), QStringLiteral("how"), QStringLiteral("native_names"),
+                          QStringLiteral("rules"), QStringLiteral("rules_by_vendor"), QStringLiteral("samples")}));
     const QJsonArray inds = j[QStringLiteral("indicators")].toArray();
     QCOMPARE(inds.size(), 11);
     QCOMPARE(inds[0].toObject().keys(),
              (QStringList{QStringLiteral("corpus_reach"), QStringLiteral("excluded"), QStringLiteral("field"),
-                          QStringLiteral("kind"), QStringLiteral("rules_here"), QStringLiteral("value")}));
+                          QStringLiteral("kind"), QStringLiteral("reach_by_vendor"), QStringLiteral("rules_here"),
+                          QStringLiteral("value")}));
     int excluded = 0;
     for (const auto& i : inds)
         excluded += i[QStringLiteral("excluded")].toBool();
@@ -383,7 +386,8 @@ void TestCorpus::renderers()
     QVERIFY(md.find("| `Initiated` | eq | `true` | 1 | 2 |") != std::string::npos);
     QVERIFY(md.find("| `DestinationHostname` | ends_with | `.tunnel.example` | 1 |  |") != std::string::npos);
     QVERIFY(md.find("| `Image` | ends_with | `\\netscan64.exe` | 1 | 2 |") != std::string::npos);
-    QVERIFY(md.find("| `DestinationIp` | 1 | eq 1, starts_with 1 | `127.`, `::1` |") != std::string::npos);
+    QVERIFY(md.find("| `DestinationIp` | 1 | Sigma 1 | Sigma: DestAddress | eq 1, starts_with 1 | `127.`, `::1` |") !=
+            std::string::npos);
 
     const std::string html = techniquePageHtml(page);
     QVERIFY(html.starts_with("<!DOCTYPE html>"));

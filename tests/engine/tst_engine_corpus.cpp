@@ -87,8 +87,9 @@ private Q_SLOTS:
         const LoadedRules loaded = loadRules({ruleFile});
         QCOMPARE(loaded.rules.size(), std::size_t(1));
         const ReadResult r = readEventsFile(eventsFile.toStdString());
-        RuleSet set;
-        set.add(loaded.rules[0]);
+        RuleSetBuilder builder;
+        builder.add(loaded.rules[0]);
+        const RuleSet set = builder.build();
         int viaSet = 0, direct = 0, explained = 0;
         for (const auto& e : r.events) {
             viaSet += !set.match(e).empty();

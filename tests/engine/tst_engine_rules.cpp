@@ -302,8 +302,9 @@ private Q_SLOTS:
         ExplainOptions all;
         all.shortCircuit = false;
         QCOMPARE(c.rule->explain(e, all).matched, expected);
-        RuleSet set;
-        set.add(c.rule);
+        RuleSetBuilder builder;
+        builder.add(c.rule);
+        const RuleSet set = builder.build();
         QCOMPARE(set.match(e).size(), std::size_t(expected ? 1 : 0));
     }
 
@@ -334,9 +335,9 @@ private Q_SLOTS:
         QFETCH(int, length);
         auto c = compile(ruleWith(kProcessCreation, detection));
         QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
-        RuleSet set;
-        set.add(c.rule);
-        set.finalize();
+        RuleSetBuilder builder;
+        builder.add(c.rule);
+        const RuleSet set = builder.build();
         const QString needle = eventId == 4688 ? "\\NEEDLE-in-hay" : "NEEDLE-in-hay";
         const bool endsWith = eventId == 4688;
         for (int at = 0; at + needle.size() <= length; ++at) {
@@ -411,8 +412,9 @@ private Q_SLOTS:
         const Event e = makeEvent(event);
         QCOMPARE(c.rule->matches(e), expected);
         QCOMPARE(c.rule->explain(e).matched, expected);
-        RuleSet set;
-        set.add(c.rule);
+        RuleSetBuilder builder;
+        builder.add(c.rule);
+        const RuleSet set = builder.build();
         QCOMPARE(set.match(e).size(), std::size_t(expected ? 1 : 0));
     }
 

@@ -3,6 +3,7 @@
 #include "eventtestutil.h"
 #include "testsupport.h"
 
+#include "events/evtxreader.h"
 #include "events/normalize.h"
 #include "events/reader.h"
 
@@ -422,7 +423,7 @@ private Q_SLOTS:
         const QString evtxexport = QStandardPaths::findExecutable(QStringLiteral("evtxexport"));
         if (evtxexport.isEmpty())
             QSKIP("evtxexport (libevtx-utils) is not installed: nothing to compare the record counts with");
-        std::size_t files = 0, events = 0, reference = 0;
+        std::size_t files = 0, events = 0, reference = 0, more = 0;
         QDirIterator it(sharedPathValue, {QStringLiteral("*.evtx")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
@@ -438,9 +439,15 @@ private Q_SLOTS:
             QVERIFY(p.waitForFinished(60000));
             const std::size_t expected = std::size_t(p.readAllStandardOutput().count("\nEvent number"));
             reference += expected;
-            QVERIFY2(r.events.size() == expected,
+            // Our decoder reads every record libevtx reads, and more only where libevtx fails on
+            // some (tst_evtxdiff compares the records themselves).
+            ReadResult libevtx;
+            detail::readEvtxFileWith(detail::EvtxDecoder::Libevtx, file, file, {}, libevtx);
+            const bool libevtxComplete = libevtx.skipped == 0 && !libevtx.failed();
+            QVERIFY2(libevtxComplete ? r.events.size() == expected : r.events.size() >= expected,
                      qPrintable(
                          QStringLiteral("%1: %2 events, evtxexport %3").arg(path).arg(r.events.size()).arg(expected)));
+            more += r.events.size() - expected;
             if (r.skipped) {
                 const Diagnostic& d = r.diagnostics.back();
                 QCOMPARE(d.file, file);
@@ -453,8 +460,8 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(files, size_t(261));
-        QCOMPARE(events, reference);
-        qInfo("%zu records in %zu files, as evtxexport", events, files);
+        QCOMPARE(events, reference + more);
+        qInfo("%zu records in %zu files: evtxexport's %zu and %zu it cannot read", events, files, reference, more);
     }
 
     void corpusEvtxMatchesPythonEvtxXml()

@@ -7,10 +7,12 @@
 #include "testsupport.h"
 
 #include "engine/engine.h"
+#include "events/evtxreader.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
@@ -29,6 +31,22 @@ ReadResult readRecords(const std::vector<ev::Record>& records, bool keepXml = fa
     ReadOptions options;
     options.keepOriginalXml = keepXml;
     return readEvtxBytes(bytes, "typed.evtx", options);
+}
+
+/// The records read with the given decoder (libevtx's text corrections are tested through it).
+ReadResult readRecordsWith(detail::EvtxDecoder decoder, const std::vector<ev::Record>& records)
+{
+    const std::string bytes = ev::writeFile(records);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("typed.evtx"));
+    QFile f(path);
+    if (bytes.empty() || !f.open(QIODevice::WriteOnly) ||
+        f.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()))
+        qFatal("cannot write the records");
+    f.close();
+    ReadResult r;
+    detail::readEvtxFileWith(decoder, path.toStdString(), "typed.evtx", {}, r);
+    return r;
 }
 
 /// One EventData item of each value type, and the text Windows shows for it.
@@ -232,28 +250,37 @@ private Q_SLOTS:
     void onlyKnownValuesCorrected_data()
     {
         QTest::addColumn<QString>("field");
-        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("expected"); ///< through libevtx
+        QTest::addColumn<QString>("windows");  ///< our decoder: always Windows' text
         QTest::addRow("string that looks like padded hex (Defender's Error Code)") << "Error Code"
+                                                                                   << "0x00000000"
                                                                                    << "0x00000000";
         QTest::addRow("string equal to a HexInt32's padded text") << "Text"
+                                                                  << "0x00000017"
                                                                   << "0x00000017";
         QTest::addRow("the HexInt32 beside it, ambiguous, left as libevtx wrote it") << "Hex"
-                                                                                     << "0x00000017";
+                                                                                     << "0x00000017"
+                                                                                     << "0x17";
         QTest::addRow("an unambiguous HexInt64 of the same record") << "LogonId"
+                                                                    << "0x3e7"
                                                                     << "0x3e7";
     }
     void onlyKnownValuesCorrected()
     {
         QFETCH(QString, field);
         QFETCH(QString, expected);
+        QFETCH(QString, windows);
         ev::EventSpec s;
         s.data = {{"Error Code", ev::string("0x00000000")},
                   {"Text", ev::string("0x00000017")},
                   {"Hex", ev::hexInt32(0x17)},
                   {"LogonId", ev::hexInt64(0x3e7)}};
-        const ReadResult r = readRecords({ev::windowsEvent(s)});
+        const ReadResult r = readRecordsWith(detail::EvtxDecoder::Libevtx, {ev::windowsEvent(s)});
         QCOMPARE(r.events.size(), std::size_t(1));
         QCOMPARE(values(r.events[0], field.toStdString()), QStringList{expected});
+        const ReadResult ours = readRecordsWith(detail::EvtxDecoder::Own, {ev::windowsEvent(s)});
+        QCOMPARE(ours.events.size(), std::size_t(1));
+        QCOMPARE(values(ours.events[0], field.toStdString()), QStringList{windows});
     }
 
     // A value typed SizeT in its descriptor (Windows writes a HexInt there, see pointer64()):
@@ -262,21 +289,29 @@ private Q_SLOTS:
     void sizeTValues_data()
     {
         QTest::addColumn<QString>("field");
-        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("expected"); ///< through libevtx
+        QTest::addColumn<QString>("windows");  ///< our decoder
         QTest::addRow("SizeT alone") << "Handle"
+                                     << "0x1a4"
                                      << "0x1a4";
         QTest::addRow("UInt32 beside a SizeT of the same value") << "Count"
+                                                                 << "3628"
                                                                  << "3628";
         QTest::addRow("that SizeT, ambiguous, left as libevtx wrote it") << "Pointer"
-                                                                         << "3628";
+                                                                         << "3628"
+                                                                         << "0xe2c";
     }
     void sizeTValues()
     {
         QFETCH(QString, field);
         QFETCH(QString, expected);
+        QFETCH(QString, windows);
         ev::EventSpec s;
         s.data = {{"Handle", ev::sizeT64(0x1a4)}, {"Count", ev::uint32(3628)}, {"Pointer", ev::sizeT64(3628)}};
-        const ReadResult r = readRecords({ev::windowsEvent(s)});
+        const ReadResult ours = readRecordsWith(detail::EvtxDecoder::Own, {ev::windowsEvent(s)});
+        QCOMPARE(ours.events.size(), std::size_t(1));
+        QCOMPARE(values(ours.events[0], field.toStdString()), QStringList{windows});
+        const ReadResult r = readRecordsWith(detail::EvtxDecoder::Libevtx, {ev::windowsEvent(s)});
         if (r.events.empty() && r.skipped == 1)
             QSKIP("this libevtx cannot render a record with SizeT-typed values (libevtx 20240504): nothing to correct");
         QCOMPARE(r.events.size(), std::size_t(1));

@@ -3,9 +3,11 @@
 // across the three vendors (tests/data/query/netsh), queries that cannot be read, deprecated and
 // non-rule files, `sigmawb indicators`; and the acceptance figures on ../shared when it is there.
 #include "corpus/corpus.h"
+#include "corpus/technique.h"
 #include "corpus/vendorrule.h"
 #include "testsupport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -149,6 +151,137 @@ private Q_SLOTS:
                                      [&](const Indicator& o) { return o.key() == i.key(); });
                 QCOMPARE(corpus.reach(i), n);
             }
+    }
+
+    /// The technique page over the three vendors' folders given as separate roots: rules counted
+    /// per vendor, one field row with each vendor's native names beside the canonical one, and the
+    /// indicator row's reach split by vendor; the same in `sigmawb coverage --format json`.
+    void techniquePageByVendor()
+    {
+        const std::vector<std::filesystem::path> roots{fixture("netsh/sigma"), fixture("netsh/elastic"),
+                                                       fixture("netsh/splunk")};
+        const Corpus corpus = Corpus::load(roots);
+        QCOMPARE(corpus.rules().size(), std::size_t(3));
+        const TechniquePage page = buildTechniquePage(corpus, "T1562.004");
+        QCOMPARE(page.rulesByVendor, (std::map<std::string, std::size_t>{{"Elastic", 1}, {"Sigma", 1}, {"Splunk", 1}}));
+        const TechniquePage::FieldRow* image = nullptr;
+        for (const auto& f : page.fields)
+            if (f.field == "Image")
+                image = &f;
+        QVERIFY(image);
+        QCOMPARE(image->rules, std::size_t(3));
+        QCOMPARE(image->rulesByVendor.size(), std::size_t(3));
+        QVERIFY(image->nativeNames.at("Elastic").count("process.name"));
+        QVERIFY(image->nativeNames.at("Splunk").count("Processes.process_name"));
+        QVERIFY(!image->nativeNames.count("Sigma")); // Sigma writes the canonical name
+        const TechniquePage::IndicatorRow* netsh = nullptr;
+        for (const auto& i : page.indicators)
+            if (i.field == "Image" && i.kind == IndicatorKind::EndsWith && i.value == "\\netsh.exe")
+                netsh = &i;
+        QVERIFY(netsh);
+        QCOMPARE(netsh->corpusReach, std::size_t(3));
+        QCOMPARE(netsh->reachByVendor,
+                 (std::map<std::string, std::size_t>{{"Elastic", 1}, {"Sigma", 1}, {"Splunk", 1}}));
+        // every row's split adds up to its reach
+        for (const auto& i : page.indicators) {
+            std::size_t sum = 0;
+            for (const auto& [vendor, n] : i.reachByVendor)
+                sum += n;
+            QCOMPARE(sum, i.corpusReach);
+        }
+
+        const auto r =
+            sigmatest::runSigmawb({QStringLiteral("coverage"), QStringLiteral("--corpus"),
+                                   QString::fromStdString(roots[0].string()), QString::fromStdString(roots[1].string()),
+                                   QString::fromStdString(roots[2].string()), QStringLiteral("--technique"),
+                                   QStringLiteral("T1562.004"), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j.value(QStringLiteral("rules_by_vendor")).toObject().value(QStringLiteral("Splunk")).toInt(), 1);
+        bool found = false;
+        for (const auto& v : j.value(QStringLiteral("indicators")).toArray()) {
+            const QJsonObject o = v.toObject();
+            if (o.value(QStringLiteral("value")).toString() != QStringLiteral("\\netsh.exe"))
+                continue;
+            found = true;
+            QCOMPARE(o.value(QStringLiteral("corpus_reach")).toInt(), 3);
+            QCOMPARE(o.value(QStringLiteral("reach_by_vendor")).toObject().value(QStringLiteral("Elastic")).toInt(), 1);
+        }
+        QVERIFY(found);
+        const auto md = sigmatest::runSigmawb(
+            {QStringLiteral("coverage"), QStringLiteral("--corpus"), QString::fromStdString(roots[0].string()),
+             QString::fromStdString(roots[1].string()), QString::fromStdString(roots[2].string()),
+             QStringLiteral("--technique"), QStringLiteral("T1562.004")});
+        QVERIFY2(md.exitCode == 0, md.err.constData());
+        QVERIFY2(md.out.contains("Elastic: process.name"), md.out.constData());
+        QVERIFY(md.out.contains("Elastic 1 · Sigma 1 · Splunk 1"));
+
+        // reach takes --corpus once per folder (a rule file follows)
+        const auto reach = sigmatest::runSigmawb(
+            {QStringLiteral("reach"), QStringLiteral("--corpus"), QString::fromStdString(roots[1].string()),
+             QStringLiteral("--corpus"), QString::fromStdString(roots[2].string()), QStringLiteral("--format"),
+             QStringLiteral("json"),
+             QString::fromStdString(fixture("netsh/sigma/proc_creation_win_netsh_fw_rule.yml"))});
+        QVERIFY2(reach.exitCode == 0, reach.err.constData());
+        QVERIFY2(reach.out.contains("\"corpus_reach\": 2") || reach.out.contains("\"corpus_reach\":2"),
+                 reach.out.constData());
+        const auto missing = sigmatest::runSigmawb(
+            {QStringLiteral("coverage"), QStringLiteral("--corpus"), QString::fromStdString(roots[0].string()),
+             QStringLiteral("/nonexistent/corpus"), QStringLiteral("--technique"), QStringLiteral("T1562.004")});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains("/nonexistent/corpus: no such corpus folder"));
+    }
+
+    /// `sigmawb rule`: the page of the Elastic rule by id (predicates with their line:column in the
+    /// TOML file, indicators with reach split by vendor), and of a Sigma rule file outside the corpus.
+    void rulePageOfAnyVendor()
+    {
+        const QString netsh = QString::fromStdString(fixture("netsh"));
+        const auto r = sigmatest::runSigmawb({QStringLiteral("rule"), QStringLiteral("--corpus"), netsh,
+                                              QStringLiteral("0C9A7D51-2f1e-4b7a-8f53-6c2d1e0b9a11"),
+                                              QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j.value(QStringLiteral("vendor")).toString(), QStringLiteral("Elastic"));
+        QCOMPARE(j.value(QStringLiteral("language")).toString(), QStringLiteral("eql"));
+        QVERIFY(j.value(QStringLiteral("query")).toString().contains(QStringLiteral("process.name : \"netsh.exe\"")));
+        // the predicate on process.name sits on line 19, column 3 of the TOML file
+        bool found = false;
+        for (const auto& v : j.value(QStringLiteral("predicates")).toArray()) {
+            const QJsonObject p = v.toObject();
+            if (!p.value(QStringLiteral("text")).toString().startsWith(QStringLiteral("process.name :")))
+                continue;
+            found = true;
+            QCOMPARE(p.value(QStringLiteral("use")).toString(), QStringLiteral("looks_for"));
+            QCOMPARE(p.value(QStringLiteral("span")).toObject().value(QStringLiteral("line")).toInt(), 19);
+            QCOMPARE(p.value(QStringLiteral("span")).toObject().value(QStringLiteral("column")).toInt(), 3);
+        }
+        QVERIFY2(found, r.out.constData());
+        found = false;
+        for (const auto& v : j.value(QStringLiteral("indicators")).toArray()) {
+            const QJsonObject i = v.toObject();
+            if (i.value(QStringLiteral("canonical_value")).toString() != QStringLiteral("\\netsh.exe"))
+                continue;
+            found = true;
+            QCOMPARE(i.value(QStringLiteral("canonical")).toString(), QStringLiteral("Image"));
+            QCOMPARE(i.value(QStringLiteral("corpus_reach")).toInt(), 3);
+            QCOMPARE(i.value(QStringLiteral("reach_by_vendor")).toObject().size(), 3);
+        }
+        QVERIFY(found);
+
+        // A Sigma rule file outside the corpus: reach counted against the Elastic and Splunk rules.
+        const auto t = sigmatest::runSigmawb(
+            {QStringLiteral("rule"), QStringLiteral("--corpus"), QString::fromStdString(fixture("netsh/elastic")),
+             QStringLiteral("--corpus"), QString::fromStdString(fixture("netsh/splunk")),
+             QString::fromStdString(fixture("netsh/sigma/proc_creation_win_netsh_fw_rule.yml"))});
+        QVERIFY2(t.exitCode == 0, t.err.constData());
+        QVERIFY2(t.out.contains("vendor: Sigma"), t.out.constData());
+        QVERIFY2(t.out.contains("reach 2 (Elastic 1, Splunk 1)"), t.out.constData());
+
+        const auto none = sigmatest::runSigmawb(
+            {QStringLiteral("rule"), QStringLiteral("--corpus"), netsh, QStringLiteral("no-such-id")});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY(none.err.contains("no-such-id: no rule of the corpus has this id or file"));
     }
 
     void elasticRuleMetadata()
@@ -438,6 +571,48 @@ private Q_SLOTS:
             }
         for (const auto& [key, n] : recount)
             QCOMPARE(elastic.reach(key) + splunk.reach(key), n);
+    }
+
+    /// The acceptance case on the reference corpora: T1090.002 over SigmaHQ, Elastic and Splunk
+    /// lists its Elastic rules under their vendor, and every indicator row's reach (and its split
+    /// by vendor) equals a naive recount over every rule of the three corpora.
+    void t1090_002OverThreeCorpora()
+    {
+        SIGMA_REQUIRE_SHARED("corpus/sigmahq/rules");
+        const QString elasticDir = sigmatest::sharedPath(QStringLiteral("corpus/elastic"));
+        const QString splunkDir = sigmatest::sharedPath(QStringLiteral("corpus/splunk"));
+        if (elasticDir.isEmpty() || splunkDir.isEmpty())
+            QSKIP("../shared/corpus/elastic or splunk is missing");
+        const Corpus corpus = Corpus::load(std::vector<std::filesystem::path>{
+            sharedPathValue.toStdString(), elasticDir.toStdString(), splunkDir.toStdString()});
+        const TechniquePage page = buildTechniquePage(corpus, "T1090.002");
+        std::map<std::string, std::size_t> expectedByVendor;
+        for (const auto& r : corpus.rules())
+            if (std::find(r.techniques.begin(), r.techniques.end(), "T1090.002") != r.techniques.end())
+                ++expectedByVendor[r.vendor];
+        qInfo("T1090.002: %zu rules (Sigma %zu, Elastic %zu, Splunk %zu), %zu indicator rows", page.rules.size(),
+              expectedByVendor["Sigma"], expectedByVendor["Elastic"], expectedByVendor["Splunk"],
+              page.indicators.size());
+        QVERIFY(expectedByVendor["Elastic"] > 0);
+        QCOMPARE(page.rulesByVendor.at("Elastic"), expectedByVendor["Elastic"]);
+        for (const auto& r : page.rules)
+            if (r.file.find(".toml") != std::string::npos)
+                QCOMPARE(r.vendor, std::string("Elastic"));
+        for (const auto& row : page.indicators) {
+            // the row, recounted over every rule of the three corpora by its (field, kind, value) key
+            const std::string& key = row.key;
+            QVERIFY(!key.empty());
+            std::map<std::string, std::size_t> byVendor;
+            std::size_t n = 0;
+            for (const auto& r : corpus.rules())
+                if (std::any_of(r.indicators.begin(), r.indicators.end(),
+                                [&](const Indicator& i) { return i.key() == key; })) {
+                    ++n;
+                    ++byVendor[r.vendor];
+                }
+            QCOMPARE(row.corpusReach, n);
+            QCOMPARE(row.reachByVendor, byVendor);
+        }
     }
 };
 

@@ -4,6 +4,7 @@
 #include "util/crc32.h"
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 namespace sigmatest::evtx {
@@ -58,9 +59,12 @@ int hexDigit(char c)
 /// inline at its chunk offset.
 class Writer {
 public:
-    explicit Writer(std::vector<std::uint8_t>& chunk, std::size_t pos)
+    using Templates = std::map<std::array<std::uint8_t, 16>, std::uint32_t>;
+
+    Writer(std::vector<std::uint8_t>& chunk, std::size_t pos, Templates& templates)
         : m_chunk(chunk)
         , m_pos(pos)
+        , m_templates(templates)
     {}
     std::size_t pos() const { return m_pos; }
 
@@ -88,24 +92,34 @@ public:
         u32(0);
         u64(r.id);
         u64(r.written);
-        // Fragment header, template instance with its definition inline.
+        // Fragment header, template instance with its definition inline, or a reference to the
+        // definition an earlier record of the chunk holds (same template GUID).
         fragmentHeader();
         u8(0x0C);
         u8(0x01);
-        u32(static_cast<std::uint32_t>(r.id));
-        u32(static_cast<std::uint32_t>(m_pos + 4)); // definition data offset: right here
-        u32(0);                                     // next template definition
         std::array<std::uint8_t, 16> guid = r.templateGuid;
-        if (guid == std::array<std::uint8_t, 16>{})
+        const bool shared = guid != std::array<std::uint8_t, 16>{};
+        if (!shared)
             for (int i = 0; i < 8; ++i)
                 guid[std::size_t(i)] = static_cast<std::uint8_t>(r.id >> (8 * i)), guid[std::size_t(i) + 8] = 0xA5;
-        bytes(guid.data(), guid.size());
-        const std::size_t defSizeAt = m_pos;
-        u32(0);
-        fragmentHeader();
-        element(r.root);
-        u8(0x00); // EOF of the template definition
-        patch32(defSizeAt, static_cast<std::uint32_t>(m_pos - defSizeAt - 4));
+        u32(std::uint32_t(guid[0]) | std::uint32_t(guid[1]) << 8 | std::uint32_t(guid[2]) << 16 |
+            std::uint32_t(guid[3]) << 24);
+        if (const auto it = m_templates.find(guid); shared && it != m_templates.end()) {
+            u32(it->second);
+        } else {
+            const auto definition = static_cast<std::uint32_t>(m_pos + 4);
+            u32(definition); // definition data offset: right here
+            u32(0);          // next template definition
+            bytes(guid.data(), guid.size());
+            const std::size_t defSizeAt = m_pos;
+            u32(0);
+            fragmentHeader();
+            element(r.root);
+            u8(0x00); // EOF of the template definition
+            patch32(defSizeAt, static_cast<std::uint32_t>(m_pos - defSizeAt - 4));
+            if (shared)
+                m_templates[guid] = definition;
+        }
         // Template instance data: descriptors then values.
         u32(static_cast<std::uint32_t>(r.values.size()));
         for (const auto& v : r.values) {
@@ -205,6 +219,7 @@ private:
 
     std::vector<std::uint8_t>& m_chunk;
     std::size_t m_pos;
+    Templates& m_templates;
 };
 
 void put64(std::uint8_t* p, std::uint64_t v)
@@ -229,6 +244,7 @@ struct ChunkState {
     std::size_t lastRecord = 0;
     std::uint64_t first = 0, last = 0;
     bool empty = true;
+    Writer::Templates templates;
 };
 
 void finishChunk(ChunkState& c)
@@ -532,8 +548,9 @@ std::string writeFile(const std::vector<Record>& records, const FileOptions& opt
             for (int attempt = 0; attempt < 2; ++attempt) {
                 ChunkState& c = chunks.back();
                 std::vector<std::uint8_t> saved(c.bytes.begin() + std::ptrdiff_t(c.free), c.bytes.end());
+                const Writer::Templates templates = c.templates;
                 try {
-                    Writer w(c.bytes, c.free);
+                    Writer w(c.bytes, c.free, c.templates);
                     w.record(record);
                     if (c.empty)
                         c.first = record.id;
@@ -544,6 +561,7 @@ std::string writeFile(const std::vector<Record>& records, const FileOptions& opt
                     break;
                 } catch (const std::length_error&) {
                     std::copy(saved.begin(), saved.end(), c.bytes.begin() + std::ptrdiff_t(c.free));
+                    c.templates = templates;
                     if (attempt == 1 || c.empty)
                         return {};
                     chunks.emplace_back();

@@ -78,11 +78,14 @@ struct Element {
 };
 
 struct Record {
-    std::uint64_t id = 1;                        ///< event record identifier (also the record number)
-    std::uint64_t written = 0;                   ///< FILETIME the record was written
-    Element root;                                ///< the template
-    std::vector<Value> values;                   ///< the template instance's substitution values
-    std::array<std::uint8_t, 16> templateGuid{}; ///< zero: derived from the record id
+    std::uint64_t id = 1;      ///< event record identifier (also the record number)
+    std::uint64_t written = 0; ///< FILETIME the record was written
+    Element root;              ///< the template
+    std::vector<Value> values; ///< the template instance's substitution values
+    /// Zero: a template of its own (GUID derived from the record id), defined in the record.
+    /// Otherwise records of one chunk with the same GUID share the definition the first of them
+    /// holds, as Windows writes them (the records must then have the same template).
+    std::array<std::uint8_t, 16> templateGuid{};
 };
 
 /// One named EventData item (an empty name gives an unnamed <Data>).

@@ -1,0 +1,518 @@
+#include "events/evtx/binxml.h"
+
+#include "events/windowsformat.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace sigma::evtx {
+
+namespace {
+
+/// Internal: thrown where the Binary XML is damaged, caught in ChunkDecoder::decode.
+struct Damaged : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void damaged(const std::string& what, std::size_t offset)
+{
+    throw Damaged(what + " at chunk offset " + std::to_string(offset));
+}
+
+constexpr int maxElementDepth = 64;
+constexpr int maxFragmentDepth = 8;
+
+enum Token : std::uint8_t {
+    EndOfFragment = 0x00,
+    OpenStartElement = 0x01,
+    CloseStartElement = 0x02,
+    CloseEmptyElement = 0x03,
+    EndElement = 0x04,
+    ValueText = 0x05,
+    Attribute = 0x06,
+    CDataSection = 0x07,
+    CharRef = 0x08,
+    EntityRef = 0x09,
+    PITarget = 0x0A,
+    PIData = 0x0B,
+    TemplateInstance = 0x0C,
+    NormalSubstitution = 0x0D,
+    OptionalSubstitution = 0x0E,
+    FragmentHeader = 0x0F,
+};
+constexpr std::uint8_t moreFlag = 0x40;
+
+void appendUtf8(std::string& out, std::uint32_t cp)
+{
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+std::string entityText(std::string_view name)
+{
+    if (name == "amp")
+        return "&";
+    if (name == "lt")
+        return "<";
+    if (name == "gt")
+        return ">";
+    if (name == "quot")
+        return "\"";
+    if (name == "apos")
+        return "'";
+    return "&" + std::string(name) + ";";
+}
+
+} // namespace
+
+/// A template definition (or a fragment without one) compiled to a tree. Parts of a node's content
+/// and of an attribute value are literal text (strings[ref]), a substitution, or a child element.
+struct CompiledTemplate {
+    struct Part {
+        enum Kind : std::uint8_t { Literal, Substitution, Element } kind = Literal;
+        bool optional = false;
+        std::uint16_t index = 0;
+        std::uint32_t ref = 0;
+    };
+    struct Attr {
+        std::uint32_t name = 0; ///< strings index
+        std::uint32_t firstPart = 0, partCount = 0;
+    };
+    struct Node {
+        std::uint32_t name = 0;
+        std::uint32_t firstAttr = 0, attrCount = 0;
+        std::uint32_t firstPart = 0, partCount = 0;
+    };
+    std::vector<Node> nodes;
+    std::vector<Attr> attrs;
+    std::vector<Part> parts;
+    std::vector<std::string> strings;
+    std::uint32_t root = 0;
+};
+
+/// Compiles the Binary XML of one element (and its descendants) into a CompiledTemplate.
+class ChunkDecoder::Compiler {
+public:
+    Compiler(ChunkDecoder& decoder, CompiledTemplate& t, std::size_t end)
+        : m_d(decoder)
+        , m_t(t)
+        , m_end(end)
+    {}
+
+    /// Parses the element starting at `pos`; returns its node index, `pos` moved past it.
+    std::uint32_t element(std::size_t& pos, int depth)
+    {
+        if (depth > maxElementDepth)
+            damaged("elements nested too deeply", pos);
+        const std::uint8_t token = byte(pos);
+        if ((token & ~moreFlag) != OpenStartElement)
+            damaged("expected an element, found token 0x" + hex(token), pos);
+        // Token, dependency identifier (u16), data size (u32), name offset (u32). Some writers
+        // omit the dependency identifier: then the name offset is 2 bytes earlier.
+        need(pos, 11);
+        std::size_t at = pos + 7;
+        if (!plausibleName(le32(m_d.m_chunk.data() + at), at + 4) &&
+            plausibleName(le32(m_d.m_chunk.data() + pos + 5), pos + 9))
+            at = pos + 5;
+        std::size_t p = at;
+        const std::uint32_t nameIndex = name(p);
+        if (token & moreFlag) {
+            need(p, 4);
+            p += 4; // attribute list size
+        }
+        CompiledTemplate::Node node;
+        node.name = nameIndex;
+        std::vector<CompiledTemplate::Attr> attrs;
+        std::vector<CompiledTemplate::Part> attrParts;
+        while ((byte(p) & ~moreFlag) == Attribute) {
+            ++p;
+            CompiledTemplate::Attr a;
+            a.name = name(p);
+            std::vector<CompiledTemplate::Part> value;
+            while (valuePart(p, value)) {
+            }
+            a.firstPart = static_cast<std::uint32_t>(attrParts.size());
+            a.partCount = static_cast<std::uint32_t>(value.size());
+            attrParts.insert(attrParts.end(), value.begin(), value.end());
+            attrs.push_back(a);
+        }
+        std::vector<CompiledTemplate::Part> content;
+        const std::uint8_t close = byte(p);
+        if (close == CloseEmptyElement) {
+            ++p;
+        } else if (close == CloseStartElement) {
+            ++p;
+            for (;;) {
+                const std::uint8_t t = byte(p);
+                if (t == EndElement) {
+                    ++p;
+                    break;
+                }
+                if ((t & ~moreFlag) == OpenStartElement) {
+                    const std::uint32_t child = element(p, depth + 1);
+                    content.push_back({CompiledTemplate::Part::Element, false, 0, child});
+                } else if ((t & ~moreFlag) == CDataSection) {
+                    ++p;
+                    content.push_back({CompiledTemplate::Part::Literal, false, 0, literal(utf16(p))});
+                } else if ((t & ~moreFlag) == PITarget) {
+                    ++p;
+                    name(p);
+                } else if ((t & ~moreFlag) == PIData) {
+                    ++p;
+                    utf16(p);
+                } else if (!valuePart(p, content)) {
+                    damaged("unexpected token 0x" + hex(t) + " in element content", p);
+                }
+            }
+        } else {
+            damaged("unexpected token 0x" + hex(close) + " after the attributes", p);
+        }
+        // Attribute parts first, then content parts: each list contiguous.
+        const auto base = static_cast<std::uint32_t>(m_t.parts.size());
+        for (auto& a : attrs)
+            a.firstPart += base;
+        m_t.parts.insert(m_t.parts.end(), attrParts.begin(), attrParts.end());
+        node.firstPart = static_cast<std::uint32_t>(m_t.parts.size());
+        node.partCount = static_cast<std::uint32_t>(content.size());
+        m_t.parts.insert(m_t.parts.end(), content.begin(), content.end());
+        node.firstAttr = static_cast<std::uint32_t>(m_t.attrs.size());
+        node.attrCount = static_cast<std::uint32_t>(attrs.size());
+        m_t.attrs.insert(m_t.attrs.end(), attrs.begin(), attrs.end());
+        m_t.nodes.push_back(node);
+        pos = p;
+        return static_cast<std::uint32_t>(m_t.nodes.size() - 1);
+    }
+
+private:
+    /// A value token, substitution, character or entity reference at `p`, appended to `out`;
+    /// false (p unchanged) for any other token.
+    bool valuePart(std::size_t& p, std::vector<CompiledTemplate::Part>& out)
+    {
+        const std::uint8_t t = byte(p);
+        switch (t & ~moreFlag) {
+        case ValueText: {
+            need(p, 2);
+            const std::uint8_t type = m_d.m_chunk[p + 1];
+            if (type != static_cast<std::uint8_t>(BinXmlType::String))
+                damaged("value token of type 0x" + hex(type) + " (only strings are defined)", p);
+            p += 2;
+            out.push_back({CompiledTemplate::Part::Literal, false, 0, literal(utf16(p))});
+            return true;
+        }
+        case NormalSubstitution & ~moreFlag:
+        case OptionalSubstitution & ~moreFlag:
+            if (t != NormalSubstitution && t != OptionalSubstitution)
+                return false;
+            need(p, 4);
+            out.push_back(
+                {CompiledTemplate::Part::Substitution, t == OptionalSubstitution, le16(m_d.m_chunk.data() + p + 1), 0});
+            p += 4;
+            return true;
+        case CharRef: {
+            need(p, 3);
+            std::string s;
+            appendUtf8(s, le16(m_d.m_chunk.data() + p + 1));
+            p += 3;
+            out.push_back({CompiledTemplate::Part::Literal, false, 0, literal(std::move(s))});
+            return true;
+        }
+        case EntityRef: {
+            ++p;
+            const std::uint32_t n = name(p);
+            out.push_back({CompiledTemplate::Part::Literal, false, 0, literal(entityText(m_t.strings[n]))});
+            return true;
+        }
+        default:
+            return false;
+        }
+    }
+
+    bool plausibleName(std::uint32_t offset, std::size_t here) const
+    {
+        return offset == here || (offset >= chunkHeaderSize && offset + 8 <= m_d.m_chunk.size() && offset < here);
+    }
+
+    /// A name reference at `p` (u32 chunk offset; the name follows inline when it points here).
+    std::uint32_t name(std::size_t& p)
+    {
+        need(p, 4);
+        const std::uint32_t offset = le32(m_d.m_chunk.data() + p);
+        p += 4;
+        const std::string& text = m_d.nameAt(offset);
+        if (offset == p) {
+            need(p, 8);
+            p += 8 + 2 * std::size_t(le16(m_d.m_chunk.data() + p + 6)) + 2;
+            if (p > m_end)
+                damaged("inline name beyond its fragment", p);
+        }
+        return literal(text);
+    }
+
+    /// A counted UTF-16 string at `p` (u16 characters, then the characters).
+    std::string utf16(std::size_t& p)
+    {
+        need(p, 2);
+        const std::size_t count = le16(m_d.m_chunk.data() + p);
+        need(p, 2 + 2 * count);
+        std::string s = windows::utf16ToUtf8(m_d.m_chunk.subspan(p + 2, 2 * count));
+        p += 2 + 2 * count;
+        return s;
+    }
+
+    std::uint32_t literal(std::string s)
+    {
+        m_t.strings.push_back(std::move(s));
+        return static_cast<std::uint32_t>(m_t.strings.size() - 1);
+    }
+
+    std::uint8_t byte(std::size_t p) const
+    {
+        if (p >= m_end)
+            damaged("Binary XML ends early", p);
+        return m_d.m_chunk[p];
+    }
+    void need(std::size_t p, std::size_t n) const
+    {
+        if (p + n > m_end)
+            damaged("Binary XML ends early", p);
+    }
+    static std::string hex(std::uint8_t b)
+    {
+        static const char digits[] = "0123456789abcdef";
+        return {digits[b >> 4], digits[b & 15]};
+    }
+
+    ChunkDecoder& m_d;
+    CompiledTemplate& m_t;
+    std::size_t m_end;
+};
+
+ChunkDecoder::ChunkDecoder(Bytes chunk)
+    : m_chunk(chunk)
+{}
+
+ChunkDecoder::~ChunkDecoder() = default;
+
+const std::string& ChunkDecoder::nameAt(std::uint32_t offset)
+{
+    if (const auto it = m_names.find(offset); it != m_names.end())
+        return it->second;
+    if (offset < chunkHeaderSize || std::size_t(offset) + 8 > m_chunk.size())
+        damaged("name offset out of the chunk", offset);
+    const std::size_t count = le16(m_chunk.data() + offset + 6);
+    if (offset + 8 + 2 * count > m_chunk.size())
+        damaged("name beyond the chunk", offset);
+    return m_names.emplace(offset, windows::utf16ToUtf8(m_chunk.subspan(offset + 8, 2 * count))).first->second;
+}
+
+const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
+{
+    if (const auto it = m_templates.find(definition); it != m_templates.end()) {
+        if (!it->second) // compiled before and found damaged: every record using it is
+            damaged("damaged template definition", definition);
+        return *it->second;
+    }
+    // Remembered as damaged until compiled: a damaged definition is parsed once per chunk.
+    m_templates.emplace(definition, nullptr);
+    // Next-template offset (u32), GUID (16 bytes), data size (u32), then the fragment.
+    if (definition < chunkHeaderSize || std::size_t(definition) + 24 > m_chunk.size())
+        damaged("template definition offset out of the chunk", definition);
+    const std::size_t size = le32(m_chunk.data() + definition + 20);
+    const std::size_t begin = std::size_t(definition) + 24;
+    if (size < 5 || begin + size > m_chunk.size())
+        damaged("template definition size out of the chunk", definition);
+    if (m_chunk[begin] != FragmentHeader)
+        damaged("template definition without a fragment header", begin);
+    auto t = std::make_unique<CompiledTemplate>();
+    Compiler compiler(*this, *t, begin + size);
+    std::size_t pos = begin + 4;
+    t->root = compiler.element(pos, 0);
+    return *(m_templates[definition] = std::move(t));
+}
+
+void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth)
+{
+    if (depth > maxFragmentDepth)
+        damaged("Binary XML fragments nested too deeply", pos);
+    if (pos + 5 > end)
+        damaged("Binary XML fragment ends early", pos);
+    // A record's fragment has a header; a BinXml value may start at its element or template
+    // instance directly.
+    if (m_chunk[pos] == FragmentHeader)
+        pos += 4;
+    const std::uint8_t token = m_chunk[pos];
+    if ((token & ~moreFlag) == OpenStartElement) { // a fragment without template: no values
+        auto t = std::make_unique<CompiledTemplate>();
+        Compiler compiler(*this, *t, end);
+        t->root = compiler.element(pos, 0);
+        emit(*t, t->root, {}, sink, depth);
+        return;
+    }
+    if (token != TemplateInstance)
+        damaged("expected a template instance, found token 0x" + std::to_string(token), pos);
+    // Token, unknown byte, template identifier (u32), definition offset (u32).
+    if (pos + 10 > end)
+        damaged("template instance ends early", pos);
+    const std::uint32_t definition = le32(m_chunk.data() + pos + 6);
+    pos += 10;
+    if (definition == pos) { // the definition is stored here, in this record
+        if (pos + 24 > end)
+            damaged("template definition ends early", pos);
+        pos += 24 + std::size_t(le32(m_chunk.data() + pos + 20));
+    }
+    const CompiledTemplate& t = templateAt(definition);
+    if (pos + 4 > end)
+        damaged("no substitution values", pos);
+    const std::size_t count = le32(m_chunk.data() + pos);
+    pos += 4;
+    if (count > (end - pos) / 4)
+        damaged("substitution value count " + std::to_string(count) + " out of range", pos - 4);
+    if (m_valueStack.size() <= std::size_t(depth))
+        m_valueStack.resize(depth + 1);
+    auto& values = m_valueStack[depth];
+    values.clear();
+    std::size_t data = pos + 4 * count;
+    for (std::size_t i = 0; i < count; ++i, pos += 4) {
+        const std::size_t size = le16(m_chunk.data() + pos);
+        if (data + size > end)
+            damaged("substitution value " + std::to_string(i) + " beyond the record", pos);
+        values.push_back(Value{m_chunk[pos + 2], static_cast<std::uint32_t>(data), static_cast<std::uint32_t>(size)});
+        data += size;
+    }
+    emit(t, t.root, values, sink, depth);
+}
+
+void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std::string>& items)
+{
+    if (v.type == static_cast<std::uint8_t>(BinXmlType::String)) { // most values: ASCII text
+        const std::uint8_t* p = m_chunk.data() + v.offset;
+        const std::size_t units = v.size / 2;
+        const std::size_t start = out.size();
+        out.resize(start + units);
+        std::size_t i = 0;
+        for (; i < units && p[2 * i + 1] == 0 && p[2 * i] != 0 && p[2 * i] < 0x80; ++i)
+            out[start + i] = static_cast<char>(p[2 * i]);
+        if (i == units || (p[2 * i] == 0 && p[2 * i + 1] == 0)) {
+            out.resize(start + i);
+            return;
+        }
+        out.resize(start);
+    }
+    items.clear();
+    if (!windows::formatValue(v.type, m_chunk.subspan(v.offset, v.size), items))
+        return; // no text (EvtHandle, …): nothing, as Windows shows nothing
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += items[i];
+}
+
+void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<const Value> values, XmlSink& sink,
+                        int depth)
+{
+    const CompiledTemplate::Node& node = t.nodes[n];
+    // An optional substitution without a value (Null, or no bytes) drops its attribute, and the
+    // element it is the whole content of, as Windows does.
+    const auto isNull = [&](const CompiledTemplate::Part& p) {
+        return p.index >= values.size() || values[p.index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
+               values[p.index].size == 0;
+    };
+    m_attributes.clear();
+    if (m_attributeText.size() < node.attrCount)
+        m_attributeText.resize(node.attrCount);
+    for (std::uint32_t a = 0; a < node.attrCount; ++a) {
+        const CompiledTemplate::Attr& attr = t.attrs[node.firstAttr + a];
+        std::string& text = m_attributeText[a];
+        text.clear();
+        bool dropped = false;
+        for (std::uint32_t i = 0; i < attr.partCount; ++i) {
+            const CompiledTemplate::Part& p = t.parts[attr.firstPart + i];
+            if (p.kind == CompiledTemplate::Part::Literal)
+                text += t.strings[p.ref];
+            else if (p.kind == CompiledTemplate::Part::Substitution && p.optional && isNull(p))
+                dropped = true;
+            else if (p.kind == CompiledTemplate::Part::Substitution && p.index < values.size())
+                appendValue(values[p.index], text, m_items);
+        }
+        if (!dropped)
+            m_attributes.push_back({t.strings[attr.name], text});
+    }
+    const std::string_view name = t.strings[node.name];
+    // An element whose content is one array substitution is repeated for each item.
+    if (node.partCount == 1) {
+        const CompiledTemplate::Part& p = t.parts[node.firstPart];
+        if (p.kind == CompiledTemplate::Part::Substitution && p.optional && isNull(p))
+            return;
+        if (p.kind == CompiledTemplate::Part::Substitution && p.index < values.size() &&
+            (values[p.index].type & binXmlArrayFlag)) {
+            std::vector<std::string> items;
+            const Value& v = values[p.index];
+            windows::formatValue(v.type, m_chunk.subspan(v.offset, v.size), items);
+            for (const auto& item : items) {
+                sink.startElement(name, m_attributes);
+                sink.text(item);
+                sink.endElement();
+            }
+            return;
+        }
+    }
+    sink.startElement(name, m_attributes);
+    for (std::uint32_t i = 0; i < node.partCount; ++i) {
+        const CompiledTemplate::Part& p = t.parts[node.firstPart + i];
+        switch (p.kind) {
+        case CompiledTemplate::Part::Literal:
+            sink.text(t.strings[p.ref]);
+            break;
+        case CompiledTemplate::Part::Element:
+            emit(t, p.ref, values, sink, depth);
+            break;
+        case CompiledTemplate::Part::Substitution: {
+            if (p.index >= values.size())
+                break;
+            const Value v = values[p.index];
+            if (v.type == static_cast<std::uint8_t>(BinXmlType::BinXml)) {
+                if (v.size > 0)
+                    fragment(v.offset, std::size_t(v.offset) + v.size, sink, depth + 1);
+                break;
+            }
+            if (std::string* direct = sink.textBuffer()) {
+                appendValue(v, *direct, m_items);
+                break;
+            }
+            m_text.clear();
+            appendValue(v, m_text, m_items);
+            sink.text(m_text);
+            break;
+        }
+        }
+    }
+    sink.endElement();
+}
+
+bool ChunkDecoder::decode(const RecordSpan& record, XmlSink& sink, std::string& error)
+{
+    try {
+        const std::size_t begin = std::size_t(record.offset) + recordHeaderSize;
+        const std::size_t end = std::size_t(record.offset) + record.size - 4;
+        if (begin >= end || end > m_chunk.size())
+            damaged("record size out of the chunk", record.offset);
+        fragment(begin, end, sink, 0);
+        return true;
+    } catch (const Damaged& e) {
+        error = e.what();
+    } catch (const std::exception& e) { // std::bad_alloc
+        error = e.what();
+    }
+    return false;
+}
+
+} // namespace sigma::evtx

@@ -1,0 +1,81 @@
+#pragma once
+
+// Internal: Binary XML of EVTX records ([MS-EVEN6] 3.1.4.7; libyal's EVTX notes), decoded per
+// chunk. Template definitions are compiled once per chunk into a small tree (names and literal
+// text already UTF-8) and instantiated for each record with its substitution values, which are
+// rendered as Windows renders them (windowsformat.h). The result is a stream of XML events for a
+// sink: the field builder (fields straight from the values, no XML text) or the XML renderer.
+#include "events/evtx/evtxformat.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sigma::evtx {
+
+struct XmlAttribute {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// Receives a record's XML, element by element. Attribute values and text are Windows' text
+/// (entities and character references resolved); the views are valid during the call only.
+class XmlSink {
+public:
+    virtual ~XmlSink() = default;
+    virtual void startElement(std::string_view name, std::span<const XmlAttribute> attributes) = 0;
+    virtual void text(std::string_view text) = 0;
+    /// Where the current element's text may be appended to directly (saves a copy per value);
+    /// nullptr: through text() only.
+    virtual std::string* textBuffer() { return nullptr; }
+    virtual void endElement() = 0;
+};
+
+struct CompiledTemplate;
+
+/// Decodes the records of one chunk. Not thread-safe; one per chunk (chunks are independent).
+class ChunkDecoder {
+public:
+    /// `chunk`: the chunk's bytes from its header on (fewer than chunkSize when the file ends in it).
+    explicit ChunkDecoder(Bytes chunk);
+    ~ChunkDecoder();
+    ChunkDecoder(const ChunkDecoder&) = delete;
+    ChunkDecoder& operator=(const ChunkDecoder&) = delete;
+
+    /// Sends the record's XML to `sink`. Returns false, with `error` saying what is damaged and
+    /// where (chunk offset), when the Binary XML cannot be decoded; the sink may then have
+    /// received part of the record.
+    bool decode(const RecordSpan& record, XmlSink& sink, std::string& error);
+
+    /// Templates compiled so far (for tests and statistics).
+    std::size_t templateCount() const { return m_templates.size(); }
+
+private:
+    struct Value {
+        std::uint8_t type = 0;
+        std::uint32_t offset = 0; ///< in the chunk
+        std::uint32_t size = 0;
+    };
+    class Compiler;
+
+    void fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth);
+    const CompiledTemplate& templateAt(std::uint32_t definition);
+    void emit(const CompiledTemplate& t, std::uint32_t node, std::span<const Value> values, XmlSink& sink, int depth);
+    void appendValue(const Value& v, std::string& out, std::vector<std::string>& items);
+    const std::string& nameAt(std::uint32_t offset);
+
+    Bytes m_chunk;
+    std::unordered_map<std::uint32_t, std::string> m_names;
+    std::unordered_map<std::uint32_t, std::unique_ptr<CompiledTemplate>> m_templates;
+    std::vector<std::vector<Value>> m_valueStack;
+    std::vector<std::string> m_attributeText;
+    std::vector<XmlAttribute> m_attributes;
+    std::vector<std::string> m_items;
+    std::string m_text;
+};
+
+} // namespace sigma::evtx

@@ -1,0 +1,339 @@
+#include "events/evtx/evtxdecoder.h"
+
+#include "events/evtx/binxml.h"
+#include "events/evtx/evtxevent.h"
+#include "events/normalize.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <thread>
+
+namespace sigma::evtx {
+
+namespace {
+
+std::atomic<unsigned> configuredThreads{0};
+
+/// A diagnostic of a chunk, finished when the chunk's results are merged (record positions are
+/// known only then).
+struct PendingDiagnostic {
+    Severity severity = Severity::Warning;
+    std::string code;
+    std::optional<std::uint64_t> recordId;
+    std::string message;
+    std::size_t position = 0; ///< 1-based position within the chunk of a skipped record, else 0
+};
+
+struct ChunkResult {
+    std::vector<Event> events; ///< origin.index: the position within the chunk, 1-based
+    std::size_t positions = 0; ///< events + skipped
+    std::size_t skipped = 0;
+    std::vector<PendingDiagnostic> diagnostics;
+    bool hasChunk = false; ///< a chunk signature was there
+};
+
+class ChunkJob {
+public:
+    ChunkJob(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
+             const std::shared_ptr<const std::string>& file, NameIds& ids, ChunkResult& out)
+        : m_chunk(chunk)
+        , m_number(number)
+        , m_dirtyFile(dirtyFile)
+        , m_ids(ids)
+        , m_options(options)
+        , m_file(file)
+        , m_out(out)
+    {}
+
+    void run()
+    {
+        const auto header = readChunkHeader(m_chunk);
+        if (!header) {
+            if (!allZero(m_chunk))
+                note(Severity::Warning, "evtx-damaged-chunk", std::nullopt,
+                     "no chunk signature (\"ElfChnk\"): " + std::to_string(m_chunk.size()) +
+                         " bytes of garbage or overwritten data skipped");
+            return;
+        }
+        m_out.hasChunk = true;
+        const bool truncated = m_chunk.size() < chunkSize;
+        if (m_chunk.size() >= chunkHeaderSize && !header->headerChecksumOk)
+            note(Severity::Warning, "evtx-corrupted", std::nullopt,
+                 "the chunk header's CRC32 does not match (damaged header): each record is checked on its own");
+        else if (!truncated && !recordsChecksumOk(m_chunk, *header))
+            note(Severity::Warning, "evtx-corrupted", std::nullopt,
+                 "the CRC32 of the chunk's records does not match (a chunk being written, or damaged): each "
+                 "record is checked on its own");
+        std::vector<RecordSpan> records;
+        std::vector<RecordGap> gaps;
+        findRecords(m_chunk, *header, m_dirtyFile, records, gaps);
+        ChunkDecoder decoder(m_chunk);
+        FieldBuilder builder(&m_ids);
+        std::string error;
+        std::size_t gap = 0;
+        std::size_t beyond = 0;
+        std::uint64_t previousId = 0;
+        for (const RecordSpan& r : records) {
+            for (; gap < gaps.size() && gaps[gap].offset < r.offset; ++gap)
+                skipGap(gaps[gap], previousId);
+            previousId = r.id;
+            beyond += r.beyondFreeSpace ? 1 : 0;
+            Event event;
+            event.fields.reserve(m_fieldsHint);
+            builder.reset(event);
+            error.clear();
+            bool ok = decoder.decode(r, builder, error);
+            if (ok && !builder.sawEvent()) {
+                ok = false;
+                error = "the record's root element is not <Event>";
+            }
+            if (!ok) {
+                skipRecord(r.id, error);
+                continue;
+            }
+            event.origin.file = m_file;
+            event.origin.chunk = m_number;
+            event.origin.index = ++m_out.positions;
+            if (const std::string* rid = event.value("EventRecordID"))
+                event.origin.recordId = detail::parseUnsigned(*rid);
+            if (m_options.keepOriginalXml) {
+                XmlRenderer xml;
+                if (decoder.decode(r, xml, error))
+                    event.originalXml = std::make_shared<const std::string>(xml.take());
+            }
+            m_fieldsHint = std::max(m_fieldsHint, event.fields.size());
+            if (event.fields.capacity() > event.fields.size() + 8)
+                event.fields.shrink_to_fit();
+            m_out.events.push_back(std::move(event));
+        }
+        for (; gap < gaps.size(); ++gap)
+            skipGap(gaps[gap], previousId);
+        if (beyond > 0)
+            note(Severity::Info, "evtx-recovered-records", std::nullopt,
+                 std::to_string(beyond) +
+                     " record(s) read beyond the chunk header's free-space offset (a chunk still being written: "
+                     "dirty file, or records in slack space)");
+        if (truncated)
+            reportTruncation(*header, records.size());
+    }
+
+private:
+    void note(Severity severity, std::string code, std::optional<std::uint64_t> recordId, std::string message,
+              std::size_t position = 0)
+    {
+        m_out.diagnostics.push_back(
+            PendingDiagnostic{severity, std::move(code), recordId, std::move(message), position});
+    }
+
+    void skipRecord(std::uint64_t recordId, const std::string& why)
+    {
+        ++m_out.skipped;
+        note(Severity::Warning, "evtx-damaged-record", recordId, why, ++m_out.positions);
+    }
+
+    void skipGap(const RecordGap& g, std::uint64_t previousId)
+    {
+        ++m_out.skipped;
+        char offset[16];
+        std::snprintf(offset, sizeof offset, "0x%x", g.offset);
+        note(Severity::Warning, "evtx-damaged-record", previousId ? std::optional(previousId + 1) : std::nullopt,
+             std::string("damaged data at chunk offset ") + offset + " (" + g.reason +
+                 "); reading resumed at the next record",
+             ++m_out.positions);
+    }
+
+    void reportTruncation(const ChunkHeader& header, std::size_t found)
+    {
+        const std::uint64_t expected = header.recordCount();
+        const std::uint64_t lost = expected > found ? expected - found : 0;
+        m_out.skipped += lost;
+        m_out.positions += lost;
+        note(Severity::Warning, "evtx-truncated-chunk", std::nullopt,
+             "the file ends " + std::to_string(m_chunk.size()) +
+                 " bytes into this 65536-byte chunk (truncated): " + std::to_string(m_out.events.size()) + " of its " +
+                 std::to_string(expected) + " record(s) read, " + std::to_string(lost) + " lost (records " +
+                 std::to_string(header.firstRecordId) + " to " + std::to_string(header.lastRecordId) + ")");
+    }
+
+    Bytes m_chunk;
+    std::uint32_t m_number;
+    bool m_dirtyFile;
+    NameIds& m_ids;
+    std::size_t m_fieldsHint = 16;
+    const ReadOptions& m_options;
+    const std::shared_ptr<const std::string>& m_file;
+    ChunkResult& m_out;
+};
+
+void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
+              const std::shared_ptr<const std::string>& name, NameIds& ids, ChunkResult& out)
+{
+    const std::size_t begin = fileHeaderSize + std::size_t(number) * chunkSize;
+    const Bytes chunk = file.subspan(begin, std::min(chunkSize, file.size() - begin));
+    try {
+        ChunkJob(chunk, number, dirtyFile, options, name, ids, out).run();
+    } catch (const std::exception& e) { // std::bad_alloc: the chunk is lost, the file goes on
+        out.events.clear();
+        out.diagnostics.push_back(PendingDiagnostic{Severity::Warning, "evtx-damaged-chunk", std::nullopt,
+                                                    std::string("the chunk could not be decoded: ") + e.what(), 0});
+    }
+}
+
+class FileDecoder {
+public:
+    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
+        : m_file(file)
+        , m_name(std::make_shared<const std::string>(name))
+        , m_options(options)
+        , m_result(result)
+    {}
+
+    void run()
+    {
+        m_result.format = EventFormat::Evtx;
+        const auto header = readFileHeader(m_file);
+        if (!header) {
+            fail("not a readable EVTX file: the file header is incomplete (" + std::to_string(m_file.size()) +
+                 " bytes)");
+            return;
+        }
+        // A damaged header may have lost the flag: read it as dirty then.
+        m_dirty = header->dirty() || !header->checksumOk;
+        if (!header->checksumOk)
+            warn(Severity::Warning, "evtx-corrupted",
+                 "the file header's CRC32 does not match (damaged header): reading every chunk in the file");
+        else if (header->dirty())
+            warn(Severity::Info, "evtx-dirty",
+                 "the file is flagged dirty (copied while the log was open): records written after a chunk's "
+                 "header was last updated are read too");
+        const std::size_t chunks =
+            m_file.size() > fileHeaderSize ? (m_file.size() - fileHeaderSize + chunkSize - 1) / chunkSize : 0;
+        for (std::size_t n = 0; n < chunks; ++n) {
+            const std::size_t at = fileHeaderSize + n * chunkSize;
+            if (const auto h = readChunkHeader(m_file.subspan(at, std::min(chunkSize, m_file.size() - at))))
+                m_expected += h->recordCount();
+        }
+        unsigned threads = configuredThreads.load();
+        if (threads == 0)
+            threads = std::max(1u, std::thread::hardware_concurrency());
+        const std::size_t batchSize = m_options.limit ? threads : std::size_t(threads) * 4;
+        bool anyChunk = false;
+        for (std::size_t first = 0; first < chunks; first += batchSize) {
+            const std::size_t count = std::min(batchSize, chunks - first);
+            std::vector<ChunkResult> results(count);
+            decodeBatch(first, results, threads);
+            for (std::size_t i = 0; i < count; ++i) {
+                anyChunk = anyChunk || results[i].hasChunk;
+                if (!merge(static_cast<std::uint32_t>(first + i), results[i]))
+                    return;
+            }
+        }
+        if (!anyChunk) {
+            fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
+                 std::to_string(chunks) + " chunk(s), none with the \"ElfChnk\" signature");
+            return;
+        }
+        const std::uint64_t done = m_result.events.size() + m_result.skipped;
+        if (m_options.progress && !m_options.progress(done, done))
+            m_result.cancelled = true;
+    }
+
+private:
+    void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
+    {
+        const std::size_t count = results.size();
+        const std::size_t workers = std::min<std::size_t>(threads, count);
+        if (m_ids.size() < workers)
+            m_ids.resize(workers);
+        if (workers <= 1) {
+            for (std::size_t i = 0; i < count; ++i)
+                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[0],
+                         results[i]);
+            return;
+        }
+        std::atomic<std::size_t> next{0};
+        auto work = [&](std::size_t worker) {
+            for (std::size_t i = next++; i < count; i = next++)
+                runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
+                         results[i]);
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < workers; ++t)
+            pool.emplace_back(work, t);
+        work(0);
+        for (auto& t : pool)
+            t.join();
+    }
+
+    /// Appends a chunk's results in order; false when reading stops (cancelled, limit reached).
+    bool merge(std::uint32_t chunk, ChunkResult& r)
+    {
+        const std::size_t base = m_result.events.size() + m_result.skipped;
+        for (auto& d : r.diagnostics) {
+            std::string where = "chunk " + std::to_string(chunk);
+            if (d.recordId)
+                where += ", record " + std::to_string(*d.recordId);
+            std::string message =
+                d.position && d.code == "evtx-damaged-record" && d.message.find("damaged data") != 0
+                    ? "skipped damaged record #" + std::to_string(base + d.position) + ": " + d.message
+                    : d.message;
+            m_result.diagnostics.push_back(
+                Diagnostic{d.severity, std::move(d.code), where + ": " + message, *m_name, {}});
+        }
+        m_result.skipped += r.skipped;
+        for (auto& e : r.events) {
+            const std::uint64_t position = base + e.origin.index - 1;
+            if (m_options.progress) {
+                while (position >= m_nextReport) {
+                    if (!m_options.progress(position, std::max<std::uint64_t>(m_expected, position))) {
+                        m_result.cancelled = true;
+                        return false;
+                    }
+                    m_nextReport += 256;
+                }
+            }
+            e.origin.index = position + 1;
+            m_result.events.push_back(std::move(e));
+            if (m_options.limit && m_result.events.size() >= m_options.limit)
+                return false;
+        }
+        return true;
+    }
+
+    void warn(Severity severity, std::string code, std::string message)
+    {
+        m_result.diagnostics.push_back(Diagnostic{severity, std::move(code), std::move(message), *m_name, {}});
+    }
+    void fail(std::string message) { warn(Severity::Error, "evtx-open", std::move(message)); }
+
+    Bytes m_file;
+    std::shared_ptr<const std::string> m_name;
+    const ReadOptions& m_options;
+    ReadResult& m_result;
+    std::uint64_t m_expected = 0;
+    bool m_dirty = false;
+    std::vector<NameIds> m_ids; ///< one per worker
+    std::uint64_t m_nextReport = 0;
+};
+
+} // namespace
+
+void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
+{
+    try {
+        FileDecoder(file, name, options, result).run();
+    } catch (const std::exception& e) {
+        result.diagnostics.push_back(
+            Diagnostic{Severity::Error, "read-failed", std::string("reading failed: ") + e.what(), name, {}});
+    }
+}
+
+void setDecoderThreads(unsigned threads)
+{
+    configuredThreads = threads;
+}
+
+} // namespace sigma::evtx

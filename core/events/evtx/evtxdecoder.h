@@ -1,0 +1,23 @@
+#pragma once
+
+// Internal: our own .evtx decoder (the default; libevtx stays as reference and fallback, see
+// evtxreader.h). Validates the file header and each chunk (signatures, CRC32s), decodes the
+// chunks in parallel (each chunk is independent: its own string and template tables) and keeps
+// the record order. Damaged chunks and records are skipped with a warning naming the file, the
+// chunk and the record; records past a chunk's free-space offset (a dirty file), chunks past the
+// header's chunk count and records in a chunk's slack space are read too.
+#include "events/evtx/evtxformat.h"
+#include "events/reader.h"
+
+#include <string>
+
+namespace sigma::evtx {
+
+/// Decodes the bytes of a whole .evtx file. `name` names it in origins and diagnostics. Never
+/// throws.
+void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result);
+
+/// Threads used to decode chunks: 0 (default) = the number of cores.
+void setDecoderThreads(unsigned threads);
+
+} // namespace sigma::evtx

@@ -1,0 +1,203 @@
+#include "events/evtx/evtxevent.h"
+
+#include "events/normalize.h"
+#include "util/xmlescape.h"
+
+namespace sigma::evtx {
+
+using detail::isNamespaceAttribute;
+using detail::localName;
+
+void FieldBuilder::reset(Event& event)
+{
+    m_event = &event;
+    m_depth = 0;
+    m_section = Section::None;
+    m_sawEvent = false;
+}
+
+void FieldBuilder::addField(std::string_view name, std::string_view value)
+{
+    addField(name, std::string(value));
+}
+
+void FieldBuilder::addField(std::string_view name, std::string&& value)
+{
+    const auto [id, key] = m_ids->ids(name);
+    m_event->fields.push_back(EventField{id, key, std::move(value)});
+}
+
+std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
+{
+    auto it = m_ids.find(name);
+    if (it == m_ids.end()) {
+        const FieldNames::Id id = FieldNames::intern(name);
+        it = m_ids.emplace(std::string(name), std::make_pair(id, FieldNames::key(id))).first;
+    }
+    return it->second;
+}
+
+void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttribute> attributes)
+{
+    const std::size_t depth = m_depth++;
+    if (m_frames.size() < m_depth)
+        m_frames.resize(m_depth);
+    if (depth > 0)
+        m_frames[depth - 1].hasElementChildren = true;
+    Frame& f = m_frames[depth];
+    f.name.assign(localName(name));
+    f.text.clear();
+    f.hasName = false;
+    f.hasElementChildren = false;
+    f.attributes.clear();
+    if (depth == 0) {
+        m_sawEvent = f.name == "Event";
+        return;
+    }
+    if (depth == 1) {
+        m_section = f.name == "System"      ? Section::System
+                    : f.name == "EventData" ? Section::EventData
+                    : f.name == "UserData"  ? Section::UserData
+                                            : Section::Other;
+        return;
+    }
+    if (!m_sawEvent)
+        return;
+    switch (m_section) {
+    case Section::System:
+        if (depth == 2)
+            for (const auto& a : attributes)
+                f.attributes.emplace_back(localName(a.name), a.value);
+        break;
+    case Section::EventData:
+        if (depth == 2 && f.name == "Data")
+            for (const auto& a : attributes)
+                if (a.name == "Name") {
+                    f.dataName.assign(a.value);
+                    f.hasName = !a.value.empty();
+                    break;
+                }
+        break;
+    case Section::UserData:
+        // Level 0 is the wrapper (<LogFileCleared>); leaves and their attributes down to 32 levels.
+        if (depth - 2 <= 32)
+            for (const auto& a : attributes)
+                if (!isNamespaceAttribute(a.name)) {
+                    m_scratch.assign(f.name);
+                    m_scratch += '_';
+                    m_scratch.append(localName(a.name));
+                    addField(m_scratch, a.value);
+                }
+        break;
+    default:
+        break;
+    }
+}
+
+void FieldBuilder::text(std::string_view text)
+{
+    if (m_depth > 0)
+        m_frames[m_depth - 1].text.append(text);
+}
+
+void FieldBuilder::endElement()
+{
+    if (m_depth == 0)
+        return;
+    const std::size_t depth = --m_depth;
+    Frame& f = m_frames[depth];
+    if (depth < 2 || !m_sawEvent)
+        return;
+    switch (m_section) {
+    case Section::System:
+        if (depth != 2)
+            break;
+        if (!f.text.empty())
+            addField(f.name, f.text);
+        for (const auto& [attribute, value] : f.attributes) {
+            if (value.empty() || isNamespaceAttribute(attribute))
+                continue;
+            m_scratch.assign(f.name);
+            m_scratch += '_';
+            m_scratch += attribute;
+            if (f.name == "TimeCreated" && attribute == "SystemTime")
+                addField(m_scratch, detail::normalizeTime(value));
+            else
+                addField(m_scratch, value);
+        }
+        break;
+    case Section::EventData:
+        if (depth != 2)
+            break;
+        if (f.name != "Data")
+            addField(f.name, std::move(f.text));
+        else if (f.hasName)
+            addField(f.dataName, std::move(f.text));
+        else
+            addField("Data", std::move(f.text));
+        break;
+    case Section::UserData:
+        if (depth > 2 && depth - 2 <= 32 && !f.hasElementChildren)
+            addField(f.name, f.text);
+        break;
+    default:
+        break;
+    }
+}
+
+void XmlRenderer::closeStartTag(bool forChild)
+{
+    if (m_open.empty())
+        return;
+    Open& o = m_open.back();
+    if (!o.children && !o.text)
+        m_out += forChild ? ">\n" : ">";
+    else if (forChild && !o.children && o.text)
+        m_out += '\n';
+}
+
+void XmlRenderer::startElement(std::string_view name, std::span<const XmlAttribute> attributes)
+{
+    closeStartTag(true);
+    if (!m_open.empty())
+        m_open.back().children = true;
+    m_out.append(2 * m_open.size(), ' ');
+    m_out += '<';
+    m_out += name;
+    for (const auto& a : attributes) {
+        m_out += ' ';
+        m_out += a.name;
+        m_out += "=\"";
+        appendXmlEscaped(m_out, a.value, XmlEscape::Attribute);
+        m_out += '"';
+    }
+    m_open.push_back(Open{std::string(name), false, false});
+}
+
+void XmlRenderer::text(std::string_view text)
+{
+    if (m_open.empty() || text.empty())
+        return;
+    closeStartTag(false);
+    m_open.back().text = true;
+    appendXmlEscaped(m_out, text, XmlEscape::Text);
+}
+
+void XmlRenderer::endElement()
+{
+    if (m_open.empty())
+        return;
+    const Open o = std::move(m_open.back());
+    m_open.pop_back();
+    if (!o.children && !o.text) {
+        m_out += "/>\n";
+        return;
+    }
+    if (o.children)
+        m_out.append(2 * m_open.size(), ' ');
+    m_out += "</";
+    m_out += o.name;
+    m_out += ">\n";
+}
+
+} // namespace sigma::evtx

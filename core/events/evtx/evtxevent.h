@@ -1,0 +1,94 @@
+#pragma once
+
+// Internal: the two consumers of a decoded record. FieldBuilder turns the element stream into the
+// event's fields with the naming rules every reader shares (normalize.h, docs/events.md) — no
+// XML text is made. XmlRenderer writes the record as indented Event XML, only when asked for it
+// (Event Detail, `keepOriginalXml`).
+#include "events/event.h"
+#include "events/evtx/binxml.h"
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace sigma::evtx {
+
+/// Interned ids (name, key) of the field names seen, by name: the process-wide table is locked,
+/// and most names repeat in every record. One per decoding thread.
+class NameIds {
+public:
+    std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, std::pair<FieldNames::Id, FieldNames::Id>, Hash, std::equal_to<>> m_ids;
+};
+
+class FieldBuilder final : public XmlSink {
+public:
+    /// `ids`: a cache shared with other builders of the same thread (nullptr: its own).
+    explicit FieldBuilder(NameIds* ids = nullptr)
+        : m_ids(ids ? ids : &m_ownIds)
+    {}
+
+    /// Starts a new event (fields appended to `event`).
+    void reset(Event& event);
+    /// False when the record's root element is not <Event>.
+    bool sawEvent() const { return m_sawEvent; }
+
+    void startElement(std::string_view name, std::span<const XmlAttribute> attributes) override;
+    void text(std::string_view text) override;
+    std::string* textBuffer() override { return m_depth > 0 ? &m_frames[m_depth - 1].text : nullptr; }
+    void endElement() override;
+
+private:
+    enum class Section { None, System, EventData, UserData, Other };
+    struct Frame {
+        std::string name;
+        std::string text;
+        std::string dataName; ///< EventData: the Name attribute
+        bool hasName = false;
+        bool hasElementChildren = false;
+        std::vector<std::pair<std::string, std::string>> attributes; ///< System elements
+    };
+
+    void addField(std::string_view name, std::string_view value);
+    void addField(std::string_view name, std::string&& value);
+
+    NameIds* m_ids = nullptr;
+    NameIds m_ownIds;
+
+    Event* m_event = nullptr;
+    std::vector<Frame> m_frames; ///< reused across records
+    std::size_t m_depth = 0;
+    Section m_section = Section::None;
+    bool m_sawEvent = false;
+    std::string m_scratch;
+};
+
+class XmlRenderer final : public XmlSink {
+public:
+    std::string take() { return std::move(m_out); }
+
+    void startElement(std::string_view name, std::span<const XmlAttribute> attributes) override;
+    void text(std::string_view text) override;
+    void endElement() override;
+
+private:
+    struct Open {
+        std::string name;
+        bool children = false;
+        bool text = false;
+    };
+    void closeStartTag(bool forChild);
+
+    std::string m_out;
+    std::vector<Open> m_open;
+};
+
+} // namespace sigma::evtx

@@ -1,0 +1,432 @@
+// Our own EVTX decoder (core/events/evtx/): file header and chunk validation with their CRC32s,
+// record discovery (damage, dirty chunks, slack space), Binary XML decoding into fields and
+// Event XML, parallel decoding keeping record order. Every file here is written for the test by
+// tests/support's EVTX writer and then damaged on purpose.
+#include "eventtestutil.h"
+#include "evtxwriter.h"
+
+#include "events/evtx/binxml.h"
+#include "events/evtx/evtxdecoder.h"
+#include "events/evtx/evtxevent.h"
+#include "events/evtx/evtxformat.h"
+#include "events/reader.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <cstring>
+
+using namespace sigma;
+using namespace eventtest;
+namespace ev = sigmatest::evtx;
+
+namespace {
+
+std::vector<ev::Record> makeRecords(std::uint64_t count, std::size_t padding = 200, bool shareTemplate = false)
+{
+    std::vector<ev::Record> records;
+    for (std::uint64_t i = 1; i <= count; ++i) {
+        ev::EventSpec s;
+        s.recordId = i;
+        s.data = {{"ProcessId", ev::hexInt64(i)}, {"Padding", ev::string(std::string(padding, 'x'))}};
+        records.push_back(ev::windowsEvent(s));
+        if (shareTemplate)
+            records.back().templateGuid = {0x5e, 0x1f, 0x0a, 0x11, 1};
+    }
+    return records;
+}
+
+evtx::Bytes bytesOf(const std::string& s)
+{
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::uint8_t* chunkAt(std::string& file, std::size_t n)
+{
+    return reinterpret_cast<std::uint8_t*>(file.data()) + evtx::fileHeaderSize + n * evtx::chunkSize;
+}
+
+void put32(std::uint8_t* p, std::uint32_t v)
+{
+    for (int i = 0; i < 4; ++i)
+        p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+/// Recomputes a chunk's two CRC32s after the test changed it.
+void fixChunkChecksums(std::string& file, std::size_t n)
+{
+    std::uint8_t* c = chunkAt(file, n);
+    const std::uint32_t free = evtx::le32(c + 48);
+    put32(c + 52, ev::crc32(c + 512, free - 512));
+    put32(c + 124, ev::crc32(c + 128, 384, ev::crc32(c, 120)));
+}
+
+ReadResult decode(const std::string& bytes, ReadOptions options = {})
+{
+    ReadResult r;
+    evtx::decodeFile(bytesOf(bytes), "test.evtx", options, r);
+    return r;
+}
+
+bool hasDiagnostic(const ReadResult& r, const std::string& code, const std::string& messageStart)
+{
+    return std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [&](const Diagnostic& d) {
+        return d.code == code && d.message.compare(0, messageStart.size(), messageStart) == 0 && d.file == "test.evtx";
+    });
+}
+
+std::vector<std::uint64_t> recordIds(const ReadResult& r)
+{
+    std::vector<std::uint64_t> ids;
+    for (const auto& e : r.events)
+        ids.push_back(e.origin.recordId.value_or(0));
+    return ids;
+}
+
+std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
+{
+    std::vector<std::uint64_t> out;
+    for (auto i = from; i <= to; ++i)
+        out.push_back(i);
+    return out;
+}
+
+/// The offsets of the records of chunk `n` (by walking the chain).
+std::vector<std::uint32_t> recordOffsets(const std::string& file, std::size_t n)
+{
+    const evtx::Bytes chunk = bytesOf(file).subspan(evtx::fileHeaderSize + n * evtx::chunkSize, evtx::chunkSize);
+    std::vector<evtx::RecordSpan> records;
+    std::vector<evtx::RecordGap> gaps;
+    evtx::findRecords(chunk, *evtx::readChunkHeader(chunk), false, records, gaps);
+    std::vector<std::uint32_t> out;
+    for (const auto& r : records)
+        out.push_back(r.offset);
+    return out;
+}
+
+} // namespace
+
+class TestEvtxDecoder : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // --- container: headers, checksums, records ---------------------------------------------------
+
+    void fileHeader()
+    {
+        std::string file = ev::writeFile(makeRecords(400), {1});
+        const auto h = evtx::readFileHeader(bytesOf(file));
+        QVERIFY(h);
+        QVERIFY(h->checksumOk);
+        QVERIFY(h->dirty());
+        QCOMPARE(h->majorVersion, std::uint16_t(3));
+        QCOMPARE(h->chunkCount, std::uint16_t(file.size() / evtx::chunkSize));
+        file[30] ^= 1;
+        QVERIFY(!evtx::readFileHeader(bytesOf(file))->checksumOk);
+        QVERIFY(!evtx::readFileHeader(bytesOf(file).first(100)));
+        QVERIFY(!evtx::readFileHeader(bytesOf(std::string(4096, 'x'))));
+    }
+
+    void chunkHeader()
+    {
+        std::string file = ev::writeFile(makeRecords(10));
+        const evtx::Bytes chunk = bytesOf(file).subspan(evtx::fileHeaderSize);
+        auto h = evtx::readChunkHeader(chunk);
+        QVERIFY(h);
+        QVERIFY(h->headerChecksumOk);
+        QVERIFY(evtx::recordsChecksumOk(chunk, *h));
+        QCOMPARE(h->firstRecordId, std::uint64_t(1));
+        QCOMPARE(h->lastRecordId, std::uint64_t(10));
+        QCOMPARE(h->recordCount(), std::uint64_t(10));
+        std::vector<evtx::RecordSpan> records;
+        std::vector<evtx::RecordGap> gaps;
+        evtx::findRecords(chunk, *h, false, records, gaps);
+        QCOMPARE(records.size(), std::size_t(10));
+        QVERIFY(gaps.empty());
+        QCOMPARE(records.front().offset, std::uint32_t(512));
+        QCOMPARE(records.back().id, std::uint64_t(10));
+        // A changed record byte breaks the records' CRC, a changed header byte the header's.
+        chunkAt(file, 0)[600] ^= 0x10;
+        QVERIFY(!evtx::recordsChecksumOk(chunk, *evtx::readChunkHeader(chunk)));
+        QVERIFY(evtx::readChunkHeader(chunk)->headerChecksumOk);
+        chunkAt(file, 0)[8] ^= 0x10;
+        QVERIFY(!evtx::readChunkHeader(chunk)->headerChecksumOk);
+    }
+
+    void damagedRecordChain()
+    {
+        std::string file = ev::writeFile(makeRecords(10));
+        const auto offsets = recordOffsets(file, 0);
+        QCOMPARE(offsets.size(), std::size_t(10));
+        // Record 4's size copy at its end no longer agrees: record 4 is a gap, 5-10 are found.
+        std::uint8_t* c = chunkAt(file, 0);
+        put32(c + offsets[3] + 4, evtx::le32(c + offsets[3] + 4) + 8);
+        const evtx::Bytes chunk = bytesOf(file).subspan(evtx::fileHeaderSize, evtx::chunkSize);
+        std::vector<evtx::RecordSpan> records;
+        std::vector<evtx::RecordGap> gaps;
+        evtx::findRecords(chunk, *evtx::readChunkHeader(chunk), false, records, gaps);
+        QCOMPARE(records.size(), std::size_t(9));
+        QCOMPARE(gaps.size(), std::size_t(1));
+        QCOMPARE(gaps[0].offset, offsets[3]);
+        QCOMPARE(records[3].id, std::uint64_t(5));
+    }
+
+    // --- decoding --------------------------------------------------------------------------------
+
+    void windowsEventFields()
+    {
+        ev::EventSpec s;
+        s.recordId = 42;
+        s.userSid = "S-1-5-18";
+        s.data = {{"SubjectLogonId", ev::hexInt64(0x3e7)}, {"", ev::string("unnamed")}, {"Empty", ev::string("")}};
+        const ReadResult r = decode(ev::writeFile({ev::windowsEvent(s)}));
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QCOMPARE(r.events.size(), std::size_t(1));
+        const QStringList expected = L(
+            "Provider_Name=Microsoft-Windows-Security-Auditing", "Provider_Guid={54849625-5478-4994-A5BA-3E3B0328C30D}",
+            "EventID=4688", // Qualifiers: optional substitution of a Null value, dropped
+            "Version=0", "Level=0", "Task=13312", "Opcode=0", "Keywords=0x8020000000000000",
+            "TimeCreated_SystemTime=2024-03-05T10:15:42.992230Z", "EventRecordID=42", "Execution_ProcessID=4",
+            "Execution_ThreadID=100", "Channel=Security", "Computer=WKS01.example.test", "Security_UserID=S-1-5-18",
+            "SubjectLogonId=0x3e7", "Data=unnamed", "Empty=");
+        QCOMPARE(fieldLines(r.events[0]), expected);
+        QCOMPARE(r.events[0].origin.recordId, std::optional<std::uint64_t>(42));
+        QCOMPARE(r.events[0].origin.chunk, std::optional<std::uint32_t>(0));
+        QCOMPARE(r.events[0].origin.index, std::size_t(1));
+        QVERIFY(!r.events[0].originalXml);
+    }
+
+    void sharedTemplates()
+    {
+        // Records referring to the template definition an earlier record of the chunk holds (as
+        // Windows writes them): compiled once per chunk, each record with its own values.
+        const std::string shared = ev::writeFile(makeRecords(2000, 20, true));
+        const std::string own = ev::writeFile(makeRecords(2000, 20, false));
+        QVERIFY(shared.size() * 3 < own.size());
+        const ReadResult r = decode(shared);
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QCOMPARE(recordIds(r), range(1, 2000));
+        for (std::size_t i = 0; i < r.events.size(); ++i)
+            QCOMPARE(*r.events[i].value("ProcessId"), QStringLiteral("0x%1").arg(i + 1, 0, 16).toStdString());
+        const ReadResult o = decode(own);
+        QCOMPARE(o.events.size(), r.events.size());
+        QCOMPARE(fieldLines(o.events[1234]), fieldLines(r.events[1234]));
+        // One compiled template for all the records of the first chunk.
+        const evtx::Bytes chunk = bytesOf(shared).subspan(evtx::fileHeaderSize, evtx::chunkSize);
+        std::vector<evtx::RecordSpan> records;
+        std::vector<evtx::RecordGap> gaps;
+        evtx::findRecords(chunk, *evtx::readChunkHeader(chunk), false, records, gaps);
+        QVERIFY(records.size() > 100);
+        evtx::ChunkDecoder decoder(chunk);
+        for (const auto& rec : records) {
+            Event e;
+            evtx::FieldBuilder builder;
+            builder.reset(e);
+            std::string error;
+            QVERIFY2(decoder.decode(rec, builder, error), error.c_str());
+        }
+        QCOMPARE(decoder.templateCount(), std::size_t(1));
+    }
+
+    void eventXmlOnDemand()
+    {
+        ev::EventSpec s;
+        s.data = {{"CommandLine", ev::string("cmd.exe /c \"a & b\" <x>")}, {"Flags", ev::hexInt32(0x17)}};
+        ReadOptions keep;
+        keep.keepOriginalXml = true;
+        const ReadResult r = decode(ev::writeFile({ev::windowsEvent(s)}), keep);
+        QCOMPARE(r.events.size(), std::size_t(1));
+        QVERIFY(r.events[0].originalXml);
+        const std::string& xml = *r.events[0].originalXml;
+        QVERIFY2(xml.find("<Data Name=\"CommandLine\">cmd.exe /c \"a &amp; b\" &lt;x&gt;</Data>") != std::string::npos,
+                 xml.c_str());
+        QVERIFY2(xml.find("<Data Name=\"Flags\">0x17</Data>") != std::string::npos, xml.c_str());
+        QVERIFY2(xml.find("<Keywords>0x8020000000000000</Keywords>") != std::string::npos, xml.c_str());
+        QVERIFY2(xml.find("Qualifiers") == std::string::npos, xml.c_str());
+        // The XML reads back to the same fields.
+        const ReadResult again = readEventsText(xml, "again.xml");
+        QCOMPARE(again.events.size(), std::size_t(1));
+        QCOMPARE(fieldLines(again.events[0]), fieldLines(r.events[0]));
+    }
+
+    void parallelKeepsOrder_data()
+    {
+        QTest::addColumn<unsigned>("threads");
+        QTest::addRow("1 thread") << 1u;
+        QTest::addRow("2 threads") << 2u;
+        QTest::addRow("5 threads") << 5u;
+    }
+    void parallelKeepsOrder()
+    {
+        QFETCH(unsigned, threads);
+        const std::string file = ev::writeFile(makeRecords(3000, 400));
+        QVERIFY(file.size() > 20 * evtx::chunkSize);
+        evtx::setDecoderThreads(threads);
+        const ReadResult r = decode(file);
+        evtx::setDecoderThreads(0);
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QCOMPARE(recordIds(r), range(1, 3000));
+        for (std::size_t i = 0; i < r.events.size(); ++i) {
+            QCOMPARE(r.events[i].origin.index, i + 1);
+            QCOMPARE(*r.events[i].value("ProcessId"), QStringLiteral("0x%1").arg(i + 1, 0, 16).toStdString());
+        }
+        QCOMPARE(*r.events.back().origin.chunk, std::uint32_t(file.size() / evtx::chunkSize - 1));
+    }
+
+    void progressLimitCancel()
+    {
+        const std::string file = ev::writeFile(makeRecords(1000));
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+        ReadOptions options;
+        options.progress = [&](std::uint64_t done, std::uint64_t total) {
+            calls.emplace_back(done, total);
+            return true;
+        };
+        QCOMPARE(decode(file, options).events.size(), std::size_t(1000));
+        QVERIFY(calls.size() >= 4);
+        QCOMPARE(calls.back(), std::make_pair(std::uint64_t(1000), std::uint64_t(1000)));
+        int n = 0;
+        options.progress = [&](std::uint64_t, std::uint64_t) { return ++n < 2; };
+        const ReadResult part = decode(file, options);
+        QVERIFY(part.cancelled);
+        QCOMPARE(part.events.size(), std::size_t(256));
+        ReadOptions limited;
+        limited.limit = 7;
+        QCOMPARE(recordIds(decode(file, limited)), range(1, 7));
+    }
+
+    // --- damaged files ---------------------------------------------------------------------------
+
+    void badRecordsChecksum()
+    {
+        // A changed byte inside a value: the chunk's CRC fails, every record is still well-formed
+        // and read (as libevtx does), with a warning naming the chunk.
+        std::string file = ev::writeFile(makeRecords(10));
+        const auto offsets = recordOffsets(file, 0);
+        std::uint8_t* c = chunkAt(file, 0);
+        const auto at = std::search(c + offsets[2], c + offsets[3], "x\0x\0", "x\0x\0" + 4) - c;
+        c[at] = 'y';
+        const ReadResult r = decode(file);
+        QCOMPARE(recordIds(r), range(1, 10));
+        QVERIFY2(hasDiagnostic(r, "evtx-corrupted", "chunk 0: the CRC32 of the chunk's records"),
+                 qPrintable(diagnosticsText(r)));
+        QCOMPARE(r.skipped, std::size_t(0));
+    }
+
+    void damagedRecord()
+    {
+        // Record 4's template instance is broken: it is skipped with a warning naming chunk and
+        // record, the others are read, and positions still count it.
+        std::string file = ev::writeFile(makeRecords(10));
+        const auto offsets = recordOffsets(file, 0);
+        chunkAt(file, 0)[offsets[3] + 24 + 4] = 0x7f; // the template instance token
+        fixChunkChecksums(file, 0);
+        const ReadResult r = decode(file);
+        QCOMPARE(recordIds(r), (std::vector<std::uint64_t>{1, 2, 3, 5, 6, 7, 8, 9, 10}));
+        QCOMPARE(r.skipped, std::size_t(1));
+        QVERIFY2(hasDiagnostic(r, "evtx-damaged-record", "chunk 0, record 4: skipped damaged record #4: "),
+                 qPrintable(diagnosticsText(r)));
+        QCOMPARE(r.events[3].origin.index, std::size_t(5));
+    }
+
+    void garbageChunk()
+    {
+        std::string file = ev::writeFile(makeRecords(1200));
+        const std::size_t chunks = (file.size() - evtx::fileHeaderSize) / evtx::chunkSize;
+        QVERIFY(chunks >= 3);
+        const auto before = decode(file);
+        std::uint64_t inChunk1 = 0;
+        for (const auto& e : before.events)
+            inChunk1 += e.origin.chunk == 1u ? 1 : 0;
+        std::uint8_t* c = chunkAt(file, 1);
+        for (std::size_t i = 0; i < evtx::chunkSize; ++i)
+            c[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 13);
+        const ReadResult r = decode(file);
+        QCOMPARE(r.events.size(), before.events.size() - inChunk1);
+        QVERIFY2(hasDiagnostic(r, "evtx-damaged-chunk", "chunk 1: no chunk signature"), qPrintable(diagnosticsText(r)));
+        QVERIFY(!r.failed());
+    }
+
+    void truncatedFile()
+    {
+        const std::string whole = ev::writeFile(makeRecords(30, 10));
+        const auto offsets = recordOffsets(whole, 0);
+        QCOMPARE(offsets.size(), std::size_t(30));
+        // The file ends inside record 21: 20 read, 10 lost, named.
+        const ReadResult r = decode(whole.substr(0, evtx::fileHeaderSize + offsets[20] + 30));
+        QCOMPARE(recordIds(r), range(1, 20));
+        QCOMPARE(r.skipped, std::size_t(10));
+        QVERIFY2(hasDiagnostic(r, "evtx-truncated-chunk", "chunk 0: the file ends"), qPrintable(diagnosticsText(r)));
+        QVERIFY(!r.failed());
+        // Only the file header: an error.
+        QVERIFY(decode(whole.substr(0, evtx::fileHeaderSize)).failed());
+        QVERIFY(decode(whole.substr(0, 100)).failed());
+    }
+
+    void dirtyChunkRecordsPastFreeSpace()
+    {
+        // A chunk copied while being written: its header says 6 records and ends its free space
+        // after record 6, but 10 are there.
+        std::string file = ev::writeFile(makeRecords(10), {1});
+        const auto offsets = recordOffsets(file, 0);
+        std::uint8_t* c = chunkAt(file, 0);
+        put32(c + 16, 6); // last record number
+        put32(c + 32, 6); // last record identifier
+        put32(c + 44, offsets[5]);
+        put32(c + 48, offsets[6]);
+        fixChunkChecksums(file, 0);
+        const ReadResult r = decode(file);
+        QCOMPARE(recordIds(r), range(1, 10));
+        QVERIFY2(hasDiagnostic(r, "evtx-recovered-records", "chunk 0: 4 record(s) read beyond"),
+                 qPrintable(diagnosticsText(r)));
+        QVERIFY(hasDiagnostic(r, "evtx-dirty", "the file is flagged dirty"));
+        // The same chunk in a clean file: what lies past the free-space offset is slack.
+        auto* h = reinterpret_cast<std::uint8_t*>(file.data());
+        h[120] = 0;
+        put32(h + 124, ev::crc32(h, 120));
+        QCOMPARE(recordIds(decode(file)), range(1, 6));
+    }
+
+    void chunksBeyondHeaderCount()
+    {
+        std::string file = ev::writeFile(makeRecords(1000), {1});
+        auto* h = reinterpret_cast<std::uint8_t*>(file.data());
+        h[42] = 1;
+        h[43] = 0;
+        std::memset(h + 16, 0, 8);
+        put32(h + 124, ev::crc32(h, 120));
+        QCOMPARE(recordIds(decode(file)), range(1, 1000));
+    }
+
+    void staleRecordsInSlackLeft()
+    {
+        // Old records in a chunk's slack space (a log cleared and rewritten: the corpus has such
+        // files) are not events of this log: their templates may have been overwritten.
+        std::string file = ev::writeFile(makeRecords(10));
+        const auto offsets = recordOffsets(file, 0);
+        std::uint8_t* c = chunkAt(file, 0);
+        const std::uint32_t end = evtx::le32(c + 48);
+        const std::uint32_t size2 = offsets[2] - offsets[1];
+        std::memcpy(c + end + 64, c + offsets[1], size2); // a stale copy of record 2
+        const ReadResult r = decode(file);
+        QCOMPARE(recordIds(r), range(1, 10));
+        QVERIFY(!hasDiagnostic(r, "evtx-recovered-records", "chunk 0"));
+
+        // Record 11 after a zeroed stretch (record 10 wiped) past the free-space offset: the
+        // sequence is broken, so it is not taken for one of this log's records.
+        std::string more = ev::writeFile(makeRecords(11), {1});
+        const auto at = recordOffsets(more, 0);
+        std::uint8_t* m = chunkAt(more, 0);
+        std::memset(m + at[9], 0, at[10] - at[9]);
+        put32(m + 16, 9);
+        put32(m + 32, 9);
+        put32(m + 44, at[8]);
+        put32(m + 48, at[9]);
+        fixChunkChecksums(more, 0);
+        const ReadResult recovered = decode(more);
+        QCOMPARE(recordIds(recovered), range(1, 9));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEvtxDecoder)
+#include "tst_evtxdecoder.moc"
