@@ -4,10 +4,6 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QFutureWatcher>
-#include <QMetaObject>
-#include <QPointer>
-#include <QtConcurrent>
 
 namespace sigmaui {
 
@@ -15,50 +11,27 @@ EventLoader::EventLoader(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<EventLoadResultPtr>();
+    connect(&m_jobs, &JobTracker::progress, this, &EventLoader::progress);
 }
 
-EventLoader::~EventLoader()
-{
-    cancel();
-}
+EventLoader::~EventLoader() = default; // a running load is cancelled, never waited for
 
 void EventLoader::cancel()
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    m_jobs.stop();
 }
 
 void EventLoader::load(const QStringList& paths, EventListPtr existing)
 {
-    cancel();
-    auto flag = std::make_shared<std::atomic<bool>>(false);
-    m_cancel = flag;
-    m_loading = true;
-    auto* watcher = new QFutureWatcher<EventLoadResultPtr>(this);
-    connect(watcher, &QFutureWatcher<EventLoadResultPtr>::finished, this, [this, watcher, flag] {
-        watcher->deleteLater();
-        if (flag != m_cancel)
-            return; // superseded by a newer load
-        m_loading = false;
-        Q_EMIT finished(watcher->result());
-    });
-    QPointer<EventLoader> self(this);
-    watcher->setFuture(QtConcurrent::run([paths, existing, flag, self] {
-        return run(paths, existing, flag.get(), [self, flag](int permille, const QString& file) {
-            if (flag->load())
-                return;
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self, permille, file] {
-                    if (self)
-                        Q_EMIT self->progress(permille, file);
-                },
-                Qt::QueuedConnection);
-        });
-    }));
+    m_jobs.start(
+        [paths, existing](const JobContext& job) {
+            return run(paths, existing, job.cancelFlag(),
+                       [&job](int permille, const QString& file) { job.reportProgress(permille, file); });
+        },
+        [this](const EventLoadResultPtr& result) { Q_EMIT finished(result); });
 }
 
-EventLoadResultPtr EventLoader::run(const QStringList& paths, EventListPtr existing, std::atomic<bool>* cancel,
+EventLoadResultPtr EventLoader::run(const QStringList& paths, EventListPtr existing, const std::atomic<bool>* cancel,
                                     const std::function<void(int permille, const QString& file)>& progress)
 {
     QElapsedTimer timer;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eventset.h"
+#include "jobtracker.h"
 
 #include "util/diagnostic.h"
 
@@ -31,13 +32,14 @@ public:
     ~EventLoader() override;
 
     /// Loads the files after `existing` (which is kept). One load at a time: a new call cancels
-    /// the running one.
+    /// the running one (whose result is dropped).
     void load(const QStringList& paths, EventListPtr existing = {});
+    /// Stops the running load early; what was read is still delivered (result->cancelled).
     void cancel();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_jobs.isPending(); }
 
     /// The job itself, synchronous (tests, benchmarks).
-    static EventLoadResultPtr run(const QStringList& paths, EventListPtr existing, std::atomic<bool>* cancel,
+    static EventLoadResultPtr run(const QStringList& paths, EventListPtr existing, const std::atomic<bool>* cancel,
                                   const std::function<void(int permille, const QString& file)>& progress);
 
 Q_SIGNALS:
@@ -45,8 +47,7 @@ Q_SIGNALS:
     void finished(sigmaui::EventLoadResultPtr result);
 
 private:
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    bool m_loading = false;
+    JobTracker m_jobs;
 };
 
 } // namespace sigmaui

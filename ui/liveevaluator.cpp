@@ -1,30 +1,10 @@
 #include "liveevaluator.h"
 
-#include <QFutureWatcher>
-#include <QThread>
-#include <QThreadPool>
-#include <QtConcurrent>
-
 #include <algorithm>
 
 namespace sigmaui {
 
 namespace {
-/// The live jobs' own threads (they never wait behind loading, corpus or baseline work), shared
-/// by every editor and outliving each: closing an editor does not wait for its job.
-QThreadPool* livePool()
-{
-    static QThreadPool* pool = [] {
-        auto* p = new QThreadPool; // never deleted: jobs may run at exit, and stop early
-        // One job per editor is current; a second thread lets a new job start while a stale
-        // one stops. The splitting of the events over the cores is bounded by sigma::parallelFor.
-        p->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
-        p->setExpiryTimeout(60000); // typing pauses do not pay for new threads
-        return p;
-    }();
-    return pool;
-}
-
 /// The rule's tests with the rule just compiled (the events were read once, off this job).
 void runTests(Evaluation& result, const TestSetPtr& tests)
 {
@@ -53,6 +33,10 @@ LiveEvaluator::LiveEvaluator(QObject* parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(150);
     connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
+    connect(&m_jobs, &JobTracker::busyChanged, this, [this](bool busy) {
+        if (!busy && !isBusy())
+            Q_EMIT busyChanged(false);
+    });
 }
 
 LiveEvaluator::~LiveEvaluator()
@@ -98,26 +82,11 @@ void LiveEvaluator::evaluateNow()
     m_debounce.stop();
     const quint64 generation = m_core->newTicket();
     const bool wasBusy = isBusy();
-    ++m_running;
-    if (!wasBusy)
-        Q_EMIT busyChanged(true);
-    auto* watcher = new QFutureWatcher<EvaluationPtr>(this);
-    connect(watcher, &QFutureWatcher<EvaluationPtr>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        --m_running;
-        EvaluationPtr result = watcher->result();
-        if (result && generation == m_core->currentTicket()) {
-            m_last = result;
-            if (result->ok())
-                m_lastGood = result;
-            Q_EMIT evaluated(result);
-        }
-        if (!isBusy())
-            Q_EMIT busyChanged(false);
-    });
     const auto requested = std::chrono::steady_clock::now();
-    watcher->setFuture(QtConcurrent::run(
-        livePool(), [core = m_core, text = m_text, file = m_file, tests = m_tests, generation, requested] {
+    // On the interactive lane (the live jobs' own threads, shared by every editor, never waited
+    // for): closing an editor does not wait for its job.
+    m_jobs.start(
+        [core = m_core, text = m_text, file = m_file, tests = m_tests, generation, requested](const JobContext&) {
             auto result = std::make_shared<Evaluation>();
             result->started = std::chrono::steady_clock::now();
             result->requested = requested;
@@ -130,7 +99,17 @@ void LiveEvaluator::evaluateNow()
             result->finished = std::chrono::steady_clock::now();
             result->totalMs = msBetween(result->started, result->finished);
             return EvaluationPtr(std::move(result));
-        }));
+        },
+        [this, generation](const EvaluationPtr& result) {
+            if (!result || generation != m_core->currentTicket())
+                return; // stale: a newer text, events or tests are being evaluated
+            m_last = result;
+            if (result->ok())
+                m_lastGood = result;
+            Q_EMIT evaluated(result);
+        });
+    if (!wasBusy)
+        Q_EMIT busyChanged(true);
 }
 
 EvaluationPtr LiveEvaluator::run(const EvaluationRequest& request, const std::atomic<quint64>* latest)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eventset.h"
+#include "jobtracker.h"
 
 #include "live/evaluator.h"
 #include "validation/runner.h"
@@ -77,7 +78,7 @@ public:
     void evaluateNow();
 
     quint64 generation() const { return m_core->currentTicket(); }
-    bool isBusy() const { return m_running > 0 || m_debounce.isActive(); }
+    bool isBusy() const { return m_jobs.isBusy() || m_debounce.isActive(); }
     /// The last result is of the current text and events, and no newer job is coming (stale jobs
     /// may still be winding down: isBusy() counts them).
     bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == generation(); }
@@ -99,7 +100,9 @@ private:
     TestSetPtr m_tests;
     /// Events, options, the result the next job reuses and the tickets; shared with the jobs.
     std::shared_ptr<sigma::IncrementalEvaluator> m_core;
-    int m_running = 0;
+    /// The jobs, on the interactive lane: they never wait behind other background work, and
+    /// destroying the evaluator (closing a tab) never waits for a running one.
+    JobTracker m_jobs{JobTracker::Lane::Interactive};
     EvaluationPtr m_last;
     EvaluationPtr m_lastGood;
 };

@@ -1,44 +1,53 @@
 #pragma once
 
-#include "eventloader.h"
+#include "documenttabs.h"
+#include "eventscontroller.h"
 #include "eventset.h"
+#include "exportcontroller.h"
 #include "liveevaluator.h"
+#include "recentfiles.h"
+#include "statussummary.h"
+#include "testpane.h"
+#include "workbenchcontext.h"
+#include "workbenchpanes.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
 
 #include <functional>
-#include <map>
 #include <memory>
 
 class QCheckBox;
 class QDockWidget;
-class QLabel;
 class QLineEdit;
-class QMenu;
-class QPlainTextEdit;
-class QProgressBar;
-class QTabWidget;
 class QTableView;
-class QToolButton;
 class QTreeView;
-
-namespace sigma {
-struct ExportResult;
-}
 
 namespace sigmaui {
 
+class CorpusFeatures;
+class DocumentTabs;
+class EventDetailPane;
 class EventFieldsModel;
+class EventsController;
 class EventsFilterProxy;
 class EventsModel;
 class ExplanationModel;
+class ExplanationPane;
+class ExportController;
 class MessageBanner;
 class ProblemsModel;
-class RecoveryStore;
+class ProblemsPane;
+class RecentFiles;
+class RuleDocument;
 class RuleEditor;
 class Security5156Switch;
+class StatusSummary;
 class SyntaxSupport;
+class TestPane;
+class TestsController;
+class WindowLayout;
+class WorkbenchContext;
 
 struct MainWindowOptions {
     QString recoveryDirectory;  ///< default: AppDataLocation/recovery
@@ -48,8 +57,10 @@ struct MainWindowOptions {
     bool restoreLayout = true;  ///< window geometry and docks from QSettings
 };
 
-/// The workbench window: rule editors in tabs; docked Test (events and verdicts), Explanation,
-/// Event detail and Problems panes; the message banner; live evaluation of the current rule.
+/// The workbench window: it puts the parts together and passes results between them. Rule tabs
+/// (DocumentTabs), the Test, Explanation, Event Detail and Problems panes, the tests and export
+/// controllers, recent files and the window layout; other parts (the corpus) join through the
+/// WorkbenchContext. The accessors below are for tests and benchmarks.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -58,90 +69,90 @@ public:
     MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& options, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    WorkbenchContext* context() const { return m_context; }
+    /// The corpus half (browser, Indicators, technique pages, editor assistance).
+    CorpusFeatures* corpusFeatures() const { return m_corpusFeatures; }
+
     /// Opens a rule in a tab (or shows the tab that has it). Errors go to the banner.
-    bool openRuleFile(const QString& path);
+    bool openRuleFile(const QString& path) { return m_tabs->openRuleFile(path); }
     /// Opens each path as a rule (.yml/.yaml) or loads it as events (anything else).
     void openPaths(const QStringList& paths);
     /// Loads event files in the background (added to the loaded ones).
-    void loadEvents(const QStringList& paths);
-    void clearEvents();
+    void loadEvents(const QStringList& paths) { m_events->load(paths); }
+    void clearEvents() { setEvents({}); }
     /// Replaces the loaded events (what a finished load does) and re-evaluates every rule.
-    void setEvents(EventListPtr events);
-    void cancelLoading();
-    bool isLoadingEvents() const;
+    void setEvents(EventListPtr events) { m_context->setEvents(std::move(events)); }
+    void cancelLoading() { m_events->cancel(); }
+    bool isLoadingEvents() const { return m_events->isLoading(); }
     /// Copies the bundled samples to a writable place and opens them (rules and events).
     void openSampleWorkspace();
-    void newRule();
+    void newRule() { m_tabs->newRule(); }
 
-    /// Saves the tab to its file (or `path`); on failure shows the banner and returns false.
-    bool saveTab(int index, const QString& path = {});
-    bool saveCurrent();
-    bool saveCurrentAs();
+    bool saveTab(int index, const QString& path = {}) { return m_tabs->save(index, path); }
+    bool saveCurrent() { return m_tabs->saveCurrent(); }
+    bool saveCurrentAs() { return m_tabs->saveCurrentAs(); }
     /// Closes a tab, asking about unsaved changes; false when the user cancelled.
-    bool closeTab(int index);
+    bool closeTab(int index) { return m_tabs->close(index); }
+    int offerRecovery() { return m_tabs->offerRecovery(); }
+    void restoreRecovered() { m_tabs->restoreRecovered(); }
 
-    int tabCount() const;
-    int currentTab() const;
-    void setCurrentTab(int index);
-    RuleEditor* editorAt(int index) const;
-    RuleEditor* currentEditor() const;
-    QString filePathAt(int index) const;
-    LiveEvaluator* evaluatorAt(int index) const;
+    int tabCount() const { return m_tabs->count(); }
+    int currentTab() const { return m_tabs->currentIndex(); }
+    void setCurrentTab(int index) { m_tabs->setCurrentIndex(index); }
+    RuleDocument* documentAt(int index) const { return m_tabs->document(index); }
+    RuleEditor* editorAt(int index) const { return documentAt(index) ? documentAt(index)->editor() : nullptr; }
+    RuleEditor* currentEditor() const { return editorAt(currentTab()); }
+    QString filePathAt(int index) const { return documentAt(index) ? documentAt(index)->path() : QString(); }
+    LiveEvaluator* evaluatorAt(int index) const { return documentAt(index) ? documentAt(index)->evaluator() : nullptr; }
     MessageBanner* banner() const { return m_banner; }
     QDockWidget* testDock() const { return m_testDock; }
-    EventListPtr events() const { return m_events; }
+    EventListPtr events() const { return m_context->events(); }
 
-    EventsModel* eventsModel() const { return m_eventsModel; }
-    EventsFilterProxy* eventsProxy() const { return m_eventsProxy; }
-    QTableView* eventsView() const { return m_eventsView; }
-    ProblemsModel* problemsModel() const { return m_problemsModel; }
-    QTableView* problemsView() const { return m_problemsView; }
-    ExplanationModel* explanationModel() const { return m_explanationModel; }
-    QTreeView* explanationView() const { return m_explanationView; }
-    EventFieldsModel* eventFieldsModel() const { return m_fieldsModel; }
-    QTableView* eventFieldsView() const { return m_fieldsView; }
-    QLineEdit* filterEdit() const { return m_filterEdit; }
-    QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
+    // The panes' models and views (tests, benchmarks).
+    EventsModel* eventsModel() const { return m_testPane->model(); }
+    EventsFilterProxy* eventsProxy() const { return m_testPane->proxy(); }
+    QTableView* eventsView() const { return m_testPane->view(); }
+    QLineEdit* filterEdit() const { return m_testPane->filterEdit(); }
+    QCheckBox* matchesOnlyBox() const { return m_testPane->matchesOnlyBox(); }
     /// The Test pane's "Read Security 5156 as network connections" switch (per workspace).
-    Security5156Switch* translate5156Switch() const { return m_translate5156; }
+    Security5156Switch* translate5156Switch() const { return m_testPane->translate5156Switch(); }
+    ProblemsModel* problemsModel() const { return m_problemsPane->model(); }
+    QTableView* problemsView() const { return m_problemsPane; }
+    ExplanationModel* explanationModel() const { return m_explanationPane->model(); }
+    QTreeView* explanationView() const { return m_explanationPane->view(); }
+    EventFieldsModel* eventFieldsModel() const { return m_detailPane->model(); }
+    QTableView* eventFieldsView() const { return m_detailPane->fieldsView(); }
+    TestsController* testsController() const { return m_tests; }
     /// "N of M events match · X ms" (or why there is no count).
-    QString matchSummary() const;
-    QString explanationSummaryText() const;
+    QString matchSummary() const { return m_status->matchText(); }
+    QString explanationSummaryText() const { return m_explanationPane->summaryText(); }
     /// Selects an event by its position in the loaded events (source row).
-    void selectEvent(int eventIndex);
-    int selectedEvent() const { return m_selectedEvent; }
+    void selectEvent(int eventIndex) { m_testPane->selectEvent(eventIndex); }
+    int selectedEvent() const { return m_testPane->selectedEvent(); }
 
-    // ---- tests (issue 9) ----
-    /// Marks the selected events of the Test pane (or `eventIndexes`) in the current rule's beside
-    /// manifest: `kind` is int(sigma::ExpectationKind), or -1 to unmark. An unsaved rule is refused
-    /// with a banner offering to save it. Returns false when nothing was marked.
+    /// Marks the selected events of the Test pane (or `eventIndexes`) in the current rule's tests
+    /// (see TestsController::markEvents).
     bool markEvents(int kind, const QList<int>& eventIndexes = {});
     /// The current rule's test result shown ("tests: 3/4 pass"; empty without tests).
-    QString testSummary() const;
-    /// Exports the current (saved) rule to `destination` (a folder or a .zip); refusals (lint
-    /// errors, failing tests) are shown in the banner with an "Export anyway…" action unless `force`.
-    sigma::ExportResult exportCurrentRule(const QString& destination, bool force);
-    /// File > Export…: plans, shows refusals, asks for the destination (setExportPathQuestion).
-    void exportInteractive(bool force = false);
+    QString testSummary() const { return m_status->testText(); }
+    /// See ExportController.
+    sigma::ExportResult exportCurrentRule(const QString& destination, bool force)
+    {
+        return m_export->exportCurrentRule(destination, force);
+    }
+    void exportInteractive(bool force = false) { m_export->exportInteractive(force); }
 
-    /// Offers documents left by a crashed session (banner with "Restore"); returns how many.
-    int offerRecovery();
-    void restoreRecovered();
+    using SaveQuestion = DocumentTabs::SaveQuestion;
+    void setSaveQuestion(SaveQuestion question) { m_tabs->setSaveQuestion(std::move(question)); }
+    using SavePathQuestion = DocumentTabs::SavePathQuestion;
+    void setSavePathQuestion(SavePathQuestion question) { m_tabs->setSavePathQuestion(std::move(question)); }
+    void setExportPathQuestion(SavePathQuestion question) { m_export->setPathQuestion(std::move(question)); }
 
-    /// Asks whether to save a modified document (Save / Discard / Cancel). Replaceable for tests.
-    using SaveQuestion = std::function<QMessageBox::StandardButton(const QString& documentName)>;
-    void setSaveQuestion(SaveQuestion question) { m_askToSave = std::move(question); }
-    /// Chooses a file to save to (empty: cancelled). Replaceable for tests.
-    using SavePathQuestion = std::function<QString(const QString& suggestion)>;
-    void setSavePathQuestion(SavePathQuestion question) { m_askSavePath = std::move(question); }
-    /// Chooses the export destination (empty: cancelled). Replaceable for tests.
-    void setExportPathQuestion(SavePathQuestion question) { m_askExportPath = std::move(question); }
-
-    /// View > Reset Layout: every dock (the corpus ones too) back where a first start puts it.
+    /// View > Reset Layout: the window's docks back where a first start puts them (the corpus ones too).
     void resetLayout();
 
     static constexpr int MaxRecentFiles = 10;
-    QStringList recentFiles() const;
+    QStringList recentFiles() const { return m_recent->files(); }
 
 Q_SIGNALS:
     /// The current tab's verdicts, problems or marks were updated (tests wait for this).
@@ -155,82 +166,37 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    struct Tab;
-    void createActions();
     void createDocks();
-    QWidget* createTestPane();
-    QWidget* createExplanationPane();
-    QWidget* createDetailPane();
-    QWidget* createProblemsPane();
-    int createTab(const QString& text, const QString& path, const QString& untitledName);
+    void createMenus();
+    void prepareDocument(RuleDocument* document);
     void updateTitle();
-    void updateTabTitle(int index);
-    void addRecentFile(const QString& path);
-    void rebuildRecentMenu();
-    void restoreLayout();
-    void saveLayout();
-    bool maybeSave(int index);
-    Tab* tab(int index) const;
-    Tab* tabOf(const LiveEvaluator* evaluator) const;
-    int indexOfEditor(const RuleEditor* editor) const;
-    QString documentName(int index) const;
-    void showBanner(int kind, const QString& text, const QString& actionText = {}, std::function<void()> action = {});
-
-    void onEvaluated(Tab* tab, const EvaluationPtr& result);
+    void onEventsChanged(const EventListPtr& events);
     void showCurrentResult();
-    void updateExplanation();
-    void updateEventDetail();
+    void showSelectedEvent();
     void updateMatchSummary();
-    void onEventsLoaded(const EventLoadResultPtr& result);
-    void autosave(Tab* tab);
     void applyModelColors();
-    void reloadTests(Tab* tab);
-    void updateTestMarks();
-    bool ensureSavedForTests(const QString& what);
 
     const SyntaxSupport& m_syntax;
     MainWindowOptions m_options;
-    std::unique_ptr<RecoveryStore> m_recovery;
     MessageBanner* m_banner;
-    std::function<void()> m_bannerAction;
-    QTabWidget* m_tabs;
+    WorkbenchContext* m_context;
+    DocumentTabs* m_tabs;
+    TestPane* m_testPane;
+    ExplanationPane* m_explanationPane;
+    EventDetailPane* m_detailPane;
+    ProblemsPane* m_problemsPane;
+    TestsController* m_tests;
+    ExportController* m_export;
+    EventsController* m_events;
+    StatusSummary* m_status;
+    RecentFiles* m_recent = nullptr;
+    std::unique_ptr<WindowLayout> m_layout;
     QDockWidget* m_testDock = nullptr;
     QDockWidget* m_explanationDock = nullptr;
     QDockWidget* m_detailDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
-    Security5156Switch* m_translate5156 = nullptr;
-    QMenu* m_recentMenu = nullptr;
-    QMenu* m_viewMenu = nullptr;
-    QByteArray m_defaultState;
-
-    EventListPtr m_events;
-    EventLoader* m_loader;
-    EventsModel* m_eventsModel;
-    EventsFilterProxy* m_eventsProxy;
-    ProblemsModel* m_problemsModel;
-    ExplanationModel* m_explanationModel;
-    EventFieldsModel* m_fieldsModel;
-    QTableView* m_eventsView = nullptr;
-    QTableView* m_problemsView = nullptr;
-    QTreeView* m_explanationView = nullptr;
-    QTableView* m_fieldsView = nullptr;
-    QPlainTextEdit* m_xmlView = nullptr;
-    QLabel* m_explanationSummary = nullptr;
-    QLineEdit* m_filterEdit = nullptr;
-    QCheckBox* m_matchesOnly = nullptr;
-    QProgressBar* m_progress = nullptr;
-    QToolButton* m_cancelLoad = nullptr;
-    QLabel* m_matchLabel = nullptr;
-    QLabel* m_eventsLabel = nullptr;
-    QLabel* m_testLabel = nullptr;
-    int m_selectedEvent = -1;
+    CorpusFeatures* m_corpusFeatures = nullptr;
     bool m_pendingAutoSelect = false;
-
-    int m_untitledCounter = 0;
-    SaveQuestion m_askToSave;
-    SavePathQuestion m_askSavePath;
-    SavePathQuestion m_askExportPath;
-    std::map<const RuleEditor*, std::unique_ptr<Tab>> m_tabData;
 };
 
 } // namespace sigmaui

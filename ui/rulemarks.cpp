@@ -44,6 +44,27 @@ EditorMark markFromSpan(const QTextDocument* document, EditorMark::Kind kind, co
     return m;
 }
 
+std::pair<int, int> characterRange(const QTextDocument* document, const sigma::SourceSpan& span)
+{
+    const int begin = characterColumn(document, span.begin.line, qMax(1, span.begin.column));
+    int end;
+    if (span.end.line == span.begin.line && span.end.column > span.begin.column) {
+        end = characterColumn(document, span.end.line, span.end.column);
+    } else {
+        const QTextBlock block = document->findBlockByNumber(span.begin.line - 1);
+        end = block.isValid() ? int(block.text().size()) + 1 : begin + 1;
+    }
+    return {begin, qMax(end, begin + 1)};
+}
+
+bool spanContains(const QTextDocument* document, const sigma::SourceSpan& span, int line, int column)
+{
+    if (!span.valid() || span.begin.line != line)
+        return false;
+    const auto [b, e] = characterRange(document, span);
+    return column >= b && column < e;
+}
+
 namespace {
 void conditionMarks(const sigma::ConditionNode& node, const QTextDocument* document, QVector<EditorMark>& out)
 {

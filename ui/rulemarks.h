@@ -9,12 +9,20 @@
 #include "engine/engine.h"
 #include "rule/rule.h"
 
+#include <utility>
+
 class QTextDocument;
 
 namespace sigmaui {
 
 /// 1-based character column of a 1-based UTF-8 byte column on a line of the document.
 int characterColumn(const QTextDocument* document, int line, int byteColumn);
+
+/// Character columns [begin, end) of a span on its first line (to the end of the line when the
+/// span ends on another one); at least one character.
+std::pair<int, int> characterRange(const QTextDocument* document, const sigma::SourceSpan& span);
+/// The span covers this 1-based line and character column.
+bool spanContains(const QTextDocument* document, const sigma::SourceSpan& span, int line, int column);
 
 /// A mark over a span; an invalid end marks to the end of the start line.
 EditorMark markFromSpan(const QTextDocument* document, EditorMark::Kind kind, const sigma::SourceSpan& span,

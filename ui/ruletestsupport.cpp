@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace sigmaui {
 
 TestSetPtr loadTestSet(const QString& rulePath)
@@ -17,7 +19,8 @@ TestSetPtr loadTestSet(const QString& rulePath)
     return set;
 }
 
-std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit)
+std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit,
+                             const std::atomic<bool>* cancel, const std::function<void(int)>& progress)
 {
     std::vector<int> marks;
     if (tests.group.expectations.empty())
@@ -29,7 +32,14 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
         return marks;
     marks.assign(events.size(), -1);
     bool any = false;
-    for (std::size_t i = 0; i < events.size() && i < limit; ++i) {
+    const std::size_t n = std::min(events.size(), limit);
+    for (std::size_t i = 0; i < n; ++i) {
+        if ((i & 63) == 0) {
+            if (cancel && cancel->load())
+                return {};
+            if (progress)
+                progress(int(i * 1000 / n));
+        }
         const auto& origin = events[i].origin;
         if (const auto kind = origin.recordId ? index.ofRecord(*origin.recordId) : index.ofXml(events[i].xml())) {
             marks[i] = int(*kind);

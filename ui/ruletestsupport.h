@@ -8,18 +8,25 @@
 
 #include <QString>
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace sigmaui {
 
 /// Opens the tests beside a saved rule (an empty group when it has no manifest yet) and reads their
-/// events once. Null for an empty path (an unsaved rule has no tests).
+/// events once. Null for an empty path (an unsaved rule has no tests). Reads files: call it off
+/// the GUI thread (TestsController does).
 TestSetPtr loadTestSet(const QString& rulePath);
 
 /// The mark of each event (int(sigma::ExpectationKind) or -1). Events past `limit` are not looked
-/// up (each look-up serialises the event); an empty vector when nothing is marked.
-std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit = 5000);
+/// up (each look-up serialises the event); an empty vector when nothing is marked. Slow on many
+/// events: call it off the GUI thread. Stops early (returning nothing) once `cancel` is set;
+/// `progress` gets permille steps.
+std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit = 5000,
+                             const std::atomic<bool>* cancel = nullptr,
+                             const std::function<void(int permille)>& progress = {});
 
 /// "tests: 3/4 pass" (empty without tests); "tests: error" when the group could not run.
 QString testSummaryText(const sigma::RuleTestResult* result);

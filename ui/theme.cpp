@@ -1,6 +1,9 @@
 #include "theme.h"
 
+#include <QActionGroup>
 #include <QApplication>
+#include <QMenu>
+#include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
 
@@ -97,6 +100,38 @@ void applyTheme(ThemeChoice choice)
             QApplication::setStyle(fusion);
     }
     QApplication::setPalette(paletteFor(choice, s_systemPalette));
+}
+
+QColor verdictGreen(bool dark)
+{
+    return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+}
+
+QColor verdictRed(bool dark)
+{
+    return dark ? QColor(0xef, 0x73, 0x73) : QColor(0xc6, 0x28, 0x28);
+}
+
+QMenu* createThemeMenu(QWidget* parent)
+{
+    auto* menu = new QMenu(QCoreApplication::translate("sigmaui", "&Theme"), parent);
+    auto* group = new QActionGroup(menu);
+    const ThemeChoice current = themeChoiceFromKey(QSettings().value(QStringLiteral("ui/theme")).toString());
+    const std::pair<ThemeChoice, QString> choices[] = {
+        {ThemeChoice::System, QCoreApplication::translate("sigmaui", "&System")},
+        {ThemeChoice::Light, QCoreApplication::translate("sigmaui", "&Light")},
+        {ThemeChoice::Dark, QCoreApplication::translate("sigmaui", "&Dark")}};
+    for (const auto& [choice, label] : choices) {
+        QAction* a = menu->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(choice == current);
+        group->addAction(a);
+        QObject::connect(a, &QAction::triggered, menu, [choice = choice] {
+            QSettings().setValue(QStringLiteral("ui/theme"), themeChoiceKey(choice));
+            applyTheme(choice);
+        });
+    }
+    return menu;
 }
 
 } // namespace sigmaui

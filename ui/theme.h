@@ -4,6 +4,8 @@
 #include <QString>
 
 class QApplication;
+class QMenu;
+class QWidget;
 
 namespace sigmaui {
 
@@ -18,7 +20,14 @@ QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette);
 /// True when the palette's window colour is dark (lightness below the middle).
 bool isDarkPalette(const QPalette& palette);
 
+/// The strong green and red of verdicts and test results (matched / failed) on a dark or light palette.
+QColor verdictGreen(bool dark);
+QColor verdictRed(bool dark);
+
 /// Applies the choice to the application (palette; Fusion style for the explicit choices).
 void applyTheme(ThemeChoice choice);
+
+/// View ▸ Theme: System, Light and Dark; a choice is applied at once and remembered.
+QMenu* createThemeMenu(QWidget* parent);
 
 } // namespace sigmaui

@@ -2,17 +2,16 @@
 // Event XML, JSON) and prints them normalised to Sigma field names, with a summary on stderr.
 #include "command.h"
 
+#include "events/eventfiles.h"
 #include "events/reader.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <system_error>
 
 namespace {
 
@@ -21,37 +20,6 @@ struct Options {
     std::string format = "text";
     std::size_t limit = 0;
 };
-
-bool isEventFileName(const std::filesystem::path& p)
-{
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".evtx" || ext == ".xml" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
-}
-
-/// Files named on the command line, with directories expanded (recursively, event files only,
-/// sorted for a stable order).
-std::vector<std::string> expand(const std::vector<std::string>& paths, std::vector<std::string>& errors)
-{
-    std::vector<std::string> files;
-    for (const auto& path : paths) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            std::vector<std::string> found;
-            for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
-                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
-                if (it->is_regular_file(ec) && isEventFileName(it->path()))
-                    found.push_back(it->path().string());
-            if (ec)
-                errors.push_back(path + ": cannot list the directory: " + ec.message());
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(path);
-        }
-    }
-    return files;
-}
 
 nlohmann::ordered_json numberOrString(std::string_view s)
 {
@@ -119,13 +87,13 @@ int run(const Options& options)
         std::cerr << "sigmawb events: --format must be text or jsonl\n";
         return sigmawb::ExitUsage;
     }
-    std::vector<std::string> errors;
-    const std::vector<std::string> files = expand(options.paths, errors);
+    sigma::Diagnostics problems;
+    const std::vector<std::string> files = sigma::collectEventFiles(options.paths, problems);
     std::map<std::pair<std::string, std::string>, std::size_t> counts;
     std::size_t printed = 0, skipped = 0, warnings = 0;
-    bool unreadable = !errors.empty();
-    for (const auto& e : errors)
-        std::cerr << e << '\n';
+    bool unreadable = sigma::hasErrors(problems);
+    for (const auto& d : problems)
+        std::cerr << d.format() << '\n';
     for (const auto& file : files) {
         if (options.limit && printed >= options.limit)
             break;
@@ -163,6 +131,10 @@ int run(const Options& options)
                   << (key.second.empty() ? std::string("?") : key.second) << ": " << n << '\n';
     if (unreadable)
         return sigmawb::ExitUsage;
+    if (printed == 0) {
+        std::cerr << "sigmawb events: no events read from the paths given\n";
+        return sigmawb::ExitPartial;
+    }
     return skipped ? sigmawb::ExitPartial : sigmawb::ExitOk;
 }
 
@@ -170,7 +142,11 @@ const bool registered = sigmawb::registerCommand(
     300, "events", "Read event files (EVTX, Windows Event XML, JSON) and print them with Sigma field names",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("PATH", options->paths, "Event files or directories (searched for .evtx/.xml/.json/.jsonl)")
+        sub.footer("Exit codes: 0 every event read, 2 a path or file could not be read, 3 damaged records were "
+                   "skipped or no events at all were read from the paths given.");
+        sub.add_option("PATH", options->paths,
+                       "Event files or directories (searched recursively for " + sigma::eventFilePatterns() +
+                           ", following symbolic links)")
             ->required();
         sub.add_option("--format", options->format, "Output: text (default) or jsonl (one JSON object per event)")
             ->check(CLI::IsMember({"text", "jsonl"}));

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "engine/loader.h"
 #include "engine/logsource.h"
+#include "events/eventfiles.h"
 #include "events/reader.h"
 #include "util/parallel.h"
 
@@ -81,6 +82,11 @@ int run(const Options& o)
         builder.add(r);
     const RuleSet set = builder.build();
 
+    if (events.empty() && !ioError) {
+        std::cerr << "sigmawb match: no events read from the paths given\n";
+        return sigmawb::ExitPartial;
+    }
+
     // Match in blocks of events over the cores; each worker keeps its own hits.
     ParallelOptions parallel;
     parallel.threads = o.threads;
@@ -148,7 +154,9 @@ const bool registered = sigmawb::registerCommand(
     [](CLI::App& sub) -> std::function<int()> {
         auto o = std::make_shared<Options>();
         sub.add_option("--rules", o->rules, "Rule files or folders")->required()->expected(1, -1);
-        sub.add_option("--events", o->events, "Event files (.evtx, Event XML, JSON) or folders")
+        sub.add_option("--events", o->events,
+                       "Event files (.evtx, Event XML, JSON) or folders (searched recursively for " +
+                           sigma::eventFilePatterns() + ", following symbolic links)")
             ->required()
             ->expected(1, -1);
         sub.add_option("--format", o->format, "Output: text or jsonl (one JSON object per match)")

@@ -6,6 +6,7 @@
 
 #include "corpus/baseline.h"
 #include "corpus/corpus.h"
+#include "events/eventfiles.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
@@ -28,33 +29,6 @@ struct Options {
     std::string rule;
     std::string format = "text";
 };
-
-bool isEventFileName(const std::filesystem::path& p)
-{
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".evtx" || ext == ".xml" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
-}
-
-std::vector<std::string> expandEventPaths(const std::vector<std::string>& paths)
-{
-    std::vector<std::string> files;
-    for (const auto& path : paths) {
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            std::vector<std::string> found;
-            for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
-                 !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
-                if (it->is_regular_file(ec) && isEventFileName(it->path()))
-                    found.push_back(it->path().string());
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.push_back(path);
-        }
-    }
-    return files;
-}
 
 std::string transformationsText(const std::vector<std::string>& t)
 {
@@ -110,7 +84,15 @@ int run(Options options)
     std::size_t eventFiles = 0;
     bool damaged = false;
     const bool withEvents = !options.events.empty();
-    for (const auto& file : expandEventPaths(options.events)) {
+    sigma::Diagnostics eventFileProblems;
+    const auto files = sigma::collectEventFiles(options.events, eventFileProblems);
+    for (const auto& d : eventFileProblems)
+        std::cerr << d.format() << '\n';
+    if (sigma::hasErrors(eventFileProblems)) {
+        std::cerr << "sigmawb reach: some of the event paths cannot be read\n";
+        return sigmawb::ExitUsage;
+    }
+    for (const auto& file : files) {
         auto r = sigma::readEventsFile(file);
         ++eventFiles;
         for (const auto& d : r.diagnostics)
@@ -121,6 +103,10 @@ int run(Options options)
         }
         damaged = damaged || r.skipped > 0;
         std::move(r.events.begin(), r.events.end(), std::back_inserter(events));
+    }
+    if (withEvents && events.empty()) {
+        std::cerr << "sigmawb reach: no events read from the paths given\n";
+        return sigmawb::ExitPartial;
     }
     sigma::BaselineResult baseline;
     if (withEvents) {
@@ -225,7 +211,8 @@ const bool registered = sigmawb::registerCommand(
             ->allow_extra_args(false)
             ->take_all();
         sub.add_option("--events", options->events,
-                       "Event files or folders (EVTX, Event XML, JSON) to count baseline hits on");
+                       "Event files or folders (EVTX, Event XML, JSON; folders searched recursively for " +
+                           sigma::eventFilePatterns() + ", following symbolic links) to count baseline hits on");
         sub.add_option("RULE", options->rule, "The Sigma rule file");
         sub.add_option("--format", options->format, "Output: text (default) or json")
             ->check(CLI::IsMember({"text", "json"}));

@@ -15,7 +15,8 @@ int main(int argc, char** argv)
     app.name("sigmawb");
     app.set_version_flag("--version", std::string("sigmawb ") + sigma::versionString());
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 success, 1 check failed, 2 usage or I/O error, 3 damaged input skipped.");
+    app.footer("Exit codes: 0 success, 1 check failed, 2 usage or I/O error, 3 damaged input skipped or no events read "
+               "from the paths given.");
 
     auto& commands = commandRegistry();
     std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.order < b.order; });

@@ -1,7 +1,8 @@
-// sigma-workbench: the desktop workbench. All behaviour lives in the ui library.
-#include "corpus/corpusfeatures.h"
+// sigma-workbench: the desktop workbench. Its behaviour lives in the ui library; the command line
+// is read here.
+#include "commandline.h"
+
 #include "mainwindow.h"
-#include "startup.h"
 #include "syntaxsupport.h"
 #include "theme.h"
 
@@ -22,8 +23,7 @@ int main(int argc, char** argv)
     QApplication::setDesktopFileName(QStringLiteral("org.sigmaworkbench.SigmaWorkbench"));
 
     QCommandLineParser parser;
-    sigmaui::configureCommandLine(parser);
-    sigmaui::configureCorpusCommandLine(parser);
+    sigmagui::configureCommandLine(parser);
     parser.process(app);
 
     sigmaui::applyTheme(sigmaui::themeChoiceFromKey(QSettings().value(QStringLiteral("ui/theme")).toString()));
@@ -31,7 +31,6 @@ int main(int argc, char** argv)
     sigmaui::SyntaxSupport syntax; // one highlighting repository for the whole application
     sigmaui::MainWindow window(syntax);
     window.show();
-    sigmaui::openStartup(window, sigmaui::startupOptions(parser));
-    sigmaui::openCorpusStartup(window, parser);
+    sigmagui::openStartup(window, sigmagui::startupOptions(parser));
     return app.exec();
 }

@@ -21,6 +21,7 @@ BaselineResult baselineNoise(const Rule& rule, const std::string& file, const st
 
     CompileOptions co;
     co.scopeByLogSource = options.scopeToLogSource;
+    co.translateSecurity5156 = options.translateSecurity5156;
     auto compiled = compileRule(rule, file, co);
     result.diagnostics = compiled.diagnostics;
     result.ruleCompiled = compiled.rule != nullptr;

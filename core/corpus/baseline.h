@@ -18,6 +18,9 @@ struct BaselineOptions {
     /// Only count events of the rule's log source (as the engine scopes it). When false every
     /// event is tried, which shows how an indicator would fare without the log-source filter.
     bool scopeToLogSource = true;
+    /// Read Security 5156 as network connections, as the engine does with
+    /// CompileOptions::translateSecurity5156 (the workbench's switch, the CLI's --translate-5156).
+    bool translateSecurity5156 = false;
     const std::atomic<bool>* cancel = nullptr;
     /// Worker threads for large event sets (0: hardware concurrency; small sets use one).
     unsigned threads = 0;

@@ -149,7 +149,7 @@ TechniquePage buildTechniquePage(const Corpus& corpus, std::string_view techniqu
             FieldAcc& fa = fields[fit->second];
             fa.rules.insert(ri);
             fa.byVendor[r.vendor].insert(ri);
-            if (!ind.writtenField.empty() && foldCase(ind.writtenField) != foldCase(fa.field))
+            if (!ind.writtenField.empty() && !asciiEqualsIgnoringCase(ind.writtenField, fa.field))
                 fa.nativeNames[r.vendor].insert(ind.writtenField);
             fa.how[indicatorKindName(ind.kind)].insert(ri);
             if (ind.kind != IndicatorKind::Null && ind.kind != IndicatorKind::Exists) {

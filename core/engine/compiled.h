@@ -167,6 +167,10 @@ struct RequiredLiteral {
 
 /// Three-valued result of the fast path (Error behaves as false but stays distinguishable).
 enum class Tri : unsigned char { False, True, Error };
+inline Tri notTri(Tri t)
+{
+    return t == Tri::Error ? Tri::Error : (t == Tri::True ? Tri::False : Tri::True);
+}
 
 Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit);
 Tri evalSearch(const CompiledSearch& search, EvalContext& ctx);

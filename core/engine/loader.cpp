@@ -98,15 +98,6 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string>& paths,
     return collectFiles(paths, diagnostics, isRuleFileName);
 }
 
-std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics)
-{
-    return collectFiles(paths, diagnostics, [](const std::filesystem::path& p) {
-        std::string ext = p.extension().string();
-        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-        return ext == ".evtx" || ext == ".xml" || ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
-    });
-}
-
 LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
 {
     ParallelOptions parallel;

@@ -4,6 +4,7 @@
 // optionally on several threads. Used by `sigmawb match`, the benchmarks and the corpus tools.
 
 #include "engine/engine.h"
+#include "events/eventfiles.h" // collectEventFiles, for the loaders of rules and events
 
 #include <memory>
 #include <string>
@@ -14,9 +15,6 @@ namespace sigma {
 /// The rule files under `paths` (folders recursively, sorted; files as given). Unreadable
 /// folders are reported.
 std::vector<std::string> collectRuleFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics);
-
-/// Event files under `paths` (folders recursively: .evtx, .xml, .json, .jsonl, .ndjson; sorted).
-std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics);
 
 struct LoadedRules {
     /// Compiled rules, in file order (and document order inside a file).

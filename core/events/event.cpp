@@ -8,19 +8,27 @@ namespace sigma {
 
 void Event::add(std::string_view name, std::string value)
 {
+    if (!names)
+        names = FieldNameSet::current();
+    if (names) {
+        const auto n = names->intern(name);
+        fields.push_back(EventField{n.id, n.key, std::move(value)});
+        return;
+    }
     const auto id = FieldNames::intern(name);
     fields.push_back(EventField{id, FieldNames::key(id), std::move(value)});
 }
 
 const std::string* Event::value(std::string_view name) const
 {
-    return valueByKey(FieldNames::internKey(name));
+    // A name nobody interned is in no event: looking it up interns nothing.
+    return valueByKey(FieldNames::findKey(name));
 }
 
 std::vector<const std::string*> Event::values(std::string_view name) const
 {
     std::vector<const std::string*> out;
-    const auto key = FieldNames::internKey(name);
+    const auto key = FieldNames::findKey(name);
     for (const auto& f : fields)
         if (f.key == key)
             out.push_back(&f.value);

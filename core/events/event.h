@@ -33,8 +33,18 @@ class Event {
 public:
     std::vector<EventField> fields;
     EventOrigin origin;
+    /// The names of the fields, for events read from files: shared by the events of one read
+    /// (FieldNameSet), so that the names go when the last of them does.
+    std::shared_ptr<FieldNameSet> names;
 
+    /// Appends a field. The name is interned in `names`; without one, in the reading thread's
+    /// FieldNameSet::current() (which becomes `names`), else for the process lifetime.
     void add(std::string_view name, std::string value);
+    /// Appends a field whose name the reader interned in `names` already.
+    void add(FieldNameSet::Name name, std::string value)
+    {
+        fields.push_back(EventField{name.id, name.key, std::move(value)});
+    }
 
     /// First value of the field with this name, compared case-insensitively; nullptr if absent.
     const std::string* value(std::string_view name) const;

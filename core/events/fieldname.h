@@ -1,25 +1,87 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace sigma {
 
-/// Process-wide interning of field names. Thread-safe; ids are stable for the process lifetime.
+/// Interning of field names. Thread-safe.
 ///
 /// Every field name has an id (exact spelling) and a key: the id of its case-folded spelling without
 /// spaces, so `TargetFileName` and `TargetFilename` share one key, and so do Windows Defender's
 /// `Source Name` and a rule's `SourceName`. Matching uses keys (Sigma field names are
-/// case-insensitive); display uses ids.
+/// case-insensitive); display uses ids. Ids are small and dense (the engine indexes tables by key).
+///
+/// Names the program asks for itself (rule fields, System names) are interned for the process
+/// lifetime. Names read from event files belong to the FieldNameSet of the load that read them and
+/// are released, and their ids reused, when the last event holding that set is gone: untrusted files
+/// with arbitrary keys cannot make the table grow across loads.
 namespace FieldNames {
 using Id = std::uint32_t;
+/// No such name (findKey).
+constexpr Id kNone = 0xFFFFFFFEu;
+
+/// Interns for the process lifetime.
 Id intern(std::string_view name);
 Id key(Id id);
 inline Id internKey(std::string_view name)
 {
     return key(intern(name));
 }
+/// The key of a name if some interned name has it, else kNone; never interns.
+Id findKey(std::string_view name);
+/// Valid while the name is interned (for the process, or while a FieldNameSet holding it lives).
 std::string_view text(Id id);
+
+struct Stats {
+    std::size_t names = 0; ///< names interned now (spellings and keys)
+    std::size_t slots = 0; ///< ids ever handed out; freed ids are reused
+};
+Stats stats();
 } // namespace FieldNames
+
+/// The field names of one event set (one file read, one load). Names interned through it stay
+/// interned while the set lives; events read by a reader hold their set (Event::names), so the set
+/// goes with the last of its events. Thread-safe.
+class FieldNameSet {
+public:
+    struct Name {
+        FieldNames::Id id;
+        FieldNames::Id key;
+    };
+
+    FieldNameSet() = default;
+    ~FieldNameSet();
+    FieldNameSet(const FieldNameSet&) = delete;
+    FieldNameSet& operator=(const FieldNameSet&) = delete;
+
+    Name intern(std::string_view name);
+    std::size_t size() const;
+
+    /// Makes `set` the one Event::add() interns into on this thread, for events without a set of
+    /// their own, until the scope ends (readers open one per file, so every reader's events get it).
+    class Scope {
+    public:
+        explicit Scope(std::shared_ptr<FieldNameSet> set);
+        ~Scope();
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+
+    private:
+        std::shared_ptr<FieldNameSet> m_previous;
+    };
+    /// The set of the innermost Scope on this thread, or null.
+    static const std::shared_ptr<FieldNameSet>& current();
+
+private:
+    mutable std::mutex m_mutex;
+    std::unordered_map<std::string_view, Name> m_names; ///< views into the interned text
+    std::vector<FieldNames::Id> m_held;                 ///< one reference each
+};
 
 } // namespace sigma

@@ -3,125 +3,219 @@
 #include "events/normalize.h"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 namespace sigma::detail {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+// simdjson's DOM: each object (or the whole array) is parsed into a tape, then walked here in
+// document order. simdjson reads up to SIMDJSON_PADDING bytes past the end of what it parses.
+using Element = simdjson::dom::element;
+using Object = simdjson::dom::object;
+using Type = simdjson::dom::element_type;
 
 constexpr int maxDepth = 32;
 
-/// Scalar JSON value as event text: strings as they are, numbers in their shortest form,
-/// booleans as true/false, null as empty.
-std::string scalarText(const Json& v)
+/// A real as nlohmann::json's dump() writes it (the reader's output before simdjson, kept so that
+/// values do not change): the shortest digits that read back to the same double; plain notation
+/// for decimal exponents -4 < n <= 15, with ".0" when there is no fraction, otherwise d.ddde+XX
+/// with at least two exponent digits.
+std::string realText(double value)
 {
-    switch (v.type()) {
-    case Json::value_t::string:
-        return v.get_ref<const std::string&>();
-    case Json::value_t::boolean:
-        return v.get<bool>() ? "true" : "false";
-    case Json::value_t::number_integer:
-        return std::to_string(v.get<std::int64_t>());
-    case Json::value_t::number_unsigned:
-        return std::to_string(v.get<std::uint64_t>());
-    case Json::value_t::number_float:
-        return v.dump();
-    case Json::value_t::null:
+    std::array<char, 64> buffer{};
+    const auto [end, ec] =
+        std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::scientific);
+    if (ec != std::errc())
         return {};
-    default:
-        return v.dump();
+    std::string_view s(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+    std::string out;
+    if (!s.empty() && s[0] == '-') {
+        out += '-';
+        s.remove_prefix(1);
     }
+    const std::size_t e = s.find('e');
+    if (e == std::string_view::npos)
+        return std::string(buffer.data(), end); // inf/nan: not in JSON
+    std::string digits(1, s[0]);
+    if (e > 1)
+        digits.append(s.substr(2, e - 2));
+    int exponent = 0;
+    std::string_view ex = s.substr(e + 1);
+    if (!ex.empty() && ex[0] == '+')
+        ex.remove_prefix(1);
+    std::from_chars(ex.data(), ex.data() + ex.size(), exponent);
+    const int k = static_cast<int>(digits.size());
+    const int n = exponent + 1; // digits before the decimal point
+    if (k <= n && n <= 15) {
+        out += digits;
+        out.append(static_cast<std::size_t>(n - k), '0');
+        out += ".0";
+    } else if (0 < n && n <= 15) {
+        out.append(digits, 0, static_cast<std::size_t>(n));
+        out += '.';
+        out.append(digits, static_cast<std::size_t>(n));
+    } else if (-4 < n && n <= 0) {
+        out += "0.";
+        out.append(static_cast<std::size_t>(-n), '0');
+        out += digits;
+    } else {
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits, 1);
+        }
+        out += 'e';
+        int x = n - 1;
+        out += x < 0 ? '-' : '+';
+        x = x < 0 ? -x : x;
+        if (x < 10)
+            out += '0';
+        out += std::to_string(x);
+    }
+    return out;
 }
 
-bool isAttributeKey(const std::string& key)
+/// Scalar JSON value as event text: strings as they are, numbers in their shortest form,
+/// booleans as true/false, null as empty.
+std::string scalarText(Element v)
+{
+    switch (v.type()) {
+    case Type::STRING:
+        return std::string(v.get_string().value_unsafe());
+    case Type::BOOL:
+        return v.get_bool().value_unsafe() ? "true" : "false";
+    case Type::INT64:
+        return std::to_string(v.get_int64().value_unsafe());
+    case Type::UINT64:
+        return std::to_string(v.get_uint64().value_unsafe());
+    case Type::DOUBLE:
+        return realText(v.get_double().value_unsafe());
+    case Type::NULL_VALUE:
+        return {};
+    case Type::ARRAY:
+    case Type::OBJECT:
+        break;
+    }
+    return simdjson::minify(v);
+}
+
+bool isObject(Element v)
+{
+    return v.type() == Type::OBJECT;
+}
+bool isArray(Element v)
+{
+    return v.type() == Type::ARRAY;
+}
+Object asObject(Element v)
+{
+    return v.get_object().value_unsafe();
+}
+simdjson::dom::array asArray(Element v)
+{
+    return v.get_array().value_unsafe();
+}
+/// The member of an object, if there.
+std::optional<Element> member(Object o, std::string_view key)
+{
+    Element value;
+    if (o.at_key(key).get(value) != simdjson::SUCCESS)
+        return std::nullopt;
+    return value;
+}
+
+bool isAttributeKey(std::string_view key)
 {
     return key == "#attributes";
 }
-bool isTextKey(const std::string& key)
+bool isTextKey(std::string_view key)
 {
     return key == "#text" || key == "$";
 }
 /// xmltodict-style attribute ("@Name").
-bool isAtAttribute(const std::string& key)
+bool isAtAttribute(std::string_view key)
 {
     return key.size() > 1 && key[0] == '@';
 }
 
 /// The attributes of an element in either convention.
 template <typename F>
-void forEachAttribute(const Json& element, F&& f)
+void forEachAttribute(Element element, F&& f)
 {
-    if (!element.is_object())
+    if (!isObject(element))
         return;
-    for (auto it = element.begin(); it != element.end(); ++it) {
-        if (isAttributeKey(it.key()) && it->is_object()) {
-            for (auto a = it->begin(); a != it->end(); ++a)
-                f(std::string_view(a.key()), *a);
-        } else if (isAtAttribute(it.key())) {
-            f(std::string_view(it.key()).substr(1), *it);
+    for (const auto [key, value] : asObject(element)) {
+        if (isAttributeKey(key) && isObject(value)) {
+            for (const auto [name, attribute] : asObject(value))
+                f(name, attribute);
+        } else if (isAtAttribute(key)) {
+            f(key.substr(1), value);
         }
     }
 }
 
 /// The text of an element: itself when scalar, its "#text" when an object (arrays joined).
-std::optional<std::string> elementText(const Json& element)
+std::optional<std::string> elementText(Element element)
 {
-    if (!element.is_object() && !element.is_array())
-        return scalarText(element);
-    if (element.is_object()) {
-        for (auto it = element.begin(); it != element.end(); ++it)
-            if (isTextKey(it.key()))
-                return elementText(*it);
+    if (isObject(element)) {
+        for (const auto [key, value] : asObject(element))
+            if (isTextKey(key))
+                return elementText(value);
         return std::nullopt;
     }
+    if (!isArray(element))
+        return scalarText(element);
     std::string joined;
-    for (const auto& part : element)
+    for (const Element part : asArray(element))
         joined += scalarText(part);
     return joined;
 }
 
-void appendSystem(const Json& system, FieldSink& sink)
+void appendSystem(Object system, FieldSink& sink)
 {
-    for (auto it = system.begin(); it != system.end(); ++it) {
-        const std::string& name = it.key();
+    for (const auto [key, value] : system) {
+        const std::string_view name = key;
         if (isAttributeKey(name) || isAtAttribute(name))
             continue;
-        if (auto text = elementText(*it))
+        if (auto text = elementText(value))
             sink.system(name, *text);
-        forEachAttribute(*it, [&](std::string_view attr, const Json& value) {
-            sink.systemAttribute(name, attr, scalarText(value));
-        });
+        forEachAttribute(value,
+                         [&](std::string_view attr, Element v) { sink.systemAttribute(name, attr, scalarText(v)); });
     }
 }
 
-void appendDataValue(const Json& value, FieldSink& sink, int depth)
+void appendDataValue(Element value, FieldSink& sink, int depth)
 {
     // One <Data> element, in any of the JSON renderings.
-    if (value.is_array()) {
+    if (isArray(value)) {
         if (depth < maxDepth)
-            for (const auto& part : value)
+            for (const Element part : asArray(value))
                 appendDataValue(part, sink, depth + 1);
         return;
     }
-    if (value.is_object()) {
+    if (isObject(value)) {
         std::string name;
-        forEachAttribute(value, [&](std::string_view attr, const Json& v) {
+        forEachAttribute(value, [&](std::string_view attr, Element v) {
             if (attr == "Name")
                 name = scalarText(v);
         });
-        const Json* text = nullptr;
-        for (auto it = value.begin(); it != value.end(); ++it)
-            if (isTextKey(it.key()))
-                text = &*it;
+        std::optional<Element> text;
+        for (const auto [key, v] : asObject(value))
+            if (isTextKey(key))
+                text = v;
         if (!name.empty()) {
             sink.data(name, text ? elementText(*text).value_or(std::string()) : std::string());
-        } else if (text && text->is_array()) {
+        } else if (text && isArray(*text)) {
             if (depth < maxDepth)
-                for (const auto& part : *text)
+                for (const Element part : asArray(*text))
                     appendDataValue(part, sink, depth + 1);
         } else {
             sink.unnamedData(text ? elementText(*text).value_or(std::string()) : std::string());
@@ -131,69 +225,73 @@ void appendDataValue(const Json& value, FieldSink& sink, int depth)
     sink.unnamedData(scalarText(value));
 }
 
-void appendEventData(const Json& data, FieldSink& sink)
+void appendEventData(Element data, FieldSink& sink)
 {
-    if (!data.is_object())
+    if (!isObject(data))
         return;
-    for (auto it = data.begin(); it != data.end(); ++it) {
-        const std::string& name = it.key();
+    for (const auto [name, value] : asObject(data)) {
         if (isAttributeKey(name) || isAtAttribute(name))
             continue;
         if (name == "Data") {
-            appendDataValue(*it, sink, 0);
-        } else if (it->is_array()) {
-            for (const auto& part : *it)
+            appendDataValue(value, sink, 0);
+        } else if (isArray(value)) {
+            for (const Element part : asArray(value))
                 sink.data(name, elementText(part).value_or(std::string()));
         } else {
-            sink.data(name, elementText(*it).value_or(std::string()));
+            sink.data(name, elementText(value).value_or(std::string()));
         }
     }
 }
 
-void appendUserData(const Json& node, FieldSink& sink, int depth)
+void appendUserData(Element node, FieldSink& sink, int depth);
+
+/// One child `name` of a UserData element at `depth`.
+void appendUserDataChild(std::string_view name, Element child, FieldSink& sink, int depth)
 {
-    if (!node.is_object() || depth > maxDepth)
+    if (isAttributeKey(name) || isAtAttribute(name))
         return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string& name = it.key();
-        if (isAttributeKey(name) || isAtAttribute(name))
-            continue;
-        const Json& child = *it;
-        forEachAttribute(child, [&](std::string_view attr, const Json& v) {
-            if (!isNamespaceAttribute(attr))
-                sink.data(sink.joined(name, attr), scalarText(v));
-        });
-        bool hasChildren = false;
-        if (child.is_object())
-            for (auto c = child.begin(); c != child.end(); ++c)
-                if (!isAttributeKey(c.key()) && !isAtAttribute(c.key()) && !isTextKey(c.key()))
-                    hasChildren = true;
-        if (hasChildren) {
-            appendUserData(child, sink, depth + 1);
-        } else if (depth > 0) {
-            if (child.is_array()) {
-                for (const auto& part : child)
-                    sink.data(name, elementText(part).value_or(std::string()));
-            } else {
-                sink.data(name, elementText(child).value_or(std::string()));
-            }
+    forEachAttribute(child, [&](std::string_view attr, Element v) {
+        if (!isNamespaceAttribute(attr))
+            sink.data(sink.joined(name, attr), scalarText(v));
+    });
+    bool hasChildren = false;
+    if (isObject(child))
+        for (const auto [key, value] : asObject(child))
+            if (!isAttributeKey(key) && !isAtAttribute(key) && !isTextKey(key))
+                hasChildren = true;
+    if (hasChildren) {
+        appendUserData(child, sink, depth + 1);
+    } else if (depth > 0) {
+        if (isArray(child)) {
+            for (const Element part : asArray(child))
+                sink.data(name, elementText(part).value_or(std::string()));
+        } else {
+            sink.data(name, elementText(child).value_or(std::string()));
         }
     }
+}
+
+void appendUserData(Element node, FieldSink& sink, int depth)
+{
+    if (!isObject(node) || depth > maxDepth)
+        return;
+    for (const auto [name, child] : asObject(node))
+        appendUserDataChild(name, child, sink, depth);
 }
 
 /// evtx_dump / xmltodict shape: {"Event": {"System": {...}, "EventData": {...}}}.
-void appendNested(const Json& eventObject, Event& event)
+void appendNested(Object eventObject, Event& event)
 {
     FieldSink sink(event);
-    for (auto it = eventObject.begin(); it != eventObject.end(); ++it) {
-        if (!it->is_object())
+    for (const auto [key, value] : eventObject) {
+        if (!isObject(value))
             continue;
-        if (it.key() == "System")
-            appendSystem(*it, sink);
-        else if (it.key() == "EventData")
-            appendEventData(*it, sink);
-        else if (it.key() == "UserData")
-            appendUserData(*it, sink, 0);
+        if (key == "System")
+            appendSystem(asObject(value), sink);
+        else if (key == "EventData")
+            appendEventData(value, sink);
+        else if (key == "UserData")
+            appendUserData(value, sink, 0);
     }
 }
 
@@ -219,83 +317,128 @@ constexpr std::array flatAliases{
     Alias{"UserID", "Security_UserID"},
 };
 
-void appendFlatValue(Event& event, const std::string& name, const Json& value, int depth)
-{
-    if (value.is_object()) {
-        if (depth >= maxDepth)
-            return;
-        for (auto it = value.begin(); it != value.end(); ++it)
-            appendFlatValue(event, name + '_' + it.key(), *it, depth + 1);
-        return;
-    }
-    if (value.is_array()) {
-        if (depth >= maxDepth)
-            return;
-        for (const auto& part : value)
-            appendFlatValue(event, name, part, depth + 1);
-        return;
-    }
-    std::string_view target = name;
-    for (const auto& alias : flatAliases)
-        if (alias.from == name) {
-            target = alias.to;
-            break;
-        }
-    if (target != std::string_view(name) && event.value(target))
-        return; // e.g. both TimeCreated and SystemTime: keep the first
-    if (target == "TimeCreated_SystemTime")
-        event.add(target, normalizeTime(scalarText(value)));
-    else
-        event.add(target, scalarText(value));
-}
+/// Flat objects. JSON Lines of one shape repeat their keys in the same order: the name at each
+/// position of the event is remembered (with its alias resolved), so that a line like the one
+/// before costs a comparison per field, not a hash lookup.
+class FlatReader {
+public:
+    explicit FlatReader(FieldNameSet& names)
+        : m_names(names)
+        , m_time(names.intern("TimeCreated_SystemTime"))
+    {}
 
-void appendFlat(const Json& object, Event& event)
-{
-    for (auto it = object.begin(); it != object.end(); ++it)
-        appendFlatValue(event, it.key(), *it, 0);
-    // NXLog/Logstash without TimeCreated: "@timestamp" is UTC ("EventTime" is the collector's
-    // local time without a zone, so it is not used).
-    if (!event.value("TimeCreated_SystemTime"))
-        if (auto ts = object.find("@timestamp"); ts != object.end() && ts->is_string())
-            event.add("TimeCreated_SystemTime", normalizeTime(ts->get_ref<const std::string&>()));
-}
+    void read(Object object, Event& event)
+    {
+        std::string name;
+        for (const auto [key, value] : object) {
+            name.assign(key);
+            append(event, name, value, 0);
+        }
+        // NXLog/Logstash without TimeCreated: "@timestamp" is UTC ("EventTime" is the collector's
+        // local time without a zone, so it is not used).
+        if (!event.valueByKey(m_time.key))
+            if (auto ts = member(object, "@timestamp"); ts && ts->type() == Type::STRING)
+                event.add(m_time, normalizeTime(ts->get_string().value_unsafe()));
+    }
+
+private:
+    struct Slot {
+        std::string text; ///< the name as read
+        FieldNameSet::Name name{};
+        bool alias = false;
+        bool time = false; ///< TimeCreated_SystemTime, normalised
+    };
+
+    /// `name` is the field name so far (nested objects append "_Inner"); restored on return.
+    void append(Event& event, std::string& name, Element value, int depth)
+    {
+        if (isObject(value)) {
+            if (depth >= maxDepth)
+                return;
+            const std::size_t size = name.size();
+            for (const auto [key, inner] : asObject(value)) {
+                name += '_';
+                name += key;
+                append(event, name, inner, depth + 1);
+                name.resize(size);
+            }
+            return;
+        }
+        if (isArray(value)) {
+            if (depth >= maxDepth)
+                return;
+            for (const Element part : asArray(value))
+                append(event, name, part, depth + 1);
+            return;
+        }
+        const Slot& slot = resolve(event.fields.size(), name);
+        if (slot.alias && event.valueByKey(slot.name.key))
+            return; // e.g. both TimeCreated and SystemTime: keep the first
+        if (slot.time)
+            event.add(slot.name, normalizeTime(scalarText(value)));
+        else
+            event.add(slot.name, scalarText(value));
+    }
+
+    const Slot& resolve(std::size_t position, std::string_view name)
+    {
+        if (position >= m_slots.size())
+            m_slots.resize(position + 1);
+        Slot& slot = m_slots[position];
+        if (slot.text == name && !slot.text.empty())
+            return slot;
+        slot.text.assign(name);
+        std::string_view target = name;
+        for (const auto& alias : flatAliases)
+            if (alias.from == name) {
+                target = alias.to;
+                break;
+            }
+        slot.alias = target.data() != name.data();
+        slot.time = target == "TimeCreated_SystemTime";
+        slot.name = m_names.intern(target);
+        return slot;
+    }
+
+    FieldNameSet& m_names;
+    const FieldNameSet::Name m_time;
+    std::vector<Slot> m_slots;
+};
 
 /// Winlogbeat / Elastic Agent shape: {"@timestamp": ..., "winlog": {"event_data": {...}, ...}}.
-void appendWinlog(const Json& object, const Json& winlog, Event& event)
+void appendWinlog(Object object, Object winlog, Event& event)
 {
     FieldSink sink(event);
-    auto sys = [&](const char* key, std::string_view name) {
-        if (auto it = winlog.find(key); it != winlog.end() && !it->is_structured())
-            sink.system(name, scalarText(*it));
+    auto scalar = [](const std::optional<Element>& v) { return v && !isObject(*v) && !isArray(*v); };
+    auto sys = [&](std::string_view key, std::string_view name) {
+        if (auto v = member(winlog, key); scalar(v))
+            sink.system(name, scalarText(*v));
     };
     sys("provider_name", "Provider_Name");
     sys("provider_guid", "Provider_Guid");
     sys("event_id", "EventID");
     sys("version", "Version");
-    if (auto ts = object.find("@timestamp"); ts != object.end() && ts->is_string())
-        sink.system("TimeCreated_SystemTime", normalizeTime(ts->get_ref<const std::string&>()));
+    if (auto ts = member(object, "@timestamp"); ts && ts->type() == Type::STRING)
+        sink.system("TimeCreated_SystemTime", normalizeTime(ts->get_string().value_unsafe()));
     sys("record_id", "EventRecordID");
     sys("activity_id", "Correlation_ActivityID");
-    if (auto p = winlog.find("process"); p != winlog.end() && p->is_object()) {
-        if (auto pid = p->find("pid"); pid != p->end())
+    if (auto p = member(winlog, "process"); p && isObject(*p)) {
+        if (auto pid = member(asObject(*p), "pid"))
             sink.system("Execution_ProcessID", scalarText(*pid));
-        if (auto t = p->find("thread"); t != p->end() && t->is_object())
-            if (auto tid = t->find("id"); tid != t->end())
+        if (auto t = member(asObject(*p), "thread"); t && isObject(*t))
+            if (auto tid = member(asObject(*t), "id"))
                 sink.system("Execution_ThreadID", scalarText(*tid));
     }
     sys("channel", "Channel");
     sys("computer_name", "Computer");
-    if (auto u = winlog.find("user"); u != winlog.end() && u->is_object())
-        if (auto id = u->find("identifier"); id != u->end())
+    if (auto u = member(winlog, "user"); u && isObject(*u))
+        if (auto id = member(asObject(*u), "identifier"))
             sink.system("Security_UserID", scalarText(*id));
-    if (auto d = winlog.find("event_data"); d != winlog.end() && d->is_object())
-        for (auto it = d->begin(); it != d->end(); ++it)
-            sink.data(it.key(), elementText(*it).value_or(std::string()));
-    if (auto d = winlog.find("user_data"); d != winlog.end() && d->is_object()) {
-        Json wrapped = Json::object();
-        wrapped["UserData"] = *d;
-        appendUserData(wrapped, sink, 0);
-    }
+    if (auto d = member(winlog, "event_data"); d && isObject(*d))
+        for (const auto [key, value] : asObject(*d))
+            sink.data(key, elementText(value).value_or(std::string()));
+    if (auto d = member(winlog, "user_data"); d && isObject(*d))
+        appendUserDataChild("UserData", *d, sink, 0);
 }
 
 class JsonReader {
@@ -305,6 +448,9 @@ public:
         , m_file(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
+        , m_names(FieldNameSet::current() ? FieldNameSet::current() : std::make_shared<FieldNameSet>())
+        , m_flat(*m_names)
+        , m_recordId(m_names->intern("EventRecordID"))
     {}
 
     void run()
@@ -329,33 +475,51 @@ private:
         return pos;
     }
 
+    int lineAt(std::size_t offset) { return m_lines.lineAt(offset); }
+
+    /// Parses text[begin, end) (one JSON value) into the parser's document.
+    simdjson::error_code parse(std::size_t begin, std::size_t end, Element& out)
+    {
+        // In place when the padding simdjson reads past the end is still inside the text;
+        // otherwise (the last values of the text) from a padded copy.
+        const bool inPlace = end + simdjson::SIMDJSON_PADDING <= m_text.size();
+        return m_parser.parse(m_text.data() + begin, end - begin, !inPlace).get(out);
+    }
+
     void readArray(std::size_t pos)
     {
-        Json doc = Json::parse(m_text.substr(pos), nullptr, false);
-        if (doc.is_discarded()) {
-            // Locate the error for the message.
-            try {
-                [[maybe_unused]] const Json again = Json::parse(m_text.substr(pos));
-            } catch (const Json::parse_error& e) {
-                const std::size_t at = pos + (e.byte > 0 ? e.byte - 1 : 0);
-                diag(Severity::Error, lineOfOffset(m_text, at), std::string("not valid JSON: ") + shortWhat(e.what()),
-                     "json-syntax");
-                return;
-            } catch (const std::exception& e) {
-                diag(Severity::Error, 1, std::string("not valid JSON: ") + e.what(), "json-syntax");
-                return;
-            }
-            diag(Severity::Error, 1, "not valid JSON", "json-syntax");
+        Element doc;
+        if (parse(pos, m_text.size(), doc) != simdjson::SUCCESS || !isArray(doc)) {
+            arrayError(pos);
             return;
         }
+        const auto array = asArray(doc);
+        const std::size_t count = array.size();
         std::size_t i = 0;
-        for (const auto& element : doc) {
+        for (const Element element : array) {
             ++i;
-            if (!emit(element, 1, "array element " + std::to_string(i)))
+            if (!emit(element, std::string_view::npos, "array element " + std::to_string(i)))
                 return;
-            if (!progress(pos + (m_text.size() - pos) * i / std::max<std::size_t>(doc.size(), 1)))
+            if (!progress(pos + (m_text.size() - pos) * i / std::max<std::size_t>(count, 1)))
                 return;
         }
+    }
+
+    /// A broken array: where it breaks (simdjson does not say; nlohmann's parser does, and this
+    /// runs only for a broken file).
+    void arrayError(std::size_t pos)
+    {
+        try {
+            [[maybe_unused]] const auto again = nlohmann::json::parse(m_text.substr(pos));
+        } catch (const nlohmann::json::parse_error& e) {
+            const std::size_t at = pos + (e.byte > 0 ? e.byte - 1 : 0);
+            diag(Severity::Error, lineAt(at), std::string("not valid JSON: ") + shortWhat(e.what()), "json-syntax");
+            return;
+        } catch (const std::exception& e) {
+            diag(Severity::Error, 1, std::string("not valid JSON: ") + e.what(), "json-syntax");
+            return;
+        }
+        diag(Severity::Error, 1, "not valid JSON", "json-syntax");
     }
 
     /// JSON Lines, concatenated or pretty-printed objects, with "Record N" lines (evtx_dump's
@@ -367,33 +531,39 @@ private:
             pos = skipBlank(pos);
             if (pos >= m_text.size())
                 break;
+            const std::size_t eol = std::min(m_text.find('\n', pos), m_text.size());
             if (m_text[pos] != '{') {
-                const std::size_t eol = std::min(m_text.find('\n', pos), m_text.size());
                 const std::string_view line = m_text.substr(pos, eol - pos);
                 if (!(line.substr(0, 7) == "Record " || line.empty())) {
                     if (!any && m_result.events.empty()) {
-                        diag(Severity::Error, lineOfOffset(m_text, pos),
-                             "not JSON events: expected '{' or '[' at the start", "json-syntax");
+                        diag(Severity::Error, lineAt(pos), "not JSON events: expected '{' or '[' at the start",
+                             "json-syntax");
                         return;
                     }
-                    diag(Severity::Warning, lineOfOffset(m_text, pos), "skipped text that is not a JSON object",
+                    diag(Severity::Warning, lineAt(pos), "skipped text that is not a JSON object",
                          "json-damaged-event");
                     ++m_result.skipped;
                 }
                 pos = eol;
                 continue;
             }
-            const std::size_t end = endOfObject(pos);
-            const std::string_view piece = m_text.substr(pos, end - pos);
-            const int line = lineOfOffset(m_text, pos);
-            Json value = Json::parse(piece, nullptr, false);
-            if (value.is_discarded()) {
-                diag(Severity::Warning, line, "skipped damaged JSON object starting on this line",
+            // JSON Lines: a line that is one whole object (the common case) is parsed as it is;
+            // anything else (pretty-printed, several objects on a line, damage) is split by
+            // endOfObject. Both give the same object for a whole line.
+            Element value;
+            std::size_t end = lastNonBlank(pos, eol);
+            bool parsed = end > pos && m_text[end - 1] == '}' && parse(pos, end, value) == simdjson::SUCCESS;
+            if (!parsed) {
+                end = endOfObject(pos);
+                parsed = parse(pos, end, value) == simdjson::SUCCESS;
+            }
+            if (!parsed) {
+                diag(Severity::Warning, lineAt(pos), "skipped damaged JSON object starting on this line",
                      "json-damaged-event");
                 ++m_result.skipped;
             } else {
                 any = true;
-                if (!emit(value, line, "object"))
+                if (!emit(value, pos, "object"))
                     return;
             }
             pos = end;
@@ -404,6 +574,13 @@ private:
             diag(Severity::Error, 1,
                  m_result.skipped ? "not valid JSON, no event could be read" : "no JSON events found",
                  m_result.skipped ? "json-syntax" : "json-no-events");
+    }
+
+    std::size_t lastNonBlank(std::size_t begin, std::size_t end) const
+    {
+        while (end > begin && (m_text[end - 1] == '\r' || m_text[end - 1] == ' ' || m_text[end - 1] == '\t'))
+            --end;
+        return end;
     }
 
     /// End of the object starting at `pos` (brace matching outside strings). A newline directly
@@ -456,25 +633,41 @@ private:
         return s;
     }
 
-    bool emit(const Json& value, int line, const std::string& what)
+    /// `offset` locates the value for a warning (lines are counted only then); npos in an array.
+    bool emit(Element value, std::size_t offset, const std::string& what)
     {
-        if (!value.is_object()) {
-            diag(Severity::Warning, line, "skipped " + what + ": not a JSON object", "json-damaged-event");
+        if (!isObject(value)) {
+            diag(Severity::Warning, offset == std::string_view::npos ? 1 : lineAt(offset),
+                 "skipped " + what + ": not a JSON object", "json-damaged-event");
             ++m_result.skipped;
             return true;
         }
+        const Object object = asObject(value);
+        // The shape, from the first member of each name (as at_key would find it), in one pass.
+        std::optional<Element> nested, winlog, system;
+        for (const auto [key, member] : object) {
+            if (key == "Event" && !nested)
+                nested = member;
+            else if (key == "winlog" && !winlog)
+                winlog = member;
+            else if (key == "System" && !system)
+                system = member;
+        }
         Event event;
-        if (auto it = value.find("Event"); it != value.end() && it->is_object())
-            appendNested(*it, event);
-        else if (auto w = value.find("winlog"); w != value.end() && w->is_object())
-            appendWinlog(value, *w, event);
-        else if (auto s = value.find("System"); s != value.end() && s->is_object())
-            appendNested(value, event);
-        else
-            appendFlat(value, event);
+        event.names = m_names;
+        if (nested && isObject(*nested)) {
+            appendNested(asObject(*nested), event);
+        } else if (winlog && isObject(*winlog)) {
+            appendWinlog(object, asObject(*winlog), event);
+        } else if (system && isObject(*system)) {
+            appendNested(object, event);
+        } else {
+            event.fields.reserve(object.size());
+            m_flat.read(object, event);
+        }
         event.origin.file = m_file;
         event.origin.index = m_result.events.size() + m_result.skipped + 1;
-        if (const std::string* rid = event.value("EventRecordID"))
+        if (const std::string* rid = event.valueByKey(m_recordId.key))
             event.origin.recordId = parseUnsigned(*rid);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
@@ -502,7 +695,12 @@ private:
     std::shared_ptr<const std::string> m_file;
     const ReadOptions& m_options;
     ReadResult& m_result;
+    simdjson::dom::parser m_parser;
+    std::shared_ptr<FieldNameSet> m_names;
+    FlatReader m_flat;
+    FieldNameSet::Name m_recordId;
     std::size_t m_tick = 0;
+    LineCounter m_lines{m_text};
 };
 
 } // namespace

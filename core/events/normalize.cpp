@@ -94,4 +94,17 @@ int lineOfOffset(std::string_view text, std::size_t offset)
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
+int LineCounter::lineAt(std::size_t offset)
+{
+    offset = std::min(offset, m_text.size());
+    if (offset < m_offset) {
+        m_offset = 0;
+        m_line = 1;
+    }
+    m_line += static_cast<int>(std::count(m_text.begin() + static_cast<std::ptrdiff_t>(m_offset),
+                                          m_text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    m_offset = offset;
+    return m_line;
+}
+
 } // namespace sigma::detail

@@ -60,4 +60,19 @@ std::optional<std::uint64_t> parseUnsigned(std::string_view text);
 /// 1-based line of a byte offset in text.
 int lineOfOffset(std::string_view text, std::size_t offset);
 
+/// lineOfOffset() for offsets that mostly grow (one per record of a file): counts each newline
+/// once, so that numbering every record of a file is linear, not quadratic.
+class LineCounter {
+public:
+    explicit LineCounter(std::string_view text)
+        : m_text(text)
+    {}
+    int lineAt(std::size_t offset);
+
+private:
+    std::string_view m_text;
+    std::size_t m_offset = 0;
+    int m_line = 1;
+};
+
 } // namespace sigma::detail

@@ -100,6 +100,7 @@ ReadResult readEventsText(std::string_view text, const std::string& name, const 
 {
     ReadResult result;
     try {
+        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
         readText(text, name, options, result);
     } catch (const std::exception& e) { // e.g. std::bad_alloc: never across the API
         result.diagnostics.push_back(fileError(name, std::string("reading failed: ") + e.what(), "read-failed"));
@@ -111,6 +112,8 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options)
 {
     ReadResult result;
     try {
+        // The names of this file's events are theirs: released with the last of them.
+        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             result.diagnostics.push_back(
@@ -174,6 +177,7 @@ ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const 
         written += static_cast<std::size_t>(n);
     }
     try {
+        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
         detail::readEvtxFile("/proc/self/fd/" + std::to_string(fd), name, options, result);
     } catch (const std::exception& e) {
         result.diagnostics.push_back(fileError(name, std::string("reading failed: ") + e.what(), "read-failed"));

@@ -240,6 +240,7 @@ private:
             return;
         }
         std::string buffer;
+        LineCounter lines(m_text);
         for (std::size_t i = 0; i < starts.size(); ++i) {
             const std::size_t begin = starts[i];
             std::size_t end = i + 1 < starts.size() ? starts[i + 1] : m_text.size();
@@ -252,10 +253,10 @@ private:
             const auto parsed = doc.load_buffer_inplace(buffer.data(), buffer.size(), parseFlags | pugi::parse_fragment,
                                                         pugi::encoding_utf8);
             const pugi::xml_node node = parsed ? firstEvent(doc) : pugi::xml_node();
-            const int line = lineOfOffset(m_text, begin);
+            const int line = lines.lineAt(begin);
             if (!node) {
                 const int errLine =
-                    lineOfOffset(m_text, begin + static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)));
+                    lines.lineAt(begin + static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)));
                 warning(errLine,
                         "skipped damaged event #" + std::to_string(m_index + m_result.skipped + 1) +
                             " starting on line " + std::to_string(line) + ": " + parsed.description(),

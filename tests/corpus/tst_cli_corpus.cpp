@@ -30,6 +30,8 @@ private Q_SLOTS:
     void reachText();
     void reachJsonWithEvents();
     void reachEventsBeforeRule();
+    void reachReportsFolderProblems();
+    void reachWithoutEventsIsExit3();
     void coverageJson();
     void coverageMarkdownAndHtml();
     void coverageToFile();
@@ -99,6 +101,34 @@ void TestCliCorpus::reachEventsBeforeRule()
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("events: 10 from 2 files, 8 in the rule's log source; the whole rule matches 2"),
              r.out.constData());
+}
+
+void TestCliCorpus::reachReportsFolderProblems()
+{
+    // Issue 13: reach's own folder expansion stopped at the first entry it could not follow and
+    // said nothing. A link that leads to itself is reported, and the other files are still read.
+    QTemporaryDir dir;
+    QVERIFY(QFile::copy(fx("events/network.xml"), dir.filePath(QStringLiteral("network.xml"))));
+    QVERIFY(QFile::link(QStringLiteral("loop.xml"), dir.filePath(QStringLiteral("loop.xml"))));
+    const auto r = sigmatest::runSigmawb({QStringLiteral("reach"), QStringLiteral("--corpus"), fx("rules"),
+                                          QStringLiteral("--events"), dir.path(), QStringLiteral("--format"),
+                                          QStringLiteral("json"), fx("rules/network/scanner_rdp.yml")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QByteArray(dir.filePath(QStringLiteral("loop.xml")).toUtf8() +
+                                       ": warning: cannot follow the symbolic link")),
+             r.err.constData());
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j[QStringLiteral("events")][QStringLiteral("events")].toInt(), 5);
+}
+
+void TestCliCorpus::reachWithoutEventsIsExit3()
+{
+    // Issue 18: a run that reads no events from the paths given says so and exits 3.
+    QTemporaryDir dir;
+    const auto r = sigmatest::runSigmawb({QStringLiteral("reach"), QStringLiteral("--corpus"), fx("rules"),
+                                          QStringLiteral("--events"), dir.path(), fx("rules/network/scanner_rdp.yml")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("no events read from the paths given"), r.err.constData());
 }
 
 void TestCliCorpus::coverageJson()

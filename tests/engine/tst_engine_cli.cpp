@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 using sigmatest::dataPath;
@@ -105,6 +106,16 @@ private Q_SLOTS:
                                    dataPath(QStringLiteral("engine/rules/sub/whoami.yml")), QStringLiteral("--events"),
                                    dataPath(QStringLiteral("events/mixed.xml"))});
         QCOMPARE(r.exitCode, 0);
+    }
+
+    void matchWithoutEventsIsExit3()
+    {
+        // Issue 18: a run that reads no events from the paths given says so and exits 3.
+        QTemporaryDir dir;
+        const auto r = runSigmawb(
+            {QStringLiteral("match"), QStringLiteral("--rules"), rules(), QStringLiteral("--events"), dir.path()});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("sigmawb match: no events read from the paths given"), r.err.constData());
     }
 
     void matchCompileErrorsExitOne()

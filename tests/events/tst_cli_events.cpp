@@ -1,6 +1,7 @@
 // `sigmawb events`: output formats, limit, summary and exit codes.
 #include "testsupport.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -121,7 +122,7 @@ private Q_SLOTS:
     {
         const auto r = sigmatest::runSigmawb({QStringLiteral("events"), QStringLiteral("/nonexistent/x.evtx")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY(r.err.contains("/nonexistent/x.evtx: error: cannot open the file"));
+        QVERIFY2(r.err.contains("/nonexistent/x.evtx: error: no such file or folder"), r.err.constData());
     }
 
     void usageErrors_data()
@@ -148,6 +149,45 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("summary: 39 event(s) from 11 file(s), 2 damaged record(s) skipped"),
                  r.err.constData());
+    }
+
+    void symlinkedFoldersFollowed()
+    {
+        // Issue 18: a folder of symlinked sub-folders read 0 events and exited 0 without a word.
+        QTemporaryDir store;
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(store.filePath(QStringLiteral("nxlog"))));
+        QVERIFY(QFile::copy(fixture("flat.jsonl"), store.filePath(QStringLiteral("nxlog/flat.ndjson"))));
+        QVERIFY(QFile::link(store.filePath(QStringLiteral("nxlog")), dir.filePath(QStringLiteral("nxlog"))));
+        QVERIFY(QFile::link(dir.path(), dir.filePath(QStringLiteral("again")))); // a loop
+        const auto r = sigmatest::runSigmawb(
+            {QStringLiteral("events"), QStringLiteral("--format"), QStringLiteral("jsonl"), dir.path()});
+        QCOMPARE(r.exitCode, 0);
+        const auto objects = jsonLines(r.out);
+        QCOMPARE(objects.size(), 2);
+        QCOMPARE(objects[0][QStringLiteral("file")].toString(), dir.filePath(QStringLiteral("nxlog/flat.ndjson")));
+        QVERIFY2(r.err.contains(
+                     QByteArray(dir.filePath(QStringLiteral("again")).toUtf8() + ": warning: symbolic link loop")),
+                 r.err.constData());
+    }
+
+    void noEventsIsExit3_data()
+    {
+        QTest::addColumn<QString>("content"); // of the one file in the folder, empty for none
+        QTest::addRow("empty folder") << QString();
+        QTest::addRow("no event files") << QStringLiteral("notes.txt");
+    }
+    void noEventsIsExit3()
+    {
+        QFETCH(QString, content);
+        QTemporaryDir dir;
+        if (!content.isEmpty()) {
+            QFile f(dir.filePath(content));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        const auto r = sigmatest::runSigmawb({QStringLiteral("events"), dir.path()});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("sigmawb events: no events read from the paths given"), r.err.constData());
     }
 
     void corpusEvtx()

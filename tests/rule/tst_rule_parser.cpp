@@ -249,6 +249,19 @@ custom_field: {a: [1, 'two']}
         QCOMPARE(spanText(r.valueSpans.at("logsource")), QStringLiteral("2:12-2:30"));
     }
 
+    void customAttributesReemitQuotedScalarsEscaped()
+    {
+        // Quoted scalars go through util/yamlwriter's double-quoting: control characters are
+        // escaped (a raw carriage return or bell was copied into the quotes before).
+        const auto f = sigma::parseRuleText("title: t\nlogsource: {product: windows}\ndetection:\n  sel:\n"
+                                            "    a: b\n  condition: sel\nx_note: [plain, \"cr\\rbell\\a\", '']\n",
+                                            "r.yml");
+        const sigma::Rule* r = f.firstRule();
+        QVERIFY(r);
+        QCOMPARE(r->custom.size(), std::size_t(1));
+        QCOMPARE(r->custom[0].yaml, std::string("[plain, \"cr\\rbell\\x07\", \"\"]"));
+    }
+
     void correlationsAndFilters()
     {
         const auto parsed = parseFixture("rule/documents.yml");

@@ -41,30 +41,45 @@ class TestUiEditor : public QObject {
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    // Both builds: the highlighter the editor gets gives YAML keys a format of their own.
+    // Both builds: the highlighter the editor gets draws YAML keys in a colour of their own, and
+    // the values after them in another one (a plain value may keep the editor's text colour; a
+    // quoted string must be highlighted).
     void highlighterFormatsKeys_data()
     {
         QTest::addColumn<int>("line");
         QTest::addColumn<int>("column");
-        QTest::addRow("top-level key") << 1 << 1;
-        QTest::addRow("nested key") << 3 << 5;
-        QTest::addRow("detection field") << 6 << 9;
+        QTest::addColumn<int>("valueColumn");
+        QTest::addColumn<bool>("valueHighlighted");
+        QTest::addRow("top-level key, plain value") << 1 << 1 << 8 << false;
+        QTest::addRow("nested key, plain value") << 3 << 5 << 15 << false;
+        QTest::addRow("detection field, quoted value") << 6 << 9 << 25 << true;
+        QTest::addRow("detection field, number") << 7 << 9 << 18 << true;
     }
     void highlighterFormatsKeys()
     {
         QFETCH(int, line);
         QFETCH(int, column);
+        QFETCH(int, valueColumn);
+        QFETCH(bool, valueHighlighted);
         SyntaxSupport syntax;
         RuleEditor editor(&syntax);
         editor.setPlainText(QString::fromUtf8(SampleRule));
         QVERIFY(editor.highlighter());
         editor.highlighter()->rehighlight();
+        const QColor plain = editor.colors().text;
+        // What a character is drawn in: its format's colour, or the editor's text colour.
+        auto colourAt = [&](int l, int c) {
+            const QTextCharFormat f = formatAt(editor.document(), l, c);
+            return f.hasProperty(QTextFormat::ForegroundBrush) ? f.foreground().color() : plain;
+        };
         const QTextCharFormat key = formatAt(editor.document(), line, column);
         QVERIFY2(key.hasProperty(QTextFormat::ForegroundBrush), "a YAML key must have a foreground of its own");
-        // A plain value on the same line is drawn differently from its key.
-        const QTextCharFormat title = formatAt(editor.document(), 1, 1);
-        const QTextCharFormat titleValue = formatAt(editor.document(), 1, 9);
-        QVERIFY(title.foreground() != titleValue.foreground() || titleValue.isEmpty());
+        QVERIFY2(colourAt(line, column) != plain, "a YAML key must not be drawn in the plain text colour");
+        const QTextCharFormat value = formatAt(editor.document(), line, valueColumn);
+        if (valueHighlighted)
+            QVERIFY2(value.hasProperty(QTextFormat::ForegroundBrush), "this value must be highlighted");
+        QVERIFY2(colourAt(line, valueColumn) != colourAt(line, column),
+                 qPrintable(QStringLiteral("the value is drawn like its key (%1)").arg(colourAt(line, column).name())));
     }
 
     // Whichever back end is built in, its description says so.
@@ -99,8 +114,18 @@ private Q_SLOTS:
         QTextDocument document(QString::fromUtf8(SampleRule));
         YamlHighlighter highlighter(&document, false);
         highlighter.rehighlight();
+        // The whole format (colour, weight, slant), and only this role's: two roles that share a
+        // colour but differ in weight are told apart.
         const QTextCharFormat f = formatAt(&document, line, column);
-        QCOMPARE(f.foreground().color(), highlighter.formatFor(YamlHighlighter::Role(role)).foreground().color());
+        QVERIFY2(f.hasProperty(QTextFormat::ForegroundBrush), "not highlighted at all");
+        const auto roleOf = [&](const QTextCharFormat& format) {
+            QList<int> roles;
+            for (int r = int(YamlHighlighter::Role::Key); r <= int(YamlHighlighter::Role::BlockScalar); ++r)
+                if (format == highlighter.formatFor(YamlHighlighter::Role(r)))
+                    roles << r;
+            return roles;
+        };
+        QCOMPARE(roleOf(f), QList<int>{role});
     }
 
     void builtInHighlighterBlockScalar()

@@ -1,9 +1,9 @@
 // The main window: opening files (also from the command line), atomic saves with a banner on
 // failure, the unsaved-changes question, the sample workspace.
+#include "commandline.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
 #include "ruleeditor.h"
-#include "startup.h"
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 using namespace sigmaui;
+using namespace sigmagui;
 
 namespace {
 void writeFile(const QString& path, const QByteArray& bytes)
@@ -68,6 +69,31 @@ private Q_SLOTS:
         QVERIFY(!window.currentEditor()->document()->isModified());
         QVERIFY(window.windowTitle().contains(QLatin1String("cmdline.yml")));
         QVERIFY(window.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    }
+
+    // Not a check: with SIGMA_SCREENSHOT=file.png, the default layout with the sample workspace at
+    // 1600x1000 is written there to be looked at (README screenshots, layout reviews).
+    void defaultLayoutScreenshot()
+    {
+        const QString out = qEnvironmentVariable("SIGMA_SCREENSHOT");
+        if (out.isEmpty())
+            QSKIP("set SIGMA_SCREENSHOT=file.png to write a screenshot of the default layout");
+        QSettings().clear();
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        MainWindow window(syntax, options);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openSampleWorkspace();
+        QTRY_VERIFY_WITH_TIMEOUT(window.events() && !window.matchSummary().isEmpty() &&
+                                     !window.matchSummary().endsWith(QStringLiteral(" …")),
+                                 20000);
+        QTRY_VERIFY(window.selectedEvent() >= 0);
+        QVERIFY(window.grab().save(out));
+        qInfo("%s: %s", qPrintable(out), qPrintable(window.matchSummary()));
     }
 
     void noFilesMeansSamples()

@@ -3,6 +3,8 @@
 // bar and the Explanation.
 #include "testsupport.h"
 
+#include "corpus/corpusfeatures.h"
+#include "corpus/indicatorspane.h"
 #include "eventsmodel.h"
 #include "explanationmodel.h"
 #include "mainwindow.h"
@@ -108,6 +110,31 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(QStringLiteral("tst_ui_translate5156"));
     }
     void init() { QSettings().clear(); }
+
+    // The Indicators pane counts its baseline over the same events the Test pane evaluates: with
+    // the switch on, the 5156 events are in the rule's log source there too (it counted 6 of the
+    // sample events where the Test pane had 12 in scope).
+    void indicatorsFollowTheSwitch()
+    {
+        Workbench wb;
+        QVERIFY(wb.openSamples());
+        CorpusFeatures* features = CorpusFeatures::of(wb.window.get());
+        QVERIFY(features);
+        Security5156Switch* sw = wb.window->translate5156Switch();
+        QVERIFY(sw->isOn());
+        const std::size_t total = wb.window->events()->size();
+        for (const bool on : {true, false, true}) {
+            sw->setOn(on);
+            QVERIFY(wb.settled());
+            const EvaluationPtr result = wb.window->evaluatorAt(wb.window->currentTab())->lastResult();
+            QCOMPARE(result->inScope, std::size_t(on ? 12 : 6));
+            const QString expected =
+                QStringLiteral("%1 of %2 loaded events in the rule's log source").arg(result->inScope).arg(total);
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                features->indicatorsPane()->summary().contains(expected),
+                qPrintable(features->indicatorsPane()->summary() + QStringLiteral(" | expected ") + expected), 10000);
+        }
+    }
 
     void onForTheSampleWorkspace()
     {

@@ -8,17 +8,21 @@
 #include "ruleeditor.h"
 #include "ruletestsupport.h"
 #include "syntaxsupport.h"
+#include "testscontroller.h"
 
 #include "testsupport.h"
 
 #include "events/reader.h"
 #include "validation/export.h"
 #include "validation/manifest.h"
+#include "validation/marking.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -26,6 +30,9 @@
 #include <QTest>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTimer>
+
+#include <functional>
 
 using namespace sigmaui;
 
@@ -74,15 +81,7 @@ struct Workbench {
             return false;
         window->loadEvents({ws.events});
         return loaded.wait(10000) &&
-               waitFor([&] { return window->matchSummary().startsWith(QLatin1String("1 of 4")); });
-    }
-
-    template <typename F>
-    static bool waitFor(F condition)
-    {
-        for (int i = 0; i < 400 && !condition(); ++i)
-            QTest::qWait(25);
-        return condition();
+               QTest::qWaitFor([&] { return window->matchSummary().startsWith(QLatin1String("1 of 4")); }, 10000);
     }
 
     QString testCell(int row) const
@@ -90,6 +89,37 @@ struct Workbench {
         return window->eventsModel()->index(row, EventsModel::TestColumn).data().toString();
     }
 };
+
+/// `copies` events (the fixture's four, over and over) as one file; without record ids, each with an
+/// activity id of its own, so that looking one up in a rule's tests means serialising it.
+QString manyEvents(const QString& path, int copies)
+{
+    const QString fixture =
+        QString::fromUtf8(sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/events.xml"))));
+    QStringList blocks;
+    qsizetype at = 0;
+    while ((at = fixture.indexOf(QLatin1String("<Event "), at)) >= 0) {
+        const qsizetype end = fixture.indexOf(QLatin1String("</Event>"), at) + 8;
+        blocks << fixture.mid(at, end - at);
+        at = end;
+    }
+    QString out = QStringLiteral("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Events>\n");
+    static const QRegularExpression recordId(QStringLiteral("<EventRecordID>\\d+</EventRecordID>"));
+    for (int i = 0; i < copies; ++i) {
+        QString block = blocks.at(i % blocks.size());
+        block.replace(recordId, QString());
+        block.replace(QStringLiteral("<Correlation/>"),
+                      QStringLiteral("<Correlation ActivityID=\"{00000000-0000-0000-0000-%1}\"/>")
+                          .arg(i, 12, 10, QLatin1Char('0')));
+        out += block;
+        out += QLatin1Char('\n');
+    }
+    out += QStringLiteral("</Events>\n");
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(out.toUtf8()) < 0)
+        return {};
+    return path;
+}
 
 void replaceInDocument(QTextDocument* doc, const QString& from, const QString& to)
 {
@@ -123,10 +153,9 @@ private Q_SLOTS:
         QVERIFY(wb.window->markEvents(MustNotMatch, {0}));
         // Event 2 (hostname) does not match; "must not match" passes.
         QVERIFY(wb.window->markEvents(MustNotMatch, {2}));
-        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 1/2 pass"); }),
-                 qPrintable(wb.window->testSummary()));
+        QTRY_COMPARE(wb.window->testSummary(), QStringLiteral("tests: 1/2 pass"));
         EventsModel* model = wb.window->eventsModel();
-        QCOMPARE(model->index(0, 0).data(EventsModel::TestMarkRole).toInt(), MustNotMatch);
+        QTRY_COMPARE(model->index(0, 0).data(EventsModel::TestMarkRole).toInt(), MustNotMatch); // from a worker
         QCOMPARE(model->index(0, 0).data(EventsModel::TestPassRole), QVariant(false));
         QCOMPARE(wb.testCell(0), QStringLiteral("must not match · FAIL"));
         QCOMPARE(model->index(2, 0).data(EventsModel::TestPassRole), QVariant(true));
@@ -165,9 +194,8 @@ private Q_SLOTS:
         replaceInDocument(doc, QStringLiteral("    condition: selection"),
                           QStringLiteral("    filter:\n        CommandLine|contains: '/all'\n"
                                          "    condition: selection and not filter"));
-        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 2/2 pass"); }),
-                 qPrintable(wb.window->testSummary()));
-        QCOMPARE(model->index(0, 0).data(EventsModel::TestPassRole), QVariant(true));
+        QTRY_COMPARE(wb.window->testSummary(), QStringLiteral("tests: 2/2 pass"));
+        QTRY_COMPARE(model->index(0, 0).data(EventsModel::TestPassRole), QVariant(true));
         QCOMPARE(wb.testCell(0), QStringLiteral("must not match · pass"));
         QVERIFY(wb.window->matchSummary().startsWith(QLatin1String("0 of 4")));
 
@@ -197,24 +225,101 @@ private Q_SLOTS:
         QVERIFY(wb.open(ws));
         QVERIFY(wb.window->markEvents(MustMatch, {0}));
         QVERIFY(wb.window->markEvents(Baseline, {1}));
-        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 2/2 pass"); }),
-                 qPrintable(wb.window->testSummary()));
-        QCOMPARE(wb.testCell(0), QStringLiteral("must match · pass"));
-        QCOMPARE(wb.testCell(1), QStringLiteral("baseline"));
+        QTRY_COMPARE(wb.window->testSummary(), QStringLiteral("tests: 2/2 pass"));
+        QTRY_COMPARE(wb.testCell(0), QStringLiteral("must match · pass"));
+        QTRY_COMPARE(wb.testCell(1), QStringLiteral("baseline"));
         // Re-marking replaces the kind; unmarking removes the mark and its file.
         QVERIFY(wb.window->markEvents(MustNotMatch, {0}));
-        QVERIFY2(Workbench::waitFor([&] { return wb.testCell(0) == QStringLiteral("must not match · FAIL"); }),
-                 qPrintable(wb.testCell(0) + QLatin1Char('|') + wb.window->testSummary()));
+        QTRY_COMPARE(wb.testCell(0), QStringLiteral("must not match · FAIL"));
         QVERIFY(wb.window->markEvents(-1, {0}));
-        QVERIFY2(Workbench::waitFor([&] { return wb.window->testSummary() == QLatin1String("tests: 1/1 pass"); }),
-                 qPrintable(wb.window->testSummary()));
-        QCOMPARE(wb.testCell(0), QString());
+        QTRY_COMPARE(wb.window->testSummary(), QStringLiteral("tests: 1/1 pass"));
+        QTRY_COMPARE(wb.testCell(0), QString());
         QVERIFY(!QFileInfo::exists(ws.dir.filePath(QStringLiteral("tests/whoami/no_match-101.xml"))));
         QVERIFY(!wb.window->markEvents(-1, {0})); // nothing to unmark
         // The selection is what the buttons act on.
         wb.window->selectEvent(2);
         QVERIFY(wb.window->markEvents(MustNotMatch));
-        QVERIFY(Workbench::waitFor([&] { return wb.testCell(2) == QStringLiteral("must not match · pass"); }));
+        QTRY_COMPARE(wb.testCell(2), QStringLiteral("must not match · pass"));
+    }
+
+    // Issue 13: the manifest and its events were read, and the marks of up to 5,000 loaded events
+    // computed (each serialising its event), on the GUI thread. Now a worker does both, with
+    // progress, and the window keeps answering.
+    void testMarksAreComputedOffTheGuiThread()
+    {
+        Workspace ws;
+        const QString events = manyEvents(ws.dir.filePath(QStringLiteral("many.xml")), 5000);
+        QVERIFY(!events.isEmpty());
+        sigma::ReadOptions readOptions;
+        readOptions.keepOriginalXml = true; // as the workbench reads them
+        auto read = sigma::readEventsFile(events.toStdString(), readOptions);
+        QCOMPARE(read.events.size(), std::size_t(5000));
+        // Tests beside the rule: the last 1,500 events must not match (1,500 event files to read).
+        sigma::RuleTests group = sigma::openRuleTests(ws.rule.toStdString());
+        std::string error;
+        for (std::size_t i = read.events.size() - 1500; i < read.events.size(); ++i)
+            QVERIFY2(sigma::markEvent(group, read.events[i].xml(), read.events[i].origin.recordId,
+                                      sigma::ExpectationKind::NoMatch, error),
+                     error.c_str());
+        QVERIFY2(sigma::saveRuleTests(group, error), error.c_str());
+
+        // What the GUI thread used to do, timed here.
+        QElapsedTimer timer;
+        timer.start();
+        const TestSetPtr tests = loadTestSet(ws.rule);
+        const EventList list(read.events.begin(), read.events.end());
+        const std::vector<int> expected = testMarksOf(*tests, list);
+        const qint64 syncMs = timer.elapsed();
+        qInfo("reading the tests and marking the events: %lld ms", syncMs);
+        QCOMPARE(expected.at(4999), MustNotMatch);
+
+        Workbench wb;
+        QSignalSpy loaded(wb.window.get(), &MainWindow::eventsLoaded);
+        wb.window->loadEvents({events});
+        QVERIFY(loaded.wait(20000));
+        EventsModel* model = wb.window->eventsModel();
+        // The longest the event loop waits between two ticks while a rule opens and is shown.
+        QElapsedTimer sinceTick;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        ticker.setInterval(5);
+        connect(&ticker, &QTimer::timeout, this, [&] { longestGap = std::max(longestGap, sinceTick.restart()); });
+        const auto measure = [&](const QString& rule, const std::function<bool()>& shown) {
+            longestGap = 0;
+            sinceTick.start();
+            ticker.start();
+            const bool ok = wb.window->openRuleFile(rule) && QTest::qWaitFor(shown, 30000);
+            ticker.stop();
+            return ok ? longestGap : qint64(-1);
+        };
+        // The same rule without tests: what opening it costs the window anyway.
+        QTemporaryDir plain;
+        const QString plainRule = plain.filePath(QStringLiteral("whoami.yml"));
+        QVERIFY(QFile::copy(ws.rule, plainRule));
+        const qint64 withoutTests = measure(plainRule, [&] {
+            return wb.window->matchSummary().contains(QLatin1String("of 5000 events match")) &&
+                   !wb.window->matchSummary().endsWith(QStringLiteral(" …"));
+        });
+        QVERIFY(withoutTests >= 0);
+        QSignalSpy progress(wb.window->testsController(), &TestsController::marksProgress);
+        longestGap = 0;
+        sinceTick.start();
+        ticker.start();
+        QVERIFY(wb.window->openRuleFile(ws.rule));
+        // The rule is open and nothing of its tests was read on this thread yet: a worker reads them.
+        QVERIFY(!wb.window->evaluatorAt(wb.window->currentTab())->tests());
+        QVERIFY(wb.window->testsController()->isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(wb.window->evaluatorAt(wb.window->currentTab())->tests(), 30000);
+        // Then the marks, computed by a worker that reports its progress.
+        QTRY_COMPARE_WITH_TIMEOUT(model->index(4999, 0).data(EventsModel::TestMarkRole).toInt(), MustNotMatch, 30000);
+        ticker.stop();
+        QCOMPARE(model->index(0, 0).data(EventsModel::TestMarkRole).toInt(), -1);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.constFirst().at(0).toInt(), 0);
+        // Figures, not a check (the machine may be busy): the window's longest wait with and without tests.
+        qInfo("longest wait of the window: %lld ms opening the rule with tests, %lld ms without; the work: %lld ms",
+              longestGap, withoutTests, syncMs);
+        QTRY_VERIFY(!wb.window->testsController()->isBusy());
     }
 
     void unsavedRuleIsRefused()

@@ -18,6 +18,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -48,6 +49,18 @@ void typeOver(RuleEditor* editor, const QString& from, const QString& to)
     editor->setTextCursor(c);
     QTest::keyClick(editor, Qt::Key_Delete);
     QTest::keyClicks(editor, to);
+}
+
+/// Recovery copies (autosaves of unsaved work) under a recovery folder.
+int recoveryCopies(const QString& folder)
+{
+    int count = 0;
+    QDirIterator it(folder, {QStringLiteral("*.json")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        ++count;
+    }
+    return count;
 }
 
 /// The text a mark covers.
@@ -112,9 +125,7 @@ struct Workbench {
 
     bool waitForSummary(const QString& prefix)
     {
-        for (int i = 0; i < 200 && !window->matchSummary().startsWith(prefix); ++i)
-            QTest::qWait(25);
-        return window->matchSummary().startsWith(prefix);
+        return QTest::qWaitFor([&] { return window->matchSummary().startsWith(prefix); }, 5000);
     }
 };
 } // namespace
@@ -328,8 +339,9 @@ private Q_SLOTS:
             Workbench wb(20, recoveryDir.path());
             QVERIFY(wb.window->openRuleFile(path));
             typeOver(wb.window->currentEditor(), QStringLiteral("level: low"), QStringLiteral("level: medium"));
-            QTest::qWait(100);
+            QTRY_COMPARE(recoveryCopies(recoveryDir.path()), 1); // the autosave wrote one
             QVERIFY(wb.window->saveCurrent());
+            QCOMPARE(recoveryCopies(recoveryDir.path()), 0);
         }
         Workbench next(20, recoveryDir.path());
         QVERIFY(!next.window->banner()->isVisibleTo(next.window.get()));
@@ -439,13 +451,19 @@ private Q_SLOTS:
         QCOMPARE(evaluator.debounceInterval(), 150);
         QSignalSpy spy(&evaluator, &LiveEvaluator::evaluated);
         const QString text = QString::fromUtf8(sigmatest::readFile(fixture("whoami.yml")));
-        for (int i = 0; i < 10; ++i) {
+        for (int i = 0; i < 10; ++i)
             evaluator.setText(text.left(text.size() - 10 + i));
-            QTest::qWait(10);
-        }
-        QVERIFY(spy.wait(2000));
-        QTest::qWait(300);
+        QElapsedTimer sinceLastKey;
+        sinceLastKey.start();
+        QVERIFY(evaluator.isBusy()); // waiting for the typing to pause
+        QVERIFY(spy.wait(5000));
+        // The job waited for the interval after the last key (a coarse timer may fire 5% early).
+        QVERIFY2(sinceLastKey.elapsed() >= evaluator.debounceInterval() * 9 / 10,
+                 qPrintable(QString::number(sinceLastKey.elapsed())));
+        // Idle means no timer and no job is left: nothing else can arrive.
+        QTRY_VERIFY(!evaluator.isBusy());
         QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(0).value<EvaluationPtr>()->text, text.left(text.size() - 1));
     }
 };
 

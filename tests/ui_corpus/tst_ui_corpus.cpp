@@ -37,6 +37,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTimer>
 #include <QTreeView>
 
@@ -103,15 +104,9 @@ struct Workbench {
     /// Opens a rule and waits until the Indicators pane shows it (baseline included if events).
     bool openRule(const QString& path)
     {
-        QSignalSpy updated(features, &CorpusFeatures::indicatorsUpdated);
         if (!window->openRuleFile(path))
             return false;
-        for (int i = 0; i < 400; ++i) {
-            if (indicatorsReady())
-                return true;
-            updated.wait(50);
-        }
-        return indicatorsReady();
+        return QTest::qWaitFor([&] { return indicatorsReady(); }, 20000);
     }
 
     bool indicatorsReady() const
@@ -271,7 +266,9 @@ private Q_SLOTS:
         loader.load(sigmatest::dataPath(QStringLiteral("corpus/broken")));
         loader.load(fixtureCorpus());
         QVERIFY(finished.wait(10000));
-        QTest::qWait(100);
+        // Both jobs are over (the first one was cancelled): its result, had it been posted, is in.
+        QTRY_COMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QCoreApplication::processEvents();
         QCOMPARE(finished.size(), 1); // the first load's result was dropped
         QCOMPARE(int(finished.at(0).at(0).value<CorpusLoadResultPtr>()->corpus->rules().size()), fixtureRuleCount());
     }
@@ -476,16 +473,15 @@ private Q_SLOTS:
         QVERIFY(wb.loadEvents(fixtureEvents()));
         QDockWidget* dock = wb.features->indicatorsDock();
         dock->close(); // closed by the user: the pass over the events is put off
-        QSignalSpy updated(wb.features, &CorpusFeatures::indicatorsUpdated);
         QVERIFY(wb.window->openRuleFile(fixtureRule()));
         const IndicatorsModel* model = wb.features->indicatorsPane()->model();
-        for (int i = 0; i < 100 && model->rowCount() == 0; ++i)
-            updated.wait(50);
-        QVERIFY(model->rowCount() > 0);
-        QTest::qWait(100);
+        QTRY_VERIFY(model->rowCount() > 0);
+        QTRY_VERIFY2(wb.features->indicatorsPane()->summary().contains(QLatin1String("when the pane is open")),
+                     qPrintable(wb.features->indicatorsPane()->summary()));
+        // No count was started: once the background threads are idle, still no baseline.
+        QTRY_COMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+        QCoreApplication::processEvents();
         QVERIFY(!model->figuresAt(0)->baseline.has_value());
-        QVERIFY2(wb.features->indicatorsPane()->summary().contains(QLatin1String("when the pane is open")),
-                 qPrintable(wb.features->indicatorsPane()->summary()));
         dock->show(); // reopened: counted now
         QTRY_VERIFY_WITH_TIMEOUT(model->figuresAt(0)->baseline.has_value(), 10000);
         const int row = findRow(model, QStringLiteral("Initiated"), QStringLiteral("eq"), QStringLiteral("true"));
@@ -512,14 +508,11 @@ private Q_SLOTS:
         RuleEditor* editor = wb.window->currentEditor();
         IndicatorsModel* model = wb.features->indicatorsPane()->model();
         QCOMPARE(model->rowCount(), 2);
-        QSignalSpy updated(wb.features, &CorpusFeatures::indicatorsUpdated);
         QTextCursor c = editor->textCursor();
         c.setPosition(int(editor->toPlainText().indexOf(QLatin1String("    condition:"))));
         editor->setTextCursor(c);
         editor->textCursor().insertText(QStringLiteral("    filter:\n        DestinationPort: 3389\n"));
-        for (int i = 0; i < 100 && model->rowCount() != 3; ++i)
-            updated.wait(50);
-        QCOMPARE(model->rowCount(), 3);
+        QTRY_COMPARE(model->rowCount(), 3);
         const int row = findRow(model, QStringLiteral("DestinationPort"), QStringLiteral("eq"), QStringLiteral("3389"));
         QVERIFY(row >= 0);
         QCOMPARE(*model->figuresAt(row)->reach, std::size_t(2)); // scanner_rdp and loopback_rdp_wfp use it

@@ -3,8 +3,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
 
 namespace sigmaui {
 
@@ -14,10 +14,7 @@ CorpusLoader::CorpusLoader(QObject* parent)
     qRegisterMetaType<CorpusLoadResultPtr>();
 }
 
-CorpusLoader::~CorpusLoader()
-{
-    cancel();
-}
+CorpusLoader::~CorpusLoader() = default; // a running load is cancelled, never waited for
 
 CorpusLoadResultPtr CorpusLoader::run(const QString& path, const std::atomic<bool>* cancel,
                                       const std::function<void(qint64, qint64)>& progress)
@@ -47,45 +44,23 @@ CorpusLoadResultPtr CorpusLoader::run(const QString& path, const std::atomic<boo
 
 void CorpusLoader::load(const QString& path)
 {
-    cancel();
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    const quint64 generation = ++m_generation;
-    m_loading = true;
     Q_EMIT started(path);
-    QPointer<CorpusLoader> self(this);
-    auto cancelFlag = m_cancel;
-    // Progress is throttled to whole permille steps so the event queue is never flooded.
-    auto lastPermille = std::make_shared<std::atomic<int>>(-1);
-    auto report = [self, generation, lastPermille](qint64 done, qint64 total) {
-        const int permille = total > 0 ? int(done * 1000 / total) : 0;
-        if (lastPermille->exchange(permille) == permille)
-            return;
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, done, total] {
-                if (self && self->m_generation == generation)
-                    Q_EMIT self->progress(done, total);
-            },
-            Qt::QueuedConnection);
-    };
-    (void)QtConcurrent::run([self, path, cancelFlag, generation, report] {
-        CorpusLoadResultPtr result = run(path, cancelFlag.get(), report);
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, generation, result] {
-                if (!self || self->m_generation != generation)
-                    return; // superseded or cancelled by a newer load
-                self->m_loading = false;
-                Q_EMIT self->finished(result);
-            },
-            Qt::QueuedConnection);
-    });
+    m_jobs.start(
+        [this, path](const JobContext& job) {
+            // Progress is throttled to whole permille steps so the event queue is never flooded.
+            std::atomic<int> lastPermille{-1}; // the corpus may report from several threads
+            return run(path, job.cancelFlag(), [&](qint64 done, qint64 total) {
+                const int permille = total > 0 ? int(done * 1000 / total) : 0;
+                if (lastPermille.exchange(permille) != permille)
+                    job.post([this, done, total] { Q_EMIT progress(done, total); }); // only while the loader lives
+            });
+        },
+        [this](const CorpusLoadResultPtr& result) { Q_EMIT finished(result); });
 }
 
 void CorpusLoader::cancel()
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    m_jobs.stop();
 }
 
 } // namespace sigmaui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../jobtracker.h"
+
 #include "corpus/corpus.h"
 
 #include <QObject>
@@ -23,7 +25,7 @@ struct CorpusLoadResult {
 using CorpusLoadResultPtr = std::shared_ptr<const CorpusLoadResult>;
 
 /// Loads a folder of Sigma rules as the corpus on a worker thread, with progress and cancel. One
-/// load at a time: a new load cancels the running one, whose result is then dropped (generation).
+/// load at a time: a new load cancels the running one, whose result is then dropped.
 class CorpusLoader : public QObject {
     Q_OBJECT
 public:
@@ -31,8 +33,9 @@ public:
     ~CorpusLoader() override;
 
     void load(const QString& path);
+    /// Stops the running load early; the rules read so far are still delivered (result->cancelled).
     void cancel();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_jobs.isPending(); }
 
     /// The job itself, synchronous (tests, benchmarks).
     static CorpusLoadResultPtr run(const QString& path, const std::atomic<bool>* cancel,
@@ -44,9 +47,7 @@ Q_SIGNALS:
     void finished(sigmaui::CorpusLoadResultPtr result);
 
 private:
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    JobTracker m_jobs;
 };
 
 } // namespace sigmaui

@@ -1,0 +1,73 @@
+#include "commandline.h"
+
+#include "corpus/corpusfeatures.h"
+#include "mainwindow.h"
+
+#include "events/eventfiles.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDockWidget>
+
+namespace sigmagui {
+
+namespace {
+const QString SamplesOption = QStringLiteral("samples");
+const QString CorpusOption = QStringLiteral("corpus");
+const QString TechniqueOption = QStringLiteral("technique");
+} // namespace
+
+void configureCommandLine(QCommandLineParser& parser)
+{
+    parser.setApplicationDescription(
+        QCoreApplication::translate("sigmagui", "Write Sigma rules and test them live against Windows events."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(QCommandLineOption(
+        SamplesOption, QCoreApplication::translate(
+                           "sigmagui", "Open the bundled sample workspace (the default when no file is given).")));
+    parser.addOption(QCommandLineOption(
+        CorpusOption,
+        QCoreApplication::translate("sigmagui", "Open this rules folder as the corpus (it is remembered)."),
+        QStringLiteral("folder")));
+    parser.addOption(QCommandLineOption(
+        TechniqueOption,
+        QCoreApplication::translate("sigmagui", "Show the page of this ATT&CK technique (e.g. T1090.002)."),
+        QStringLiteral("id")));
+    parser.addPositionalArgument(
+        QStringLiteral("files"),
+        QCoreApplication::translate("sigmagui", "Rules (*.yml *.yaml) and events (%1) to open.")
+            .arg(QString::fromStdString(sigma::eventFilePatterns())),
+        QStringLiteral("[files...]"));
+}
+
+StartupOptions startupOptions(const QCommandLineParser& parser)
+{
+    StartupOptions options;
+    options.files = parser.positionalArguments();
+    options.samples = parser.isSet(SamplesOption) || options.files.isEmpty();
+    options.corpus = parser.value(CorpusOption);
+    options.technique = parser.value(TechniqueOption);
+    return options;
+}
+
+void openStartup(sigmaui::MainWindow& window, const StartupOptions& options)
+{
+    if (options.samples)
+        window.openSampleWorkspace();
+    window.openPaths(options.files);
+    sigmaui::CorpusFeatures* corpus = window.corpusFeatures();
+    if (!corpus)
+        return;
+    if (!options.corpus.isEmpty())
+        corpus->openCorpus(options.corpus);
+    if (!options.technique.isEmpty()) {
+        // Asked for by name at start: the page gets a window of its own, not a corner.
+        corpus->showTechnique(options.technique);
+        corpus->techniqueDock()->setFloating(true);
+        corpus->techniqueDock()->resize(1250, 820);
+        corpus->techniqueDock()->move(window.geometry().topLeft() + QPoint(40, 40));
+    }
+}
+
+} // namespace sigmagui

@@ -1,0 +1,127 @@
+#include "corpusbrowser.h"
+
+#include "corpussession.h"
+#include "corpustreemodel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace sigmaui {
+
+CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new CorpusTreeModel(this))
+    , m_proxy(new CorpusFilterProxy(this))
+    , m_search(new QLineEdit(this))
+    , m_grouping(new QComboBox(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QToolButton(this))
+    , m_tree(new QTreeView(this))
+    , m_status(new QLabel(tr("No corpus. Corpus ▸ Open Corpus Folder… (a SigmaHQ checkout's rules/ works)."), this))
+{
+    m_proxy->setSourceModel(m_model);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    m_search->setPlaceholderText(tr("Search rules, ids, techniques…"));
+    m_search->setClearButtonEnabled(true);
+    m_grouping->addItem(tr("By folder"));
+    m_grouping->addItem(tr("By technique"));
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_grouping);
+    layout->addLayout(bar);
+    auto* progressBar = new QHBoxLayout;
+    m_progress->hide();
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->hide();
+    progressBar->addWidget(m_progress, 1);
+    progressBar->addWidget(m_cancel);
+    layout->addLayout(progressBar);
+    m_tree->setObjectName(QStringLiteral("corpusTree"));
+    m_tree->setModel(m_proxy);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(CorpusTreeModel::NameColumn, Qt::AscendingOrder);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(CorpusTreeModel::NameColumn, QHeaderView::Stretch);
+    m_tree->setToolTip(QString());
+    layout->addWidget(m_tree, 1);
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, [this](const QString& text) {
+        m_proxy->setSearchText(text);
+        if (!text.trimmed().isEmpty() && m_proxy->rowCount() < 40)
+            m_tree->expandAll();
+    });
+    connect(m_grouping, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
+        m_model->setGrouping(index == 0 ? CorpusTreeModel::Grouping::ByFolder : CorpusTreeModel::Grouping::ByTechnique);
+    });
+    connect(m_cancel, &QToolButton::clicked, m_session, &CorpusSession::cancel);
+    connect(m_tree, &QTreeView::activated, this, &CorpusBrowser::activate);
+    connect(m_session, &CorpusSession::loadingStarted, this, &CorpusBrowser::onLoadingStarted);
+    connect(m_session, &CorpusSession::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setMaximum(int(qMax<qint64>(1, total)));
+        m_progress->setValue(int(done));
+        m_progress->setFormat(tr("%1 of %2 files").arg(done).arg(total));
+    });
+    connect(m_session, &CorpusSession::loaded, this, &CorpusBrowser::onLoaded);
+}
+
+void CorpusBrowser::onLoadingStarted(const QString& path)
+{
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("Scanning…"));
+    m_progress->show();
+    m_cancel->show();
+    m_status->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
+}
+
+void CorpusBrowser::onLoaded(const CorpusLoadResultPtr& result)
+{
+    m_progress->hide();
+    m_cancel->hide();
+    if (!result->error.isEmpty()) {
+        m_status->setText(result->error);
+        return;
+    }
+    const CorpusPtr corpus = result->corpus;
+    m_model->setCorpus(corpus, m_grouping->currentIndex() == 0 ? CorpusTreeModel::Grouping::ByFolder
+                                                               : CorpusTreeModel::Grouping::ByTechnique);
+    QString status = tr("%n rule(s)", nullptr, int(corpus->rules().size())) + QStringLiteral(" · ") +
+                     tr("%n technique(s)", nullptr, int(corpus->techniqueCounts().size())) + QStringLiteral(" · ") +
+                     tr("%1 s").arg(result->milliseconds / 1000.0, 0, 'f', 1);
+    if (!corpus->brokenFiles().empty())
+        status += QStringLiteral(" · ") + tr("%n file(s) left out", nullptr, int(corpus->brokenFiles().size()));
+    if (result->cancelled)
+        status = tr("Loading cancelled: ") + status;
+    m_status->setText(status);
+    m_status->setToolTip(QDir::toNativeSeparators(m_session->path()));
+}
+
+void CorpusBrowser::activate(const QModelIndex& index)
+{
+    const QModelIndex first = index.siblingAtColumn(CorpusTreeModel::NameColumn);
+    switch (first.data(CorpusTreeModel::KindRole).toInt()) {
+    case CorpusTreeModel::RuleItem:
+        Q_EMIT ruleActivated(first.data(CorpusTreeModel::FileRole).toString());
+        break;
+    case CorpusTreeModel::TechniqueItem:
+        Q_EMIT techniqueActivated(first.data(CorpusTreeModel::TechniqueRole).toString());
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace sigmaui

@@ -1,0 +1,89 @@
+#include "eventscontroller.h"
+
+#include "filefilters.h"
+
+#include "security5156switch.h"
+#include "testpane.h"
+#include "workbenchcontext.h"
+
+#include <QCoreApplication>
+#include <QFileDialog>
+#include <QMainWindow>
+
+namespace sigmaui {
+
+EventsController::EventsController(WorkbenchContext* context, TestPane* pane, QObject* parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_pane(pane)
+    , m_loader(new EventLoader(this))
+{
+    connect(m_loader, &EventLoader::progress, m_pane, &TestPane::setLoadProgress);
+    connect(m_loader, &EventLoader::finished, this, &EventsController::onLoaded);
+    connect(m_pane, &TestPane::loadRequested, this, &EventsController::loadInteractive);
+    connect(m_pane, &TestPane::cancelRequested, this, &EventsController::cancel);
+}
+
+EventsController::~EventsController()
+{
+    m_loader->cancel();
+}
+
+void EventsController::loadInteractive()
+{
+    load(QFileDialog::getOpenFileNames(m_context->window(), tr("Load Events"), QString(), eventFileFilter()));
+}
+
+void EventsController::load(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    m_pane->setLoading(true);
+    m_context->showStatus(tr("Loading events…"));
+    m_pane->translate5156Switch()->setWorkspace(Security5156Switch::workspaceOf(paths));
+    m_loader->load(paths, m_context->events());
+}
+
+void EventsController::cancel()
+{
+    m_loader->cancel();
+}
+
+bool EventsController::isLoading() const
+{
+    return m_loader->isLoading();
+}
+
+void EventsController::onLoaded(const EventLoadResultPtr& result)
+{
+    m_pane->setLoading(false);
+    m_context->showStatus(QString());
+    if (!result->failedFiles.isEmpty()) {
+        QStringList reasons;
+        for (const auto& d : result->diagnostics)
+            if (d.severity == sigma::Severity::Error)
+                reasons.append(QString::fromStdString(d.format()));
+        m_context->showMessage(MessageBanner::Kind::Error, tr("Could not load events from %1: %2")
+                                                               .arg(result->failedFiles.join(QStringLiteral(", ")),
+                                                                    reasons.join(QStringLiteral("; "))));
+    } else if (result->cancelled) {
+        m_context->showMessage(
+            MessageBanner::Kind::Warning,
+            tr("Loading was cancelled; %n event(s) were read and are shown.", nullptr, int(result->added)));
+    } else {
+        int warnings = 0;
+        QString first;
+        for (const auto& d : result->diagnostics)
+            if (d.severity == sigma::Severity::Warning && warnings++ == 0)
+                first = QString::fromStdString(d.format());
+        if (warnings > 0)
+            m_context->showMessage(
+                MessageBanner::Kind::Warning,
+                tr("%n damaged record(s) were skipped while loading events. First: %1", nullptr, warnings).arg(first));
+    }
+    if (result->added > 0 || !m_context->events())
+        m_context->setEvents(result->events);
+    Q_EMIT loaded();
+}
+
+} // namespace sigmaui

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "eventloader.h"
+
+#include <QObject>
+#include <QStringList>
+
+namespace sigmaui {
+
+class TestPane;
+class WorkbenchContext;
+
+/// Loading events into the workbench: files read in the background with progress and cancel in
+/// the Test pane, added to the loaded ones, and errors or skipped records told in the banner.
+/// The loaded events go to the WorkbenchContext.
+class EventsController : public QObject {
+    Q_OBJECT
+public:
+    EventsController(WorkbenchContext* context, TestPane* pane, QObject* parent = nullptr);
+    ~EventsController() override;
+
+    /// Loads event files in the background (added to the loaded ones).
+    void load(const QStringList& paths);
+    /// Asks for files to load.
+    void loadInteractive();
+    void cancel();
+    bool isLoading() const;
+
+Q_SIGNALS:
+    /// A load finished (successful or not); its events are in the context.
+    void loaded();
+
+private:
+    void onLoaded(const EventLoadResultPtr& result);
+
+    WorkbenchContext* m_context;
+    TestPane* m_pane;
+    EventLoader* m_loader;
+};
+
+} // namespace sigmaui

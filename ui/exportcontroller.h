@@ -1,0 +1,41 @@
+#pragma once
+
+#include "validation/export.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace sigmaui {
+
+class DocumentTabs;
+class TestsController;
+class WorkbenchContext;
+
+/// File > Export: the current (saved) rule with its tests to a folder or a .zip. Refusals (lint
+/// errors, failing tests) are shown in the banner with an "Export anyway…" action.
+class ExportController : public QObject {
+    Q_OBJECT
+public:
+    ExportController(WorkbenchContext* context, DocumentTabs* tabs, TestsController* tests, QObject* parent = nullptr);
+
+    /// Exports the current rule to `destination` (a folder or a .zip) unless refused (`force`: anyway).
+    sigma::ExportResult exportCurrentRule(const QString& destination, bool force);
+    /// Plans, shows refusals, asks for the destination, writes.
+    void exportInteractive(bool force = false);
+
+    /// Chooses the export destination (empty: cancelled). Replaceable for tests.
+    using PathQuestion = std::function<QString(const QString& suggestion)>;
+    void setPathQuestion(PathQuestion question) { m_askPath = std::move(question); }
+
+private:
+    void showRefusals(const std::vector<std::string>& refusals);
+
+    WorkbenchContext* m_context;
+    DocumentTabs* m_tabs;
+    TestsController* m_tests;
+    PathQuestion m_askPath;
+};
+
+} // namespace sigmaui

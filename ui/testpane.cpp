@@ -1,0 +1,185 @@
+#include "testpane.h"
+
+#include "eventsfilterproxy.h"
+#include "eventsmodel.h"
+#include "security5156switch.h"
+
+#include "validation/manifest.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace sigmaui {
+
+TestPane::TestPane(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new EventsModel(this))
+    , m_proxy(new EventsFilterProxy(this))
+    , m_filter(new QLineEdit(this))
+    , m_matchesOnly(new QCheckBox(tr("Matches only"), this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QToolButton(this))
+    , m_marksProgress(new QProgressBar(this))
+    , m_translate5156(new Security5156Switch(this))
+    , m_view(new QTableView(this))
+{
+    m_proxy->setSourceModel(m_model);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    m_filter->setPlaceholderText(tr("Filter events (any field value)…"));
+    m_filter->setClearButtonEnabled(true);
+    auto* loadButton = new QToolButton(this);
+    loadButton->setText(tr("Load Events…"));
+    loadButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(260);
+    m_progress->hide();
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->hide();
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_matchesOnly);
+    bar->addWidget(m_progress);
+    bar->addWidget(m_cancel);
+    bar->addWidget(loadButton);
+    layout->addLayout(bar);
+
+    // Marking the selected events as the rule's tests (saved beside the rule).
+    auto* marks = new QHBoxLayout;
+    marks->addWidget(new QLabel(tr("Mark selected:"), this));
+    auto addMark = [this, marks](const QString& text, const QString& tip, int kind) {
+        auto* action = new QAction(text, this);
+        action->setToolTip(tip);
+        connect(action, &QAction::triggered, this, [this, kind] { Q_EMIT markRequested(kind); });
+        auto* button = new QToolButton(this);
+        button->setDefaultAction(action);
+        marks->addWidget(button);
+        return action;
+    };
+    const QList<QAction*> markActions{
+        addMark(tr("Must match"), tr("The rule must match the selected events"), int(sigma::ExpectationKind::Match)),
+        addMark(tr("Must not match"), tr("The rule must not match the selected events"),
+                int(sigma::ExpectationKind::NoMatch)),
+        addMark(tr("Baseline"), tr("Add the selected events to the rule's baseline (no hits allowed)"),
+                int(sigma::ExpectationKind::Baseline)),
+        addMark(tr("Unmark"), tr("Remove the selected events from the rule's tests"), -1)};
+    marks->addStretch(1);
+    m_marksProgress->setRange(0, 1000);
+    m_marksProgress->setMaximumWidth(220);
+    m_marksProgress->setFormat(tr("Test marks — %p%"));
+    m_marksProgress->hide();
+    marks->addWidget(m_marksProgress);
+    layout->addLayout(marks);
+
+    // Security 5156 read as network connections (issue 21): remembered per workspace.
+    layout->addWidget(m_translate5156);
+
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(EventsModel::TimeColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addActions(markActions);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(EventsModel::DetailColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(EventsModel::ProviderColumn, 130);
+    m_view->setColumnWidth(EventsModel::ProcessColumn, 300);
+    layout->addWidget(m_view, 1);
+
+    connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);
+    connect(m_matchesOnly, &QCheckBox::toggled, m_proxy, &EventsFilterProxy::setMatchesOnly);
+    connect(loadButton, &QToolButton::clicked, this, &TestPane::loadRequested);
+    connect(m_cancel, &QToolButton::clicked, this, &TestPane::cancelRequested);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                const int row = current.isValid() ? m_proxy->mapToSource(current).row() : -1;
+                if (row == m_selected)
+                    return;
+                m_selected = row;
+                Q_EMIT eventSelected(row);
+            });
+}
+
+QList<int> TestPane::selectedEvents() const
+{
+    QList<int> rows;
+    for (const QModelIndex& proxy : m_view->selectionModel()->selectedRows())
+        rows << m_proxy->mapToSource(proxy).row();
+    if (rows.isEmpty() && m_selected >= 0)
+        rows << m_selected;
+    return rows;
+}
+
+void TestPane::selectEvent(int eventIndex)
+{
+    const QModelIndex proxy = m_proxy->mapFromSource(m_model->index(eventIndex, 0));
+    m_selected = eventIndex; // before the view's signal, which then reports no change
+    if (proxy.isValid())
+        m_view->selectionModel()->setCurrentIndex(proxy,
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    Q_EMIT eventSelected(eventIndex);
+}
+
+void TestPane::scrollToSelected()
+{
+    m_view->scrollTo(m_view->currentIndex());
+}
+
+void TestPane::fitColumns()
+{
+    m_view->resizeColumnToContents(EventsModel::VerdictColumn);
+    m_view->resizeColumnToContents(EventsModel::TimeColumn);
+    m_view->resizeColumnToContents(EventsModel::EventIdColumn);
+}
+
+void TestPane::setLoading(bool loading)
+{
+    if (loading) {
+        m_progress->setValue(0);
+        m_progress->setFormat(tr("Loading — %p%"));
+    }
+    m_progress->setVisible(loading);
+    m_cancel->setVisible(loading);
+}
+
+void TestPane::setLoadProgress(int permille, const QString& file)
+{
+    m_progress->setValue(permille);
+    if (!file.isEmpty())
+        m_progress->setFormat(tr("%1 — %p%").arg(QFileInfo(file).fileName()));
+}
+
+void TestPane::setMarksProgress(int permille)
+{
+    m_marksProgress->setVisible(permille >= 0);
+    if (permille >= 0)
+        m_marksProgress->setValue(permille);
+}
+
+void TestPane::focusFilter()
+{
+    m_filter->setFocus();
+    m_filter->selectAll();
+}
+
+void TestPane::setColors(const QColor& matched, const QColor& failed)
+{
+    m_model->setColors(matched, failed);
+}
+
+} // namespace sigmaui

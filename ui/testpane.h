@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTableView;
+class QToolButton;
+
+namespace sigmaui {
+
+class EventsFilterProxy;
+class EventsModel;
+class Security5156Switch;
+
+/// The Test pane: the loaded events with the current rule's verdicts and test marks, a filter,
+/// loading with progress and cancel, the buttons that mark the selected events as tests, and the
+/// Security 5156 switch.
+class TestPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit TestPane(QWidget* parent = nullptr);
+
+    EventsModel* model() const { return m_model; }
+    EventsFilterProxy* proxy() const { return m_proxy; }
+    QTableView* view() const { return m_view; }
+    QLineEdit* filterEdit() const { return m_filter; }
+    QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
+    Security5156Switch* translate5156Switch() const { return m_translate5156; }
+
+    /// The selected events (source rows), or the current one.
+    QList<int> selectedEvents() const;
+    /// Selects an event by its source row.
+    void selectEvent(int eventIndex);
+    int selectedEvent() const { return m_selected; }
+    /// No event is selected any more (new events were loaded), without a signal.
+    void forgetSelection() { m_selected = -1; }
+    void scrollToSelected();
+    /// The columns sized for newly loaded events.
+    void fitColumns();
+
+    void setLoading(bool loading);
+    void setLoadProgress(int permille, const QString& file);
+    /// Test marks being computed (permille), or -1 when done.
+    void setMarksProgress(int permille);
+    void focusFilter();
+    void setColors(const QColor& matched, const QColor& failed);
+
+Q_SIGNALS:
+    void loadRequested();
+    void cancelRequested();
+    /// A mark button: int(sigma::ExpectationKind), or -1 to unmark.
+    void markRequested(int kind);
+    /// The selected event changed (source row, -1 for none).
+    void eventSelected(int eventIndex);
+
+private:
+    EventsModel* m_model;
+    EventsFilterProxy* m_proxy;
+    QLineEdit* m_filter;
+    QCheckBox* m_matchesOnly;
+    QProgressBar* m_progress;
+    QToolButton* m_cancel;
+    QProgressBar* m_marksProgress;
+    Security5156Switch* m_translate5156;
+    QTableView* m_view;
+    int m_selected = -1;
+};
+
+} // namespace sigmaui

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "eventset.h"
+#include "jobtracker.h"
+#include "liveevaluator.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+namespace sigmaui {
+
+class EventsModel;
+class RuleDocument;
+class WorkbenchContext;
+
+/// The rules' tests in the workbench (issue 9): the manifest beside each saved rule is read with
+/// its events on a worker and handed to the rule's live evaluation; the marks of the loaded
+/// events (which event is "must match", "must not match", baseline) are computed on a worker
+/// with progress and shown in the Test pane; marking events writes the manifest.
+class TestsController : public QObject {
+    Q_OBJECT
+public:
+    TestsController(WorkbenchContext* context, EventsModel* events, QObject* parent = nullptr);
+
+    /// Reads the tests beside the document's file off the GUI thread; its evaluator re-runs with them.
+    void reload(RuleDocument* document);
+    /// Shows the current document's marks of the loaded events: at once when they are known,
+    /// else computed off the GUI thread (marksProgress, then marksShown).
+    void updateMarks();
+    /// Marks events (source rows) in the current rule's beside manifest: `kind` is
+    /// int(sigma::ExpectationKind), or -1 to unmark. An unsaved rule is refused with a banner
+    /// offering to save it. Returns false when nothing was marked.
+    bool markEvents(int kind, const QList<int>& rows);
+    /// A banner asking to save the current rule first (tests live beside the rule file); false
+    /// when it has no file yet.
+    bool ensureSaved(const QString& what);
+    /// Tests being read or marks being computed.
+    bool isBusy() const;
+
+    void setSaveAs(std::function<void()> saveAs) { m_saveAs = std::move(saveAs); }
+
+Q_SIGNALS:
+    /// Computing the marks: permille done.
+    void marksProgress(int permille);
+    /// The marks of the current document were shown (also when there are none).
+    void marksShown();
+    void busyChanged(bool busy);
+
+private:
+    JobTracker* loaderOf(RuleDocument* document);
+
+    WorkbenchContext* m_context;
+    EventsModel* m_events;
+    JobTracker m_marksJob;
+    QHash<RuleDocument*, JobTracker*> m_loaders;
+    /// What the running marks job computes for.
+    QPointer<RuleDocument> m_marksFor;
+    EventListPtr m_marksEvents;
+    TestSetPtr m_marksTests;
+    std::function<void()> m_saveAs;
+};
+
+} // namespace sigmaui

@@ -1,0 +1,162 @@
+#include "workbenchpanes.h"
+
+#include "eventfieldsmodel.h"
+#include "explanationmodel.h"
+#include "liveevaluator.h"
+#include "problemsmodel.h"
+#include "ruledocument.h"
+#include "ruleeditor.h"
+#include "rulemarks.h"
+#include "workbenchcontext.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace sigmaui {
+
+// ---- Explanation -----------------------------------------------------------------------------
+
+ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
+    : QWidget(parent)
+    , m_context(context)
+    , m_model(new ExplanationModel(this))
+    , m_summary(new QLabel(tr("Select an event to see which predicates fired."), this))
+    , m_view(new QTreeView(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_view->setModel(m_model);
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
+    m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_view, 1);
+    connect(m_view, &QTreeView::clicked, this, [this](const QModelIndex& index) {
+        const sigma::ExplainNode* node = m_model->nodeAt(index);
+        RuleDocument* document = m_context->currentDocument();
+        if (!node || !document)
+            return;
+        const sigma::SourceSpan span = node->operatorSpan.valid() ? node->operatorSpan : node->span;
+        if (!span.valid())
+            return;
+        RuleEditor* editor = document->editor();
+        editor->jumpTo(span.begin.line, characterColumn(editor->document(), span.begin.line, span.begin.column));
+    });
+}
+
+QString ExplanationPane::summaryText() const
+{
+    return m_summary->text();
+}
+
+void ExplanationPane::setColors(const QColor& matched, const QColor& failed)
+{
+    m_model->setColors(matched, failed);
+}
+
+void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event* event)
+{
+    const EvaluationPtr last = document ? document->evaluator()->lastResult() : nullptr;
+    RuleEditor* editor = document ? document->editor() : nullptr;
+    if (!document || !event || !last) {
+        m_model->clear();
+        m_summary->setText(event ? QString() : tr("Select an event to see which predicates fired."));
+        if (editor)
+            editor->setMarks(MarkLayer::Predicates, {});
+        return;
+    }
+    if (!last->ok()) {
+        // Keep the last explanation, greyed out; the marks would point at moved text.
+        m_view->setEnabled(false);
+        m_summary->setText(tr("The rule has errors (see Problems); the explanation is from the last good version."));
+        editor->setMarks(MarkLayer::Predicates, {});
+        return;
+    }
+    m_view->setEnabled(true);
+    sigma::ExplainOptions options;
+    options.shortCircuit = false; // every value's outcome, for the marks
+    const sigma::Explanation explanation = last->compiled->explain(*event, options);
+    if (m_model->setExplanation(explanation))
+        m_view->expandAll(); // a new tree; one of the same shape keeps what the user expanded
+    m_summary->setText(explanationSummary(explanation));
+    if (last->text == editor->toPlainText())
+        editor->setMarks(MarkLayer::Predicates,
+                         predicateMarks(explanation, last->compiled->rule(), editor->document()));
+    else
+        editor->setMarks(MarkLayer::Predicates, {});
+}
+
+// ---- Event detail ----------------------------------------------------------------------------
+
+EventDetailPane::EventDetailPane(WorkbenchContext* context, QWidget* parent)
+    : QTabWidget(parent)
+    , m_context(context)
+    , m_model(new EventFieldsModel(this))
+    , m_fields(new QTableView(this))
+    , m_xml(new QPlainTextEdit(this))
+{
+    setDocumentMode(true);
+    m_fields->setModel(m_model);
+    m_fields->verticalHeader()->hide();
+    m_fields->verticalHeader()->setDefaultSectionSize(m_fields->fontMetrics().height() + 6);
+    m_fields->horizontalHeader()->setStretchLastSection(true);
+    m_fields->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_fields->setDragEnabled(true);
+    m_fields->setDragDropMode(QAbstractItemView::DragOnly);
+    m_fields->setToolTip(tr("Double-click a field (or drag it into the rule) to add it as a detection item."));
+    m_xml->setReadOnly(true);
+    m_xml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    m_xml->setFont(mono);
+    addTab(m_fields, tr("Fields"));
+    addTab(m_xml, tr("XML"));
+    connect(m_fields, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (RuleDocument* document = m_context->currentDocument()) {
+            document->editor()->insertDetectionItem(m_model->fieldAt(index.row()), m_model->valueAt(index.row()));
+            document->editor()->setFocus();
+        }
+    });
+}
+
+void EventDetailPane::setEvent(const sigma::Event* event)
+{
+    m_model->setEvent(event);
+    m_fields->resizeColumnToContents(EventFieldsModel::FieldColumn);
+    m_xml->setPlainText(event ? QString::fromStdString(event->xml()) : QString());
+}
+
+// ---- Problems --------------------------------------------------------------------------------
+
+ProblemsPane::ProblemsPane(WorkbenchContext* context, QWidget* parent)
+    : QTableView(parent)
+    , m_context(context)
+    , m_model(new ProblemsModel(this))
+{
+    setModel(m_model);
+    verticalHeader()->hide();
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setWordWrap(false);
+    horizontalHeader()->setSectionResizeMode(ProblemsModel::MessageColumn, QHeaderView::Stretch);
+    setColumnWidth(ProblemsModel::SeverityColumn, 90);
+    setColumnWidth(ProblemsModel::LocationColumn, 130);
+    auto jump = [this](const QModelIndex& index) {
+        const int line = index.data(ProblemsModel::LineRole).toInt();
+        if (RuleDocument* document = m_context->currentDocument(); document && line > 0)
+            document->editor()->jumpTo(line, index.data(ProblemsModel::ColumnRole).toInt());
+    };
+    connect(this, &QTableView::clicked, this, jump);
+    connect(this, &QTableView::activated, this, jump);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        const int errors = m_model->errorCount();
+        Q_EMIT titleChanged(errors ? tr("Problems (%1)").arg(errors) : tr("Problems"));
+    });
+}
+
+} // namespace sigmaui

@@ -1,0 +1,81 @@
+#pragma once
+
+// The Explanation, Event Detail and Problems panes of the workbench window. Each acts on the
+// current document through the WorkbenchContext (a click jumps in its editor, a field is added
+// to it); the window tells each what to show.
+
+#include <QTabWidget>
+#include <QTableView>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QTreeView;
+
+namespace sigma {
+struct Event;
+}
+
+namespace sigmaui {
+
+class EventFieldsModel;
+class ExplanationModel;
+class ProblemsModel;
+class RuleDocument;
+class WorkbenchContext;
+
+/// Which predicates of the current rule fired for the selected event, as a tree, with their marks
+/// in the editor; a click on a node jumps to its place in the rule.
+class ExplanationPane : public QWidget {
+    Q_OBJECT
+public:
+    ExplanationPane(WorkbenchContext* context, QWidget* parent = nullptr);
+
+    /// Explains `event` with the document's newest result (greyed when the rule has errors).
+    void showExplanation(RuleDocument* document, const sigma::Event* event);
+    ExplanationModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+    QString summaryText() const;
+    void setColors(const QColor& matched, const QColor& failed);
+
+private:
+    WorkbenchContext* m_context;
+    ExplanationModel* m_model;
+    QLabel* m_summary;
+    QTreeView* m_view;
+};
+
+/// The selected event's fields (double-click or drag one into the rule) and its XML.
+class EventDetailPane : public QTabWidget {
+    Q_OBJECT
+public:
+    EventDetailPane(WorkbenchContext* context, QWidget* parent = nullptr);
+
+    void setEvent(const sigma::Event* event);
+    EventFieldsModel* model() const { return m_model; }
+    QTableView* fieldsView() const { return m_fields; }
+
+private:
+    WorkbenchContext* m_context;
+    EventFieldsModel* m_model;
+    QTableView* m_fields;
+    QPlainTextEdit* m_xml;
+};
+
+/// The current rule's parser, linter and compiler findings; a click jumps to the place.
+class ProblemsPane : public QTableView {
+    Q_OBJECT
+public:
+    ProblemsPane(WorkbenchContext* context, QWidget* parent = nullptr);
+    ProblemsModel* model() const { return m_model; }
+
+Q_SIGNALS:
+    /// "Problems (2)" with the number of errors, for the dock.
+    void titleChanged(const QString& title);
+
+private:
+    WorkbenchContext* m_context;
+    ProblemsModel* m_model;
+};
+
+} // namespace sigmaui
