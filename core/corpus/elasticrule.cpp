@@ -6,6 +6,7 @@
 #include "query/treebuild.h"
 #include "rule/yamltree.h"
 #include "util/asciitext.h"
+#include "util/hexdigit.h"
 
 #include <toml++/toml.h>
 
@@ -94,7 +95,7 @@ std::optional<MappedString> tomlString(std::string_view t, std::size_t at)
             const std::size_t n = e == 'u' ? 4 : 8;
             std::uint32_t cp = 0;
             for (std::size_t i = 0; i < n; ++i) {
-                const int h = p + 2 + i < t.size() ? querytree::hexDigit(t[p + 2 + i]) : -1;
+                const int h = p + 2 + i < t.size() ? asciiHexValue(t[p + 2 + i]) : -1;
                 if (h < 0)
                     return std::nullopt;
                 cp = (cp << 4) | static_cast<std::uint32_t>(h);

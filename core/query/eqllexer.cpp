@@ -1,6 +1,7 @@
 #include "query/eqllexer.h"
 
 #include "query/treebuild.h"
+#include "util/hexdigit.h"
 
 namespace sigma {
 
@@ -269,7 +270,7 @@ private:
                     return error("invalid \\u{...} escape", m_p);
                 std::uint32_t cp = 0;
                 for (std::size_t i = m_p + 3; i < close; ++i) {
-                    const int h = querytree::hexDigit(m_t[i]);
+                    const int h = asciiHexValue(m_t[i]);
                     if (h < 0)
                         return error("invalid \\u{...} escape", m_p);
                     cp = (cp << 4) | static_cast<std::uint32_t>(h);

@@ -11,6 +11,7 @@
 #include "query/query.h"
 #include "query/treebuild.h"
 #include "util/asciitext.h"
+#include "util/hexdigit.h"
 
 namespace sigma {
 
@@ -208,7 +209,7 @@ private:
             return false;
         std::uint32_t cp = 0;
         for (std::size_t i = 0; i < 4; ++i) {
-            const int h = querytree::hexDigit(m_t[p + i]);
+            const int h = asciiHexValue(m_t[p + i]);
             if (h < 0)
                 return false;
             cp = (cp << 4) | static_cast<std::uint32_t>(h);

@@ -1,5 +1,7 @@
 #include "query/treebuild.h"
 
+#include "util/hexdigit.h"
+
 #include "engine/casefold.h"
 
 #include <algorithm>
@@ -103,17 +105,6 @@ bool appendUtf8(std::string& out, std::uint32_t cp)
         return false;
     engine::appendUtf8(static_cast<char32_t>(cp), out);
     return true;
-}
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 bool looksNumeric(std::string_view t)

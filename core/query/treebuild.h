@@ -44,7 +44,6 @@ inline bool isWordChar(char c)
 bool appendUtf8(std::string& out, std::uint32_t codePoint);
 
 /// The value of a hexadecimal digit, or -1.
-int hexDigit(char c);
 
 /// Space, tab, CR or LF.
 inline bool isBlank(char c)

@@ -1,5 +1,7 @@
 #include "rule/yamlbuilder.h"
 
+#include "util/hexdigit.h"
+
 #include <algorithm>
 
 namespace sigma::yamltree::detail {
@@ -9,17 +11,6 @@ namespace {
 int utf8Length(unsigned long cp)
 {
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 } // namespace
@@ -60,7 +51,7 @@ std::size_t align(const Node& node, std::string_view text, std::vector<std::size
             auto hex = [&](int digits) {
                 unsigned long cp = 0;
                 for (int k = 0; k < digits && j + 2 + k < n; ++k) {
-                    const int h = hexValue(text[j + 2 + k]);
+                    const int h = asciiHexValue(text[j + 2 + k]);
                     if (h < 0)
                         break;
                     cp = cp * 16 + static_cast<unsigned long>(h);

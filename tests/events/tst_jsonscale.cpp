@@ -130,22 +130,36 @@ private Q_SLOTS:
         QCOMPARE(FieldNames::stats().names, before.names);
     }
 
+    // A complexity check, not a timing test: 4x the input must take less than 8x the time (a
+    // quadratic reader takes 16x). Times of a few milliseconds are noisy on a loaded machine, so
+    // each size is the best of three reads and the pair is measured up to three times; a quadratic
+    // reader fails every attempt.
     void flatLinesLinear()
     {
         // Issue 18: 1,000 flat lines took 0.2 s, 4,000 2.65 s, 5,660 5.1 s.
-        const double small = secondsToRead(flatLines(5000), 5000);
-        const double large = secondsToRead(flatLines(20000), 20000);
-        qInfo("flat lines: 5,000 in %.3f s, 20,000 in %.3f s (x%.1f)", small, large, large / small);
-        QVERIFY2(large < 8 * small, qPrintable(QStringLiteral("x%1").arg(large / small)));
+        const std::string smallText = flatLines(5000), largeText = flatLines(20000);
+        double ratio = 0;
+        for (int attempt = 0; attempt < 3 && !(ratio > 0 && ratio < 8); ++attempt) {
+            const double small = secondsToRead(smallText, 5000);
+            const double large = secondsToRead(largeText, 20000);
+            ratio = large / small;
+            qInfo("flat lines: 5,000 in %.3f s, 20,000 in %.3f s (x%.1f)", small, large, ratio);
+        }
+        QVERIFY2(ratio < 8, qPrintable(QStringLiteral("x%1").arg(ratio)));
     }
 
     void uniqueKeysLinear()
     {
         // Issue 18: 20,000 lines with unique keys took 9.7 s, 40,000 25.5 s.
-        const double small = secondsToRead(uniqueKeyLines(10000, "s"), 10000);
-        const double large = secondsToRead(uniqueKeyLines(40000, "l"), 40000);
-        qInfo("unique keys: 10,000 lines in %.3f s, 40,000 in %.3f s (x%.1f)", small, large, large / small);
-        QVERIFY2(large < 8 * small, qPrintable(QStringLiteral("x%1").arg(large / small)));
+        const std::string smallText = uniqueKeyLines(10000, "s"), largeText = uniqueKeyLines(40000, "l");
+        double ratio = 0;
+        for (int attempt = 0; attempt < 3 && !(ratio > 0 && ratio < 8); ++attempt) {
+            const double small = secondsToRead(smallText, 10000);
+            const double large = secondsToRead(largeText, 40000);
+            ratio = large / small;
+            qInfo("unique keys: 10,000 lines in %.3f s, 40,000 in %.3f s (x%.1f)", small, large, ratio);
+        }
+        QVERIFY2(ratio < 8, qPrintable(QStringLiteral("x%1").arg(ratio)));
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "engine/casefold.h"
 #include "util/crc32.h"
+#include "util/hexdigit.h"
 
 #include <cstring>
 #include <map>
@@ -46,13 +47,10 @@ Value fixed(std::uint8_t type, std::uint64_t v, int size)
 
 int hexDigit(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    throw std::invalid_argument("not a hex digit");
+    const int v = sigma::asciiHexValue(c);
+    if (v < 0)
+        throw std::invalid_argument("not a hex digit");
+    return v;
 }
 
 /// Writes one record's Binary XML into a chunk buffer, where every name and template is stored
