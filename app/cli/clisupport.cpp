@@ -3,6 +3,8 @@
 #include "corpus/corpus.h"
 #include "util/fileio.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <iostream>
 
@@ -34,6 +36,11 @@ bool writeOutputFile(std::string_view command, const std::string& path, std::str
 const char* const kCorpusHelp =
     "Folder (or file) of Sigma, Elastic (.toml) and Splunk (.yml) rules, searched recursively; "
     "repeat --corpus for several";
+
+void addCorpusOption(CLI::App& sub, std::vector<std::string>& corpus)
+{
+    sub.add_option("--corpus", corpus, kCorpusHelp)->required()->expected(1)->allow_extra_args(false)->take_all();
+}
 
 std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view command,
                                                               const std::vector<std::string>& paths)

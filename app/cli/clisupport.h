@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+namespace CLI {
+class App;
+}
 namespace sigma {
 class Corpus;
 }
@@ -25,6 +28,9 @@ std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view c
 
 /// Help text of --corpus (Sigma, Elastic and Splunk rules; how to give several folders).
 extern const char* const kCorpusHelp;
+
+/// A required --corpus option taking one folder (or file) each time it is given, into `corpus`.
+void addCorpusOption(CLI::App& sub, std::vector<std::string>& corpus);
 
 /// Writes `text` to `path` atomically (util/fileio.h); on failure prints
 /// "sigmawb COMMAND: error" on stderr and returns false.

@@ -205,11 +205,7 @@ const bool registered = sigmawb::registerCommand(
     500, "reach", "Show a rule's indicators with their corpus reach and, with events, their baseline hits",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("--corpus", options->corpus, sigmawb::kCorpusHelp)
-            ->required()
-            ->expected(1)
-            ->allow_extra_args(false)
-            ->take_all();
+        sigmawb::addCorpusOption(sub, options->corpus);
         sub.add_option("--events", options->events,
                        "Event files or folders (EVTX, Event XML, JSON; folders searched recursively for " +
                            sigma::eventFilePatterns() + ", following symbolic links) to count baseline hits on");

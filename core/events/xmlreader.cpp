@@ -1,10 +1,10 @@
 #include "events/normalize.h"
 #include "events/xmlevent.h"
+#include "util/asciitext.h"
 
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 
@@ -218,8 +218,8 @@ private:
         // "<Event" or "<prefix:Event" followed by whitespace, '>' or '/'.
         std::size_t p = pos + 1;
         std::size_t nameStart = p;
-        while (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) || text[p] == ':' ||
-                                   text[p] == '_' || text[p] == '-' || text[p] == '.'))
+        while (p < text.size() &&
+               (isAsciiAlnum(text[p]) || text[p] == ':' || text[p] == '_' || text[p] == '-' || text[p] == '.'))
             ++p;
         const std::string_view tag = localName(text.substr(nameStart, p - nameStart));
         if (tag != "Event" || p >= text.size())
