@@ -312,7 +312,9 @@ public:
                 return;
             }
             readRecord(handle.file, i, xml);
-            if (m_options.limit && m_result.events.size() >= m_options.limit)
+            if (m_options.limit && m_result.count() >= m_options.limit)
+                return;
+            if (!deliverBatch(m_options, m_result))
                 return;
         }
         if (m_options.progress && !m_options.progress(total, total))
@@ -360,7 +362,7 @@ private:
             return;
         }
         event.origin.file = m_file;
-        event.origin.index = m_result.events.size() + m_result.skipped + 1;
+        event.origin.index = m_result.count() + m_result.skipped + 1;
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
@@ -374,6 +376,8 @@ private:
         if (m_options.keepOriginalXml)
             event.originalXml = std::make_shared<const std::string>(std::move(original));
         event.fields.shrink_to_fit();
+        if (event.origin.chunk)
+            ++m_readPerChunk[*event.origin.chunk];
         m_result.events.push_back(std::move(event));
     }
 
@@ -403,9 +407,8 @@ private:
             if (!c.valid || c.complete())
                 continue;
             const std::uint64_t expected = c.lastRecordNumber - c.firstRecordNumber + 1;
-            std::uint64_t read = 0;
-            for (const auto& e : m_result.events)
-                read += e.origin.chunk == c.number ? 1 : 0;
+            const auto found = m_readPerChunk.find(c.number);
+            const std::uint64_t read = found == m_readPerChunk.end() ? 0 : found->second;
             const std::uint64_t lost = expected > read ? expected - read : 0;
             m_result.skipped += lost;
             warn(c.number, std::nullopt,
@@ -470,6 +473,8 @@ private:
     const ReadOptions& m_options;
     ReadResult& m_result;
     std::vector<ChunkInfo> m_chunks;
+    std::unordered_map<std::uint32_t, std::uint64_t>
+        m_readPerChunk; ///< records read per chunk (events may be handed over in batches)
     ChunkBytes m_chunkBytes;
     std::vector<EvtxValue> m_values;
     LibevtxCorrections m_corrections;

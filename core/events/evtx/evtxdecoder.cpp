@@ -95,6 +95,7 @@ public:
                 skipRecord(r.id, error);
                 continue;
             }
+            event.names = m_ids.names();
             event.origin.file = m_file;
             event.origin.chunk = m_number;
             event.origin.index = ++m_out.positions;
@@ -190,6 +191,7 @@ public:
         , m_name(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
+        , m_names(FieldNameSet::current() ? FieldNameSet::current() : std::make_shared<FieldNameSet>())
     {}
 
     void run()
@@ -217,7 +219,7 @@ public:
             if (const auto h = readChunkHeader(m_file.subspan(at, std::min(chunkSize, m_file.size() - at))))
                 m_expected += h->recordCount();
         }
-        unsigned threads = configuredThreads.load();
+        unsigned threads = m_options.threads ? m_options.threads : configuredThreads.load();
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());
         const std::size_t batchSize = m_options.limit ? threads : std::size_t(threads) * 4;
@@ -237,7 +239,7 @@ public:
                  std::to_string(chunks) + " chunk(s), none with the \"ElfChnk\" signature");
             return;
         }
-        const std::uint64_t done = m_result.events.size() + m_result.skipped;
+        const std::uint64_t done = m_result.count() + m_result.skipped;
         if (m_options.progress && !m_options.progress(done, done))
             m_result.cancelled = true;
     }
@@ -250,6 +252,8 @@ private:
         const unsigned slots = parallelSlots(results.size(), options);
         if (m_ids.size() < slots)
             m_ids.resize(slots);
+        for (auto& ids : m_ids)
+            ids.setNames(m_names);
         // runChunk reports what goes wrong in its chunk's result: nothing is thrown here.
         parallelFor(
             results.size(),
@@ -264,7 +268,7 @@ private:
     /// Appends a chunk's results in order; false when reading stops (cancelled, limit reached).
     bool merge(std::uint32_t chunk, ChunkResult& r)
     {
-        const std::size_t base = m_result.events.size() + m_result.skipped;
+        const std::size_t base = m_result.count() + m_result.skipped;
         for (auto& d : r.diagnostics) {
             std::string where = "chunk " + std::to_string(chunk);
             if (d.recordId)
@@ -290,7 +294,9 @@ private:
             }
             e.origin.index = position + 1;
             m_result.events.push_back(std::move(e));
-            if (m_options.limit && m_result.events.size() >= m_options.limit)
+            if (m_options.limit && m_result.count() >= m_options.limit)
+                return false;
+            if (!deliverBatch(m_options, m_result))
                 return false;
         }
         return true;
@@ -308,7 +314,8 @@ private:
     ReadResult& m_result;
     std::uint64_t m_expected = 0;
     bool m_dirty = false;
-    std::vector<NameIds> m_ids; ///< one per worker
+    std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
+    std::vector<NameIds> m_ids;            ///< one per worker
     std::uint64_t m_nextReport = 0;
 };
 
