@@ -168,12 +168,12 @@ int main(int argc, char** argv)
     const auto files = evtxFiles(shared / "corpus" / "events");
     // `bench_events evtx [ROUNDS]`: the per-file decoder comparison only (records/s per core by kind);
     // `bench_events memory [COPIES]`: memory per event kept only.
-    const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "evtx") {
+    const std::string only = argc > 1 ? argv[1] : "";
+    if (only == "evtx") {
         evtxbench::compareDecoders(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
         return 0;
     }
-    if (mode == "memory") {
+    if (only == "memory") {
         keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40);
         return 0;
     }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <malloc.h>
 
 namespace {
 
@@ -86,6 +87,10 @@ private:
 int run(const Options& o)
 {
     using namespace sigma;
+    // Each batch frees what the previous one allocated: keep that memory for the next batch
+    // instead of returning it to the system and faulting it in again (~8 % of the time, perf).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
     const auto setup = sigmawb::compileSetup(o.compile);
     Diagnostics ruleFileProblems;
     const auto ruleFiles = collectRuleFiles(o.rules, ruleFileProblems);

@@ -506,9 +506,11 @@ public:
             error = std::string("cannot read the file: ") + std::strerror(errno);
         } else if (st.st_size > 0) {
             m_size = static_cast<std::size_t>(st.st_size);
-            // Read in full, in order: populating the mapping at once costs far less than a
-            // page fault per 4 KiB.
-            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            // Read in full, in order: populating the mapping at once costs far less than a page
+            // fault per 4 KiB. A large file is paged in batch by batch instead (window()), and
+            // dropped behind the decoder, so that it is never resident whole.
+            m_large = m_size > kPopulateWhole;
+            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (m_large ? 0 : MAP_POPULATE), fd, 0);
             if (m_data == MAP_FAILED)
                 error = std::string("cannot map the file: ") + std::strerror(errno);
         }
@@ -523,9 +525,52 @@ public:
         return {static_cast<const std::uint8_t*>(m_data), m_size};
     }
 
+    /// For a large file: pages in what the decoder reads next, drops what it is done with.
+    evtx::FileWindow window()
+    {
+        evtx::FileWindow w;
+        if (!m_large || !m_data || m_data == MAP_FAILED)
+            return w;
+        w.willRead = [this](std::size_t begin, std::size_t end) { advise(begin, end, true); };
+        w.doneBefore = [this](std::size_t end) {
+            advise(m_dropped, end, false);
+            m_dropped = std::max(m_dropped, end & ~(pageSize() - 1));
+        };
+        return w;
+    }
+
 private:
+    static constexpr std::size_t kPopulateWhole = 64u << 20;
+
+    static std::size_t pageSize()
+    {
+        static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        return size;
+    }
+
+    void advise(std::size_t begin, std::size_t end, bool populate)
+    {
+        const std::size_t page = pageSize();
+        begin &= ~(page - 1);
+        end = populate ? std::min(m_size, (end + page - 1) & ~(page - 1)) : end & ~(page - 1);
+        if (end <= begin)
+            return;
+        char* at = static_cast<char*>(m_data) + begin;
+        if (!populate) {
+            ::madvise(at, end - begin, MADV_DONTNEED);
+            return;
+        }
+#ifdef MADV_POPULATE_READ
+        if (::madvise(at, end - begin, MADV_POPULATE_READ) == 0)
+            return;
+#endif
+        ::madvise(at, end - begin, MADV_WILLNEED); // older kernels: read ahead at least
+    }
+
     void* m_data = nullptr;
     std::size_t m_size = 0;
+    bool m_large = false;
+    std::size_t m_dropped = 0;
 };
 
 } // namespace
@@ -555,7 +600,7 @@ void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::s
         result.diagnostics.push_back(Diagnostic{Severity::Error, "file-open", error, displayName, {}});
         return;
     }
-    evtx::decodeFile(file.bytes(), displayName, options, result);
+    evtx::decodeFile(file.bytes(), displayName, options, result, file.window());
 }
 
 } // namespace sigma::detail

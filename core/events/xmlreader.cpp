@@ -180,7 +180,8 @@ private:
         event.origin.file = m_file;
         event.origin.index = m_result.count() + m_result.skipped + 1;
         ++m_index;
-        if (const std::string* rid = event.value("EventRecordID"))
+        static const FieldNames::Id recordIdKey = FieldNames::internKey("EventRecordID");
+        if (const std::string* rid = event.valueByKey(recordIdKey))
             event.origin.recordId = parseUnsigned(*rid);
         if (m_options.keepOriginalXml)
             event.originalXml = serialize(node);

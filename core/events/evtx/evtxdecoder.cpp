@@ -18,6 +18,13 @@ namespace {
 
 std::atomic<unsigned> configuredThreads{0};
 
+/// The key of EventRecordID, looked up once (a lookup by name takes the name table's lock).
+FieldNames::Id recordIdKey()
+{
+    static const FieldNames::Id key = FieldNames::internKey("EventRecordID");
+    return key;
+}
+
 /// A diagnostic of a chunk, finished when the chunk's results are merged (record positions are
 /// known only then).
 struct PendingDiagnostic {
@@ -99,7 +106,7 @@ public:
             event.origin.file = m_file;
             event.origin.chunk = m_number;
             event.origin.index = ++m_out.positions;
-            if (const std::string* rid = event.value("EventRecordID"))
+            if (const std::string* rid = event.valueByKey(recordIdKey()))
                 event.origin.recordId = detail::parseUnsigned(*rid);
             if (m_options.keepOriginalXml) {
                 XmlRenderer xml;
@@ -186,12 +193,14 @@ void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOption
 
 class FileDecoder {
 public:
-    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
+    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
+                const FileWindow* window)
         : m_file(file)
         , m_name(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
         , m_names(FieldNameSet::current() ? FieldNameSet::current() : std::make_shared<FieldNameSet>())
+        , m_window(window)
     {}
 
     void run()
@@ -227,12 +236,16 @@ public:
         for (std::size_t first = 0; first < chunks; first += batchSize) {
             const std::size_t count = std::min(batchSize, chunks - first);
             std::vector<ChunkResult> results(count);
+            if (m_window && m_window->willRead)
+                m_window->willRead(chunkOffset(first), chunkOffset(first + count));
             decodeBatch(first, results, threads);
             for (std::size_t i = 0; i < count; ++i) {
                 anyChunk = anyChunk || results[i].hasChunk;
                 if (!merge(static_cast<std::uint32_t>(first + i), results[i]))
                     return;
             }
+            if (m_window && m_window->doneBefore)
+                m_window->doneBefore(chunkOffset(first + count));
         }
         if (!anyChunk) {
             fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
@@ -245,6 +258,11 @@ public:
     }
 
 private:
+    std::size_t chunkOffset(std::size_t chunk) const
+    {
+        return std::min(m_file.size(), fileHeaderSize + chunk * chunkSize);
+    }
+
     void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
     {
         ParallelOptions options;
@@ -316,6 +334,7 @@ private:
     bool m_dirty = false;
     std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
     std::vector<NameIds> m_ids;            ///< one per worker
+    const FileWindow* m_window = nullptr;
     std::uint64_t m_nextReport = 0;
 };
 
@@ -323,8 +342,14 @@ private:
 
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
 {
+    decodeFile(file, name, options, result, FileWindow{});
+}
+
+void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
+                const FileWindow& window)
+{
     try {
-        FileDecoder(file, name, options, result).run();
+        FileDecoder(file, name, options, result, &window).run();
     } catch (const std::exception& e) {
         result.diagnostics.push_back(
             Diagnostic{Severity::Error, "read-failed", std::string("reading failed: ") + e.what(), name, {}});
