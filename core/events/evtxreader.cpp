@@ -532,10 +532,7 @@ public:
         if (!m_large || !m_data || m_data == MAP_FAILED)
             return w;
         w.willRead = [this](std::size_t begin, std::size_t end) { advise(begin, end, true); };
-        w.doneBefore = [this](std::size_t end) {
-            advise(m_dropped, end, false);
-            m_dropped = std::max(m_dropped, end & ~(pageSize() - 1));
-        };
+        w.done = [this](std::size_t begin, std::size_t end) { advise(begin, end, false); };
         return w;
     }
 
@@ -570,7 +567,6 @@ private:
     void* m_data = nullptr;
     std::size_t m_size = 0;
     bool m_large = false;
-    std::size_t m_dropped = 0;
 };
 
 } // namespace

@@ -227,7 +227,13 @@ public:
             const std::size_t at = fileHeaderSize + n * chunkSize;
             if (const auto h = readChunkHeader(m_file.subspan(at, std::min(chunkSize, m_file.size() - at))))
                 m_expected += h->recordCount();
+            // Reading a chunk header maps the pages around it (the kernel's fault-around): let
+            // them go as the scan moves on, until their batch comes.
+            if (m_window && m_window->done && (n + 1) % 32 == 0)
+                m_window->done(chunkOffset(n + 1 - 32), chunkOffset(n + 1));
         }
+        if (m_window && m_window->done)
+            m_window->done(0, m_file.size());
         unsigned threads = m_options.threads ? m_options.threads : configuredThreads.load();
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());
@@ -244,8 +250,8 @@ public:
                 if (!merge(static_cast<std::uint32_t>(first + i), results[i]))
                     return;
             }
-            if (m_window && m_window->doneBefore)
-                m_window->doneBefore(chunkOffset(first + count));
+            if (m_window && m_window->done)
+                m_window->done(chunkOffset(first), chunkOffset(first + count));
         }
         if (!anyChunk) {
             fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +

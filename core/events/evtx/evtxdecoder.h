@@ -19,11 +19,12 @@ namespace sigma::evtx {
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result);
 
 /// What the decoder tells the owner of the bytes as it goes, so that a mapped file is never
-/// resident whole: which bytes it reads next (to page them in at once), and that it is done with
-/// every byte before an offset (to drop those pages).
+/// resident whole: which bytes it reads next (to page them in at once), and which it is done with
+/// for now (to drop those pages; the chunk headers after the first scan, each batch of chunks
+/// once decoded).
 struct FileWindow {
     std::function<void(std::size_t begin, std::size_t end)> willRead;
-    std::function<void(std::size_t end)> doneBefore;
+    std::function<void(std::size_t begin, std::size_t end)> done;
 };
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
                 const FileWindow& window);
