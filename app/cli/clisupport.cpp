@@ -57,4 +57,34 @@ std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view c
     return roots;
 }
 
+void CompileFlags::addTo(CLI::App& sub)
+{
+    sub.add_option("--placeholders", placeholders, "YAML file: placeholder name -> values (for |expand)");
+    sub.add_option("--logsources", logSources,
+                   "CSV file overriding rows of the built-in log-source table (same format)");
+    sub.add_flag("--translate-5156", translate5156,
+                 "Read Security 5156 events as Sysmon network connections (network_connection rules)");
+    sub.add_flag("--no-scope", noScope, "Test every rule against every event, whatever its log source");
+}
+
+std::optional<CompileSetup> compileSetup(const CompileFlags& flags)
+{
+    CompileSetup setup;
+    setup.options.translateSecurity5156 = flags.translate5156;
+    setup.options.scopeByLogSource = !flags.noScope;
+    sigma::Diagnostics problems;
+    if (!flags.placeholders.empty())
+        setup.options.placeholders = sigma::loadPlaceholdersFile(flags.placeholders, problems);
+    if (!flags.logSources.empty()) {
+        setup.logSources = std::make_unique<sigma::LogSourceTable>(
+            sigma::LogSourceTable::builtin().overriddenBy(sigma::LogSourceTable::fromFile(flags.logSources, problems)));
+        setup.options.logSources = setup.logSources.get();
+    }
+    for (const auto& d : problems)
+        std::cerr << d.format() << '\n';
+    if (sigma::hasErrors(problems))
+        return std::nullopt;
+    return setup;
+}
+
 } // namespace sigmawb

@@ -116,7 +116,7 @@ private:
             if (m_text[pos] != '{') {
                 const std::string_view line = m_text.substr(pos, eol - pos);
                 if (!(line.substr(0, 7) == "Record " || line.empty())) {
-                    if (!any && m_result.events.empty()) {
+                    if (!any && m_result.count() == 0) {
                         diag(Severity::Error, lineAt(pos), "not JSON events: expected '{' or '[' at the start",
                              "json-syntax");
                         return;
@@ -151,7 +151,7 @@ private:
             if (!progress(pos))
                 return;
         }
-        if (m_result.events.empty() && !hasErrors(m_result.diagnostics))
+        if (m_result.count() == 0 && !hasErrors(m_result.diagnostics))
             diag(Severity::Error, 1,
                  m_result.skipped ? "not valid JSON, no event could be read" : "no JSON events found",
                  m_result.skipped ? "json-syntax" : "json-no-events");
@@ -247,12 +247,12 @@ private:
             m_flat.read(object, event);
         }
         event.origin.file = m_file;
-        event.origin.index = m_result.events.size() + m_result.skipped + 1;
+        event.origin.index = m_result.count() + m_result.skipped + 1;
         if (const std::string* rid = event.valueByKey(m_recordId.key))
             event.origin.recordId = parseUnsigned(*rid);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
-        return !(m_options.limit && m_result.events.size() >= m_options.limit);
+        return !(m_options.limit && m_result.count() >= m_options.limit) && deliverBatch(m_options, m_result);
     }
 
     bool progress(std::size_t done)
