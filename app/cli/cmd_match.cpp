@@ -2,6 +2,8 @@
 //  [--placeholders FILE] [--threads N]`: every rule against every event.
 #include "command.h"
 
+#include "correlation/correlation.h"
+#include "correlation/report.h"
 #include "engine/engine.h"
 #include "engine/loader.h"
 #include "engine/logsource.h"
@@ -33,6 +35,49 @@ struct Hit {
     std::size_t event; // global index
     std::size_t rule;
 };
+
+/// The correlations of the unit over the base-rule matches (hits sorted by event).
+sigma::CorrelationReport correlateHits(std::shared_ptr<const sigma::CorrelationUnit> unit,
+                                       const std::vector<sigma::Event>& events, const std::vector<Hit>& hits)
+{
+    sigma::CorrelationEvaluator evaluator(std::move(unit));
+    std::vector<std::size_t> rules;
+    for (std::size_t i = 0; i < hits.size();) {
+        rules.clear();
+        std::size_t j = i;
+        for (; j < hits.size() && hits[j].event == hits[i].event; ++j)
+            rules.push_back(hits[j].rule);
+        evaluator.add(events[hits[i].event], rules);
+        i = j;
+    }
+    sigma::CorrelationReport report = evaluator.finish();
+    if (report.untimedCount)
+        std::cerr << "sigmawb: " << report.untimedCount
+                  << " match(es) of rules that correlations read have no event time and were not correlated\n";
+    return report;
+}
+
+/// Correlation results after the rule matches: counted like rules, one JSON object or one line each.
+void printCorrelations(const sigma::CorrelationUnit& unit, const sigma::CorrelationReport& report,
+                       const std::string& format)
+{
+    if (format == "count") {
+        std::vector<std::size_t> counts(unit.correlations().size(), 0);
+        for (const auto& r : report.results)
+            ++counts[r.correlation];
+        for (std::size_t i = 0; i < counts.size(); ++i)
+            if (unit.correlations()[i].reportAlone)
+                std::cout << counts[i] << '\t' << unit.correlations()[i].doc.id << '\t'
+                          << unit.correlations()[i].doc.title << '\n';
+        return;
+    }
+    for (const auto& r : report.results) {
+        if (!unit.correlations()[r.correlation].reportAlone)
+            continue;
+        std::cout << (format == "jsonl" ? sigma::correlationResultJson(unit, r) : sigma::correlationResultText(unit, r))
+                  << '\n';
+    }
+}
 
 int run(const Options& o)
 {
@@ -81,6 +126,21 @@ int run(const Options& o)
     for (const auto& r : loaded.rules)
         builder.add(r);
     const RuleSet set = builder.build();
+    // Correlations and filters (docs/correlations.md): when the rule files hold any, rules are
+    // matched through one unit, filters applied; rules of generate: false correlations stay silent.
+    std::shared_ptr<const CorrelationUnit> unit;
+    bool unitErrors = false;
+    if (loaded.otherDocuments > 0) {
+        auto u = loadCorrelationUnit(ruleFiles, options);
+        for (const auto& d : u.diagnostics)
+            if (d.code.find("correlation") != std::string::npos || d.code == "unknown-filter-rule") {
+                std::cerr << d.format() << '\n';
+                unitErrors = unitErrors || d.severity == Severity::Error;
+            }
+        unit = u.unit;
+    }
+    const std::size_t ruleCount = unit ? unit->rules().size() : set.size();
+    auto ruleAt = [&](std::size_t i) -> const CompiledRule& { return unit ? *unit->rules()[i].rule : *set.at(i); };
 
     if (events.empty() && !ioError) {
         std::cerr << "sigmawb match: no events read from the paths given\n";
@@ -97,7 +157,10 @@ int run(const Options& o)
         [&](std::size_t begin, std::size_t end, unsigned worker) {
             std::vector<std::size_t> matched;
             for (std::size_t i = begin; i < end; ++i) {
-                set.match(events[i], matched);
+                if (unit)
+                    unit->match(events[i], matched);
+                else
+                    set.match(events[i], matched);
                 for (auto r : matched)
                     perThread[worker].push_back(Hit{i, r});
             }
@@ -113,15 +176,24 @@ int run(const Options& o)
     std::sort(hits.begin(), hits.end(),
               [](const Hit& a, const Hit& b) { return a.event != b.event ? a.event < b.event : a.rule < b.rule; });
 
+    CorrelationReport correlated;
+    if (unit) {
+        correlated = correlateHits(unit, events, hits);
+        hits.erase(
+            std::remove_if(hits.begin(), hits.end(), [&](const Hit& h) { return !unit->rules()[h.rule].reportAlone; }),
+            hits.end());
+    }
+
     if (o.count) {
-        std::vector<std::size_t> counts(set.size(), 0);
+        std::vector<std::size_t> counts(ruleCount, 0);
         for (const auto& h : hits)
             ++counts[h.rule];
-        for (std::size_t i = 0; i < set.size(); ++i)
-            std::cout << counts[i] << '\t' << set.at(i)->rule().id << '\t' << set.at(i)->rule().title << '\n';
+        for (std::size_t i = 0; i < ruleCount; ++i)
+            if (!unit || unit->rules()[i].reportAlone)
+                std::cout << counts[i] << '\t' << ruleAt(i).rule().id << '\t' << ruleAt(i).rule().title << '\n';
     } else if (o.format == "jsonl") {
         for (const auto& h : hits) {
-            const auto& rule = *set.at(h.rule);
+            const auto& rule = ruleAt(h.rule);
             const Event& e = events[h.event];
             nlohmann::ordered_json j;
             j["rule_id"] = rule.rule().id;
@@ -134,7 +206,7 @@ int run(const Options& o)
         }
     } else {
         for (const auto& h : hits) {
-            const auto& rule = *set.at(h.rule);
+            const auto& rule = ruleAt(h.rule);
             const Event& e = events[h.event];
             std::cout << (e.origin.file ? *e.origin.file : std::string()) << ':' << e.origin.index;
             if (e.origin.recordId)
@@ -142,11 +214,20 @@ int run(const Options& o)
             std::cout << ": " << rule.rule().title << " [" << rule.rule().id << "] " << rule.file() << '\n';
         }
     }
+    if (unit)
+        printCorrelations(*unit, correlated, o.count ? "count" : o.format);
     std::cerr << "sigmawb: " << loaded.rules.size() << " rules, " << events.size() << " events, " << hits.size()
-              << " matches\n";
+              << " matches";
+    if (unit && !unit->correlations().empty())
+        std::cerr << ", "
+                  << std::count_if(
+                         correlated.results.begin(), correlated.results.end(),
+                         [&](const CorrelationResult& r) { return unit->correlations()[r.correlation].reportAlone; })
+                  << " correlation results";
+    std::cerr << '\n';
     if (ioError)
         return sigmawb::ExitUsage;
-    return loaded.failedFiles.empty() ? sigmawb::ExitOk : sigmawb::ExitFailure;
+    return loaded.failedFiles.empty() && !unitErrors ? sigmawb::ExitOk : sigmawb::ExitFailure;
 }
 
 const bool registered = sigmawb::registerCommand(
