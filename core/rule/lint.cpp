@@ -1,5 +1,6 @@
 // The linter (see lint.h and docs/lint.md).
 #include "rule/lint.h"
+#include "rule/lintcorrelation.h"
 
 #include "rule/attack.h"
 #include "rule/condition.h"
@@ -804,6 +805,7 @@ Diagnostics lintFile(const ParsedFile& file, const LintOptions& options)
 {
     Diagnostics lint;
     Linter(file, options, lint).run();
+    lintCorrelationFile(file, options, lint);
     const Suppressions sup = collectSuppressions(file);
     Diagnostics out;
     for (const auto& d : file.diagnostics)
@@ -869,13 +871,26 @@ Diagnostics lintSet(const std::vector<const ParsedFile*>& files, const LintOptio
     };
     report(ids, "duplicate-id", Severity::Error, "id");
     report(titles, "duplicate-title", Severity::Warning, "title");
+    Diagnostics correlations;
+    lintCorrelationSet(files, options, correlations);
+    for (auto& d : correlations)
+        for (const ParsedFile* f : files)
+            if (f->file == d.file && !collectSuppressions(*f).suppressed(d)) {
+                out.push_back(std::move(d));
+                break;
+            }
     sortDiagnostics(out);
     return out;
 }
 
 const std::vector<LintCheckInfo>& lintChecks()
 {
-    return kChecks;
+    static const std::vector<LintCheckInfo> all = [] {
+        auto v = kChecks;
+        v.insert(v.end(), correlationLintChecks().begin(), correlationLintChecks().end());
+        return v;
+    }();
+    return all;
 }
 
 } // namespace sigma
