@@ -1,10 +1,15 @@
 // `sigmawb explain --rule FILE --events FILE --event N [--format text|json]`: why one event
 // matches a rule or not, predicate by predicate.
+// `sigmawb explain --rule FILE --events PATH --group KEY [--correlation ID]`: why a correlation
+// fires for one group or not, window by window (docs/correlations.md).
 #include "clisupport.h"
 #include "command.h"
 
+#include "correlation/correlation.h"
+#include "correlation/report.h"
 #include "engine/engine.h"
 #include "engine/logsource.h"
+#include "events/eventfiles.h"
 #include "events/reader.h"
 #include "live/analysis.h"
 #include "rule/parser.h"
@@ -25,6 +30,9 @@ struct Options {
     sigmawb::CompileFlags compile;
     bool all = false;
     std::string color = "auto";
+    std::string group = kNoGroup;
+    std::string correlation;
+    static constexpr const char* kNoGroup = "\x01";
 };
 
 const char* kindName(sigma::ExplainNode::Kind k)
@@ -167,12 +175,70 @@ struct Printer {
     }
 };
 
+/// `--group KEY`: one correlation of the file (the outermost, or --correlation) for one group.
+int explainGroup(const Options& o, const sigma::CompileOptions& options)
+{
+    using namespace sigma;
+    auto loaded = loadCorrelationUnit({o.rule}, options);
+    for (const auto& d : loaded.diagnostics)
+        std::cerr << d.format() << '\n';
+    if (hasErrors(loaded.diagnostics))
+        return sigmawb::ExitFailure;
+    const CorrelationUnit& unit = *loaded.unit;
+    std::optional<std::size_t> ci;
+    if (!o.correlation.empty())
+        ci = unit.findCorrelation(o.correlation);
+    else
+        for (std::size_t i = 0; i < unit.correlations().size() && !ci; ++i)
+            if (unit.correlations()[i].reportAlone)
+                ci = i;
+    if (!ci) {
+        std::cerr << o.rule << ": no correlation "
+                  << (o.correlation.empty() ? "in the file" : "'" + o.correlation + "'") << '\n';
+        return sigmawb::ExitUsage;
+    }
+    std::string error;
+    const auto group = parseGroupKey(unit.correlations()[*ci], o.group, error);
+    if (!group) {
+        std::cerr << "sigmawb explain: --group " << o.group << ": " << error << '\n';
+        return sigmawb::ExitUsage;
+    }
+    Diagnostics listing;
+    const auto files = collectEventFiles({o.events}, listing);
+    for (const auto& d : listing)
+        std::cerr << d.format() << '\n';
+    if (hasErrors(listing))
+        return sigmawb::ExitUsage;
+    CorrelationOptions co;
+    co.traceCorrelation = *ci;
+    co.traceGroup = *group;
+    CorrelationEvaluator evaluator(loaded.unit, co);
+    for (const auto& file : files) {
+        ReadResult events = readEventsFile(file);
+        for (const auto& d : events.diagnostics)
+            std::cerr << d.format() << '\n';
+        if (events.failed())
+            return sigmawb::ExitUsage;
+        for (const auto& e : events.events)
+            evaluator.add(e);
+    }
+    const CorrelationReport report = evaluator.finish();
+    std::cout << explainCorrelationGroup(unit, *ci, *group, report);
+    return sigmawb::ExitOk;
+}
+
 int run(const Options& o)
 {
     using namespace sigma;
     const auto setup = sigmawb::compileSetup(o.compile);
     if (!setup)
         return sigmawb::ExitUsage;
+    if (o.group != Options::kNoGroup)
+        return explainGroup(o, setup->options);
+    if (o.event == 0) {
+        std::cerr << "sigmawb explain: give --event N (a rule) or --group KEY (a correlation)\n";
+        return sigmawb::ExitUsage;
+    }
 
     // Parsed and compiled as the workbench's editor does it (without its linter).
     AnalysisOptions analysis;
@@ -246,7 +312,13 @@ const bool registered = sigmawb::registerCommand(
         auto o = std::make_shared<Options>();
         sub.add_option("--rule", o->rule, "The rule file")->required();
         sub.add_option("--events", o->events, "The event file")->required();
-        sub.add_option("--event", o->event, "Which event (1-based position in the file)")->required();
+        sub.add_option("--event", o->event,
+                       "Which event (1-based position in the file), explained against the first rule of the file");
+        sub.add_option("--group", o->group,
+                       "A correlation's group: its value (one group-by field) or field=value,field=value; "
+                       "explains the windows of that group");
+        sub.add_option("--correlation", o->correlation,
+                       "With --group: the correlation (id or name; default: the outermost of the file)");
         sub.add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
         o->compile.addTo(sub);
         sub.add_flag("--all", o->all, "Evaluate every predicate (no short-circuit)");

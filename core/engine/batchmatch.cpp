@@ -6,6 +6,12 @@ namespace sigma {
 
 BatchMatch matchBatch(const RuleSet& set, std::span<const Event> events, unsigned threads, std::size_t grain)
 {
+    return matchBatch([&set](const Event& e, std::vector<std::size_t>& out) { set.match(e, out); }, events, threads,
+                      grain);
+}
+
+BatchMatch matchBatch(const EventMatcher& match, std::span<const Event> events, unsigned threads, std::size_t grain)
+{
     BatchMatch result;
     ParallelOptions parallel;
     parallel.threads = threads;
@@ -18,7 +24,7 @@ BatchMatch matchBatch(const RuleSet& set, std::span<const Event> events, unsigne
             std::vector<std::size_t> matched;
             auto& out = perWorker[worker];
             for (std::size_t i = begin; i < end; ++i) {
-                set.match(events[i], matched);
+                match(events[i], matched);
                 for (auto r : matched)
                     out.push_back(BatchHit{i, r});
             }

@@ -34,11 +34,11 @@ bool parseTimespan(const std::string& s, long long& seconds)
     case 'w':
         mult = 7 * 86400;
         break;
-    case 'M':
-        mult = 30 * 86400;
+    case 'M': // pySigma's month and year: 30.436875 and 365.2425 days
+        mult = 2629746;
         break;
     case 'y':
-        mult = 365 * 86400;
+        mult = 31556952;
         break;
     default:
         return false;
@@ -83,8 +83,8 @@ void Converter::correlationBody(Correlation& c, const Node* key, const Node* v)
         error("wrong-type", "'correlation' must be a mapping (type, rules, timespan, ...)", span(v));
         return;
     }
-    static const std::set<std::string> types{"event_count", "value_count", "temporal",        "temporal_ordered",
-                                             "value_sum",   "value_avg",   "value_percentile"};
+    static const std::set<std::string> types{"event_count", "value_count", "temporal",     "temporal_ordered",
+                                             "value_sum",   "value_avg",   "value_median", "value_percentile"};
     bool haveType = false, haveRules = false, haveTimespan = false, haveCondition = false;
     SourceSpan conditionSpan;
     for (const auto& [k, val] : mapEntries(v)) {
@@ -97,7 +97,7 @@ void Converter::correlationBody(Correlation& c, const Node* key, const Node* v)
                 error("invalid-correlation-type",
                       "unknown correlation type '" + c.type +
                           "' (event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, "
-                          "value_percentile)",
+                          "value_percentile, value_median)",
                       span(val));
         } else if (name == "rules") {
             c.rules = val->kind == NodeKind::Scalar ? std::vector<std::string>{val->value} : stringList(val, "rules");
@@ -141,6 +141,12 @@ void Converter::correlationBody(Correlation& c, const Node* key, const Node* v)
         error("missing-condition", "a '" + c.type + "' correlation needs a 'condition'", where);
     if (haveCondition && c.type.rfind("value_", 0) == 0 && c.conditionField.empty())
         error("missing-condition", "a '" + c.type + "' correlation needs 'field' in its condition", conditionSpan);
+    if (haveCondition && c.type == "value_percentile" && !c.conditionPercentile)
+        warning("missing-percentile",
+                "a 'value_percentile' condition without 'percentile' is evaluated as the 50th percentile (median)",
+                conditionSpan);
+    if (c.conditionPercentile && c.type != "value_percentile")
+        warning("unknown-key", "'percentile' has no meaning in a '" + c.type + "' condition", conditionSpan);
     if (c.type == "event_count" || temporal)
         if (!c.conditionField.empty())
             warning("unknown-key", "'field' has no meaning in a '" + c.type + "' condition", conditionSpan);
@@ -156,6 +162,15 @@ void Converter::correlationCondition(Correlation& c, const Node* v)
     for (const auto& [k, val] : mapEntries(v)) {
         if (k->value == "field") {
             scalarText(val, "field", c.conditionField);
+            continue;
+        }
+        if (k->value == "percentile") {
+            const Value pv = value(val);
+            if ((pv.type != Value::Type::Integer && pv.type != Value::Type::Float) || pv.floatValue < 0 ||
+                pv.floatValue > 100)
+                error("invalid-correlation-condition", "'percentile' must be a number from 0 to 100", span(val));
+            else
+                c.conditionPercentile = pv.type == Value::Type::Integer ? double(pv.intValue) : pv.floatValue;
             continue;
         }
         if (!ops.count(k->value)) {

@@ -2,6 +2,7 @@
 // lintFile and lintSet. The checks themselves are in lintmetadata.cpp and lintdetection.cpp,
 // suppression in lintsuppress.cpp.
 #include "rule/linter.h"
+#include "rule/lintcorrelation.h"
 
 #include <algorithm>
 
@@ -127,6 +128,7 @@ Diagnostics lintFile(const ParsedFile& file, const LintOptions& options)
 {
     Diagnostics lint;
     Linter(file, options, lint).run();
+    lintCorrelationFile(file, options, lint);
     const Suppressions sup = collectSuppressions(file);
     Diagnostics out;
     for (const auto& d : file.diagnostics)
@@ -192,13 +194,26 @@ Diagnostics lintSet(const std::vector<const ParsedFile*>& files, const LintOptio
     };
     report(ids, "duplicate-id", Severity::Error, "id");
     report(titles, "duplicate-title", Severity::Warning, "title");
+    Diagnostics correlations;
+    lintCorrelationSet(files, options, correlations);
+    for (auto& d : correlations)
+        for (const ParsedFile* f : files)
+            if (f->file == d.file && !collectSuppressions(*f).suppressed(d)) {
+                out.push_back(std::move(d));
+                break;
+            }
     sortDiagnostics(out);
     return out;
 }
 
 const std::vector<LintCheckInfo>& lintChecks()
 {
-    return kChecks;
+    static const std::vector<LintCheckInfo> all = [] {
+        auto v = kChecks;
+        v.insert(v.end(), correlationLintChecks().begin(), correlationLintChecks().end());
+        return v;
+    }();
+    return all;
 }
 
 } // namespace sigma

@@ -361,6 +361,8 @@ const std::vector<DiagnosticCodeInfo>& parserDiagnosticCodes()
         {"missing-correlation-type", Severity::Error, "a correlation without 'type'"},
         {"missing-correlation-rules", Severity::Error, "a correlation without 'rules'"},
         {"bad-timespan", Severity::Error, "a missing or malformed correlation timespan"},
+        {"missing-percentile", Severity::Warning,
+         "a value_percentile condition without percentile (the median is used)"},
         {"invalid-correlation-condition", Severity::Error, "a correlation condition operator or value is invalid"},
         {"missing-filter-rules", Severity::Error, "a filter without 'rules'"},
         {"unknown-key", Severity::Warning, "an unknown key inside 'correlation'"},

@@ -234,7 +234,9 @@ struct Correlation {
     std::string name;
     std::string status;
     std::string level;
-    std::string type; ///< event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, value_percentile
+    /// event_count, value_count, temporal, temporal_ordered, value_sum, value_avg, value_percentile (spec v2.1);
+    /// value_median (pySigma, not in spec v2.1: the 50th percentile)
+    std::string type;
     std::vector<std::string> rules;
     std::vector<std::string> groupBy;
     std::map<std::string, std::map<std::string, std::string>> aliases; ///< alias -> rule -> field
@@ -242,6 +244,8 @@ struct Correlation {
     long long timespanSeconds = 0;
     std::vector<CorrelationCondition> condition;
     std::string conditionField; ///< value_* types
+    /// value_percentile: `condition.percentile` (pySigma; spec v2.1 names no key), 0..100.
+    std::optional<double> conditionPercentile;
     bool generate = false;
     std::vector<CustomAttribute> custom;
     std::map<std::string, SourceSpan> keySpans;

@@ -141,6 +141,25 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
                 else
                     ok = false;
             }
+        } else if (key == "group") {
+            if (kind == ExpectationKind::Baseline || !value.IsMap() || value.size() == 0) {
+                diags.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                               "'group' (under match or no_match) must map group-by fields to values, "
+                                               "e.g. {User: alice}",
+                                               file, spanOf(value)));
+                ok = false;
+                continue;
+            }
+            for (const auto& g : value) {
+                if (!g.second.IsScalar()) {
+                    diags.push_back(makeDiagnostic(
+                        Severity::Error, "manifest-invalid",
+                        "the value of '" + g.first.Scalar() + "' in 'group' must be a string", file, spanOf(g.second)));
+                    ok = false;
+                    continue;
+                }
+                e.group.emplace_back(g.first.Scalar(), g.second.Scalar());
+            }
         } else if (key == "max_hits") {
             std::uint64_t n = 0;
             if (onlyFor(ExpectationKind::Baseline) && readCount(value, "max_hits", file, diags, n))
@@ -151,9 +170,9 @@ void parseEntry(const YAML::Node& node, ExpectationKind kind, const std::string&
             diags.push_back(makeDiagnostic(Severity::Error, "manifest-unknown-key",
                                            "unknown key '" + key + "' in an entry of '" + expectationKindName(kind) +
                                                "' (expected name, file, xml" +
-                                               (kind == ExpectationKind::Match      ? ", count, at_least, record_ids"
+                                               (kind == ExpectationKind::Match ? ", count, at_least, record_ids, group"
                                                 : kind == ExpectationKind::Baseline ? ", max_hits"
-                                                                                    : "") +
+                                                                                    : ", group") +
                                                ")",
                                            file, keySpan));
             ok = false;
@@ -237,6 +256,13 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
             readBool(value, "scope_by_logsource", file, group.diagnostics, group.scopeByLogSource);
         } else if (key == "translate_security_5156") {
             readBool(value, "translate_security_5156", file, group.diagnostics, group.translateSecurity5156);
+        } else if (key == "correlation") {
+            if (!value.IsScalar() || value.Scalar().empty())
+                group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid",
+                                                           "'correlation' must be the id or name of a correlation",
+                                                           file, spanOf(value)));
+            else
+                group.correlation = value.Scalar();
         } else if (auto kind = kindFromKey(key)) {
             if (value.IsNull())
                 continue; // `match:` with nothing under it
@@ -256,7 +282,7 @@ RuleTests parseGroup(const YAML::Node& node, const std::string& file, bool folde
                 Severity::Error, "manifest-unknown-key",
                 "unknown key '" + key +
                     "' (expected rule, name, description, match, no_match, baseline, scope_by_logsource, "
-                    "translate_security_5156" +
+                    "translate_security_5156, correlation" +
                     (folderForm ? "" : ", tests") + ")",
                 file, spanOf(kv.first)));
         }

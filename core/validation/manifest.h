@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sigma {
@@ -43,6 +44,10 @@ struct Expectation {
 
     std::size_t maxHits = 0; ///< Baseline: at most this many events match
 
+    /// Correlation tests (match / no_match): only the results for this group count (group-by
+    /// field -> value; fields not given match any value). Empty: every group.
+    std::vector<std::pair<std::string, std::string>> group;
+
     SourceSpan span; ///< the entry in the manifest
 
     bool embedded() const { return file.empty(); }
@@ -65,6 +70,9 @@ struct RuleTests {
     /// Compile options the tests run with (manifest keys `scope_by_logsource`, `translate_security_5156`).
     bool scopeByLogSource = true;
     bool translateSecurity5156 = false;
+    /// When the rule file holds correlations: the one tested (id or name; empty: the outermost).
+    /// Counts are then of correlation results, not of events (docs/test-manifests.md).
+    std::string correlation;
     std::vector<Expectation> expectations;
     SourceSpan span;
     /// Problems of this group (a missing rule, an invalid entry...). Errors make the group fail.

@@ -27,6 +27,8 @@ void writeGroup(std::string& out, const RuleTests& g, const std::string& indent,
         line("scope_by_logsource: false");
     if (g.translateSecurity5156)
         line("translate_security_5156: true");
+    if (!g.correlation.empty())
+        line("correlation: " + yaml::scalar(g.correlation));
     for (ExpectationKind kind : {ExpectationKind::Match, ExpectationKind::NoMatch, ExpectationKind::Baseline}) {
         bool any = false;
         for (const auto& e : g.expectations) {
@@ -36,7 +38,7 @@ void writeGroup(std::string& out, const RuleTests& g, const std::string& indent,
                 line(std::string(expectationKindName(kind)) + ':');
             any = true;
             const bool shortForm = !e.embedded() && e.name.empty() && !e.count && !e.atLeast && e.recordIds.empty() &&
-                                   (kind != ExpectationKind::Baseline || e.maxHits == 0);
+                                   e.group.empty() && (kind != ExpectationKind::Baseline || e.maxHits == 0);
             if (shortForm) {
                 line("  - " + yaml::scalar(e.file));
                 continue;
@@ -65,6 +67,11 @@ void writeGroup(std::string& out, const RuleTests& g, const std::string& indent,
                 for (auto id : e.recordIds)
                     ids += (ids.empty() ? "" : ", ") + std::to_string(id);
                 key("record_ids: [" + ids + "]");
+            }
+            if (!e.group.empty()) {
+                key("group:");
+                for (const auto& [f, v] : e.group)
+                    out += sub + "  " + yaml::scalar(f) + ": " + yaml::scalar(v) + '\n';
             }
             if (kind == ExpectationKind::Baseline)
                 key("max_hits: " + std::to_string(e.maxHits));

@@ -229,6 +229,12 @@ RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options)
         return fail(group.diagnostics);
 
     ParsedFile parsed = parseRuleFile(group.rulePath);
+    if (!hasErrors(parsed.diagnostics) && std::any_of(parsed.documents.begin(), parsed.documents.end(),
+                                                      [](const Document& d) { return d.correlation(); })) {
+        RuleTestResult r = runCorrelationTests(group, parsed, loadTestEvents(group, options.cache), options);
+        r.milliseconds = msSince(start);
+        return r;
+    }
     const Rule* rule = parsed.firstRule();
     if (!rule || hasErrors(parsed.diagnostics)) {
         Diagnostics diags = group.diagnostics;

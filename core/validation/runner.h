@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "events/event.h"
+#include "rule/rule.h"
 #include "validation/manifest.h"
 
 #include <cstddef>
@@ -135,6 +136,12 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
 
 /// Parses and compiles the group's rule, reads the events and runs. Never throws.
 RuleTestResult runRuleTests(const RuleTests& group, const RunOptions& options = {});
+
+/// Runs a group whose rule file holds correlations (with their rules, filters): each expectation
+/// counts the results of the tested correlation (RuleTests::correlation, else the outermost one),
+/// for the entry's `group` if it names one (docs/test-manifests.md).
+RuleTestResult runCorrelationTests(const RuleTests& group, const ParsedFile& parsed, const LoadedTestEvents& events,
+                                   const RunOptions& options = {});
 
 /// Compile options for a group (its scope/translation switches).
 CompileOptions compileOptionsFor(const RuleTests& group, const RunOptions& options = {});

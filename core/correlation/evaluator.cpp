@@ -1,0 +1,624 @@
+// Evaluating correlations over base-rule hits: per correlation, per group, the hits of the open
+// window only (see docs/correlations.md).
+#include "correlation/correlation.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <limits>
+#include <map>
+
+namespace sigma {
+
+namespace {
+
+bool digitsAt(std::string_view s, std::size_t pos, std::size_t count, int& out)
+{
+    if (pos + count > s.size())
+        return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        out = out * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+// Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil calendar algorithm).
+std::int64_t daysFromCivil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return std::int64_t(era) * 146097 + std::int64_t(doe) - 719468;
+}
+
+void civilFromDays(std::int64_t z, int& y, int& m, int& d)
+{
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    y = static_cast<int>(yoe + era * 400 + (m <= 2));
+}
+
+std::optional<double> parseNumber(const std::string& text)
+{
+    std::string_view s = text;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    if (!s.empty() && s.front() == '+')
+        s.remove_prefix(1);
+    double v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+bool holds(const std::vector<CorrelationTerm>& condition, double value)
+{
+    for (const auto& t : condition) {
+        bool ok = false;
+        switch (t.op) {
+        case CorrelationOp::Gt:
+            ok = value > t.value;
+            break;
+        case CorrelationOp::Gte:
+            ok = value >= t.value;
+            break;
+        case CorrelationOp::Lt:
+            ok = value < t.value;
+            break;
+        case CorrelationOp::Lte:
+            ok = value <= t.value;
+            break;
+        case CorrelationOp::Eq:
+            ok = value == t.value;
+            break;
+        case CorrelationOp::Neq:
+            ok = value != t.value;
+            break;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/// One base-rule match (or one result of a referenced correlation) as a correlation reads it.
+struct Hit {
+    EventTime time = 0;
+    std::uint64_t seq = 0; ///< arrival order: ties in time keep it
+    std::uint32_t input = 0;
+    std::vector<std::string> group;
+    std::optional<std::string> value;               ///< condition.field, when the event has it
+    CorrelationEventRef ref;                        ///< base hit: the event
+    std::shared_ptr<const CorrelationResult> inner; ///< chained: the inner result
+};
+
+bool laterThan(const Hit& a, const Hit& b) // heap order: earliest on top
+{
+    if (a.time != b.time)
+        return a.time > b.time;
+    if (a.seq != b.seq)
+        return a.seq > b.seq;
+    return a.input > b.input;
+}
+
+struct GroupState {
+    std::deque<Hit> hits;
+    std::map<std::string, std::size_t> distinct;
+    std::vector<std::size_t> perInput;
+    double sum = 0;
+    std::size_t numeric = 0;
+    std::size_t eventCount = 0;
+
+    void clear()
+    {
+        hits.clear();
+        distinct.clear();
+        std::fill(perInput.begin(), perInput.end(), 0);
+        sum = 0;
+        numeric = 0;
+        eventCount = 0;
+    }
+};
+
+std::string joinKey(const std::vector<std::string>& values)
+{
+    std::string key;
+    for (const auto& v : values) {
+        key += v;
+        key += '\x1f';
+    }
+    return key;
+}
+
+struct CorrState {
+    std::map<std::string, GroupState> groups;
+    std::vector<Hit> pending; ///< heap (laterThan)
+    EventTime lastFed = std::numeric_limits<EventTime>::min();
+    EventTime lastSweep = std::numeric_limits<EventTime>::min();
+};
+
+} // namespace
+
+std::optional<EventTime> parseEventTime(std::string_view text)
+{
+    int y, mo, d, h, mi, s;
+    if (text.size() < 19 || !digitsAt(text, 0, 4, y) || text[4] != '-' || !digitsAt(text, 5, 2, mo) || text[7] != '-' ||
+        !digitsAt(text, 8, 2, d) || (text[10] != 'T' && text[10] != ' ') || !digitsAt(text, 11, 2, h) ||
+        text[13] != ':' || !digitsAt(text, 14, 2, mi) || text[16] != ':' || !digitsAt(text, 17, 2, s))
+        return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+        return std::nullopt;
+    std::size_t pos = 19;
+    std::int64_t micros = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            if (digits < 6)
+                micros = micros * 10 + (text[pos] - '0'), ++digits;
+            ++pos;
+        }
+        if (digits == 0)
+            return std::nullopt;
+        for (; digits < 6; ++digits)
+            micros *= 10;
+    }
+    const std::string_view rest = text.substr(pos);
+    if (!(rest.empty() || rest == "Z" || rest == "z" || rest == "+00:00" || rest == "+0000" || rest == "-00:00"))
+        return std::nullopt;
+    const std::int64_t seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    return seconds * 1'000'000 + micros;
+}
+
+std::string formatEventTime(EventTime time)
+{
+    std::int64_t seconds = time / 1'000'000;
+    std::int64_t micros = time % 1'000'000;
+    if (micros < 0)
+        micros += 1'000'000, --seconds;
+    std::int64_t days = seconds / 86400;
+    std::int64_t rem = seconds % 86400;
+    if (rem < 0)
+        rem += 86400, --days;
+    int y, m, d;
+    civilFromDays(days, y, m, d);
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, m, d, int(rem / 3600), int(rem / 60 % 60),
+                  int(rem % 60), int(micros));
+    return buf;
+}
+
+std::string formatGroup(const std::vector<std::pair<std::string, std::string>>& group)
+{
+    if (group.empty())
+        return "(no group-by)";
+    std::string out;
+    for (const auto& [k, v] : group) {
+        if (!out.empty())
+            out += ", ";
+        out += k + "=" + v;
+    }
+    return out;
+}
+
+struct CorrelationEvaluator::Impl {
+    std::shared_ptr<const CorrelationUnit> unit;
+    CorrelationOptions options;
+    std::vector<CorrState> states; ///< per correlation
+    CorrelationReport report;
+    std::uint64_t seq = 0;
+    EventTime newest = std::numeric_limits<EventTime>::min();
+    std::string traceKey;
+
+    /// Hit of correlation `c`'s input `k`, read from an event.
+    Hit hitFromEvent(const CompiledCorrelation& c, std::size_t k, const Event& e, EventTime t, std::size_t rule)
+    {
+        Hit h;
+        h.time = t;
+        h.seq = seq;
+        h.input = static_cast<std::uint32_t>(k);
+        for (const auto& f : c.groupFields[k]) {
+            const std::string* v = e.value(f);
+            h.group.push_back(v ? *v : std::string()); // absent: the empty-value group (pySigma)
+        }
+        if (!c.valueFields[k].empty())
+            if (const std::string* v = e.value(c.valueFields[k]))
+                h.value = *v;
+        h.ref = CorrelationEventRef{e.origin.file, e.origin.index, e.origin.recordId, t, rule};
+        return h;
+    }
+
+    Hit hitFromResult(const CompiledCorrelation& c, std::size_t k, const std::shared_ptr<const CorrelationResult>& r)
+    {
+        Hit h;
+        h.time = r->time;
+        h.seq = ++seq;
+        h.input = static_cast<std::uint32_t>(k);
+        auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+            for (const auto& [f, v] : r->group)
+                if (f == name)
+                    return v;
+            return std::nullopt;
+        };
+        for (const auto& f : c.groupFields[k])
+            h.group.push_back(lookup(f).value_or(std::string()));
+        if (!c.valueFields[k].empty())
+            h.value = lookup(c.valueFields[k]);
+        h.inner = r;
+        return h;
+    }
+
+    void push(std::size_t ci, Hit h)
+    {
+        auto& p = states[ci].pending;
+        p.push_back(std::move(h));
+        std::push_heap(p.begin(), p.end(), laterThan);
+    }
+
+    /// Feeds the pending hits of every correlation up to the watermark, in evaluation order.
+    void pump(bool all)
+    {
+        for (std::size_t ci : unit->evaluationOrder()) {
+            auto& st = states[ci];
+            const auto& c = unit->correlations()[ci];
+            const EventTime limit = all || !options.reorderWindow ? std::numeric_limits<EventTime>::max()
+                                                                  : newest - *options.reorderWindow - c.delay;
+            if (!all && !options.reorderWindow)
+                return; // batch: everything waits for finish()
+            while (!st.pending.empty() && st.pending.front().time <= limit) {
+                std::pop_heap(st.pending.begin(), st.pending.end(), laterThan);
+                Hit h = std::move(st.pending.back());
+                st.pending.pop_back();
+                feed(ci, std::move(h));
+            }
+            if (!all) {
+                if (st.lastSweep == std::numeric_limits<EventTime>::min())
+                    st.lastSweep = limit;
+                else if (limit - st.lastSweep > c.span)
+                    sweep(ci, limit); // closes windows of groups that get no more hits (chains wait for them)
+            }
+        }
+    }
+
+    bool tracing(std::size_t ci, const std::string& key) const
+    {
+        return options.traceCorrelation && *options.traceCorrelation == ci && key == traceKey;
+    }
+
+    void addToGroup(const CompiledCorrelation& c, GroupState& g, Hit h)
+    {
+        if (g.perInput.size() != c.inputs.size())
+            g.perInput.assign(c.inputs.size(), 0);
+        ++g.perInput[h.input];
+        g.eventCount += h.inner ? h.inner->eventCount : 1;
+        if (h.value) {
+            if (c.kind == CorrelationKind::ValueCount)
+                ++g.distinct[*h.value];
+            else if (auto n = parseNumber(*h.value))
+                g.sum += *n, ++g.numeric;
+        }
+        g.hits.push_back(std::move(h));
+    }
+
+    void popFront(const CompiledCorrelation& c, GroupState& g)
+    {
+        Hit& h = g.hits.front();
+        --g.perInput[h.input];
+        g.eventCount -= h.inner ? h.inner->eventCount : 1;
+        if (h.value) {
+            if (c.kind == CorrelationKind::ValueCount) {
+                auto it = g.distinct.find(*h.value);
+                if (it != g.distinct.end() && --it->second == 0)
+                    g.distinct.erase(it);
+            } else if (auto n = parseNumber(*h.value)) {
+                g.sum -= *n, --g.numeric;
+            }
+        }
+        g.hits.pop_front();
+        if (g.numeric == 0)
+            g.sum = 0; // no drift from floating-point subtraction
+    }
+
+    /// The window's value and, for temporal_ordered, how many rules were found in order.
+    std::optional<double> value(const CompiledCorrelation& c, const GroupState& g, std::size_t& ordered) const
+    {
+        ordered = 0;
+        switch (c.kind) {
+        case CorrelationKind::EventCount: // hits: events of a rule, results of a chained correlation
+            return double(g.hits.size());
+        case CorrelationKind::ValueCount:
+            return double(g.distinct.size());
+        case CorrelationKind::Temporal:
+            return double(std::count_if(g.perInput.begin(), g.perInput.end(), [](std::size_t n) { return n > 0; }));
+        case CorrelationKind::TemporalOrdered:
+            // Greedy: the earliest hit of the first rule, then the earliest later hit of the second...
+            for (const auto& h : g.hits)
+                if (ordered < c.inputs.size() && h.input == ordered)
+                    ++ordered;
+            return double(ordered);
+        case CorrelationKind::ValueSum:
+            if (g.numeric == 0)
+                return std::nullopt;
+            return g.sum;
+        case CorrelationKind::ValueAvg:
+            if (g.numeric == 0)
+                return std::nullopt;
+            return g.sum / double(g.numeric);
+        case CorrelationKind::ValuePercentile: {
+            std::vector<double> values;
+            for (const auto& h : g.hits)
+                if (h.value)
+                    if (auto n = parseNumber(*h.value))
+                        values.push_back(*n);
+            if (values.empty())
+                return std::nullopt;
+            std::sort(values.begin(), values.end());
+            // Linear interpolation between closest ranks (numpy's default, R type 7).
+            const double rank = c.percentile / 100.0 * double(values.size() - 1);
+            const auto lo = static_cast<std::size_t>(std::floor(rank));
+            const auto hi = std::min(lo + 1, values.size() - 1);
+            return values[lo] + (values[hi] - values[lo]) * (rank - double(lo));
+        }
+        }
+        return std::nullopt;
+    }
+
+    void collectEvents(const GroupState& g, std::vector<CorrelationEventRef>& out) const
+    {
+        for (const auto& h : g.hits) {
+            if (out.size() >= options.maxEvents)
+                return;
+            if (h.inner) {
+                for (const auto& e : h.inner->events) {
+                    if (out.size() >= options.maxEvents)
+                        return;
+                    out.push_back(e);
+                }
+            } else {
+                out.push_back(h.ref);
+            }
+        }
+    }
+
+    std::vector<std::pair<std::string, std::size_t>> distinctList(const GroupState& g) const
+    {
+        std::vector<std::pair<std::string, std::size_t>> out;
+        for (const auto& [v, n] : g.distinct) {
+            if (out.size() >= options.maxEvents)
+                break;
+            out.emplace_back(v, n);
+        }
+        return out;
+    }
+
+    /// Evaluates the group's window; returns true (and reports) when the condition holds.
+    bool evaluate(std::size_t ci, const std::string& key, GroupState& g, EventTime end, EventTime time)
+    {
+        const auto& c = unit->correlations()[ci];
+        std::size_t ordered = 0;
+        const std::optional<double> v = value(c, g, ordered);
+        const bool fired = v && holds(c.condition, *v);
+        if (tracing(ci, key) && report.trace.size() < options.maxTrace) {
+            CorrelationTrace t;
+            t.start = g.hits.front().time;
+            t.end = end;
+            t.value = v;
+            t.fired = fired;
+            t.perInput = g.perInput;
+            t.orderedFound = ordered;
+            t.distinct = distinctList(g);
+            collectEvents(g, t.events);
+            t.eventCount = g.eventCount;
+            report.trace.push_back(std::move(t));
+        }
+        if (!fired)
+            return false;
+        auto r = std::make_shared<CorrelationResult>();
+        r->correlation = ci;
+        for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
+            r->group.emplace_back(c.doc.groupBy[i], g.hits.front().group[i]);
+        r->start = g.hits.front().time;
+        r->end = end;
+        r->time = time;
+        r->value = *v;
+        collectEvents(g, r->events);
+        r->eventCount = g.eventCount;
+        r->perInput = g.perInput;
+        if (c.kind == CorrelationKind::ValueCount)
+            r->distinct = distinctList(g);
+        // Chains: the result is a hit of every correlation that refers to this one.
+        for (std::size_t oi = 0; oi < unit->correlations().size(); ++oi) {
+            const auto& outer = unit->correlations()[oi];
+            for (std::size_t k = 0; k < outer.inputs.size(); ++k)
+                if (outer.inputs[k].isCorrelation && outer.inputs[k].index == ci)
+                    push(oi, hitFromResult(outer, k, r));
+        }
+        report.results.push_back(*r);
+        g.clear(); // the window's hits are consumed: the next firing needs new ones
+        return true;
+    }
+
+    /// Window-close evaluation: closes every window of the group that ends before `now`.
+    void closeBefore(std::size_t ci, const std::string& key, GroupState& g, EventTime now)
+    {
+        const auto& c = unit->correlations()[ci];
+        while (!g.hits.empty() && g.hits.front().time + c.span < now) {
+            const EventTime start = g.hits.front().time;
+            if (evaluate(ci, key, g, start + c.span, g.hits.back().time))
+                break;
+            popFront(c, g);
+        }
+    }
+
+    void feed(std::size_t ci, Hit h)
+    {
+        auto& st = states[ci];
+        const auto& c = unit->correlations()[ci];
+        if (h.time < st.lastFed) {
+            ++report.lateHits;
+            return;
+        }
+        st.lastFed = h.time;
+        if (st.lastSweep == std::numeric_limits<EventTime>::min())
+            st.lastSweep = h.time;
+        else if (h.time - st.lastSweep > c.span)
+            sweep(ci, h.time);
+        const std::string key = joinKey(h.group);
+        GroupState& g = st.groups[key];
+        if (c.earlyFire) {
+            while (!g.hits.empty() && g.hits.front().time < h.time - c.span)
+                popFront(c, g);
+            const EventTime t = h.time;
+            addToGroup(c, g, std::move(h));
+            evaluate(ci, key, g, t, t);
+        } else {
+            closeBefore(ci, key, g, h.time);
+            addToGroup(c, g, std::move(h));
+        }
+    }
+
+    /// Drops what no later hit can use: windows ended before `now` are closed, empty groups go.
+    void sweep(std::size_t ci, EventTime now)
+    {
+        auto& st = states[ci];
+        const auto& c = unit->correlations()[ci];
+        st.lastSweep = now;
+        for (auto it = st.groups.begin(); it != st.groups.end();) {
+            GroupState& g = it->second;
+            if (c.earlyFire) {
+                while (!g.hits.empty() && g.hits.front().time < now - c.span)
+                    popFront(c, g);
+            } else {
+                closeBefore(ci, it->first, g, now);
+            }
+            it = g.hits.empty() ? st.groups.erase(it) : std::next(it);
+        }
+    }
+
+    void closeAll(std::size_t ci)
+    {
+        auto& st = states[ci];
+        const auto& c = unit->correlations()[ci];
+        if (!c.earlyFire)
+            for (auto& [key, g] : st.groups)
+                while (!g.hits.empty()) {
+                    if (evaluate(ci, key, g, g.hits.front().time + c.span, g.hits.back().time))
+                        break;
+                    popFront(c, g);
+                }
+        st.groups.clear();
+    }
+};
+
+CorrelationEvaluator::CorrelationEvaluator(std::shared_ptr<const CorrelationUnit> unit, CorrelationOptions options)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->unit = std::move(unit);
+    m_impl->options = std::move(options);
+    m_impl->states.resize(m_impl->unit->correlations().size());
+    m_impl->traceKey = joinKey(m_impl->options.traceGroup);
+}
+
+CorrelationEvaluator::~CorrelationEvaluator() = default;
+
+void CorrelationEvaluator::add(const Event& event)
+{
+    thread_local std::vector<std::size_t> matched;
+    m_impl->unit->match(event, matched);
+    if (!matched.empty())
+        add(event, matched);
+}
+
+void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t>& matchedRules)
+{
+    Impl& d = *m_impl;
+    const auto& rules = d.unit->rules();
+    bool any = false;
+    for (std::size_t r : matchedRules)
+        any = any || !rules[r].consumers.empty();
+    if (!any)
+        return;
+    const std::optional<EventTime> t = parseEventTime(event.time());
+    ++d.seq;
+    for (std::size_t r : matchedRules) {
+        if (rules[r].consumers.empty())
+            continue;
+        if (!t) {
+            if (d.report.untimed.size() < d.options.maxEvents)
+                d.report.untimed.push_back(
+                    CorrelationEventRef{event.origin.file, event.origin.index, event.origin.recordId, 0, r});
+            ++d.report.untimedCount;
+            continue;
+        }
+        for (const auto& [ci, k] : rules[r].consumers) {
+            d.push(ci, d.hitFromEvent(d.unit->correlations()[ci], k, event, *t, r));
+            ++d.report.hits;
+        }
+    }
+    if (t && *t > d.newest)
+        d.newest = *t;
+    if (t && d.options.reorderWindow)
+        d.pump(false);
+}
+
+CorrelationReport CorrelationEvaluator::finish()
+{
+    Impl& d = *m_impl;
+    for (std::size_t ci : d.unit->evaluationOrder()) {
+        auto& st = d.states[ci];
+        std::sort(st.pending.begin(), st.pending.end(), [](const Hit& a, const Hit& b) { return laterThan(b, a); });
+        for (auto& h : st.pending)
+            d.feed(ci, std::move(h));
+        st.pending.clear();
+        d.closeAll(ci);
+    }
+    auto& results = d.report.results;
+    const auto& corrs = d.unit->correlations();
+    std::stable_sort(results.begin(), results.end(), [&](const CorrelationResult& a, const CorrelationResult& b) {
+        if (a.time != b.time)
+            return a.time < b.time;
+        if (a.correlation != b.correlation) // a chain after the correlations it reads
+            return corrs[a.correlation].order < corrs[b.correlation].order;
+        return a.group < b.group;
+    });
+    CorrelationReport out = std::move(d.report);
+    d.report = {};
+    return out;
+}
+
+std::size_t CorrelationEvaluator::openGroups() const
+{
+    std::size_t n = 0;
+    for (const auto& s : m_impl->states)
+        n += s.groups.size();
+    return n;
+}
+
+std::size_t CorrelationEvaluator::heldHits() const
+{
+    std::size_t n = 0;
+    for (const auto& s : m_impl->states) {
+        n += s.pending.size();
+        for (const auto& [k, g] : s.groups)
+            n += g.hits.size();
+    }
+    return n;
+}
+
+} // namespace sigma
