@@ -96,6 +96,26 @@ void DocumentTabs::setCompileOptions(const sigma::CompileOptions& options)
     }
 }
 
+void DocumentTabs::showPage(QWidget* page, const QString& title, const QString& toolTip)
+{
+    int index = QTabWidget::indexOf(page);
+    if (index < 0)
+        index = insertTab(currentIndex() + 1, page, title);
+    else
+        setTabText(index, title);
+    setTabToolTip(index, toolTip);
+    setCurrentIndex(index);
+}
+
+QList<QWidget*> DocumentTabs::pages() const
+{
+    QList<QWidget*> list;
+    for (int i = 0; i < count(); ++i)
+        if (!document(i))
+            list.append(widget(i));
+    return list;
+}
+
 bool DocumentTabs::openRuleFile(const QString& path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -182,8 +202,14 @@ bool DocumentTabs::close(int index)
     if (!maybeSave(index))
         return false;
     RuleDocument* d = document(index);
-    if (!d)
-        return false;
+    if (!d) {
+        QWidget* page = widget(index);
+        if (!page)
+            return false;
+        removeTab(index); // a page: nothing to save
+        page->deleteLater();
+        return true;
+    }
     d->stopAutosave();
     m_recovery->remove(d->recoveryId());
     RuleEditor* editor = d->editor();

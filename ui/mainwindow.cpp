@@ -90,6 +90,9 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     setCentralWidget(central);
 
     m_context->setRuleOpener([this](const QString& path) { return openRuleFile(path); });
+    m_context->setPageHost([this](QWidget* page, const QString& title, const QString& toolTip) {
+        m_tabs->showPage(page, title, toolTip);
+    });
     m_context->setCompileOptionsProvider([this] { return translate5156Switch()->compileOptions(); });
     m_tabs->setCompileOptions(translate5156Switch()->compileOptions());
     connect(m_tabs, &DocumentTabs::documentCreated, this, &MainWindow::prepareDocument);

@@ -48,6 +48,7 @@ CorpusFeatures::CorpusFeatures(WorkbenchContext* context, const CorpusFeaturesOp
     createMenu();
     connect(m_browser, &CorpusBrowser::ruleActivated, this,
             [this](const QString& file) { m_context->openRuleFile(file); });
+    connect(m_browser, &CorpusBrowser::rulePageRequested, m_techniques, &TechniquePages::showRule);
     connect(m_browser, &CorpusBrowser::techniqueActivated, m_techniques, &TechniquePages::show);
     connect(m_session, &CorpusSession::loaded, this, &CorpusFeatures::corpusLoaded);
     connect(m_indicators, &IndicatorsController::updated, this, &CorpusFeatures::indicatorsUpdated);
@@ -63,7 +64,7 @@ CorpusFeatures::~CorpusFeatures() = default;
 void CorpusFeatures::placeDocks()
 {
     // Left of the editors; Indicators beside the Test pane, sharing its place with Problems (in
-    // front); technique pages with the Explanation, hidden until a page is opened.
+    // front). Technique and rule pages are central tabs (TechniquePages), not docks.
     using Role = WorkbenchContext::DockRole;
     const auto place = [](Qt::DockWidgetArea area, QDockWidget* tabifyWith, QDockWidget* splitFrom) {
         WorkbenchContext::DockPlacement p;
@@ -83,9 +84,6 @@ void CorpusFeatures::placeDocks()
         if (test)
             m_context->window()->resizeDocks({test, indicatorsDock()}, {760, 640}, Qt::Horizontal);
     }
-    m_context->addDock(techniqueDock(), Role::Other,
-                       place(Qt::RightDockWidgetArea, m_context->dock(Role::Explanation), nullptr));
-    techniqueDock()->hide(); // shown when a page is opened
     m_context->window()->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
 }
 
@@ -124,7 +122,7 @@ void CorpusFeatures::createMenu()
                                            &TechniquePages::exportNavigatorLayerInteractive);
     navigator->setObjectName(QStringLiteral("exportNavigatorAction"));
     m_menu->addSeparator();
-    for (QDockWidget* d : {m_corpusDock, indicatorsDock(), techniqueDock()})
+    for (QDockWidget* d : {m_corpusDock, indicatorsDock()})
         m_menu->addAction(d->toggleViewAction());
 }
 
@@ -228,9 +226,19 @@ QDockWidget* CorpusFeatures::indicatorsDock() const
     return m_indicators->dock();
 }
 
-QDockWidget* CorpusFeatures::techniqueDock() const
+QComboBox* CorpusFeatures::vendorBox() const
 {
-    return m_techniques->dock();
+    return m_browser->vendorBox();
+}
+
+RulePageView* CorpusFeatures::showRulePage(const QString& file, const QString& id)
+{
+    return m_techniques->showRule(file, id);
+}
+
+RulePageView* CorpusFeatures::currentRulePage() const
+{
+    return m_techniques->currentRulePage();
 }
 
 } // namespace sigmaui

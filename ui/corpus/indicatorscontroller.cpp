@@ -103,6 +103,7 @@ void IndicatorsController::update()
         if (corpus) {
             f.reach = corpus->reach(ind);
             f.otherRules = file.empty() ? *f.reach : corpus->reachExcludingFile(ind, file);
+            f.reachByVendor = corpus->reachByVendor(ind.key());
         }
         rows.push_back(std::move(f));
     }
