@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "filefilters.h"
+#include "findbar.h"
 
 #include "corpus/corpusfeatures.h"
 
@@ -34,6 +35,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -87,6 +89,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     layout->setSpacing(2);
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
+    m_findBar = new FindBar([this] { return currentEditor(); }, central);
+    layout->addWidget(m_findBar);
     setCentralWidget(central);
 
     m_context->setRuleOpener([this](const QString& path) { return openRuleFile(path); });
@@ -206,10 +210,54 @@ void MainWindow::createMenus()
             e->redo();
     });
     edit->addSeparator();
-    edit->addAction(tr("&Find Events…"), QKeySequence::Find, this, [this] {
-        m_testDock->show();
-        m_testPane->focusFilter();
+    const auto onEditor = [this](void (QPlainTextEdit::*f)()) {
+        return [this, f] {
+            if (auto* e = currentEditor())
+                (e->*f)();
+        };
+    };
+    // The keys stay with the focused widget (the editor, a table's Copy, a line edit): the menu
+    // only names them, a window shortcut of its own would make them ambiguous.
+    const auto keyText = [](QKeyCombination key) {
+        return QLatin1Char('\t') + QKeySequence(key).toString(QKeySequence::NativeText);
+    };
+    edit->addAction(tr("Cu&t") + keyText(Qt::CTRL | Qt::Key_X), this, onEditor(&QPlainTextEdit::cut))
+        ->setObjectName(QStringLiteral("cutAction"));
+    edit->addAction(tr("&Copy") + keyText(Qt::CTRL | Qt::Key_C), this, onEditor(&QPlainTextEdit::copy))
+        ->setObjectName(QStringLiteral("copyAction"));
+    edit->addAction(tr("&Paste") + keyText(Qt::CTRL | Qt::Key_V), this, onEditor(&QPlainTextEdit::paste))
+        ->setObjectName(QStringLiteral("pasteAction"));
+    edit->addAction(tr("Select &All") + keyText(Qt::CTRL | Qt::Key_A), this, onEditor(&QPlainTextEdit::selectAll));
+    edit->addSeparator();
+    QAction* comment = edit->addAction(tr("Toggle &Comment"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this, [this] {
+        if (auto* e = currentEditor())
+            e->toggleComment();
     });
+    comment->setObjectName(QStringLiteral("toggleCommentAction"));
+    edit->addSeparator();
+    QAction* find = edit->addAction(tr("&Find…"), QKeySequence::Find, this, [this] {
+        if (currentEditor())
+            m_findBar->open(false);
+    });
+    find->setObjectName(QStringLiteral("findAction"));
+    QAction* replace = edit->addAction(tr("&Replace…"), QKeySequence(Qt::CTRL | Qt::Key_H), this, [this] {
+        if (currentEditor())
+            m_findBar->open(true);
+    });
+    replace->setObjectName(QStringLiteral("replaceAction"));
+    edit->addAction(tr("Find &Next"), QKeySequence::FindNext, this, [this] { m_findBar->findNext(false); });
+    edit->addAction(tr("Find Pre&vious"), QKeySequence::FindPrevious, this, [this] { m_findBar->findNext(true); });
+    QAction* goToLine =
+        edit->addAction(tr("&Go to Line…"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::goToLineInteractive);
+    goToLine->setObjectName(QStringLiteral("goToLineAction"));
+    edit->addSeparator();
+    QAction* findEvents =
+        edit->addAction(tr("Find &Events…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, [this] {
+            m_testDock->show();
+            m_testDock->raise();
+            m_testPane->focusFilter();
+        });
+    findEvents->setObjectName(QStringLiteral("findEventsAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addMenu(createThemeMenu(this));
@@ -224,6 +272,18 @@ void MainWindow::createMenus()
     });
     m_context->setMenus(view, help); // the docks' show/hide actions, and menus of other parts before Help
     view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+}
+
+void MainWindow::goToLineInteractive()
+{
+    RuleEditor* e = currentEditor();
+    if (!e)
+        return;
+    bool ok = false;
+    const int line = QInputDialog::getInt(this, tr("Go to Line"), tr("Line (1–%1):").arg(e->blockCount()),
+                                          e->textCursor().blockNumber() + 1, 1, e->blockCount(), 1, &ok);
+    if (ok)
+        e->jumpTo(line, 1);
 }
 
 // ---- documents --------------------------------------------------------------------------------

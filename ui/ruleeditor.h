@@ -72,12 +72,26 @@ public:
     /// or at the cursor when the cursor is not on a mapping item.
     void insertDetectionItem(const QString& field, const QString& value);
 
+    /// Comments the selected lines (or the current one) out with `# `, or back in when every
+    /// non-empty one is commented; one undo step.
+    void toggleComment();
+    /// A new line keeping the current line's indentation, one level deeper after a `key:` with
+    /// no value or a `- ` item start (YAML block structure); one undo step.
+    void newLineWithIndent();
+    /// Finds `text` from the cursor (wrapping around); selects it and returns true when found.
+    bool find(const QString& text, bool backwards = false, bool caseSensitive = false);
+    /// Replaces the selection when it is `text`, then finds the next; returns true when replaced.
+    bool replaceNext(const QString& text, const QString& replacement, bool caseSensitive = false);
+    /// Replaces every occurrence (one undo step); returns how many.
+    int replaceAll(const QString& text, const QString& replacement, bool caseSensitive = false);
+
     int lineNumberAreaWidth() const;
     void paintLineNumbers(class QPaintEvent* event);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     bool event(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;

@@ -1,0 +1,244 @@
+// Editor basics as Kate and VS Code users expect them (issue 20): auto-indent on Enter, comment
+// toggle (Ctrl+/), find / replace under the rule tabs (Ctrl+F, Ctrl+H) with the event filter on
+// Ctrl+Shift+F, go to line (Ctrl+G), Cut/Copy/Paste in the Edit menu, and window shortcuts that
+// keep working while the event filter has focus.
+#include "findbar.h"
+#include "mainwindow.h"
+#include "ruleeditor.h"
+#include "syntaxsupport.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QInputDialog>
+#include <QKeyEvent>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTimer>
+
+using namespace sigmaui;
+
+namespace {
+const char* const Rule = "title: Test rule\n"
+                         "logsource:\n"
+                         "    category: process_creation\n"
+                         "detection:\n"
+                         "    selection:\n"
+                         "        Image|endswith: '\\\\powershell.exe'\n"
+                         "        CommandLine|contains: 'enc'\n"
+                         "    condition: selection\n";
+
+struct Window {
+    QTemporaryDir recovery;
+    SyntaxSupport syntax;
+    std::unique_ptr<MainWindow> window;
+    RuleEditor* editor = nullptr;
+
+    Window()
+    {
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        window = std::make_unique<MainWindow>(syntax, options);
+        window->newRule();
+        editor = window->currentEditor();
+        editor->setPlainText(QString::fromLatin1(Rule));
+        window->show();
+        (void)QTest::qWaitForWindowExposed(window.get());
+        window->activateWindow();
+        editor->setFocus();
+    }
+
+    QAction* action(const char* name) const
+    {
+        return window->menuBar()->findChild<QAction*>(QString::fromLatin1(name));
+    }
+};
+
+void placeCursor(RuleEditor* editor, int line, int column)
+{
+    QTextCursor c(editor->document()->findBlockByNumber(line - 1));
+    c.setPosition(c.block().position() + column - 1);
+    editor->setTextCursor(c);
+}
+
+QString lineText(RuleEditor* editor, int line)
+{
+    return editor->document()->findBlockByNumber(line - 1).text();
+}
+} // namespace
+
+class TestUiEditing : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void enterKeepsIndentation_data()
+    {
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("newLine");
+        QTest::addRow("after a key opening a block") << 5 << QStringLiteral("        ");
+        QTest::addRow("after an item") << 6 << QStringLiteral("        ");
+        QTest::addRow("after a top-level key with a value") << 1 << QString();
+        QTest::addRow("after a top-level block key") << 4 << QStringLiteral("    ");
+    }
+    void enterKeepsIndentation()
+    {
+        QFETCH(int, line);
+        QFETCH(QString, newLine);
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.setPlainText(QString::fromLatin1(Rule));
+        placeCursor(&editor, line, lineText(&editor, line).size() + 1);
+        QTest::keyClick(&editor, Qt::Key_Return);
+        QCOMPARE(lineText(&editor, line + 1), newLine);
+        QCOMPARE(editor.textCursor().positionInBlock(), newLine.size());
+        editor.undo(); // one step
+        QCOMPARE(editor.toPlainText(), QString::fromLatin1(Rule));
+    }
+
+    void commentToggle()
+    {
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.setPlainText(QString::fromLatin1(Rule));
+        QTextCursor c(editor.document()->findBlockByNumber(5));
+        c.setPosition(editor.document()->findBlockByNumber(6).position() + 3, QTextCursor::KeepAnchor);
+        editor.setTextCursor(c);
+        QTest::keyClick(&editor, Qt::Key_Slash, Qt::ControlModifier);
+        QCOMPARE(lineText(&editor, 6), QStringLiteral("        # Image|endswith: '\\\\powershell.exe'"));
+        QCOMPARE(lineText(&editor, 7), QStringLiteral("        # CommandLine|contains: 'enc'"));
+        QCOMPARE(lineText(&editor, 5), QStringLiteral("    selection:"));
+        QTest::keyClick(&editor, Qt::Key_Slash, Qt::ControlModifier);
+        QCOMPARE(editor.toPlainText(), QString::fromLatin1(Rule));
+        // A block of different indentations is commented at the smallest one.
+        c.setPosition(editor.document()->findBlockByNumber(4).position());
+        c.setPosition(editor.document()->findBlockByNumber(5).position() + 2, QTextCursor::KeepAnchor);
+        editor.setTextCursor(c);
+        editor.toggleComment();
+        QCOMPARE(lineText(&editor, 5), QStringLiteral("    # selection:"));
+        QCOMPARE(lineText(&editor, 6), QStringLiteral("    #     Image|endswith: '\\\\powershell.exe'"));
+        editor.undo();
+        QCOMPARE(editor.toPlainText(), QString::fromLatin1(Rule));
+    }
+
+    void findAndReplaceFromTheEditMenu()
+    {
+        Window w;
+        FindBar* bar = w.window->findBar();
+        QVERIFY(bar->isHidden());
+        QTest::keyClick(w.editor, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(bar->isVisible());
+        QTRY_VERIFY(bar->findEdit()->hasFocus());
+        QTest::keyClicks(bar->findEdit(), QStringLiteral("selection"));
+        QCOMPARE(w.editor->textCursor().selectedText(), QStringLiteral("selection"));
+        QCOMPARE(w.editor->textCursor().blockNumber(), 4);
+        QTest::keyClick(bar->findEdit(), Qt::Key_Return);
+        QCOMPARE(w.editor->textCursor().blockNumber(), 7); // "condition: selection"
+        QTest::keyClick(bar->findEdit(), Qt::Key_Return);
+        QCOMPARE(w.editor->textCursor().blockNumber(), 4); // wrapped around
+        QTest::keyClick(bar->findEdit(), Qt::Key_Return, Qt::ShiftModifier);
+        QCOMPARE(w.editor->textCursor().blockNumber(), 7);
+        bar->findEdit()->setText(QStringLiteral("no such text"));
+        QVERIFY(!bar->findNext());
+        QCOMPARE(bar->statusText(), QStringLiteral("Not found"));
+        // Replace (Ctrl+H): all occurrences, one undo step.
+        w.action("replaceAction")->trigger();
+        QVERIFY(bar->replaceEdit()->isVisible());
+        bar->findEdit()->setText(QStringLiteral("selection"));
+        bar->replaceEdit()->setText(QStringLiteral("sel"));
+        QCOMPARE(bar->replaceAll(), 2);
+        QCOMPARE(lineText(w.editor, 5), QStringLiteral("    sel:"));
+        QCOMPARE(lineText(w.editor, 8), QStringLiteral("    condition: sel"));
+        w.editor->undo();
+        QCOMPARE(w.editor->toPlainText(), QString::fromLatin1(Rule));
+        // Escape closes the bar and gives the focus back to the editor.
+        bar->findEdit()->setFocus();
+        QTest::keyClick(bar->findEdit(), Qt::Key_Escape);
+        QVERIFY(bar->isHidden());
+        QTRY_VERIFY(w.editor->hasFocus());
+    }
+
+    void findEventsHasItsOwnShortcut()
+    {
+        Window w;
+        QAction* find = w.action("findAction");
+        QAction* findEvents = w.action("findEventsAction");
+        QVERIFY(find && findEvents);
+        QCOMPARE(find->shortcut(), QKeySequence(QKeySequence::Find));
+        QCOMPARE(findEvents->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+        QTest::keyClick(w.editor, Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(w.window->filterEdit()->hasFocus());
+    }
+
+    void windowShortcutsWorkFromTheEventFilter_data()
+    {
+        QTest::addColumn<int>("key");
+        QTest::addColumn<bool>("window");
+        QTest::addRow("Ctrl+E loads events") << int(Qt::Key_E) << true;
+        QTest::addRow("Ctrl+K") << int(Qt::Key_K) << true;
+        QTest::addRow("Ctrl+C copies the filter text") << int(Qt::Key_C) << false;
+        QTest::addRow("Ctrl+A selects the filter text") << int(Qt::Key_A) << false;
+    }
+    void windowShortcutsWorkFromTheEventFilter()
+    {
+        QFETCH(int, key);
+        QFETCH(bool, window);
+        Window w;
+        QLineEdit* filter = w.window->filterEdit();
+        QKeyEvent override(QEvent::ShortcutOverride, key, Qt::ControlModifier);
+        override.setAccepted(false);
+        QApplication::sendEvent(filter, &override);
+        // An accepted override keeps the key in the line edit; the window's shortcut then never fires.
+        QCOMPARE(override.isAccepted(), !window);
+    }
+
+    void goToLine()
+    {
+        Window w;
+        QAction* go = w.action("goToLineAction");
+        QVERIFY(go);
+        QCOMPARE(go->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_G));
+        bool answered = false;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            dialog->setIntValue(7);
+            dialog->accept();
+            answered = true;
+        });
+        go->trigger();
+        QVERIFY(answered);
+        QCOMPARE(w.editor->textCursor().blockNumber(), 6);
+    }
+
+    void cutCopyPasteInTheEditMenu()
+    {
+        Window w;
+        QAction* cut = w.action("cutAction");
+        QAction* copy = w.action("copyAction");
+        QAction* paste = w.action("pasteAction");
+        QVERIFY(cut && copy && paste);
+        // The menu names the keys; the keys stay with the focused widget (a table's own Copy).
+        QVERIFY(copy->shortcut().isEmpty());
+        placeCursor(w.editor, 1, 1);
+        QTextCursor c = w.editor->textCursor();
+        c.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        w.editor->setTextCursor(c);
+        copy->trigger();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("title: Test rule"));
+        cut->trigger();
+        QCOMPARE(lineText(w.editor, 1), QString());
+        paste->trigger();
+        QCOMPARE(w.editor->toPlainText(), QString::fromLatin1(Rule));
+    }
+};
+
+QTEST_MAIN(TestUiEditing)
+#include "tst_ui_editing.moc"
