@@ -127,7 +127,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     connect(this, &MainWindow::resultShown, m_context, &WorkbenchContext::resultShown);
     connect(this, &MainWindow::eventsLoaded, m_context, &WorkbenchContext::eventsLoaded);
 
-    resize(WindowLayout::DefaultWidth, WindowLayout::DefaultHeight); // the docks are sized for it
+    resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
     createMenus();
     applyModelColors();
@@ -138,7 +138,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     if (m_options.restoreLayout)
         m_layout->restore();
     else
-        resize(WindowLayout::DefaultWidth, WindowLayout::DefaultHeight);
+        resize(WindowLayout::defaultSize(this));
     updateTitle();
     updateMatchSummary();
     if (m_options.offerRecovery)
@@ -168,9 +168,11 @@ void MainWindow::createDocks()
     m_context->addDock(m_explanationDock, Role::Explanation, {Qt::RightDockWidgetArea});
     m_context->addDock(m_detailDock, Role::EventDetail,
                        {Qt::RightDockWidgetArea, nullptr, m_explanationDock, Qt::Vertical});
-    resizeDocks({m_testDock, m_problemsDock}, {900, 320}, Qt::Horizontal);
-    resizeDocks({m_testDock}, {300}, Qt::Vertical);
-    resizeDocks({m_explanationDock}, {520}, Qt::Horizontal);
+    // The editor gets the room the docks leave: they are sized for the window, not their content.
+    const WindowLayout::DockSizes sizes = WindowLayout::dockSizes(size());
+    resizeDocks({m_testDock, m_problemsDock}, {sizes.testWidth, width() - sizes.testWidth}, Qt::Horizontal);
+    resizeDocks({m_testDock}, {sizes.bottomHeight}, Qt::Vertical);
+    resizeDocks({m_explanationDock}, {sizes.explanationWidth}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -385,6 +387,14 @@ void MainWindow::showCurrentResult()
         problemsModel()->setProblems(problemsFrom(last->diagnostics, doc));
         editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
         editor->setMarks(MarkLayer::Sigma, last->parsed ? sigmaLayerMarks(*last->parsed, doc) : QVector<EditorMark>{});
+        // The rule as typed stopped compiling: bring the Problems pane to the front (it shares
+        // its place with Indicators), without taking the focus from the editor.
+        if (d == m_shownDocument && m_shownOk && !last->ok()) {
+            m_problemsDock->show();
+            m_problemsDock->raise();
+        }
+        m_shownDocument = d;
+        m_shownOk = last->ok();
     }
     // Verdicts: the newest good ones; greyed out when the rule as written does not compile.
     const EvaluationPtr good = d->evaluator()->lastGoodResult();

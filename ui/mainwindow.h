@@ -203,6 +203,10 @@ private:
     QDockWidget* m_detailDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     CorpusFeatures* m_corpusFeatures = nullptr;
+    /// The document and whether its rule compiled, as last shown: the Problems pane is raised
+    /// when the shown rule stops compiling (not on every keystroke while it stays broken).
+    const RuleDocument* m_shownDocument = nullptr;
+    bool m_shownOk = true;
     bool m_pendingAutoSelect = false;
 };
 

@@ -14,6 +14,7 @@
 #include <QTextBlock>
 #include <QToolTip>
 
+#include <algorithm>
 #include <climits>
 #include <utility>
 
@@ -77,6 +78,45 @@ void RuleEditor::keyPressEvent(QKeyEvent* event)
         return;
     }
     QPlainTextEdit::keyPressEvent(event);
+}
+
+QMap<int, QString> RuleEditor::inlineErrors() const
+{
+    QMap<int, QString> out;
+    for (const auto& m : m_marks[std::size_t(MarkLayer::Diagnostics)])
+        if (m.kind == EditorMark::Kind::Error && !out.contains(m.line))
+            out.insert(m.line, m.toolTip);
+    return out;
+}
+
+void RuleEditor::paintEvent(QPaintEvent* event)
+{
+    QPlainTextEdit::paintEvent(event);
+    const QMap<int, QString> errors = inlineErrors();
+    if (errors.isEmpty())
+        return;
+    QPainter painter(viewport());
+    QFont f = font();
+    f.setItalic(true);
+    painter.setFont(f);
+    const QFontMetrics fm(f);
+    const QPointF offset = contentOffset();
+    for (auto it = errors.begin(); it != errors.end(); ++it) {
+        const QTextBlock block = document()->findBlockByNumber(it.key() - 1);
+        if (!block.isValid() || !block.isVisible())
+            continue;
+        const QRectF rect = blockBoundingGeometry(block).translated(offset);
+        if (rect.bottom() < event->rect().top() || rect.top() > event->rect().bottom())
+            continue;
+        const qreal x = rect.left() + document()->documentMargin() + fontMetrics().horizontalAdvance(block.text()) +
+                        2 * fm.averageCharWidth();
+        const int room = viewport()->width() - int(x) - 4;
+        if (room < 4 * fm.averageCharWidth())
+            continue;
+        painter.setPen(m_colors.error);
+        painter.drawText(QRectF(x, rect.top(), room, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(QStringLiteral("● ") + it.value(), Qt::ElideRight, room));
+    }
 }
 
 void RuleEditor::newLineWithIndent()
@@ -335,6 +375,20 @@ void RuleEditor::setMarks(MarkLayer layer, QVector<EditorMark> marks)
     if (slot == marks)
         return;
     slot = std::move(marks);
+    // A tooltip of a mark that is gone (an error fixed under the mouse) goes with it.
+    if (!m_shownToolTip.isEmpty() && QToolTip::isVisible() && QToolTip::text() == m_shownToolTip) {
+        QStringList current;
+        for (const auto& layerMarks : m_marks)
+            for (const auto& m : layerMarks)
+                current.append(m.toolTip);
+        const QStringList shown = m_shownToolTip.split(QLatin1Char('\n'));
+        if (!std::all_of(shown.begin(), shown.end(), [&](const QString& t) { return current.contains(t); })) {
+            QToolTip::hideText();
+            m_shownToolTip.clear();
+        }
+    }
+    if (layer == MarkLayer::Diagnostics)
+        viewport()->update(); // the inline errors
     if (m_marksUpdates > 0) {
         m_marksDirty = true;
         return;
@@ -436,10 +490,11 @@ bool RuleEditor::event(QEvent* event)
         const QPoint viewportPos = viewport()->mapFromGlobal(help->globalPos());
         const QTextCursor c = cursorForPosition(viewportPos);
         const QStringList tips = toolTipsAt(c.blockNumber() + 1, c.positionInBlock() + 1);
+        m_shownToolTip = tips.join(QLatin1Char('\n'));
         if (tips.isEmpty())
             QToolTip::hideText();
         else
-            QToolTip::showText(help->globalPos(), tips.join(QLatin1Char('\n')), this);
+            QToolTip::showText(help->globalPos(), m_shownToolTip, this);
         return true;
     }
     return QPlainTextEdit::event(event);

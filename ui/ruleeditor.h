@@ -2,6 +2,7 @@
 
 #include "editorcolors.h"
 
+#include <QMap>
 #include <QPlainTextEdit>
 #include <QVector>
 
@@ -65,6 +66,9 @@ public:
     const QVector<EditorMark>& marks(MarkLayer layer) const { return m_marks[std::size_t(layer)]; }
     /// Tooltips of the marks covering a position (1-based line/column).
     QStringList toolTipsAt(int line, int column) const;
+    /// The error shown at the end of each line that has one (1-based line -> message), drawn
+    /// after the line's text so an error is seen where it is, not only in the Problems pane.
+    QMap<int, QString> inlineErrors() const;
 
     /// Moves the cursor to a 1-based line and column and shows it.
     void jumpTo(int line, int column);
@@ -92,6 +96,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -111,6 +116,7 @@ private:
     int m_marksUpdates = 0;    ///< live MarksUpdate guards
     bool m_marksDirty = false; ///< marks changed under a guard
     bool m_applyingColors = false;
+    QString m_shownToolTip; ///< the marks' tooltip the editor shows last
 };
 
 /// A value as a single-quoted YAML scalar (Sigma style).

@@ -98,8 +98,11 @@ TestPane::TestPane(QWidget* parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(EventsModel::DetailColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(EventsModel::ProviderColumn, 130);
-    m_view->setColumnWidth(EventsModel::ProcessColumn, 300);
+    m_view->setColumnWidth(EventsModel::ProviderColumn, 110);
+    m_view->setColumnWidth(EventsModel::ProcessColumn, 240);
+    m_view->setTextElideMode(Qt::ElideMiddle); // paths and command lines: both ends say most
+    // The verdict and the test mark are what the pane is for: both first, never scrolled away.
+    m_view->horizontalHeader()->moveSection(EventsModel::TestColumn, EventsModel::VerdictColumn + 1);
     layout->addWidget(m_view, 1);
 
     connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));

@@ -17,6 +17,28 @@
 
 namespace sigmaui {
 
+namespace {
+constexpr QChar ZeroWidthSpace(0x200B);
+
+/// The text with a line-break opportunity every 24 characters of a long unbroken run (a base64
+/// command line), so a word-wrapped label wraps it instead of growing as wide as the run.
+QString breakable(const QString& text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 24);
+    int run = 0;
+    for (const QChar c : text) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > 24) {
+            out += ZeroWidthSpace;
+            run = 1;
+        }
+        out += c;
+    }
+    return out;
+}
+} // namespace
+
 // ---- Explanation -----------------------------------------------------------------------------
 
 ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
@@ -52,7 +74,7 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
 
 QString ExplanationPane::summaryText() const
 {
-    return m_summary->text();
+    return QString(m_summary->text()).remove(ZeroWidthSpace);
 }
 
 void ExplanationPane::setColors(const QColor& matched, const QColor& failed)
@@ -84,7 +106,7 @@ void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event
     const sigma::Explanation explanation = last->compiled->explain(*event, options);
     if (m_model->setExplanation(explanation))
         m_view->expandAll(); // a new tree; one of the same shape keeps what the user expanded
-    m_summary->setText(explanationSummary(explanation));
+    m_summary->setText(breakable(explanationSummary(explanation)));
     if (last->text == editor->toPlainText())
         editor->setMarks(MarkLayer::Predicates,
                          predicateMarks(explanation, last->compiled->rule(), editor->document()));

@@ -3,6 +3,7 @@
 // Ctrl+Shift+F, go to line (Ctrl+G), Cut/Copy/Paste in the Edit menu, and window shortcuts that
 // keep working while the event filter has focus.
 #include "findbar.h"
+#include "liveevaluator.h"
 #include "mainwindow.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
@@ -10,15 +11,22 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QDockWidget>
+#include <QHelpEvent>
 #include <QInputDialog>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QStandardPaths>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QTimer>
+#include <QToolTip>
+
+#include <algorithm>
 
 using namespace sigmaui;
 
@@ -41,6 +49,7 @@ struct Window {
     Window()
     {
         MainWindowOptions options;
+        options.debounceMs = 10;
         options.recoveryDirectory = recovery.path();
         options.restoreLayout = false;
         options.offerRecovery = false;
@@ -65,6 +74,19 @@ void placeCursor(RuleEditor* editor, int line, int column)
     QTextCursor c(editor->document()->findBlockByNumber(line - 1));
     c.setPosition(c.block().position() + column - 1);
     editor->setTextCursor(c);
+}
+
+/// The title of the front tab of the dock tab bar that has a tab titled `title`.
+QString frontTab(QMainWindow* window, const QString& title)
+{
+    for (QTabBar* bar : window->findChildren<QTabBar*>()) {
+        if (qobject_cast<QTabWidget*>(bar->parentWidget()))
+            continue; // the rule tabs, not a dock tab bar
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i) == title)
+                return bar->tabText(bar->currentIndex());
+    }
+    return {};
 }
 
 QString lineText(RuleEditor* editor, int line)
@@ -216,6 +238,51 @@ private Q_SLOTS:
         go->trigger();
         QVERIFY(answered);
         QCOMPARE(w.editor->textCursor().blockNumber(), 6);
+    }
+
+    // A YAML error is seen where it is: the whole token underlined, the message at the end of its
+    // line, the Problems pane in front when the rule stops compiling; all of it gone after the fix.
+    void yamlErrorIsShownOnItsLineAndGoesAwayWhenFixed()
+    {
+        Window w;
+        LiveEvaluator* evaluator = w.window->evaluatorAt(w.window->currentTab());
+        QTRY_VERIFY(evaluator->lastResult() && evaluator->lastResult()->ok() &&
+                    evaluator->lastResult()->text == w.editor->toPlainText());
+        auto* problems = w.window->findChild<QDockWidget*>(QStringLiteral("problemsDock"));
+        auto* indicators = w.window->findChild<QDockWidget*>(QStringLiteral("indicatorsDock"));
+        QVERIFY(problems && indicators);
+        indicators->raise(); // Problems behind Indicators, as on a first start
+        QTRY_COMPARE(frontTab(w.window.get(), QStringLiteral("Indicators")), QStringLiteral("Indicators"));
+
+        // Line 7 loses two spaces of indentation: "end of map not found" at 7:7.
+        QTextCursor c(w.editor->document()->findBlockByNumber(6));
+        c.setPosition(c.position() + 2, QTextCursor::KeepAnchor);
+        c.removeSelectedText();
+        QTRY_VERIFY(!w.editor->inlineErrors().isEmpty());
+        QVERIFY2(w.editor->inlineErrors().value(7).contains(QLatin1String("YAML syntax error")),
+                 qPrintable(w.editor->inlineErrors().value(7)));
+        const QVector<EditorMark>& marks = w.editor->marks(MarkLayer::Diagnostics);
+        const auto error = std::find_if(marks.begin(), marks.end(),
+                                        [](const EditorMark& m) { return m.kind == EditorMark::Kind::Error; });
+        QVERIFY(error != marks.end());
+        QCOMPARE(error->line, 7);
+        QCOMPARE(error->column, 7);
+        QCOMPARE(error->endColumn, 7 + int(qstrlen("CommandLine|contains:"))); // the whole token
+        QTRY_VERIFY(frontTab(w.window.get(), QStringLiteral("Indicators")).startsWith(QLatin1String("Problems")));
+        QVERIFY(w.editor->hasFocus()); // raised, not focused
+
+        // The error's tooltip, then the fix: the tooltip and the inline message go.
+        QTextCursor onError(w.editor->document()->findBlockByNumber(6));
+        onError.setPosition(onError.position() + 10); // inside "CommandLine|contains:"
+        const QRect at = w.editor->cursorRect(onError);
+        QHelpEvent help(QEvent::ToolTip, at.center(), w.editor->viewport()->mapToGlobal(at.center()));
+        QApplication::sendEvent(w.editor, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QLatin1String("YAML syntax error")), qPrintable(QToolTip::text()));
+        w.editor->undo();
+        QCOMPARE(w.editor->toPlainText(), QString::fromLatin1(Rule));
+        QTRY_VERIFY(w.editor->inlineErrors().isEmpty());
+        QTRY_VERIFY(!QToolTip::isVisible());
     }
 
     void cutCopyPasteInTheEditMenu()

@@ -1,19 +1,25 @@
 // The main window: opening files (also from the command line), atomic saves with a banner on
 // failure, the unsaved-changes question, the sample workspace.
 #include "commandline.h"
+#include "eventsmodel.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
+#include "windowlayout.h"
 
 #include "testsupport.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QHeaderView>
+#include <QLabel>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -289,6 +295,62 @@ private Q_SLOTS:
         window.resetLayout();
         QCoreApplication::processEvents();
         checkDefault();
+    }
+
+    // Issue 20: at 1600 x 1000 the editor has most of the width, a long value in a pane does not
+    // widen its dock, and the Test pane's verdict and test columns are never scrolled away.
+    void editorHasPriorityAndContentNeverResizesDocks()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        options.restoreLayout = false;
+        MainWindow window(syntax, options);
+        window.resize(1600, 1000);
+        window.newRule();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(window.currentEditor()->isVisible());
+        const int editorWidth = window.currentEditor()->width();
+        QVERIFY2(editorWidth >= 1600 * 55 / 100, qPrintable(QString::number(editorWidth)));
+
+        auto* explanation = window.findChild<QDockWidget*>(QStringLiteral("explanationDock"));
+        QVERIFY(explanation);
+        const int before = explanation->width();
+        auto* summary = explanation->findChild<QLabel*>();
+        QVERIFY(summary);
+        summary->setText(QStringLiteral("CommandLine: ") + QString(3000, QLatin1Char('A'))); // base64-like
+        QApplication::processEvents();
+        QCOMPARE(explanation->width(), before);
+        QCOMPARE(window.currentEditor()->width(), editorWidth);
+        for (auto* d : window.findChildren<QDockWidget*>())
+            QVERIFY2(d->widget()->minimumSizeHint().width() <= 200, qPrintable(d->objectName()));
+
+        // Match and Test come first in the Test pane.
+        QHeaderView* header = window.eventsView()->horizontalHeader();
+        QCOMPARE(header->visualIndex(EventsModel::VerdictColumn), 0);
+        QCOMPARE(header->visualIndex(EventsModel::TestColumn), 1);
+        QVERIFY(header->sectionViewportPosition(EventsModel::TestColumn) +
+                    header->sectionSize(EventsModel::TestColumn) <=
+                window.eventsView()->viewport()->width());
+    }
+
+    void defaultDockSizesLeaveTheEditorRoom_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("1600x1000") << QSize(1600, 1000);
+        QTest::addRow("1280x800") << QSize(1280, 800);
+    }
+    void defaultDockSizesLeaveTheEditorRoom()
+    {
+        QFETCH(QSize, size);
+        const WindowLayout::DockSizes d = WindowLayout::dockSizes(size);
+        const int editor = size.width() - d.corpusWidth - d.explanationWidth;
+        QVERIFY2(editor >= size.width() / 2, qPrintable(QString::number(editor)));
+        QVERIFY(d.corpusWidth >= 220 && d.explanationWidth >= 280);
+        QVERIFY(d.bottomHeight <= size.height() / 3);
     }
 
     void savedLayoutIsRestoredForCorpusDocksToo()

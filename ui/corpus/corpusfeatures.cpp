@@ -7,6 +7,7 @@
 #include "techniquepages.h"
 
 #include "../mainwindow.h"
+#include "../windowlayout.h"
 #include "../workbenchcontext.h"
 
 #include <QAction>
@@ -79,12 +80,15 @@ void CorpusFeatures::placeDocks()
     QDockWidget* problems = m_context->dock(Role::Problems);
     m_context->addDock(indicatorsDock(), Role::Other,
                        place(Qt::BottomDockWidgetArea, problems, problems ? nullptr : test));
+    QMainWindow* window = m_context->window();
+    const WindowLayout::DockSizes sizes = WindowLayout::dockSizes(window->size());
     if (problems) {
         indicatorsDock()->raise();
         if (test)
-            m_context->window()->resizeDocks({test, indicatorsDock()}, {760, 640}, Qt::Horizontal);
+            window->resizeDocks({test, indicatorsDock()}, {sizes.testWidth, window->width() - sizes.testWidth},
+                                Qt::Horizontal);
     }
-    m_context->window()->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
+    window->resizeDocks({m_corpusDock}, {sizes.corpusWidth}, Qt::Horizontal);
 }
 
 void CorpusFeatures::createMenu()
