@@ -29,6 +29,8 @@ DocumentTabs::DocumentTabs(const SyntaxSupport& syntax, WorkbenchContext* contex
     setMovable(true);
     connect(this, &QTabWidget::tabCloseRequested, this, [this](int index) { close(index); });
     context->setDocumentsProvider([this] { return documents(); });
+    context->setPageHost(
+        [this](QWidget* page, const QString& title, const QString& toolTip) { showPage(page, title, toolTip); });
     m_askToSave = [this](const QString& name) {
         return QMessageBox::question(this, tr("Unsaved changes"),
                                      tr("%1 has unsaved changes. Save them before closing?").arg(name),

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "editoractions.h"
 #include "filefilters.h"
 #include "findbar.h"
 
@@ -35,7 +36,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -94,9 +94,6 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     setCentralWidget(central);
 
     m_context->setRuleOpener([this](const QString& path) { return openRuleFile(path); });
-    m_context->setPageHost([this](QWidget* page, const QString& title, const QString& toolTip) {
-        m_tabs->showPage(page, title, toolTip);
-    });
     m_context->setCompileOptionsProvider([this] { return translate5156Switch()->compileOptions(); });
     m_tabs->setCompileOptions(translate5156Switch()->compileOptions());
     connect(m_tabs, &DocumentTabs::documentCreated, this, &MainWindow::prepareDocument);
@@ -163,6 +160,10 @@ void MainWindow::createDocks()
     m_explanationDock = dock(tr("Explanation"), QStringLiteral("explanationDock"), m_explanationPane);
     m_detailDock = dock(tr("Event Detail"), QStringLiteral("eventDetailDock"), m_detailPane);
     connect(m_problemsPane, &ProblemsPane::titleChanged, m_problemsDock, &QDockWidget::setWindowTitle);
+    connect(m_problemsPane, &ProblemsPane::stoppedCompiling, m_problemsDock, [this] {
+        m_problemsDock->show();
+        m_problemsDock->raise(); // in front of Indicators; the editor keeps the focus
+    });
     m_context->addDock(m_testDock, Role::Test, {Qt::BottomDockWidgetArea});
     m_context->addDock(m_problemsDock, Role::Problems, {Qt::BottomDockWidgetArea, nullptr, m_testDock});
     m_context->addDock(m_explanationDock, Role::Explanation, {Qt::RightDockWidgetArea});
@@ -187,6 +188,8 @@ void MainWindow::createMenus()
     connect(m_tabs, &DocumentTabs::fileUsed, m_recent, &RecentFiles::add);
     file->addAction(tr("&Load Events…"), QKeySequence(Qt::CTRL | Qt::Key_E), m_events,
                     &EventsController::loadInteractive);
+    file->addAction(tr("Load Events &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), m_events,
+                    &EventsController::loadFolderInteractive);
     file->addAction(tr("Clear Events"), this, &MainWindow::clearEvents);
     file->addAction(tr("Open Sample &Workspace"), this, &MainWindow::openSampleWorkspace);
     file->addSeparator();
@@ -203,63 +206,15 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] {
-        if (auto* e = currentEditor())
-            e->undo();
-    });
-    edit->addAction(tr("&Redo"), QKeySequence::Redo, this, [this] {
-        if (auto* e = currentEditor())
-            e->redo();
-    });
-    edit->addSeparator();
-    const auto onEditor = [this](void (QPlainTextEdit::*f)()) {
-        return [this, f] {
-            if (auto* e = currentEditor())
-                (e->*f)();
-        };
-    };
-    // The keys stay with the focused widget (the editor, a table's Copy, a line edit): the menu
-    // only names them, a window shortcut of its own would make them ambiguous.
-    const auto keyText = [](QKeyCombination key) {
-        return QLatin1Char('\t') + QKeySequence(key).toString(QKeySequence::NativeText);
-    };
-    edit->addAction(tr("Cu&t") + keyText(Qt::CTRL | Qt::Key_X), this, onEditor(&QPlainTextEdit::cut))
-        ->setObjectName(QStringLiteral("cutAction"));
-    edit->addAction(tr("&Copy") + keyText(Qt::CTRL | Qt::Key_C), this, onEditor(&QPlainTextEdit::copy))
-        ->setObjectName(QStringLiteral("copyAction"));
-    edit->addAction(tr("&Paste") + keyText(Qt::CTRL | Qt::Key_V), this, onEditor(&QPlainTextEdit::paste))
-        ->setObjectName(QStringLiteral("pasteAction"));
-    edit->addAction(tr("Select &All") + keyText(Qt::CTRL | Qt::Key_A), this, onEditor(&QPlainTextEdit::selectAll));
-    edit->addSeparator();
-    QAction* comment = edit->addAction(tr("Toggle &Comment"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this, [this] {
-        if (auto* e = currentEditor())
-            e->toggleComment();
-    });
-    comment->setObjectName(QStringLiteral("toggleCommentAction"));
-    edit->addSeparator();
-    QAction* find = edit->addAction(tr("&Find…"), QKeySequence::Find, this, [this] {
-        if (currentEditor())
-            m_findBar->open(false);
-    });
-    find->setObjectName(QStringLiteral("findAction"));
-    QAction* replace = edit->addAction(tr("&Replace…"), QKeySequence(Qt::CTRL | Qt::Key_H), this, [this] {
-        if (currentEditor())
-            m_findBar->open(true);
-    });
-    replace->setObjectName(QStringLiteral("replaceAction"));
-    edit->addAction(tr("Find &Next"), QKeySequence::FindNext, this, [this] { m_findBar->findNext(false); });
-    edit->addAction(tr("Find Pre&vious"), QKeySequence::FindPrevious, this, [this] { m_findBar->findNext(true); });
-    QAction* goToLine =
-        edit->addAction(tr("&Go to Line…"), QKeySequence(Qt::CTRL | Qt::Key_G), this, &MainWindow::goToLineInteractive);
-    goToLine->setObjectName(QStringLiteral("goToLineAction"));
-    edit->addSeparator();
-    QAction* findEvents =
-        edit->addAction(tr("Find &Events…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, [this] {
-            m_testDock->show();
-            m_testDock->raise();
-            m_testPane->focusFilter();
-        });
-    findEvents->setObjectName(QStringLiteral("findEventsAction"));
+    new EditorActions(
+        edit, m_findBar, [this] { return currentEditor(); }, this);
+    edit->addAction(tr("Find &Events…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this,
+                    [this] {
+                        m_testDock->show();
+                        m_testDock->raise();
+                        m_testPane->focusFilter();
+                    })
+        ->setObjectName(QStringLiteral("findEventsAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addMenu(createThemeMenu(this));
@@ -274,18 +229,6 @@ void MainWindow::createMenus()
     });
     m_context->setMenus(view, help); // the docks' show/hide actions, and menus of other parts before Help
     view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
-}
-
-void MainWindow::goToLineInteractive()
-{
-    RuleEditor* e = currentEditor();
-    if (!e)
-        return;
-    bool ok = false;
-    const int line = QInputDialog::getInt(this, tr("Go to Line"), tr("Line (1–%1):").arg(e->blockCount()),
-                                          e->textCursor().blockNumber() + 1, 1, e->blockCount(), 1, &ok);
-    if (ok)
-        e->jumpTo(line, 1);
 }
 
 // ---- documents --------------------------------------------------------------------------------
@@ -384,17 +327,9 @@ void MainWindow::showCurrentResult()
     QTextDocument* doc = editor->document();
     const RuleEditor::MarksUpdate marksUpdate(editor); // the layers below are drawn once
     if (last->text == editor->toPlainText()) {
-        problemsModel()->setProblems(problemsFrom(last->diagnostics, doc));
+        m_problemsPane->showProblems(d, last->diagnostics, last->ok(), doc);
         editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
         editor->setMarks(MarkLayer::Sigma, last->parsed ? sigmaLayerMarks(*last->parsed, doc) : QVector<EditorMark>{});
-        // The rule as typed stopped compiling: bring the Problems pane to the front (it shares
-        // its place with Indicators), without taking the focus from the editor.
-        if (d == m_shownDocument && m_shownOk && !last->ok()) {
-            m_problemsDock->show();
-            m_problemsDock->raise();
-        }
-        m_shownDocument = d;
-        m_shownOk = last->ok();
     }
     // Verdicts: the newest good ones; greyed out when the rule as written does not compile.
     const EvaluationPtr good = d->evaluator()->lastGoodResult();

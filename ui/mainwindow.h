@@ -109,8 +109,6 @@ public:
     MessageBanner* banner() const { return m_banner; }
     /// Find / replace in the current rule (Edit > Find… Ctrl+F, Replace… Ctrl+H).
     FindBar* findBar() const { return m_findBar; }
-    /// Edit > Go to Line… (Ctrl+G): asks for a line of the current rule and moves there.
-    void goToLineInteractive();
     QDockWidget* testDock() const { return m_testDock; }
     EventListPtr events() const { return m_context->events(); }
 
@@ -203,10 +201,6 @@ private:
     QDockWidget* m_detailDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     CorpusFeatures* m_corpusFeatures = nullptr;
-    /// The document and whether its rule compiled, as last shown: the Problems pane is raised
-    /// when the shown rule stops compiling (not on every keystroke while it stays broken).
-    const RuleDocument* m_shownDocument = nullptr;
-    bool m_shownOk = true;
     bool m_pendingAutoSelect = false;
 };
 

@@ -89,9 +89,55 @@ QMap<int, QString> RuleEditor::inlineErrors() const
     return out;
 }
 
+int RuleEditor::indentStep() const
+{
+    int step = 0;
+    for (QTextBlock b = document()->begin(); b.isValid(); b = b.next()) {
+        const QString t = b.text();
+        int n = 0;
+        while (n < t.size() && t.at(n) == QLatin1Char(' '))
+            ++n;
+        if (n > 0 && n < t.size() && (step == 0 || n < step))
+            step = n;
+    }
+    return step > 0 && step <= 8 ? step : 4;
+}
+
+QList<int> RuleEditor::indentGuides(const QString& line, int step)
+{
+    int n = 0;
+    while (n < line.size() && line.at(n) == QLatin1Char(' '))
+        ++n;
+    QList<int> columns;
+    if (n == line.size() || step <= 0) // a blank line: no guides
+        return columns;
+    for (int c = step; c < n; c += step)
+        columns.append(c);
+    return columns;
+}
+
 void RuleEditor::paintEvent(QPaintEvent* event)
 {
     QPlainTextEdit::paintEvent(event);
+    {
+        // Indentation guides: a faint line at each indentation level inside a line's indentation.
+        QPainter painter(viewport());
+        QColor guide = m_colors.text;
+        guide.setAlpha(45);
+        painter.setPen(guide);
+        const int step = indentStep();
+        const qreal space = fontMetrics().horizontalAdvance(QLatin1Char(' '));
+        const QPointF offset = contentOffset();
+        for (QTextBlock b = firstVisibleBlock(); b.isValid(); b = b.next()) {
+            const QRectF rect = blockBoundingGeometry(b).translated(offset);
+            if (rect.top() > event->rect().bottom())
+                break;
+            for (int column : indentGuides(b.text(), step)) {
+                const qreal x = rect.left() + document()->documentMargin() + column * space + 0.5;
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()));
+            }
+        }
+    }
     const QMap<int, QString> errors = inlineErrors();
     if (errors.isEmpty())
         return;
@@ -485,6 +531,10 @@ QStringList RuleEditor::toolTipsAt(int line, int column) const
 
 bool RuleEditor::event(QEvent* event)
 {
+    // A theme switch changes the application palette; the editor has set its own palette, so the
+    // change does not always reach it as a PaletteChange (Dark -> System kept it dark).
+    if (event->type() == QEvent::ApplicationPaletteChange && !m_applyingColors)
+        applyColors();
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QPoint viewportPos = viewport()->mapFromGlobal(help->globalPos());

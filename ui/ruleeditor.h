@@ -69,6 +69,10 @@ public:
     /// The error shown at the end of each line that has one (1-based line -> message), drawn
     /// after the line's text so an error is seen where it is, not only in the Problems pane.
     QMap<int, QString> inlineErrors() const;
+    /// The rule's indentation step (its smallest indentation; 4 when none or odd).
+    int indentStep() const;
+    /// The 0-based character columns of a line's indentation guides (none on a blank line).
+    static QList<int> indentGuides(const QString& line, int step);
 
     /// Moves the cursor to a 1-based line and column and shows it.
     void jumpTo(int line, int column);

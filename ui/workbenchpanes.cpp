@@ -57,6 +57,8 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
     m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->viewport()->installEventFilter(this); // the columns follow the pane's width
     layout->addWidget(m_summary);
     layout->addWidget(m_view, 1);
     connect(m_view, &QTreeView::clicked, this, [this](const QModelIndex& index) {
@@ -70,6 +72,19 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
         RuleEditor* editor = document->editor();
         editor->jumpTo(span.begin.line, characterColumn(editor->document(), span.begin.line, span.begin.column));
     });
+}
+
+bool ExplanationPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
+        // All three columns in view: the outcome as wide as its longest word, the predicate
+        // half of the rest, the event value what remains (the pane is narrow by design).
+        const int width = m_view->viewport()->width();
+        const int outcome = m_view->fontMetrics().horizontalAdvance(tr("✗ not matched")) + 16;
+        m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, outcome);
+        m_view->header()->resizeSection(ExplanationModel::PredicateColumn, qMax(100, (width - outcome) / 2));
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QString ExplanationPane::summaryText() const
@@ -179,6 +194,17 @@ ProblemsPane::ProblemsPane(WorkbenchContext* context, QWidget* parent)
         const int errors = m_model->errorCount();
         Q_EMIT titleChanged(errors ? tr("Problems (%1)").arg(errors) : tr("Problems"));
     });
+}
+
+void ProblemsPane::showProblems(const RuleDocument* document, const sigma::Diagnostics& diagnostics, bool compiled,
+                                const QTextDocument* text)
+{
+    m_model->setProblems(problemsFrom(diagnostics, text));
+    const bool stopped = document == m_shownDocument && m_shownCompiled && !compiled;
+    m_shownDocument = document;
+    m_shownCompiled = compiled;
+    if (stopped)
+        Q_EMIT stoppedCompiling();
 }
 
 } // namespace sigmaui

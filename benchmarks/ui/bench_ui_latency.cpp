@@ -199,7 +199,9 @@ int main(int argc, char** argv)
     }
     SyntaxSupport syntax;
     MainWindowOptions options;
-    options.debounceMs = 0;
+    // The debounce as shipped (adaptive: at once while jobs are fast), so keystroke -> verdicts
+    // shown is what the user perceives, debounce included.
+    options.debounceMs = MainWindowOptions{}.debounceMs;
     options.offerRecovery = false;
     options.restoreLayout = false;
     options.recoveryDirectory = dir.filePath(QStringLiteral("recovery"));

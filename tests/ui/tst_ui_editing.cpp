@@ -124,6 +124,45 @@ private Q_SLOTS:
         QCOMPARE(editor.toPlainText(), QString::fromLatin1(Rule));
     }
 
+    void indentationGuides()
+    {
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.setPlainText(QString::fromLatin1(Rule));
+        QCOMPARE(editor.indentStep(), 4);
+        QCOMPARE(RuleEditor::indentGuides(lineText(&editor, 6), 4), (QList<int>{4})); // "        Image..."
+        QCOMPARE(RuleEditor::indentGuides(lineText(&editor, 5), 4), QList<int>{});    // "    selection:"
+        QCOMPARE(RuleEditor::indentGuides(QStringLiteral("            - 'a'"), 4), (QList<int>{4, 8}));
+        QCOMPARE(RuleEditor::indentGuides(QStringLiteral("        "), 4), QList<int>{}); // blank
+        editor.setPlainText(QStringLiteral("detection:\n  sel:\n    Image: x\n  condition: sel\n"));
+        QCOMPARE(editor.indentStep(), 2);
+    }
+
+    // Issue 20: switching from Dark back to System or Light left the editor dark until restart.
+    void editorFollowsTheApplicationPalette()
+    {
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.setPlainText(QString::fromLatin1(Rule));
+        editor.show();
+        const QPalette original = QApplication::palette();
+        QPalette dark = original;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x18));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        QPalette light = original;
+        light.setColor(QPalette::Window, QColor(0xf0, 0xf0, 0xf0));
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, Qt::black);
+        QApplication::setPalette(dark);
+        QTRY_VERIFY(editor.colors().dark);
+        QVERIFY(editor.palette().color(QPalette::Base).lightness() < 128);
+        QApplication::setPalette(light);
+        QTRY_VERIFY(!editor.colors().dark);
+        QVERIFY(editor.palette().color(QPalette::Base).lightness() > 128);
+        QApplication::setPalette(original);
+    }
+
     void commentToggle()
     {
         SyntaxSupport syntax;

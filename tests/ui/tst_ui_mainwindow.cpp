@@ -2,6 +2,7 @@
 // failure, the unsaved-changes question, the sample workspace.
 #include "commandline.h"
 #include "eventsmodel.h"
+#include "explanationmodel.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
 #include "ruleeditor.h"
@@ -15,13 +16,16 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <unistd.h>
 
@@ -328,6 +332,10 @@ private Q_SLOTS:
         for (auto* d : window.findChildren<QDockWidget*>())
             QVERIFY2(d->widget()->minimumSizeHint().width() <= 200, qPrintable(d->objectName()));
 
+        // The Explanation's three columns are in view (the event value is not pushed off).
+        QHeaderView* explanationHeader = window.explanationView()->header();
+        QTRY_VERIFY(explanationHeader->sectionViewportPosition(ExplanationModel::EventValueColumn) <=
+                    window.explanationView()->viewport()->width() - 60);
         // Match and Test come first in the Test pane.
         QHeaderView* header = window.eventsView()->horizontalHeader();
         QCOMPARE(header->visualIndex(EventsModel::VerdictColumn), 0);
@@ -335,6 +343,29 @@ private Q_SLOTS:
         QVERIFY(header->sectionViewportPosition(EventsModel::TestColumn) +
                     header->sectionSize(EventsModel::TestColumn) <=
                 window.eventsView()->viewport()->width());
+    }
+
+    // Issue 20: a folder (dropped, or File > Load Events Folder…) loads the event files under it,
+    // as the CLI does, instead of "the file is empty [unknown-format]"; the dialogs start there next.
+    void eventFolderLoadsItsFiles()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        options.restoreLayout = false;
+        MainWindow window(syntax, options);
+        QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
+        const QString folder = sigmatest::dataPath(QStringLiteral("corpus/events"));
+        window.openPaths({folder});
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(window.events());
+        QVERIFY(!window.events()->empty());
+        QVERIFY2(window.banner()->isHidden() || window.banner()->kind() != MessageBanner::Kind::Error,
+                 qPrintable(window.banner()->text()));
+        QCOMPARE(QSettings().value(QStringLiteral("events/lastFolder")).toString(),
+                 QFileInfo(folder).absoluteFilePath());
     }
 
     void defaultDockSizesLeaveTheEditorRoom_data()

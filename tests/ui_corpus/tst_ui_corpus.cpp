@@ -26,6 +26,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,6 +46,8 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QTreeWidget>
+
+#include <algorithm>
 
 using namespace sigmaui;
 
@@ -379,6 +382,8 @@ private Q_SLOTS:
     {
         Workbench wb;
         QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        // Sigma rules only: no Vendor column repeating "Sigma" on every row.
+        QVERIFY(wb.features->treeView()->isColumnHidden(CorpusTreeModel::VendorColumn));
         wb.features->groupingBox()->setCurrentIndex(1);
         CorpusFilterProxy* proxy = wb.features->treeProxy();
         wb.features->searchEdit()->setText(QStringLiteral("Tunnel Service Domain"));
@@ -506,6 +511,7 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("Elastic"), QStringLiteral("Sigma"), QStringLiteral("Splunk")}));
         QComboBox* vendors = wb.features->vendorBox();
         QCOMPARE(vendors->count(), 4); // All vendors + 3
+        QVERIFY(!wb.features->treeView()->isColumnHidden(CorpusTreeModel::VendorColumn));
         QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 3);
         for (const QString& vendor : {QStringLiteral("Elastic"), QStringLiteral("Sigma"), QStringLiteral("Splunk")}) {
             vendors->setCurrentIndex(vendors->findData(vendor));
@@ -523,6 +529,33 @@ private Q_SLOTS:
         QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 1);
         wb.features->searchEdit()->clear();
         QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 3);
+    }
+
+    // Issue 20: "ATT&CK" in a menu or a dialog label is written "ATT&&CK" (a single '&' is a
+    // mnemonic and the user reads "ATTCK").
+    void attackKeepsItsAmpersandInMenusAndDialogs()
+    {
+        const auto shown = [](QString text) { // what Qt draws: "&&" is '&', a single '&' marks a mnemonic
+            text.replace(QLatin1String("&&"), QStringLiteral("\x01"));
+            text.remove(QLatin1Char('&'));
+            return text.replace(QLatin1Char('\x01'), QLatin1Char('&'));
+        };
+        Workbench wb;
+        auto* navigator = wb.window->findChild<QAction*>(QStringLiteral("exportNavigatorAction"));
+        QVERIFY(navigator);
+        QCOMPARE(shown(navigator->text()), QStringLiteral("Export ATT&CK Navigator Layer…"));
+        auto* techniquePage = wb.window->findChild<QAction*>(QStringLiteral("techniquePageAction"));
+        QVERIFY(techniquePage);
+        QString label;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            label = dialog->labelText();
+            dialog->reject();
+        });
+        techniquePage->trigger();
+        QCOMPARE(shown(label), QStringLiteral("ATT&CK technique id:"));
     }
 
     void indicatorReachTooltipSplitsByVendor()
@@ -636,6 +669,29 @@ private Q_SLOTS:
             const QString kind = model->index(r, IndicatorsModel::KindColumn).data().toString();
             const QString kindTip = model->index(r, IndicatorsModel::KindColumn).data(Qt::ToolTipRole).toString();
             QVERIFY2(kindTip.startsWith(kind + QLatin1Char('\n')), qPrintable(kindTip));
+        }
+    }
+
+    // Issue 20: loading a corpus (at every start, it is remembered) kept the Baseline hits column
+    // at "–" until the rule was edited.
+    void baselineSurvivesACorpusLoad()
+    {
+        Workbench wb;
+        wb.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(wb.window.get()));
+        QVERIFY(wb.loadEvents(fixtureEvents()));
+        QVERIFY(wb.openRule(fixtureRule())); // waits for the baseline
+        const IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        std::vector<std::size_t> before;
+        for (int r = 0; r < model->rowCount(); ++r)
+            before.push_back(*model->figuresAt(r)->baseline);
+        QVERIFY(std::any_of(before.begin(), before.end(), [](std::size_t n) { return n > 0; }));
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QTRY_VERIFY(model->rowCount() == int(before.size()) && model->figuresAt(0)->reach.has_value());
+        for (int r = 0; r < model->rowCount(); ++r) {
+            QVERIFY2(model->figuresAt(r)->baseline.has_value(), qPrintable(QString::number(r)));
+            QCOMPARE(*model->figuresAt(r)->baseline, before[std::size_t(r)]);
+            QVERIFY(model->index(r, IndicatorsModel::HitsColumn).data().toString() != QStringLiteral("–"));
         }
     }
 

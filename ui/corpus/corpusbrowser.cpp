@@ -41,13 +41,17 @@ CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
     m_grouping->addItem(tr("By technique"));
     m_vendor->setObjectName(QStringLiteral("corpusVendorFilter"));
     m_vendor->setToolTip(tr("Show the rules of one vendor"));
-    m_vendor->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_vendor->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_grouping->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_vendor->addItem(tr("All vendors"), QString());
     m_search->setMinimumWidth(80);
+    // The search takes the dock's width; the vendor filter and the grouping share the next row.
     bar->addWidget(m_search, 1);
-    bar->addWidget(m_vendor);
-    bar->addWidget(m_grouping);
     layout->addLayout(bar);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_vendor, 1);
+    filters->addWidget(m_grouping, 1);
+    layout->addLayout(filters);
     auto* progressBar = new QHBoxLayout;
     m_progress->hide();
     m_cancel->setText(tr("Cancel"));
@@ -142,6 +146,10 @@ void CorpusBrowser::updateVendors()
     const int index = qMax(0, m_vendor->findData(chosen));
     m_vendor->setCurrentIndex(index);
     m_proxy->setVendor(m_vendor->itemData(index).toString());
+    // One vendor (a SigmaHQ checkout): the column would repeat it on every row; the room goes to titles.
+    const bool several = m_vendor->count() > 2;
+    m_tree->setColumnHidden(CorpusTreeModel::VendorColumn, !several);
+    m_vendor->setEnabled(several);
 }
 
 void CorpusBrowser::showContextMenu(const QPoint& pos)

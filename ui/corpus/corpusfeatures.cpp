@@ -107,13 +107,16 @@ void CorpusFeatures::createMenu()
     });
     m_menu->addAction(tr("&Cancel Loading"), this, &CorpusFeatures::cancelLoading);
     m_menu->addSeparator();
-    m_menu->addAction(tr("&Technique Page…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [=, this] {
-        bool ok = false;
-        const QString id = QInputDialog::getText(window, tr("Technique Page"), tr("ATT&CK technique id:"),
-                                                 QLineEdit::Normal, techniqueAtCursor(), &ok);
-        if (ok && !id.trimmed().isEmpty())
-            showTechnique(id);
-    });
+    // "&&": a single '&' in a menu or a dialog label is a mnemonic, and "ATT&CK" would read "ATTCK".
+    QAction* techniquePage =
+        m_menu->addAction(tr("&Technique Page…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [=, this] {
+            bool ok = false;
+            const QString id = QInputDialog::getText(window, tr("Technique Page"), tr("ATT&&CK technique id:"),
+                                                     QLineEdit::Normal, techniqueAtCursor(), &ok);
+            if (ok && !id.trimmed().isEmpty())
+                showTechnique(id);
+        });
+    techniquePage->setObjectName(QStringLiteral("techniquePageAction"));
     m_menu->addAction(tr("Technique Page of the &Tag at the Cursor"), QKeySequence(Qt::Key_F4), this, [this] {
         const QString id = techniqueAtCursor();
         if (!id.isEmpty())
@@ -122,7 +125,7 @@ void CorpusFeatures::createMenu()
             m_context->showStatus(tr("The cursor is not on an ATT&CK technique tag"), 3000);
     });
     m_menu->addSeparator();
-    QAction* navigator = m_menu->addAction(tr("Export ATT&CK &Navigator Layer…"), m_techniques,
+    QAction* navigator = m_menu->addAction(tr("Export ATT&&CK &Navigator Layer…"), m_techniques,
                                            &TechniquePages::exportNavigatorLayerInteractive);
     navigator->setObjectName(QStringLiteral("exportNavigatorAction"));
     m_menu->addSeparator();

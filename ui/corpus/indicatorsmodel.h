@@ -44,6 +44,7 @@ public:
     const IndicatorFigures* figuresAt(int row) const;
     int rowOf(const QString& field, const QString& kind, const QString& value) const;
     std::size_t corpusRules() const { return m_corpusRules; }
+    std::size_t eventsInScope() const { return m_eventsInScope; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
