@@ -316,11 +316,12 @@ void MainWindow::showCurrentResult()
     const EvaluationPtr last = d ? d->evaluator()->lastResult() : nullptr;
     EventsModel* model = m_testPane->model();
     const EventListPtr events = m_context->events();
-    if (!last) {
+    if (!last) { // no rule (a page tab is current): the panes show nothing of the last one
         model->setVerdicts({}, false);
         problemsModel()->setProblems({});
         showSelectedEvent();
         updateMatchSummary();
+        Q_EMIT resultShown();
         return;
     }
     RuleEditor* editor = d->editor();

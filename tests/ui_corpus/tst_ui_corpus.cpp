@@ -558,6 +558,24 @@ private Q_SLOTS:
         QCOMPARE(shown(label), QStringLiteral("ATT&CK technique id:"));
     }
 
+    // A page tab (no rule) in front: the Indicators pane does not keep the last rule's rows.
+    void indicatorsFollowThePageTabs()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        QVERIFY(
+            wb.openRule(sigmatest::dataPath(QStringLiteral("query/netsh/sigma/proc_creation_win_netsh_fw_rule.yml"))));
+        const IndicatorsModel* m = wb.features->indicatorsPane()->model();
+        const int rows = m->rowCount();
+        QVERIFY(rows > 0);
+        QVERIFY(wb.features->showRulePage(
+            sigmatest::dataPath(QStringLiteral("query/netsh/elastic/netsh_firewall_rule.toml"))));
+        QCOMPARE(wb.window->documentAt(wb.window->currentTab()), nullptr);
+        QTRY_COMPARE(m->rowCount(), 0);
+        wb.window->setCurrentTab(0);
+        QTRY_COMPARE(m->rowCount(), rows);
+    }
+
     void indicatorReachTooltipSplitsByVendor()
     {
         Workbench wb;
