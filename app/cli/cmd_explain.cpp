@@ -1,5 +1,6 @@
 // `sigmawb explain --rule FILE --events FILE --event N [--format text|json]`: why one event
 // matches a rule or not, predicate by predicate.
+#include "clisupport.h"
 #include "command.h"
 
 #include "engine/engine.h"
@@ -21,10 +22,7 @@ struct Options {
     std::string events;
     std::size_t event = 0;
     std::string format = "text";
-    std::string placeholders;
-    std::string logSources;
-    bool translate5156 = false;
-    bool noScope = false;
+    sigmawb::CompileFlags compile;
     bool all = false;
     std::string color = "auto";
 };
@@ -172,25 +170,13 @@ struct Printer {
 int run(const Options& o)
 {
     using namespace sigma;
-    CompileOptions options;
-    options.translateSecurity5156 = o.translate5156;
-    options.scopeByLogSource = !o.noScope;
-    Diagnostics setup;
-    if (!o.placeholders.empty())
-        options.placeholders = loadPlaceholdersFile(o.placeholders, setup);
-    LogSourceTable table;
-    if (!o.logSources.empty()) {
-        table = LogSourceTable::builtin().overriddenBy(LogSourceTable::fromFile(o.logSources, setup));
-        options.logSources = &table;
-    }
-    for (const auto& d : setup)
-        std::cerr << d.format() << '\n';
-    if (hasErrors(setup))
+    const auto setup = sigmawb::compileSetup(o.compile);
+    if (!setup)
         return sigmawb::ExitUsage;
 
     // Parsed and compiled as the workbench's editor does it (without its linter).
     AnalysisOptions analysis;
-    analysis.compile = options;
+    analysis.compile = setup->options;
     analysis.lint = false;
     analysis.requireRule = false;
     const RuleAnalysis analyzed = analyzeRuleFile(o.rule, analysis);
@@ -262,10 +248,7 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--events", o->events, "The event file")->required();
         sub.add_option("--event", o->event, "Which event (1-based position in the file)")->required();
         sub.add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
-        sub.add_option("--placeholders", o->placeholders, "YAML file: placeholder name -> values (for |expand)");
-        sub.add_option("--logsources", o->logSources, "CSV file overriding rows of the built-in log-source table");
-        sub.add_flag("--translate-5156", o->translate5156, "Read Security 5156 events as Sysmon network connections");
-        sub.add_flag("--no-scope", o->noScope, "Ignore the rule's log source");
+        o->compile.addTo(sub);
         sub.add_flag("--all", o->all, "Evaluate every predicate (no short-circuit)");
         sub.add_option("--color", o->color, "Colour: auto (on a terminal), always, never")
             ->check(CLI::IsMember({"auto", "always", "never"}));
