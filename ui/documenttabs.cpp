@@ -29,6 +29,8 @@ DocumentTabs::DocumentTabs(const SyntaxSupport& syntax, WorkbenchContext* contex
     setMovable(true);
     connect(this, &QTabWidget::tabCloseRequested, this, [this](int index) { close(index); });
     context->setDocumentsProvider([this] { return documents(); });
+    context->setPageHost(
+        [this](QWidget* page, const QString& title, const QString& toolTip) { showPage(page, title, toolTip); });
     m_askToSave = [this](const QString& name) {
         return QMessageBox::question(this, tr("Unsaved changes"),
                                      tr("%1 has unsaved changes. Save them before closing?").arg(name),
@@ -94,6 +96,26 @@ void DocumentTabs::setCompileOptions(const sigma::CompileOptions& options)
         d->evaluator()->setCompileOptions(options);
         d->evaluator()->evaluateNow();
     }
+}
+
+void DocumentTabs::showPage(QWidget* page, const QString& title, const QString& toolTip)
+{
+    int index = QTabWidget::indexOf(page);
+    if (index < 0)
+        index = insertTab(currentIndex() + 1, page, title);
+    else
+        setTabText(index, title);
+    setTabToolTip(index, toolTip);
+    setCurrentIndex(index);
+}
+
+QList<QWidget*> DocumentTabs::pages() const
+{
+    QList<QWidget*> list;
+    for (int i = 0; i < count(); ++i)
+        if (!document(i))
+            list.append(widget(i));
+    return list;
 }
 
 bool DocumentTabs::openRuleFile(const QString& path)
@@ -182,8 +204,14 @@ bool DocumentTabs::close(int index)
     if (!maybeSave(index))
         return false;
     RuleDocument* d = document(index);
-    if (!d)
-        return false;
+    if (!d) {
+        QWidget* page = widget(index);
+        if (!page)
+            return false;
+        removeTab(index); // a page: nothing to save
+        page->deleteLater();
+        return true;
+    }
     d->stopAutosave();
     m_recovery->remove(d->recoveryId());
     RuleEditor* editor = d->editor();

@@ -32,6 +32,12 @@ public:
     /// A new tab holding `text` (unmodified); `path` empty for an untitled rule.
     RuleDocument* create(const QString& text, const QString& path, const QString& untitledName);
     void newRule();
+    /// A page that is not a rule (technique page, rule page of the corpus) in a tab of its own,
+    /// placed after the current tab, made current; the tab owns it. Shown again when present.
+    void showPage(QWidget* page, const QString& title, const QString& toolTip);
+    /// The page tabs' widgets, in tab order.
+    QList<QWidget*> pages() const;
+
     /// Opens a rule (or shows the tab that has it). Errors go to the banner.
     bool openRuleFile(const QString& path);
 

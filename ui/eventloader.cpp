@@ -1,5 +1,7 @@
 #include "eventloader.h"
 
+#include "events/eventfiles.h"
+
 #include "events/reader.h"
 
 #include <QElapsedTimer>
@@ -31,12 +33,33 @@ void EventLoader::load(const QStringList& paths, EventListPtr existing)
         [this](const EventLoadResultPtr& result) { Q_EMIT finished(result); });
 }
 
-EventLoadResultPtr EventLoader::run(const QStringList& paths, EventListPtr existing, const std::atomic<bool>* cancel,
+EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr existing,
+                                    const std::atomic<bool>* cancel,
                                     const std::function<void(int permille, const QString& file)>& progress)
 {
     QElapsedTimer timer;
     timer.start();
     auto result = std::make_shared<EventLoadResult>();
+    // A folder stands for the event files under it, searched as the CLI does (recursively, by
+    // extension); a file is read as given.
+    QStringList paths;
+    for (const QString& path : givenPaths) {
+        if (!QFileInfo(path).isDir()) {
+            paths.append(path);
+            continue;
+        }
+        const std::vector<std::string> files =
+            sigma::collectEventFiles({QFileInfo(path).absoluteFilePath().toStdString()}, result->diagnostics);
+        if (files.empty()) {
+            result->diagnostics.push_back(
+                sigma::makeDiagnostic(sigma::Severity::Error, "no-event-files",
+                                      "no event files (" + sigma::eventFilePatterns() + ") in this folder",
+                                      QFileInfo(path).absoluteFilePath().toStdString()));
+            result->failedFiles.append(path);
+        }
+        for (const auto& f : files)
+            paths.append(QString::fromStdString(f));
+    }
     auto events = std::make_shared<EventList>();
     if (existing)
         *events = *existing;

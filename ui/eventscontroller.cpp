@@ -8,7 +8,11 @@
 
 #include <QCoreApplication>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMainWindow>
+#include <QSettings>
+
+#include <algorithm>
 
 namespace sigmaui {
 
@@ -31,13 +35,30 @@ EventsController::~EventsController()
 
 void EventsController::loadInteractive()
 {
-    load(QFileDialog::getOpenFileNames(m_context->window(), tr("Load Events"), QString(), eventFileFilter()));
+    load(QFileDialog::getOpenFileNames(m_context->window(), tr("Load Events"), lastFolder(), eventFileFilter()));
+}
+
+void EventsController::loadFolderInteractive()
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(m_context->window(), tr("Load Events Folder"), lastFolder());
+    if (!folder.isEmpty())
+        load({folder});
+}
+
+QString EventsController::lastFolder()
+{
+    return QSettings().value(QStringLiteral("events/lastFolder")).toString();
 }
 
 void EventsController::load(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
+    // The next dialog starts where these came from.
+    const QFileInfo first(paths.first());
+    QSettings().setValue(QStringLiteral("events/lastFolder"),
+                         first.isDir() ? first.absoluteFilePath() : first.absolutePath());
     m_pane->setLoading(true);
     m_context->showStatus(tr("Loading events…"));
     m_pane->translate5156Switch()->setWorkspace(Security5156Switch::workspaceOf(paths));
@@ -76,11 +97,19 @@ void EventsController::onLoaded(const EventLoadResultPtr& result)
         for (const auto& d : result->diagnostics)
             if (d.severity == sigma::Severity::Warning && warnings++ == 0)
                 first = QString::fromStdString(d.format());
-        if (warnings > 0)
+        if (warnings > 0) {
             m_context->showMessage(
                 MessageBanner::Kind::Warning,
                 tr("%n damaged record(s) were skipped while loading events. First: %1", nullptr, warnings).arg(first));
+        } else if (MessageBanner* banner = m_context->banner();
+                   !banner->isHidden() && !m_bannerText.isEmpty() && banner->text() == m_bannerText) {
+            banner->dismiss(); // an earlier load's problem: this load went well
+        }
     }
+    const bool clean = result->failedFiles.isEmpty() && !result->cancelled &&
+                       std::none_of(result->diagnostics.begin(), result->diagnostics.end(),
+                                    [](const sigma::Diagnostic& d) { return d.severity == sigma::Severity::Warning; });
+    m_bannerText = clean ? QString() : m_context->banner()->text();
     if (result->added > 0 || !m_context->events())
         m_context->setEvents(result->events);
     Q_EMIT loaded();

@@ -23,6 +23,10 @@ public:
     void load(const QStringList& paths);
     /// Asks for files to load.
     void loadInteractive();
+    /// File > Load Events Folder…: every event file under a folder (recursively).
+    void loadFolderInteractive();
+    /// The folder the last events came from (the dialogs start there).
+    static QString lastFolder();
     void cancel();
     bool isLoading() const;
 
@@ -36,6 +40,7 @@ private:
     WorkbenchContext* m_context;
     TestPane* m_pane;
     EventLoader* m_loader;
+    QString m_bannerText; ///< the banner this controller showed last (dismissed by a good load)
 };
 
 } // namespace sigmaui

@@ -58,6 +58,10 @@ void LiveEvaluator::setDebounceInterval(int milliseconds)
 void LiveEvaluator::setText(const QString& text)
 {
     m_text = text;
+    if (m_last && m_last->totalMs <= m_fastJobMs) {
+        evaluateNow(); // the job is shorter than any pause worth waiting for
+        return;
+    }
     m_core->newTicket(); // whatever is running now is stale
     const bool wasBusy = isBusy();
     m_debounce.start();

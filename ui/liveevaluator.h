@@ -52,7 +52,9 @@ struct EvaluationRequest {
 };
 
 /// Runs the live evaluation of one editor (sigma::IncrementalEvaluator) off the GUI thread:
-/// text changes are debounced (150 ms by default), each job gets a generation number (the
+/// text changes are debounced (150 ms by default) only while jobs are slow: when the last job took
+/// at most fastJobMs() a new text is evaluated at once (a newer one supersedes it), so a keystroke
+/// is not kept waiting longer than the evaluation itself. Each job gets a generation number (the
 /// evaluator's ticket), and results of stale jobs are dropped (a stale job also stops early).
 /// Only value snapshots cross threads; a job never holds this object, so destroying it does not
 /// wait for one.
@@ -67,7 +69,13 @@ public:
     void setFileName(const QString& file) { m_file = file; }
     void setCompileOptions(const sigma::CompileOptions& options);
 
-    /// A new text: evaluated after the debounce interval (restarted by each call).
+    /// Jobs that took at most this long do not make the next text wait for the debounce (default 40
+    /// ms: keystroke to verdicts within two frames); negative: always debounce.
+    void setFastJobMs(double milliseconds) { m_fastJobMs = milliseconds; }
+    double fastJobMs() const { return m_fastJobMs; }
+
+    /// A new text: evaluated at once after a fast job, else after the debounce interval (restarted
+    /// by each call).
     void setText(const QString& text);
     /// New events: evaluated at once.
     void setEvents(EventListPtr events);
@@ -95,6 +103,7 @@ Q_SIGNALS:
 
 private:
     QTimer m_debounce;
+    double m_fastJobMs = 40;
     QString m_text;
     QString m_file;
     TestSetPtr m_tests;

@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
+#include "editoractions.h"
 #include "filefilters.h"
+#include "findbar.h"
 
 #include "corpus/corpusfeatures.h"
 
@@ -87,6 +89,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     layout->setSpacing(2);
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
+    m_findBar = new FindBar([this] { return currentEditor(); }, central);
+    layout->addWidget(m_findBar);
     setCentralWidget(central);
 
     m_context->setRuleOpener([this](const QString& path) { return openRuleFile(path); });
@@ -120,7 +124,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     connect(this, &MainWindow::resultShown, m_context, &WorkbenchContext::resultShown);
     connect(this, &MainWindow::eventsLoaded, m_context, &WorkbenchContext::eventsLoaded);
 
-    resize(WindowLayout::DefaultWidth, WindowLayout::DefaultHeight); // the docks are sized for it
+    resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
     createMenus();
     applyModelColors();
@@ -131,7 +135,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     if (m_options.restoreLayout)
         m_layout->restore();
     else
-        resize(WindowLayout::DefaultWidth, WindowLayout::DefaultHeight);
+        resize(WindowLayout::defaultSize(this));
     updateTitle();
     updateMatchSummary();
     if (m_options.offerRecovery)
@@ -156,14 +160,20 @@ void MainWindow::createDocks()
     m_explanationDock = dock(tr("Explanation"), QStringLiteral("explanationDock"), m_explanationPane);
     m_detailDock = dock(tr("Event Detail"), QStringLiteral("eventDetailDock"), m_detailPane);
     connect(m_problemsPane, &ProblemsPane::titleChanged, m_problemsDock, &QDockWidget::setWindowTitle);
+    connect(m_problemsPane, &ProblemsPane::stoppedCompiling, m_problemsDock, [this] {
+        m_problemsDock->show();
+        m_problemsDock->raise(); // in front of Indicators; the editor keeps the focus
+    });
     m_context->addDock(m_testDock, Role::Test, {Qt::BottomDockWidgetArea});
     m_context->addDock(m_problemsDock, Role::Problems, {Qt::BottomDockWidgetArea, nullptr, m_testDock});
     m_context->addDock(m_explanationDock, Role::Explanation, {Qt::RightDockWidgetArea});
     m_context->addDock(m_detailDock, Role::EventDetail,
                        {Qt::RightDockWidgetArea, nullptr, m_explanationDock, Qt::Vertical});
-    resizeDocks({m_testDock, m_problemsDock}, {900, 320}, Qt::Horizontal);
-    resizeDocks({m_testDock}, {300}, Qt::Vertical);
-    resizeDocks({m_explanationDock}, {520}, Qt::Horizontal);
+    // The editor gets the room the docks leave: they are sized for the window, not their content.
+    const WindowLayout::DockSizes sizes = WindowLayout::dockSizes(size());
+    resizeDocks({m_testDock, m_problemsDock}, {sizes.testWidth, width() - sizes.testWidth}, Qt::Horizontal);
+    resizeDocks({m_testDock}, {sizes.bottomHeight}, Qt::Vertical);
+    resizeDocks({m_explanationDock}, {sizes.explanationWidth}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -178,6 +188,8 @@ void MainWindow::createMenus()
     connect(m_tabs, &DocumentTabs::fileUsed, m_recent, &RecentFiles::add);
     file->addAction(tr("&Load Events…"), QKeySequence(Qt::CTRL | Qt::Key_E), m_events,
                     &EventsController::loadInteractive);
+    file->addAction(tr("Load Events &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), m_events,
+                    &EventsController::loadFolderInteractive);
     file->addAction(tr("Clear Events"), this, &MainWindow::clearEvents);
     file->addAction(tr("Open Sample &Workspace"), this, &MainWindow::openSampleWorkspace);
     file->addSeparator();
@@ -194,19 +206,15 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] {
-        if (auto* e = currentEditor())
-            e->undo();
-    });
-    edit->addAction(tr("&Redo"), QKeySequence::Redo, this, [this] {
-        if (auto* e = currentEditor())
-            e->redo();
-    });
-    edit->addSeparator();
-    edit->addAction(tr("&Find Events…"), QKeySequence::Find, this, [this] {
-        m_testDock->show();
-        m_testPane->focusFilter();
-    });
+    new EditorActions(
+        edit, m_findBar, [this] { return currentEditor(); }, this);
+    edit->addAction(tr("Find &Events…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this,
+                    [this] {
+                        m_testDock->show();
+                        m_testDock->raise();
+                        m_testPane->focusFilter();
+                    })
+        ->setObjectName(QStringLiteral("findEventsAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addMenu(createThemeMenu(this));
@@ -308,18 +316,19 @@ void MainWindow::showCurrentResult()
     const EvaluationPtr last = d ? d->evaluator()->lastResult() : nullptr;
     EventsModel* model = m_testPane->model();
     const EventListPtr events = m_context->events();
-    if (!last) {
+    if (!last) { // no rule (a page tab is current): the panes show nothing of the last one
         model->setVerdicts({}, false);
         problemsModel()->setProblems({});
         showSelectedEvent();
         updateMatchSummary();
+        Q_EMIT resultShown();
         return;
     }
     RuleEditor* editor = d->editor();
     QTextDocument* doc = editor->document();
     const RuleEditor::MarksUpdate marksUpdate(editor); // the layers below are drawn once
     if (last->text == editor->toPlainText()) {
-        problemsModel()->setProblems(problemsFrom(last->diagnostics, doc));
+        m_problemsPane->showProblems(d, last->diagnostics, last->ok(), doc);
         editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
         editor->setMarks(MarkLayer::Sigma, last->parsed ? sigmaLayerMarks(*last->parsed, doc) : QVector<EditorMark>{});
     }

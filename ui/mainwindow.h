@@ -61,6 +61,8 @@ struct MainWindowOptions {
 /// (DocumentTabs), the Test, Explanation, Event Detail and Problems panes, the tests and export
 /// controllers, recent files and the window layout; other parts (the corpus) join through the
 /// WorkbenchContext. The accessors below are for tests and benchmarks.
+class FindBar;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -105,6 +107,8 @@ public:
     QString filePathAt(int index) const { return documentAt(index) ? documentAt(index)->path() : QString(); }
     LiveEvaluator* evaluatorAt(int index) const { return documentAt(index) ? documentAt(index)->evaluator() : nullptr; }
     MessageBanner* banner() const { return m_banner; }
+    /// Find / replace in the current rule (Edit > Find… Ctrl+F, Replace… Ctrl+H).
+    FindBar* findBar() const { return m_findBar; }
     QDockWidget* testDock() const { return m_testDock; }
     EventListPtr events() const { return m_context->events(); }
 
@@ -178,6 +182,7 @@ private:
 
     const SyntaxSupport& m_syntax;
     MainWindowOptions m_options;
+    FindBar* m_findBar = nullptr;
     MessageBanner* m_banner;
     WorkbenchContext* m_context;
     DocumentTabs* m_tabs;

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QDragEnterEvent>
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QMimeData>
 #include <QPainter>
 #include <QRegularExpression>
@@ -13,6 +14,8 @@
 #include <QTextBlock>
 #include <QToolTip>
 
+#include <algorithm>
+#include <climits>
 #include <utility>
 
 namespace sigmaui {
@@ -61,6 +64,230 @@ RuleEditor::RuleEditor(const SyntaxSupport* syntax, QWidget* parent)
     connect(this, &QPlainTextEdit::cursorPositionChanged, this, &RuleEditor::updateExtraSelections);
     applyColors();
     updateLineNumberAreaWidth();
+}
+
+void RuleEditor::keyPressEvent(QKeyEvent* event)
+{
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) &&
+        !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))) {
+        newLineWithIndent();
+        return;
+    }
+    if (event->key() == Qt::Key_Slash && event->modifiers() == Qt::ControlModifier) {
+        toggleComment();
+        return;
+    }
+    QPlainTextEdit::keyPressEvent(event);
+}
+
+QMap<int, QString> RuleEditor::inlineErrors() const
+{
+    QMap<int, QString> out;
+    for (const auto& m : m_marks[std::size_t(MarkLayer::Diagnostics)])
+        if (m.kind == EditorMark::Kind::Error && !out.contains(m.line))
+            out.insert(m.line, m.toolTip);
+    return out;
+}
+
+int RuleEditor::indentStep() const
+{
+    int step = 0;
+    for (QTextBlock b = document()->begin(); b.isValid(); b = b.next()) {
+        const QString t = b.text();
+        int n = 0;
+        while (n < t.size() && t.at(n) == QLatin1Char(' '))
+            ++n;
+        if (n > 0 && n < t.size() && (step == 0 || n < step))
+            step = n;
+    }
+    return step > 0 && step <= 8 ? step : 4;
+}
+
+QList<int> RuleEditor::indentGuides(const QString& line, int step)
+{
+    int n = 0;
+    while (n < line.size() && line.at(n) == QLatin1Char(' '))
+        ++n;
+    QList<int> columns;
+    if (n == line.size() || step <= 0) // a blank line: no guides
+        return columns;
+    for (int c = step; c < n; c += step)
+        columns.append(c);
+    return columns;
+}
+
+void RuleEditor::paintEvent(QPaintEvent* event)
+{
+    QPlainTextEdit::paintEvent(event);
+    {
+        // Indentation guides: a faint line at each indentation level inside a line's indentation.
+        QPainter painter(viewport());
+        QColor guide = m_colors.text;
+        guide.setAlpha(45);
+        painter.setPen(guide);
+        const int step = indentStep();
+        const qreal space = fontMetrics().horizontalAdvance(QLatin1Char(' '));
+        const QPointF offset = contentOffset();
+        for (QTextBlock b = firstVisibleBlock(); b.isValid(); b = b.next()) {
+            const QRectF rect = blockBoundingGeometry(b).translated(offset);
+            if (rect.top() > event->rect().bottom())
+                break;
+            for (int column : indentGuides(b.text(), step)) {
+                const qreal x = rect.left() + document()->documentMargin() + column * space + 0.5;
+                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()));
+            }
+        }
+    }
+    const QMap<int, QString> errors = inlineErrors();
+    if (errors.isEmpty())
+        return;
+    QPainter painter(viewport());
+    QFont f = font();
+    f.setItalic(true);
+    painter.setFont(f);
+    const QFontMetrics fm(f);
+    const QPointF offset = contentOffset();
+    for (auto it = errors.begin(); it != errors.end(); ++it) {
+        const QTextBlock block = document()->findBlockByNumber(it.key() - 1);
+        if (!block.isValid() || !block.isVisible())
+            continue;
+        const QRectF rect = blockBoundingGeometry(block).translated(offset);
+        if (rect.bottom() < event->rect().top() || rect.top() > event->rect().bottom())
+            continue;
+        const qreal x = rect.left() + document()->documentMargin() + fontMetrics().horizontalAdvance(block.text()) +
+                        2 * fm.averageCharWidth();
+        const int room = viewport()->width() - int(x) - 4;
+        if (room < 4 * fm.averageCharWidth())
+            continue;
+        painter.setPen(m_colors.error);
+        painter.drawText(QRectF(x, rect.top(), room, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(QStringLiteral("● ") + it.value(), Qt::ElideRight, room));
+    }
+}
+
+void RuleEditor::newLineWithIndent()
+{
+    QTextCursor c = textCursor();
+    const QString line = c.block().text();
+    int indent = 0;
+    while (indent < line.size() && line.at(indent) == QLatin1Char(' '))
+        ++indent;
+    const QString before = line.left(c.positionInBlock());
+    const QString trimmed = before.trimmed();
+    int extra = 0;
+    if (trimmed.endsWith(QLatin1Char(':')) && !trimmed.startsWith(QLatin1Char('#')))
+        extra = 4; // a key opening a block (Sigma's style indents by four)
+    else if (trimmed.startsWith(QLatin1String("- ")) && trimmed.endsWith(QLatin1Char(':')))
+        extra = 4;
+    if (c.positionInBlock() < indent) // Enter inside the indentation: keep the column
+        indent = c.positionInBlock();
+    c.beginEditBlock();
+    c.insertText(QStringLiteral("\n") + QString(indent + extra, QLatin1Char(' ')));
+    c.endEditBlock();
+    setTextCursor(c);
+    ensureCursorVisible();
+}
+
+void RuleEditor::toggleComment()
+{
+    QTextCursor c = textCursor();
+    QTextBlock first = document()->findBlock(c.selectionStart());
+    QTextBlock last = document()->findBlock(c.selectionEnd());
+    if (c.hasSelection() && last != first && c.selectionEnd() == last.position())
+        last = last.previous(); // a selection ending at a line's start leaves that line alone
+    bool allCommented = true;
+    int minIndent = INT_MAX;
+    for (QTextBlock b = first; b.isValid(); b = b.next()) {
+        const QString t = b.text();
+        const QString trimmed = t.trimmed();
+        if (!trimmed.isEmpty()) {
+            if (!trimmed.startsWith(QLatin1Char('#')))
+                allCommented = false;
+            int spaces = 0;
+            while (spaces < t.size() && t.at(spaces) == QLatin1Char(' '))
+                ++spaces;
+            minIndent = qMin(minIndent, spaces);
+        }
+        if (b == last)
+            break;
+    }
+    if (minIndent == INT_MAX)
+        return;
+    QTextCursor edit(document());
+    edit.beginEditBlock();
+    for (QTextBlock b = first; b.isValid(); b = b.next()) {
+        const QString t = b.text();
+        if (!t.trimmed().isEmpty()) {
+            if (allCommented) {
+                const int hash = int(t.indexOf(QLatin1Char('#')));
+                const int length = t.mid(hash + 1).startsWith(QLatin1Char(' ')) ? 2 : 1;
+                edit.setPosition(b.position() + hash);
+                edit.setPosition(b.position() + hash + length, QTextCursor::KeepAnchor);
+                edit.removeSelectedText();
+            } else {
+                edit.setPosition(b.position() + minIndent);
+                edit.insertText(QStringLiteral("# "));
+            }
+        }
+        if (b == last)
+            break;
+    }
+    edit.endEditBlock();
+}
+
+bool RuleEditor::find(const QString& text, bool backwards, bool caseSensitive)
+{
+    if (text.isEmpty())
+        return false;
+    QTextDocument::FindFlags flags;
+    if (backwards)
+        flags |= QTextDocument::FindBackward;
+    if (caseSensitive)
+        flags |= QTextDocument::FindCaseSensitively;
+    QTextCursor found = document()->find(text, textCursor(), flags);
+    if (found.isNull()) { // wrap around
+        QTextCursor start(document());
+        if (backwards)
+            start.movePosition(QTextCursor::End);
+        found = document()->find(text, start, flags);
+    }
+    if (found.isNull())
+        return false;
+    setTextCursor(found);
+    ensureCursorVisible();
+    return true;
+}
+
+bool RuleEditor::replaceNext(const QString& text, const QString& replacement, bool caseSensitive)
+{
+    QTextCursor c = textCursor();
+    const bool selected =
+        c.hasSelection() &&
+        QString::compare(c.selectedText(), text, caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive) == 0;
+    if (selected)
+        c.insertText(replacement);
+    setTextCursor(c);
+    find(text, false, caseSensitive);
+    return selected;
+}
+
+int RuleEditor::replaceAll(const QString& text, const QString& replacement, bool caseSensitive)
+{
+    if (text.isEmpty())
+        return 0;
+    const QTextDocument::FindFlags flags =
+        caseSensitive ? QTextDocument::FindCaseSensitively : QTextDocument::FindFlags();
+    int n = 0;
+    QTextCursor edit(document());
+    edit.beginEditBlock();
+    QTextCursor found = document()->find(text, 0, flags);
+    while (!found.isNull()) {
+        found.insertText(replacement);
+        ++n;
+        found = document()->find(text, found, flags);
+    }
+    edit.endEditBlock();
+    return n;
 }
 
 void RuleEditor::applyColors()
@@ -194,6 +421,20 @@ void RuleEditor::setMarks(MarkLayer layer, QVector<EditorMark> marks)
     if (slot == marks)
         return;
     slot = std::move(marks);
+    // A tooltip of a mark that is gone (an error fixed under the mouse) goes with it.
+    if (!m_shownToolTip.isEmpty() && QToolTip::isVisible() && QToolTip::text() == m_shownToolTip) {
+        QStringList current;
+        for (const auto& layerMarks : m_marks)
+            for (const auto& m : layerMarks)
+                current.append(m.toolTip);
+        const QStringList shown = m_shownToolTip.split(QLatin1Char('\n'));
+        if (!std::all_of(shown.begin(), shown.end(), [&](const QString& t) { return current.contains(t); })) {
+            QToolTip::hideText();
+            m_shownToolTip.clear();
+        }
+    }
+    if (layer == MarkLayer::Diagnostics)
+        viewport()->update(); // the inline errors
     if (m_marksUpdates > 0) {
         m_marksDirty = true;
         return;
@@ -290,15 +531,20 @@ QStringList RuleEditor::toolTipsAt(int line, int column) const
 
 bool RuleEditor::event(QEvent* event)
 {
+    // A theme switch changes the application palette; the editor has set its own palette, so the
+    // change does not always reach it as a PaletteChange (Dark -> System kept it dark).
+    if (event->type() == QEvent::ApplicationPaletteChange && !m_applyingColors)
+        applyColors();
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QPoint viewportPos = viewport()->mapFromGlobal(help->globalPos());
         const QTextCursor c = cursorForPosition(viewportPos);
         const QStringList tips = toolTipsAt(c.blockNumber() + 1, c.positionInBlock() + 1);
+        m_shownToolTip = tips.join(QLatin1Char('\n'));
         if (tips.isEmpty())
             QToolTip::hideText();
         else
-            QToolTip::showText(help->globalPos(), tips.join(QLatin1Char('\n')), this);
+            QToolTip::showText(help->globalPos(), m_shownToolTip, this);
         return true;
     }
     return QPlainTextEdit::event(event);

@@ -2,6 +2,7 @@
 
 #include "editorcolors.h"
 
+#include <QMap>
 #include <QPlainTextEdit>
 #include <QVector>
 
@@ -65,6 +66,13 @@ public:
     const QVector<EditorMark>& marks(MarkLayer layer) const { return m_marks[std::size_t(layer)]; }
     /// Tooltips of the marks covering a position (1-based line/column).
     QStringList toolTipsAt(int line, int column) const;
+    /// The error shown at the end of each line that has one (1-based line -> message), drawn
+    /// after the line's text so an error is seen where it is, not only in the Problems pane.
+    QMap<int, QString> inlineErrors() const;
+    /// The rule's indentation step (its smallest indentation; 4 when none or odd).
+    int indentStep() const;
+    /// The 0-based character columns of a line's indentation guides (none on a blank line).
+    static QList<int> indentGuides(const QString& line, int step);
 
     /// Moves the cursor to a 1-based line and column and shows it.
     void jumpTo(int line, int column);
@@ -72,12 +80,27 @@ public:
     /// or at the cursor when the cursor is not on a mapping item.
     void insertDetectionItem(const QString& field, const QString& value);
 
+    /// Comments the selected lines (or the current one) out with `# `, or back in when every
+    /// non-empty one is commented; one undo step.
+    void toggleComment();
+    /// A new line keeping the current line's indentation, one level deeper after a `key:` with
+    /// no value or a `- ` item start (YAML block structure); one undo step.
+    void newLineWithIndent();
+    /// Finds `text` from the cursor (wrapping around); selects it and returns true when found.
+    bool find(const QString& text, bool backwards = false, bool caseSensitive = false);
+    /// Replaces the selection when it is `text`, then finds the next; returns true when replaced.
+    bool replaceNext(const QString& text, const QString& replacement, bool caseSensitive = false);
+    /// Replaces every occurrence (one undo step); returns how many.
+    int replaceAll(const QString& text, const QString& replacement, bool caseSensitive = false);
+
     int lineNumberAreaWidth() const;
     void paintLineNumbers(class QPaintEvent* event);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
     bool event(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -97,6 +120,7 @@ private:
     int m_marksUpdates = 0;    ///< live MarksUpdate guards
     bool m_marksDirty = false; ///< marks changed under a guard
     bool m_applyingColors = false;
+    QString m_shownToolTip; ///< the marks' tooltip the editor shows last
 };
 
 /// A value as a single-quoted YAML scalar (Sigma style).

@@ -226,6 +226,35 @@ QVector<EditorMark> sigmaLayerMarks(const sigma::ParsedFile& parsed, const QText
     return out;
 }
 
+namespace {
+/// A mark one character wide (a YAML parser points at one) covers the whole token there: the
+/// run of non-blank characters at it, or the one before it when it is at a blank or the line's end.
+void widenToToken(const QTextDocument* document, EditorMark& m)
+{
+    if (m.endLine != m.line || m.endColumn > m.column + 1)
+        return;
+    const QString text = document->findBlockByNumber(m.line - 1).text();
+    if (text.trimmed().isEmpty())
+        return;
+    int begin = qBound(0, m.column - 1, int(text.size()));
+    if (begin >= text.size() || text.at(begin).isSpace()) { // at a blank or the end: the token before
+        int i = begin;
+        while (i > 0 && (i >= text.size() || text.at(i).isSpace()))
+            --i;
+        if (text.at(i).isSpace())
+            return;
+        begin = i;
+    }
+    int end = begin;
+    while (begin > 0 && !text.at(begin - 1).isSpace())
+        --begin;
+    while (end < text.size() && !text.at(end).isSpace())
+        ++end;
+    m.column = begin + 1;
+    m.endColumn = end + 1;
+}
+} // namespace
+
 QVector<EditorMark> diagnosticMarks(const sigma::Diagnostics& diagnostics, const QTextDocument* document)
 {
     QVector<EditorMark> out;
@@ -235,9 +264,11 @@ QVector<EditorMark> diagnosticMarks(const sigma::Diagnostics& diagnostics, const
         const EditorMark::Kind kind = d.severity == sigma::Severity::Error     ? EditorMark::Kind::Error
                                       : d.severity == sigma::Severity::Warning ? EditorMark::Kind::Warning
                                                                                : EditorMark::Kind::Info;
-        out.append(markFromSpan(document, kind, d.span,
-                                QString::fromStdString(d.message) + QStringLiteral(" [") +
-                                    QString::fromStdString(d.code) + QLatin1Char(']')));
+        EditorMark m = markFromSpan(document, kind, d.span,
+                                    QString::fromStdString(d.message) + QStringLiteral(" [") +
+                                        QString::fromStdString(d.code) + QLatin1Char(']'));
+        widenToToken(document, m);
+        out.append(m);
     }
     return out;
 }

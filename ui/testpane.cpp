@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -38,6 +39,7 @@ TestPane::TestPane(QWidget* parent)
     auto* bar = new QHBoxLayout;
     m_filter->setPlaceholderText(tr("Filter events (any field value)…"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->installEventFilter(this); // the window's Ctrl+letter shortcuts work from the filter
     auto* loadButton = new QToolButton(this);
     loadButton->setText(tr("Load Events…"));
     loadButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -96,8 +98,11 @@ TestPane::TestPane(QWidget* parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(EventsModel::DetailColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(EventsModel::ProviderColumn, 130);
-    m_view->setColumnWidth(EventsModel::ProcessColumn, 300);
+    m_view->setColumnWidth(EventsModel::ProviderColumn, 110);
+    m_view->setColumnWidth(EventsModel::ProcessColumn, 240);
+    m_view->setTextElideMode(Qt::ElideMiddle); // paths and command lines: both ends say most
+    // The verdict and the test mark are what the pane is for: both first, never scrolled away.
+    m_view->horizontalHeader()->moveSection(EventsModel::TestColumn, EventsModel::VerdictColumn + 1);
     layout->addWidget(m_view, 1);
 
     connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
@@ -113,6 +118,28 @@ TestPane::TestPane(QWidget* parent)
                 m_selected = row;
                 Q_EMIT eventSelected(row);
             });
+}
+
+bool TestPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_filter && event->type() == QEvent::ShortcutOverride) {
+        // A line edit claims Ctrl+E (end of line), Ctrl+K, Ctrl+H... as editing keys; leave the
+        // ones that are not text editing to the window (Ctrl+E loads events).
+        auto* key = static_cast<QKeyEvent*>(event);
+        const bool editing =
+            key->matches(QKeySequence::Copy) || key->matches(QKeySequence::Cut) || key->matches(QKeySequence::Paste) ||
+            key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo) ||
+            key->matches(QKeySequence::SelectAll) || key->matches(QKeySequence::DeleteStartOfWord) ||
+            key->matches(QKeySequence::DeleteEndOfWord) || key->matches(QKeySequence::MoveToNextWord) ||
+            key->matches(QKeySequence::MoveToPreviousWord) || key->matches(QKeySequence::SelectNextWord) ||
+            key->matches(QKeySequence::SelectPreviousWord);
+        if ((key->modifiers() & Qt::ControlModifier) && !editing && key->key() >= Qt::Key_A &&
+            key->key() <= Qt::Key_Z) {
+            event->ignore();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QList<int> TestPane::selectedEvents() const

@@ -57,6 +57,9 @@ Q_SIGNALS:
     /// The selected event changed (source row, -1 for none).
     void eventSelected(int eventIndex);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     EventsModel* m_model;
     EventsFilterProxy* m_proxy;

@@ -1,7 +1,9 @@
 #include "windowlayout.h"
 
 #include <QDockWidget>
+#include <QGuiApplication>
 #include <QMainWindow>
+#include <QScreen>
 #include <QSettings>
 
 namespace sigmaui {
@@ -9,6 +11,25 @@ namespace sigmaui {
 WindowLayout::WindowLayout(QMainWindow* window)
     : m_window(window)
 {}
+
+QSize WindowLayout::defaultSize(const QWidget* window)
+{
+    const QScreen* screen = window && window->screen() ? window->screen() : QGuiApplication::primaryScreen();
+    if (!screen)
+        return {DefaultWidth, DefaultHeight};
+    const QSize available = screen->availableGeometry().size();
+    return {qMin(DefaultWidth, available.width()), qMin(DefaultHeight, available.height())};
+}
+
+WindowLayout::DockSizes WindowLayout::dockSizes(const QSize& size)
+{
+    DockSizes d;
+    d.corpusWidth = qBound(220, size.width() * 17 / 100, 320);
+    d.explanationWidth = qBound(280, size.width() * 24 / 100, 460);
+    d.bottomHeight = qBound(200, size.height() * 30 / 100, 340);
+    d.testWidth = (size.width() - d.corpusWidth) * 55 / 100;
+    return d;
+}
 
 void WindowLayout::takeDefault()
 {
@@ -20,7 +41,7 @@ void WindowLayout::restore()
     QSettings settings;
     const QByteArray geometry = settings.value(QStringLiteral("ui/geometry")).toByteArray();
     if (geometry.isEmpty() || !m_window->restoreGeometry(geometry))
-        m_window->resize(DefaultWidth, DefaultHeight);
+        m_window->resize(defaultSize(m_window));
     m_window->restoreState(settings.value(QStringLiteral("ui/windowState")).toByteArray());
 }
 

@@ -2,9 +2,11 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSize>
 
 class QDockWidget;
 class QMainWindow;
+class QWidget;
 
 namespace sigmaui {
 
@@ -22,8 +24,20 @@ public:
     /// Every dock back where a first start puts it, and shown.
     void reset(const QList<QDockWidget*>& docksToShow);
 
-    static constexpr int DefaultWidth = 1400;
-    static constexpr int DefaultHeight = 900;
+    /// The first-start size: the screen's available area up to 1600 x 1000 (the size the default
+    /// dock proportions are made for; 1280 x 800 works too).
+    static QSize defaultSize(const QWidget* window);
+    static constexpr int DefaultWidth = 1600;
+    static constexpr int DefaultHeight = 1000;
+
+    /// First-start dock sizes for a window of `size`: the editor keeps most of the width.
+    struct DockSizes {
+        int corpusWidth;      ///< left
+        int explanationWidth; ///< right
+        int bottomHeight;     ///< Test, Problems, Indicators
+        int testWidth;        ///< the Test pane's share of the bottom row
+    };
+    static DockSizes dockSizes(const QSize& size);
 
 private:
     QMainWindow* m_window;

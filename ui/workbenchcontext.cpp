@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace sigmaui {
 
@@ -57,8 +58,28 @@ void WorkbenchContext::showStatus(const QString& text, int milliseconds)
     m_window->statusBar()->showMessage(text, milliseconds);
 }
 
+namespace {
+/// A dock's content as the dock layout sees it: the size the layout gives it, never the size of
+/// what it shows, so a long value in a pane cannot widen its dock and squeeze the editor. The
+/// panes elide or wrap what does not fit.
+class DockContent : public QWidget {
+public:
+    explicit DockContent(QWidget* content)
+    {
+        auto* layout = new QVBoxLayout(this);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(content);
+        setObjectName(content->objectName() + QStringLiteral("Frame"));
+    }
+    QSize sizeHint() const override { return {320, 240}; }
+    QSize minimumSizeHint() const override { return {120, 80}; }
+};
+} // namespace
+
 void WorkbenchContext::addDock(QDockWidget* dock, DockRole role, const DockPlacement& placement)
 {
+    if (QWidget* content = dock->widget(); content && !dynamic_cast<DockContent*>(content))
+        dock->setWidget(new DockContent(content));
     m_window->addDockWidget(placement.area, dock);
     if (placement.tabifyWith)
         m_window->tabifyDockWidget(placement.tabifyWith, dock);

@@ -82,6 +82,18 @@ public:
     bool openRuleFile(const QString& path) { return m_openRule ? m_openRule(path) : false; }
     void setRuleOpener(std::function<bool(const QString&)> opener) { m_openRule = std::move(opener); }
 
+    /// Shows a page (a technique page, a rule page) where there is room: a central tab beside the
+    /// rule tabs, which owns it from then on (closing the tab deletes it). Shown again when present.
+    void showPage(QWidget* page, const QString& title, const QString& toolTip = {})
+    {
+        if (m_showPage)
+            m_showPage(page, title, toolTip);
+    }
+    void setPageHost(std::function<void(QWidget*, const QString&, const QString&)> host)
+    {
+        m_showPage = std::move(host);
+    }
+
 Q_SIGNALS:
     void currentDocumentChanged(sigmaui::RuleDocument* document);
     void documentAdded(sigmaui::RuleDocument* document);
@@ -104,6 +116,7 @@ private:
     QMenu* m_helpMenu = nullptr;
     QAction* m_viewDockSeparator = nullptr;
     std::function<bool(const QString&)> m_openRule;
+    std::function<void(QWidget*, const QString&, const QString&)> m_showPage;
     std::function<sigma::CompileOptions()> m_compileOptions;
 };
 

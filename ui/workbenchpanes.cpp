@@ -17,6 +17,28 @@
 
 namespace sigmaui {
 
+namespace {
+constexpr QChar ZeroWidthSpace(0x200B);
+
+/// The text with a line-break opportunity every 24 characters of a long unbroken run (a base64
+/// command line), so a word-wrapped label wraps it instead of growing as wide as the run.
+QString breakable(const QString& text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 24);
+    int run = 0;
+    for (const QChar c : text) {
+        run = c.isSpace() ? 0 : run + 1;
+        if (run > 24) {
+            out += ZeroWidthSpace;
+            run = 1;
+        }
+        out += c;
+    }
+    return out;
+}
+} // namespace
+
 // ---- Explanation -----------------------------------------------------------------------------
 
 ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
@@ -35,6 +57,8 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
     m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->viewport()->installEventFilter(this); // the columns follow the pane's width
     layout->addWidget(m_summary);
     layout->addWidget(m_view, 1);
     connect(m_view, &QTreeView::clicked, this, [this](const QModelIndex& index) {
@@ -50,9 +74,22 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
     });
 }
 
+bool ExplanationPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
+        // All three columns in view: the outcome as wide as its longest word, the predicate
+        // half of the rest, the event value what remains (the pane is narrow by design).
+        const int width = m_view->viewport()->width();
+        const int outcome = m_view->fontMetrics().horizontalAdvance(tr("✗ not matched")) + 16;
+        m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, outcome);
+        m_view->header()->resizeSection(ExplanationModel::PredicateColumn, qMax(100, (width - outcome) / 2));
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 QString ExplanationPane::summaryText() const
 {
-    return m_summary->text();
+    return QString(m_summary->text()).remove(ZeroWidthSpace);
 }
 
 void ExplanationPane::setColors(const QColor& matched, const QColor& failed)
@@ -84,7 +121,7 @@ void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event
     const sigma::Explanation explanation = last->compiled->explain(*event, options);
     if (m_model->setExplanation(explanation))
         m_view->expandAll(); // a new tree; one of the same shape keeps what the user expanded
-    m_summary->setText(explanationSummary(explanation));
+    m_summary->setText(breakable(explanationSummary(explanation)));
     if (last->text == editor->toPlainText())
         editor->setMarks(MarkLayer::Predicates,
                          predicateMarks(explanation, last->compiled->rule(), editor->document()));
@@ -157,6 +194,17 @@ ProblemsPane::ProblemsPane(WorkbenchContext* context, QWidget* parent)
         const int errors = m_model->errorCount();
         Q_EMIT titleChanged(errors ? tr("Problems (%1)").arg(errors) : tr("Problems"));
     });
+}
+
+void ProblemsPane::showProblems(const RuleDocument* document, const sigma::Diagnostics& diagnostics, bool compiled,
+                                const QTextDocument* text)
+{
+    m_model->setProblems(problemsFrom(diagnostics, text));
+    const bool stopped = document == m_shownDocument && m_shownCompiled && !compiled;
+    m_shownDocument = document;
+    m_shownCompiled = compiled;
+    if (stopped)
+        Q_EMIT stoppedCompiling();
 }
 
 } // namespace sigmaui

@@ -4,12 +4,15 @@
 // current document through the WorkbenchContext (a click jumps in its editor, a field is added
 // to it); the window tells each what to show.
 
+#include "util/diagnostic.h"
+
 #include <QTabWidget>
 #include <QTableView>
 #include <QWidget>
 
 class QLabel;
 class QPlainTextEdit;
+class QTextDocument;
 class QTreeView;
 
 namespace sigma {
@@ -37,6 +40,9 @@ public:
     QTreeView* view() const { return m_view; }
     QString summaryText() const;
     void setColors(const QColor& matched, const QColor& failed);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     WorkbenchContext* m_context;
@@ -68,14 +74,22 @@ class ProblemsPane : public QTableView {
 public:
     ProblemsPane(WorkbenchContext* context, QWidget* parent = nullptr);
     ProblemsModel* model() const { return m_model; }
+    /// The problems of a document's evaluation; says when the shown rule stops compiling.
+    void showProblems(const RuleDocument* document, const sigma::Diagnostics& diagnostics, bool compiled,
+                      const QTextDocument* text);
 
 Q_SIGNALS:
     /// "Problems (2)" with the number of errors, for the dock.
     void titleChanged(const QString& title);
+    /// The shown rule compiled and, as typed now, does not (not on every keystroke while it stays
+    /// broken): the window brings the pane to the front.
+    void stoppedCompiling();
 
 private:
     WorkbenchContext* m_context;
     ProblemsModel* m_model;
+    const RuleDocument* m_shownDocument = nullptr;
+    bool m_shownCompiled = true;
 };
 
 } // namespace sigmaui

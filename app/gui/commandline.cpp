@@ -7,7 +7,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDockWidget>
 
 namespace sigmagui {
 
@@ -15,6 +14,7 @@ namespace {
 const QString SamplesOption = QStringLiteral("samples");
 const QString CorpusOption = QStringLiteral("corpus");
 const QString TechniqueOption = QStringLiteral("technique");
+const QString RuleOption = QStringLiteral("rule");
 } // namespace
 
 void configureCommandLine(QCommandLineParser& parser)
@@ -34,6 +34,10 @@ void configureCommandLine(QCommandLineParser& parser)
         TechniqueOption,
         QCoreApplication::translate("sigmagui", "Show the page of this ATT&CK technique (e.g. T1090.002)."),
         QStringLiteral("id")));
+    parser.addOption(QCommandLineOption(
+        RuleOption,
+        QCoreApplication::translate("sigmagui", "Show the page of this corpus rule (its file, any vendor)."),
+        QStringLiteral("file")));
     parser.addPositionalArgument(
         QStringLiteral("files"),
         QCoreApplication::translate("sigmagui", "Rules (*.yml *.yaml) and events (%1) to open.")
@@ -48,6 +52,7 @@ StartupOptions startupOptions(const QCommandLineParser& parser)
     options.samples = parser.isSet(SamplesOption) || options.files.isEmpty();
     options.corpus = parser.value(CorpusOption);
     options.technique = parser.value(TechniqueOption);
+    options.rule = parser.value(RuleOption);
     return options;
 }
 
@@ -61,13 +66,10 @@ void openStartup(sigmaui::MainWindow& window, const StartupOptions& options)
         return;
     if (!options.corpus.isEmpty())
         corpus->openCorpus(options.corpus);
-    if (!options.technique.isEmpty()) {
-        // Asked for by name at start: the page gets a window of its own, not a corner.
-        corpus->showTechnique(options.technique);
-        corpus->techniqueDock()->setFloating(true);
-        corpus->techniqueDock()->resize(1250, 820);
-        corpus->techniqueDock()->move(window.geometry().topLeft() + QPoint(40, 40));
-    }
+    if (!options.technique.isEmpty())
+        corpus->showTechnique(options.technique); // a central tab beside the rules
+    if (!options.rule.isEmpty())
+        corpus->showRulePage(options.rule); // shown once the corpus is loaded
 }
 
 } // namespace sigmagui

@@ -19,6 +19,7 @@ struct StartupOptions {
     bool samples = false; ///< --samples, or no files at all
     QString corpus;       ///< --corpus: a rules folder to open as the corpus (remembered)
     QString technique;    ///< --technique: an ATT&CK technique whose page to show
+    QString rule;         ///< --rule: a corpus rule file whose rule page to show
 };
 
 /// Adds the workbench's options and positional arguments to the parser (help/version included).

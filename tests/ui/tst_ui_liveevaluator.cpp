@@ -4,7 +4,9 @@
 
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <atomic>
@@ -79,6 +81,33 @@ private Q_SLOTS:
         const unsigned allowed = before + 1 + jobs + (hw - 1);
         QVERIFY2(peak.load() <= allowed,
                  qPrintable(QStringLiteral("%1 threads at once, at most %2 expected").arg(peak.load()).arg(allowed)));
+    }
+
+    // Issue 20: the debounce waits only while jobs are slow. After a fast job a new text is
+    // evaluated at once, long before a (here 10 s) debounce interval; with slow jobs it waits.
+    void debounceAdaptsToJobTime()
+    {
+        LiveEvaluator evaluator;
+        evaluator.setDebounceInterval(10000);
+        const QString text =
+            QString::fromUtf8(sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml"))));
+        QSignalSpy spy(&evaluator, &LiveEvaluator::evaluated);
+        evaluator.setText(text);
+        evaluator.evaluateNow(); // the first result
+        QTRY_VERIFY(evaluator.lastResult() && evaluator.lastResult()->text == text);
+        QVERIFY(evaluator.lastResult()->totalMs <= evaluator.fastJobMs());
+        const QString edited = text + QStringLiteral("# typed\n");
+        evaluator.setText(edited);
+        QTRY_VERIFY_WITH_TIMEOUT(evaluator.lastResult()->text == edited, 3000); // not after 10 s
+        // Jobs counted as slow: the text waits for the interval.
+        evaluator.setFastJobMs(-1);
+        evaluator.setText(text);
+        QVERIFY(!evaluator.isSettled());
+        QVERIFY(evaluator.isBusy()); // the debounce timer runs; no job was started
+        const quint64 generation = evaluator.generation();
+        QCoreApplication::processEvents();
+        QCOMPARE(evaluator.generation(), generation);
+        QCOMPARE(evaluator.lastResult()->text, edited);
     }
 };
 

@@ -1,21 +1,31 @@
 // The main window: opening files (also from the command line), atomic saves with a banner on
 // failure, the unsaved-changes question, the sample workspace.
 #include "commandline.h"
+#include "eventsmodel.h"
+#include "explanationmodel.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
+#include "windowlayout.h"
 
 #include "testsupport.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <unistd.h>
 
@@ -264,10 +274,11 @@ private Q_SLOTS:
         };
         QDockWidget* corpus = dock("corpusDock");
         QDockWidget* indicators = dock("indicatorsDock");
-        QDockWidget* technique = dock("techniqueDock");
         QDockWidget* problems = dock("problemsDock");
         QDockWidget* test = dock("testDock");
-        QVERIFY(corpus && indicators && technique && problems && test);
+        QVERIFY(corpus && indicators && problems && test);
+        // Technique and rule pages are central tabs: no Technique dock to come back empty.
+        QVERIFY(!window.findChild<QDockWidget*>(QStringLiteral("techniqueDock")));
         // The first-start layout.
         auto checkDefault = [&] {
             QCOMPARE(window.dockWidgetArea(corpus), Qt::LeftDockWidgetArea);
@@ -277,19 +288,100 @@ private Q_SLOTS:
             QVERIFY(!corpus->isHidden());
             QVERIFY(!indicators->isHidden());
             QVERIFY(!test->isHidden());
-            QVERIFY(technique->isHidden()); // shown when a technique page is opened
         };
         checkDefault();
         // The user rearranges everything...
         window.addDockWidget(Qt::RightDockWidgetArea, indicators);
         corpus->setFloating(true);
-        technique->show();
         test->close();
         QVERIFY(!window.tabifiedDockWidgets(problems).contains(indicators));
         // ... and resets.
         window.resetLayout();
         QCoreApplication::processEvents();
         checkDefault();
+    }
+
+    // Issue 20: at 1600 x 1000 the editor has most of the width, a long value in a pane does not
+    // widen its dock, and the Test pane's verdict and test columns are never scrolled away.
+    void editorHasPriorityAndContentNeverResizesDocks()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        options.restoreLayout = false;
+        MainWindow window(syntax, options);
+        window.resize(1600, 1000);
+        window.newRule();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(window.currentEditor()->isVisible());
+        const int editorWidth = window.currentEditor()->width();
+        QVERIFY2(editorWidth >= 1600 * 55 / 100, qPrintable(QString::number(editorWidth)));
+
+        auto* explanation = window.findChild<QDockWidget*>(QStringLiteral("explanationDock"));
+        QVERIFY(explanation);
+        const int before = explanation->width();
+        auto* summary = explanation->findChild<QLabel*>();
+        QVERIFY(summary);
+        summary->setText(QStringLiteral("CommandLine: ") + QString(3000, QLatin1Char('A'))); // base64-like
+        QApplication::processEvents();
+        QCOMPARE(explanation->width(), before);
+        QCOMPARE(window.currentEditor()->width(), editorWidth);
+        for (auto* d : window.findChildren<QDockWidget*>())
+            QVERIFY2(d->widget()->minimumSizeHint().width() <= 200, qPrintable(d->objectName()));
+
+        // The Explanation's three columns are in view (the event value is not pushed off).
+        QHeaderView* explanationHeader = window.explanationView()->header();
+        QTRY_VERIFY(explanationHeader->sectionViewportPosition(ExplanationModel::EventValueColumn) <=
+                    window.explanationView()->viewport()->width() - 60);
+        // Match and Test come first in the Test pane.
+        QHeaderView* header = window.eventsView()->horizontalHeader();
+        QCOMPARE(header->visualIndex(EventsModel::VerdictColumn), 0);
+        QCOMPARE(header->visualIndex(EventsModel::TestColumn), 1);
+        QVERIFY(header->sectionViewportPosition(EventsModel::TestColumn) +
+                    header->sectionSize(EventsModel::TestColumn) <=
+                window.eventsView()->viewport()->width());
+    }
+
+    // Issue 20: a folder (dropped, or File > Load Events Folder…) loads the event files under it,
+    // as the CLI does, instead of "the file is empty [unknown-format]"; the dialogs start there next.
+    void eventFolderLoadsItsFiles()
+    {
+        QTemporaryDir dir;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = dir.path();
+        options.offerRecovery = false;
+        options.restoreLayout = false;
+        MainWindow window(syntax, options);
+        QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
+        const QString folder = sigmatest::dataPath(QStringLiteral("corpus/events"));
+        window.openPaths({folder});
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(window.events());
+        QVERIFY(!window.events()->empty());
+        QVERIFY2(window.banner()->isHidden() || window.banner()->kind() != MessageBanner::Kind::Error,
+                 qPrintable(window.banner()->text()));
+        QCOMPARE(QSettings().value(QStringLiteral("events/lastFolder")).toString(),
+                 QFileInfo(folder).absoluteFilePath());
+    }
+
+    void defaultDockSizesLeaveTheEditorRoom_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("1600x1000") << QSize(1600, 1000);
+        QTest::addRow("1280x800") << QSize(1280, 800);
+    }
+    void defaultDockSizesLeaveTheEditorRoom()
+    {
+        QFETCH(QSize, size);
+        const WindowLayout::DockSizes d = WindowLayout::dockSizes(size);
+        const int editor = size.width() - d.corpusWidth - d.explanationWidth;
+        QVERIFY2(editor >= size.width() / 2, qPrintable(QString::number(editor)));
+        QVERIFY(d.corpusWidth >= 220 && d.explanationWidth >= 280);
+        QVERIFY(d.bottomHeight <= size.height() / 3);
     }
 
     void savedLayoutIsRestoredForCorpusDocksToo()

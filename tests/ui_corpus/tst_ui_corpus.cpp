@@ -7,6 +7,7 @@
 #include "corpus/corpustreemodel.h"
 #include "corpus/indicatorsmodel.h"
 #include "corpus/indicatorspane.h"
+#include "corpus/rulepageview.h"
 #include "corpus/techniquemodel.h"
 #include "corpus/techniqueview.h"
 #include "liveevaluator.h"
@@ -25,11 +26,15 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -40,6 +45,9 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <QTreeView>
+#include <QTreeWidget>
+
+#include <algorithm>
 
 using namespace sigmaui;
 
@@ -63,6 +71,31 @@ int fixtureRuleCount()
     }
     return n;
 }
+QString netshCorpus()
+{
+    return sigmatest::dataPath(QStringLiteral("query/netsh"));
+}
+
+/// Every rule item the proxy shows, depth first.
+QModelIndexList ruleItems(const QAbstractItemModel* model, const QModelIndex& parent = {})
+{
+    QModelIndexList out;
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        const QModelIndex i = model->index(r, 0, parent);
+        if (i.data(CorpusTreeModel::KindRole).toInt() == CorpusTreeModel::RuleItem)
+            out.append(i);
+        else
+            out.append(ruleItems(model, i));
+    }
+    return out;
+}
+
+QModelIndex firstRuleItem(const QAbstractItemModel* model)
+{
+    const QModelIndexList rules = ruleItems(model);
+    return rules.isEmpty() ? QModelIndex() : rules.first();
+}
+
 QString fixtureEvents()
 {
     return sigmatest::dataPath(QStringLiteral("corpus/events/network.xml"));
@@ -345,10 +378,12 @@ private Q_SLOTS:
         QCOMPARE(proxy->rowCount(), model->rowCount());
     }
 
-    void browserActivationOpensRuleAndTechnique()
+    void browserActivationOpensRulePageAndTechnique()
     {
         Workbench wb;
         QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        // Sigma rules only: no Vendor column repeating "Sigma" on every row.
+        QVERIFY(wb.features->treeView()->isColumnHidden(CorpusTreeModel::VendorColumn));
         wb.features->groupingBox()->setCurrentIndex(1);
         CorpusFilterProxy* proxy = wb.features->treeProxy();
         wb.features->searchEdit()->setText(QStringLiteral("Tunnel Service Domain"));
@@ -356,13 +391,203 @@ private Q_SLOTS:
         const QModelIndex technique = proxy->index(0, 0);
         const QModelIndex rule = proxy->index(0, 0, technique);
         QVERIFY(rule.isValid());
+        // A rule opens its page in a central tab beside the rule tabs (not a dock)...
         Q_EMIT wb.features->treeView()->activated(rule);
+        RulePageView* page = wb.features->currentRulePage();
+        QVERIFY(page);
+        QCOMPARE(page->file(), QFileInfo(fixtureRule()).absoluteFilePath());
         QCOMPARE(wb.window->tabCount(), 1);
-        QCOMPARE(wb.window->filePathAt(0), QFileInfo(fixtureRule()).absoluteFilePath());
+        QCOMPARE(wb.window->documentAt(0), nullptr); // a page, not a document
+        QVERIFY(page->isVisibleTo(wb.window.get()));
+        // ... whose "Open in Editor" opens the Sigma rule in the editor.
+        auto* open = page->findChild<QPushButton*>(QStringLiteral("rulePageOpenInEditor"));
+        QVERIFY(open && !open->isHidden());
+        open->click();
+        QCOMPARE(wb.window->tabCount(), 2);
+        QCOMPARE(wb.window->filePathAt(wb.window->currentTab()), QFileInfo(fixtureRule()).absoluteFilePath());
         Q_EMIT wb.features->treeView()->activated(technique);
         QVERIFY(wb.features->currentTechniqueView());
         QCOMPARE(wb.features->currentTechniqueView()->techniqueId(), QStringLiteral("T1090.002"));
-        QVERIFY(!wb.features->techniqueDock()->isHidden());
+        QCOMPARE(wb.window->tabCount(), 3);
+        QCOMPARE(wb.window->currentTab(), 2);
+        // Closing a page's tab deletes the page and asks nothing.
+        QPointer<TechniqueView> view = wb.features->currentTechniqueView();
+        QVERIFY(wb.window->closeTab(2));
+        QTRY_VERIFY(view.isNull());
+        QCOMPARE(wb.window->tabCount(), 2);
+    }
+
+    // ---- multi-vendor: rule pages, Vendor column and filter, reach by vendor (issue 14) ----
+
+    void rulePageHighlightsPredicateSpans_data()
+    {
+        QTest::addColumn<QString>("vendor");
+        QTest::addColumn<QStringList>("looksFor");
+        QTest::addColumn<QStringList>("excludes");
+        QTest::addColumn<QString>("firstPredicate");
+        QTest::addRow("Elastic EQL") << QStringLiteral("Elastic")
+                                     << QStringList{QStringLiteral("host.os.type == \"windows\""),
+                                                    QStringLiteral("event.type == \"start\""),
+                                                    QStringLiteral("process.name : \"netsh.exe\""),
+                                                    QStringLiteral("process.args : (\"firewall\", \"advfirewall\")"),
+                                                    QStringLiteral("process.args : \"add\"")}
+                                     << QStringList{} << QStringLiteral("process where");
+        QTest::addRow("Sigma") << QStringLiteral("Sigma")
+                               << QStringList{QStringLiteral("Image|endswith: '\\netsh.exe'"),
+                                              // one item, two values: marked once, as selected text
+                                              QStringLiteral("CommandLine|contains|all:\u2029            - "
+                                                             "'firewall'\u2029            - 'add'")}
+                               << QStringList{} << QString();
+    }
+
+    void rulePageHighlightsPredicateSpans()
+    {
+        QFETCH(QString, vendor);
+        QFETCH(QStringList, looksFor);
+        QFETCH(QStringList, excludes);
+        QFETCH(QString, firstPredicate);
+        Workbench wb;
+        wb.window->show();
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        wb.features->vendorBox()->setCurrentIndex(wb.features->vendorBox()->findData(vendor));
+        const QModelIndex rule = firstRuleItem(wb.features->treeProxy());
+        QVERIFY(rule.isValid());
+        Q_EMIT wb.features->treeView()->activated(rule);
+        RulePageView* page = wb.features->currentRulePage();
+        QVERIFY(page);
+        QCOMPARE(QString::fromStdString(page->page()->rule->vendor), vendor);
+        QCOMPARE(page->highlightedTexts(false), looksFor);
+        QCOMPARE(page->highlightedTexts(true), excludes);
+        if (!firstPredicate.isEmpty())
+            QCOMPARE(page->predicateTree()->topLevelItem(0)->text(0), firstPredicate);
+        // The Image/process.name indicator is one row of reach 3, split by vendor.
+        QTreeWidget* indicators = page->indicatorTable();
+        bool found = false;
+        for (int i = 0; i < indicators->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = indicators->topLevelItem(i);
+            if (item->text(1) == QLatin1String("Image") && item->text(3) == QLatin1String("\\netsh.exe")) {
+                found = true;
+                QCOMPARE(item->text(5), QStringLiteral("3"));
+                QCOMPARE(item->text(6), QStringLiteral("Elastic 1, Sigma 1, Splunk 1"));
+            }
+        }
+        QVERIFY(found);
+        // Selecting a predicate selects its text in the query.
+        QTreeWidget* tree = page->predicateTree();
+        QTreeWidgetItem* leaf = tree->topLevelItem(0);
+        while (leaf->childCount())
+            leaf = leaf->child(0);
+        tree->setCurrentItem(leaf);
+        QCOMPARE(page->queryView()->textCursor().selectedText(), looksFor.first());
+    }
+
+    void splunkRulePageAndNotAnalysedRule()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        RulePageView* page = wb.features->showRulePage(sigmatest::dataPath(
+            QStringLiteral("query/netsh/splunk/detections/endpoint/netsh_firewall_rule_added.yml")));
+        QVERIFY(page);
+        QCOMPARE(QString::fromStdString(page->page()->rule->vendor), QStringLiteral("Splunk"));
+        // The macro stands for process_name/original_file_name (marked once); then the two terms.
+        QCOMPARE(page->highlightedTexts(false),
+                 (QStringList{QStringLiteral("`process_netsh`"), QStringLiteral("Processes.process=\"*firewall*\""),
+                              QStringLiteral("Processes.process=\"*add*\"")}));
+        QVERIFY(page->highlightedTexts(true).isEmpty());
+        QVERIFY2(page->queryView()->toPlainText().startsWith(QLatin1String("search: '| tstats")),
+                 qPrintable(page->queryView()->toPlainText()));
+        QVERIFY(page->findChild<QPushButton*>(QStringLiteral("rulePageOpenInEditor"))->isHidden());
+    }
+
+    void vendorColumnAndFilter()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        CorpusTreeModel* model = wb.features->treeModel();
+        new QAbstractItemModelTester(wb.features->treeProxy(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                     wb.window.get());
+        QCOMPARE(model->headerData(CorpusTreeModel::VendorColumn, Qt::Horizontal).toString(), QStringLiteral("Vendor"));
+        QCOMPARE(model->vendors(),
+                 (QStringList{QStringLiteral("Elastic"), QStringLiteral("Sigma"), QStringLiteral("Splunk")}));
+        QComboBox* vendors = wb.features->vendorBox();
+        QCOMPARE(vendors->count(), 4); // All vendors + 3
+        QVERIFY(!wb.features->treeView()->isColumnHidden(CorpusTreeModel::VendorColumn));
+        QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 3);
+        for (const QString& vendor : {QStringLiteral("Elastic"), QStringLiteral("Sigma"), QStringLiteral("Splunk")}) {
+            vendors->setCurrentIndex(vendors->findData(vendor));
+            const QModelIndexList rules = ruleItems(wb.features->treeProxy());
+            QCOMPARE(rules.size(), 1);
+            QCOMPARE(rules.first().siblingAtColumn(CorpusTreeModel::VendorColumn).data().toString(), vendor);
+        }
+        // The search and the vendor filter combine.
+        vendors->setCurrentIndex(vendors->findData(QStringLiteral("Splunk")));
+        wb.features->searchEdit()->setText(QStringLiteral("Netsh Firewall Rule Added"));
+        QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 1);
+        wb.features->searchEdit()->setText(QStringLiteral("Firewall Rule Added With Netsh")); // the Sigma title
+        QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 0);
+        vendors->setCurrentIndex(0);
+        QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 1);
+        wb.features->searchEdit()->clear();
+        QCOMPARE(ruleItems(wb.features->treeProxy()).size(), 3);
+    }
+
+    // Issue 20: "ATT&CK" in a menu or a dialog label is written "ATT&&CK" (a single '&' is a
+    // mnemonic and the user reads "ATTCK").
+    void attackKeepsItsAmpersandInMenusAndDialogs()
+    {
+        const auto shown = [](QString text) { // what Qt draws: "&&" is '&', a single '&' marks a mnemonic
+            text.replace(QLatin1String("&&"), QStringLiteral("\x01"));
+            text.remove(QLatin1Char('&'));
+            return text.replace(QLatin1Char('\x01'), QLatin1Char('&'));
+        };
+        Workbench wb;
+        auto* navigator = wb.window->findChild<QAction*>(QStringLiteral("exportNavigatorAction"));
+        QVERIFY(navigator);
+        QCOMPARE(shown(navigator->text()), QStringLiteral("Export ATT&CK Navigator Layer…"));
+        auto* techniquePage = wb.window->findChild<QAction*>(QStringLiteral("techniquePageAction"));
+        QVERIFY(techniquePage);
+        QString label;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            label = dialog->labelText();
+            dialog->reject();
+        });
+        techniquePage->trigger();
+        QCOMPARE(shown(label), QStringLiteral("ATT&CK technique id:"));
+    }
+
+    // A page tab (no rule) in front: the Indicators pane does not keep the last rule's rows.
+    void indicatorsFollowThePageTabs()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        QVERIFY(
+            wb.openRule(sigmatest::dataPath(QStringLiteral("query/netsh/sigma/proc_creation_win_netsh_fw_rule.yml"))));
+        const IndicatorsModel* m = wb.features->indicatorsPane()->model();
+        const int rows = m->rowCount();
+        QVERIFY(rows > 0);
+        QVERIFY(wb.features->showRulePage(
+            sigmatest::dataPath(QStringLiteral("query/netsh/elastic/netsh_firewall_rule.toml"))));
+        QCOMPARE(wb.window->documentAt(wb.window->currentTab()), nullptr);
+        QTRY_COMPARE(m->rowCount(), 0);
+        wb.window->setCurrentTab(0);
+        QTRY_COMPARE(m->rowCount(), rows);
+    }
+
+    void indicatorReachTooltipSplitsByVendor()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(netshCorpus()));
+        QVERIFY(
+            wb.openRule(sigmatest::dataPath(QStringLiteral("query/netsh/sigma/proc_creation_win_netsh_fw_rule.yml"))));
+        const IndicatorsModel* m = wb.features->indicatorsPane()->model();
+        const int row = m->rowOf(QStringLiteral("Image"), QStringLiteral("ends_with"), QStringLiteral("\\netsh.exe"));
+        QVERIFY(row >= 0);
+        QCOMPARE(m->index(row, IndicatorsModel::ReachColumn).data().toString(), QStringLiteral("3"));
+        const QString tip = m->index(row, IndicatorsModel::ReachColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QLatin1String("By vendor: Elastic 1, Sigma 1, Splunk 1")), qPrintable(tip));
     }
 
     // ---- indicators ----
@@ -462,6 +687,29 @@ private Q_SLOTS:
             const QString kind = model->index(r, IndicatorsModel::KindColumn).data().toString();
             const QString kindTip = model->index(r, IndicatorsModel::KindColumn).data(Qt::ToolTipRole).toString();
             QVERIFY2(kindTip.startsWith(kind + QLatin1Char('\n')), qPrintable(kindTip));
+        }
+    }
+
+    // Issue 20: loading a corpus (at every start, it is remembered) kept the Baseline hits column
+    // at "–" until the rule was edited.
+    void baselineSurvivesACorpusLoad()
+    {
+        Workbench wb;
+        wb.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(wb.window.get()));
+        QVERIFY(wb.loadEvents(fixtureEvents()));
+        QVERIFY(wb.openRule(fixtureRule())); // waits for the baseline
+        const IndicatorsModel* model = wb.features->indicatorsPane()->model();
+        std::vector<std::size_t> before;
+        for (int r = 0; r < model->rowCount(); ++r)
+            before.push_back(*model->figuresAt(r)->baseline);
+        QVERIFY(std::any_of(before.begin(), before.end(), [](std::size_t n) { return n > 0; }));
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        QTRY_VERIFY(model->rowCount() == int(before.size()) && model->figuresAt(0)->reach.has_value());
+        for (int r = 0; r < model->rowCount(); ++r) {
+            QVERIFY2(model->figuresAt(r)->baseline.has_value(), qPrintable(QString::number(r)));
+            QCOMPARE(*model->figuresAt(r)->baseline, before[std::size_t(r)]);
+            QVERIFY(model->index(r, IndicatorsModel::HitsColumn).data().toString() != QStringLiteral("–"));
         }
     }
 
@@ -610,7 +858,7 @@ private Q_SLOTS:
             QVERIFY(proxy->index(r - 1, reachColumn).data(TechniqueTableModel::SortRole).toLongLong() >=
                     proxy->index(r, reachColumn).data(TechniqueTableModel::SortRole).toLongLong());
 
-        // A rule row opens the rule.
+        // A rule row opens the rule's page.
         QTableView* rules = view->view(Table::Rules);
         int tunnelRow = -1;
         for (int r = 0; r < rules->model()->rowCount(); ++r)
@@ -618,7 +866,9 @@ private Q_SLOTS:
                 tunnelRow = r;
         QVERIFY(tunnelRow >= 0);
         Q_EMIT rules->activated(rules->model()->index(tunnelRow, 1));
-        QCOMPARE(wb.window->filePathAt(wb.window->currentTab()), QFileInfo(fixtureRule()).absoluteFilePath());
+        QVERIFY(wb.features->currentRulePage());
+        QCOMPARE(wb.features->currentRulePage()->file(), QFileInfo(fixtureRule()).absoluteFilePath());
+        QCOMPARE(wb.features->currentRulePage()->title(), QStringLiteral("Connection To A Tunnel Service Domain"));
     }
 
     void techniqueRequestedBeforeTheCorpusIsLoaded()

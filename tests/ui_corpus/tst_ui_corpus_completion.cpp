@@ -219,6 +219,44 @@ private Q_SLOTS:
         QTest::keyClick(completer->completer()->popup(), Qt::Key_Escape);
         QVERIFY(!completer->completer()->popup()->isVisible());
     }
+
+    // Issue 20: Ctrl+Space after "ParentCo" lists the fields starting so, not every Parent* one;
+    // typing on narrows the list.
+    void ctrlSpaceFiltersByTheTypedPrefix()
+    {
+        QTemporaryDir recovery;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        MainWindow window(syntax, options);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.newRule();
+        RuleEditor* editor = window.currentEditor();
+        SigmaCompleter* completer = SigmaCompleter::of(editor);
+        QVERIFY(completer);
+        editor->setPlainText(QStringLiteral("title: t\nlogsource:\n    category: process_creation\n    product: "
+                                            "windows\ndetection:\n    selection:\n        ParentCo\n"
+                                            "    condition: selection\n"));
+        QTextCursor c = editor->textCursor();
+        c.setPosition(after(editor->toPlainText(), QStringLiteral("ParentCo")));
+        editor->setTextCursor(c);
+        editor->setFocus();
+        QTest::keyClick(editor, Qt::Key_Space, Qt::ControlModifier);
+        QTRY_VERIFY(completer->completer()->popup()->isVisible());
+        const QStringList shown = completer->currentCompletions();
+        QVERIFY2(shown.contains(QStringLiteral("ParentCommandLine")), qPrintable(shown.join(QLatin1Char(','))));
+        for (const QString& s : shown)
+            QVERIFY2(s.startsWith(QLatin1String("ParentCo"), Qt::CaseInsensitive), qPrintable(s));
+        // The popup's own rows, as the user sees them, are the same.
+        QAbstractItemView* popup = completer->completer()->popup();
+        QCOMPARE(popup->model()->rowCount(), int(shown.size()));
+        for (int r = 0; r < popup->model()->rowCount(); ++r)
+            QVERIFY2(popup->model()->index(r, 0).data().toString().startsWith(QLatin1String("ParentCo")),
+                     qPrintable(popup->model()->index(r, 0).data().toString()));
+    }
 };
 
 QTEST_MAIN(TestUiCorpusCompletion)

@@ -9,7 +9,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
+#include <QSignalBlocker>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -23,6 +25,7 @@ CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
     , m_proxy(new CorpusFilterProxy(this))
     , m_search(new QLineEdit(this))
     , m_grouping(new QComboBox(this))
+    , m_vendor(new QComboBox(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QToolButton(this))
     , m_tree(new QTreeView(this))
@@ -36,9 +39,19 @@ CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
     m_search->setClearButtonEnabled(true);
     m_grouping->addItem(tr("By folder"));
     m_grouping->addItem(tr("By technique"));
+    m_vendor->setObjectName(QStringLiteral("corpusVendorFilter"));
+    m_vendor->setToolTip(tr("Show the rules of one vendor"));
+    m_vendor->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_grouping->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_vendor->addItem(tr("All vendors"), QString());
+    m_search->setMinimumWidth(80);
+    // The search takes the dock's width; the vendor filter and the grouping share the next row.
     bar->addWidget(m_search, 1);
-    bar->addWidget(m_grouping);
     layout->addLayout(bar);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_vendor, 1);
+    filters->addWidget(m_grouping, 1);
+    layout->addLayout(filters);
     auto* progressBar = new QHBoxLayout;
     m_progress->hide();
     m_cancel->setText(tr("Cancel"));
@@ -54,6 +67,16 @@ CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(CorpusTreeModel::NameColumn, QHeaderView::Stretch);
+    m_tree->header()->setMinimumSectionSize(24);
+    m_tree->header()->resizeSection(CorpusTreeModel::VendorColumn,
+                                    m_tree->fontMetrics().horizontalAdvance(QStringLiteral("Elastic ")) + 12);
+    m_tree->header()->resizeSection(CorpusTreeModel::RulesColumn,
+                                    m_tree->fontMetrics().horizontalAdvance(QStringLiteral("00000")) + 12);
+    m_tree->header()->resizeSection(CorpusTreeModel::LevelColumn,
+                                    m_tree->fontMetrics().horizontalAdvance(QStringLiteral("critical")) + 12);
+    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, &CorpusBrowser::showContextMenu);
     m_tree->setToolTip(QString());
     layout->addWidget(m_tree, 1);
     m_status->setWordWrap(true);
@@ -64,6 +87,8 @@ CorpusBrowser::CorpusBrowser(CorpusSession* session, QWidget* parent)
         if (!text.trimmed().isEmpty() && m_proxy->rowCount() < 40)
             m_tree->expandAll();
     });
+    connect(m_vendor, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int index) { m_proxy->setVendor(m_vendor->itemData(index).toString()); });
     connect(m_grouping, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
         m_model->setGrouping(index == 0 ? CorpusTreeModel::Grouping::ByFolder : CorpusTreeModel::Grouping::ByTechnique);
     });
@@ -107,6 +132,38 @@ void CorpusBrowser::onLoaded(const CorpusLoadResultPtr& result)
         status = tr("Loading cancelled: ") + status;
     m_status->setText(status);
     m_status->setToolTip(QDir::toNativeSeparators(m_session->path()));
+    updateVendors();
+}
+
+void CorpusBrowser::updateVendors()
+{
+    const QString chosen = m_proxy->vendor();
+    QSignalBlocker block(m_vendor);
+    while (m_vendor->count() > 1)
+        m_vendor->removeItem(1);
+    for (const QString& v : m_model->vendors())
+        m_vendor->addItem(v, v);
+    const int index = qMax(0, m_vendor->findData(chosen));
+    m_vendor->setCurrentIndex(index);
+    m_proxy->setVendor(m_vendor->itemData(index).toString());
+    // One vendor (a SigmaHQ checkout): the column would repeat it on every row; the room goes to titles.
+    const bool several = m_vendor->count() > 2;
+    m_tree->setColumnHidden(CorpusTreeModel::VendorColumn, !several);
+    m_vendor->setEnabled(several);
+}
+
+void CorpusBrowser::showContextMenu(const QPoint& pos)
+{
+    const QModelIndex first = m_tree->indexAt(pos).siblingAtColumn(CorpusTreeModel::NameColumn);
+    if (first.data(CorpusTreeModel::KindRole).toInt() != CorpusTreeModel::RuleItem)
+        return;
+    const QString file = first.data(CorpusTreeModel::FileRole).toString();
+    const QString id = first.data(CorpusTreeModel::IdRole).toString();
+    QMenu menu(this);
+    menu.addAction(tr("Show Rule Page"), this, [=, this] { Q_EMIT rulePageRequested(file, id); });
+    if (first.data(CorpusTreeModel::VendorRole).toString() == QLatin1String("Sigma"))
+        menu.addAction(tr("Open in Editor"), this, [=, this] { Q_EMIT ruleActivated(file); });
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
 void CorpusBrowser::activate(const QModelIndex& index)
@@ -114,7 +171,8 @@ void CorpusBrowser::activate(const QModelIndex& index)
     const QModelIndex first = index.siblingAtColumn(CorpusTreeModel::NameColumn);
     switch (first.data(CorpusTreeModel::KindRole).toInt()) {
     case CorpusTreeModel::RuleItem:
-        Q_EMIT ruleActivated(first.data(CorpusTreeModel::FileRole).toString());
+        Q_EMIT rulePageRequested(first.data(CorpusTreeModel::FileRole).toString(),
+                                 first.data(CorpusTreeModel::IdRole).toString());
         break;
     case CorpusTreeModel::TechniqueItem:
         Q_EMIT techniqueActivated(first.data(CorpusTreeModel::TechniqueRole).toString());

@@ -19,7 +19,8 @@ class CorpusSession;
 class CorpusTreeModel;
 
 /// The Corpus dock: the loaded rules by folder or by technique, a search, the load's progress
-/// (with cancel) and a status line. Activating a rule or a technique is reported.
+/// (with cancel) and a status line, a vendor filter. Activating a rule asks for its rule page
+/// (its context menu also opens a Sigma rule in the editor); activating a technique, its page.
 class CorpusBrowser : public QWidget {
     Q_OBJECT
 public:
@@ -30,21 +31,26 @@ public:
     QTreeView* treeView() const { return m_tree; }
     QLineEdit* searchEdit() const { return m_search; }
     QComboBox* groupingBox() const { return m_grouping; }
+    QComboBox* vendorBox() const { return m_vendor; }
 
 Q_SIGNALS:
-    void ruleActivated(const QString& file);
+    void rulePageRequested(const QString& file, const QString& id);
+    void ruleActivated(const QString& file); ///< open in the editor
     void techniqueActivated(const QString& techniqueId);
 
 private:
     void onLoadingStarted(const QString& path);
     void onLoaded(const CorpusLoadResultPtr& result);
     void activate(const QModelIndex& index);
+    void showContextMenu(const QPoint& pos);
+    void updateVendors();
 
     CorpusSession* m_session;
     CorpusTreeModel* m_model;
     CorpusFilterProxy* m_proxy;
     QLineEdit* m_search;
     QComboBox* m_grouping;
+    QComboBox* m_vendor;
     QProgressBar* m_progress;
     QToolButton* m_cancel;
     QTreeView* m_tree;

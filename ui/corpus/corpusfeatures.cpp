@@ -7,6 +7,7 @@
 #include "techniquepages.h"
 
 #include "../mainwindow.h"
+#include "../windowlayout.h"
 #include "../workbenchcontext.h"
 
 #include <QAction>
@@ -48,6 +49,7 @@ CorpusFeatures::CorpusFeatures(WorkbenchContext* context, const CorpusFeaturesOp
     createMenu();
     connect(m_browser, &CorpusBrowser::ruleActivated, this,
             [this](const QString& file) { m_context->openRuleFile(file); });
+    connect(m_browser, &CorpusBrowser::rulePageRequested, m_techniques, &TechniquePages::showRule);
     connect(m_browser, &CorpusBrowser::techniqueActivated, m_techniques, &TechniquePages::show);
     connect(m_session, &CorpusSession::loaded, this, &CorpusFeatures::corpusLoaded);
     connect(m_indicators, &IndicatorsController::updated, this, &CorpusFeatures::indicatorsUpdated);
@@ -63,7 +65,7 @@ CorpusFeatures::~CorpusFeatures() = default;
 void CorpusFeatures::placeDocks()
 {
     // Left of the editors; Indicators beside the Test pane, sharing its place with Problems (in
-    // front); technique pages with the Explanation, hidden until a page is opened.
+    // front). Technique and rule pages are central tabs (TechniquePages), not docks.
     using Role = WorkbenchContext::DockRole;
     const auto place = [](Qt::DockWidgetArea area, QDockWidget* tabifyWith, QDockWidget* splitFrom) {
         WorkbenchContext::DockPlacement p;
@@ -78,15 +80,15 @@ void CorpusFeatures::placeDocks()
     QDockWidget* problems = m_context->dock(Role::Problems);
     m_context->addDock(indicatorsDock(), Role::Other,
                        place(Qt::BottomDockWidgetArea, problems, problems ? nullptr : test));
+    QMainWindow* window = m_context->window();
+    const WindowLayout::DockSizes sizes = WindowLayout::dockSizes(window->size());
     if (problems) {
         indicatorsDock()->raise();
         if (test)
-            m_context->window()->resizeDocks({test, indicatorsDock()}, {760, 640}, Qt::Horizontal);
+            window->resizeDocks({test, indicatorsDock()}, {sizes.testWidth, window->width() - sizes.testWidth},
+                                Qt::Horizontal);
     }
-    m_context->addDock(techniqueDock(), Role::Other,
-                       place(Qt::RightDockWidgetArea, m_context->dock(Role::Explanation), nullptr));
-    techniqueDock()->hide(); // shown when a page is opened
-    m_context->window()->resizeDocks({m_corpusDock}, {300}, Qt::Horizontal);
+    window->resizeDocks({m_corpusDock}, {sizes.corpusWidth}, Qt::Horizontal);
 }
 
 void CorpusFeatures::createMenu()
@@ -105,13 +107,16 @@ void CorpusFeatures::createMenu()
     });
     m_menu->addAction(tr("&Cancel Loading"), this, &CorpusFeatures::cancelLoading);
     m_menu->addSeparator();
-    m_menu->addAction(tr("&Technique Page…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [=, this] {
-        bool ok = false;
-        const QString id = QInputDialog::getText(window, tr("Technique Page"), tr("ATT&CK technique id:"),
-                                                 QLineEdit::Normal, techniqueAtCursor(), &ok);
-        if (ok && !id.trimmed().isEmpty())
-            showTechnique(id);
-    });
+    // "&&": a single '&' in a menu or a dialog label is a mnemonic, and "ATT&CK" would read "ATTCK".
+    QAction* techniquePage =
+        m_menu->addAction(tr("&Technique Page…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), this, [=, this] {
+            bool ok = false;
+            const QString id = QInputDialog::getText(window, tr("Technique Page"), tr("ATT&&CK technique id:"),
+                                                     QLineEdit::Normal, techniqueAtCursor(), &ok);
+            if (ok && !id.trimmed().isEmpty())
+                showTechnique(id);
+        });
+    techniquePage->setObjectName(QStringLiteral("techniquePageAction"));
     m_menu->addAction(tr("Technique Page of the &Tag at the Cursor"), QKeySequence(Qt::Key_F4), this, [this] {
         const QString id = techniqueAtCursor();
         if (!id.isEmpty())
@@ -120,11 +125,11 @@ void CorpusFeatures::createMenu()
             m_context->showStatus(tr("The cursor is not on an ATT&CK technique tag"), 3000);
     });
     m_menu->addSeparator();
-    QAction* navigator = m_menu->addAction(tr("Export ATT&CK &Navigator Layer…"), m_techniques,
+    QAction* navigator = m_menu->addAction(tr("Export ATT&&CK &Navigator Layer…"), m_techniques,
                                            &TechniquePages::exportNavigatorLayerInteractive);
     navigator->setObjectName(QStringLiteral("exportNavigatorAction"));
     m_menu->addSeparator();
-    for (QDockWidget* d : {m_corpusDock, indicatorsDock(), techniqueDock()})
+    for (QDockWidget* d : {m_corpusDock, indicatorsDock()})
         m_menu->addAction(d->toggleViewAction());
 }
 
@@ -228,9 +233,19 @@ QDockWidget* CorpusFeatures::indicatorsDock() const
     return m_indicators->dock();
 }
 
-QDockWidget* CorpusFeatures::techniqueDock() const
+QComboBox* CorpusFeatures::vendorBox() const
 {
-    return m_techniques->dock();
+    return m_browser->vendorBox();
+}
+
+RulePageView* CorpusFeatures::showRulePage(const QString& file, const QString& id)
+{
+    return m_techniques->showRule(file, id);
+}
+
+RulePageView* CorpusFeatures::currentRulePage() const
+{
+    return m_techniques->currentRulePage();
 }
 
 } // namespace sigmaui

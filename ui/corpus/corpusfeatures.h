@@ -27,6 +27,7 @@ class IndicatorsController;
 class IndicatorsPane;
 class MainWindow;
 class RuleEditor;
+class RulePageView;
 class TechniquePages;
 class TechniqueView;
 class WorkbenchContext;
@@ -70,9 +71,11 @@ public:
     QTreeView* treeView() const;
     QLineEdit* searchEdit() const;
     QComboBox* groupingBox() const;
+    QComboBox* vendorBox() const;
+    RulePageView* showRulePage(const QString& file, const QString& id = {});
+    RulePageView* currentRulePage() const;
     QDockWidget* corpusDock() const { return m_corpusDock; }
     QDockWidget* indicatorsDock() const;
-    QDockWidget* techniqueDock() const;
     QMenu* menu() const { return m_menu; }
 
     static constexpr int BaselineDelayMs = 300;

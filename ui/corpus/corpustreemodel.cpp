@@ -7,6 +7,7 @@
 #include <QHash>
 
 #include <filesystem>
+#include <set>
 
 namespace sigmaui {
 
@@ -67,7 +68,7 @@ CorpusTreeModel::CorpusTreeModel(QObject* parent)
     : QStandardItemModel(parent)
 {
     setColumnCount(COLUMN_COUNT);
-    setHorizontalHeaderLabels({tr("Rule"), tr("Rules"), tr("Level")});
+    setHorizontalHeaderLabels({tr("Rule"), tr("Vendor"), tr("Rules"), tr("Level")});
     setSortRole(SortRole);
 }
 
@@ -86,20 +87,28 @@ QList<QStandardItem*> CorpusTreeModel::ruleRow(std::size_t index) const
     name->setData(RuleItem, KindRole);
     name->setData(QDir::cleanPath(QString::fromStdString(file.string())), FileRole);
     name->setData(title.toLower(), SortRole);
+    const QString vendorName = QString::fromStdString(r.vendor);
+    name->setData(vendorName, VendorRole);
+    name->setData(QString::fromStdString(r.id), IdRole);
     name->setData(
         QStringList{title, QString::fromStdString(r.id), QString::fromStdString(r.relativePath), techniques}.join(
             QLatin1Char(' ')),
         SearchRole);
-    name->setToolTip(tr("%1\n%2\nid %3%4")
-                         .arg(title, QString::fromStdString(r.relativePath), QString::fromStdString(r.id),
+    name->setToolTip(tr("%1\n%2 · %3\nid %4%5\nDouble-click for the rule page.")
+                         .arg(title, vendorName, QString::fromStdString(r.relativePath), QString::fromStdString(r.id),
                               techniques.isEmpty() ? QString() : QStringLiteral("\n") + techniques.trimmed()));
+    auto* vendor = new QStandardItem(vendorName);
+    vendor->setEditable(false);
+    vendor->setData(vendorName.toLower(), SortRole);
+    if (!r.queryAnalysed)
+        vendor->setToolTip(tr("%1 rule: query not analysed").arg(vendorName));
     auto* rules = new QStandardItem;
     rules->setEditable(false);
     rules->setData(0, SortRole);
     auto* level = new QStandardItem(QString::fromStdString(r.level));
     level->setEditable(false);
     level->setData(levelRank(r.level), SortRole);
-    return {name, rules, level};
+    return {name, vendor, rules, level};
 }
 
 void CorpusTreeModel::setCorpus(CorpusPtr corpus, Grouping grouping)
@@ -133,7 +142,7 @@ void CorpusTreeModel::buildByFolder()
             if (it == folders.end()) {
                 QStandardItem* item = groupItem(part, FolderItem, path);
                 item->setToolTip(path.mid(1));
-                parent->appendRow({item, countItem(0), new QStandardItem});
+                parent->appendRow({item, new QStandardItem, countItem(0), new QStandardItem});
                 it = folders.insert(path, item);
             }
             parent = *it;
@@ -178,14 +187,14 @@ void CorpusTreeModel::buildByTechnique()
         }
         for (std::uint32_t r : list)
             item->appendRow(ruleRow(r));
-        appendRow({item, countItem(0), new QStandardItem});
+        appendRow({item, new QStandardItem, countItem(0), new QStandardItem});
     }
     if (!untagged.empty()) {
         QStandardItem* item = groupItem(tr("(no technique tag)"), FolderItem, QString());
         item->setData(QStringLiteral("~"), SortRole);
         for (std::uint32_t r : untagged)
             item->appendRow(ruleRow(r));
-        appendRow({item, countItem(0), new QStandardItem});
+        appendRow({item, new QStandardItem, countItem(0), new QStandardItem});
     }
 }
 
@@ -197,20 +206,59 @@ int CorpusTreeModel::ruleItemCount() const
     return n;
 }
 
+QStringList CorpusTreeModel::vendors() const
+{
+    std::set<std::string> names;
+    if (m_corpus)
+        for (const auto& r : m_corpus->rules())
+            names.insert(r.vendor);
+    QStringList list;
+    for (const auto& n : names)
+        list.append(QString::fromStdString(n));
+    return list;
+}
+
 CorpusFilterProxy::CorpusFilterProxy(QObject* parent)
     : QSortFilterProxyModel(parent)
 {
-    setFilterRole(CorpusTreeModel::SearchRole);
-    setFilterCaseSensitivity(Qt::CaseInsensitive);
-    setRecursiveFilteringEnabled(true);
-    setAutoAcceptChildRows(true);
+    setRecursiveFilteringEnabled(true); // a group stays when one of its rules does
     setSortRole(CorpusTreeModel::SortRole);
     setFilterKeyColumn(CorpusTreeModel::NameColumn);
 }
 
 void CorpusFilterProxy::setSearchText(const QString& text)
 {
-    setFilterFixedString(text.trimmed());
+    m_search = text.trimmed();
+    invalidateFilter();
+}
+
+void CorpusFilterProxy::setVendor(const QString& vendor)
+{
+    m_vendor = vendor;
+    invalidateFilter();
+}
+
+bool CorpusFilterProxy::searchMatches(const QModelIndex& sourceIndex) const
+{
+    return sourceIndex.data(CorpusTreeModel::SearchRole).toString().contains(m_search, Qt::CaseInsensitive);
+}
+
+bool CorpusFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, CorpusTreeModel::NameColumn, sourceParent);
+    if (index.data(CorpusTreeModel::KindRole).toInt() != CorpusTreeModel::RuleItem) {
+        // A group is kept for its rules (recursive filtering); with no vendor chosen, an empty
+        // group whose name matches the search stays too.
+        return m_vendor.isEmpty() && !m_search.isEmpty() && searchMatches(index) && !sourceModel()->hasChildren(index);
+    }
+    if (!m_vendor.isEmpty() && index.data(CorpusTreeModel::VendorRole).toString() != m_vendor)
+        return false;
+    if (m_search.isEmpty())
+        return true;
+    for (QModelIndex i = index; i.isValid(); i = i.parent()) // the rule, or a group above it
+        if (searchMatches(i))
+            return true;
+    return false;
 }
 
 } // namespace sigmaui

@@ -13,13 +13,15 @@ class CorpusTreeModel : public QStandardItemModel {
     Q_OBJECT
 public:
     enum class Grouping { ByFolder, ByTechnique };
-    enum Column { NameColumn, RulesColumn, LevelColumn, COLUMN_COUNT };
+    enum Column { NameColumn, VendorColumn, RulesColumn, LevelColumn, COLUMN_COUNT };
     enum Role {
         FileRole = Qt::UserRole + 1, ///< absolute path of a rule item
         TechniqueRole,               ///< technique id of a technique item
         KindRole,                    ///< ItemKind
         SortRole,                    ///< raw value for sorting
         SearchRole,                  ///< text the search box matches
+        VendorRole,                  ///< vendor of a rule item ("Sigma", "Elastic", "Splunk")
+        IdRole,                      ///< id of a rule item
     };
     enum ItemKind { FolderItem, TechniqueItem, RuleItem };
 
@@ -32,6 +34,8 @@ public:
 
     /// Rule items in the model (a rule tagged with two techniques counts twice by technique).
     int ruleItemCount() const;
+    /// The vendors of the corpus's rules, sorted.
+    QStringList vendors() const;
 
 private:
     void buildByFolder();
@@ -42,13 +46,25 @@ private:
     Grouping m_grouping = Grouping::ByFolder;
 };
 
-/// Filters the tree by a search text (title, id, file, technique id or name); a matching group
-/// keeps all its rules, a matching rule keeps its parents.
+/// Filters the tree by a search text (title, id, file, technique id or name) and a vendor; a
+/// group matching the search keeps all its rules of the vendor, a matching rule keeps its parents.
 class CorpusFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     explicit CorpusFilterProxy(QObject* parent = nullptr);
     void setSearchText(const QString& text);
+    /// Only rules of this vendor (empty: every vendor).
+    void setVendor(const QString& vendor);
+    QString vendor() const { return m_vendor; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    bool searchMatches(const QModelIndex& sourceIndex) const;
+
+    QString m_search;
+    QString m_vendor;
 };
 
 } // namespace sigmaui

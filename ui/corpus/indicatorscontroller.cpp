@@ -86,6 +86,15 @@ void IndicatorsController::update()
         scheduleBaseline(); // if it was put off
         return;
     }
+    // Only the corpus changed (it loaded, at every start): the baseline counted for this rule and
+    // these events stays, instead of turning into dashes until the next edit.
+    std::vector<std::optional<std::size_t>> keptBaseline;
+    std::size_t keptScope = 0;
+    if (last->parsed == m_shownParsed && events == m_shownEvents && !m_baselineJob.isPending()) {
+        for (int r = 0; r < m_pane->model()->rowCount(); ++r)
+            keptBaseline.push_back(m_pane->model()->figuresAt(r)->baseline);
+        keptScope = m_pane->model()->eventsInScope();
+    }
     cancelBaseline();
     m_shownParsed = last->parsed;
     m_shownText = last->text;
@@ -103,11 +112,17 @@ void IndicatorsController::update()
         if (corpus) {
             f.reach = corpus->reach(ind);
             f.otherRules = file.empty() ? *f.reach : corpus->reachExcludingFile(ind, file);
+            f.reachByVendor = corpus->reachByVendor(ind.key());
         }
         rows.push_back(std::move(f));
     }
+    if (keptBaseline.size() == rows.size())
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            rows[i].baseline = keptBaseline[i];
+    else
+        keptScope = 0;
     const std::size_t corpusRules = corpus ? corpus->rules().size() : 0;
-    m_pane->model()->setIndicators(std::move(rows), corpusRules, 0);
+    m_pane->model()->setIndicators(std::move(rows), corpusRules, keptScope);
     m_summary = tr("%n indicator(s)", nullptr, int(indicators.size()));
     m_summary += corpus ? tr(" · reach over %n corpus rule(s)", nullptr, int(corpusRules)) : tr(" · no corpus loaded");
     m_pane->setSummary(m_summary);

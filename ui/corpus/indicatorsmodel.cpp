@@ -21,6 +21,14 @@ QString kindText(const sigma::Indicator& ind)
 }
 } // namespace
 
+QString reachByVendorText(const std::map<std::string, std::size_t>& reachByVendor)
+{
+    QStringList parts;
+    for (const auto& [vendor, n] : reachByVendor)
+        parts.append(QStringLiteral("%1 %2").arg(text(vendor)).arg(n));
+    return parts.join(QStringLiteral(", "));
+}
+
 QString indicatorFiguresText(const IndicatorFigures& f, std::size_t corpusRules, std::size_t eventsInScope)
 {
     const sigma::Indicator& ind = f.indicator;
@@ -34,7 +42,9 @@ QString indicatorFiguresText(const IndicatorFigures& f, std::size_t corpusRules,
                  .arg(*f.reach)
                  .arg(corpusRules)
                  .arg(f.otherRules.value_or(*f.reach));
-    else
+    if (f.reach && !f.reachByVendor.empty())
+        s += QCoreApplication::translate("sigmaui", "\nBy vendor: %1").arg(reachByVendorText(f.reachByVendor));
+    if (!f.reach)
         s += QCoreApplication::translate("sigmaui", "\nCorpus reach: no corpus loaded");
     if (f.baseline)
         s += QCoreApplication::translate("sigmaui", "\nBaseline: hits %1 of %2 loaded events in scope")

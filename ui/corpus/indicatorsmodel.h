@@ -4,7 +4,9 @@
 
 #include <QAbstractTableModel>
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace sigmaui {
@@ -12,9 +14,10 @@ namespace sigmaui {
 /// One indicator of the rule being edited with its figures.
 struct IndicatorFigures {
     sigma::Indicator indicator;
-    std::optional<std::size_t> reach;      ///< rules of the corpus using it (none: no corpus)
-    std::optional<std::size_t> otherRules; ///< the same without the edited file
-    std::optional<std::size_t> baseline;   ///< loaded events it matches on its own (none: no events)
+    std::optional<std::size_t> reach;                 ///< rules of the corpus using it (none: no corpus)
+    std::map<std::string, std::size_t> reachByVendor; ///< the reach split by the rules' vendor
+    std::optional<std::size_t> otherRules;            ///< the same without the edited file
+    std::optional<std::size_t> baseline;              ///< loaded events it matches on its own (none: no events)
 };
 
 /// The Indicators pane's table: field (canonical; the written name in the tooltip), kind, value,
@@ -41,6 +44,7 @@ public:
     const IndicatorFigures* figuresAt(int row) const;
     int rowOf(const QString& field, const QString& kind, const QString& value) const;
     std::size_t corpusRules() const { return m_corpusRules; }
+    std::size_t eventsInScope() const { return m_eventsInScope; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -56,6 +60,9 @@ private:
     std::size_t m_maxReach = 0;
     std::size_t m_maxHits = 0;
 };
+
+/// The per-vendor split of a reach ("Elastic 1, Sigma 2, Splunk 1"); empty when none.
+QString reachByVendorText(const std::map<std::string, std::size_t>& reachByVendor);
 
 /// A one-line description of an indicator's figures (for the editor's hover and tooltips).
 QString indicatorFiguresText(const IndicatorFigures& f, std::size_t corpusRules, std::size_t eventsInScope);

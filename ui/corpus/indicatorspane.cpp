@@ -46,7 +46,7 @@ IndicatorsPane::IndicatorsPane(QWidget* parent)
     const int pad = 2 * metrics.averageCharWidth() + 8;
     m_view->setColumnWidth(IndicatorsModel::FieldColumn,
                            metrics.horizontalAdvance(QStringLiteral("TargetFilename")) + pad);
-    m_view->setColumnWidth(IndicatorsModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("endswith")) + pad);
+    m_view->setColumnWidth(IndicatorsModel::KindColumn, metrics.horizontalAdvance(QStringLiteral("ends_with")) + pad);
     m_view->setColumnWidth(IndicatorsModel::PolarityColumn, metrics.horizontalAdvance(tr("looks for")) + pad);
     m_view->setColumnWidth(IndicatorsModel::ReachColumn, metrics.horizontalAdvance(tr("Corpus reach")) + pad);
     m_view->setColumnWidth(IndicatorsModel::HitsColumn, metrics.horizontalAdvance(tr("Baseline hits")) + pad);
@@ -55,6 +55,15 @@ IndicatorsPane::IndicatorsPane(QWidget* parent)
     m_view->setItemDelegateForColumn(IndicatorsModel::HitsColumn,
                                      new BarDelegate(IndicatorsModel::BarRole, QColor(0xba, 0x68, 0xc8), this));
     layout->addWidget(m_view, 1);
+    // The kind ("contains|windash") is read whole: its column fits the rule's kinds.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this, pad] {
+        const QFontMetrics fm = m_view->fontMetrics();
+        int width = fm.horizontalAdvance(QStringLiteral("ends_with"));
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            width = qMax(width, fm.horizontalAdvance(m_model->index(r, IndicatorsModel::KindColumn).data().toString()));
+        m_view->setColumnWidth(IndicatorsModel::KindColumn, qMin(width + pad, 200));
+        fitValueColumn();
+    });
     auto activate = [this](const QModelIndex& index) {
         if (const IndicatorFigures* f = m_model->figuresAt(m_proxy->mapToSource(index).row()))
             Q_EMIT indicatorActivated(*f);

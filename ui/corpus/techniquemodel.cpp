@@ -106,7 +106,8 @@ void TechniqueTableModel::build(const sigma::TechniquePage& page, const std::fil
                 {{plain(text(r.vendor)), plain(text(r.title), text(r.id)), plain(text(r.level)), plain(text(r.file)),
                   plain(joined(r.looksFor, QStringLiteral("; ")), joined(r.looksFor, QStringLiteral("\n"))),
                   plain(joined(r.excludes, QStringLiteral("; ")), joined(r.excludes, QStringLiteral("\n")))},
-                 QDir::cleanPath(QString::fromStdString(file.string()))});
+                 QDir::cleanPath(QString::fromStdString(file.string())),
+                 text(r.id)});
         }
         break;
     }
@@ -175,6 +176,8 @@ QVariant TechniqueTableModel::data(const QModelIndex& index, int role) const
         return cell.bar >= 0 ? QVariant(cell.bar) : QVariant();
     case FileRole:
         return row.file.isEmpty() ? QVariant() : QVariant(row.file);
+    case RuleIdRole:
+        return row.id.isEmpty() ? QVariant() : QVariant(row.id);
     case Qt::TextAlignmentRole:
         return cell.bar >= 0 ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     default:

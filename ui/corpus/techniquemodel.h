@@ -21,8 +21,9 @@ public:
     enum class Table { Events, Fields, Indicators, Rules };
     enum Role {
         SortRole = Qt::UserRole + 1,
-        BarRole,  ///< 0..1 for count columns
-        FileRole, ///< Rules table: absolute path of the rule
+        BarRole,    ///< 0..1 for count columns
+        FileRole,   ///< Rules table: absolute path of the rule
+        RuleIdRole, ///< Rules table: the rule's id
     };
 
     TechniqueTableModel(Table table, QObject* parent = nullptr);
@@ -50,6 +51,7 @@ private:
     struct Row {
         std::vector<Cell> cells;
         QString file;
+        QString id;
     };
     void build(const sigma::TechniquePage& page, const std::filesystem::path& root);
 

@@ -1,6 +1,7 @@
 #include "techniquepages.h"
 
 #include "corpussession.h"
+#include "rulepageview.h"
 #include "techniqueview.h"
 
 #include "../fileio.h"
@@ -9,10 +10,9 @@
 #include "corpus/report.h"
 
 #include <QDir>
-#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMainWindow>
-#include <QTabWidget>
 
 namespace sigmaui {
 
@@ -20,22 +20,29 @@ TechniquePages::TechniquePages(WorkbenchContext* context, CorpusSession* session
     : QObject(parent)
     , m_context(context)
     , m_session(session)
-    , m_tabs(new QTabWidget(context->window()))
-    , m_dock(new QDockWidget(tr("Technique"), context->window()))
 {
-    m_tabs->setDocumentMode(true);
-    m_tabs->setTabsClosable(true);
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int i) {
-        QWidget* w = m_tabs->widget(i);
-        m_tabs->removeTab(i);
-        w->deleteLater();
-    });
-    m_dock->setObjectName(QStringLiteral("techniqueDock"));
-    m_dock->setWidget(m_tabs);
     connect(m_session, &CorpusSession::loaded, this, [this](const CorpusLoadResultPtr& result) {
         if (result->error.isEmpty())
             refresh();
     });
+}
+
+QList<TechniqueView*> TechniquePages::techniqueViews() const
+{
+    QList<TechniqueView*> list;
+    for (const auto& v : m_techniqueViews)
+        if (v)
+            list.append(v);
+    return list;
+}
+
+QList<RulePageView*> TechniquePages::rulePages() const
+{
+    QList<RulePageView*> list;
+    for (const auto& v : m_rulePages)
+        if (v)
+            list.append(v);
+    return list;
 }
 
 TechniqueView* TechniquePages::show(const QString& techniqueId)
@@ -46,39 +53,77 @@ TechniqueView* TechniquePages::show(const QString& techniqueId)
     if (m_session->isLoading())
         m_pending = id;
     TechniqueView* view = nullptr;
-    for (int i = 0; i < m_tabs->count() && !view; ++i) {
-        auto* v = qobject_cast<TechniqueView*>(m_tabs->widget(i));
-        if (v && v->techniqueId() == id)
+    for (TechniqueView* v : techniqueViews())
+        if (v->techniqueId() == id)
             view = v;
-    }
     if (!view) {
-        view = new TechniqueView(m_tabs);
+        view = new TechniqueView;
         connect(view, &TechniqueView::ruleActivated, this,
-                [this](const QString& file) { m_context->openRuleFile(file); });
+                [this](const QString& file, const QString& ruleId) { showRule(file, ruleId); });
         connect(view, &TechniqueView::exportFailed, this,
                 [this](const QString& error) { m_context->showMessage(MessageBanner::Kind::Error, error); });
-        m_tabs->addTab(view, id);
+        m_techniqueViews.append(view);
     }
     view->showTechnique(m_session->corpus(), id);
-    m_tabs->setTabToolTip(m_tabs->indexOf(view), view->headline());
-    m_tabs->setCurrentWidget(view);
-    m_dock->show();
-    m_dock->raise();
+    m_context->showPage(view, id, view->headline());
+    m_currentTechnique = view;
     return view;
 }
 
 TechniqueView* TechniquePages::currentView() const
 {
-    return qobject_cast<TechniqueView*>(m_tabs->currentWidget());
+    return m_currentTechnique;
+}
+
+RulePageView* TechniquePages::showRule(const QString& file, const QString& id)
+{
+    const QString absolute = QFileInfo(file).absoluteFilePath();
+    if (m_session->isLoading()) {
+        m_pendingRule = {absolute, id}; // shown when the corpus is ready
+        return nullptr;
+    }
+    const CorpusPtr corpus = m_session->corpus();
+    const auto index = corpus ? RulePageView::findRule(*corpus, absolute, id) : std::nullopt;
+    if (!index) {
+        m_context->showStatus(tr("%1 is not a rule of the loaded corpus").arg(QDir::toNativeSeparators(file)), 5000);
+        return nullptr;
+    }
+    RulePageView* view = nullptr;
+    for (RulePageView* v : rulePages())
+        if (v->file() == QDir::cleanPath(absolute) && (id.isEmpty() || v->ruleId() == id))
+            view = v;
+    if (!view) {
+        view = new RulePageView;
+        connect(view, &RulePageView::openInEditorRequested, this,
+                [this](const QString& path) { m_context->openRuleFile(path); });
+        m_rulePages.append(view);
+    }
+    view->showRule(corpus, *index);
+    QString tabTitle = view->title();
+    if (tabTitle.size() > 32)
+        tabTitle = tabTitle.left(30) + QStringLiteral("…");
+    m_context->showPage(view, tabTitle, view->title() + QLatin1Char('\n') + QDir::toNativeSeparators(view->file()));
+    m_currentRule = view;
+    return view;
+}
+
+RulePageView* TechniquePages::currentRulePage() const
+{
+    return m_currentRule;
 }
 
 void TechniquePages::refresh()
 {
-    for (int i = 0; i < m_tabs->count(); ++i)
-        if (auto* view = qobject_cast<TechniqueView*>(m_tabs->widget(i)))
-            view->showTechnique(m_session->corpus(), view->techniqueId());
+    for (TechniqueView* view : techniqueViews())
+        view->showTechnique(m_session->corpus(), view->techniqueId());
+    for (RulePageView* view : rulePages())
+        view->refresh(m_session->corpus()); // a rule gone from the corpus keeps its last page
     if (!m_pending.isEmpty())
         show(std::exchange(m_pending, QString()));
+    if (!m_pendingRule.first.isEmpty()) {
+        const auto [file, id] = std::exchange(m_pendingRule, {});
+        showRule(file, id);
+    }
 }
 
 bool TechniquePages::exportNavigatorLayer(const QString& path, QString* error) const

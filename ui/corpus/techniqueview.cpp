@@ -97,11 +97,11 @@ TechniqueView::TechniqueView(QWidget* parent)
         view->setContextMenuPolicy(Qt::ActionsContextMenu);
         connect(copy, &QAction::triggered, this, [this, table] { copySelection(table); });
         if (table == Table::Rules) {
-            view->setToolTip(tr("Double-click a rule to open it."));
+            view->setToolTip(tr("Double-click a rule for its page: query, predicates, indicators."));
             connect(view, &QTableView::activated, this, [this](const QModelIndex& index) {
                 const QString file = index.data(TechniqueTableModel::FileRole).toString();
                 if (!file.isEmpty())
-                    Q_EMIT ruleActivated(file);
+                    Q_EMIT ruleActivated(file, index.data(TechniqueTableModel::RuleIdRole).toString());
             });
         }
         m_views[i] = view;

@@ -14,7 +14,7 @@ namespace sigmaui {
 
 /// The catalog page of one ATT&CK technique over the loaded corpus: events covered, fields
 /// filtered most, indicator values with their corpus reach, rules by vendor. Every table sorts
-/// and copies (Ctrl+C, tab-separated); a rule row opens the rule; the page exports as HTML or
+/// and copies (Ctrl+C, tab-separated); a rule row opens the rule's page; the page exports as HTML or
 /// Markdown (the same renderers as `sigmawb coverage`).
 class TechniqueView : public QWidget {
     Q_OBJECT
@@ -40,7 +40,8 @@ public:
     void copySelection(TechniqueTableModel::Table table) const;
 
 Q_SIGNALS:
-    void ruleActivated(const QString& file);
+    /// A rule row was activated: its page is wanted.
+    void ruleActivated(const QString& file, const QString& id);
     void exportFailed(const QString& message);
 
 private:
