@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -191,10 +192,13 @@ struct CorrelationOptions {
     std::optional<std::size_t> traceCorrelation;
     std::vector<std::string> traceGroup;
     std::size_t maxTrace = 1000;
+    /// When set, each result is handed over here as it fires (in firing order) instead of being
+    /// kept for finish(): a stream's memory then stays the open windows.
+    std::function<void(const CorrelationResult&)> onResult;
 };
 
 struct CorrelationReport {
-    std::vector<CorrelationResult> results; ///< sorted by time, then correlation, then group
+    std::vector<CorrelationResult> results; ///< sorted by time, then correlation, then group (none with onResult)
     /// Base-rule matches of referenced rules whose event has no usable time: not evaluated.
     std::vector<CorrelationEventRef> untimed; ///< at most maxEvents
     std::size_t untimedCount = 0;

@@ -449,7 +449,10 @@ struct CorrelationEvaluator::Impl {
                 if (outer.inputs[k].isCorrelation && outer.inputs[k].index == ci)
                     push(oi, hitFromResult(outer, k, r));
         }
-        report.results.push_back(*r);
+        if (options.onResult)
+            options.onResult(*r);
+        else
+            report.results.push_back(*r);
         g.clear(); // the window's hits are consumed: the next firing needs new ones
         return true;
     }

@@ -637,6 +637,35 @@ private Q_SLOTS:
         QCOMPARE(report.results[0].start, kOrigin + 97'000'000);
     }
 
+    // Results handed over as they fire are the ones finish() would have returned.
+    void resultsCanBeStreamed()
+    {
+        QStringList events;
+        for (int i = 0; i < 9; ++i)
+            events << QStringLiteral("%1 EventID=4625 User=u%2").arg(i).arg(i % 2);
+        const QString yaml = correlation("event_count", "failed", "User", "1m", "gte: 2");
+        const Run batch = runText(yaml, events);
+        QStringList streamed;
+        CorrelationOptions options;
+        options.reorderWindow = 0;
+        std::shared_ptr<const CorrelationUnit> unit;
+        options.onResult = [&](const CorrelationResult& r) { streamed << describe(*unit, r); };
+        const Run stream = [&] {
+            auto u = compileCorrelationUnit({parseRuleText(yaml.toStdString(), "case.yml")});
+            unit = u.unit;
+            CorrelationEvaluator evaluator(u.unit, options);
+            std::size_t index = 0;
+            for (const auto& spec : events)
+                evaluator.add(makeEvent(spec, ++index));
+            Run out;
+            out.report = evaluator.finish();
+            return out;
+        }();
+        QCOMPARE(batch.results.size(), 4);
+        QCOMPARE(streamed, batch.results);
+        QVERIFY(stream.report.results.empty());
+    }
+
     void traceRecordsEveryWindowOfTheGroup()
     {
         CorrelationOptions options;
