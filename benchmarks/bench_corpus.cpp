@@ -19,18 +19,8 @@ using sigmabench::cpuMs;
 
 int main(int argc, char** argv)
 {
-    std::filesystem::path dir;
-    unsigned threads = 0;
-    int repeat = 3;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--threads" && i + 1 < argc)
-            threads = static_cast<unsigned>(std::atoi(argv[++i]));
-        else if (a == "--repeat" && i + 1 < argc)
-            repeat = std::max(1, std::atoi(argv[++i]));
-        else
-            dir = a;
-    }
+    const sigmabench::LoadArgs args = sigmabench::loadArgs(argc, argv);
+    std::filesystem::path dir = args.paths.empty() ? std::filesystem::path() : args.paths.front();
     if (dir.empty()) {
         const auto shared = sigmabench::sharedDir();
         if (shared.empty()) {
@@ -41,19 +31,11 @@ int main(int argc, char** argv)
     }
 
     sigma::LoadOptions options;
-    options.threads = threads;
-    std::vector<double> times, cpu;
+    options.threads = args.threads;
     sigma::Corpus corpus;
-    for (int r = 0; r < repeat; ++r) {
-        corpus = sigma::Corpus(); // free the previous one outside the measurement
-        const double cpu0 = cpuMs();
-        sigmabench::Stopwatch sw;
-        corpus = sigma::Corpus::load(dir, options);
-        times.push_back(sw.ms());
-        cpu.push_back(cpuMs() - cpu0);
-    }
-    std::sort(times.begin(), times.end());
-    std::sort(cpu.begin(), cpu.end());
+    const sigmabench::Timings times = sigmabench::timeRuns(
+        args.repeat, [&] { corpus = sigma::Corpus(); }, // free the previous one outside the measurement
+        [&] { corpus = sigma::Corpus::load(dir, options); });
     std::size_t indicators = 0;
     for (const auto& rule : corpus.rules())
         indicators += rule.indicators.size();
@@ -62,10 +44,7 @@ int main(int argc, char** argv)
                 corpus.rules().size(), corpus.brokenFiles().size());
     std::printf("indicators       %zu (%zu distinct), %zu techniques\n", indicators, corpus.distinctIndicators(),
                 corpus.techniqueCounts().size());
-    std::printf("load + index     best %.1f ms, median %.1f ms over %d runs (threads: %u)\n", times.front(),
-                times[times.size() / 2], repeat, threads ? threads : std::thread::hardware_concurrency());
-    std::printf("                 CPU time (all threads) best %.1f ms, median %.1f ms\n", cpu.front(),
-                cpu[cpu.size() / 2]);
+    sigmabench::printLoadTimes(times, args);
 
     // Where the time goes: parsing alone (one thread), then extraction and indexing.
     std::vector<std::string> files;

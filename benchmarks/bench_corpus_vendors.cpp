@@ -20,18 +20,8 @@ using sigmabench::cpuMs;
 
 int main(int argc, char** argv)
 {
-    std::vector<std::filesystem::path> roots;
-    unsigned threads = 0;
-    int repeat = 3;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--threads" && i + 1 < argc)
-            threads = static_cast<unsigned>(std::atoi(argv[++i]));
-        else if (a == "--repeat" && i + 1 < argc)
-            repeat = std::max(1, std::atoi(argv[++i]));
-        else
-            roots.emplace_back(a);
-    }
+    const sigmabench::LoadArgs args = sigmabench::loadArgs(argc, argv);
+    std::vector<std::filesystem::path> roots = args.paths;
     if (roots.empty()) {
         const auto shared = sigmabench::sharedDir();
         if (shared.empty()) {
@@ -42,19 +32,11 @@ int main(int argc, char** argv)
     }
 
     sigma::LoadOptions options;
-    options.threads = threads;
-    std::vector<double> times, cpu;
+    options.threads = args.threads;
     sigma::Corpus corpus;
-    for (int r = 0; r < repeat; ++r) {
-        corpus = sigma::Corpus();
-        const double cpu0 = cpuMs();
-        sigmabench::Stopwatch sw;
-        corpus = sigma::Corpus::load(roots, options);
-        times.push_back(sw.ms());
-        cpu.push_back(cpuMs() - cpu0);
-    }
-    std::sort(times.begin(), times.end());
-    std::sort(cpu.begin(), cpu.end());
+    const sigmabench::Timings times = sigmabench::timeRuns(
+        args.repeat, [&] { corpus = sigma::Corpus(); }, // free the previous one outside the measurement
+        [&] { corpus = sigma::Corpus::load(roots, options); });
 
     std::map<std::string, std::size_t> rulesByVendor, indicatorsByVendor;
     std::map<std::string, std::pair<std::size_t, std::size_t>> queries; // read, total
@@ -75,10 +57,7 @@ int main(int argc, char** argv)
         std::printf("  %-14s %zu rules, %zu indicators\n", vendor.c_str(), n, indicatorsByVendor[vendor]);
     for (const auto& [what, q] : queries)
         std::printf("  queries read   %-14s %zu of %zu\n", what.c_str(), q.first, q.second);
-    std::printf("load + index     best %.1f ms, median %.1f ms over %d runs (threads: %u)\n", times.front(),
-                times[times.size() / 2], repeat, threads ? threads : std::thread::hardware_concurrency());
-    std::printf("                 CPU time (all threads) best %.1f ms, median %.1f ms\n", cpu.front(),
-                cpu[cpu.size() / 2]);
+    sigmabench::printLoadTimes(times, args);
 
     // Rows that rules of more than one vendor share.
     std::size_t shared = 0, three = 0;

@@ -1,9 +1,9 @@
 // Event reading speed and memory: JSON Lines (500k generated flat lines, no corpus needed;
-// `bench_events json [LINES [BLOCK]]` runs only that); every .evtx of the reference corpus decoded by
-// our decoder and by libevtx (in this process, one thread each; evtxbench.h), a >= 200 MB log of
-// repeated real chunks, our reader against libevtx's own `evtxexport` (same files, output to
-// /dev/null), plus memory per event kept. Prints figures; run directly or with
-// `ctest -C bench -L bench`. Arguments: [rounds] [copies kept] [large log MiB].
+// `bench_events json [LINES [BLOCK]]` runs only that, `evtx [ROUNDS]` the decoders, `memory [COPIES]` the memory per
+// event); every .evtx of the reference corpus decoded by our decoder and by libevtx (in this process, one thread each;
+// evtxbench.h), a >= 200 MB log of repeated real chunks, our reader against libevtx's own `evtxexport` (same files,
+// output to /dev/null), plus memory per event kept. Prints figures; run directly or with `ctest -C bench -L bench`.
+// Arguments: [rounds] [copies kept] [large log MiB].
 #include "benchutil.h"
 #include "evtxbench.h"
 
@@ -128,6 +128,26 @@ void jsonLinesFigure(std::size_t lines, std::size_t block, int rounds)
                 double(lines) / bestWithFree);
 }
 
+/// Memory per event kept: every file read `copies` times, all events kept (the workbench's case).
+void keptMemoryFigure(const std::vector<std::string>& files, int copies)
+{
+    const std::size_t heapBefore = heapInUse();
+    std::vector<sigma::ReadResult> kept;
+    std::size_t keptEvents = 0;
+    sigmabench::Stopwatch watch;
+    for (int c = 0; c < copies; ++c)
+        for (const auto& f : files) {
+            kept.push_back(sigma::readEventsFile(f));
+            keptEvents += kept.back().events.size();
+        }
+    const double secs = watch.seconds();
+    const std::size_t heap = heapInUse() - heapBefore;
+    std::printf("kept: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
+                "peak RSS %.1f MiB\n",
+                keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
+                double(heap) / double(keptEvents) * 1e6 / 1048576.0, peakRssKb() / 1024.0);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -146,6 +166,17 @@ int main(int argc, char** argv)
         return 0;
     }
     const auto files = evtxFiles(shared / "corpus" / "events");
+    // `bench_events evtx [ROUNDS]`: the per-file decoder comparison only (records/s per core by kind);
+    // `bench_events memory [COPIES]`: memory per event kept only.
+    const std::string only = argc > 1 ? argv[1] : "";
+    if (only == "evtx") {
+        evtxbench::compareDecoders(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
+        return 0;
+    }
+    if (only == "memory") {
+        keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40);
+        return 0;
+    }
     const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
     evtxbench::compareDecoders(files, std::min(rounds, 3));
     evtxbench::largeLog(files, std::size_t(argc > 3 ? std::max(1, std::atoi(argv[3])) : 200) << 20);
@@ -193,22 +224,6 @@ int main(int argc, char** argv)
             large.push_back(f);
     compare("large files only (>= 1 MiB, process start-up negligible)", large);
 
-    // 3. Memory per event kept: read every file `copies` times and keep all events.
-    const int copies = argc > 2 ? std::max(1, std::atoi(argv[2])) : 40;
-    const std::size_t heapBefore = heapInUse();
-    std::vector<sigma::ReadResult> kept;
-    std::size_t keptEvents = 0;
-    sigmabench::Stopwatch watch;
-    for (int c = 0; c < copies; ++c)
-        for (const auto& f : files) {
-            kept.push_back(sigma::readEventsFile(f));
-            keptEvents += kept.back().events.size();
-        }
-    const double secs = watch.seconds();
-    const std::size_t heap = heapInUse() - heapBefore;
-    std::printf("kept: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
-                "peak RSS %.1f MiB\n",
-                keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
-                double(heap) / double(keptEvents) * 1e6 / 1048576.0, peakRssKb() / 1024.0);
+    keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40);
     return 0;
 }

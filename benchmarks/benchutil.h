@@ -2,10 +2,14 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace sigmabench {
 
@@ -36,5 +40,59 @@ public:
 private:
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
+
+/// The arguments of the corpus benchmarks: [PATH...] [--threads N] [--repeat N].
+struct LoadArgs {
+    std::vector<std::filesystem::path> paths;
+    unsigned threads = 0; ///< 0: the machine's
+    int repeat = 3;
+};
+inline LoadArgs loadArgs(int argc, char** argv)
+{
+    LoadArgs args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc)
+            args.threads = static_cast<unsigned>(std::atoi(argv[++i]));
+        else if (a == "--repeat" && i + 1 < argc)
+            args.repeat = std::max(1, std::atoi(argv[++i]));
+        else
+            args.paths.emplace_back(a);
+    }
+    return args;
+}
+
+/// Wall-clock and CPU times of repeated runs, each sorted (best first).
+struct Timings {
+    std::vector<double> wallMs, cpuMs;
+};
+
+/// Runs `prepare` (not measured) then `run` (measured) `repeat` times.
+template <class Prepare, class Run>
+Timings timeRuns(int repeat, Prepare&& prepare, Run&& run)
+{
+    Timings t;
+    for (int r = 0; r < repeat; ++r) {
+        prepare();
+        const double cpu0 = cpuMs();
+        Stopwatch sw;
+        run();
+        t.wallMs.push_back(sw.ms());
+        t.cpuMs.push_back(cpuMs() - cpu0);
+    }
+    std::sort(t.wallMs.begin(), t.wallMs.end());
+    std::sort(t.cpuMs.begin(), t.cpuMs.end());
+    return t;
+}
+
+/// The two lines "load + index best ..., median ..." and their CPU time.
+inline void printLoadTimes(const Timings& t, const LoadArgs& args)
+{
+    std::printf("load + index     best %.1f ms, median %.1f ms over %d runs (threads: %u)\n", t.wallMs.front(),
+                t.wallMs[t.wallMs.size() / 2], args.repeat,
+                args.threads ? args.threads : std::thread::hardware_concurrency());
+    std::printf("                 CPU time (all threads) best %.1f ms, median %.1f ms\n", t.cpuMs.front(),
+                t.cpuMs[t.cpuMs.size() / 2]);
+}
 
 } // namespace sigmabench

@@ -105,11 +105,21 @@ echo "--- sigmawb test $samples"
 cp -r "$samples" /tmp/samples
 sigmawb test /tmp/samples || fail "the sample tests"
 echo "--- desktop integration"
-desktop-file-validate /usr/share/applications/org.sigmaworkbench.SigmaWorkbench.desktop || fail "desktop-file-validate"
-appstreamcli validate --pedantic --no-net /usr/share/metainfo/org.sigmaworkbench.SigmaWorkbench.metainfo.xml ||
+desktop-file-validate /usr/share/applications/org.sigmaworkbench.workbench.desktop || fail "desktop-file-validate"
+appstreamcli validate --pedantic --no-net /usr/share/metainfo/org.sigmaworkbench.workbench.metainfo.xml ||
   fail "appstreamcli validate"
-icon=$(sed -n 's/^Icon=//p' /usr/share/applications/org.sigmaworkbench.SigmaWorkbench.desktop)
+icon=$(sed -n 's/^Icon=//p' /usr/share/applications/org.sigmaworkbench.workbench.desktop)
 [[ -f /usr/share/icons/hicolor/scalable/apps/$icon.svg ]] || fail "icon $icon is not installed"
+for size in 16x16 32x32 48x48 64x64 128x128 256x256; do
+  [[ -f /usr/share/icons/hicolor/$size/apps/$icon.png ]] || fail "icon $icon is not installed in $size"
+done
+[[ -f /usr/share/mime/packages/org.sigmaworkbench.workbench.xml ]] || fail "no MIME type for .evtx"
+echo "--- man sigmawb and the shell completions"
+ls /usr/share/man/man1/sigmawb.1* >/dev/null || fail "no man page"
+[[ -f /usr/share/bash-completion/completions/sigmawb ]] || fail "no bash completion"
+[[ -f /usr/share/zsh/vendor-completions/_sigmawb ]] || fail "no zsh completion"
+[[ -f /usr/share/fish/vendor_completions.d/sigmawb.fish ]] || fail "no fish completion"
+bash -n /usr/share/bash-completion/completions/sigmawb || fail "bash completion does not parse"
 echo "--- nothing points back at the build tree"
 for f in $(dpkg -L sigma-workbench); do
   [[ -f $f ]] || continue

@@ -3,6 +3,8 @@
 #include "corpus/corpus.h"
 #include "util/fileio.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <iostream>
 
@@ -35,6 +37,11 @@ const char* const kCorpusHelp =
     "Folder (or file) of Sigma, Elastic (.toml) and Splunk (.yml) rules, searched recursively; "
     "repeat --corpus for several";
 
+void addCorpusOption(CLI::App& sub, std::vector<std::string>& corpus)
+{
+    sub.add_option("--corpus", corpus, kCorpusHelp)->required()->expected(1)->allow_extra_args(false)->take_all();
+}
+
 std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view command,
                                                               const std::vector<std::string>& paths)
 {
@@ -48,6 +55,36 @@ std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view c
         roots.emplace_back(p);
     }
     return roots;
+}
+
+void CompileFlags::addTo(CLI::App& sub)
+{
+    sub.add_option("--placeholders", placeholders, "YAML file: placeholder name -> values (for |expand)");
+    sub.add_option("--logsources", logSources,
+                   "CSV file overriding rows of the built-in log-source table (same format)");
+    sub.add_flag("--translate-5156", translate5156,
+                 "Read Security 5156 events as Sysmon network connections (network_connection rules)");
+    sub.add_flag("--no-scope", noScope, "Test every rule against every event, whatever its log source");
+}
+
+std::optional<CompileSetup> compileSetup(const CompileFlags& flags)
+{
+    CompileSetup setup;
+    setup.options.translateSecurity5156 = flags.translate5156;
+    setup.options.scopeByLogSource = !flags.noScope;
+    sigma::Diagnostics problems;
+    if (!flags.placeholders.empty())
+        setup.options.placeholders = sigma::loadPlaceholdersFile(flags.placeholders, problems);
+    if (!flags.logSources.empty()) {
+        setup.logSources = std::make_unique<sigma::LogSourceTable>(
+            sigma::LogSourceTable::builtin().overriddenBy(sigma::LogSourceTable::fromFile(flags.logSources, problems)));
+        setup.options.logSources = setup.logSources.get();
+    }
+    for (const auto& d : problems)
+        std::cerr << d.format() << '\n';
+    if (sigma::hasErrors(problems))
+        return std::nullopt;
+    return setup;
 }
 
 } // namespace sigmawb

@@ -2,14 +2,24 @@
 
 // Small pieces several subcommands share.
 
+#include "engine/engine.h"
+#include "engine/logsource.h"
+
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+namespace CLI {
+class App;
+}
 namespace sigma {
 class Corpus;
+}
+namespace CLI {
+class App;
 }
 
 namespace sigmawb {
@@ -26,8 +36,32 @@ std::optional<std::vector<std::filesystem::path>> corpusRoots(std::string_view c
 /// Help text of --corpus (Sigma, Elastic and Splunk rules; how to give several folders).
 extern const char* const kCorpusHelp;
 
+/// A required --corpus option taking one folder (or file) each time it is given, into `corpus`.
+void addCorpusOption(CLI::App& sub, std::vector<std::string>& corpus);
+
 /// Writes `text` to `path` atomically (util/fileio.h); on failure prints
 /// "sigmawb COMMAND: error" on stderr and returns false.
 bool writeOutputFile(std::string_view command, const std::string& path, std::string_view text);
+
+/// The switches that say how rules are compiled, shared by `match` and `explain`: --placeholders,
+/// --logsources, --translate-5156, --no-scope.
+struct CompileFlags {
+    std::string placeholders;
+    std::string logSources;
+    bool translate5156 = false;
+    bool noScope = false;
+
+    /// Adds the four options to a subcommand.
+    void addTo(CLI::App& sub);
+};
+
+/// Compile options from the flags, with the placeholders and log-source table read (the options
+/// point into `holder`, which must outlive them). Problems are printed on stderr; nothing is
+/// returned when one is an error (a usage error).
+struct CompileSetup {
+    sigma::CompileOptions options;
+    std::unique_ptr<sigma::LogSourceTable> logSources;
+};
+std::optional<CompileSetup> compileSetup(const CompileFlags& flags);
 
 } // namespace sigmawb

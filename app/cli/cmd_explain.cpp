@@ -2,6 +2,7 @@
 // matches a rule or not, predicate by predicate.
 // `sigmawb explain --rule FILE --events PATH --group KEY [--correlation ID]`: why a correlation
 // fires for one group or not, window by window (docs/correlations.md).
+#include "clisupport.h"
 #include "command.h"
 
 #include "correlation/correlation.h"
@@ -26,10 +27,7 @@ struct Options {
     std::string events;
     std::size_t event = 0;
     std::string format = "text";
-    std::string placeholders;
-    std::string logSources;
-    bool translate5156 = false;
-    bool noScope = false;
+    sigmawb::CompileFlags compile;
     bool all = false;
     std::string color = "auto";
     std::string group = kNoGroup;
@@ -232,23 +230,11 @@ int explainGroup(const Options& o, const sigma::CompileOptions& options)
 int run(const Options& o)
 {
     using namespace sigma;
-    CompileOptions options;
-    options.translateSecurity5156 = o.translate5156;
-    options.scopeByLogSource = !o.noScope;
-    Diagnostics setup;
-    if (!o.placeholders.empty())
-        options.placeholders = loadPlaceholdersFile(o.placeholders, setup);
-    LogSourceTable table;
-    if (!o.logSources.empty()) {
-        table = LogSourceTable::builtin().overriddenBy(LogSourceTable::fromFile(o.logSources, setup));
-        options.logSources = &table;
-    }
-    for (const auto& d : setup)
-        std::cerr << d.format() << '\n';
-    if (hasErrors(setup))
+    const auto setup = sigmawb::compileSetup(o.compile);
+    if (!setup)
         return sigmawb::ExitUsage;
     if (o.group != Options::kNoGroup)
-        return explainGroup(o, options);
+        return explainGroup(o, setup->options);
     if (o.event == 0) {
         std::cerr << "sigmawb explain: give --event N (a rule) or --group KEY (a correlation)\n";
         return sigmawb::ExitUsage;
@@ -256,7 +242,7 @@ int run(const Options& o)
 
     // Parsed and compiled as the workbench's editor does it (without its linter).
     AnalysisOptions analysis;
-    analysis.compile = options;
+    analysis.compile = setup->options;
     analysis.lint = false;
     analysis.requireRule = false;
     const RuleAnalysis analyzed = analyzeRuleFile(o.rule, analysis);
@@ -334,10 +320,7 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--correlation", o->correlation,
                        "With --group: the correlation (id or name; default: the outermost of the file)");
         sub.add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
-        sub.add_option("--placeholders", o->placeholders, "YAML file: placeholder name -> values (for |expand)");
-        sub.add_option("--logsources", o->logSources, "CSV file overriding rows of the built-in log-source table");
-        sub.add_flag("--translate-5156", o->translate5156, "Read Security 5156 events as Sysmon network connections");
-        sub.add_flag("--no-scope", o->noScope, "Ignore the rule's log source");
+        o->compile.addTo(sub);
         sub.add_flag("--all", o->all, "Evaluate every predicate (no short-circuit)");
         sub.add_option("--color", o->color, "Colour: auto (on a terminal), always, never")
             ->check(CLI::IsMember({"auto", "always", "never"}));

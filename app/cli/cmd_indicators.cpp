@@ -10,6 +10,7 @@
 #include "command.h"
 
 #include "corpus/corpus.h"
+#include "corpus/rulepage.h"
 #include "corpus/vendorrule.h"
 
 #include <CLI/CLI.hpp>
@@ -28,20 +29,6 @@ struct Options {
     std::string format = "jsonl";
     bool deprecated = false;
 };
-
-/// The value as the rule writes it: the vendor query's literal, or the Sigma value as written.
-std::string writtenValue(const sigma::CorpusRule& rule, const sigma::Indicator& ind)
-{
-    if (!rule.rule)
-        return ind.writtenValue;
-    const auto& detection = rule.rule->detection;
-    if (ind.searchIndex < detection.size() && ind.mapIndex < detection[ind.searchIndex].maps.size()) {
-        const auto& items = detection[ind.searchIndex].maps[ind.mapIndex].items;
-        if (ind.itemIndex < items.size() && ind.valueIndex < items[ind.itemIndex].values.size())
-            return items[ind.itemIndex].values[ind.valueIndex].text;
-    }
-    return ind.value;
-}
 
 std::string vendorId(const std::string& vendorName)
 {
@@ -93,7 +80,7 @@ int run(const Options& options)
             continue;
         }
         for (const auto& ind : rule.indicators) {
-            const std::string value = writtenValue(rule, ind);
+            const std::string value = sigma::writtenIndicator(rule, ind).value;
             const char* use = ind.excluded ? "excludes" : "looks_for";
             if (json) {
                 nlohmann::ordered_json j = {{"vendor", vendor},

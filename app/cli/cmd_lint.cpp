@@ -4,6 +4,7 @@
 #include "command.h"
 
 #include "engine/lintscope.h"
+#include "engine/logsourcefields.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -91,7 +92,7 @@ int run(const LintArgs& args)
     options.sigmahqConventions = !args.noSigmahq;
     options.disabled = args.disabled;
     if (!args.noCatalog)
-        options.fieldKnown = sigma::eventCatalogFieldLookup();
+        options.fieldKnown = sigma::eventCatalogFieldLookup(table);
     options.logSourceScope = sigma::logSourceScopeLookup(table);
     std::vector<std::unique_ptr<sigma::ParsedFile>> parsed;
     for (const auto& f : files) {

@@ -7,6 +7,7 @@
 #include "corpus/baseline.h"
 #include "corpus/corpus.h"
 #include "events/eventfiles.h"
+#include "events/eventstream.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
@@ -80,8 +81,8 @@ int run(Options options)
     // The rule's fields are normalised in the scope of its log source, as in the corpus index.
     const auto indicators = sigma::ruleIndicators(*rule);
 
-    std::vector<sigma::Event> events;
     std::size_t eventFiles = 0;
+    std::size_t events = 0;
     bool damaged = false;
     const bool withEvents = !options.events.empty();
     sigma::Diagnostics eventFileProblems;
@@ -92,25 +93,31 @@ int run(Options options)
         std::cerr << "sigmawb reach: some of the event paths cannot be read\n";
         return sigmawb::ExitUsage;
     }
-    for (const auto& file : files) {
-        auto r = sigma::readEventsFile(file);
-        ++eventFiles;
-        for (const auto& d : r.diagnostics)
-            std::cerr << d.format() << '\n';
-        if (r.failed()) {
-            std::cerr << "sigmawb reach: " << file << ": cannot read the events\n";
-            return sigmawb::ExitUsage;
-        }
-        damaged = damaged || r.skipped > 0;
-        std::move(r.events.begin(), r.events.end(), std::back_inserter(events));
-    }
-    if (withEvents && events.empty()) {
-        std::cerr << "sigmawb reach: no events read from the paths given\n";
-        return sigmawb::ExitPartial;
-    }
+    // The events stream through the counter in batches: memory does not grow with their number.
     sigma::BaselineResult baseline;
     if (withEvents) {
-        baseline = sigma::baselineNoise(*rule, options.rule, events);
+        sigma::BaselineCounter counter(*rule, options.rule);
+        std::string failed;
+        const auto totals = sigma::streamEvents(
+            files, {}, [&](std::vector<sigma::Event>& batch) { return failed.empty() && counter.add(batch); },
+            [&](const sigma::ReadResult& r, const std::string& file) {
+                ++eventFiles;
+                for (const auto& d : r.diagnostics)
+                    std::cerr << d.format() << '\n';
+                if (r.failed() && failed.empty())
+                    failed = file;
+                damaged = damaged || r.skipped > 0;
+            });
+        if (!failed.empty()) {
+            std::cerr << "sigmawb reach: " << failed << ": cannot read the events\n";
+            return sigmawb::ExitUsage;
+        }
+        events = totals.events;
+        if (events == 0) {
+            std::cerr << "sigmawb reach: no events read from the paths given\n";
+            return sigmawb::ExitPartial;
+        }
+        baseline = counter.take();
         for (const auto& d : baseline.diagnostics)
             std::cerr << d.format() << '\n';
     }
@@ -126,7 +133,7 @@ int run(Options options)
                        {"distinct_indicators", corpus.distinctIndicators()}};
         if (withEvents)
             j["events"] = {{"files", eventFiles},
-                           {"events", events.size()},
+                           {"events", events},
                            {"in_scope", baseline.eventsConsidered},
                            {"rule_hits", baseline.ruleCompiled ? nlohmann::ordered_json(baseline.ruleHits) : nullptr}};
         j["indicators"] = nlohmann::ordered_json::array();
@@ -155,9 +162,8 @@ int run(Options options)
             std::cout << (i ? ", " : "") << options.corpus[i];
         std::cout << '\n';
         if (withEvents) {
-            std::cout << "events: " << events.size() << " from " << eventFiles << " file"
-                      << (eventFiles == 1 ? "" : "s") << ", " << baseline.eventsConsidered
-                      << " in the rule's log source; the whole rule matches ";
+            std::cout << "events: " << events << " from " << eventFiles << " file" << (eventFiles == 1 ? "" : "s")
+                      << ", " << baseline.eventsConsidered << " in the rule's log source; the whole rule matches ";
             if (baseline.ruleCompiled)
                 std::cout << baseline.ruleHits << '\n';
             else
@@ -205,11 +211,7 @@ const bool registered = sigmawb::registerCommand(
     500, "reach", "Show a rule's indicators with their corpus reach and, with events, their baseline hits",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("--corpus", options->corpus, sigmawb::kCorpusHelp)
-            ->required()
-            ->expected(1)
-            ->allow_extra_args(false)
-            ->take_all();
+        sigmawb::addCorpusOption(sub, options->corpus);
         sub.add_option("--events", options->events,
                        "Event files or folders (EVTX, Event XML, JSON; folders searched recursively for " +
                            sigma::eventFilePatterns() + ", following symbolic links) to count baseline hits on");

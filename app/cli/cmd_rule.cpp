@@ -54,11 +54,7 @@ const bool registered = sigmawb::registerCommand(
     525, "rule", "The page of one rule of a corpus (any vendor): query, predicates, indicators and their reach",
     [](CLI::App& sub) -> std::function<int()> {
         auto options = std::make_shared<Options>();
-        sub.add_option("--corpus", options->corpus, sigmawb::kCorpusHelp)
-            ->required()
-            ->expected(1)
-            ->allow_extra_args(false)
-            ->take_all();
+        sigmawb::addCorpusOption(sub, options->corpus);
         sub.add_option("ID_OR_FILE", options->rule, "A rule id of the corpus, or a rule file")->required();
         sub.add_option("--format", options->format, "Output: text (default) or json")
             ->check(CLI::IsMember({"text", "json"}));

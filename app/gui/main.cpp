@@ -20,7 +20,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("sigma-workbench"));
     QApplication::setApplicationDisplayName(QStringLiteral("Sigma Workbench"));
     QApplication::setApplicationVersion(QString::fromUtf8(sigma::versionString()));
-    QApplication::setDesktopFileName(QStringLiteral("org.sigmaworkbench.SigmaWorkbench"));
+    QApplication::setDesktopFileName(QStringLiteral("org.sigmaworkbench.workbench"));
 
     QCommandLineParser parser;
     sigmagui::configureCommandLine(parser);

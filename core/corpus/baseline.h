@@ -9,6 +9,7 @@
 #include "util/diagnostic.h"
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,24 @@ struct BaselineResult {
 
 BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
                              const BaselineOptions& options = {});
+
+/// The same counts over events that come in batches (a stream of files, see events/eventstream.h):
+/// memory is bounded by the batch, whatever the number of events.
+class BaselineCounter {
+public:
+    BaselineCounter(const Rule& rule, const std::string& file, const BaselineOptions& options = {});
+    ~BaselineCounter();
+    BaselineCounter(const BaselineCounter&) = delete;
+    BaselineCounter& operator=(const BaselineCounter&) = delete;
+
+    /// Counts a batch; false once cancelled (the counts so far are kept).
+    bool add(const std::vector<Event>& events);
+    /// The counts of every batch added.
+    BaselineResult take();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 } // namespace sigma

@@ -15,14 +15,6 @@
 
 namespace sigma {
 
-std::string CatalogEventRef::shortProvider() const
-{
-    constexpr std::string_view prefix = "Microsoft-Windows-";
-    if (provider.size() > prefix.size() && std::string_view(provider).substr(0, prefix.size()) == prefix)
-        return provider.substr(prefix.size());
-    return provider;
-}
-
 std::string techniqueFromTag(std::string_view tag)
 {
     constexpr std::string_view prefix = "attack.t";

@@ -5,6 +5,7 @@
 // through the log-source table, and from explicit EventID selectors).
 
 #include "corpus/indicator.h"
+#include "events/catalog.h"
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
@@ -21,26 +22,6 @@
 #include <vector>
 
 namespace sigma {
-
-/// One event of the catalog (provider + EventID), e.g. Microsoft-Windows-Sysmon 3.
-struct CatalogEventRef {
-    std::string provider; ///< full provider name, e.g. "Microsoft-Windows-Security-Auditing"
-    std::uint32_t eventId = 0;
-    std::string title; ///< from the event catalog; may be empty
-
-    /// The provider without "Microsoft-Windows-" ("Sysmon", "Security-Auditing").
-    std::string shortProvider() const;
-    /// "Provider/EventID", the form FieldScope::events uses.
-    std::string key() const { return provider + '/' + std::to_string(eventId); }
-    friend bool operator==(const CatalogEventRef& a, const CatalogEventRef& b)
-    {
-        return a.provider == b.provider && a.eventId == b.eventId;
-    }
-    friend bool operator<(const CatalogEventRef& a, const CatalogEventRef& b)
-    {
-        return a.provider != b.provider ? a.provider < b.provider : a.eventId < b.eventId;
-    }
-};
 
 /// The catalog events of a log source (log-source table), narrowed to `eventIds` when given; with
 /// no row for the log source, each of `providers` x `eventIds`. Titles from the event catalog.

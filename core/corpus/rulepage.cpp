@@ -88,6 +88,28 @@ void addPredicates(const PredicateNode& n, int depth, bool negated, std::vector<
 
 std::string writtenOf(const CorpusRule& rule, const Indicator& ind)
 {
+    const WrittenIndicator w = writtenIndicator(rule, ind);
+    return w.field + ": " + w.value;
+}
+
+std::string spanText(const SourceSpan& s)
+{
+    if (!s.valid())
+        return {};
+    return std::to_string(s.begin.line) + ':' + std::to_string(s.begin.column);
+}
+
+ordered_json spanJson(const SourceSpan& s)
+{
+    if (!s.valid())
+        return nullptr;
+    return {{"line", s.begin.line}, {"column", s.begin.column}, {"end_line", s.end.line}, {"end_column", s.end.column}};
+}
+
+} // namespace
+
+WrittenIndicator writtenIndicator(const CorpusRule& rule, const Indicator& ind)
+{
     std::string field = ind.writtenField.empty() ? std::string("(keyword)") : ind.writtenField;
     std::string value = ind.writtenValue;
     if (rule.rule) {
@@ -108,24 +130,8 @@ std::string writtenOf(const CorpusRule& rule, const Indicator& ind)
     }
     if (value.empty())
         value = ind.value;
-    return field + ": " + value;
+    return {std::move(field), std::move(value)};
 }
-
-std::string spanText(const SourceSpan& s)
-{
-    if (!s.valid())
-        return {};
-    return std::to_string(s.begin.line) + ':' + std::to_string(s.begin.column);
-}
-
-ordered_json spanJson(const SourceSpan& s)
-{
-    if (!s.valid())
-        return nullptr;
-    return {{"line", s.begin.line}, {"column", s.begin.column}, {"end_line", s.end.line}, {"end_column", s.end.column}};
-}
-
-} // namespace
 
 const CorpusRule* findCorpusRule(const Corpus& corpus, std::string_view idOrFile)
 {

@@ -44,6 +44,14 @@ const CorpusRule* findCorpusRule(const Corpus& corpus, std::string_view idOrFile
 /// Builds the page of `rule` (a rule of `corpus`, or of another corpus for reach against this one).
 RulePage buildRulePage(const Corpus& corpus, const CorpusRule& rule);
 
+/// An indicator's field (with its modifiers, "(keyword)" for a keyword) and value as the rule writes
+/// them: the Sigma detection item as written, else the vendor query's literal, else the value.
+struct WrittenIndicator {
+    std::string field;
+    std::string value;
+};
+WrittenIndicator writtenIndicator(const CorpusRule& rule, const Indicator& ind);
+
 std::string rulePageText(const RulePage& page);
 std::string rulePageJson(const RulePage& page);
 

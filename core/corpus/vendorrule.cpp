@@ -49,14 +49,15 @@ bool ruleVendorFromName(std::string_view name, RuleVendor* vendor)
 
 namespace {
 
-/// Top-level mapping keys of a YAML file (lines starting in column 1 with `key:`).
-bool hasTopLevelKey(std::string_view text, std::string_view key)
+/// Some line of `text` (without its '\n') passes `test`.
+template <class Test>
+bool anyLine(std::string_view text, Test&& test)
 {
     std::size_t pos = 0;
     while (pos <= text.size()) {
-        if (text.substr(pos, key.size()) == key && pos + key.size() < text.size() && text[pos + key.size()] == ':')
-            return true;
         const auto eol = text.find('\n', pos);
+        if (test(text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos)))
+            return true;
         if (eol == std::string_view::npos)
             break;
         pos = eol + 1;
@@ -64,21 +65,20 @@ bool hasTopLevelKey(std::string_view text, std::string_view key)
     return false;
 }
 
+/// Top-level mapping keys of a YAML file (lines starting in column 1 with `key:`).
+bool hasTopLevelKey(std::string_view text, std::string_view key)
+{
+    return anyLine(text, [&](std::string_view line) {
+        return line.substr(0, key.size()) == key && line.size() > key.size() && line[key.size()] == ':';
+    });
+}
+
 bool hasTomlTable(std::string_view text, std::string_view header)
 {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t p = pos;
-        while (p < text.size() && (text[p] == ' ' || text[p] == '\t'))
-            ++p;
-        if (text.substr(p, header.size()) == header)
-            return true;
-        const auto eol = text.find('\n', pos);
-        if (eol == std::string_view::npos)
-            break;
-        pos = eol + 1;
-    }
-    return false;
+    return anyLine(text, [&](std::string_view line) {
+        const auto first = line.find_first_not_of(" \t");
+        return first != std::string_view::npos && line.substr(first, header.size()) == header;
+    });
 }
 
 } // namespace

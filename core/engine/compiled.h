@@ -189,6 +189,11 @@ std::size_t translateInto(const Event& event, SourceTranslation translation, Eve
 
 namespace sigma {
 
+/// What the engine's own classes (the rule set) read of a compiled rule; not public API.
+struct CompiledRuleAccess {
+    static const CompiledRule::Impl& impl(const CompiledRule& rule) { return *rule.m_impl; }
+};
+
 struct CompiledRule::Impl {
     Rule rule;
     std::string file;

@@ -40,7 +40,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
 
     if (family == MatcherFamily::Exists) {
         if (value.type != Value::Type::Boolean) {
-            c.error(value.span, "invalid-value", "exists needs true or false, not '" + value.text + "'");
+            c.error(value.span, "exists-not-boolean", "exists needs true or false, not '" + value.text + "'");
             return nullptr;
         }
         const std::string t = folded(value.text);
@@ -89,7 +89,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
         }
         auto n = parseNumber(value.text);
         if (!n || value.type == Value::Type::Boolean || value.type == Value::Type::Null) {
-            c.error(value.span, "invalid-value", "'" + value.text + "' is not a number");
+            c.error(value.span, "comparison-not-number", "'" + value.text + "' is not a number");
             return nullptr;
         }
         Compare op = cmp.value_or(negate ? Compare::Neq : Compare::Eq);

@@ -168,9 +168,8 @@ public:
     /// Human-readable description of the log-source scope, e.g. "Sysmon EventID 1 | Security EventID 4688".
     std::string scopeDescription() const;
 
-    const Impl& impl() const { return *m_impl; }
-
 private:
+    friend struct CompiledRuleAccess; // engine/compiled.h: the rule set reads the compiled tree
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/loader.h"
 
 #include "rule/parser.h"
+#include "util/asciitext.h"
 #include "util/parallel.h"
 
 #include <algorithm>
@@ -11,9 +12,8 @@ namespace sigma {
 namespace {
 bool isRuleFileName(const std::filesystem::path& p)
 {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".yml" || ext == ".yaml";
+    const std::string ext = p.extension().string();
+    return asciiEqualsIgnoringCase(ext, ".yml") || asciiEqualsIgnoringCase(ext, ".yaml");
 }
 
 struct FileResult {

@@ -103,7 +103,7 @@ struct RuleSet::Impl {
         };
         std::vector<std::string_view> texts;
         for (const auto& r : rules)
-            for (const auto& group : r->impl().literalGroups)
+            for (const auto& group : CompiledRuleAccess::impl(*r).literalGroups)
                 for (const auto& l : group)
                     if (l.text.size() > kWindow)
                         texts.push_back(l.text);
@@ -171,7 +171,7 @@ struct RuleSet::Impl {
             return automatonOfKey[field];
         };
         for (std::uint32_t i = 0; i < rules.size(); ++i) {
-            const auto& impl = rules[i]->impl();
+            const auto& impl = CompiledRuleAccess::impl(*rules[i]);
             bool bucketed = impl.scoped;
             std::vector<std::string> keys;
             for (const auto& e : impl.scope) {
@@ -231,7 +231,7 @@ struct RuleSet::Impl {
         // The scope row covering every event with this (folded) channel and EventID (as the
         // event writes it: the bucket keys are the canonical decimal form), as scopeFor finds it.
         auto entryFor = [&](std::uint32_t r, std::string_view channel, std::string_view eventId) -> std::int32_t {
-            const auto& impl = rules[r]->impl();
+            const auto& impl = CompiledRuleAccess::impl(*rules[r]);
             if (!impl.scoped || eventId.empty())
                 return -1;
             std::uint32_t id = 0;
@@ -283,7 +283,7 @@ struct RuleSet::Impl {
         if (std::getenv("SIGMA_ENGINE_STATS")) {
             std::size_t chars = 0;
             for (const auto& r : rules)
-                for (const auto& group : r->impl().literalGroups)
+                for (const auto& group : CompiledRuleAccess::impl(*r).literalGroups)
                     for (const auto& l : group)
                         chars += l.text.size();
             std::fprintf(stderr, "ruleset: %zu literals (%zu bytes), %zu automata, %zu states\n", literalCount, chars,
@@ -499,7 +499,7 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
     std::sort(hits.begin(), hits.end());
     auto evaluate = [&](std::uint32_t c, std::int32_t entry) {
         ++stats.evaluated;
-        const auto& rule = impl.rules[c]->impl();
+        const auto& rule = CompiledRuleAccess::impl(*impl.rules[c]);
         auto run = [&] {
             return entry >= 0
                        ? rule.evaluateIn(&rule.scope[static_cast<std::size_t>(entry)], event, &ctx, &translations)

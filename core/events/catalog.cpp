@@ -166,3 +166,15 @@ const std::vector<std::string>& systemFields()
 }
 
 } // namespace sigma::EventCatalog
+
+namespace sigma {
+
+std::string CatalogEventRef::shortProvider() const
+{
+    constexpr std::string_view prefix = "Microsoft-Windows-";
+    if (provider.size() > prefix.size() && std::string_view(provider).substr(0, prefix.size()) == prefix)
+        return provider.substr(prefix.size());
+    return provider;
+}
+
+} // namespace sigma

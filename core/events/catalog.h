@@ -1,5 +1,9 @@
 #pragma once
 
+// The built-in event catalog: what a Windows provider's EventID means and which fields its events
+// carry (resources/data/event-catalog.txt), and CatalogEventRef, one event of it.
+
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +20,26 @@ struct CatalogEntry {
     int eventId = 0;
     std::string title;               ///< e.g. "Process creation"
     std::vector<std::string> fields; ///< event-specific fields in their usual order
+};
+
+/// One event of the catalog (provider + EventID), e.g. Microsoft-Windows-Sysmon 3.
+struct CatalogEventRef {
+    std::string provider; ///< full provider name, e.g. "Microsoft-Windows-Security-Auditing"
+    std::uint32_t eventId = 0;
+    std::string title; ///< from the event catalog; may be empty
+
+    /// The provider without "Microsoft-Windows-" ("Sysmon", "Security-Auditing").
+    std::string shortProvider() const;
+    /// "Provider/EventID", the form FieldScope::events uses.
+    std::string key() const { return provider + '/' + std::to_string(eventId); }
+    friend bool operator==(const CatalogEventRef& a, const CatalogEventRef& b)
+    {
+        return a.provider == b.provider && a.eventId == b.eventId;
+    }
+    friend bool operator<(const CatalogEventRef& a, const CatalogEventRef& b)
+    {
+        return a.provider != b.provider ? a.provider < b.provider : a.eventId < b.eventId;
+    }
 };
 
 /// The event catalog. Provider names compare case-insensitively; common short aliases are

@@ -312,7 +312,9 @@ public:
                 return;
             }
             readRecord(handle.file, i, xml);
-            if (m_options.limit && m_result.events.size() >= m_options.limit)
+            if (m_options.limit && m_result.count() >= m_options.limit)
+                return;
+            if (!deliverBatch(m_options, m_result))
                 return;
         }
         if (m_options.progress && !m_options.progress(total, total))
@@ -360,7 +362,7 @@ private:
             return;
         }
         event.origin.file = m_file;
-        event.origin.index = m_result.events.size() + m_result.skipped + 1;
+        event.origin.index = m_result.count() + m_result.skipped + 1;
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
         if (const std::string* rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
@@ -374,6 +376,8 @@ private:
         if (m_options.keepOriginalXml)
             event.originalXml = std::make_shared<const std::string>(std::move(original));
         event.fields.shrink_to_fit();
+        if (event.origin.chunk)
+            ++m_readPerChunk[*event.origin.chunk];
         m_result.events.push_back(std::move(event));
     }
 
@@ -403,9 +407,8 @@ private:
             if (!c.valid || c.complete())
                 continue;
             const std::uint64_t expected = c.lastRecordNumber - c.firstRecordNumber + 1;
-            std::uint64_t read = 0;
-            for (const auto& e : m_result.events)
-                read += e.origin.chunk == c.number ? 1 : 0;
+            const auto found = m_readPerChunk.find(c.number);
+            const std::uint64_t read = found == m_readPerChunk.end() ? 0 : found->second;
             const std::uint64_t lost = expected > read ? expected - read : 0;
             m_result.skipped += lost;
             warn(c.number, std::nullopt,
@@ -470,6 +473,8 @@ private:
     const ReadOptions& m_options;
     ReadResult& m_result;
     std::vector<ChunkInfo> m_chunks;
+    std::unordered_map<std::uint32_t, std::uint64_t>
+        m_readPerChunk; ///< records read per chunk (events may be handed over in batches)
     ChunkBytes m_chunkBytes;
     std::vector<EvtxValue> m_values;
     LibevtxCorrections m_corrections;
@@ -501,9 +506,11 @@ public:
             error = std::string("cannot read the file: ") + std::strerror(errno);
         } else if (st.st_size > 0) {
             m_size = static_cast<std::size_t>(st.st_size);
-            // Read in full, in order: populating the mapping at once costs far less than a
-            // page fault per 4 KiB.
-            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            // Read in full, in order: populating the mapping at once costs far less than a page
+            // fault per 4 KiB. A large file is paged in batch by batch instead (window()), and
+            // dropped behind the decoder, so that it is never resident whole.
+            m_large = m_size > kPopulateWhole;
+            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (m_large ? 0 : MAP_POPULATE), fd, 0);
             if (m_data == MAP_FAILED)
                 error = std::string("cannot map the file: ") + std::strerror(errno);
         }
@@ -518,9 +525,48 @@ public:
         return {static_cast<const std::uint8_t*>(m_data), m_size};
     }
 
+    /// For a large file: pages in what the decoder reads next, drops what it is done with.
+    evtx::FileWindow window()
+    {
+        evtx::FileWindow w;
+        if (!m_large || !m_data || m_data == MAP_FAILED)
+            return w;
+        w.willRead = [this](std::size_t begin, std::size_t end) { advise(begin, end, true); };
+        w.done = [this](std::size_t begin, std::size_t end) { advise(begin, end, false); };
+        return w;
+    }
+
 private:
+    static constexpr std::size_t kPopulateWhole = 64u << 20;
+
+    static std::size_t pageSize()
+    {
+        static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+        return size;
+    }
+
+    void advise(std::size_t begin, std::size_t end, bool populate)
+    {
+        const std::size_t page = pageSize();
+        begin &= ~(page - 1);
+        end = populate ? std::min(m_size, (end + page - 1) & ~(page - 1)) : end & ~(page - 1);
+        if (end <= begin)
+            return;
+        char* at = static_cast<char*>(m_data) + begin;
+        if (!populate) {
+            ::madvise(at, end - begin, MADV_DONTNEED);
+            return;
+        }
+#ifdef MADV_POPULATE_READ
+        if (::madvise(at, end - begin, MADV_POPULATE_READ) == 0)
+            return;
+#endif
+        ::madvise(at, end - begin, MADV_WILLNEED); // older kernels: read ahead at least
+    }
+
     void* m_data = nullptr;
     std::size_t m_size = 0;
+    bool m_large = false;
 };
 
 } // namespace
@@ -550,7 +596,7 @@ void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::s
         result.diagnostics.push_back(Diagnostic{Severity::Error, "file-open", error, displayName, {}});
         return;
     }
-    evtx::decodeFile(file.bytes(), displayName, options, result);
+    evtx::decodeFile(file.bytes(), displayName, options, result, file.window());
 }
 
 } // namespace sigma::detail

@@ -1,6 +1,7 @@
 #include "events/evtxvalues.h"
 
 #include "events/windowsformat.h"
+#include "util/numbertext.h"
 
 #include <cstdio>
 #include <cstring>
@@ -126,9 +127,7 @@ void libevtxTexts(const EvtxValue& v, std::size_t index, std::vector<std::string
         } else {
             std::memcpy(&d, &raw, 8);
         }
-        char buffer[64];
-        std::snprintf(buffer, sizeof buffer, "%.6e", d);
-        std::string text = buffer;
+        std::string text = scientificText(d, 6);
         const auto e = text.find('e');
         if (e != std::string::npos && e + 2 < text.size() && text.size() - (e + 2) < 3)
             text.insert(e + 2, 3 - (text.size() - (e + 2)), '0');

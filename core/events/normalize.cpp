@@ -1,7 +1,7 @@
 #include "events/normalize.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace sigma::detail {
 
@@ -28,7 +28,7 @@ std::string normalizeTime(std::string_view text)
     std::string frac;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+        while (pos < text.size() && isAsciiDigit(text[pos])) {
             if (frac.size() < 6)
                 frac += text[pos];
             ++pos;

@@ -96,12 +96,26 @@ void readText(std::string_view text, const std::string& name, const ReadOptions&
 
 } // namespace
 
+bool deliverBatch(const ReadOptions& options, ReadResult& result, bool final)
+{
+    if (!options.onBatch || result.events.empty() || (!final && result.events.size() < options.batchSize))
+        return true;
+    result.delivered += result.events.size();
+    const bool go = options.onBatch(result.events);
+    result.events.clear();
+    if (!go)
+        result.cancelled = true;
+    return go;
+}
+
 ReadResult readEventsText(std::string_view text, const std::string& name, const ReadOptions& options)
 {
     ReadResult result;
     try {
         const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
         readText(text, name, options, result);
+        if (!result.cancelled)
+            deliverBatch(options, result, true);
     } catch (const std::exception& e) { // e.g. std::bad_alloc: never across the API
         result.diagnostics.push_back(fileError(name, std::string("reading failed: ") + e.what(), "read-failed"));
     }
@@ -125,6 +139,8 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options)
         if (detectFormat(std::string_view(head, static_cast<std::size_t>(in.gcount()))) == EventFormat::Evtx) {
             in.close();
             detail::readEvtxFile(path, path, options, result);
+            if (!result.cancelled)
+                deliverBatch(options, result, true);
             return result;
         }
         in.clear();
@@ -137,6 +153,8 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options)
         }
         const std::string text = std::move(buffer).str();
         readText(text, path, options, result);
+        if (!result.cancelled)
+            deliverBatch(options, result, true);
     } catch (const std::exception& e) {
         result.diagnostics.push_back(fileError(path, std::string("reading failed: ") + e.what(), "read-failed"));
     }
@@ -179,6 +197,8 @@ ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const 
     try {
         const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
         detail::readEvtxFile("/proc/self/fd/" + std::to_string(fd), name, options, result);
+        if (!result.cancelled)
+            deliverBatch(options, result, true);
     } catch (const std::exception& e) {
         result.diagnostics.push_back(fileError(name, std::string("reading failed: ") + e.what(), "read-failed"));
     }

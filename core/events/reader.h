@@ -30,6 +30,14 @@ struct ReadOptions {
     std::size_t limit = 0;
     /// Keep each event's original XML (EVTX and XML input) for Event::xml(); costs memory.
     bool keepOriginalXml = false;
+    /// Streaming: when set, events are handed over in batches of about `batchSize` (in file order,
+    /// the last batch of a file smaller) instead of being collected in ReadResult::events, so that
+    /// memory is bounded by the batch, not by the file. The callee may move the events out; it
+    /// returns false to stop reading (the result is then `cancelled`). Called on the reading thread.
+    std::function<bool(std::vector<Event>& batch)> onBatch;
+    std::size_t batchSize = 4096;
+    /// Threads for decoding (.evtx chunks; 0: the decoder's default, all cores).
+    unsigned threads = 0;
 };
 
 struct ReadResult {
@@ -40,6 +48,11 @@ struct ReadResult {
     std::size_t skipped = 0; ///< records/elements that could not be read and were skipped
     bool cancelled = false;
     EventFormat format{};
+    /// Events handed to ReadOptions::onBatch (they are no longer in `events`).
+    std::size_t delivered = 0;
+
+    /// Events read: those delivered in batches plus those in `events`.
+    std::size_t count() const { return delivered + events.size(); }
 
     /// True when the input could not be read (an Error diagnostic).
     bool failed() const { return hasErrors(diagnostics); }
@@ -49,6 +62,11 @@ struct ReadResult {
 /// Never throws: problems are diagnostics. Events keep file order; Event::origin names the file
 /// (one shared string for the whole file), the 1-based index, EventRecordID and EVTX chunk.
 ReadResult readEventsFile(const std::string& path, const ReadOptions& options = {});
+
+/// Streaming: hands `result.events` to `options.onBatch` when it holds `batchSize` events or more
+/// (or any, when `final`). False when the callee said stop (`result.cancelled` is then set). Does
+/// nothing without onBatch. Readers call it after each event; readEventsFile() at the end.
+bool deliverBatch(const ReadOptions& options, ReadResult& result, bool final = false);
 
 /// Reads events from text already in memory (XML or JSON; detected from content). `name` is used
 /// as the file name in origins and diagnostics.

@@ -1,10 +1,10 @@
 #include "events/windowsformat.h"
 
 #include "engine/casefold.h"
+#include "util/numbertext.h"
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 
 namespace sigma::windows {
@@ -86,18 +86,12 @@ std::string formatReal(double value)
         return value > 0 ? "1.#INF" : "-1.#INF";
     if (value == 0)
         return std::signbit(value) ? "-0" : "0";
-    char buffer[64];
-    if (value == std::trunc(value) && std::fabs(value) < 1e15) {
-        std::snprintf(buffer, sizeof buffer, "%.0f", value);
-        return buffer;
-    }
-    if (std::fabs(value) >= 1e-6) {
-        std::snprintf(buffer, sizeof buffer, "%.6f", value);
-        return buffer;
-    }
+    if (value == std::trunc(value) && std::fabs(value) < 1e15)
+        return fixedText(value, 0);
+    if (std::fabs(value) >= 1e-6)
+        return fixedText(value, 6);
     // Three exponent digits, as the Microsoft C runtime writes them ("1.234568e-007").
-    std::snprintf(buffer, sizeof buffer, "%.6e", value);
-    std::string out = buffer;
+    std::string out = scientificText(value, 6);
     const auto e = out.find('e');
     if (e != std::string::npos && e + 2 < out.size()) {
         std::string digits = out.substr(e + 2);

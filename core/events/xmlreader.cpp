@@ -1,10 +1,10 @@
 #include "events/normalize.h"
 #include "events/xmlevent.h"
+#include "util/asciitext.h"
 
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 
@@ -146,7 +146,7 @@ public:
             doc.load_buffer(m_text.data(), m_text.size(), parseFlags | pugi::parse_fragment, pugi::encoding_auto);
         if (parsed) {
             visitContainer(doc, 0);
-            if (m_result.events.empty() && m_result.diagnostics.empty() && !m_sawEvent)
+            if (m_result.count() == 0 && m_result.diagnostics.empty() && !m_sawEvent)
                 error(1, "no <Event> element found (not Windows Event XML)", "xml-no-events");
             return;
         }
@@ -178,15 +178,18 @@ private:
         Event event;
         appendWithFlags(node, event);
         event.origin.file = m_file;
-        event.origin.index = m_result.events.size() + m_result.skipped + 1;
+        event.origin.index = m_result.count() + m_result.skipped + 1;
         ++m_index;
-        if (const std::string* rid = event.value("EventRecordID"))
+        static const FieldNames::Id recordIdKey = FieldNames::internKey("EventRecordID");
+        if (const std::string* rid = event.valueByKey(recordIdKey))
             event.origin.recordId = parseUnsigned(*rid);
         if (m_options.keepOriginalXml)
             event.originalXml = serialize(node);
         event.fields.shrink_to_fit();
         m_result.events.push_back(std::move(event));
-        if (m_options.limit && m_result.events.size() >= m_options.limit)
+        if (m_options.limit && m_result.count() >= m_options.limit)
+            return false;
+        if (!deliverBatch(m_options, m_result))
             return false;
         return progress(offset);
     }
@@ -218,8 +221,8 @@ private:
         // "<Event" or "<prefix:Event" followed by whitespace, '>' or '/'.
         std::size_t p = pos + 1;
         std::size_t nameStart = p;
-        while (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) || text[p] == ':' ||
-                                   text[p] == '_' || text[p] == '-' || text[p] == '.'))
+        while (p < text.size() &&
+               (isAsciiAlnum(text[p]) || text[p] == ':' || text[p] == '_' || text[p] == '-' || text[p] == '.'))
             ++p;
         const std::string_view tag = localName(text.substr(nameStart, p - nameStart));
         if (tag != "Event" || p >= text.size())
@@ -268,7 +271,7 @@ private:
             if (!emit(node, begin))
                 return;
         }
-        if (m_result.events.empty()) {
+        if (m_result.count() == 0) {
             const int line = lineOfOffset(m_text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(whole.offset, 0)));
             error(line, std::string("not well-formed XML, no event could be read: ") + whole.description(),
                   "xml-syntax");

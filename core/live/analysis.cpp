@@ -1,6 +1,7 @@
 #include "live/analysis.h"
 
 #include "engine/lintscope.h"
+#include "engine/logsourcefields.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -25,7 +26,8 @@ RuleAnalysis analyzeParsed(std::shared_ptr<ParsedFile> parsed, const std::string
         static const auto fieldKnown = eventCatalogFieldLookup();
         static const auto builtinScope = logSourceScopeLookup();
         LintOptions lint;
-        lint.fieldKnown = fieldKnown;
+        lint.fieldKnown =
+            options.compile.logSources ? eventCatalogFieldLookup(*options.compile.logSources) : fieldKnown;
         lint.logSourceScope =
             options.compile.logSources ? logSourceScopeLookup(*options.compile.logSources) : builtinScope;
         result.diagnostics = lintFile(*parsed, lint);

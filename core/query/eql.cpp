@@ -10,8 +10,8 @@
 //   length, substring, ... (named on the comparison, not event fields).
 
 #include "query/eqllexer.h"
+#include "query/exprreader.h"
 #include "query/query.h"
-#include "query/treebuild.h"
 #include "util/asciitext.h"
 
 #include <algorithm>
@@ -20,28 +20,15 @@ namespace sigma {
 
 namespace {
 
-using querytree::logical;
 using querytree::negation;
+using querytree::Operand; // Function: the function name as written (with ~)
 using Tok = EqlToken::Kind;
 
-/// One side of a comparison while reading.
-struct Operand {
-    enum class Kind { Field, Literal, Function, Other };
-    Kind kind = Kind::Other;
-    std::string name; ///< Field: the path; Function: the function name as written (with ~)
-    bool optional = false;
-    QueryValue literal;
-    std::vector<Operand> args;
-    int nested = -1; ///< Other: the parenthesised expression in EqlParser::m_nested
-    std::size_t begin = 0, end = 0;
-};
-
-class EqlParser {
+class EqlParser : public querytree::ExpressionReader<EqlParser, EqlToken> {
 public:
     EqlParser(const QuerySource& source, ParsedQuery& out)
-        : m_src(source)
+        : ExpressionReader(source, lexEql(source.text()))
         , m_out(out)
-        , m_tokens(lexEql(source.text()))
     {}
 
     PredicateNode run()
@@ -55,41 +42,26 @@ public:
     }
 
 private:
-    const EqlToken& peek(std::size_t ahead = 0) const { return m_tokens[std::min(m_i + ahead, m_tokens.size() - 1)]; }
-    const EqlToken& next() { return m_tokens[std::min(m_i++, m_tokens.size() - 1)]; }
+    friend class querytree::ExpressionReader<EqlParser, EqlToken>;
+
     bool keyword(std::string_view word, std::size_t ahead = 0) const
     {
         const auto& t = peek(ahead);
         return t.kind == Tok::Name && t.text == word;
     }
-    bool accept(Tok kind)
-    {
-        if (peek().kind != kind)
-            return false;
-        ++m_i;
-        return true;
-    }
-    bool acceptKeyword(std::string_view word)
+    /// EQL keywords are lower case and case-sensitive.
+    bool acceptWord(std::string_view word)
     {
         if (!keyword(word))
             return false;
         ++m_i;
         return true;
     }
-    [[noreturn]] void fail(const std::string& message) const
+    bool additiveOperator() const { return peek().kind == Tok::Plus || peek().kind == Tok::Minus; }
+    bool multiplicativeOperator() const
     {
-        const auto& t = peek();
-        if (t.kind == Tok::Error)
-            throw QuerySyntaxError{std::string(t.text), t.begin, t.end};
-        throw QuerySyntaxError{message, t.begin, t.end};
+        return peek().kind == Tok::Star || peek().kind == Tok::Slash || peek().kind == Tok::Percent;
     }
-    void expect(Tok kind, const char* what)
-    {
-        if (!accept(kind))
-            fail(std::string("expected ") + what);
-    }
-    std::size_t lastEnd() const { return m_i ? m_tokens[m_i - 1].end : 0; }
-    SourceSpan spanFrom(std::size_t begin) const { return m_src.span(begin, lastEnd()); }
 
     PredicateNode baseQuery()
     {
@@ -113,7 +85,7 @@ private:
             ev.category = "any"; // endgame allows a bare expression
         }
         addSource(ev.category);
-        ev.children.push_back(expression());
+        ev.children.push_back(orExpression());
         ev.span = spanFrom(begin);
         return ev;
     }
@@ -130,7 +102,7 @@ private:
         const std::size_t begin = peek().begin;
         ++m_i; // by
         do {
-            sum();
+            additive();
         } while (accept(Tok::Comma));
         return "by " + std::string(m_src.text().substr(begin + 3, lastEnd() - begin - 3));
     }
@@ -147,7 +119,7 @@ private:
         if (peek().kind != Tok::Number)
             fail("expected a number");
         ++m_i;
-        if (peek().kind == Tok::Name && !keyword("by") && peek().begin == m_tokens[m_i - 1].end)
+        if (peek().kind == Tok::Name && !keyword("by") && peek().begin == m_tok[m_i - 1].end)
             ++m_i; // the unit, written right after the number (5m, 30s)
         return std::string(m_src.text().substr(begin, lastEnd() - begin));
     }
@@ -172,7 +144,7 @@ private:
             seq.children.push_back(term(PredicateNode::EventRole::Term));
         if (seq.children.empty())
             fail("expected '[' starting a sequence term");
-        if (acceptKeyword("until"))
+        if (acceptWord("until"))
             seq.children.push_back(term(PredicateNode::EventRole::Until));
         seq.span = spanFrom(begin);
         m_out.notes.push_back({QueryNote::Kind::Aggregation, join ? "join" : "sequence", seq.span});
@@ -246,52 +218,20 @@ private:
 
     // --- expressions -----------------------------------------------------------------------------
 
-    PredicateNode expression() { return orExpr(); }
-
-    PredicateNode orExpr()
-    {
-        const querytree::DepthGuard depthGuard(m_depth, peek().begin);
-        const std::size_t begin = peek().begin;
-        std::vector<PredicateNode> parts{andExpr()};
-        while (acceptKeyword("or"))
-            parts.push_back(andExpr());
-        return logical(PredicateNode::Kind::Or, std::move(parts), spanFrom(begin));
-    }
-
-    PredicateNode andExpr()
-    {
-        const std::size_t begin = peek().begin;
-        std::vector<PredicateNode> parts{notExpr()};
-        while (acceptKeyword("and"))
-            parts.push_back(notExpr());
-        return logical(PredicateNode::Kind::And, std::move(parts), spanFrom(begin));
-    }
-
-    PredicateNode notExpr()
-    {
-        const std::size_t begin = peek().begin;
-        if (acceptKeyword("not")) {
-            const querytree::DepthGuard depthGuard(m_depth, begin);
-            PredicateNode inner = notExpr();
-            return negation(std::move(inner), spanFrom(begin));
-        }
-        return termExpr();
-    }
-
     static bool isComparison(Tok k)
     {
         return k == Tok::Equals || k == Tok::NotEquals || k == Tok::Less || k == Tok::LessEq || k == Tok::Greater ||
                k == Tok::GreaterEq || k == Tok::Assign;
     }
 
-    PredicateNode termExpr()
+    PredicateNode predicate()
     {
         const std::size_t begin = peek().begin;
-        Operand left = sum();
+        Operand left = additive();
         const auto& t = peek();
         if (isComparison(t.kind)) {
             const std::string opText(next().text);
-            Operand right = sum();
+            Operand right = additive();
             return comparison(left, opText, right, begin);
         }
         bool negated = false;
@@ -308,7 +248,7 @@ private:
                 do {
                     if (peek().kind == Tok::RParen)
                         break; // trailing comma
-                    items.push_back(sum());
+                    items.push_back(additive());
                 } while (accept(Tok::Comma));
             }
             expect(Tok::RParen, "')'");
@@ -322,11 +262,11 @@ private:
                 do {
                     if (peek().kind == Tok::RParen)
                         break;
-                    items.push_back(sum());
+                    items.push_back(additive());
                 } while (accept(Tok::Comma));
                 expect(Tok::RParen, "')'");
             } else {
-                items.push_back(sum());
+                items.push_back(additive());
             }
             PredicateNode n = stringPredicate(left, opText, items, begin);
             return negated ? negation(std::move(n), spanFrom(begin)) : n;
@@ -336,37 +276,7 @@ private:
         return standalone(left, begin);
     }
 
-    // sum / product / unary / primary; arithmetic makes an Other operand.
-    Operand sum()
-    {
-        Operand left = product();
-        while (peek().kind == Tok::Plus || peek().kind == Tok::Minus) {
-            ++m_i;
-            Operand right = product();
-            left = combined(left, right);
-        }
-        return left;
-    }
-
-    Operand product()
-    {
-        Operand left = unary();
-        while (peek().kind == Tok::Star || peek().kind == Tok::Slash || peek().kind == Tok::Percent) {
-            ++m_i;
-            Operand right = unary();
-            left = combined(left, right);
-        }
-        return left;
-    }
-
-    static Operand combined(const Operand& a, const Operand& b)
-    {
-        Operand o;
-        o.kind = Operand::Kind::Other;
-        o.begin = a.begin;
-        o.end = b.end;
-        return o;
-    }
+    // operands (the arithmetic layer is the ExpressionReader's)
 
     Operand unary()
     {
@@ -391,20 +301,9 @@ private:
         o.begin = t.begin;
         switch (t.kind) {
         case Tok::String:
-            ++m_i;
-            o.kind = Operand::Kind::Literal;
-            o.literal.text = t.value;
-            o.literal.span = m_src.span(t.begin, t.end);
-            o.end = t.end;
-            return o;
+            return literal(t, QueryValue::Type::String, t.value);
         case Tok::Number:
-            ++m_i;
-            o.kind = Operand::Kind::Literal;
-            o.literal.type = QueryValue::Type::Number;
-            o.literal.text = std::string(t.text);
-            o.literal.span = m_src.span(t.begin, t.end);
-            o.end = t.end;
-            return o;
+            return literal(t, QueryValue::Type::Number, std::string(t.text));
         case Tok::OptionalField:
         case Tok::EscapedName:
             ++m_i;
@@ -413,17 +312,9 @@ private:
             o.optional = t.kind == Tok::OptionalField;
             o.end = t.end;
             return o;
-        case Tok::LParen: {
+        case Tok::LParen:
             ++m_i;
-            // a parenthesised boolean expression used as a value: keep it opaque
-            PredicateNode inner = expression();
-            expect(Tok::RParen, "')'");
-            o.kind = Operand::Kind::Other;
-            o.end = lastEnd();
-            o.nested = static_cast<int>(m_nested.size());
-            m_nested.push_back(std::move(inner));
-            return o;
-        }
+            return parenthesised(t.begin, Tok::RParen);
         case Tok::Name:
             break;
         default:
@@ -454,7 +345,7 @@ private:
                 do {
                     if (peek().kind == Tok::RParen)
                         break;
-                    o.args.push_back(sum());
+                    o.args.push_back(additive());
                 } while (accept(Tok::Comma));
             }
             expect(Tok::RParen, "')' closing the function call");
@@ -545,14 +436,9 @@ private:
         if ((left.kind != Operand::Kind::Field && left.kind != Operand::Kind::Function) ||
             (right.kind != Operand::Kind::Literal && right.kind != Operand::Kind::Field))
             return opaqueFrom(begin, "comparison");
-        const bool eq = opText == "==" || opText == "=";
-        const bool ne = opText == "!=";
-        CompareOp op = eq               ? CompareOp::Equals
-                       : ne             ? CompareOp::NotEquals
-                       : opText == "<"  ? CompareOp::Less
-                       : opText == "<=" ? CompareOp::LessOrEqual
-                       : opText == ">"  ? CompareOp::Greater
-                                        : CompareOp::GreaterOrEqual;
+        const CompareOp op = querytree::comparisonOperator(opText);
+        const bool eq = op == CompareOp::Equals;
+        const bool ne = op == CompareOp::NotEquals;
         if (right.kind == Operand::Kind::Literal && right.literal.type == QueryValue::Type::Null && (eq || ne)) {
             PredicateNode n = compareNode(left, eq ? CompareOp::IsNull : CompareOp::Exists, opText, false, begin);
             n.values.push_back(right.literal); // shown as written; not a value to compare
@@ -610,8 +496,8 @@ private:
     /// A function or field used as a boolean on its own.
     PredicateNode standalone(const Operand& o, std::size_t begin)
     {
-        if (o.kind == Operand::Kind::Other && o.nested >= 0)
-            return std::move(m_nested[static_cast<std::size_t>(o.nested)]);
+        if (isNestedTree(o))
+            return takeNestedTree(o);
         if (o.kind == Operand::Kind::Other && o.name.ends_with(" of"))
             return querytree::opaque(o.name, spanFrom(begin));
         if (o.kind != Operand::Kind::Function)
@@ -654,12 +540,7 @@ private:
         return n;
     }
 
-    const QuerySource& m_src;
     ParsedQuery& m_out;
-    std::vector<EqlToken> m_tokens;
-    std::size_t m_i = 0;
-    std::vector<PredicateNode> m_nested; ///< parenthesised expressions and related events read as operands
-    int m_depth = 0;
 };
 
 } // namespace

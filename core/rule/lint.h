@@ -30,7 +30,8 @@ struct LintOptions {
     std::vector<std::string> disabled;
     /// Known fields of a log source, from the event catalog. Return nullopt when the log source is
     /// unknown to the catalog (the check is then skipped), true/false for a field. Not set: the
-    /// "field-unknown-for-logsource" check is skipped.
+    /// "field-unknown-for-logsource" check is skipped. engine/logsourcefields.h has one backed by
+    /// the log-source table and the event catalog.
     std::function<std::optional<bool>(const LogSource&, std::string_view field)> fieldKnown;
 
     /// What a log source already selects: the events a rule with it sees all have one of these
@@ -44,13 +45,6 @@ struct LintOptions {
     /// skipped. engine/lintscope.h has one backed by the log-source table.
     std::function<std::optional<Scope>(const LogSource&)> logSourceScope;
 };
-
-/// A LintOptions::fieldKnown backed by the built-in event catalog (core/events/catalog.h): for a
-/// Windows log source given by category (process_creation, network_connection, ...) a field is
-/// known when a catalog event of that category or the Windows System header has it (names compare
-/// case-insensitively, as Windows field names match). Other log sources are unknown (nullopt):
-/// the catalog only covers Windows events, and services (security, system, ...) only partly.
-std::function<std::optional<bool>(const LogSource&, std::string_view field)> eventCatalogFieldLookup();
 
 /// The parse diagnostics of `file` plus the lint diagnostics of each of its documents, with
 /// suppressions applied, sorted by position.

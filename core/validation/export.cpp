@@ -6,6 +6,7 @@
 #include "corpus/corpus.h"
 #include "corpus/indicator.h"
 #include "rule/parser.h"
+#include "util/asciitext.h"
 #include "validation/zip.h"
 
 #include <algorithm>
@@ -340,12 +341,8 @@ ExportResult writeExport(const ExportPlan& plan, const std::string& destination,
         return result;
     }
     result.forced = !plan.refusals.empty();
-    const bool zip = destination.size() >= 4 && [&] {
-        std::string ext = destination.substr(destination.size() - 4);
-        std::transform(ext.begin(), ext.end(), ext.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        return ext == ".zip";
-    }();
+    const bool zip = destination.size() >= 4 &&
+                     asciiEqualsIgnoringCase(std::string_view(destination).substr(destination.size() - 4), ".zip");
     if (zip) {
         ZipWriter writer;
         std::time_t now = std::time(nullptr);

@@ -1,9 +1,9 @@
 #include "validation/junit.h"
 
+#include "util/numbertext.h"
 #include "util/xmlescape.h"
 
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <sstream>
 
@@ -13,9 +13,7 @@ namespace {
 
 std::string seconds(double ms)
 {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", ms / 1000.0);
-    return buf;
+    return fixedText(ms / 1000.0, 3);
 }
 
 std::string nowIso()

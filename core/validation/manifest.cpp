@@ -439,10 +439,7 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         if (!starts.empty())
             root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        SourceSpan span;
-        if (e.mark.line >= 0)
-            span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-yaml-syntax", e.msg, file, span));
+        m.diagnostics.push_back(yamlErrorDiagnostic(e, "manifest-yaml-syntax", file));
         return m;
     }
     if (!root || root.IsNull()) {
@@ -492,10 +489,7 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         }
     } catch (const YAML::Exception& e) {
         // Defensive: node access should not throw on a well-formed document.
-        SourceSpan span;
-        if (e.mark.line >= 0)
-            span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        m.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-invalid", e.msg, file, span));
+        m.diagnostics.push_back(yamlErrorDiagnostic(e, "manifest-invalid", file));
     }
     return m;
 }

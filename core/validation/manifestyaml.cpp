@@ -1,8 +1,17 @@
 #include "validation/manifestyaml.h"
+#include "util/asciitext.h"
 
 #include <algorithm>
 
 namespace sigma::manifestyaml {
+
+Diagnostic yamlErrorDiagnostic(const YAML::Exception& e, const char* code, const std::string& file)
+{
+    SourceSpan span;
+    if (e.mark.line >= 0)
+        span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
+    return makeDiagnostic(Severity::Error, code, e.msg, file, span);
+}
 
 SourceSpan spanOf(const YAML::Node& node)
 {
@@ -61,9 +70,7 @@ bool readCount(const YAML::Node& node, const char* key, const std::string& file,
 bool readBool(const YAML::Node& node, const char* key, const std::string& file, Diagnostics& diags, bool& out)
 {
     if (node.IsScalar()) {
-        std::string t = node.Scalar();
-        std::transform(t.begin(), t.end(), t.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string t = asciiLowered(node.Scalar());
         if (t == "true" || t == "yes" || t == "on") {
             out = true;
             return true;

@@ -19,6 +19,8 @@ constexpr int kMaxFlowDepth = 64;
 
 /// Line and column of a node (both ends at its start).
 SourceSpan spanOf(const YAML::Node& node);
+/// An error diagnostic `code` for a yaml-cpp exception, at its mark when it has one.
+Diagnostic yamlErrorDiagnostic(const YAML::Exception& e, const char* code, const std::string& file);
 /// "a map", "a list", "a scalar", "null" or "nothing", for messages.
 std::string nodeTypeName(const YAML::Node& node);
 bool endsWith(std::string_view s, std::string_view suffix);

@@ -29,8 +29,12 @@ namespace sigma {
 /// The events of each expectation of a group, read once (parallel to RuleTests::expectations).
 struct LoadedTestEvents {
     struct Source {
-        std::shared_ptr<const std::vector<Event>> events; ///< never null after loadTestEvents
+        /// The events; null when the source is streamed (streamFrom).
+        std::shared_ptr<const std::vector<Event>> events;
         Diagnostics diagnostics; ///< an Error here: the source could not be read (the expectation errs)
+        /// A file too large to hold (RunOptions::streamFilesAbove): read batch by batch when the
+        /// tests run, so memory is bounded by the batch, whatever the size of a baseline.
+        std::string streamFrom;
     };
     std::vector<Source> sources;
 };
@@ -53,9 +57,11 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Reads the events of every expectation (files and embedded XML), through `cache` if given.
+/// Reads the events of every expectation (files and embedded XML), through `cache` if given; files
+/// larger than `streamFilesAbove` bytes (0: none) are left to be streamed when the tests run.
 /// Never throws.
-LoadedTestEvents loadTestEvents(const RuleTests& group, TestEventCache* cache = nullptr);
+LoadedTestEvents loadTestEvents(const RuleTests& group, TestEventCache* cache = nullptr,
+                                std::uintmax_t streamFilesAbove = 0);
 
 /// An event, identified for a report.
 struct EventRef {
@@ -118,6 +124,9 @@ struct RunOptions {
     Placeholders placeholders;
     /// Shares event files between groups (nullptr: each group reads its own).
     TestEventCache* cache = nullptr;
+    /// Event files larger than this (bytes) are not read into memory (nor cached) but streamed
+    /// through the rule batch by batch, once per expectation (0: every file is read whole).
+    std::uintmax_t streamFilesAbove = 64u << 20;
 };
 
 /// Runs a group against an already compiled rule with events already read (the workbench's path;

@@ -60,10 +60,7 @@ RuleTests loadSigmaHqInfo(const std::string& infoPath, const std::string& rulePa
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        SourceSpan span;
-        if (e.mark.line >= 0)
-            span.begin = span.end = {e.mark.line + 1, e.mark.column + 1};
-        group.diagnostics.push_back(makeDiagnostic(Severity::Error, "manifest-yaml-syntax", e.msg, infoPath, span));
+        group.diagnostics.push_back(yamlErrorDiagnostic(e, "manifest-yaml-syntax", infoPath));
         return group;
     }
     if (!root.IsMap()) {

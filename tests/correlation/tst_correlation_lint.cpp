@@ -1,5 +1,6 @@
 // core/rule/lintcorrelation: the linter's correlation checks that need more than one file or the
 // event catalog (the others are fixtures in tests/data/rule/lint/correlation_checks.yml).
+#include "engine/logsourcefields.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 

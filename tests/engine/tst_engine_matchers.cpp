@@ -427,7 +427,9 @@ private Q_SLOTS:
         QTest::newRow("bad regex") << "A|re" << QStringList{"(unclosed"} << "invalid-regex";
         QTest::newRow("bad cidr") << "A|cidr" << QStringList{"10.0.0.0/40"} << "invalid-cidr";
         QTest::newRow("cidr not ip") << "A|cidr" << QStringList{"ten"} << "invalid-cidr";
-        QTest::newRow("gt not a number") << "A|gt" << QStringList{"abc"} << "invalid-value";
+        // The parser's codes for the same defects (rule/parser.cpp), not an engine code of its own.
+        QTest::newRow("gt not a number") << "A|gt" << QStringList{"abc"} << "comparison-not-number";
+        QTest::newRow("exists not boolean") << "A|exists" << QStringList{"maybe"} << "exists-not-boolean";
         QTest::newRow("unresolved placeholder")
             << "A|expand" << QStringList{"%missing%\\x"} << "unresolved-placeholder";
         QTest::newRow("base64 with wildcard") << "A|base64" << QStringList{"a*b"} << "wildcard-in-encoded-value";

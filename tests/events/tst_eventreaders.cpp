@@ -3,6 +3,7 @@
 #include "eventtestutil.h"
 #include "testsupport.h"
 
+#include "events/eventstream.h"
 #include "events/evtxreader.h"
 #include "events/normalize.h"
 #include "events/reader.h"
@@ -409,6 +410,129 @@ private Q_SLOTS:
         const ReadResult all = readEventsText(text, "many.jsonl");
         QCOMPARE(all.events.size(), size_t(2000));
         QCOMPARE(all.events.back().origin.recordId, std::optional<std::uint64_t>(2000));
+    }
+
+    void streamingBatches_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<int>("batchSize");
+        QTest::addRow("json, 1") << QStringLiteral("json") << 1;
+        QTest::addRow("json, 64") << QStringLiteral("json") << 64;
+        QTest::addRow("xml, 5") << QStringLiteral("xml") << 5;
+        QTest::addRow("xml, 5000") << QStringLiteral("xml") << 5000;
+    }
+    void streamingBatches()
+    {
+        // ReadOptions::onBatch: the events of a whole read, in order, in batches of batchSize.
+        QFETCH(QString, format);
+        QFETCH(int, batchSize);
+        std::string text = format == QLatin1String("xml") ? "<Events>\n" : "";
+        for (int i = 1; i <= 700; ++i)
+            text += format == QLatin1String("xml")
+                        ? "<Event><System><EventID>1</EventID><EventRecordID>" + std::to_string(i) +
+                              "</EventRecordID></System></Event>\n"
+                        : "{\"Event\":{\"System\":{\"EventID\":1,\"EventRecordID\":" + std::to_string(i) + "}}}\n";
+        if (format == QLatin1String("xml"))
+            text += "</Events>\n";
+        std::vector<std::uint64_t> ids;
+        std::size_t batches = 0, largest = 0;
+        ReadOptions options;
+        options.batchSize = std::size_t(batchSize);
+        options.onBatch = [&](std::vector<Event>& batch) {
+            ++batches;
+            largest = std::max(largest, batch.size());
+            for (const auto& e : batch) {
+                if (e.origin.index != ids.size() + 1)
+                    return false;
+                ids.push_back(e.origin.recordId.value_or(0));
+            }
+            return true;
+        };
+        const ReadResult r = readEventsText(text, "stream", options);
+        QVERIFY(!r.cancelled);
+        QVERIFY(!r.failed());
+        QVERIFY(r.events.empty());
+        QCOMPARE(r.count(), std::size_t(700));
+        QCOMPARE(ids.size(), std::size_t(700));
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            QCOMPARE(ids[i], std::uint64_t(i + 1));
+        QCOMPARE(largest, std::min<std::size_t>(std::size_t(batchSize), 700));
+        QCOMPARE(batches, (700 + std::size_t(batchSize) - 1) / std::size_t(batchSize));
+    }
+
+    void streamEventsAcrossFiles_data()
+    {
+        QTest::addColumn<unsigned>("threads");
+        QTest::addColumn<int>("batchSize");
+        QTest::addColumn<int>("smallFileBytes");
+        QTest::addRow("1 thread") << 1u << 100 << (1 << 20);
+        QTest::addRow("3 threads, small files read together") << 3u << 64 << (1 << 20);
+        QTest::addRow("3 threads, every file streamed") << 3u << 7 << 0;
+        QTest::addRow("2 threads, one batch") << 2u << 100000 << (1 << 20);
+    }
+    void streamEventsAcrossFiles()
+    {
+        // streamEvents: the events of many files in file order and record order, in batches of
+        // batchSize that may span files, each file reported once, in order, after its events.
+        QFETCH(unsigned, threads);
+        QFETCH(int, batchSize);
+        QFETCH(int, smallFileBytes);
+        QTemporaryDir dir;
+        std::vector<std::string> files;
+        std::uint64_t next = 1;
+        for (int f = 0; f < 9; ++f) {
+            std::string text;
+            const int count = f == 4 ? 0 : 50 + 37 * f; // the fifth file holds no event
+            for (int i = 0; i < count; ++i)
+                text += "{\"Event\":{\"System\":{\"EventID\":1,\"EventRecordID\":" + std::to_string(next++) + "}}}\n";
+            if (f == 4)
+                text = "not json\n";
+            files.push_back(writeTemp(dir, QStringLiteral("f%1.jsonl").arg(f), QByteArray::fromStdString(text)));
+        }
+        std::vector<std::uint64_t> ids;
+        std::vector<std::string> reported;
+        std::size_t largest = 0, batches = 0;
+        bool afterItsEvents = true;
+        EventStreamOptions options;
+        options.threads = threads;
+        options.batchSize = std::size_t(batchSize);
+        options.smallFileBytes = std::uintmax_t(smallFileBytes);
+        std::size_t eventsBeforeReport = 0;
+        const EventStreamTotals totals = streamEvents(
+            files, options,
+            [&](std::vector<Event>& batch) {
+                ++batches;
+                largest = std::max(largest, batch.size());
+                for (const auto& e : batch)
+                    ids.push_back(e.origin.recordId.value_or(0));
+                return true;
+            },
+            [&](const ReadResult& r, const std::string& path) {
+                reported.push_back(path);
+                eventsBeforeReport += r.count();
+                // The events of a reported file may still wait in the pending batch, never before.
+                afterItsEvents = afterItsEvents && ids.size() <= eventsBeforeReport;
+            });
+        QVERIFY(afterItsEvents);
+        QCOMPARE(reported, files);
+        QCOMPARE(totals.files, files.size());
+        QCOMPARE(totals.failedFiles, std::size_t(1));
+        QVERIFY(!totals.stopped);
+        QCOMPARE(totals.events, std::size_t(next - 1));
+        QCOMPARE(ids.size(), std::size_t(next - 1));
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            QCOMPARE(ids[i], std::uint64_t(i + 1));
+        QCOMPARE(largest, std::min<std::size_t>(std::size_t(batchSize), ids.size()));
+        QCOMPARE(batches, (ids.size() + std::size_t(batchSize) - 1) / std::size_t(batchSize));
+
+        // The callee stops the stream.
+        std::size_t seen = 0;
+        const EventStreamTotals stopped = streamEvents(files, options, [&](std::vector<Event>& batch) {
+            seen += batch.size();
+            return false;
+        });
+        QVERIFY(stopped.stopped);
+        QCOMPARE(seen, std::min<std::size_t>(std::size_t(batchSize), ids.size()));
     }
 
     // --- the reference corpus (skipped in a clone without ../shared) -------------------------------

@@ -295,6 +295,90 @@ private Q_SLOTS:
         QCOMPARE(recordIds(decode(file, limited)), range(1, 7));
     }
 
+    void streamingBatches_data()
+    {
+        QTest::addColumn<unsigned>("threads");
+        QTest::addColumn<int>("batchSize");
+        QTest::addRow("1 thread, batches of 1") << 1u << 1;
+        QTest::addRow("2 threads, batches of 7") << 2u << 7;
+        QTest::addRow("3 threads, batches of 500") << 3u << 500;
+    }
+    void streamingBatches()
+    {
+        // Events handed over in batches (ReadOptions::onBatch) are the events of a whole read, in
+        // order, each batch at most batchSize, and none is left in the result.
+        QFETCH(unsigned, threads);
+        QFETCH(int, batchSize);
+        const std::string file = ev::writeFile(makeRecords(1500, 300));
+        QVERIFY(file.size() > 5 * evtx::chunkSize);
+        std::vector<std::uint64_t> ids;
+        std::vector<std::size_t> positions;
+        std::size_t batches = 0;
+        std::size_t largest = 0;
+        ReadOptions options;
+        options.threads = threads;
+        options.batchSize = std::size_t(batchSize);
+        options.onBatch = [&](std::vector<Event>& batch) {
+            ++batches;
+            largest = std::max(largest, batch.size());
+            for (const auto& e : batch) {
+                ids.push_back(e.origin.recordId.value_or(0));
+                positions.push_back(e.origin.index);
+            }
+            return true;
+        };
+        const ReadResult r = readEvtxBytes(file, "stream.evtx", options);
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QVERIFY(r.events.empty());
+        QCOMPARE(r.delivered, std::size_t(1500));
+        QCOMPARE(r.count(), std::size_t(1500));
+        QCOMPARE(ids, range(1, 1500));
+        for (std::size_t i = 0; i < positions.size(); ++i)
+            QCOMPARE(positions[i], i + 1);
+        QCOMPARE(largest, std::min<std::size_t>(std::size_t(batchSize), 1500));
+        QCOMPARE(batches, (1500 + std::size_t(batchSize) - 1) / std::size_t(batchSize));
+
+        // The callee stops the read: the result says cancelled, nothing more comes.
+        std::size_t seen = 0;
+        options.onBatch = [&](std::vector<Event>& batch) {
+            seen += batch.size();
+            return seen < 2 * std::size_t(batchSize);
+        };
+        const ReadResult stopped = readEvtxBytes(file, "stream.evtx", options);
+        QVERIFY(stopped.cancelled);
+        QCOMPARE(seen, std::min<std::size_t>(2 * std::size_t(batchSize), 1500));
+        QCOMPARE(stopped.delivered, seen);
+    }
+
+    void fieldNamesPerFile()
+    {
+        // The decoder interns the names of a file in the file's FieldNameSet (Event::names), as
+        // every reader does, never in the process-wide table: they go with the file's events.
+        std::vector<ev::Record> records;
+        for (std::uint64_t i = 1; i <= 600; ++i) {
+            ev::EventSpec s;
+            s.recordId = i;
+            s.data = {{"NamesPerFileProbe", ev::hexInt64(i)}};
+            records.push_back(ev::windowsEvent(s));
+        }
+        const std::string file = ev::writeFile(records);
+        QCOMPARE(FieldNames::findKey("namesperfileprobe"), FieldNames::kNone);
+        {
+            ReadOptions options;
+            options.threads = 2;
+            const ReadResult r = readEvtxBytes(file, "names.evtx", options);
+            QCOMPARE(r.events.size(), std::size_t(600));
+            const auto& names = r.events.front().names;
+            QVERIFY(names);
+            for (const auto& e : r.events)
+                QCOMPARE(e.names.get(), names.get());
+            QVERIFY(names->size() >= 2);
+            QVERIFY(FieldNames::findKey("namesperfileprobe") != FieldNames::kNone);
+            QCOMPARE(*r.events.back().value("NamesPerFileProbe"), std::string("0x258"));
+        }
+        QCOMPARE(FieldNames::findKey("namesperfileprobe"), FieldNames::kNone);
+    }
+
     // --- damaged files ---------------------------------------------------------------------------
 
     void badRecordsChecksum()

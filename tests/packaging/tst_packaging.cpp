@@ -66,7 +66,7 @@ private Q_SLOTS:
         if (!SIGMA_BUILD_GUI)
             QSKIP("the GUI is not built, so no .desktop file is installed");
         const QString desktop =
-            readText(m_prefix.filePath(QStringLiteral("share/applications/org.sigmaworkbench.SigmaWorkbench.desktop")));
+            readText(m_prefix.filePath(QStringLiteral("share/applications/org.sigmaworkbench.workbench.desktop")));
         QVERIFY2(!desktop.isEmpty(), "the .desktop file is not installed");
         const auto icon =
             QRegularExpression(QStringLiteral("^Icon=(.+)$"), QRegularExpression::MultilineOption).match(desktop);
@@ -78,6 +78,49 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("no scalable icon %1 in %2").arg(name, hicolor.path())));
         QVERIFY(readText(hicolor.filePath(QStringLiteral("scalable/apps/%1.svg").arg(name)))
                     .contains(QLatin1String("<svg")));
+        // PNG sizes for desktops that do not scale SVG icons, each really of its size.
+        for (int size : {16, 32, 48, 64, 128, 256}) {
+            const QString png = hicolor.filePath(QStringLiteral("%1x%1/apps/%2.png").arg(size).arg(name));
+            QFile f(png);
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(png));
+            const QByteArray head = f.read(24);
+            QVERIFY(head.startsWith("\x89PNG\r\n\x1a\n"));
+            const auto be32 = [&](int at) {
+                return (uchar(head[at]) << 24) | (uchar(head[at + 1]) << 16) | (uchar(head[at + 2]) << 8) |
+                       uchar(head[at + 3]);
+            };
+            QCOMPARE(be32(16), size); // IHDR width
+            QCOMPARE(be32(20), size); // IHDR height
+        }
+    }
+
+    // .evtx gets a MIME type (shared-mime-info has none) that the .desktop file claims.
+    void evtxMimeTypeIsInstalled()
+    {
+        if (!SIGMA_BUILD_GUI)
+            QSKIP("the GUI is not built, so no desktop integration is installed");
+        const QString mime =
+            readText(m_prefix.filePath(QStringLiteral("share/mime/packages/org.sigmaworkbench.workbench.xml")));
+        QVERIFY2(mime.contains(QLatin1String("<mime-type type=\"application/x-ms-evtx\">")), qPrintable(mime));
+        QVERIFY(mime.contains(QLatin1String("<glob pattern=\"*.evtx\"/>")));
+        QVERIFY(mime.contains(QLatin1String("value=\"ElfFile\\0\"")));
+        const QString desktop =
+            readText(m_prefix.filePath(QStringLiteral("share/applications/org.sigmaworkbench.workbench.desktop")));
+        QVERIFY(desktop.contains(QLatin1String("application/x-ms-evtx;")));
+    }
+
+    // `man sigmawb` and the shell completions travel with the package.
+    void manPageAndCompletionsAreInstalled()
+    {
+        const QString man = readText(m_prefix.filePath(QStringLiteral("share/man/man1/sigmawb.1")));
+        QVERIFY2(man.contains(QLatin1String(".TH SIGMAWB 1")), "no man page share/man/man1/sigmawb.1");
+        QVERIFY(man.contains(QLatin1String(".SH \"SIGMAWB MATCH\"")));
+        QVERIFY(readText(m_prefix.filePath(QStringLiteral("share/bash-completion/completions/sigmawb")))
+                    .contains(QLatin1String("complete -F _sigmawb sigmawb")));
+        QVERIFY(readText(m_prefix.filePath(QStringLiteral("share/zsh/vendor-completions/_sigmawb")))
+                    .startsWith(QLatin1String("#compdef sigmawb")));
+        QVERIFY(readText(m_prefix.filePath(QStringLiteral("share/fish/vendor_completions.d/sigmawb.fish")))
+                    .contains(QLatin1String("__fish_seen_subcommand_from match")));
     }
 
     void licenseMatchesMetainfo()
@@ -85,7 +128,7 @@ private Q_SLOTS:
         const QString license = readText(QStringLiteral(SIGMA_SOURCE_DIR "/LICENSE"));
         QVERIFY2(!license.isEmpty(), "no LICENSE file at the top of the source tree");
         const QString metainfo =
-            readText(QStringLiteral(SIGMA_SOURCE_DIR "/packaging/org.sigmaworkbench.SigmaWorkbench.metainfo.xml"));
+            readText(QStringLiteral(SIGMA_SOURCE_DIR "/packaging/org.sigmaworkbench.workbench.metainfo.xml"));
         const auto declared =
             QRegularExpression(QStringLiteral("<project_license>([^<]+)</project_license>")).match(metainfo);
         QVERIFY(declared.hasMatch());

@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include "engine/lintscope.h"
+#include "engine/logsourcefields.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 
@@ -11,6 +12,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 namespace {
@@ -301,6 +304,25 @@ private Q_SLOTS:
         ls.service = service.toStdString();
         const auto known = sigma::eventCatalogFieldLookup()(ls, field.toStdString());
         QCOMPARE(known ? int(*known) : -1, expected);
+    }
+
+    void catalogFieldsAreWhatTheLinterKnows()
+    {
+        // The editor completes from catalogFieldsFor; the linter's field-unknown-for-logsource asks
+        // the same list (engine/logsourcefields.h), so a completed field is never flagged.
+        sigma::LogSource ls;
+        ls.product = "windows";
+        ls.category = "process_creation";
+        const auto fields = sigma::catalogFieldsFor(ls);
+        QVERIFY(fields);
+        QVERIFY(std::find(fields->begin(), fields->end(), "CommandLine") != fields->end());
+        QVERIFY(std::find(fields->begin(), fields->end(), "EventID") != fields->end()); // System
+        const auto lookup = sigma::eventCatalogFieldLookup();
+        for (const auto& f : *fields)
+            QVERIFY2(lookup(ls, f).value_or(false), f.c_str());
+        QCOMPARE(lookup(ls, "DestinationPort"), std::optional<bool>(false));
+        ls.category = "no_such_category";
+        QVERIFY(!sigma::catalogFieldsFor(ls));
     }
 
     void sigmahqConventionsCanBeOff()

@@ -1,14 +1,18 @@
-// Rules read, lint and match the same in any process locale. The GUI runs in the user's (Qt calls
-// setlocale(LC_ALL, "") on Unix), where <cctype> and strtod change meaning: a German locale reads
-// "1.5" as 1 (decimal comma), a Latin-1 one calls byte 0xE4 (the first byte of many UTF-8 CJK
-// characters) a lower-case letter. This suite runs under de_DE.ISO-8859-1, generated with
-// localedef into a temporary directory when the system does not have it.
+// Rules read, lint and match the same in any process locale, and events read and reports write the
+// same. The GUI runs in the user's (Qt calls setlocale(LC_ALL, "") on Unix), where <cctype>, strtod
+// and printf change meaning: a German locale reads "1.5" as 1 and writes 1.5 as "1,5" (decimal
+// comma), a Latin-1 one calls byte 0xE4 (the first byte of many UTF-8 CJK characters) a lower-case
+// letter. This suite runs under de_DE.ISO-8859-1, generated with localedef into a temporary
+// directory when the system does not have it.
 #include "engine/engine.h"
 #include "events/event.h"
+#include "events/reader.h"
+#include "events/windowsformat.h"
 #include "rule/condition.h"
 #include "rule/lint.h"
 #include "rule/parser.h"
 #include "util/asciitext.h"
+#include "validation/junit.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -113,6 +117,46 @@ private Q_SLOTS:
         const auto r = parseCondition("sel AND NOT 1 OF filter*");
         QVERIFY(r.root);
         QCOMPARE(r.root->kind, ConditionNode::Kind::And);
+    }
+
+    void realsAreWrittenWithAPoint()
+    {
+        // How Windows renders a real (evtx values, the Event Detail pane), written with printf's %f
+        // and %e before: "1,500000" in this locale.
+        QCOMPARE(windows::formatReal64(1.5), std::string("1.500000"));
+        QCOMPARE(windows::formatReal64(-2.0), std::string("-2"));
+        QCOMPARE(windows::formatReal64(1.25e-7), std::string("1.250000e-007"));
+        QCOMPARE(windows::formatReal32(0.5F), std::string("0.500000"));
+    }
+
+    void junitTimesAreWrittenWithAPoint()
+    {
+        RuleTestResult result;
+        result.rule = "rule.yml";
+        result.milliseconds = 1500;
+        const std::string xml = junitXml({result}, {"suite", "2026-01-01T00:00:00", {}});
+        QVERIFY2(xml.find("time=\"1.500\"") != std::string::npos, xml.c_str());
+        QVERIFY2(xml.find("1,500") == std::string::npos, xml.c_str());
+    }
+
+    void damagedXmlIsSplitAsInTheCLocale()
+    {
+        // A damaged file is read event by event from each "<Event" or "<prefix:Event" tag. The
+        // prefix "\xC3\xAA" (U+00EA) is two letters in Latin-1 (<cctype> said so here), none in
+        // ASCII: the split must not depend on the locale.
+        const std::string text = "<Events>\n"
+                                 "<\xC3\xAA:Event xmlns:\xC3\xAA='urn:x'><System><EventID>1</EventID></System>"
+                                 "</\xC3\xAA:Event>\n"
+                                 "<Event><System><EventID>2</EventID></System></Event>\n"
+                                 "<Event><System><EventID>3</EventID>\n";
+        auto eventCount = [&] { return readEventsText(text, "events.xml").events.size(); };
+        const std::size_t here = eventCount();
+        const std::string saved = std::setlocale(LC_ALL, nullptr);
+        std::setlocale(LC_ALL, "C");
+        const std::size_t inC = eventCount();
+        std::setlocale(LC_ALL, saved.c_str());
+        QVERIFY(inC > 0);
+        QCOMPARE(here, inC);
     }
 
 private:

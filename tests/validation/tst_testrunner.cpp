@@ -425,6 +425,40 @@ private Q_SLOTS:
         QCOMPARE(cache.files(), std::size_t(4));
     }
 
+    void streamedFilesGiveTheSameResults()
+    {
+        // Files above RunOptions::streamFilesAbove are read batch by batch while the tests run and
+        // never held (nor cached): the verdicts, counts and explanations are those of files in memory.
+        const auto d = discoverTests({data("validation/folder"), data("validation/pass"), data("validation/fail")});
+        QVERIFY(d.groups.size() >= 3);
+        TestEventCache cache;
+        RunOptions streaming;
+        streaming.cache = &cache;
+        streaming.streamFilesAbove = 1;
+        RunOptions held;
+        held.streamFilesAbove = 0;
+        std::size_t failures = 0;
+        for (const auto& g : d.groups) {
+            const RuleTestResult a = runRuleTests(g, streaming);
+            const RuleTestResult b = runRuleTests(g, held);
+            QCOMPARE(a.expectations.size(), b.expectations.size());
+            failures += b.failures();
+            for (std::size_t k = 0; k < a.expectations.size(); ++k) {
+                const auto& x = a.expectations[k];
+                const auto& y = b.expectations[k];
+                QCOMPARE(x.status, y.status);
+                QCOMPARE(x.events, y.events);
+                QCOMPARE(x.actual, y.actual);
+                QCOMPARE(recordIds(x.matched), recordIds(y.matched));
+                QCOMPARE(x.why.size(), y.why.size());
+                for (std::size_t w = 0; w < x.why.size(); ++w)
+                    QCOMPARE(x.why[w].deciding, y.why[w].deciding);
+            }
+        }
+        QVERIFY(failures >= 4); // the failing fixture's explanations were compared too
+        QCOMPARE(cache.files(), std::size_t(0));
+    }
+
     void junitMatchesSchema()
     {
         std::vector<RuleTestResult> results;

@@ -1,6 +1,6 @@
 #include "sigmacompletion.h"
 
-#include "engine/logsource.h"
+#include "engine/logsourcefields.h"
 #include "events/catalog.h"
 #include "rule/attack.h"
 #include "rule/rule.h"
@@ -190,25 +190,23 @@ QStringList searchIdentifiersOfText(const QString& text)
 
 QStringList catalogFieldsFor(const TextLogSource& source)
 {
-    std::set<std::string> fields;
-    bool known = false;
-    const auto rows = sigma::LogSourceTable::builtin().lookup(
-        source.product.toStdString(), source.category.toStdString(), source.service.toStdString(), known);
-    for (const sigma::LogSourceEntry* row : rows) {
-        if (row->eventIds.empty()) {
-            for (auto& f : sigma::EventCatalog::allFields(row->provider))
-                fields.insert(f);
-            continue;
-        }
-        for (std::uint32_t id : row->eventIds)
-            for (auto& f : sigma::EventCatalog::fields(row->provider, int(id), row->channel))
-                fields.insert(f);
-    }
-    if (!known || fields.empty())
+    // The fields the linter knows for the log source too (engine/logsourcefields.h); every catalog
+    // field when the log source is unknown.
+    sigma::LogSource logsource;
+    logsource.product = source.product.toStdString();
+    logsource.category = source.category.toStdString();
+    logsource.service = source.service.toStdString();
+    std::vector<std::string> fields;
+    if (auto known = sigma::catalogFieldsFor(logsource)) {
+        fields = std::move(*known);
+    } else {
+        std::set<std::string> all;
         for (auto& f : sigma::EventCatalog::allFields())
-            fields.insert(f);
-    for (const auto& f : sigma::EventCatalog::systemFields())
-        fields.insert(f);
+            all.insert(std::move(f));
+        for (const auto& f : sigma::EventCatalog::systemFields())
+            all.insert(f);
+        fields.assign(all.begin(), all.end());
+    }
     QStringList out;
     for (const auto& f : fields)
         out.append(QString::fromStdString(f));

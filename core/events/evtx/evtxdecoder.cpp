@@ -18,6 +18,13 @@ namespace {
 
 std::atomic<unsigned> configuredThreads{0};
 
+/// The key of EventRecordID, looked up once (a lookup by name takes the name table's lock).
+FieldNames::Id recordIdKey()
+{
+    static const FieldNames::Id key = FieldNames::internKey("EventRecordID");
+    return key;
+}
+
 /// A diagnostic of a chunk, finished when the chunk's results are merged (record positions are
 /// known only then).
 struct PendingDiagnostic {
@@ -95,10 +102,11 @@ public:
                 skipRecord(r.id, error);
                 continue;
             }
+            event.names = m_ids.names();
             event.origin.file = m_file;
             event.origin.chunk = m_number;
             event.origin.index = ++m_out.positions;
-            if (const std::string* rid = event.value("EventRecordID"))
+            if (const std::string* rid = event.valueByKey(recordIdKey()))
                 event.origin.recordId = detail::parseUnsigned(*rid);
             if (m_options.keepOriginalXml) {
                 XmlRenderer xml;
@@ -185,11 +193,14 @@ void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOption
 
 class FileDecoder {
 public:
-    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
+    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
+                const FileWindow* window)
         : m_file(file)
         , m_name(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
+        , m_names(FieldNameSet::current() ? FieldNameSet::current() : std::make_shared<FieldNameSet>())
+        , m_window(window)
     {}
 
     void run()
@@ -216,8 +227,14 @@ public:
             const std::size_t at = fileHeaderSize + n * chunkSize;
             if (const auto h = readChunkHeader(m_file.subspan(at, std::min(chunkSize, m_file.size() - at))))
                 m_expected += h->recordCount();
+            // Reading a chunk header maps the pages around it (the kernel's fault-around): let
+            // them go as the scan moves on, until their batch comes.
+            if (m_window && m_window->done && (n + 1) % 32 == 0)
+                m_window->done(chunkOffset(n + 1 - 32), chunkOffset(n + 1));
         }
-        unsigned threads = configuredThreads.load();
+        if (m_window && m_window->done)
+            m_window->done(0, m_file.size());
+        unsigned threads = m_options.threads ? m_options.threads : configuredThreads.load();
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());
         const std::size_t batchSize = m_options.limit ? threads : std::size_t(threads) * 4;
@@ -225,24 +242,33 @@ public:
         for (std::size_t first = 0; first < chunks; first += batchSize) {
             const std::size_t count = std::min(batchSize, chunks - first);
             std::vector<ChunkResult> results(count);
+            if (m_window && m_window->willRead)
+                m_window->willRead(chunkOffset(first), chunkOffset(first + count));
             decodeBatch(first, results, threads);
             for (std::size_t i = 0; i < count; ++i) {
                 anyChunk = anyChunk || results[i].hasChunk;
                 if (!merge(static_cast<std::uint32_t>(first + i), results[i]))
                     return;
             }
+            if (m_window && m_window->done)
+                m_window->done(chunkOffset(first), chunkOffset(first + count));
         }
         if (!anyChunk) {
             fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
                  std::to_string(chunks) + " chunk(s), none with the \"ElfChnk\" signature");
             return;
         }
-        const std::uint64_t done = m_result.events.size() + m_result.skipped;
+        const std::uint64_t done = m_result.count() + m_result.skipped;
         if (m_options.progress && !m_options.progress(done, done))
             m_result.cancelled = true;
     }
 
 private:
+    std::size_t chunkOffset(std::size_t chunk) const
+    {
+        return std::min(m_file.size(), fileHeaderSize + chunk * chunkSize);
+    }
+
     void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
     {
         ParallelOptions options;
@@ -250,6 +276,8 @@ private:
         const unsigned slots = parallelSlots(results.size(), options);
         if (m_ids.size() < slots)
             m_ids.resize(slots);
+        for (auto& ids : m_ids)
+            ids.setNames(m_names);
         // runChunk reports what goes wrong in its chunk's result: nothing is thrown here.
         parallelFor(
             results.size(),
@@ -264,7 +292,7 @@ private:
     /// Appends a chunk's results in order; false when reading stops (cancelled, limit reached).
     bool merge(std::uint32_t chunk, ChunkResult& r)
     {
-        const std::size_t base = m_result.events.size() + m_result.skipped;
+        const std::size_t base = m_result.count() + m_result.skipped;
         for (auto& d : r.diagnostics) {
             std::string where = "chunk " + std::to_string(chunk);
             if (d.recordId)
@@ -290,7 +318,9 @@ private:
             }
             e.origin.index = position + 1;
             m_result.events.push_back(std::move(e));
-            if (m_options.limit && m_result.events.size() >= m_options.limit)
+            if (m_options.limit && m_result.count() >= m_options.limit)
+                return false;
+            if (!deliverBatch(m_options, m_result))
                 return false;
         }
         return true;
@@ -308,7 +338,9 @@ private:
     ReadResult& m_result;
     std::uint64_t m_expected = 0;
     bool m_dirty = false;
-    std::vector<NameIds> m_ids; ///< one per worker
+    std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
+    std::vector<NameIds> m_ids;            ///< one per worker
+    const FileWindow* m_window = nullptr;
     std::uint64_t m_nextReport = 0;
 };
 
@@ -316,8 +348,14 @@ private:
 
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
 {
+    decodeFile(file, name, options, result, FileWindow{});
+}
+
+void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
+                const FileWindow& window)
+{
     try {
-        FileDecoder(file, name, options, result).run();
+        FileDecoder(file, name, options, result, &window).run();
     } catch (const std::exception& e) {
         result.diagnostics.push_back(
             Diagnostic{Severity::Error, "read-failed", std::string("reading failed: ") + e.what(), name, {}});

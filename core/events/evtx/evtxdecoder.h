@@ -9,6 +9,7 @@
 #include "events/evtx/evtxformat.h"
 #include "events/reader.h"
 
+#include <functional>
 #include <string>
 
 namespace sigma::evtx {
@@ -16,6 +17,17 @@ namespace sigma::evtx {
 /// Decodes the bytes of a whole .evtx file. `name` names it in origins and diagnostics. Never
 /// throws.
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result);
+
+/// What the decoder tells the owner of the bytes as it goes, so that a mapped file is never
+/// resident whole: which bytes it reads next (to page them in at once), and which it is done with
+/// for now (to drop those pages; the chunk headers after the first scan, each batch of chunks
+/// once decoded).
+struct FileWindow {
+    std::function<void(std::size_t begin, std::size_t end)> willRead;
+    std::function<void(std::size_t begin, std::size_t end)> done;
+};
+void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
+                const FileWindow& window);
 
 /// Threads used to decode chunks: 0 (default) = the number of cores.
 void setDecoderThreads(unsigned threads);

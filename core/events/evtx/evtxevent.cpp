@@ -27,12 +27,27 @@ void FieldBuilder::addField(std::string_view name, std::string&& value)
     m_event->fields.push_back(EventField{id, key, std::move(value)});
 }
 
+void NameIds::setNames(std::shared_ptr<FieldNameSet> names)
+{
+    if (names == m_names)
+        return;
+    m_names = std::move(names);
+    m_ids.clear();
+}
+
 std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
 {
     auto it = m_ids.find(name);
     if (it == m_ids.end()) {
-        const FieldNames::Id id = FieldNames::intern(name);
-        it = m_ids.emplace(std::string(name), std::make_pair(id, FieldNames::key(id))).first;
+        std::pair<FieldNames::Id, FieldNames::Id> ids;
+        if (m_names) {
+            const FieldNameSet::Name n = m_names->intern(name);
+            ids = {n.id, n.key};
+        } else {
+            const FieldNames::Id id = FieldNames::intern(name);
+            ids = {id, FieldNames::key(id)};
+        }
+        it = m_ids.emplace(std::string(name), ids).first;
     }
     return it->second;
 }

@@ -8,6 +8,7 @@
 #include "events/evtx/binxml.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -15,13 +16,18 @@
 
 namespace sigma::evtx {
 
-/// Interned ids (name, key) of the field names seen, by name: the process-wide table is locked,
-/// and most names repeat in every record. One per decoding thread.
+/// Interned ids (name, key) of the field names seen, by name: the name table is locked, and most
+/// names repeat in every record. One per decoding thread. Names are interned in the FieldNameSet
+/// given (the file's, shared by its events as Event::names), else for the process lifetime.
 class NameIds {
 public:
+    /// The set names are interned in from now on (the cache is emptied when it changes).
+    void setNames(std::shared_ptr<FieldNameSet> names);
+    const std::shared_ptr<FieldNameSet>& names() const { return m_names; }
     std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
 
 private:
+    std::shared_ptr<FieldNameSet> m_names;
     struct Hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

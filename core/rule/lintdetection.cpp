@@ -1,0 +1,326 @@
+// The linter's detection checks: conditions, modifiers, fields and values (see linter.h and
+// docs/lint.md).
+#include "rule/linter.h"
+
+#include "rule/condition.h"
+#include "rule/modifiers.h"
+#include "util/asciitext.h"
+
+#include <algorithm>
+
+namespace sigma {
+namespace {
+
+bool isNumeric(std::string_view s)
+{
+    if (s.empty())
+        return false;
+    std::size_t i = s[0] == '-' ? 1 : 0;
+    if (i >= s.size())
+        return false;
+    // keep leading zeros ('0012') as strings: they are identifiers, not numbers
+    if (s.size() - i > 1 && s[i] == '0')
+        return false;
+    return std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// Counts unescaped wildcards; `\*` and `\?` are escaped, `\\*` is a backslash then a wildcard.
+struct WildcardInfo {
+    bool leadingStar = false;
+    bool trailingStar = false;
+    bool doubleStar = false;
+    bool anyWildcard = false;
+    bool innerWildcard = false;
+    bool escaped = false;       ///< an escaped wildcard (odd run of backslashes before * or ?)
+    bool escapedInPath = false; ///< ... right after a path segment: "dir\*\" or "dir\*" at the end
+};
+
+bool pathSegmentChar(char c)
+{
+    return isAsciiAlnum(c) || c == '_' || c == '%' || c == '$' || c == '-' || c == ')' || c == '}';
+}
+
+/// The value has a backslash that escapes nothing (a path separator: "C:\Windows").
+bool hasPlainBackslash(std::string_view s)
+{
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\')
+            continue;
+        std::size_t j = i;
+        while (j < s.size() && s[j] == '\\')
+            ++j;
+        const bool beforeWildcard = j < s.size() && (s[j] == '*' || s[j] == '?');
+        if (!beforeWildcard || (j - i) > 1)
+            return true;
+        i = j;
+    }
+    return false;
+}
+
+WildcardInfo wildcards(std::string_view s)
+{
+    WildcardInfo w;
+    std::vector<std::size_t> stars;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\') {
+            // a run of backslashes before a wildcard: odd run escapes it
+            std::size_t j = i;
+            while (j < s.size() && s[j] == '\\')
+                ++j;
+            if (j < s.size() && (s[j] == '*' || s[j] == '?') && (j - i) % 2 == 1) {
+                w.escaped = true;
+                // "Users\*\", "Windows\*.exe", "C:\*" at the end: written as a path whose
+                // segment was meant to be a wildcard. A single backslash only: "\\\*" is deliberate.
+                const bool afterSegment =
+                    j - i == 1 && i > 0 &&
+                    (pathSegmentChar(s[i - 1]) || (s[i - 1] == ':' && i == 2 && isAsciiLetter(s[0])));
+                const bool beforeSeparator = j + 1 == s.size() || s[j + 1] == '\\' || s[j + 1] == '.';
+                if (afterSegment && beforeSeparator)
+                    w.escapedInPath = true;
+                i = j; // escaped wildcard
+                continue;
+            }
+            i = j - 1;
+            continue;
+        }
+        if (s[i] == '*' || s[i] == '?') {
+            w.anyWildcard = true;
+            if (s[i] == '*') {
+                if (!stars.empty() && stars.back() + 1 == i)
+                    w.doubleStar = true;
+                stars.push_back(i);
+            }
+            if (i != 0 && i + 1 != s.size())
+                w.innerWildcard = true;
+        }
+    }
+    const bool drive = s.size() > 2 && s[1] == ':' && isAsciiLetter(s[0]);
+    if (w.escapedInPath && !drive && !hasPlainBackslash(s))
+        w.escapedInPath = false; // "\*avira\*": no path around it, a deliberate literal
+    w.leadingStar = !s.empty() && s.front() == '*';
+    w.trailingStar = !stars.empty() && stars.back() == s.size() - 1 && s.size() > 0;
+    return w;
+}
+
+} // namespace
+
+void Linter::conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids)
+{
+    std::vector<std::string> names;
+    for (const auto& s : ids)
+        names.push_back(s.name);
+    for (const auto& c : conds)
+        if (c.root)
+            conditionNode(*c.root, names);
+}
+
+void Linter::conditionNode(const ConditionNode& n, const std::vector<std::string>& names)
+{
+    if ((n.kind == ConditionNode::Kind::OneOf || n.kind == ConditionNode::Kind::AllOf) && n.name == "them") {
+        if (n.kind == ConditionNode::Kind::AllOf)
+            add("all-of-them",
+                "'all of them': name the search identifiers (or use 'a and b') so the condition "
+                "stays right when one is added",
+                n.span);
+        if (expandConditionPattern("them", names).size() == 1)
+            add("them-single-identifier", "'them' designates a single search identifier: name it", n.span);
+    }
+    for (const auto& c : n.children)
+        conditionNode(c, names);
+}
+
+void Linter::searchIdentifier(const SearchIdentifier& s, const LogSource& ls)
+{
+    for (const auto& m : s.maps)
+        for (const auto& item : m.items)
+            detectionItem(item, ls);
+}
+
+void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
+{
+    const bool hasAll = item.has(ModifierKind::All);
+    const bool stringMatch = std::any_of(item.modifiers.begin(), item.modifiers.end(), [](const Modifier& m) {
+        return modifierInfo(m.kind).role == ModifierRole::Position;
+    });
+    const MatcherFamily family = matcherFamilyOf(item);
+    const bool isRe = item.has(ModifierKind::Re);
+    const bool encoded = item.has(ModifierKind::Base64) || item.has(ModifierKind::Base64Offset);
+    // modifiers
+    for (std::size_t i = 0; i < item.modifiers.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (item.modifiers[i].kind == item.modifiers[j].kind)
+                add("duplicate-modifier", "the modifier '" + item.modifiers[i].written + "' is applied twice",
+                    item.modifiers[i].span);
+    if (hasAll && !stringMatch && !item.isKeyword && family != MatcherFamily::Regex && family != MatcherFamily::Cidr &&
+        family != MatcherFamily::FieldRef && item.values.size() > 1)
+        add("all-without-contains",
+            "'all' on exact values requires '" + item.field + "' to equal several values at once: add contains?",
+            item.keySpan);
+    for (std::size_t i = 0; i < item.modifiers.size(); ++i)
+        if (item.modifiers[i].kind == ModifierKind::Base64Offset) {
+            const bool containsAfter = std::any_of(item.modifiers.begin() + static_cast<long>(i), item.modifiers.end(),
+                                                   [](const Modifier& m) { return m.kind == ModifierKind::Contains; });
+            if (!containsAfter)
+                add("base64offset-without-contains",
+                    "'base64offset' yields fragments of an encoding: follow it with 'contains'",
+                    item.modifiers[i].span);
+        }
+    if (item.has(ModifierKind::Windash) && hasAll)
+        add("windash-with-all", "'windash' with 'all': several backends expand it wrongly", item.keySpan);
+    // field
+    if (!item.isKeyword) {
+        if (item.field.find_first_of(" \t") != std::string::npos)
+            add("field-with-space", "the field name '" + item.field + "' contains white space", item.fieldSpan);
+        if (impliedByLogSource(item, ls)) {
+            // reported; the weaker "eventid-with-category" would say the same again
+        } else if ((item.field == "EventID" || item.field == "EventCode") && !ls.category.empty() && ls.service.empty())
+            add("eventid-with-category",
+                "'" + item.field + "' in a rule with the generic category '" + ls.category +
+                    "': the category already selects the events",
+                item.fieldSpan);
+        if (m_options.fieldKnown && !item.has(ModifierKind::Exists)) {
+            const auto known = m_options.fieldKnown(ls, item.field);
+            if (known && !*known)
+                add("field-unknown-for-logsource",
+                    "the event catalog has no field '" + item.field + "' for this log source", item.fieldSpan);
+        }
+    }
+    // values
+    std::set<std::string> seen;
+    for (const auto& v : item.values) {
+        if (item.valueIsList && !seen.insert(v.text).second && v.type != Value::Type::Null)
+            add("duplicate-value", "the value '" + v.text + "' is listed twice", v.span);
+        if (v.type != Value::Type::String)
+            continue;
+        if (std::any_of(v.text.begin(), v.text.end(), [](char c) {
+                return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+            }))
+            add("control-character", "the value contains a control character", v.span);
+        if (isRe) {
+            regex(item, v);
+            continue;
+        }
+        if (item.has(ModifierKind::Expand) && v.text.find('%') == std::string::npos)
+            add("expand-without-placeholder", "'expand' needs a %placeholder% in the value", v.span);
+        if (v.quoted && isNumeric(v.text) && item.modifiers.empty() && !item.isKeyword)
+            add("number-as-string", "'" + v.text + "' is quoted: write the number without quotes", v.span);
+        if (item.has(ModifierKind::Cidr) || item.has(ModifierKind::FieldRef))
+            continue;
+        const WildcardInfo w = wildcards(v.text);
+        if (w.doubleStar)
+            add("double-wildcard", "'**' in a value is the same as '*'", v.span);
+        if (w.escapedInPath)
+            add("escaped-wildcard-in-path",
+                "'\\*' is a literal '*', not a backslash and a wildcard: write '\\\\*' if any name was meant "
+                "here",
+                v.span);
+        else if (w.escaped)
+            add("escaped-wildcard", "'\\*' and '\\?' match a literal '*' or '?' (the backslash escapes the wildcard)",
+                v.span);
+        if (encoded && w.anyWildcard)
+            add("base64-wildcard", "wildcards are encoded literally by base64/base64offset", v.span);
+        if (item.has(ModifierKind::Contains) && (w.leadingStar || w.trailingStar))
+            add("redundant-wildcard", "'contains' already matches anywhere: drop the leading/trailing '*'", v.span);
+        else if (item.has(ModifierKind::StartsWith) && w.trailingStar)
+            add("redundant-wildcard", "'startswith' already allows anything after: drop the trailing '*'", v.span);
+        else if (item.has(ModifierKind::EndsWith) && w.leadingStar)
+            add("redundant-wildcard", "'endswith' already allows anything before: drop the leading '*'", v.span);
+        if (item.modifiers.empty() && !item.isKeyword && v.text.size() > 1 && !w.innerWildcard) {
+            const char* suggestion = nullptr;
+            if (w.leadingStar && w.trailingStar && v.text.size() > 2)
+                suggestion = "contains";
+            else if (w.trailingStar && !w.leadingStar)
+                suggestion = "startswith";
+            else if (w.leadingStar && !w.trailingStar)
+                suggestion = "endswith";
+            if (suggestion)
+                add("wildcard-instead-of-modifier",
+                    std::string("write '") + item.field + "|" + suggestion + "' instead of wildcards", v.span);
+        }
+    }
+}
+
+/// A plain test of Channel / Provider_Name / EventID whose values include every channel,
+/// provider or EventID the log source selects: it holds for every event the rule sees.
+bool Linter::impliedByLogSource(const DetectionItem& item, const LogSource& ls)
+{
+    if (!m_options.logSourceScope || item.isKeyword || item.values.empty())
+        return false;
+    const bool plain = std::all_of(item.modifiers.begin(), item.modifiers.end(),
+                                   [](const Modifier& m) { return m.kind == ModifierKind::Cased; });
+    if (!plain || item.field.empty())
+        return false;
+    enum class Which { Channel, Provider, EventId, None };
+    Which which = Which::None;
+    if (asciiEqualsIgnoringCase(item.field, "Channel"))
+        which = Which::Channel;
+    else if (asciiEqualsIgnoringCase(item.field, "Provider_Name"))
+        which = Which::Provider;
+    else if (asciiEqualsIgnoringCase(item.field, "EventID"))
+        which = Which::EventId;
+    if (which == Which::None)
+        return false;
+    const auto scope = m_options.logSourceScope(ls);
+    if (!scope)
+        return false;
+    auto listed = [&](std::string_view wanted) {
+        return std::any_of(item.values.begin(), item.values.end(), [&](const Value& v) {
+            return v.type != Value::Type::Null && wildcards(v.text).anyWildcard == false &&
+                   asciiEqualsIgnoringCase(v.text, wanted);
+        });
+    };
+    std::string what;
+    if (which == Which::EventId) {
+        if (scope->eventIds.empty())
+            return false;
+        for (const std::uint32_t id : scope->eventIds) {
+            if (!listed(std::to_string(id)))
+                return false;
+            what += (what.empty() ? "" : ", ") + std::to_string(id);
+        }
+    } else {
+        const auto& names = which == Which::Channel ? scope->channels : scope->providers;
+        if (names.empty())
+            return false;
+        for (const auto& n : names) {
+            if (!listed(n))
+                return false;
+            what += (what.empty() ? "'" : ", '") + n + "'";
+        }
+    }
+    std::string source;
+    for (const auto& [k, v] :
+         {std::pair{"product", &ls.product}, std::pair{"category", &ls.category}, std::pair{"service", &ls.service}})
+        if (!v->empty())
+            source += (source.empty() ? "" : ", ") + std::string(k) + ": " + *v;
+    add("field-implied-by-logsource",
+        "the log source (" + source + ") already selects " + item.field + " " + what +
+            ": this test filters nothing; remove it, or change the log source if another was meant",
+        item.span);
+    return true;
+}
+
+void Linter::regex(const DetectionItem& item, const Value& v)
+{
+    // A pattern that does not compile is the parser's "invalid-regex" (rule/modifiers.h).
+    if (v.type != Value::Type::String || regexProblem(v.text, regexCompileOptions(item)))
+        return;
+    static constexpr std::string_view constructs[] = {"(?=", "(?!", "(?<=", "(?<!", "(?>"};
+    for (auto c : constructs)
+        if (v.text.find(c) != std::string::npos) {
+            add("regex-unsupported",
+                "'" + std::string(c) + "' (lookaround / atomic group) is not supported by every backend", v.span);
+            return;
+        }
+    for (std::size_t i = 0; i + 1 < v.text.size(); ++i) {
+        if (v.text[i] == '\\') {
+            if (v.text[i + 1] >= '1' && v.text[i + 1] <= '9') {
+                add("regex-unsupported", "backreferences are not supported by every backend", v.span);
+                return;
+            }
+            ++i;
+        }
+    }
+}
+
+} // namespace sigma

@@ -1,0 +1,67 @@
+#pragma once
+
+// Internal to core/rule (not installed, not included outside the linter): the Linter that lintFile
+// runs over each document. Its checks are spread over lint.cpp (the run and the check table),
+// lintmetadata.cpp (metadata, tags, ATT&CK), lintdetection.cpp (conditions, detection items,
+// values) and lintsuppress.cpp (sigmawb-ignore). A new group of checks is a new file with its
+// Linter member and one call from Linter::run; its codes go into the table in lint.cpp.
+
+#include "rule/lint.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sigma {
+
+class Linter {
+public:
+    Linter(const ParsedFile& file, const LintOptions& options, Diagnostics& out)
+        : m_file(file)
+        , m_options(options)
+        , m_out(out)
+    {}
+
+    /// Every check over every document of the file, appended to `out` (suppressions not applied).
+    void run();
+
+    /// Reports `code` (its severity from the check table) unless the options switch it off; an
+    /// invalid span stands for the start of the current document.
+    void add(const std::string& code, std::string message, SourceSpan span);
+
+    const LintOptions& options() const { return m_options; }
+
+    /// The span of `key` in a document's key or value spans, invalid when absent.
+    static SourceSpan at(const std::map<std::string, SourceSpan>& spans, const std::string& key)
+    {
+        const auto it = spans.find(key);
+        return it == spans.end() ? SourceSpan{} : it->second;
+    }
+
+private:
+    // lintmetadata.cpp
+    void metadataCommon(const std::string& id, const std::string& title, const std::string& status,
+                        const std::string& level, const std::map<std::string, SourceSpan>& keys,
+                        const std::map<std::string, SourceSpan>& values, bool isRule);
+    void rule(const Rule& r);
+    void tags(const Rule& r);
+    void attackTag(const std::string& name, SourceSpan sp, const std::set<std::string>& ruleTactics);
+
+    // lintdetection.cpp
+    void conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids);
+    void conditionNode(const ConditionNode& n, const std::vector<std::string>& names);
+    void searchIdentifier(const SearchIdentifier& s, const LogSource& ls);
+    void detectionItem(const DetectionItem& item, const LogSource& ls);
+    /// A plain test of Channel / Provider_Name / EventID whose values include every channel,
+    /// provider or EventID the log source selects: it holds for every event the rule sees.
+    bool impliedByLogSource(const DetectionItem& item, const LogSource& ls);
+    void regex(const DetectionItem& item, const Value& v);
+
+    const ParsedFile& m_file;
+    const LintOptions& m_options;
+    Diagnostics& m_out;
+    SourceSpan m_docStart{{1, 1}, {1, 1}};
+};
+
+} // namespace sigma
