@@ -16,7 +16,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <iostream>
 #include <malloc.h>
 #include <optional>
@@ -35,55 +34,27 @@ struct Options {
 /// Events read per batch: the batch, not the input, sets the memory of a run.
 constexpr std::size_t kBatchEvents = 8192;
 
-/// Correlation results after the rule matches: counted like rules, one JSON object or one line each.
-void printCorrelations(const sigma::CorrelationUnit& unit, const sigma::CorrelationReport& report,
-                       const std::string& format)
-{
-    if (format == "count") {
-        std::vector<std::size_t> counts(unit.correlations().size(), 0);
-        for (const auto& r : report.results)
-            ++counts[r.correlation];
-        for (std::size_t i = 0; i < counts.size(); ++i)
-            if (unit.correlations()[i].reportAlone)
-                std::cout << counts[i] << '\t' << unit.correlations()[i].doc.id << '\t'
-                          << unit.correlations()[i].doc.title << '\n';
-        return;
-    }
-    for (const auto& r : report.results) {
-        if (!unit.correlations()[r.correlation].reportAlone)
-            continue;
-        std::cout << (format == "jsonl" ? sigma::correlationResultJson(unit, r) : sigma::correlationResultText(unit, r))
-                  << '\n';
-    }
-}
-
 /// Prints the matches of each batch as it comes (file order, record order, then rule order), or
 /// counts them per rule for --count.
-/// With a correlation unit, rule indices are the unit's and the rules of generate: false
-/// correlations are not reported alone.
 class Reporter {
 public:
-    Reporter(const sigma::RuleSet& set, const sigma::CorrelationUnit* unit, const Options& o)
+    Reporter(const sigma::RuleSet& set, const Options& o, const sigma::CorrelationUnit* unit)
         : m_set(set)
-        , m_unit(unit)
         , m_options(o)
-        , m_counts(size(), 0)
+        , m_unit(unit)
+        , m_counts(set.size(), 0)
     {}
-
-    std::size_t size() const { return m_unit ? m_unit->rules().size() : m_set.size(); }
-    const sigma::CompiledRule& ruleAt(std::size_t i) const { return m_unit ? *m_unit->rules()[i].rule : *m_set.at(i); }
-    bool reportedAlone(std::size_t i) const { return !m_unit || m_unit->rules()[i].reportAlone; }
 
     void report(const sigma::Event& e, std::size_t ruleIndex)
     {
-        if (!reportedAlone(ruleIndex))
-            return;
+        if (m_unit && !m_unit->rules()[ruleIndex].reportAlone)
+            return; // read by generate: false correlations only
         ++m_matches;
         if (m_options.count) {
             ++m_counts[ruleIndex];
             return;
         }
-        const auto& rule = ruleAt(ruleIndex);
+        const auto& rule = *m_set.at(ruleIndex);
         if (m_options.format == "jsonl") {
             nlohmann::ordered_json j;
             j["rule_id"] = rule.rule().id;
@@ -106,19 +77,92 @@ public:
     {
         if (!m_options.count)
             return;
-        for (std::size_t i = 0; i < size(); ++i)
-            if (reportedAlone(i))
-                std::cout << m_counts[i] << '\t' << ruleAt(i).rule().id << '\t' << ruleAt(i).rule().title << '\n';
+        for (std::size_t i = 0; i < m_set.size(); ++i)
+            if (!m_unit || m_unit->rules()[i].reportAlone)
+                std::cout << m_counts[i] << '\t' << m_set.at(i)->rule().id << '\t' << m_set.at(i)->rule().title << '\n';
     }
 
     std::size_t matches() const { return m_matches; }
 
 private:
     const sigma::RuleSet& m_set;
-    const sigma::CorrelationUnit* m_unit;
     const Options& m_options;
+    const sigma::CorrelationUnit* m_unit;
     std::vector<std::size_t> m_counts;
     std::size_t m_matches = 0;
+};
+
+/// Correlations and filters (docs/correlations.md): when the rule files hold any, the rules are
+/// matched as one unit, filters applied; each batch's matches feed the correlations, whose results
+/// come after the rule matches, counted like rules with --count.
+class Correlations {
+public:
+    Correlations(const std::vector<std::string>& ruleFiles, const sigma::CompileOptions& options)
+    {
+        auto u = sigma::loadCorrelationUnit(ruleFiles, options);
+        for (const auto& d : u.diagnostics)
+            if (d.code.find("correlation") != std::string::npos || d.code == "unknown-filter-rule") {
+                std::cerr << d.format() << '\n';
+                m_errors = m_errors || d.severity == sigma::Severity::Error;
+            }
+        m_unit = u.unit;
+        m_evaluator = std::make_unique<sigma::CorrelationEvaluator>(m_unit);
+    }
+    const sigma::CorrelationUnit& unit() const { return *m_unit; }
+    bool errors() const { return m_errors; }
+
+    /// The hits of one batch (ordered by event) that pass their filters, fed to the correlations.
+    std::vector<sigma::BatchHit> filter(const std::vector<sigma::Event>& batch,
+                                        const std::vector<sigma::BatchHit>& hits)
+    {
+        std::vector<sigma::BatchHit> kept;
+        std::vector<std::size_t> rules;
+        for (std::size_t i = 0; i < hits.size();) {
+            rules.clear();
+            std::size_t j = i;
+            for (; j < hits.size() && hits[j].event == hits[i].event; ++j)
+                if (m_unit->passesFilters(batch[hits[j].event], hits[j].rule)) {
+                    rules.push_back(hits[j].rule);
+                    kept.push_back(hits[j]);
+                }
+            if (!rules.empty())
+                m_evaluator->add(batch[hits[i].event], rules);
+            i = j;
+        }
+        return kept;
+    }
+
+    /// Prints the results; returns how many were reported.
+    std::size_t finish(const Options& o)
+    {
+        const sigma::CorrelationReport report = m_evaluator->finish();
+        if (report.untimedCount)
+            std::cerr << "sigmawb: " << report.untimedCount
+                      << " match(es) of rules that correlations read have no event time and were not correlated\n";
+        const auto& corrs = m_unit->correlations();
+        std::vector<std::size_t> counts(corrs.size(), 0);
+        std::size_t reported = 0;
+        for (const auto& r : report.results) {
+            if (!corrs[r.correlation].reportAlone)
+                continue;
+            ++counts[r.correlation];
+            ++reported;
+            if (!o.count)
+                std::cout << (o.format == "jsonl" ? sigma::correlationResultJson(*m_unit, r)
+                                                  : sigma::correlationResultText(*m_unit, r))
+                          << '\n';
+        }
+        if (o.count)
+            for (std::size_t i = 0; i < corrs.size(); ++i)
+                if (corrs[i].reportAlone)
+                    std::cout << counts[i] << '\t' << corrs[i].doc.id << '\t' << corrs[i].doc.title << '\n';
+        return reported;
+    }
+
+private:
+    std::shared_ptr<const sigma::CorrelationUnit> m_unit;
+    std::unique_ptr<sigma::CorrelationEvaluator> m_evaluator;
+    bool m_errors = false;
 };
 
 int run(const Options& o)
@@ -148,29 +192,14 @@ int run(const Options& o)
     for (const auto& r : loaded.rules)
         builder.add(r);
     const RuleSet set = builder.build();
-    // Correlations and filters (docs/correlations.md): when the rule files hold any, rules are
-    // matched through one unit, filters applied; rules of generate: false correlations stay silent.
-    std::shared_ptr<const CorrelationUnit> unit;
-    bool unitErrors = false;
-    if (loaded.otherDocuments > 0) {
-        auto u = loadCorrelationUnit(ruleFiles, setup->options);
-        for (const auto& d : u.diagnostics)
-            if (d.code.find("correlation") != std::string::npos || d.code == "unknown-filter-rule") {
-                std::cerr << d.format() << '\n';
-                unitErrors = unitErrors || d.severity == Severity::Error;
-            }
-        unit = u.unit;
-    }
-    std::optional<CorrelationEvaluator> evaluator;
-    if (unit)
-        evaluator.emplace(unit);
-    const EventMatcher matcher =
-        unit ? EventMatcher([&](const Event& e, std::vector<std::size_t>& out) { unit->match(e, out); })
-             : EventMatcher([&](const Event& e, std::vector<std::size_t>& out) { set.match(e, out); });
+    std::optional<Correlations> correlations;
+    if (loaded.otherDocuments > 0)
+        correlations.emplace(ruleFiles, setup->options);
+    const RuleSet& matched = correlations ? correlations->unit().ruleSet() : set;
 
     // Events stream from the readers in batches (file order, record order); each batch is matched
     // over the cores and reported before the next one is read.
-    Reporter reporter(set, unit.get(), o);
+    Reporter reporter(matched, o, correlations ? &correlations->unit() : nullptr);
     bool ioError = false;
     std::string stopped;
     EventStreamOptions stream;
@@ -179,25 +208,15 @@ int run(const Options& o)
     const EventStreamTotals totals = streamEvents(
         eventFiles, stream,
         [&](std::vector<Event>& batch) {
-            const BatchMatch m = matchBatch(matcher, batch, o.threads);
+            BatchMatch m = matchBatch(matched, batch, o.threads);
             if (!m.complete) {
                 stopped = m.error.empty() ? std::string("stopped") : m.error;
                 return false;
             }
+            if (correlations)
+                m.hits = correlations->filter(batch, m.hits);
             for (const BatchHit& hit : m.hits)
                 reporter.report(batch[hit.event], hit.rule);
-            if (evaluator) {
-                // The correlations keep what they need of each matching event (time, group, refs).
-                std::vector<std::size_t> rules;
-                for (std::size_t i = 0; i < m.hits.size();) {
-                    rules.clear();
-                    std::size_t j = i;
-                    for (; j < m.hits.size() && m.hits[j].event == m.hits[i].event; ++j)
-                        rules.push_back(m.hits[j].rule);
-                    evaluator->add(batch[m.hits[i].event], rules);
-                    i = j;
-                }
-            }
             return true;
         },
         [&](const ReadResult& file, const std::string&) {
@@ -215,25 +234,16 @@ int run(const Options& o)
         return sigmawb::ExitPartial;
     }
     reporter.finish();
-    std::size_t correlationResults = 0;
-    if (evaluator) {
-        const CorrelationReport correlated = evaluator->finish();
-        if (correlated.untimedCount)
-            std::cerr << "sigmawb: " << correlated.untimedCount
-                      << " match(es) of rules that correlations read have no event time and were not correlated\n";
-        printCorrelations(*unit, correlated, o.count ? "count" : o.format);
-        correlationResults =
-            std::count_if(correlated.results.begin(), correlated.results.end(),
-                          [&](const CorrelationResult& r) { return unit->correlations()[r.correlation].reportAlone; });
-    }
+    const std::size_t results = correlations ? correlations->finish(o) : 0;
     std::cerr << "sigmawb: " << loaded.rules.size() << " rules, " << events << " events, " << reporter.matches()
               << " matches";
-    if (unit && !unit->correlations().empty())
-        std::cerr << ", " << correlationResults << " correlation results";
+    if (correlations && !correlations->unit().correlations().empty())
+        std::cerr << ", " << results << " correlation results";
     std::cerr << '\n';
     if (ioError)
         return sigmawb::ExitUsage;
-    return loaded.failedFiles.empty() && !unitErrors ? sigmawb::ExitOk : sigmawb::ExitFailure;
+    return loaded.failedFiles.empty() && !(correlations && correlations->errors()) ? sigmawb::ExitOk
+                                                                                   : sigmawb::ExitFailure;
 }
 
 const bool registered = sigmawb::registerCommand(

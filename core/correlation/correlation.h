@@ -117,6 +117,11 @@ public:
     const std::vector<std::size_t>& evaluationOrder() const { return m_order; }
     /// The rules (indices into rules(), ascending) that match the event, filters applied.
     void match(const Event& event, std::vector<std::size_t>& out) const;
+    /// The rules as one set (indices as in rules()), without the filters: for batch matching
+    /// (engine/batchmatch.h), followed by passesFilters() on each hit.
+    const RuleSet& ruleSet() const { return m_set; }
+    /// The filters of rule `rule` let the event through (true when the rule has none).
+    bool passesFilters(const Event& event, std::size_t rule) const;
     /// A correlation by id or name, or nullopt.
     std::optional<std::size_t> findCorrelation(std::string_view idOrName) const;
     /// A rule by id or name, or nullopt.

@@ -108,16 +108,18 @@ std::string CompiledCorrelation::conditionText() const
     return out;
 }
 
+bool CorrelationUnit::passesFilters(const Event& event, std::size_t rule) const
+{
+    for (const auto& f : m_rules[rule].filters)
+        if (!f->conditionMatches(event))
+            return false;
+    return true;
+}
+
 void CorrelationUnit::match(const Event& event, std::vector<std::size_t>& out) const
 {
     m_set.match(event, out);
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](std::size_t r) {
-                                 for (const auto& f : m_rules[r].filters)
-                                     if (!f->conditionMatches(event))
-                                         return true;
-                                 return false;
-                             }),
+    out.erase(std::remove_if(out.begin(), out.end(), [&](std::size_t r) { return !passesFilters(event, r); }),
               out.end());
 }
 

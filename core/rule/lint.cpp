@@ -1,8 +1,8 @@
 // The linter (see lint.h and docs/lint.md): the check table, the run over a file's documents,
 // lintFile and lintSet. The checks themselves are in lintmetadata.cpp and lintdetection.cpp,
-// suppression in lintsuppress.cpp.
-#include "rule/linter.h"
+// correlations in lintcorrelation.cpp, suppression in lintsuppress.cpp.
 #include "rule/lintcorrelation.h"
+#include "rule/linter.h"
 
 #include <algorithm>
 
