@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "editoractions.h"
+#include "filedrop.h"
 #include "filefilters.h"
 #include "findbar.h"
 
@@ -38,7 +39,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -80,7 +80,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     initUiResources();
     setObjectName(QStringLiteral("SigmaWorkbenchMainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/sigma-workbench.svg")));
-    setAcceptDrops(true);
+    new FileDropFilter(this, [this](const QStringList& paths) { openPaths(paths); });
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
 
     auto* central = new QWidget(this);
@@ -384,24 +384,6 @@ void MainWindow::changeEvent(QEvent* event)
     QMainWindow::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         applyModelColors();
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event)
-{
-    if (event->mimeData()->hasUrls())
-        event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent* event)
-{
-    QStringList paths;
-    for (const QUrl& url : event->mimeData()->urls())
-        if (url.isLocalFile())
-            paths.append(url.toLocalFile());
-    if (paths.isEmpty())
-        return;
-    event->acceptProposedAction();
-    openPaths(paths);
 }
 
 } // namespace sigmaui

@@ -15,10 +15,13 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -26,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QUrl>
 
 #include <unistd.h>
 
@@ -79,6 +83,33 @@ private Q_SLOTS:
         QVERIFY(!window.currentEditor()->document()->isModified());
         QVERIFY(window.windowTitle().contains(QLatin1String("cmdline.yml")));
         QVERIFY(window.recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+    }
+
+    // A rule dropped from a file manager opens in a tab; a drop of text (no URLs) opens nothing.
+    void droppedFileOpensInTab()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("dropped.yml"));
+        writeFile(path, "title: Dropped\n");
+        SyntaxSupport syntax;
+        MainWindow window(syntax);
+        QVERIFY(window.acceptDrops());
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent enterText(QPoint(5, 5), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enterText);
+        QVERIFY(!enterText.isAccepted());
+        QMimeData files;
+        files.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &files, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(drop.isAccepted());
+        QCOMPARE(window.tabCount(), 1);
+        QCOMPARE(window.filePathAt(0), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(window.currentEditor()->toPlainText(), QStringLiteral("title: Dropped\n"));
     }
 
     // Not a check: with SIGMA_SCREENSHOT=file.png, the default layout with the sample workspace at
