@@ -169,6 +169,27 @@ std::string fishQuoted(std::string_view text)
     return out + "'";
 }
 
+/// The subcommands directly under sigmawb (completions offer nested ones after their parent).
+std::vector<std::string> topLevel(const std::vector<CommandDoc>& commands)
+{
+    std::vector<std::string> out;
+    for (const auto& c : commands)
+        if (c.path.find(' ') == std::string::npos)
+            out.push_back(c.path);
+    return out;
+}
+
+/// "-h", "--help": the spellings of an option on a command line.
+std::vector<std::string> flagsOf(const OptionDoc& o)
+{
+    std::vector<std::string> out;
+    for (const auto& s : o.shortNames)
+        out.push_back("-" + s);
+    for (const auto& l : o.longNames)
+        out.push_back("--" + l);
+    return out;
+}
+
 std::string joined(const std::vector<std::string>& words)
 {
     std::string out;
@@ -221,7 +242,7 @@ std::string manPage(const CLI::App& app, std::string_view version, std::string_v
         }
     }
     m << ".SH \"EXIT STATUS\"\n" << roff(oneLine(app.get_footer())) << "\n";
-    m << ".SH \"SEE ALSO\"\n\\fBsigma\\-workbench\\fR(1), the Sigma specification "
+    m << ".SH \"SEE ALSO\"\nThe Sigma specification "
          "<https://github.com/SigmaHQ/sigma\\-specification>\n";
     return m.str();
 }
@@ -229,10 +250,7 @@ std::string manPage(const CLI::App& app, std::string_view version, std::string_v
 std::string bashCompletion(const CLI::App& app)
 {
     const auto commands = describe(app);
-    std::vector<std::string> top;
-    for (const auto& c : commands)
-        if (c.path.find(' ') == std::string::npos)
-            top.push_back(c.path);
+    std::vector<std::string> top = topLevel(commands);
     for (const auto& o : rootOptions(app))
         for (const auto& l : o.longNames)
             top.push_back("--" + l);
@@ -257,11 +275,7 @@ std::string bashCompletion(const CLI::App& app)
         for (const auto& o : c.options) {
             if (!o.positionalName.empty())
                 continue; // positional arguments are paths: the file completion below
-            std::vector<std::string> names;
-            for (const auto& s : o.shortNames)
-                names.push_back("-" + s);
-            for (const auto& l : o.longNames)
-                names.push_back("--" + l);
+            const std::vector<std::string> names = flagsOf(o);
             for (const auto& n : names)
                 words.push_back(n);
             std::string pattern;
@@ -323,11 +337,7 @@ std::string zshCompletion(const CLI::App& app)
                   << " \\\n";
                 continue;
             }
-            std::vector<std::string> names;
-            for (const auto& s : o.shortNames)
-                names.push_back("-" + s);
-            for (const auto& l : o.longNames)
-                names.push_back("--" + l);
+            const std::vector<std::string> names = flagsOf(o);
             for (const auto& n : names)
                 z << "        "
                   << singleQuotedSh((o.repeatable ? "*" : "") + n + "[" + zshBracket(o.description) + "]" + action)
@@ -342,10 +352,7 @@ std::string zshCompletion(const CLI::App& app)
 std::string fishCompletion(const CLI::App& app)
 {
     const auto commands = describe(app);
-    std::vector<std::string> top;
-    for (const auto& c : commands)
-        if (c.path.find(' ') == std::string::npos)
-            top.push_back(c.path);
+    std::vector<std::string> top = topLevel(commands);
     std::ostringstream f;
     f << "# fish completion for sigmawb. Generated from its command line (app/cli/clidoc.cpp); do not edit.\n";
     f << "complete -c sigmawb -f\n";

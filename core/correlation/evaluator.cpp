@@ -2,6 +2,8 @@
 // window only (see docs/correlations.md).
 #include "correlation/correlation.h"
 
+#include "util/civildate.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -25,30 +27,6 @@ bool digitsAt(std::string_view s, std::size_t pos, std::size_t count, int& out)
         out = out * 10 + (s[i] - '0');
     }
     return true;
-}
-
-// Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil calendar algorithm).
-std::int64_t daysFromCivil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return std::int64_t(era) * 146097 + std::int64_t(doe) - 719468;
-}
-
-void civilFromDays(std::int64_t z, int& y, int& m, int& d)
-{
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    y = static_cast<int>(yoe + era * 400 + (m <= 2));
 }
 
 std::optional<double> parseNumber(const std::string& text)
@@ -196,11 +174,10 @@ std::string formatEventTime(EventTime time)
     std::int64_t rem = seconds % 86400;
     if (rem < 0)
         rem += 86400, --days;
-    int y, m, d;
-    civilFromDays(days, y, m, d);
+    const CivilDate date = civilFromDays(days);
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, m, d, int(rem / 3600), int(rem / 60 % 60),
-                  int(rem % 60), int(micros));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06dZ", int(date.year), date.month, date.day,
+                  int(rem / 3600), int(rem / 60 % 60), int(rem % 60), int(micros));
     return buf;
 }
 

@@ -1,6 +1,7 @@
 #include "events/windowsformat.h"
 
 #include "engine/casefold.h"
+#include "util/civildate.h"
 #include "util/numbertext.h"
 
 #include <charconv>
@@ -40,20 +41,6 @@ void appendPadded(std::string& out, std::uint64_t value, int width)
         out += '0';
     while (n > 0)
         out += buffer[--n];
-}
-
-/// Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil-from-days algorithm).
-void civilFromDays(std::int64_t days, std::int64_t& year, unsigned& month, unsigned& day)
-{
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto dayOfEra = static_cast<unsigned>(days - era * 146097);
-    const unsigned yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const unsigned dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const unsigned mp = (5 * dayOfYear + 2) / 153;
-    day = dayOfYear - (153 * mp + 2) / 5 + 1;
-    month = mp < 10 ? mp + 3 : mp - 9;
-    year = static_cast<std::int64_t>(yearOfEra) + era * 400 + (month <= 2 ? 1 : 0);
 }
 
 std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second,
@@ -287,10 +274,9 @@ std::string formatFileTime(std::uint64_t ticks)
     const std::uint64_t fraction = ticks % ticksPerSecond;
     const auto days = static_cast<std::int64_t>(seconds / 86400) - daysFrom1601To1970;
     const auto secondOfDay = static_cast<unsigned>(seconds % 86400);
-    std::int64_t year = 0;
-    unsigned month = 0, day = 0;
-    civilFromDays(days, year, month, day);
-    return dateTime(year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction * 100);
+    const CivilDate date = civilFromDays(days);
+    return dateTime(date.year, date.month, date.day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
+                    fraction * 100);
 }
 
 std::string formatSystemTime(std::span<const std::uint8_t> bytes)
