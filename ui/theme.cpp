@@ -2,6 +2,7 @@
 
 #include <QActionGroup>
 #include <QApplication>
+#include <QLabel>
 #include <QMenu>
 #include <QSettings>
 #include <QStyle>
@@ -132,6 +133,15 @@ QMenu* createThemeMenu(QWidget* parent)
         });
     }
     return menu;
+}
+
+void stylePageTitle(QLabel* title)
+{
+    QFont big = title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.35);
+    big.setBold(true);
+    title->setFont(big);
+    title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 }
 
 } // namespace sigmaui

@@ -4,6 +4,7 @@
 #include <QString>
 
 class QApplication;
+class QLabel;
 class QMenu;
 class QWidget;
 
@@ -19,6 +20,9 @@ ThemeChoice themeChoiceFromKey(const QString& key);
 QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette);
 /// True when the palette's window colour is dark (lightness below the middle).
 bool isDarkPalette(const QPalette& palette);
+
+/// A page's heading (technique and rule pages): larger, bold, selectable.
+void stylePageTitle(QLabel* title);
 
 /// The strong green and red of verdicts and test results (matched / failed) on a dark or light palette.
 QColor verdictGreen(bool dark);

@@ -1,6 +1,8 @@
 // Test manifests of correlation files: expectations count correlation results (docs/test-manifests.md).
 #include "validation/runner.h"
 
+#include "validation/expectationcheck.h"
+
 #include "correlation/correlation.h"
 
 #include <chrono>
@@ -9,12 +11,8 @@ namespace sigma {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using detail::Clock;
+using detail::msSince;
 
 bool groupMatches(const CorrelationResult& r, const std::vector<std::pair<std::string, std::string>>& wanted)
 {
@@ -44,12 +42,7 @@ RuleTestResult runCorrelationTests(const RuleTests& group, const ParsedFile& par
                                    const RunOptions& options)
 {
     const auto groupStart = Clock::now();
-    RuleTestResult result;
-    result.rule = group.rulePath;
-    result.manifest = group.manifest;
-    result.form = group.form;
-    for (const auto& d : group.diagnostics)
-        (d.severity == Severity::Error ? result.errors : result.warnings).push_back(d);
+    RuleTestResult result = detail::startResult(group);
 
     CorrelationUnitResult unit = compileCorrelationUnit({parsed}, compileOptionsFor(group, options));
     std::optional<std::size_t> tested;

@@ -121,6 +121,22 @@ EventExplanation explainEvent(const CompiledRule& rule, const Event& event, std:
     return x;
 }
 
+double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+RuleTestResult startResult(const RuleTests& group)
+{
+    RuleTestResult result;
+    result.rule = group.rulePath;
+    result.manifest = group.manifest;
+    result.form = group.form;
+    for (const auto& d : group.diagnostics)
+        (d.severity == Severity::Error ? result.errors : result.warnings).push_back(d);
+    return result;
+}
+
 std::string eventsWord(std::size_t n)
 {
     return std::to_string(n) + (n == 1 ? " event" : " events");

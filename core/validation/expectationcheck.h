@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "validation/runner.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -15,6 +16,15 @@
 #include <vector>
 
 namespace sigma::detail {
+
+using Clock = std::chrono::steady_clock;
+
+/// Milliseconds since `start`, for the timings of a test report.
+double msSince(Clock::time_point start);
+
+/// The result of a test group before its expectations run: rule, manifest, form and the group's
+/// own diagnostics (errors and warnings).
+RuleTestResult startResult(const RuleTests& group);
 
 /// "1 event", "3 events".
 std::string eventsWord(std::size_t n);

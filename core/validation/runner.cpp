@@ -13,12 +13,8 @@ namespace sigma {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using detail::Clock;
+using detail::msSince;
 
 Diagnostic unreadable(const RuleTests& group, const Expectation& e)
 {
@@ -186,13 +182,8 @@ RuleTestResult runRuleTests(const RuleTests& group, const CompiledRule& rule, co
                             const RunOptions& options)
 {
     const auto groupStart = Clock::now();
-    RuleTestResult result;
-    result.rule = group.rulePath;
-    result.manifest = group.manifest;
-    result.form = group.form;
+    RuleTestResult result = detail::startResult(group);
     result.title = rule.rule().title;
-    for (const auto& d : group.diagnostics)
-        (d.severity == Severity::Error ? result.errors : result.warnings).push_back(d);
 
     for (std::size_t i = 0; i < group.expectations.size(); ++i) {
         const Expectation& exp = group.expectations[i];

@@ -1,5 +1,7 @@
 #include "rulepageview.h"
 
+#include "../theme.h"
+
 #include "corpus/vendorrule.h"
 
 #include <QDir>
@@ -69,11 +71,7 @@ RulePageView::RulePageView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;
-    QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.35);
-    big.setBold(true);
-    m_title->setFont(big);
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    stylePageTitle(m_title);
     m_title->setWordWrap(true);
     m_meta->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_meta->setWordWrap(true);

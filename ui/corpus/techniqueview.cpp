@@ -1,5 +1,7 @@
 #include "techniqueview.h"
 
+#include "../theme.h"
+
 #include "../fileio.h"
 #include "bardelegate.h"
 
@@ -39,11 +41,7 @@ TechniqueView::TechniqueView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     auto* top = new QHBoxLayout;
-    QFont big = m_title->font();
-    big.setPointSizeF(big.pointSizeF() * 1.35);
-    big.setBold(true);
-    m_title->setFont(big);
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    stylePageTitle(m_title);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);
     auto* exportHtml = new QToolButton(this);
