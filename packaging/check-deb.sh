@@ -89,6 +89,7 @@ cat >"$work/root/check/run.sh" <<'INNER'
 #!/bin/bash
 set -euo pipefail
 fail() { echo "check-deb: FAILED: $*" >&2; exit 1; }
+chmod 1777 /tmp # bwrap's tmpfs is root's 0755: apt's sandbox user needs to write there
 cd /check
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
