@@ -24,6 +24,12 @@ struct ProcessResult {
 ProcessResult runSigmawb(const QStringList& args, int timeoutMs = 120000, const QByteArray& input = {});
 
 QByteArray readFile(const QString& path);
+/// Writes `bytes` to `path`, creating its folder; false when it cannot.
+bool writeFile(const QString& path, const QByteArray& bytes);
+
+/// Gives a GUI test its own settings (test-mode standard paths, an application name of its own)
+/// and clears them, so no test sees another's recent files, layout or recovery state.
+void isolateSettings(const QString& testName);
 
 } // namespace sigmatest
 

@@ -9,6 +9,19 @@
 
 namespace sigma {
 
+std::string formatGroup(const std::vector<std::pair<std::string, std::string>>& group)
+{
+    if (group.empty())
+        return "(no group-by)";
+    std::string out;
+    for (const auto& [k, v] : group) {
+        if (!out.empty())
+            out += ", ";
+        out += k + "=" + v;
+    }
+    return out;
+}
+
 namespace {
 
 std::string number(double v)

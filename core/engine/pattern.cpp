@@ -191,17 +191,24 @@ bool product(const SigmaString& value, const std::vector<Segments>& perPart, std
     return true;
 }
 
+// Splits every literal part of `value` into segment alternatives with `split(text, segments)` and
+// takes their product: the one expansion both windash and placeholders are.
+template <typename SplitLiteral>
+bool expandLiterals(const SigmaString& value, std::vector<SigmaString>& out, std::size_t limit, SplitLiteral split)
+{
+    std::vector<Segments> perPart(value.parts.size());
+    for (std::size_t i = 0; i < value.parts.size(); ++i)
+        if (value.parts[i].kind == Kind::Literal)
+            split(value.parts[i].text, perPart[i]);
+    return product(value, perPart, out, limit);
+}
+
 } // namespace
 
 bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std::size_t limit)
 {
     static const std::vector<SigmaString> dashes = literals({"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"});
-    std::vector<Segments> perPart(value.parts.size());
-    for (std::size_t i = 0; i < value.parts.size(); ++i) {
-        const auto& part = value.parts[i];
-        if (part.kind != Kind::Literal)
-            continue;
-        const std::string& t = part.text;
+    return expandLiterals(value, out, limit, [](const std::string& t, Segments& segments) {
         std::string run;
         for (std::size_t k = 0; k < t.size(); ++k) {
             const char c = t[k];
@@ -211,54 +218,47 @@ bool expandWindash(const SigmaString& value, std::vector<SigmaString>& out, std:
             const bool nextWord = k + 1 < t.size() && isWordByte(static_cast<unsigned char>(t[k + 1]));
             if ((c == '-' || c == '/') && !prevWord && nextWord) {
                 if (!run.empty())
-                    perPart[i].push_back({SigmaString::literal(run)});
+                    segments.push_back({SigmaString::literal(run)});
                 run.clear();
-                perPart[i].push_back(dashes);
+                segments.push_back(dashes);
             } else {
                 run += c;
             }
         }
         if (!run.empty())
-            perPart[i].push_back({SigmaString::literal(run)});
-    }
-    return product(value, perPart, out, limit);
+            segments.push_back({SigmaString::literal(run)});
+    });
 }
 
 bool expandPlaceholders(const SigmaString& value, const std::map<std::string, std::vector<std::string>>& placeholders,
                         std::vector<SigmaString>& out, std::vector<std::string>& missing, std::size_t limit)
 {
-    std::vector<Segments> perPart(value.parts.size());
-    for (std::size_t i = 0; i < value.parts.size(); ++i) {
-        const auto& part = value.parts[i];
-        if (part.kind != Kind::Literal)
-            continue;
-        const std::string& t = part.text;
+    return expandLiterals(value, out, limit, [&](const std::string& t, Segments& segments) {
         std::size_t pos = 0;
         while (pos < t.size()) {
             const auto open = t.find('%', pos);
             const auto close = open == std::string::npos ? std::string::npos : t.find('%', open + 1);
             if (close == std::string::npos) {
-                perPart[i].push_back({SigmaString::literal(t.substr(pos))});
+                segments.push_back({SigmaString::literal(t.substr(pos))});
                 break;
             }
             if (open > pos)
-                perPart[i].push_back({SigmaString::literal(t.substr(pos, open - pos))});
+                segments.push_back({SigmaString::literal(t.substr(pos, open - pos))});
             const std::string name = t.substr(open + 1, close - open - 1);
             auto it = placeholders.find(name);
             if (it == placeholders.end() || it->second.empty()) {
                 missing.push_back(name);
-                perPart[i].push_back({SigmaString::literal(t.substr(open, close - open + 1))});
+                segments.push_back({SigmaString::literal(t.substr(open, close - open + 1))});
             } else {
                 // Placeholder values are Sigma strings: their wildcards are wildcards (pySigma).
                 std::vector<SigmaString> alts;
                 for (const auto& v : it->second)
                     alts.push_back(SigmaString::parse(v));
-                perPart[i].push_back(std::move(alts));
+                segments.push_back(std::move(alts));
             }
             pos = close + 1;
         }
-    }
-    return product(value, perPart, out, limit);
+    });
 }
 
 std::string base64Encode(std::string_view bytes)

@@ -254,16 +254,18 @@ private:
 
     std::string text(std::size_t begin) const { return m_c.t.substr(begin, m_c.p - begin); }
 
-    Operand sum()
+    // Arithmetic is read for its extent only: the operands of `+ - .` (sum) and `* / %` (product)
+    // merge into one opaque operand spanning both.
+    template <typename IsOperator, typename ReadOperand>
+    Operand operatorChain(IsOperator isOperator, ReadOperand readOperand)
     {
-        Operand left = product();
+        Operand left = readOperand();
         while (true) {
             m_c.skip();
-            const char c = m_c.cur();
-            if (!(c == '+' || c == '-' || (c == '.' && querytree::isBlank(m_c.at(m_c.p + 1)))))
+            if (!isOperator(m_c.cur()))
                 break;
             ++m_c.p;
-            Operand right = product();
+            Operand right = readOperand();
             Operand o;
             o.begin = left.begin;
             o.end = right.end;
@@ -272,22 +274,16 @@ private:
         return left;
     }
 
+    Operand sum()
+    {
+        return operatorChain(
+            [this](char c) { return c == '+' || c == '-' || (c == '.' && querytree::isBlank(m_c.at(m_c.p + 1))); },
+            [this] { return product(); });
+    }
+
     Operand product()
     {
-        Operand left = unary();
-        while (true) {
-            m_c.skip();
-            const char c = m_c.cur();
-            if (!(c == '*' || c == '/' || c == '%'))
-                break;
-            ++m_c.p;
-            Operand right = unary();
-            Operand o;
-            o.begin = left.begin;
-            o.end = right.end;
-            left = o;
-        }
-        return left;
+        return operatorChain([](char c) { return c == '*' || c == '/' || c == '%'; }, [this] { return unary(); });
     }
 
     Operand unary()

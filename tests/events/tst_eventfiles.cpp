@@ -1,6 +1,7 @@
 // events/eventfiles: the event-file extensions and the expansion of paths into event files
 // (folders searched recursively, symbolic links followed, loops detected, problems reported).
 #include "events/eventfiles.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,10 +20,7 @@ QString at(const QTemporaryDir& dir, const char* relative)
 }
 void touch(const QString& path)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{}\n");
+    QVERIFY(sigmatest::writeFile(path, "{}\n"));
 }
 void link(const QString& target, const QString& at)
 {

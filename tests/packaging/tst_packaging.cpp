@@ -1,6 +1,8 @@
 // What an installed package carries: the icon the .desktop file names, the licence the AppStream
 // metainfo declares; and that the engine and the CLI build without Qt (the fuzz preset needs that).
 
+#include "testsupport.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -34,10 +36,7 @@ Run run(const QString& program, const QStringList& args, int timeoutMs)
 
 QString readText(const QString& path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(f.readAll());
+    return QString::fromUtf8(sigmatest::readFile(path));
 }
 
 } // namespace

@@ -37,12 +37,6 @@ using namespace sigmaui;
 using namespace sigmagui;
 
 namespace {
-void writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
 /// Replaces the editor's text as typing would (an undoable edit that marks the document modified).
 void typeText(RuleEditor* editor, const QString& text)
 {
@@ -55,19 +49,13 @@ void typeText(RuleEditor* editor, const QString& text)
 class TestUiMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_mainwindow"));
-        QSettings().clear();
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_mainwindow")); }
 
     void opensFileGivenOnCommandLine()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("cmdline.yml"));
-        writeFile(path, "title: From the command line\n");
+        QVERIFY(sigmatest::writeFile(path, "title: From the command line\n"));
         QCommandLineParser parser;
         configureCommandLine(parser);
         QVERIFY(parser.parse({QStringLiteral("sigma-workbench"), path}));
@@ -90,7 +78,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("dropped.yml"));
-        writeFile(path, "title: Dropped\n");
+        QVERIFY(sigmatest::writeFile(path, "title: Dropped\n"));
         SyntaxSupport syntax;
         MainWindow window(syntax);
         QVERIFY(window.acceptDrops());
@@ -182,7 +170,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("rule.yml"));
-        writeFile(path, "title: old\n");
+        QVERIFY(sigmatest::writeFile(path, "title: old\n"));
         SyntaxSupport syntax;
         MainWindow window(syntax);
         QVERIFY(window.openRuleFile(path));
@@ -216,7 +204,7 @@ private Q_SLOTS:
                 QSKIP("root ignores directory permissions");
             path = dir.filePath(QStringLiteral("rule.yml"));
         }
-        writeFile(path, "title: old\n");
+        QVERIFY(sigmatest::writeFile(path, "title: old\n"));
         SyntaxSupport syntax;
         MainWindow window(syntax);
         QVERIFY(window.openRuleFile(path));
@@ -252,7 +240,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, fileAfter);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("ask.yml"));
-        writeFile(path, "title: old\n");
+        QVERIFY(sigmatest::writeFile(path, "title: old\n"));
         SyntaxSupport syntax;
         MainWindow window(syntax);
         QStringList asked;
@@ -272,7 +260,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("quiet.yml"));
-        writeFile(path, "title: quiet\n");
+        QVERIFY(sigmatest::writeFile(path, "title: quiet\n"));
         SyntaxSupport syntax;
         MainWindow window(syntax);
         bool asked = false;

@@ -103,12 +103,7 @@ bool hasTranslationRow(ExplanationModel* model)
 class TestUiTranslate5156 : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_translate5156"));
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_translate5156")); }
     void init() { QSettings().clear(); }
 
     // The Indicators pane counts its baseline over the same events the Test pane evaluates: with

@@ -132,13 +132,7 @@ void replaceInDocument(QTextDocument* doc, const QString& from, const QString& t
 class TestUiValidation : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_validation"));
-        QSettings().clear();
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_validation")); }
 
     void markFailEditPassExport()
     {

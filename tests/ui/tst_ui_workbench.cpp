@@ -133,13 +133,7 @@ struct Workbench {
 class TestUiWorkbench : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_workbench"));
-        QSettings().clear();
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_workbench")); }
 
     void typingUpdatesMatchCount()
     {

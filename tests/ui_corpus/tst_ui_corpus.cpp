@@ -237,13 +237,7 @@ void compareWithCoverage(const TechniqueView* view, const QJsonObject& json)
 class TestUiCorpus : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_corpus"));
-        QSettings().clear();
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_corpus")); }
     void cleanup() { QSettings().clear(); }
 
     // ---- loading ----

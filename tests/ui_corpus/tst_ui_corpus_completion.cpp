@@ -58,13 +58,7 @@ int after(const QString& text, const QString& marker)
 class TestUiCorpusCompletion : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("SigmaWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_ui_corpus_completion"));
-        QSettings().clear();
-    }
+    void initTestCase() { sigmatest::isolateSettings(QStringLiteral("tst_ui_corpus_completion")); }
 
     void context_data()
     {
