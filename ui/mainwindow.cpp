@@ -14,6 +14,7 @@
 #include "exportcontroller.h"
 #include "messagebanner.h"
 #include "problemsmodel.h"
+#include "querypane.h"
 #include "recentfiles.h"
 #include "ruledocument.h"
 #include "ruleeditor.h"
@@ -126,6 +127,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
+    m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
+    connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
