@@ -129,6 +129,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createDocks();
     m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
     connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
+    m_export->setOptionsProvider([this](sigma::ExportOptions& o) { m_queryPane->addToExport(o); });
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover

@@ -168,6 +168,14 @@ QueryPane* QueryPane::install(WorkbenchContext* context)
     return pane;
 }
 
+void QueryPane::addToExport(sigma::ExportOptions& options) const
+{
+    options.queryTargets = {m_target->currentData().toString().toStdString()};
+    options.queryPipelines.clear();
+    for (const QString& s : m_pipeline->currentData().toStringList())
+        options.queryPipelines.push_back(s.toStdString());
+}
+
 QString QueryPane::queryText() const
 {
     return m_query->toPlainText();

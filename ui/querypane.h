@@ -10,6 +10,7 @@
 
 #include "conversion/conversion.h"
 #include "conversion/pipeline.h"
+#include "validation/export.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -41,6 +42,8 @@ public:
     /// Adds a pipeline file to the choices and selects it; false (the reason in the status line)
     /// when it cannot be read.
     bool choosePipelineFile(const QString& path);
+    /// The export bundle holds the query of the chosen target and pipeline (sigma::ExportOptions).
+    void addToExport(sigma::ExportOptions& options) const;
     /// Microseconds the last conversion (pipelines and writing) took.
     double lastConversionUs() const { return m_lastUs; }
 

@@ -16,6 +16,7 @@
 #include <QGuiApplication>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QToolButton>
@@ -155,6 +156,22 @@ private Q_SLOTS:
         QVERIFY(editor->find(S("whoami.exe")));
         QTRY_VERIFY(view->extraSelections().size() == 1 &&
                     view->extraSelections().front().cursor.selectedText().contains(S("whoami")));
+    }
+
+    // File > Export holds the query of the Query pane's target and pipeline (forced: the fixture
+    // has no tests).
+    void exportHoldsTheChosenQuery()
+    {
+        Workbench wb;
+        QVERIFY(wb.window->openRuleFile(fixture("proc.yml")));
+        wb.choose("kusto", {S("sentinel")});
+        QTRY_VERIFY(wb.pane->queryText().startsWith(S("FolderPath")));
+        QTemporaryDir dir;
+        const QString out = dir.filePath(S("bundle"));
+        const sigma::ExportResult r = wb.window->exportCurrentRule(out, true);
+        QVERIFY2(r.written, r.error.c_str());
+        QCOMPARE(QString::fromUtf8(sigmatest::readFile(out + S("/queries/proc.kql"))), wb.pane->queryText() + S("\n"));
+        QVERIFY(sigmatest::readFile(out + S("/REPORT.md")).contains("after the pipelines sentinel"));
     }
 
     void brokenRuleKeepsTheLastGoodQueryGreyed()
