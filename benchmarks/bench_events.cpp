@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -39,16 +38,6 @@ std::string shellQuote(const std::string& s)
     for (char c : s)
         out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
-}
-
-long peakRssKb()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::atol(line.c_str() + 6);
-    return 0;
 }
 
 /// CPU seconds (user + system) of this process or of its finished children: robust against a
@@ -145,7 +134,7 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies)
     std::printf("kept: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
                 "peak RSS %.1f MiB\n",
                 keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
-                double(heap) / double(keptEvents) * 1e6 / 1048576.0, peakRssKb() / 1024.0);
+                double(heap) / double(keptEvents) * 1e6 / 1048576.0, sigmabench::peakRssKb() / 1024.0);
 }
 
 } // namespace
