@@ -1,6 +1,7 @@
 // Compiling one detection item: the matcher family from the modifier registry, the value's
 // transformations in the order written, then one matcher per value (valuematchers.h).
 #include "engine/itemaccelerator.h"
+#include "engine/valueexpansion.h"
 #include "engine/valuematchers.h"
 #include "rule/modifiers.h"
 
@@ -137,118 +138,13 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
     if (value.type == Value::Type::Null)
         return makeNullMatcher();
 
-    // Strings: apply the transformations in the order written.
-    std::vector<SigmaString> values{SigmaString::parse(value.text)};
-    if (value.type != Value::Type::String) // numbers/booleans: their text, no wildcards
-        values = {SigmaString::literal(value.text)};
-    const std::size_t limit = c.options.maxExpansions;
-    auto tooMany = [&](const Modifier& m) {
-        c.error(m.span.valid() ? m.span : value.span, "too-many-expansions",
-                "'" + m.written + "' expands '" + value.text + "' into more than " + std::to_string(limit) +
-                    " strings");
-    };
-    std::vector<std::string> notes;
-    for (const auto& m : mods) {
-        std::vector<SigmaString> next;
-        switch (m.kind) {
-        case ModifierKind::Contains:
-            for (auto& v : values) {
-                v.prependStar();
-                v.appendStar();
-            }
-            break;
-        case ModifierKind::StartsWith:
-            for (auto& v : values)
-                v.appendStar();
-            break;
-        case ModifierKind::EndsWith:
-            for (auto& v : values)
-                v.prependStar();
-            break;
-        case ModifierKind::Windash:
-            for (const auto& v : values)
-                if (!expandWindash(v, next, limit)) {
-                    tooMany(m);
-                    return nullptr;
-                }
-            values = std::move(next);
-            notes.push_back("windash");
-            break;
-        case ModifierKind::Expand: {
-            std::vector<std::string> missing;
-            for (const auto& v : values)
-                if (!expandPlaceholders(v, c.options.placeholders, next, missing, limit)) {
-                    tooMany(m);
-                    return nullptr;
-                }
-            if (!missing.empty()) {
-                std::string names;
-                for (const auto& n : missing)
-                    names += (names.empty() ? "%" : ", %") + n + "%";
-                c.error(value.span, "unresolved-placeholder",
-                        "placeholder " + names +
-                            " has no values: give them in a placeholder file (--placeholders FILE)");
-                return nullptr;
-            }
-            values = std::move(next);
-            notes.push_back("expand");
-            break;
-        }
-        case ModifierKind::Base64:
-        case ModifierKind::Base64Offset:
-        case ModifierKind::Utf16le:
-        case ModifierKind::Utf16be:
-        case ModifierKind::Utf16: {
-            const bool encodeParts =
-                m.kind == ModifierKind::Utf16le || m.kind == ModifierKind::Utf16be || m.kind == ModifierKind::Utf16;
-            for (const auto& v : values) {
-                if (encodeParts) {
-                    // pySigma encodes the literal runs and keeps the wildcards; a BOM starts the value.
-                    SigmaString out;
-                    bool first = true;
-                    for (const auto& p : v.parts) {
-                        if (p.kind != SigmaString::Part::Kind::Literal) {
-                            out.parts.push_back(p);
-                            continue;
-                        }
-                        const Utf16Kind kind = m.kind == ModifierKind::Utf16be            ? Utf16Kind::BE
-                                               : (m.kind == ModifierKind::Utf16 && first) ? Utf16Kind::WithBom
-                                                                                          : Utf16Kind::LE;
-                        out.appendLiteral(toUtf16(p.text, kind));
-                        first = false;
-                    }
-                    next.push_back(std::move(out));
-                    continue;
-                }
-                if (v.hasWildcards()) {
-                    c.error(m.span.valid() ? m.span : value.span, "wildcard-in-encoded-value",
-                            "'" + m.written + "' cannot encode a value with wildcards ('" + value.text +
-                                "'); put contains/startswith/endswith after it");
-                    return nullptr;
-                }
-                if (m.kind == ModifierKind::Base64) {
-                    next.push_back(SigmaString::literal(base64Encode(v.plain())));
-                } else {
-                    for (auto& s : base64OffsetVariants(v.plain()))
-                        next.push_back(SigmaString::literal(s));
-                }
-            }
-            values = std::move(next);
-            notes.push_back(m.written.empty() ? modifierName(m.kind) : m.written);
-            break;
-        }
-        default:
-            break;
-        }
+    // Strings: the value's alternatives after its transformations (engine/valueexpansion.h).
+    ValueExpansion expansion = expandItemValue(item, value, c.options.placeholders, c.options.maxExpansions);
+    if (!expansion.ok()) {
+        c.error(expansion.errorSpan, expansion.errorCode, expansion.errorMessage);
+        return nullptr;
     }
-    if (item.isKeyword || item.field.empty()) {
-        // Keywords are a full-text search (pySigma backends: an unanchored search term): the value
-        // may occur anywhere in a field value.
-        for (auto& v : values) {
-            v.prependStar();
-            v.appendStar();
-        }
-    }
+    std::vector<SigmaString>& values = expansion.strings;
     std::vector<Glob> globs;
     globs.reserve(values.size());
     for (const auto& v : values)

@@ -1,0 +1,101 @@
+#pragma once
+
+// Internal to core/conversion: what the backends share. ExprWriter writes a boolean tree of the IR
+// in an infix language (precedence, parentheses, same-field value lists, fragments); a backend
+// supplies the operator words and the predicates. Regex helpers translate Sigma patterns and PCRE
+// into the regular-expression dialects of the targets.
+
+#include "conversion/conversion.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sigma::conversion::detail {
+
+/// Where a backend writes: the result (query text, fragments, diagnostics) and the rule's file.
+struct Output {
+    ConversionResult& result;
+    const ConversionOptions& options;
+    const std::string& file;
+    std::string& text() { return result.query; }
+    /// An error: the target cannot express the construct at `span`.
+    void unsupported(const SourceSpan& span, const std::string& message);
+    bool failed() const { return hasErrors(result.diagnostics); }
+};
+
+class ExprWriter {
+public:
+    explicit ExprWriter(Output& out)
+        : m_out(out)
+    {}
+    virtual ~ExprWriter() = default;
+    /// Writes the whole tree.
+    void write(const Node& node) { writeNode(node, 0); }
+
+protected:
+    virtual const char* andWord() const { return " AND "; }
+    virtual const char* orWord() const { return " OR "; }
+    virtual void writeNot(const Node& child);
+    virtual void writeConstant(const Node& node) = 0;
+    virtual void writePredicate(const Node& node) = 0;
+    /// Several String predicates of one Or on the same field (same `cased`); true if written as one
+    /// list expression. The default writes nothing and returns false.
+    virtual bool writeList(const std::vector<const Node*>& nodes);
+    /// Writes `node` as an operand of a unary operator (parenthesised unless a predicate).
+    void operand(const Node& node);
+    void writeNode(const Node& node, int parent);
+    void put(std::string_view s) { m_out.text() += s; }
+    /// How many Not nodes enclose what is being written (predicates under one may need to be made
+    /// two-valued where a missing field makes a comparison null).
+    int negations() const { return m_negations; }
+
+    Output& m_out;
+    /// Parenthesise an And inside an Or (Splunk's search reads `a b OR c` as `a (b OR c)`).
+    bool m_parenAndInOr = false;
+    int m_negations = 0;
+};
+
+// --- strings ---------------------------------------------------------------------------------------
+
+/// Sigma's case-folding of a literal (engine/casefold.h), for targets that compare lowered text.
+std::string foldedText(std::string_view s);
+/// Only ASCII letters lowered (SQLite lower() and LIKE fold nothing else).
+std::string asciiLower(std::string_view s);
+/// True when case folding may change `s` (an ASCII letter or any non-ASCII byte).
+bool hasLetters(std::string_view s);
+/// True when a pattern's literals have no letters (case does not matter for it).
+bool caseless(const engine::SigmaString& pattern);
+/// `"..."` with `\` and `"` escaped by a backslash, control characters as \n \r \t \u.... (JSON-like).
+std::string cQuoted(std::string_view s);
+
+// --- regular expressions ---------------------------------------------------------------------------
+
+/// A Sigma pattern as a PCRE/RE2 regular expression anchored at both ends (`^...$`), wildcards as
+/// `.*` / `.`, literals escaped, `(?i)` first unless `cased`. `dotAll`: `(?s)` so `*` spans lines.
+std::string patternToRegex(const engine::SigmaString& pattern, bool cased);
+
+/// PCRE with flags as one PCRE/RE2 text: the flags as a leading `(?ims)` group.
+std::string regexWithFlags(const Predicate& p);
+
+/// A PCRE `|re` value translated to the Lucene regular-expression dialect (Elasticsearch regexp
+/// queries, ES|QL RLIKE, EQL regex): Lucene expressions are anchored at both ends and know no `\d`
+/// `\w` `\s`, lazy quantifiers, lookaround, backreferences or inline flags. `lower`: literals and
+/// classes lowered (matched against a lowered field, for `i`). Returns false with `why` set when the
+/// pattern uses something Lucene cannot express.
+bool pcreToLucene(const Predicate& p, bool lower, std::string& out, std::string& why);
+/// A Sigma pattern as a Lucene regular expression (literals escaped, `*` -> `.*`, `?` -> `.`).
+std::string patternToLuceneRegex(const engine::SigmaString& pattern, bool lower);
+/// The first construct of a PCRE pattern that RE2 (KQL) does not support, or empty.
+std::string re2Unsupported(std::string_view pcre);
+
+// --- the backends ------------------------------------------------------------------------------------
+
+void writeSplunk(const Node& root, Output& out);
+void writeEsql(const Node& root, Output& out);
+void writeEql(const Node& root, Output& out);
+void writeLucene(const Node& root, Output& out);
+void writeKusto(const Node& root, Output& out);
+void writeSqlite(const Node& root, Output& out);
+
+} // namespace sigma::conversion::detail

@@ -1,0 +1,157 @@
+// Elastic EQL: `any where <condition>`.
+//
+// Case: the `:` operator compares case-insensitively and reads `*` and `?` as wildcards
+// (`process.name : "cmd.exe"`, `f : ("a*", "b")` for lists); `cased` values use `==` (exact) or
+// `like` (wildcards), which are case-sensitive. `:` has no escape for a literal `*` or `?`, so such
+// values become `regex~` / `regex` with a Lucene expression. Strings are double-quoted with `\` and
+// `"` escaped. `|re` uses `regex` (`regex~` with `i`) after translation to the Lucene dialect
+// (backend.h pcreToLucene). EQL has no full-text search: keywords are an error.
+#include "conversion/backend.h"
+
+namespace sigma::conversion::detail {
+
+namespace {
+
+using Kind = engine::SigmaString::Part::Kind;
+
+std::string field(const std::string& f)
+{
+    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
+    for (const char c : f)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '.' || c == '@');
+    if (plain)
+        return f;
+    std::string out = "`";
+    for (const char c : f) {
+        if (c == '`')
+            out += '`';
+        out += c;
+    }
+    return out + "`";
+}
+
+/// The pattern for `:` / `like` (wildcards as they are); false when a literal holds `*` or `?`.
+bool wildcardText(const engine::SigmaString& pattern, std::string& out)
+{
+    std::string v;
+    for (const auto& p : pattern.parts) {
+        if (p.kind == Kind::Star)
+            v += '*';
+        else if (p.kind == Kind::Question)
+            v += '?';
+        else if (p.text.find_first_of("*?") != std::string::npos)
+            return false;
+        else
+            v += p.text;
+    }
+    out = cQuoted(v);
+    return true;
+}
+
+class EqlWriter : public ExprWriter {
+public:
+    using ExprWriter::ExprWriter;
+
+protected:
+    const char* andWord() const override { return " and "; }
+    const char* orWord() const override { return " or "; }
+    void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
+    void writeNot(const Node& child) override
+    {
+        put("not ");
+        operand(child);
+    }
+    void writePredicate(const Node& n) override
+    {
+        const Predicate& p = n.predicate;
+        const std::string f = field(p.field);
+        switch (p.kind) {
+        case Predicate::Kind::String: {
+            std::string v;
+            if (wildcardText(p.pattern, v)) {
+                if (!p.cased)
+                    put(f + " : " + v);
+                else if (patternShape(p.pattern) == Shape::Exact)
+                    put(f + " == " + v);
+                else
+                    put(f + " like " + v);
+                return;
+            }
+            put(f + (p.cased ? " regex " : " regex~ ") + cQuoted(patternToLuceneRegex(p.pattern, false)));
+            return;
+        }
+        case Predicate::Kind::Keyword:
+            m_out.unsupported(n.span, "EQL has no full-text search for keywords");
+            return;
+        case Predicate::Kind::Regex: {
+            std::string re, why;
+            if (!pcreToLucene(p, false, re, why)) {
+                m_out.unsupported(n.span, why);
+                return;
+            }
+            put(f + (p.reIgnoreCase ? " regex~ " : " regex ") + cQuoted(re));
+            return;
+        }
+        case Predicate::Kind::Cidr:
+            put("cidrMatch(" + f + ", " + cQuoted(p.text) + ")");
+            return;
+        case Predicate::Kind::Exists:
+            put(f + " != null");
+            return;
+        case Predicate::Kind::Null:
+            put("(" + f + " == null or " + f + " == \"\")");
+            return;
+        case Predicate::Kind::Compare: {
+            static const char* ops[] = {"==", "!=", ">", ">=", "<", "<="};
+            put(f + " " + ops[static_cast<int>(p.op)] + " " + p.text);
+            return;
+        }
+        case Predicate::Kind::FieldRef: {
+            const std::string g = field(p.text);
+            const char* tilde = p.cased ? "" : "~";
+            switch (p.anchor) {
+            case Predicate::Anchor::Whole:
+                put(p.cased ? f + " == " + g
+                            : "(length(" + f + ") == length(" + g + ") and startsWith~(" + f + ", " + g + "))");
+                return;
+            case Predicate::Anchor::Start:
+                put(std::string("startsWith") + tilde + "(" + f + ", " + g + ")");
+                return;
+            case Predicate::Anchor::End:
+                put(std::string("endsWith") + tilde + "(" + f + ", " + g + ")");
+                return;
+            case Predicate::Anchor::Contains:
+                put(std::string("stringContains") + tilde + "(" + f + ", " + g + ")");
+                return;
+            }
+            return;
+        }
+        }
+    }
+    bool writeList(const std::vector<const Node*>& nodes) override
+    {
+        if (nodes.front()->predicate.cased)
+            return false;
+        std::string list;
+        for (const Node* n : nodes) {
+            std::string v;
+            if (!wildcardText(n->predicate.pattern, v))
+                return false;
+            list += (list.empty() ? "" : ", ") + v;
+        }
+        put(field(nodes.front()->predicate.field) + " : (" + list + ")");
+        return true;
+    }
+};
+
+} // namespace
+
+void writeEql(const Node& root, Output& out)
+{
+    out.text() += "any where ";
+    EqlWriter w(out);
+    w.write(root);
+}
+
+} // namespace sigma::conversion::detail

@@ -1,0 +1,168 @@
+// Elasticsearch ES|QL: `FROM <index> | WHERE <expression>`.
+//
+// Case: ES|QL compares strings case-sensitively, so the field is lowered with TO_LOWER() and the
+// value is written case-folded (`TO_LOWER(f) == "cmd.exe"`, `TO_LOWER(f) LIKE "*\\cmd.exe"`);
+// `cased` values compare the field as it is. Wildcards: LIKE's `*` and `?`; a literal `*`, `?` or
+// `\` in a LIKE pattern is escaped with a backslash, and the pattern is then written as a string
+// literal (backslashes and quotes escaped again). Lists: `TO_LOWER(f) IN ("a", "b")` for exact
+// values. Regular expressions: RLIKE takes Lucene expressions (anchored, no \d, no flags), so a
+// `|re` is translated (backend.h pcreToLucene); `i` lowers the field and the expression.
+// Three-valued logic: a test of a missing field is null and NOT keeps it null, so a NOT is written
+// `NOT COALESCE(x, FALSE)`.
+#include "conversion/backend.h"
+
+namespace sigma::conversion::detail {
+
+namespace {
+
+using Kind = engine::SigmaString::Part::Kind;
+
+std::string field(const std::string& f)
+{
+    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
+    for (const char c : f)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '.' || c == '@');
+    if (plain)
+        return f;
+    std::string out = "`";
+    for (const char c : f) {
+        if (c == '`')
+            out += '`';
+        out += c;
+    }
+    return out + "`";
+}
+
+std::string likePattern(const engine::SigmaString& pattern, bool fold)
+{
+    std::string v;
+    for (const auto& p : pattern.parts) {
+        if (p.kind == Kind::Star) {
+            v += '*';
+        } else if (p.kind == Kind::Question) {
+            v += '?';
+        } else {
+            for (const char c : fold ? foldedText(p.text) : p.text) {
+                if (c == '*' || c == '?' || c == '\\')
+                    v += '\\';
+                v += c;
+            }
+        }
+    }
+    return cQuoted(v);
+}
+
+class EsqlWriter : public ExprWriter {
+public:
+    using ExprWriter::ExprWriter;
+
+protected:
+    void writeConstant(const Node& n) override { put(n.constant ? "TRUE" : "FALSE"); }
+    void writeNot(const Node& child) override
+    {
+        put("NOT COALESCE(");
+        writeNode(child, 0);
+        put(", FALSE)");
+    }
+    /// The field as compared: lowered unless the value is cased or has no letters.
+    static std::string subject(const Predicate& p, bool letters = true)
+    {
+        return p.cased || !letters ? field(p.field) : "TO_LOWER(" + field(p.field) + ")";
+    }
+    void writePredicate(const Node& n) override
+    {
+        const Predicate& p = n.predicate;
+        const std::string f = field(p.field);
+        switch (p.kind) {
+        case Predicate::Kind::String: {
+            std::string literal;
+            const Shape shape = patternShape(p.pattern, &literal);
+            const bool letters = !caseless(p.pattern);
+            if (shape == Shape::Exact) {
+                put(subject(p, letters) + " == " + cQuoted(p.cased ? literal : foldedText(literal)));
+                return;
+            }
+            put(subject(p, letters) + " LIKE " + likePattern(p.pattern, !p.cased));
+            return;
+        }
+        case Predicate::Kind::Keyword:
+            if (m_out.options.fullTextField.empty()) {
+                m_out.unsupported(n.span, "keywords need a full-text field (ConversionOptions::fullTextField)");
+                return;
+            }
+            put((p.cased ? field(m_out.options.fullTextField)
+                         : "TO_LOWER(" + field(m_out.options.fullTextField) + ")") +
+                " LIKE " + likePattern(p.pattern, !p.cased));
+            return;
+        case Predicate::Kind::Regex: {
+            std::string re, why;
+            if (!pcreToLucene(p, p.reIgnoreCase, re, why)) {
+                m_out.unsupported(n.span, why);
+                return;
+            }
+            put((p.reIgnoreCase ? "TO_LOWER(" + f + ")" : f) + " RLIKE " + cQuoted(re));
+            return;
+        }
+        case Predicate::Kind::Cidr:
+            put("CIDR_MATCH(TO_IP(" + f + "), " + cQuoted(p.text) + ")");
+            return;
+        case Predicate::Kind::Exists:
+            put(f + " IS NOT NULL");
+            return;
+        case Predicate::Kind::Null:
+            put("(" + f + " IS NULL OR " + f + " == \"\")");
+            return;
+        case Predicate::Kind::Compare: {
+            static const char* ops[] = {"==", "!=", ">", ">=", "<", "<="};
+            put("TO_DOUBLE(" + f + ") " + ops[static_cast<int>(p.op)] + " " + p.text);
+            return;
+        }
+        case Predicate::Kind::FieldRef: {
+            const std::string a = p.cased ? f : "TO_LOWER(" + f + ")";
+            const std::string g = field(p.text);
+            const std::string b = p.cased ? g : "TO_LOWER(" + g + ")";
+            switch (p.anchor) {
+            case Predicate::Anchor::Whole:
+                put(a + " == " + b);
+                return;
+            case Predicate::Anchor::Start:
+                put("STARTS_WITH(" + a + ", " + b + ")");
+                return;
+            case Predicate::Anchor::End:
+                put("ENDS_WITH(" + a + ", " + b + ")");
+                return;
+            case Predicate::Anchor::Contains:
+                put("LOCATE(" + a + ", " + b + ") > 0");
+                return;
+            }
+            return;
+        }
+        }
+    }
+    bool writeList(const std::vector<const Node*>& nodes) override
+    {
+        std::string list;
+        bool letters = false;
+        for (const Node* n : nodes) {
+            letters = letters || !caseless(n->predicate.pattern);
+            std::string literal;
+            if (patternShape(n->predicate.pattern, &literal) != Shape::Exact)
+                return false;
+            list += (list.empty() ? "" : ", ") + cQuoted(n->predicate.cased ? literal : foldedText(literal));
+        }
+        put(subject(nodes.front()->predicate, letters) + " IN (" + list + ")");
+        return true;
+    }
+};
+
+} // namespace
+
+void writeEsql(const Node& root, Output& out)
+{
+    out.text() += "FROM " + out.options.esqlIndex + " | WHERE ";
+    EsqlWriter w(out);
+    w.write(root);
+}
+
+} // namespace sigma::conversion::detail

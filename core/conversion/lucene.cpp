@@ -1,0 +1,124 @@
+// Lucene query string (Elasticsearch `query_string`, Kibana's Lucene mode).
+//
+// Case: the query string has no case-insensitive operator; a term matches case-insensitively only
+// where the field's mapping folds case (text fields, keyword fields with a lowercase normalizer,
+// ECS `wildcard` fields queried through `case_insensitive`). The query writes values as the rule
+// writes them, as pySigma's Lucene backend does (docs/conversion.md says so); `|re|i` cannot be
+// expressed (Lucene regular expressions have no flags) and is an error. Escaping: every reserved
+// character (+ - = & | > < ! ( ) { } [ ] ^ " ~ * ? : \ / and blanks) of a literal is escaped with a
+// backslash; `*` and `?` wildcards stay bare. An empty value is `f:""`. Lists: `f:(a OR b)`.
+// `|fieldref` cannot be expressed (a query string compares fields with constants only).
+#include "conversion/backend.h"
+
+#include <cstring>
+
+namespace sigma::conversion::detail {
+
+namespace {
+
+using Kind = engine::SigmaString::Part::Kind;
+
+void escapeTo(std::string_view s, std::string& out)
+{
+    for (const char c : s) {
+        if ((c != 0 && std::strchr("+-=&|><!(){}[]^\"~*?:\\/", c)) || c == ' ' || c == '\t')
+            out += '\\';
+        out += c;
+    }
+}
+
+std::string field(const std::string& f)
+{
+    std::string out;
+    escapeTo(f, out);
+    return out;
+}
+
+std::string value(const engine::SigmaString& pattern)
+{
+    if (pattern.parts.empty())
+        return "\"\"";
+    std::string out;
+    for (const auto& p : pattern.parts) {
+        if (p.kind == Kind::Star)
+            out += '*';
+        else if (p.kind == Kind::Question)
+            out += '?';
+        else
+            escapeTo(p.text, out);
+    }
+    return out;
+}
+
+class LuceneWriter : public ExprWriter {
+public:
+    using ExprWriter::ExprWriter;
+
+protected:
+    void writeConstant(const Node& n) override { put(n.constant ? "*:*" : "NOT *:*"); }
+    void writePredicate(const Node& n) override
+    {
+        const Predicate& p = n.predicate;
+        const std::string f = field(p.field);
+        switch (p.kind) {
+        case Predicate::Kind::String:
+            put(f + ":" + value(p.pattern));
+            return;
+        case Predicate::Kind::Keyword:
+            put(value(p.pattern));
+            return;
+        case Predicate::Kind::Regex: {
+            if (p.reIgnoreCase) {
+                m_out.unsupported(n.span, "Lucene regular expressions have no case-insensitive flag (re|i)");
+                return;
+            }
+            std::string re, why;
+            if (!pcreToLucene(p, false, re, why)) {
+                m_out.unsupported(n.span, why);
+                return;
+            }
+            put(f + ":/" + re + "/");
+            return;
+        }
+        case Predicate::Kind::Cidr:
+            put(f + ":" + cQuoted(p.text));
+            return;
+        case Predicate::Kind::Exists:
+            put("_exists_:" + f);
+            return;
+        case Predicate::Kind::Null:
+            put("(NOT _exists_:" + f + " OR " + f + ":\"\")");
+            return;
+        case Predicate::Kind::Compare: {
+            static const char* ops[] = {"", "", ">", ">=", "<", "<="};
+            if (p.op == Predicate::Op::Neq) {
+                put("(_exists_:" + f + " AND NOT " + f + ":" + p.text + ")");
+                return;
+            }
+            put(f + ":" + ops[static_cast<int>(p.op)] + p.text);
+            return;
+        }
+        case Predicate::Kind::FieldRef:
+            m_out.unsupported(n.span, "a query string cannot compare a field with another field (fieldref)");
+            return;
+        }
+    }
+    bool writeList(const std::vector<const Node*>& nodes) override
+    {
+        std::string list;
+        for (const Node* n : nodes)
+            list += (list.empty() ? "" : " OR ") + value(n->predicate.pattern);
+        put(field(nodes.front()->predicate.field) + ":(" + list + ")");
+        return true;
+    }
+};
+
+} // namespace
+
+void writeLucene(const Node& root, Output& out)
+{
+    LuceneWriter w(out);
+    w.write(root);
+}
+
+} // namespace sigma::conversion::detail
