@@ -334,12 +334,16 @@ void MainWindow::showCurrentResult()
     }
     // Verdicts: the newest good ones; greyed out when the rule as written does not compile.
     const EvaluationPtr good = d->evaluator()->lastGoodResult();
-    if (last->ok() && last->events == events)
+    if (last->ok() && last->events == events) {
+        model->setRule(last->compiled);
         model->setVerdicts(last->verdicts, false);
-    else if (good && good->events == events)
+    } else if (good && good->events == events) {
+        model->setRule(good->compiled);
         model->setVerdicts(good->verdicts, true);
-    else
+    } else {
+        model->setRule(nullptr);
         model->setVerdicts({}, !last->ok());
+    }
     m_tests->updateMarks(); // at once when known, else computed off the GUI thread
     // After loading, show the first match (or the first event) so the marks appear at once.
     if (m_pendingAutoSelect && last->ok() && last->events == events && events && !events->empty()) {

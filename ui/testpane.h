@@ -3,6 +3,7 @@
 #include <QList>
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -48,6 +49,9 @@ public:
     void setMarksProgress(int permille);
     void focusFilter();
     void setColors(const QColor& matched, const QColor& failed);
+    /// The mark actions (right-click menu and buttons): must match, must not match, baseline,
+    /// unmark. The selected events' current mark is the checked one.
+    const QList<QAction*>& markActions() const { return m_markActions; }
 
 Q_SIGNALS:
     void loadRequested();
@@ -61,7 +65,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void updateMarkActions();
+
     EventsModel* m_model;
+    QList<QAction*> m_markActions;
     EventsFilterProxy* m_proxy;
     QLineEdit* m_filter;
     QCheckBox* m_matchesOnly;
