@@ -7,6 +7,8 @@
 
 #include "corpus/corpusfeatures.h"
 
+#include "correlationspane.h"
+
 #include "documenttabs.h"
 #include "eventscontroller.h"
 #include "eventsfilterproxy.h"
@@ -126,6 +128,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
+    m_context->setEventSelector([this](const QList<int>& rows) { m_testPane->selectEvents(rows); });
+    CorrelationsPane::install(m_context);
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover

@@ -188,6 +188,21 @@ void TestPane::selectEvent(int eventIndex)
     Q_EMIT eventSelected(eventIndex);
 }
 
+void TestPane::selectEvents(const QList<int>& eventIndexes)
+{
+    if (eventIndexes.isEmpty())
+        return;
+    selectEvent(eventIndexes.first());
+    QItemSelection selection;
+    for (const int row : eventIndexes) {
+        const QModelIndex proxy = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (proxy.isValid())
+            selection.select(proxy, proxy);
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    scrollToSelected();
+}
+
 void TestPane::scrollToSelected()
 {
     m_view->scrollTo(m_view->currentIndex());

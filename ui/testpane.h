@@ -36,6 +36,8 @@ public:
     QList<int> selectedEvents() const;
     /// Selects an event by its source row.
     void selectEvent(int eventIndex);
+    /// Selects these events (source rows), the first one current (and reported by eventSelected).
+    void selectEvents(const QList<int>& eventIndexes);
     int selectedEvent() const { return m_selected; }
     /// No event is selected any more (new events were loaded), without a signal.
     void forgetSelection() { m_selected = -1; }
