@@ -12,20 +12,9 @@
 #include <malloc.h>
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 namespace {
-
-long peakRssKb()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::atol(line.c_str() + 6);
-    return 0;
-}
 
 const char* kRules = R"(title: Brute force
 id: 0c4f2a10-0000-4000-8000-000000000001
@@ -154,13 +143,13 @@ int main(int argc, char** argv)
             std::printf("  %8zu events: %.0f events/s, held hits %zu (max %zu), open groups %zu (max %zu), peak RSS "
                         "%.1f MiB, heap %.1f MiB\n",
                         i + 1, double(i + 1) / watch.seconds(), evaluator.heldHits(), maxHeld, evaluator.openGroups(),
-                        maxGroups, peakRssKb() / 1024.0, mallinfo2().uordblks / 1048576.0);
+                        maxGroups, sigmabench::peakRssKb() / 1024.0, mallinfo2().uordblks / 1048576.0);
     }
     const auto report = evaluator.finish();
     const std::size_t results = brute + ordered;
     std::printf("total: %.2f s wall, %.2f s CPU, %.0f events/s; %zu base-rule hits, %zu late; %zu results "
                 "(event_count %zu, temporal_ordered %zu); peak RSS %.1f MiB\n",
                 watch.seconds(), (sigmabench::cpuMs() - cpuStart) / 1000.0, double(total) / watch.seconds(),
-                report.hits, report.lateHits, results, brute, ordered, peakRssKb() / 1024.0);
+                report.hits, report.lateHits, results, brute, ordered, sigmabench::peakRssKb() / 1024.0);
     return 0;
 }

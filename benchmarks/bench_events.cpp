@@ -1,9 +1,9 @@
 // Event reading speed and memory: JSON Lines (500k generated flat lines, no corpus needed;
 // `bench_events json [LINES [BLOCK]]` runs only that, `evtx [ROUNDS]` the decoders, `memory [COPIES]` the memory per
-// event); every .evtx of the reference corpus decoded by our decoder and by libevtx (in this process, one thread each;
-// evtxbench.h), a >= 200 MB log of repeated real chunks, our reader against libevtx's own `evtxexport` (same files,
-// output to /dev/null), plus memory per event kept. Prints figures; run directly or with `ctest -C bench -L bench`.
-// Arguments: [rounds] [copies kept] [large log MiB].
+// event, `log`/`decode` one large log on one thread); every .evtx of the reference corpus decoded by our decoder and by
+// libevtx (in this process, one thread each; evtxbench.h), a >= 200 MB log of repeated real chunks, our reader against
+// libevtx's own `evtxexport` (same files, output to /dev/null), plus memory per event kept. Prints figures; run
+// directly or with `ctest -C bench -L bench`. Arguments: [rounds] [copies kept] [large log MiB].
 #include "benchutil.h"
 #include "evtxbench.h"
 
@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -39,16 +38,6 @@ std::string shellQuote(const std::string& s)
     for (char c : s)
         out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
-}
-
-long peakRssKb()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::atol(line.c_str() + 6);
-    return 0;
 }
 
 /// CPU seconds (user + system) of this process or of its finished children: robust against a
@@ -145,7 +134,7 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies)
     std::printf("kept: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
                 "peak RSS %.1f MiB\n",
                 keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
-                double(heap) / double(keptEvents) * 1e6 / 1048576.0, peakRssKb() / 1024.0);
+                double(heap) / double(keptEvents) * 1e6 / 1048576.0, sigmabench::peakRssKb() / 1024.0);
 }
 
 } // namespace
@@ -159,7 +148,19 @@ int main(int argc, char** argv)
         jsonLinesFigure(std::max<std::size_t>(1, lines), std::max<std::size_t>(1, block), 3);
         return 0;
     }
-    jsonLinesFigure(500000, 50000, 3);
+    if (argc > 2 && std::string(argv[1]) == "decode") {
+        sigma::evtx::setDecoderThreads(1);
+        const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
+        evtxbench::Timing best{0, 1e9, 1e9};
+        for (int r = 0; r < rounds; ++r) {
+            const auto t = evtxbench::decodeTimed(sigma::detail::EvtxDecoder::Own, argv[2]);
+            if (t.cpu < best.cpu)
+                best = t;
+        }
+        std::printf("decoded %zu records in %.3f s CPU (best of %d): %.0f records/s per core\n", best.records, best.cpu,
+                    rounds, double(best.records) / best.cpu);
+        return 0;
+    }
     const std::filesystem::path shared = sigmabench::sharedDir();
     if (shared.empty()) {
         std::cout << "bench_events: the reference corpus (../shared) is not here; nothing measured\n";
@@ -173,10 +174,26 @@ int main(int argc, char** argv)
         evtxbench::compareDecoders(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 3);
         return 0;
     }
+    // `bench_events log KIND MIB PATH`: writes a log of the valid chunks of the files of one kind (Security,
+    // Sysmon, other, all) repeated to MIB MiB; `bench_events decode PATH [ROUNDS]`: decodes it on one thread, CPU
+    // time (for a profiler or callgrind: the instruction count is stable on a loaded machine, CPU time is not).
+    if (only == "log" && argc > 4) {
+        std::vector<std::string> kind;
+        for (const auto& f : files) {
+            std::string channel;
+            evtxbench::decodeTimed(sigma::detail::EvtxDecoder::Own, f, &channel);
+            if (std::string(argv[2]) == "all" || evtxbench::kindOf(channel) == argv[2])
+                kind.push_back(f);
+        }
+        const bool ok = evtxbench::writeLargeLog(kind, std::size_t(std::max(1, std::atoi(argv[3]))) << 20, argv[4]);
+        std::printf("%s: %zu files of kind %s\n", ok ? "written" : "nothing written", kind.size(), argv[2]);
+        return ok ? 0 : 1;
+    }
     if (only == "memory") {
         keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40);
         return 0;
     }
+    jsonLinesFigure(500000, 50000, 3);
     const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
     evtxbench::compareDecoders(files, std::min(rounds, 3));
     evtxbench::largeLog(files, std::size_t(argc > 3 ? std::max(1, std::atoi(argv[3])) : 200) << 20);

@@ -1,12 +1,14 @@
 #include "eventsmodel.h"
 
 #include "validation/manifest.h"
+#include "validation/runner.h"
 
 #include <QBrush>
 #include <QFileInfo>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -107,6 +109,39 @@ int EventsModel::testMark(int row) const
     if (row < 0 || std::size_t(row) >= m_marks.size())
         return -1;
     return m_marks[std::size_t(row)];
+}
+
+QString EventsModel::testTooltip(int row) const
+{
+    const int mark = testMark(row);
+    if (mark < 0)
+        return {};
+    const bool mustMatch = mark == int(sigma::ExpectationKind::Match);
+    QStringList lines;
+    lines << (mustMatch                                      ? tr("Marked: must match")
+              : mark == int(sigma::ExpectationKind::NoMatch) ? tr("Marked: must not match")
+                                                             : tr("Marked: baseline (hits counted against max_hits)"));
+    const Verdict v = verdict(row);
+    const QString got = v == Verdict::Match        ? tr("the rule matches")
+                        : v == Verdict::NoMatch    ? tr("the rule does not match")
+                        : v == Verdict::OutOfScope ? tr("outside the rule's log source (no match)")
+                                                   : tr("not evaluated");
+    const auto pass = testPasses(row);
+    if (mark != int(sigma::ExpectationKind::Baseline))
+        lines << tr("Expected: %1").arg(mustMatch ? tr("the rule matches") : tr("the rule does not match"));
+    lines << tr("Got: %1").arg(got);
+    const sigma::Event* e = eventAt(row);
+    if (pass && !*pass && m_rule && e) {
+        // Only a failing mark is explained: one event, on hover.
+        const sigma::EventExplanation why = sigma::explainForTest(*m_rule, *e);
+        lines << tr("Deciding:");
+        for (const auto& d : why.deciding)
+            lines << QStringLiteral("  ") + QString::fromStdString(d);
+    }
+    if (pass)
+        lines << (*pass ? tr("PASS") : tr("FAIL"));
+    lines << tr("(right-click to change the mark)");
+    return lines.join(QLatin1Char('\n'));
 }
 
 std::optional<bool> EventsModel::testPasses(int row) const
@@ -339,7 +374,7 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
             return tip;
         }
         if (index.column() == TestColumn && testMark(index.row()) >= 0)
-            return tr("Marked in the rule's test manifest (right-click to change)");
+            return testTooltip(index.row());
         if (index.column() == DetailColumn || index.column() == ProcessColumn)
             return data(index, Qt::DisplayRole);
         return {};

@@ -5,7 +5,12 @@
 #include <QAbstractTableModel>
 #include <QColor>
 
+#include <memory>
 #include <optional>
+
+namespace sigma {
+class CompiledRule;
+}
 
 namespace sigmaui {
 
@@ -53,6 +58,12 @@ public:
     /// Whether the event's mark holds for its verdict; nullopt when unmarked, baseline or unknown.
     std::optional<bool> testPasses(int row) const;
 
+    /// The rule the verdicts are of: a marked event that goes against its mark explains, in the
+    /// Test column's tooltip, what was expected, what happened and the deciding predicates.
+    void setRule(std::shared_ptr<const sigma::CompiledRule> rule) { m_rule = std::move(rule); }
+    /// The Test column's tooltip: the mark, and for a failing one expected vs got and why.
+    QString testTooltip(int row) const;
+
     void setColors(const QColor& matched, const QColor& failed);
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -74,6 +85,7 @@ private:
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
     std::vector<int> m_marks;
+    std::shared_ptr<const sigma::CompiledRule> m_rule;
     bool m_stale = false;
     QColor m_matched{0x2e, 0x7d, 0x32};
     QColor m_failed{0xc6, 0x28, 0x28};

@@ -1,9 +1,10 @@
 #include "fileio.h"
 
+#include "util/fileio.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 namespace sigmaui {
 
@@ -30,27 +31,17 @@ bool readTextFile(const QString& path, QString* text, QString* error)
 
 bool writeTextFileAtomically(const QString& path, const QString& text, QString* error)
 {
-    QSaveFile file(path);
-    auto fail = [&](const QString& what) {
-        if (error)
-            *error =
-                QCoreApplication::translate("sigmaui", "Could not save %1: %2 (%3). The file on disk was not changed.")
-                    .arg(QDir::toNativeSeparators(path), what, file.errorString());
-        file.cancelWriting();
-        return false;
-    };
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(QCoreApplication::translate("sigmaui", "cannot create a temporary file beside it"));
+    // core's one atomic save (temporary file, fsync, rename). Not QSaveFile: Qt 6.4's QSaveFile
+    // reported success on a full tmpfs and left the file empty (tst_ui_robustness).
     const QByteArray bytes = text.toUtf8();
-    if (file.write(bytes) != bytes.size())
-        return fail(QCoreApplication::translate("sigmaui", "writing failed"));
-    if (!file.commit()) {
-        if (error)
-            *error = QCoreApplication::translate("sigmaui", "Could not save %1: %2. The file on disk was not changed.")
-                         .arg(QDir::toNativeSeparators(path), file.errorString());
-        return false;
-    }
-    return true;
+    std::string why;
+    if (sigma::writeFileAtomically(QFile::encodeName(path).toStdString(),
+                                   std::string_view(bytes.constData(), std::size_t(bytes.size())), why))
+        return true;
+    if (error)
+        *error = QCoreApplication::translate("sigmaui", "Could not save %1 (%2). The file on disk was not changed.")
+                     .arg(QDir::toNativeSeparators(path), QString::fromLocal8Bit(why.c_str()));
+    return false;
 }
 
 } // namespace sigmaui

@@ -19,6 +19,8 @@ namespace sigmaui {
 /// A rule's tests with their events read once; re-run against each compiled rule.
 struct TestSet {
     sigma::RuleTests group;
+    /// The manifests the group's tests were read from (beside, folder manifests, SigmaHQ info).
+    std::vector<std::string> sources;
     sigma::LoadedTestEvents events;
 };
 using TestSetPtr = std::shared_ptr<const TestSet>;

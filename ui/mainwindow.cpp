@@ -7,6 +7,8 @@
 
 #include "corpus/corpusfeatures.h"
 
+#include "correlationspane.h"
+
 #include "documenttabs.h"
 #include "eventscontroller.h"
 #include "eventsfilterproxy.h"
@@ -127,6 +129,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
+    m_context->setEventSelector([this](const QList<int>& rows) { m_testPane->selectEvents(rows); });
+    CorrelationsPane::install(m_context);
     m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
     connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
     m_export->setOptionsProvider([this](sigma::ExportOptions& o) { m_queryPane->addToExport(o); });
@@ -338,12 +342,16 @@ void MainWindow::showCurrentResult()
     }
     // Verdicts: the newest good ones; greyed out when the rule as written does not compile.
     const EvaluationPtr good = d->evaluator()->lastGoodResult();
-    if (last->ok() && last->events == events)
+    if (last->ok() && last->events == events) {
+        model->setRule(last->compiled);
         model->setVerdicts(last->verdicts, false);
-    else if (good && good->events == events)
+    } else if (good && good->events == events) {
+        model->setRule(good->compiled);
         model->setVerdicts(good->verdicts, true);
-    else
+    } else {
+        model->setRule(nullptr);
         model->setVerdicts({}, !last->ok());
+    }
     m_tests->updateMarks(); // at once when known, else computed off the GUI thread
     // After loading, show the first match (or the first event) so the marks appear at once.
     if (m_pendingAutoSelect && last->ok() && last->events == events && events && !events->empty()) {

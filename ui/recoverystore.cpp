@@ -1,11 +1,12 @@
 #include "recoverystore.h"
 
+#include "util/fileio.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -49,11 +50,11 @@ bool RecoveryStore::save(const QString& id, const QString& path, const QString& 
     o.insert(QStringLiteral("untitledName"), untitledName);
     o.insert(QStringLiteral("text"), text);
     o.insert(QStringLiteral("savedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    QSaveFile file(QDir(m_sessionDir).filePath(id + QStringLiteral(".json")));
-    if (!file.open(QIODevice::WriteOnly))
-        return false;
-    file.write(QJsonDocument(o).toJson(QJsonDocument::Compact));
-    return file.commit();
+    const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    std::string error;
+    return sigma::writeFileAtomically(
+        QFile::encodeName(QDir(m_sessionDir).filePath(id + QStringLiteral(".json"))).toStdString(),
+        std::string_view(json.constData(), std::size_t(json.size())), error);
 }
 
 void RecoveryStore::remove(const QString& id)

@@ -1,11 +1,14 @@
 #include "ruletestsupport.h"
 
+#include "validation/manifest.h"
 #include "validation/marking.h"
 
 #include <QCoreApplication>
 #include <QStringList>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 namespace sigmaui {
 
@@ -14,7 +17,10 @@ TestSetPtr loadTestSet(const QString& rulePath)
     if (rulePath.isEmpty())
         return nullptr;
     auto set = std::make_shared<TestSet>();
-    set->group = sigma::openRuleTests(rulePath.toStdString());
+    // As `sigmawb test` on the rule's folder: beside, folder manifests above it, SigmaHQ info.
+    sigma::FoundRuleTests found = sigma::findRuleTests(rulePath.toStdString());
+    set->group = std::move(found.group);
+    set->sources = std::move(found.sources);
     set->events = sigma::loadTestEvents(set->group);
     return set;
 }
@@ -32,6 +38,8 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
         return marks;
     marks.assign(events.size(), -1);
     bool any = false;
+    const std::string* keyOf = nullptr;
+    std::string fileKey;
     const std::size_t n = std::min(events.size(), limit);
     for (std::size_t i = 0; i < n; ++i) {
         if ((i & 63) == 0) {
@@ -41,7 +49,17 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
                 progress(int(i * 1000 / n));
         }
         const auto& origin = events[i].origin;
-        if (const auto kind = origin.recordId ? index.ofRecord(*origin.recordId) : index.ofXml(events[i].xml())) {
+        std::optional<sigma::ExpectationKind> kind =
+            origin.recordId ? index.ofRecord(*origin.recordId) : index.ofXml(events[i].xml());
+        if (!kind && index.hasFileMarks() && origin.file) {
+            // Entries naming a whole file (folder manifests): the events of one file share a name.
+            if (origin.file.get() != keyOf) {
+                keyOf = origin.file.get();
+                fileKey = sigma::TestMarks::fileKeyOf(*origin.file);
+            }
+            kind = index.ofFileEvent(fileKey, origin.recordId);
+        }
+        if (kind) {
             marks[i] = int(*kind);
             any = true;
         }

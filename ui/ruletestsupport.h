@@ -15,9 +15,9 @@
 
 namespace sigmaui {
 
-/// Opens the tests beside a saved rule (an empty group when it has no manifest yet) and reads their
-/// events once. Null for an empty path (an unsaved rule has no tests). Reads files: call it off
-/// the GUI thread (TestsController does).
+/// Opens the tests of a saved rule as `sigmawb test` finds them (sigma::findRuleTests: beside and
+/// folder manifests, SigmaHQ info; an empty group when it has none yet) and reads their events once. Null for an empty
+/// path (an unsaved rule has no tests). Reads files: call it off the GUI thread (TestsController does).
 TestSetPtr loadTestSet(const QString& rulePath);
 
 /// The mark of each event (int(sigma::ExpectationKind) or -1). Events past `limit` are not looked

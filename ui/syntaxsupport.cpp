@@ -19,8 +19,10 @@ namespace sigmaui {
 void fillSigmaColors(EditorColors& c)
 {
     if (c.dark) {
-        c.matched = QColor(0x2e, 0x7d, 0x32, 150);
-        c.failed = QColor(0xc6, 0x28, 0x28, 150);
+        // Opaque, dark enough that the theme's text and our Sigma colours stay readable (WCAG AA,
+        // tst_ui_contrast).
+        c.matched = QColor(0x1b, 0x3a, 0x1e);
+        c.failed = QColor(0x4a, 0x1c, 0x1c);
         c.error = QColor(0xff, 0x6b, 0x6b);
         c.warning = QColor(0xf0, 0xc6, 0x4a);
         c.info = QColor(0x6c, 0xb6, 0xff);
@@ -28,13 +30,13 @@ void fillSigmaColors(EditorColors& c)
         c.sigmaModifier = QColor(0x4e, 0xc9, 0xb0);
         c.sigmaIdentifier = QColor(0xdc, 0xdc, 0xaa);
     } else {
-        c.matched = QColor(0xa5, 0xd6, 0xa7, 200);
-        c.failed = QColor(0xef, 0x9a, 0x9a, 200);
+        c.matched = QColor(0xdc, 0xef, 0xdc);
+        c.failed = QColor(0xfd, 0xe0, 0xe0);
         c.error = QColor(0xd3, 0x2f, 0x2f);
-        c.warning = QColor(0xc7, 0x8a, 0x00);
+        c.warning = QColor(0x9a, 0x6a, 0x00);
         c.info = QColor(0x19, 0x76, 0xd2);
         c.sigmaKeyword = QColor(0x8e, 0x24, 0xaa);
-        c.sigmaModifier = QColor(0x00, 0x79, 0x6b);
+        c.sigmaModifier = QColor(0x00, 0x69, 0x5c);
         c.sigmaIdentifier = QColor(0x79, 0x5e, 0x00);
     }
 }
@@ -49,7 +51,7 @@ EditorColors colorsFromPalette(const QPalette& palette)
     c.selection = palette.color(QPalette::Highlight);
     c.currentLine = c.dark ? c.background.lighter(130) : c.background.darker(106);
     c.lineNumberBackground = palette.color(QPalette::Window);
-    c.lineNumberText = palette.color(QPalette::Disabled, QPalette::Text);
+    c.lineNumberText = readableOn(palette.color(QPalette::Disabled, QPalette::Text), c.lineNumberBackground);
     c.currentLineNumberText = palette.color(QPalette::Text);
     fillSigmaColors(c);
     return c;
@@ -116,7 +118,7 @@ EditorColors SyntaxSupport::colorsFor(const QPalette& palette) const
     c.selection = QColor::fromRgba(theme.editorColor(T::TextSelection));
     c.currentLine = QColor::fromRgba(theme.editorColor(T::CurrentLine));
     c.lineNumberBackground = QColor::fromRgba(theme.editorColor(T::IconBorder));
-    c.lineNumberText = QColor::fromRgba(theme.editorColor(T::LineNumbers));
+    c.lineNumberText = readableOn(QColor::fromRgba(theme.editorColor(T::LineNumbers)), c.lineNumberBackground);
     c.currentLineNumberText = QColor::fromRgba(theme.editorColor(T::CurrentLineNumber));
     fillSigmaColors(c);
     return c;

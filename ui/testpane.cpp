@@ -19,6 +19,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace sigmaui {
 
 TestPane::TestPane(QWidget* parent)
@@ -67,13 +69,15 @@ TestPane::TestPane(QWidget* parent)
         marks->addWidget(button);
         return action;
     };
-    const QList<QAction*> markActions{
+    m_markActions = {
         addMark(tr("Must match"), tr("The rule must match the selected events"), int(sigma::ExpectationKind::Match)),
         addMark(tr("Must not match"), tr("The rule must not match the selected events"),
                 int(sigma::ExpectationKind::NoMatch)),
         addMark(tr("Baseline"), tr("Add the selected events to the rule's baseline (no hits allowed)"),
                 int(sigma::ExpectationKind::Baseline)),
         addMark(tr("Unmark"), tr("Remove the selected events from the rule's tests"), -1)};
+    for (int kind = 0; kind < 3; ++kind)
+        m_markActions[kind]->setCheckable(true);
     marks->addStretch(1);
     m_marksProgress->setRange(0, 1000);
     m_marksProgress->setMaximumWidth(220);
@@ -91,7 +95,7 @@ TestPane::TestPane(QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_view->addActions(markActions);
+    m_view->addActions(m_markActions);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
@@ -118,6 +122,28 @@ TestPane::TestPane(QWidget* parent)
                 m_selected = row;
                 Q_EMIT eventSelected(row);
             });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TestPane::updateMarkActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &TestPane::updateMarkActions);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TestPane::updateMarkActions);
+    updateMarkActions();
+}
+
+void TestPane::updateMarkActions()
+{
+    // The selected events' mark is checked (when they share one); Unmark needs a marked event.
+    std::optional<int> shared;
+    bool mixed = false;
+    bool anyMarked = false;
+    for (int row : selectedEvents()) {
+        const int mark = m_model->testMark(row);
+        anyMarked = anyMarked || mark >= 0;
+        if (shared && *shared != mark)
+            mixed = true;
+        shared = mark;
+    }
+    for (int kind = 0; kind < 3; ++kind)
+        m_markActions[kind]->setChecked(!mixed && shared && *shared == kind);
+    m_markActions[3]->setEnabled(anyMarked);
 }
 
 bool TestPane::eventFilter(QObject* watched, QEvent* event)
@@ -160,6 +186,21 @@ void TestPane::selectEvent(int eventIndex)
         m_view->selectionModel()->setCurrentIndex(proxy,
                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     Q_EMIT eventSelected(eventIndex);
+}
+
+void TestPane::selectEvents(const QList<int>& eventIndexes)
+{
+    if (eventIndexes.isEmpty())
+        return;
+    selectEvent(eventIndexes.first());
+    QItemSelection selection;
+    for (const int row : eventIndexes) {
+        const QModelIndex proxy = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (proxy.isValid())
+            selection.select(proxy, proxy);
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    scrollToSelected();
 }
 
 void TestPane::scrollToSelected()

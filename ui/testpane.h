@@ -3,6 +3,7 @@
 #include <QList>
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -35,6 +36,8 @@ public:
     QList<int> selectedEvents() const;
     /// Selects an event by its source row.
     void selectEvent(int eventIndex);
+    /// Selects these events (source rows), the first one current (and reported by eventSelected).
+    void selectEvents(const QList<int>& eventIndexes);
     int selectedEvent() const { return m_selected; }
     /// No event is selected any more (new events were loaded), without a signal.
     void forgetSelection() { m_selected = -1; }
@@ -48,6 +51,9 @@ public:
     void setMarksProgress(int permille);
     void focusFilter();
     void setColors(const QColor& matched, const QColor& failed);
+    /// The mark actions (right-click menu and buttons): must match, must not match, baseline,
+    /// unmark. The selected events' current mark is the checked one.
+    const QList<QAction*>& markActions() const { return m_markActions; }
 
 Q_SIGNALS:
     void loadRequested();
@@ -61,7 +67,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void updateMarkActions();
+
     EventsModel* m_model;
+    QList<QAction*> m_markActions;
     EventsFilterProxy* m_proxy;
     QLineEdit* m_filter;
     QCheckBox* m_matchesOnly;

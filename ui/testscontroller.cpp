@@ -8,6 +8,7 @@
 #include "validation/marking.h"
 
 #include <QDir>
+#include <QStringList>
 
 namespace sigmaui {
 
@@ -147,8 +148,20 @@ bool TestsController::markEvents(int kind, const QList<int>& rows)
             break;
         }
     }
-    if (!changed)
+    if (!changed) {
+        // A mark read from a folder manifest (or SigmaHQ info) is not ours to rewrite.
+        const TestSetPtr tests = document->evaluator()->tests();
+        QStringList others;
+        if (kind < 0 && tests)
+            for (const auto& source : tests->sources)
+                if (source != group.manifest)
+                    others << QDir::toNativeSeparators(QString::fromStdString(source));
+        if (!others.isEmpty())
+            m_context->showMessage(
+                MessageBanner::Kind::Information,
+                tr("These marks come from %1: edit that file to remove them.").arg(others.join(QStringLiteral(", "))));
         return false;
+    }
     std::string error;
     if (!sigma::saveRuleTests(group, error)) {
         m_context->showMessage(MessageBanner::Kind::Error,

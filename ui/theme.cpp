@@ -1,5 +1,8 @@
 #include "theme.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QActionGroup>
 #include <QApplication>
 #include <QLabel>
@@ -103,9 +106,41 @@ void applyTheme(ThemeChoice choice)
     QApplication::setPalette(paletteFor(choice, s_systemPalette));
 }
 
+namespace {
+double linearChannel(int value)
+{
+    const double c = value / 255.0;
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+double relativeLuminance(const QColor& c)
+{
+    return 0.2126 * linearChannel(c.red()) + 0.7152 * linearChannel(c.green()) + 0.0722 * linearChannel(c.blue());
+}
+} // namespace
+
+double contrastRatio(const QColor& a, const QColor& b)
+{
+    const double la = relativeLuminance(a);
+    const double lb = relativeLuminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor readableOn(const QColor& fore, const QColor& back, double minimum)
+{
+    // Towards black on a light background, towards white on a dark one, in small steps.
+    const QColor goal = relativeLuminance(back) > 0.18 ? QColor(Qt::black) : QColor(Qt::white);
+    QColor c = fore;
+    for (int step = 1; step <= 20 && contrastRatio(c, back) < minimum; ++step) {
+        const double t = step / 20.0;
+        auto mix = [t](int from, int to) { return int(std::lround(from + (to - from) * t)); };
+        c = QColor(mix(fore.red(), goal.red()), mix(fore.green(), goal.green()), mix(fore.blue(), goal.blue()));
+    }
+    return c;
+}
+
 QColor verdictGreen(bool dark)
 {
-    return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+    return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2a, 0x70, 0x30);
 }
 
 QColor verdictRed(bool dark)

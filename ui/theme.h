@@ -24,6 +24,12 @@ bool isDarkPalette(const QPalette& palette);
 /// A page's heading (technique and rule pages): larger, bold, selectable.
 void stylePageTitle(QLabel* title);
 
+/// WCAG 2.1 contrast ratio of two opaque colours (1 to 21).
+double contrastRatio(const QColor& a, const QColor& b);
+/// `fore`, moved towards black (light `back`) or white (dark `back`) just enough to reach `minimum`
+/// contrast (WCAG AA for text: 4.5).
+QColor readableOn(const QColor& fore, const QColor& back, double minimum = 4.5);
+
 /// The strong green and red of verdicts and test results (matched / failed) on a dark or light palette.
 QColor verdictGreen(bool dark);
 QColor verdictRed(bool dark);

@@ -42,6 +42,14 @@ public:
     EventListPtr events() const { return m_events; }
     void setEvents(EventListPtr events);
 
+    /// Selects these events (rows of the event list) in the Test table, the first one current.
+    void selectEvents(const QList<int>& rows)
+    {
+        if (m_selectEvents)
+            m_selectEvents(rows);
+    }
+    void setEventSelector(std::function<void(const QList<int>&)> selector) { m_selectEvents = std::move(selector); }
+
     /// The banner above the editors; `action` runs when its button is pressed.
     void showMessage(MessageBanner::Kind kind, const QString& text, const QString& actionText = {},
                      std::function<void()> action = {});
@@ -118,6 +126,7 @@ private:
     std::function<bool(const QString&)> m_openRule;
     std::function<void(QWidget*, const QString&, const QString&)> m_showPage;
     std::function<sigma::CompileOptions()> m_compileOptions;
+    std::function<void(const QList<int>&)> m_selectEvents;
 };
 
 } // namespace sigmaui

@@ -184,6 +184,14 @@ struct CorrelationTrace {
     std::size_t eventCount = 0;
 };
 
+/// The fullest window of a group that never fired (CorrelationOptions::nearMisses): what the
+/// live pane shows for the groups below the threshold.
+struct CorrelationNearMiss {
+    std::size_t correlation = 0;                            ///< index into CorrelationUnit::correlations()
+    std::vector<std::pair<std::string, std::string>> group; ///< as CorrelationResult::group
+    CorrelationTrace window; ///< the window with the highest value (the earliest of equal ones)
+};
+
 struct CorrelationOptions {
     /// Contributing events kept per result (the count is always exact).
     std::size_t maxEvents = 100;
@@ -197,6 +205,10 @@ struct CorrelationOptions {
     std::optional<std::size_t> traceCorrelation;
     std::vector<std::string> traceGroup;
     std::size_t maxTrace = 1000;
+    /// Keep, per correlation and group that never fires, its fullest window (the one with the
+    /// highest value, taken when it closes), at most maxNearMisses of them.
+    bool nearMisses = false;
+    std::size_t maxNearMisses = 1000;
     /// When set, each result is handed over here as it fires (in firing order) instead of being
     /// kept for finish(): a stream's memory then stays the open windows.
     std::function<void(const CorrelationResult&)> onResult;
@@ -210,6 +222,8 @@ struct CorrelationReport {
     std::size_t lateHits = 0; ///< hits older than reorderWindow allowed (streaming only)
     std::size_t hits = 0;     ///< base-rule hits read by correlations
     std::vector<CorrelationTrace> trace;
+    /// Groups that did not fire (CorrelationOptions::nearMisses), by correlation then group.
+    std::vector<CorrelationNearMiss> nearMisses;
 };
 
 /// Evaluates the correlations of a unit over events given in any order (see reorderWindow).

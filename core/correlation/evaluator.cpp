@@ -8,6 +8,7 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <set>
 
 namespace sigma {
 
@@ -125,6 +126,8 @@ struct CorrelationEvaluator::Impl {
     std::uint64_t seq = 0;
     EventTime newest = std::numeric_limits<EventTime>::min();
     std::string traceKey;
+    std::map<std::pair<std::size_t, std::string>, CorrelationNearMiss> misses;
+    std::set<std::pair<std::size_t, std::string>> fired;
 
     /// Hit of correlation `c`'s input `k`, read from an event.
     Hit hitFromEvent(const CompiledCorrelation& c, std::size_t k, const Event& e, EventTime t, std::size_t rule)
@@ -307,6 +310,38 @@ struct CorrelationEvaluator::Impl {
         return out;
     }
 
+    /// The group's window as it is now, kept when it is the group's fullest one that did not fire.
+    void noteMiss(std::size_t ci, const std::string& key, const GroupState& g, EventTime end)
+    {
+        if (!options.nearMisses || g.hits.empty())
+            return;
+        const auto& c = unit->correlations()[ci];
+        std::size_t ordered = 0;
+        const std::optional<double> v = value(c, g, ordered);
+        auto it = misses.find({ci, key});
+        if (it == misses.end()) {
+            if (misses.size() >= options.maxNearMisses)
+                return;
+            it = misses.emplace(std::make_pair(ci, key), CorrelationNearMiss{}).first;
+            it->second.correlation = ci;
+            for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
+                it->second.group.emplace_back(c.doc.groupBy[i], g.hits.front().group[i]);
+        } else if (!v || (it->second.window.value && *it->second.window.value >= *v)) {
+            return;
+        }
+        CorrelationTrace& t = it->second.window;
+        t.start = g.hits.front().time;
+        t.end = end;
+        t.value = v;
+        t.fired = false;
+        t.perInput = g.perInput;
+        t.orderedFound = ordered;
+        t.distinct = distinctList(g);
+        t.events.clear();
+        collectEvents(g, t.events);
+        t.eventCount = g.eventCount;
+    }
+
     /// Evaluates the group's window; returns true (and reports) when the condition holds.
     bool evaluate(std::size_t ci, const std::string& key, GroupState& g, EventTime end, EventTime time)
     {
@@ -327,8 +362,13 @@ struct CorrelationEvaluator::Impl {
             t.eventCount = g.eventCount;
             report.trace.push_back(std::move(t));
         }
-        if (!fired)
+        if (!fired) {
+            if (!c.earlyFire) // window-close evaluation: one per window
+                noteMiss(ci, key, g, end);
             return false;
+        }
+        if (options.nearMisses)
+            this->fired.emplace(ci, key);
         auto r = std::make_shared<CorrelationResult>();
         r->correlation = ci;
         for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
@@ -385,6 +425,8 @@ struct CorrelationEvaluator::Impl {
         const std::string key = joinKey(h.group);
         GroupState& g = st.groups[key];
         if (c.earlyFire) {
+            if (!g.hits.empty() && g.hits.front().time < h.time - c.span)
+                noteMiss(ci, key, g, g.hits.back().time); // the window is at its fullest
             while (!g.hits.empty() && g.hits.front().time < h.time - c.span)
                 popFront(c, g);
             const EventTime t = h.time;
@@ -405,6 +447,8 @@ struct CorrelationEvaluator::Impl {
         for (auto it = st.groups.begin(); it != st.groups.end();) {
             GroupState& g = it->second;
             if (c.earlyFire) {
+                if (!g.hits.empty() && g.hits.front().time < now - c.span)
+                    noteMiss(ci, it->first, g, g.hits.back().time);
                 while (!g.hits.empty() && g.hits.front().time < now - c.span)
                     popFront(c, g);
             } else {
@@ -418,13 +462,17 @@ struct CorrelationEvaluator::Impl {
     {
         auto& st = states[ci];
         const auto& c = unit->correlations()[ci];
-        if (!c.earlyFire)
-            for (auto& [key, g] : st.groups)
-                while (!g.hits.empty()) {
-                    if (evaluate(ci, key, g, g.hits.front().time + c.span, g.hits.back().time))
-                        break;
-                    popFront(c, g);
-                }
+        for (auto& [key, g] : st.groups) {
+            if (c.earlyFire) {
+                noteMiss(ci, key, g, g.hits.empty() ? 0 : g.hits.back().time);
+                continue;
+            }
+            while (!g.hits.empty()) {
+                if (evaluate(ci, key, g, g.hits.front().time + c.span, g.hits.back().time))
+                    break;
+                popFront(c, g);
+            }
+        }
         st.groups.clear();
     }
 };
@@ -500,6 +548,11 @@ CorrelationReport CorrelationEvaluator::finish()
             return corrs[a.correlation].order < corrs[b.correlation].order;
         return a.group < b.group;
     });
+    for (auto& [key, miss] : d.misses)
+        if (!d.fired.count(key))
+            d.report.nearMisses.push_back(std::move(miss));
+    d.misses.clear();
+    d.fired.clear();
     CorrelationReport out = std::move(d.report);
     d.report = {};
     return out;

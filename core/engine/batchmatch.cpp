@@ -6,12 +6,6 @@ namespace sigma {
 
 BatchMatch matchBatch(const RuleSet& set, std::span<const Event> events, unsigned threads, std::size_t grain)
 {
-    return matchBatch([&set](const Event& e, std::vector<std::size_t>& out) { set.match(e, out); }, events, threads,
-                      grain);
-}
-
-BatchMatch matchBatch(const EventMatcher& match, std::span<const Event> events, unsigned threads, std::size_t grain)
-{
     BatchMatch result;
     ParallelOptions parallel;
     parallel.threads = threads;
@@ -24,7 +18,7 @@ BatchMatch matchBatch(const EventMatcher& match, std::span<const Event> events, 
             std::vector<std::size_t> matched;
             auto& out = perWorker[worker];
             for (std::size_t i = begin; i < end; ++i) {
-                match(events[i], matched);
+                set.match(events[i], matched);
                 for (auto r : matched)
                     out.push_back(BatchHit{i, r});
             }

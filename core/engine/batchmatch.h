@@ -16,7 +16,6 @@
 #include "util/parallel.h"
 
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,13 +37,5 @@ struct BatchMatch {
 /// Every (event, rule) match of `events`, the events split over up to `threads` threads
 /// (util/parallel.h; 0: all cores) in claims of `grain` events.
 BatchMatch matchBatch(const RuleSet& set, std::span<const Event> events, unsigned threads = 0, std::size_t grain = 256);
-
-/// The indices of the rules one event matches (RuleSet::match, CorrelationUnit::match, ...);
-/// called from several threads at once.
-using EventMatcher = std::function<void(const Event&, std::vector<std::size_t>&)>;
-
-/// The same over any matcher, e.g. a correlation unit whose filters apply to its rules.
-BatchMatch matchBatch(const EventMatcher& match, std::span<const Event> events, unsigned threads = 0,
-                      std::size_t grain = 256);
 
 } // namespace sigma

@@ -1,6 +1,7 @@
 #include "events/evtxreader.h"
 
 #include "events/evtx/evtxdecoder.h"
+#include "events/evtx/mappedfile.h"
 #include "events/evtxvalues.h"
 #include "events/normalize.h"
 #include "events/xmlevent.h"
@@ -12,16 +13,13 @@
 #include <libevtx.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <span>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -482,93 +480,6 @@ private:
     std::size_t m_lastChunk = 0;
 };
 
-/// A file mapped read-only into memory.
-class MappedFile {
-public:
-    MappedFile() = default;
-    MappedFile(const MappedFile&) = delete;
-    MappedFile& operator=(const MappedFile&) = delete;
-    ~MappedFile()
-    {
-        if (m_data && m_data != MAP_FAILED)
-            ::munmap(m_data, m_size);
-    }
-
-    /// Empty string on success, else why not.
-    std::string open(const std::string& path)
-    {
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return std::string("cannot open the file: ") + std::strerror(errno);
-        struct stat st {};
-        std::string error;
-        if (::fstat(fd, &st) != 0) {
-            error = std::string("cannot read the file: ") + std::strerror(errno);
-        } else if (st.st_size > 0) {
-            m_size = static_cast<std::size_t>(st.st_size);
-            // Read in full, in order: populating the mapping at once costs far less than a page
-            // fault per 4 KiB. A large file is paged in batch by batch instead (window()), and
-            // dropped behind the decoder, so that it is never resident whole.
-            m_large = m_size > kPopulateWhole;
-            m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (m_large ? 0 : MAP_POPULATE), fd, 0);
-            if (m_data == MAP_FAILED)
-                error = std::string("cannot map the file: ") + std::strerror(errno);
-        }
-        ::close(fd);
-        return error;
-    }
-
-    evtx::Bytes bytes() const
-    {
-        if (!m_data || m_data == MAP_FAILED)
-            return {};
-        return {static_cast<const std::uint8_t*>(m_data), m_size};
-    }
-
-    /// For a large file: pages in what the decoder reads next, drops what it is done with.
-    evtx::FileWindow window()
-    {
-        evtx::FileWindow w;
-        if (!m_large || !m_data || m_data == MAP_FAILED)
-            return w;
-        w.willRead = [this](std::size_t begin, std::size_t end) { advise(begin, end, true); };
-        w.done = [this](std::size_t begin, std::size_t end) { advise(begin, end, false); };
-        return w;
-    }
-
-private:
-    static constexpr std::size_t kPopulateWhole = 64u << 20;
-
-    static std::size_t pageSize()
-    {
-        static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-        return size;
-    }
-
-    void advise(std::size_t begin, std::size_t end, bool populate)
-    {
-        const std::size_t page = pageSize();
-        begin &= ~(page - 1);
-        end = populate ? std::min(m_size, (end + page - 1) & ~(page - 1)) : end & ~(page - 1);
-        if (end <= begin)
-            return;
-        char* at = static_cast<char*>(m_data) + begin;
-        if (!populate) {
-            ::madvise(at, end - begin, MADV_DONTNEED);
-            return;
-        }
-#ifdef MADV_POPULATE_READ
-        if (::madvise(at, end - begin, MADV_POPULATE_READ) == 0)
-            return;
-#endif
-        ::madvise(at, end - begin, MADV_WILLNEED); // older kernels: read ahead at least
-    }
-
-    void* m_data = nullptr;
-    std::size_t m_size = 0;
-    bool m_large = false;
-};
-
 } // namespace
 
 EvtxDecoder defaultEvtxDecoder()
@@ -591,7 +502,7 @@ void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::s
         return;
     }
     result.format = EventFormat::Evtx;
-    MappedFile file;
+    evtx::MappedFile file;
     if (const std::string error = file.open(path); !error.empty()) {
         result.diagnostics.push_back(Diagnostic{Severity::Error, "file-open", error, displayName, {}});
         return;

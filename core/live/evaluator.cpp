@@ -113,6 +113,27 @@ bool evaluateLive(const LiveRequest& request, LiveResult& out)
     if (!out.compiled || !request.events || request.events->empty())
         return true;
     const auto evaluation = std::chrono::steady_clock::now();
+    if (out.parsed && holdsCorrelation(*out.parsed)) {
+        // Every base rule and the correlations; the first rule's scope cache does not apply.
+        auto correlation = std::make_shared<LiveCorrelation>();
+        LiveCorrelationOptions options;
+        options.compile = request.options;
+        options.stop = request.stop;
+        if (!evaluateCorrelationsLive(*out.parsed, *request.events, options, *correlation, out.verdicts))
+            return false;
+        out.scopeRows.clear();
+        out.searchCache.reset();
+        out.scopeKey.clear();
+        out.scopeReused = false;
+        out.matches = out.inScope = out.translated5156 = 0;
+        for (const Verdict v : out.verdicts) {
+            out.matches += v == Verdict::Match;
+            out.inScope += v != Verdict::OutOfScope;
+        }
+        out.correlation = std::move(correlation);
+        out.evaluateMs = msSince(evaluation);
+        return true;
+    }
     const LiveResult* previous = request.previous.get();
     EvaluateOptions options;
     if (previous && previous->ok()) {

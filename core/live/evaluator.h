@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "events/event.h"
 #include "live/analysis.h"
+#include "live/correlationlive.h"
 
 #include <atomic>
 #include <cstdint>
@@ -79,6 +80,9 @@ bool evaluateEvents(const CompiledRule& rule, const EventList& events, const Eva
 struct LiveResult : RuleAnalysis, EventVerdicts {
     double parseMs = 0;    ///< analysis (parse, lint, compile)
     double evaluateMs = 0; ///< verdicts
+    /// The file holds a correlation: its base rules and correlations over the events (null
+    /// otherwise). The verdicts are then the union of the base rules (see evaluateCorrelationsLive).
+    std::shared_ptr<const LiveCorrelation> correlation;
 };
 
 /// What one live evaluation is of.

@@ -80,6 +80,12 @@ bool writeFileAtomically(const std::string& path, std::string_view data, std::st
         ::unlink(tmp.c_str());
         return false;
     }
+    // The rename itself reaches the disk with the folder.
+    const std::string folder = target.parent_path().empty() ? std::string(".") : target.parent_path().string();
+    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "util/fileio.h"
 #include "validation/manifestyaml.h"
+#include "validation/marking.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -186,6 +187,71 @@ Discovery discoverTests(const std::vector<std::string>& paths)
             d.addRule(path, true);
     }
     return d.result;
+}
+
+FoundRuleTests findRuleTests(const std::string& rulePath)
+{
+    FoundRuleTests found;
+    RuleTests& merged = found.group;
+    const std::string beside = besideManifestPath(rulePath);
+    merged.manifest = beside;
+    merged.rule = fs::path(rulePath).filename().string();
+    merged.rulePath = rulePath;
+    const std::string ruleKey = Discoverer::key(rulePath);
+    bool haveOptions = false;
+    auto take = [&](RuleTests&& g, const std::string& source) {
+        if (!haveOptions) {
+            merged.scopeByLogSource = g.scopeByLogSource;
+            merged.translateSecurity5156 = g.translateSecurity5156;
+            merged.correlation = g.correlation;
+            haveOptions = true;
+        }
+        if (merged.name.empty())
+            merged.name = g.name;
+        for (auto& e : g.expectations)
+            merged.expectations.push_back(std::move(e));
+        for (auto& d : g.diagnostics)
+            merged.diagnostics.push_back(std::move(d));
+        found.sources.push_back(source);
+    };
+
+    std::error_code ec;
+    if (fs::exists(beside, ec)) {
+        RuleTests g = openRuleTests(rulePath);
+        merged.span = g.span;
+        take(std::move(g), beside);
+    }
+    // Folder manifests above the rule that name it.
+    fs::path dir = fs::path(rulePath).parent_path();
+    for (int level = 0; level < 8 && !dir.empty(); ++level) {
+        std::vector<std::string> manifests;
+        for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+             it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            if (isManifestName(name) && Discoverer::key(it->path().string()) != Discoverer::key(beside))
+                manifests.push_back(it->path().string());
+        }
+        std::sort(manifests.begin(), manifests.end());
+        for (const auto& path : manifests) {
+            TestManifest m = loadManifest(path);
+            if (!m.folderForm)
+                continue;
+            for (auto& g : m.rules)
+                if (Discoverer::key(g.rulePath) == ruleKey)
+                    take(std::move(g), path);
+        }
+        if (fs::exists(dir / ".git", ec) || !dir.has_parent_path() || dir.parent_path() == dir)
+            break;
+        dir = dir.parent_path();
+    }
+    // SigmaHQ regression tests named by the rule.
+    Discoverer sigmaHq;
+    if (sigmaHq.addSigmaHq(rulePath))
+        for (auto& g : sigmaHq.result.groups) {
+            const std::string source = g.manifest;
+            take(std::move(g), source);
+        }
+    return found;
 }
 
 } // namespace sigma

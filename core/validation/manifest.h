@@ -130,4 +130,16 @@ struct Discovery {
 };
 Discovery discoverTests(const std::vector<std::string>& paths);
 
+/// Every test of one rule, as `sigmawb test` on its folder would run them, merged into one group
+/// (the workbench's view of a rule's tests): its beside manifest, the entries naming it in folder
+/// manifests (`*.tests.yml` with `tests:`) of its folder and the folders above it (up to the first
+/// holding `.git`, at most 8 levels), and its SigmaHQ `regression_tests_path`. The group's
+/// `manifest` is the beside one (where the workbench writes marks); `sources` lists the manifests
+/// the expectations came from. Never throws.
+struct FoundRuleTests {
+    RuleTests group;
+    std::vector<std::string> sources;
+};
+FoundRuleTests findRuleTests(const std::string& rulePath);
+
 } // namespace sigma

@@ -163,6 +163,51 @@ std::optional<ExpectationKind> markOf(const RuleTests& group, const std::string&
     return recordId ? marks.ofRecord(*recordId) : marks.ofXml(eventXml);
 }
 
+std::string TestMarks::fileKeyOf(const std::string& path)
+{
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(path, ec);
+    return (ec ? fs::path(path) : absolute).lexically_normal().string();
+}
+
+void TestMarks::addFileMark(const Expectation& e)
+{
+    if (e.embedded() || e.path.empty())
+        return;
+    FileMarks& marks = m_byFile[fileKeyOf(e.path)];
+    switch (e.kind) {
+    case ExpectationKind::Match:
+        // Only exact record ids say which events must match; the rest of the file then must not.
+        for (std::uint64_t id : e.recordIds)
+            marks.records[id] = ExpectationKind::Match;
+        if (!e.recordIds.empty() && !marks.rest)
+            marks.rest = ExpectationKind::NoMatch;
+        break;
+    case ExpectationKind::NoMatch:
+        if (!marks.rest || *marks.rest == ExpectationKind::Baseline)
+            marks.rest = ExpectationKind::NoMatch;
+        break;
+    case ExpectationKind::Baseline:
+        if (!marks.rest)
+            marks.rest = ExpectationKind::Baseline;
+        break;
+    }
+    if (marks.records.empty() && !marks.rest)
+        m_byFile.erase(fileKeyOf(e.path));
+}
+
+std::optional<ExpectationKind> TestMarks::ofFileEvent(const std::string& fileKey,
+                                                      std::optional<std::uint64_t> recordId) const
+{
+    const auto it = m_byFile.find(fileKey);
+    if (it == m_byFile.end())
+        return std::nullopt;
+    if (recordId)
+        if (const auto r = it->second.records.find(*recordId); r != it->second.records.end())
+            return r->second;
+    return it->second.rest;
+}
+
 TestMarks::TestMarks(const RuleTests& group)
 {
     const fs::path dir = eventsDir(group).lexically_normal();
@@ -171,13 +216,18 @@ TestMarks::TestMarks(const RuleTests& group)
     for (const auto& e : group.expectations) {
         const fs::path path = fs::path(e.path).lexically_normal();
         if (e.kind == ExpectationKind::Baseline) {
-            baselineListed = baselineListed || path == baseline;
+            if (path == baseline)
+                baselineListed = true;
+            else
+                addFileMark(e);
             continue;
         }
         if (e.kind != ExpectationKind::Match && e.kind != ExpectationKind::NoMatch)
             continue;
-        if (path.parent_path() != dir)
+        if (path.parent_path() != dir) {
+            addFileMark(e);
             continue;
+        }
         // "<kind>-<key>.xml", as singleFileName writes it.
         const std::string prefix = std::string(expectationKindName(e.kind)) + '-';
         const std::string name = path.filename().string();

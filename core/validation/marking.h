@@ -44,15 +44,30 @@ public:
     TestMarks() = default;
     explicit TestMarks(const RuleTests& group);
 
-    bool empty() const { return m_byKey.empty(); }
+    bool empty() const { return m_byKey.empty() && m_byFile.empty(); }
     std::size_t size() const { return m_byKey.size(); }
     /// The kind of an event known by its EventRecordID.
     std::optional<ExpectationKind> ofRecord(std::uint64_t recordId) const;
     /// The kind of an event without a record id, known by (a hash of) its XML.
     std::optional<ExpectationKind> ofXml(const std::string& eventXml) const;
+    /// The kind an entry naming a whole event file gives one of its events (`fileKey` is
+    /// fileKeyOf(the event's file)): `record_ids` listed must match and the file's other events
+    /// must not; a no_match file's events must not match; a baseline file's are baseline. Entries
+    /// written by hand in folder manifests look like this (resources/samples/samples.tests.yml).
+    std::optional<ExpectationKind> ofFileEvent(const std::string& fileKey, std::optional<std::uint64_t> recordId) const;
+    bool hasFileMarks() const { return !m_byFile.empty(); }
+    /// The key of an event file for ofFileEvent (its normalised absolute path).
+    static std::string fileKeyOf(const std::string& path);
 
 private:
+    void addFileMark(const Expectation& e);
+
+    struct FileMarks {
+        std::unordered_map<std::uint64_t, ExpectationKind> records; ///< record_ids of match entries
+        std::optional<ExpectationKind> rest;                        ///< every other event of the file
+    };
     std::unordered_map<std::string, ExpectationKind> m_byKey;
+    std::unordered_map<std::string, FileMarks> m_byFile;
 };
 
 /// Saves the group as the beside manifest (group.manifest), atomically.

@@ -27,6 +27,11 @@ Diagnostic unreadable(const RuleTests& group, const Expectation& e)
 
 } // namespace
 
+EventExplanation explainForTest(const CompiledRule& rule, const Event& event)
+{
+    return detail::explainEvent(rule, event, 0);
+}
+
 struct TestEventCache::Impl {
     struct Entry {
         std::uintmax_t size = 0;

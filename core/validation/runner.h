@@ -78,6 +78,10 @@ struct EventExplanation {
     std::vector<std::string> deciding;
 };
 
+/// Why the rule did (or did not) match one event, as a failed test explains it (the workbench's
+/// Test column says so for a marked event that goes against its mark).
+EventExplanation explainForTest(const CompiledRule& rule, const Event& event);
+
 struct ExpectationResult {
     enum class Status { Passed, Failed, Error };
     Expectation expectation;

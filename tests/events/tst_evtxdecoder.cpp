@@ -228,6 +228,35 @@ private Q_SLOTS:
         QCOMPARE(decoder.templateCount(), std::size_t(1));
     }
 
+    void templatesSharedByContent()
+    {
+        // Compiled templates are shared across chunks and files by content: a second file with
+        // the same templates compiles none, and a template of another shape under the same GUID
+        // (the writer derives it from the record id, 1 in both files) is a template of its own.
+        evtx::TemplateCache::clear();
+        const auto file = [](const char* name, const char* value) {
+            ev::EventSpec s;
+            s.recordId = 1;
+            s.data = {{name, ev::string(value)}};
+            return ev::writeFile({ev::windowsEvent(s)});
+        };
+        const std::string a = file("CommandLine", "cmd.exe /c whoami");
+        const std::string b = file("TargetFilename", "C:\\x.txt");
+        const ReadResult first = decode(a);
+        QCOMPARE(first.events.size(), std::size_t(1));
+        const std::size_t compiled = evtx::TemplateCache::size();
+        QCOMPARE(compiled, std::size_t(1));
+        const ReadResult again = decode(a);
+        QCOMPARE(evtx::TemplateCache::size(), compiled);
+        QCOMPARE(fieldLines(again.events[0]), fieldLines(first.events[0]));
+        const ReadResult other = decode(b);
+        QCOMPARE(evtx::TemplateCache::size(), compiled + 1);
+        QCOMPARE(other.events.size(), std::size_t(1));
+        QVERIFY(!other.events[0].value("CommandLine"));
+        QCOMPARE(*other.events[0].value("TargetFilename"), std::string("C:\\x.txt"));
+        QCOMPARE(*again.events[0].value("CommandLine"), std::string("cmd.exe /c whoami"));
+    }
+
     void eventXmlOnDemand()
     {
         ev::EventSpec s;

@@ -197,7 +197,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QString path;
         if (kind == QLatin1String("longname")) {
-            // The name fits (255 bytes) but QSaveFile's temporary name beside it does not.
+            // The name fits (255 bytes) but the temporary name written beside it does not.
             path = dir.filePath(QString(250, QLatin1Char('r')) + QStringLiteral(".yml"));
         } else {
             if (::geteuid() == 0)

@@ -157,6 +157,61 @@ private Q_SLOTS:
         QVERIFY(!markOf(group, byRecord(baseline, 401).xml(), 401u));
         QVERIFY(TestMarks(RuleTests{}).empty());
     }
+    void folderManifestsAboveTheRule_data()
+    {
+        QTest::addColumn<QString>("manifestAt"); // folder of the manifest, relative to the workspace
+        QTest::addColumn<bool>("gitBetween");    // a .git folder between the rule and the manifest
+        QTest::addColumn<int>("expectations");
+        QTest::newRow("same folder") << QStringLiteral("rules") << false << 2;
+        QTest::newRow("parent folder") << QString() << false << 2;
+        QTest::newRow("above the repository") << QString() << true << 0;
+    }
+
+    void folderManifestsAboveTheRule()
+    {
+        QFETCH(QString, manifestAt);
+        QFETCH(bool, gitBetween);
+        QFETCH(int, expectations);
+        QTemporaryDir ws;
+        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("repo/rules/.keep")));
+        if (gitBetween)
+            QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("repo/.git")));
+        const QString rule = ws.filePath(QStringLiteral("repo/rules/a.yml"));
+        QVERIFY(sigmatest::writeFile(rule, "title: a\n"));
+        const QString manifestDir =
+            manifestAt.isEmpty() ? ws.path() : ws.filePath(QStringLiteral("repo/") + manifestAt);
+        const QString ruleFromManifest = QDir(manifestDir).relativeFilePath(rule);
+        QVERIFY(
+            sigmatest::writeFile(manifestDir + QStringLiteral("/suite.tests.yml"), "tests:\n"
+                                                                                   "  - rule: " +
+                                                                                       ruleFromManifest.toUtf8() +
+                                                                                       "\n"
+                                                                                       "    match:\n"
+                                                                                       "      - file: ev.xml\n"
+                                                                                       "        record_ids: [7, 8]\n"
+                                                                                       "    no_match:\n"
+                                                                                       "      - file: other.xml\n"
+                                                                                       "  - rule: b.yml\n"
+                                                                                       "    no_match:\n"
+                                                                                       "      - file: ev.xml\n"));
+        const FoundRuleTests found = findRuleTests(rule.toStdString());
+        QCOMPARE(int(found.group.expectations.size()), expectations);
+        QCOMPARE(found.group.manifest, besideManifestPath(rule.toStdString())); // marks go beside the rule
+        if (expectations == 0) {
+            QVERIFY(found.sources.empty());
+            return;
+        }
+        QCOMPARE(found.sources.size(), std::size_t(1));
+        // Whole-file entries mark the file's events: listed record ids must match, the rest must not.
+        const TestMarks marks(found.group);
+        const std::string ev = TestMarks::fileKeyOf(manifestDir.toStdString() + "/ev.xml");
+        const std::string other = TestMarks::fileKeyOf(manifestDir.toStdString() + "/./other.xml");
+        QCOMPARE(marks.ofFileEvent(ev, 7u), std::optional(ExpectationKind::Match));
+        QCOMPARE(marks.ofFileEvent(ev, 9u), std::optional(ExpectationKind::NoMatch));
+        QCOMPARE(marks.ofFileEvent(ev, std::nullopt), std::optional(ExpectationKind::NoMatch));
+        QCOMPARE(marks.ofFileEvent(other, 7u), std::optional(ExpectationKind::NoMatch));
+        QVERIFY(!marks.ofFileEvent(TestMarks::fileKeyOf("/nowhere.xml"), 7u));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMarking)

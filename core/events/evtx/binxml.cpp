@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 namespace sigma::evtx {
@@ -298,9 +299,170 @@ private:
     std::size_t m_end;
 };
 
+namespace {
+
+/// The process-wide cache behind TemplateCache: looked up once per template and chunk (the chunk's
+/// own table answers the other records), so one lock is enough.
+class SharedTemplates {
+public:
+    static SharedTemplates& instance()
+    {
+        static SharedTemplates cache;
+        return cache;
+    }
+    std::shared_ptr<const CompiledTemplate> find(const std::string& key)
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto it = m_templates.find(key);
+        return it == m_templates.end() ? nullptr : it->second;
+    }
+    void add(std::string key, std::shared_ptr<const CompiledTemplate> t)
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_templates.size() >= kMaxTemplates) // logs of many providers: start again
+            m_templates.clear();
+        m_templates.emplace(std::move(key), std::move(t));
+    }
+    std::size_t size()
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_templates.size();
+    }
+    void clear()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_templates.clear();
+    }
+
+private:
+    static constexpr std::size_t kMaxTemplates = 2048; // keys of a few KiB each
+    std::mutex m_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const CompiledTemplate>> m_templates;
+};
+
+} // namespace
+
+std::size_t TemplateCache::size()
+{
+    return SharedTemplates::instance().size();
+}
+
+void TemplateCache::clear()
+{
+    SharedTemplates::instance().clear();
+}
+
 ChunkDecoder::ChunkDecoder(Bytes chunk)
     : m_chunk(chunk)
 {}
+
+/// The definition's content independent of its chunk: the tokens in order, each name as its
+/// UTF-16 text instead of its chunk offset. False (nothing shared) when anything is out of the
+/// ordinary; the compiler then says what is damaged.
+bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& key) const
+{
+    const std::uint8_t* c = m_chunk.data();
+    const auto bytes = [&](std::size_t at, std::size_t n) { key.append(reinterpret_cast<const char*>(c + at), n); };
+    // A name at chunk offset `offset`, referred to at `p`; `p` moved past an inline name.
+    const auto name = [&](std::size_t& p) {
+        if (p + 4 > end)
+            return false;
+        const std::uint32_t offset = le32(c + p);
+        p += 4;
+        if (offset < chunkHeaderSize || std::size_t(offset) + 8 > m_chunk.size())
+            return false;
+        const std::size_t count = le16(c + offset + 6);
+        if (offset + 8 + 2 * count > m_chunk.size())
+            return false;
+        key += static_cast<char>(count & 0xff);
+        key += static_cast<char>(count >> 8);
+        bytes(offset + 8, 2 * count);
+        if (offset == p) {
+            p += 8 + 2 * count + 2;
+            if (p > end)
+                return false;
+        }
+        return true;
+    };
+    const auto utf16 = [&](std::size_t& p) {
+        if (p + 2 > end)
+            return false;
+        const std::size_t n = 2 + 2 * std::size_t(le16(c + p));
+        if (p + n > end)
+            return false;
+        bytes(p, n);
+        p += n;
+        return true;
+    };
+    const auto plausibleName = [&](std::uint32_t offset, std::size_t here) {
+        return offset == here || (offset >= chunkHeaderSize && offset + 8 <= m_chunk.size() && offset < here);
+    };
+    key.clear();
+    bytes(begin - 24 + 4, 16); // the GUID
+    for (std::size_t p = begin + 4; p < end;) {
+        const std::uint8_t t = c[p];
+        key += static_cast<char>(t);
+        switch (t & ~moreFlag) {
+        case OpenStartElement: {
+            if (p + 11 > end)
+                return false;
+            std::size_t at = p + 7; // as Compiler::element: the dependency identifier may be missing
+            if (!plausibleName(le32(c + at), at + 4) && plausibleName(le32(c + p + 5), p + 9))
+                at = p + 5;
+            p = at;
+            if (!name(p))
+                return false;
+            if (t & moreFlag)
+                p += 4;
+            break;
+        }
+        case CloseStartElement:
+        case CloseEmptyElement:
+        case EndElement:
+            ++p;
+            break;
+        case EndOfFragment:
+            return true;
+        case ValueText:
+            if (p + 2 > end)
+                return false;
+            key += static_cast<char>(c[p + 1]);
+            p += 2;
+            if (!utf16(p))
+                return false;
+            break;
+        case Attribute:
+        case EntityRef:
+        case PITarget:
+            ++p;
+            if (!name(p))
+                return false;
+            break;
+        case CDataSection:
+        case PIData:
+            ++p;
+            if (!utf16(p))
+                return false;
+            break;
+        case CharRef:
+            if (p + 3 > end)
+                return false;
+            bytes(p + 1, 2);
+            p += 3;
+            break;
+        case NormalSubstitution:
+        case OptionalSubstitution:
+            if (t & moreFlag || p + 4 > end)
+                return false;
+            bytes(p + 1, 3);
+            p += 4;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
 
 ChunkDecoder::~ChunkDecoder() = default;
 
@@ -334,10 +496,17 @@ const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
         damaged("template definition size out of the chunk", definition);
     if (m_chunk[begin] != FragmentHeader)
         damaged("template definition without a fragment header", begin);
-    auto t = std::make_unique<CompiledTemplate>();
+    std::string key;
+    const bool shareable = templateKey(begin, begin + size, key);
+    if (shareable)
+        if (auto shared = SharedTemplates::instance().find(key))
+            return *(m_templates[definition] = std::move(shared));
+    auto t = std::make_shared<CompiledTemplate>();
     Compiler compiler(*this, *t, begin + size);
     std::size_t pos = begin + 4;
     t->root = compiler.element(pos, 0);
+    if (shareable)
+        SharedTemplates::instance().add(std::move(key), t);
     return *(m_templates[definition] = std::move(t));
 }
 

@@ -38,6 +38,11 @@ public:
 struct CompiledTemplate;
 
 /// Decodes the records of one chunk. Not thread-safe; one per chunk (chunks are independent).
+///
+/// A compiled template does not depend on its chunk (names and text are resolved), so templates
+/// are shared across chunks and files (TemplateCache): most chunks compile none. They are shared by
+/// content, not by GUID alone (a writer may give two templates one GUID): the key is the GUID and
+/// the definition's tokens with every name resolved, which is all the compiled template is made of.
 class ChunkDecoder {
 public:
     /// `chunk`: the chunk's bytes from its header on (fewer than chunkSize when the file ends in it).
@@ -67,15 +72,23 @@ private:
     void emit(const CompiledTemplate& t, std::uint32_t node, std::span<const Value> values, XmlSink& sink, int depth);
     void appendValue(const Value& v, std::string& out, std::vector<std::string>& items);
     const std::string& nameAt(std::uint32_t offset);
+    bool templateKey(std::size_t begin, std::size_t end, std::string& key) const;
 
     Bytes m_chunk;
     std::unordered_map<std::uint32_t, std::string> m_names;
-    std::unordered_map<std::uint32_t, std::unique_ptr<CompiledTemplate>> m_templates;
+    std::unordered_map<std::uint32_t, std::shared_ptr<const CompiledTemplate>> m_templates;
     std::vector<std::vector<Value>> m_valueStack;
     std::vector<std::string> m_attributeText;
     std::vector<XmlAttribute> m_attributes;
     std::vector<std::string> m_items;
     std::string m_text;
 };
+
+/// Templates compiled so far, by content, shared by every decoder of the process (bounded: emptied
+/// when full). Thread-safe. For tests and statistics.
+namespace TemplateCache {
+std::size_t size();
+void clear();
+} // namespace TemplateCache
 
 } // namespace sigma::evtx

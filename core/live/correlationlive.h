@@ -1,0 +1,63 @@
+#pragma once
+
+// Live evaluation of a file that holds correlations (and usually their base rules, after `---`):
+// every base rule matched over the loaded events, the correlations evaluated over those hits, and
+// one row per group: its firing windows, or, for a group that did not fire, its fullest window.
+// The workbench's Correlations pane shows the rows; core computes them (tested without Qt).
+
+#include "correlation/correlation.h"
+#include "events/event.h"
+#include "rule/rule.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sigma {
+
+enum class Verdict : unsigned char; // live/evaluator.h
+
+/// One group's window of one correlation.
+struct LiveCorrelationRow {
+    std::size_t correlation = 0;                            ///< index into CorrelationUnit::correlations()
+    std::vector<std::pair<std::string, std::string>> group; ///< group-by field -> value
+    EventTime start = 0, end = 0;
+    std::optional<double> value; ///< nullopt: nothing to aggregate
+    bool fired = false;
+    /// The contributing events: positions in the evaluated event list, ascending, with the base rule
+    /// (index into CorrelationUnit::rules()) each matched (capped, see eventCount).
+    std::vector<std::pair<std::size_t, std::size_t>> events;
+    std::size_t eventCount = 0; ///< all contributing events
+};
+
+/// The correlations of a file over a list of events.
+struct LiveCorrelation {
+    std::shared_ptr<const CorrelationUnit> unit;
+    /// Every base-rule match, filters applied: (event position, rule index), ascending.
+    std::vector<std::pair<std::size_t, std::size_t>> hits;
+    std::vector<LiveCorrelationRow> rows; ///< per correlation (file order): fired windows by time, then misses
+    std::size_t untimed = 0;              ///< base-rule matches read by a correlation whose event has no time
+    Diagnostics diagnostics;              ///< the unit's compile and reference errors
+};
+
+/// True when the parsed file holds a correlation document.
+bool holdsCorrelation(const ParsedFile& parsed);
+
+struct LiveCorrelationOptions {
+    CompileOptions compile;
+    std::function<bool()> stop;   ///< polled between blocks of events: true stops (returns false)
+    std::size_t maxEvents = 1000; ///< contributing events kept per row
+};
+
+/// Compiles the file's documents into a unit and evaluates it over `events`; `verdicts` (one per
+/// event) becomes the union of the base rules: Match when one matched, NoMatch when in one's scope.
+/// Returns false when stopped.
+bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>& events,
+                              const LiveCorrelationOptions& options, LiveCorrelation& out,
+                              std::vector<Verdict>& verdicts);
+
+} // namespace sigma

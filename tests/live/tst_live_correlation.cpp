@@ -1,0 +1,185 @@
+// core/live: a file holding correlations evaluated live (the Correlations pane's rows), without Qt
+// in the code under test: each group's firing windows, or its fullest window when it did not fire,
+// with the contributing events as positions in the event list. Values computed by hand from the
+// sample events (resources/samples/correlations/security-logons.xml, 22 events).
+#include "live/correlationlive.h"
+#include "live/evaluator.h"
+
+#include "events/reader.h"
+
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+namespace {
+std::string samplePath(const char* relative)
+{
+    return QDir(sigmatest::dataPath(QStringLiteral("../../resources/samples/correlations/") +
+                                    QString::fromUtf8(relative)))
+        .absolutePath()
+        .toStdString();
+}
+
+sigma::EventListPtr logons()
+{
+    const auto read = sigma::readEventsFile(samplePath("security-logons.xml"));
+    return std::make_shared<sigma::EventList>(read.events);
+}
+
+std::string bruteForceText()
+{
+    std::string text;
+    QFile file(QString::fromStdString(samplePath("mr_win_security_brute_force_then_logon.yml")));
+    if (file.open(QIODevice::ReadOnly))
+        text = file.readAll().toStdString();
+    return text;
+}
+
+/// "0-4,6": the rows' event positions as ranges.
+QString positions(const sigma::LiveCorrelationRow& row)
+{
+    QStringList parts;
+    for (std::size_t i = 0; i < row.events.size();) {
+        std::size_t j = i;
+        while (j + 1 < row.events.size() && row.events[j + 1].first == row.events[j].first + 1)
+            ++j;
+        parts << (i == j ? QString::number(row.events[i].first)
+                         : QStringLiteral("%1-%2").arg(row.events[i].first).arg(row.events[j].first));
+        i = j + 1;
+    }
+    return parts.join(QLatin1Char(','));
+}
+} // namespace
+
+class TestLiveCorrelation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void rows_data()
+    {
+        QTest::addColumn<QString>("correlation"); // name
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<QString>("start");
+        QTest::addColumn<QString>("end");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<bool>("fired");
+        QTest::addColumn<QString>("events");
+        // Five failures in 10 minutes fire at the fifth (13:01:20); the sixth starts a new window.
+        QTest::newRow("count .50 fires") << "many_failed_network_logons"
+                                         << "203.0.113.50"
+                                         << "13:00:00"
+                                         << "13:01:20" << 5.0 << true << "0-4";
+        QTest::newRow("count .99 fires") << "many_failed_network_logons"
+                                         << "192.0.2.99"
+                                         << "13:06:40"
+                                         << "13:07:00" << 5.0 << true << "10-14";
+        QTest::newRow("count .77 fires") << "many_failed_network_logons"
+                                         << "203.0.113.77"
+                                         << "13:10:10"
+                                         << "13:10:22" << 5.0 << true << "17-21";
+        // Two failures only: its fullest window, below the threshold.
+        QTest::newRow("count .7 misses") << "many_failed_network_logons"
+                                         << "198.51.100.7"
+                                         << "13:05:00"
+                                         << "13:05:15" << 2.0 << false << "7-8";
+        // The burst (ended 13:01:20) then the success at 13:02:40: both in order.
+        QTest::newRow("ordered .50 fires") << ""
+                                           << "203.0.113.50"
+                                           << "13:01:20"
+                                           << "13:02:40" << 2.0 << true << "0-4,6";
+        // A burst and no success: one of two.
+        QTest::newRow("ordered .99 misses") << ""
+                                            << "192.0.2.99"
+                                            << "13:07:00"
+                                            << "13:07:00" << 1.0 << false << "10-14";
+        // A success without a burst: none found in order.
+        QTest::newRow("ordered .7 misses") << ""
+                                           << "198.51.100.7"
+                                           << "13:05:40"
+                                           << "13:05:40" << 0.0 << false << "9";
+        // The success came before the burst: the order is wrong, one of two.
+        QTest::newRow("ordered .77 misses") << ""
+                                            << "203.0.113.77"
+                                            << "13:10:00"
+                                            << "13:10:22" << 1.0 << false << "16-21";
+    }
+
+    void rows()
+    {
+        QFETCH(QString, correlation);
+        QFETCH(QString, group);
+        QFETCH(QString, start);
+        QFETCH(QString, end);
+        QFETCH(double, value);
+        QFETCH(bool, fired);
+        QFETCH(QString, events);
+        const sigma::EventListPtr list = logons();
+        QCOMPARE(list->size(), std::size_t(22));
+        sigma::LiveRequest request;
+        request.text = bruteForceText();
+        request.file = "brute.yml";
+        request.events = list;
+        sigma::LiveResult result;
+        QVERIFY(sigma::evaluateLive(request, result));
+        QVERIFY(result.correlation);
+        const sigma::LiveCorrelation& live = *result.correlation;
+        QCOMPARE(live.unit->correlations().size(), std::size_t(2));
+        QCOMPARE(live.rows.size(), std::size_t(8));
+        // Every event matches one of the two base rules: the verdicts are their union.
+        QCOMPARE(result.matches, std::size_t(22));
+        QCOMPARE(live.hits.size(), std::size_t(22));
+
+        const sigma::LiveCorrelationRow* found = nullptr;
+        for (const auto& row : live.rows) {
+            const auto& c = live.unit->correlations()[row.correlation];
+            if (c.doc.name == correlation.toStdString() && row.group.size() == 1 &&
+                row.group[0].second == group.toStdString())
+                found = &row;
+        }
+        QVERIFY(found);
+        QCOMPARE(found->group[0].first, std::string("IpAddress"));
+        QCOMPARE(QString::fromStdString(sigma::formatEventTime(found->start)).mid(11, 8), start);
+        QCOMPARE(QString::fromStdString(sigma::formatEventTime(found->end)).mid(11, 8), end);
+        QVERIFY(found->value);
+        QCOMPARE(*found->value, value);
+        QCOMPARE(found->fired, fired);
+        QCOMPARE(positions(*found), events);
+        QCOMPARE(found->eventCount, found->events.size());
+    }
+
+    void rowsFollowTheText()
+    {
+        // Lowering the threshold to 2 makes the two failures from .7 fire: the rows follow an edit.
+        std::string text = bruteForceText();
+        const std::string from = "gte: 5";
+        text.replace(text.find(from), from.size(), "gte: 2");
+        sigma::LiveRequest request;
+        request.text = text;
+        request.file = "brute.yml";
+        request.events = logons();
+        sigma::LiveResult result;
+        QVERIFY(sigma::evaluateLive(request, result));
+        QVERIFY(result.correlation);
+        std::size_t fired = 0;
+        for (const auto& row : result.correlation->rows)
+            fired += row.fired && row.group[0].second == "198.51.100.7";
+        QCOMPARE(fired, std::size_t(2)); // the count and then the ordered correlation
+    }
+
+    void ruleFilesHaveNoCorrelation()
+    {
+        sigma::LiveRequest request;
+        request.text = "title: Failed\nlogsource:\n    product: windows\n    service: security\n"
+                       "detection:\n    selection:\n        EventID: 4625\n    condition: selection\n";
+        request.file = "failed.yml";
+        request.events = logons();
+        sigma::LiveResult result;
+        QVERIFY(sigma::evaluateLive(request, result));
+        QVERIFY(!result.correlation);
+        QCOMPARE(result.matches, std::size_t(19)); // the 4625 events
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLiveCorrelation)
+#include "tst_live_correlation.moc"

@@ -1,0 +1,206 @@
+// The Correlations pane (issue 15): a file holding correlations shows one row per correlation and
+// group with its window, value against the condition and firing; rows follow the text as it is
+// typed; selecting a row selects its contributing events in the Test table and draws them on the
+// time strip. Values computed by hand from the sample logons (22 events, see tst_live_correlation).
+#include "correlationsmodel.h"
+#include "correlationspane.h"
+#include "eventsfilterproxy.h"
+#include "eventsmodel.h"
+#include "mainwindow.h"
+#include "ruleeditor.h"
+#include "syntaxsupport.h"
+
+#include "testsupport.h"
+
+#include <QDir>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sigmaui;
+
+namespace {
+QString sample(const char* name)
+{
+    return QDir(sigmatest::dataPath(QStringLiteral("../../resources/samples/correlations/") + QLatin1String(name)))
+        .absolutePath();
+}
+
+/// The row of the correlation (by title) and group, or -1.
+int findRow(const CorrelationsModel* model, const QString& title, const QString& group)
+{
+    for (int r = 0; r < model->rowCount(); ++r)
+        if (model->index(r, CorrelationsModel::CorrelationColumn).data().toString() == title &&
+            model->index(r, CorrelationsModel::GroupColumn).data().toString() == group)
+            return r;
+    return -1;
+}
+
+QString cell(const CorrelationsModel* model, int row, int column)
+{
+    return model->index(row, column).data().toString();
+}
+
+/// The Test table's selected events (source rows), ascending.
+QList<int> selectedEvents(MainWindow* window)
+{
+    QList<int> rows;
+    for (const QModelIndex& i : window->eventsView()->selectionModel()->selectedRows())
+        rows.append(window->eventsProxy()->mapToSource(i).row());
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+const QString Ordered = QStringLiteral("Network Logon After Repeated Failed Logons From One Source");
+const QString Count = QStringLiteral("Many Failed Network Logons From One Source");
+} // namespace
+
+class TestUiCorrelations : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_recovery;
+    SyntaxSupport m_syntax;
+    std::unique_ptr<MainWindow> m_window;
+    CorrelationsPane* m_pane = nullptr;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        sigmatest::isolateSettings(QStringLiteral("tst_ui_correlations"));
+        MainWindowOptions options;
+        options.recoveryDirectory = m_recovery.path();
+        options.restoreLayout = false;
+        m_window = std::make_unique<MainWindow>(m_syntax, options);
+        m_window->resize(1400, 900);
+        m_window->show();
+        QVERIFY(m_window->openRuleFile(sample("mr_win_security_brute_force_then_logon.yml")));
+        m_window->loadEvents({sample("security-logons.xml")});
+        m_pane = m_window->findChild<CorrelationsPane*>();
+        QVERIFY(m_pane);
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->model()->rowCount(), 8, 20000);
+    }
+
+    void rows_data()
+    {
+        QTest::addColumn<QString>("title");
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<QString>("start");
+        QTest::addColumn<QString>("end");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("condition");
+        QTest::addColumn<bool>("fired");
+        QTest::addColumn<QString>("events");
+        QTest::newRow("ordered fires") << Ordered << "IpAddress=203.0.113.50"
+                                       << "2026-11-20 13:01:20"
+                                       << "2026-11-20 13:02:40"
+                                       << "2"
+                                       << "gte 2" << true << "6";
+        QTest::newRow("ordered, success first") << Ordered << "IpAddress=203.0.113.77"
+                                                << "2026-11-20 13:10:00"
+                                                << "2026-11-20 13:10:22"
+                                                << "1"
+                                                << "gte 2" << false << "6";
+        QTest::newRow("count fires") << Count << "IpAddress=192.0.2.99"
+                                     << "2026-11-20 13:06:40"
+                                     << "2026-11-20 13:07:00"
+                                     << "5"
+                                     << "gte 5" << true << "5";
+        QTest::newRow("count below") << Count << "IpAddress=198.51.100.7"
+                                     << "2026-11-20 13:05:00"
+                                     << "2026-11-20 13:05:15"
+                                     << "2"
+                                     << "gte 5" << false << "2";
+    }
+
+    void rows()
+    {
+        QFETCH(QString, title);
+        QFETCH(QString, group);
+        QFETCH(QString, start);
+        QFETCH(QString, end);
+        QFETCH(QString, value);
+        QFETCH(QString, condition);
+        QFETCH(bool, fired);
+        QFETCH(QString, events);
+        const CorrelationsModel* model = m_pane->model();
+        const int row = findRow(model, title, group);
+        QVERIFY2(row >= 0, qPrintable(group));
+        QCOMPARE(cell(model, row, CorrelationsModel::StartColumn), start);
+        QCOMPARE(cell(model, row, CorrelationsModel::EndColumn), end);
+        QCOMPARE(cell(model, row, CorrelationsModel::ValueColumn), value);
+        QCOMPARE(cell(model, row, CorrelationsModel::ConditionColumn), condition);
+        QCOMPARE(model->index(row, 0).data(CorrelationsModel::FiredRole).toBool(), fired);
+        QCOMPARE(cell(model, row, CorrelationsModel::EventsColumn), events);
+        // The Test table shows the union of the base rules: every logon matches one of them.
+        QCOMPARE(m_window->eventsModel()->matchCount(), std::size_t(22));
+        QVERIFY(m_pane->summaryText().contains(QStringLiteral("4 group(s) firing")));
+    }
+
+    void selectingAGroupSelectsItsEvents_data()
+    {
+        QTest::addColumn<QString>("title");
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<QList<int>>("events");
+        QTest::newRow("burst then success") << Ordered << "IpAddress=203.0.113.50" << QList<int>{0, 1, 2, 3, 4, 6};
+        QTest::newRow("two failures") << Count << "IpAddress=198.51.100.7" << QList<int>{7, 8};
+        QTest::newRow("success before burst")
+            << Ordered << "IpAddress=203.0.113.77" << QList<int>{16, 17, 18, 19, 20, 21};
+    }
+
+    void selectingAGroupSelectsItsEvents()
+    {
+        QFETCH(QString, title);
+        QFETCH(QString, group);
+        QFETCH(QList<int>, events);
+        const int row = findRow(m_pane->model(), title, group);
+        QVERIFY(row >= 0);
+        m_pane->view()->selectRow(row);
+        QTRY_COMPARE(selectedEvents(m_window.get()), events);
+        QCOMPARE(m_window->selectedEvent(), events.first());
+        // One tick per event on the strip, in time order, inside the widget.
+        const auto ticks = m_pane->timeStrip()->ticks();
+        QCOMPARE(ticks.size(), events.size());
+        for (int i = 0; i < ticks.size(); ++i) {
+            QCOMPARE(ticks[i].first, events[i]);
+            QVERIFY(ticks[i].second > 0 && ticks[i].second < m_pane->timeStrip()->width());
+            if (i > 0)
+                QVERIFY(ticks[i].second >= ticks[i - 1].second);
+        }
+    }
+
+    void rowsFollowTheTyping()
+    {
+        // Two failures are enough now: 198.51.100.7 fires the count, then the ordered correlation.
+        RuleEditor* editor = m_window->currentEditor();
+        const int at = int(editor->toPlainText().indexOf(QStringLiteral("gte: 5")));
+        QVERIFY(at >= 0);
+        QTextCursor c = editor->textCursor();
+        c.setPosition(at + 5);
+        c.setPosition(at + 6, QTextCursor::KeepAnchor);
+        editor->setTextCursor(c);
+        QTest::keyClicks(editor, QStringLiteral("2"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            findRow(m_pane->model(), Count, QStringLiteral("IpAddress=198.51.100.7")) >= 0 &&
+                m_pane->model()
+                    ->index(findRow(m_pane->model(), Count, QStringLiteral("IpAddress=198.51.100.7")), 0)
+                    .data(CorrelationsModel::FiredRole)
+                    .toBool(),
+            true, 10000);
+        const int row = findRow(m_pane->model(), Ordered, QStringLiteral("IpAddress=198.51.100.7"));
+        QVERIFY(row >= 0);
+        QCOMPARE(cell(m_pane->model(), row, CorrelationsModel::ValueColumn), QStringLiteral("2"));
+        QCOMPARE(m_pane->model()->index(row, 0).data(CorrelationsModel::FiredRole).toBool(), true);
+    }
+
+    void ruleFilesShowNoRows()
+    {
+        m_window->newRule();
+        QTRY_COMPARE(m_pane->model()->rowCount(), 0);
+        QVERIFY(m_pane->summaryText().contains(QStringLiteral("no correlation")));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+};
+
+QTEST_MAIN(TestUiCorrelations)
+#include "tst_ui_correlations.moc"
