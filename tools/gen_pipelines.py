@@ -226,6 +226,12 @@ SENTINEL = {
 }
 
 
+def table_block(tid, table, conditions):
+    # pySigma's set_state: the KQL query starts from this table (sigmawb convert --target kusto)
+    lines = ['  - id: ' + tid, '    type: set_state', '    key: query_table', '    val: ' + table]
+    return lines + logsource_conditions(conditions)
+
+
 def gen_sentinel():
     lines = HEADER.format(name='sentinel', origin=(
         '# Sigma (Sysmon / Windows EventData) field names -> Microsoft Sentinel / Defender XDR table columns:\n'
@@ -238,9 +244,11 @@ def gen_sentinel():
     count = 0
     for cat in sorted(SENTINEL):
         table, m = SENTINEL[cat]
+        lines += table_block('sentinel_%s_table' % cat, table, {'product': 'windows', 'category': cat})
         lines += mapping_block('sentinel_' + cat, m, {'product': 'windows', 'category': cat}, 'table: ' + table)
         count += len(m)
     security = {'Provider_Name': 'EventSourceName', 'ComputerName': 'Computer'}
+    lines += table_block('sentinel_securityevent_table', 'SecurityEvent', {'product': 'windows', 'service': 'security'})
     lines += mapping_block('sentinel_securityevent', security, {'product': 'windows', 'service': 'security'},
                            'table: SecurityEvent (columns are the EventData names)')
     write('sentinel', '\n'.join(lines) + '\n')

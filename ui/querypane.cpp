@@ -279,9 +279,6 @@ void QueryPane::refresh(bool force)
         return;
     }
     const auto target = sigma::conversion::parseTarget(m_target->currentData().toString().toStdString());
-    sigma::conversion::ConversionOptions options;
-    if (!m_pipelines.empty())
-        options.pipelineHook = sigma::conversion::makePipelineHook(m_pipelines);
     const std::string file = (document->path().isEmpty() ? document->untitledName() : document->path()).toStdString();
     // A rule that does not compile as typed: the query of the last good text, greyed.
     const bool stale = !last->ok();
@@ -295,11 +292,9 @@ void QueryPane::refresh(bool force)
     }
     QElapsedTimer timer;
     timer.start();
-    sigma::conversion::ConversionResult r = sigma::conversion::convert(*source->rule(), *target, options, file);
+    const sigma::conversion::ConversionResult r =
+        sigma::conversion::convertWithPipelines(*source->rule(), *target, m_pipelines, {}, file);
     m_lastUs = double(timer.nsecsElapsed()) / 1000.0;
-    for (auto& d : r.diagnostics)
-        if (d.file.empty())
-            d.file = file;
     showQuery(r, stale);
     if (stale)
         m_status->setText(tr("The rule as typed has errors: the query of its last good version."));

@@ -27,19 +27,14 @@ struct ConvertArgs {
     std::string table;
 };
 
-/// The --pipeline values (built-in names or pySigma YAML files, docs/pipelines.md) as the
-/// conversion's pipeline hook; false when one cannot be read (its problems printed, file:line:col).
-bool resolvePipelines(const std::vector<std::string>& specs, sigma::conversion::ConversionOptions& options)
+/// The --pipeline values (built-in names or pySigma YAML files, docs/pipelines.md); false when one
+/// cannot be read (its problems printed, file:line:col).
+bool resolvePipelines(const std::vector<std::string>& specs, std::vector<sigma::conversion::Pipeline>& pipelines)
 {
-    if (specs.empty())
-        return true;
-    std::vector<sigma::conversion::Pipeline> pipelines;
     sigma::Diagnostics diagnostics;
     const bool ok = sigma::conversion::loadPipelines(specs, pipelines, diagnostics);
     for (const auto& d : diagnostics)
         std::cerr << d.format() << '\n';
-    if (ok)
-        options.pipelineHook = sigma::conversion::makePipelineHook(std::move(pipelines));
     return ok;
 }
 
@@ -65,7 +60,8 @@ int run(const ConvertArgs& args)
         options.kustoTable = args.table;
         options.esqlIndex = args.table;
     }
-    if (!resolvePipelines(args.pipelines, options))
+    std::vector<sigma::conversion::Pipeline> pipelines;
+    if (!resolvePipelines(args.pipelines, pipelines))
         return sigmawb::ExitUsage;
     sigma::Diagnostics collectDiagnostics;
     const auto files = sigma::collectRuleFiles(args.paths, collectDiagnostics);
@@ -87,10 +83,8 @@ int run(const ConvertArgs& args)
             const sigma::Rule* rule = doc.rule();
             if (!rule)
                 continue;
-            sigma::conversion::ConversionResult r = sigma::conversion::convert(*rule, *target, options, file);
-            for (auto& d : r.diagnostics) // the pipeline's problems are on the rule's lines
-                if (d.file.empty())
-                    d.file = file;
+            sigma::conversion::ConversionResult r =
+                sigma::conversion::convertWithPipelines(*rule, *target, pipelines, options, file);
             // A rule that does not parse cleanly is not converted faithfully either.
             for (const auto& d : parsed.diagnostics)
                 if (d.severity == sigma::Severity::Error && d.code != "io-error" &&

@@ -7,10 +7,10 @@
 // ones (resources/data/pipelines/*.yml: sysmon, ecs, splunk-cim, sentinel) and applied ordered by
 // priority, then in the order given, as pySigma does.
 
+#include "conversion/conversion.h"
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,6 +80,7 @@ struct PipelineTransformation {
         ReplaceString,
         DropDetectionItem,
         ValuePlaceholders,
+        SetState, ///< pySigma's set_state: `key` = `val` for the conversion (query_table: the KQL table)
     };
     Type type = Type::FieldNameMapping;
     std::string id;
@@ -95,6 +96,7 @@ struct PipelineTransformation {
     PipelineRegex regex;                                   ///< ReplaceString
     std::string replacement;                               ///< ReplaceString
     std::vector<std::string> include, exclude;             ///< ValuePlaceholders: which placeholders
+    std::string stateKey, stateValue;                      ///< SetState
 
     PipelineConditions ruleConditions;
     PipelineConditions fieldNameConditions;
@@ -126,9 +128,10 @@ std::vector<std::string> builtinPipelineNames();
 bool loadPipelines(const std::vector<std::string>& namesOrFiles, std::vector<Pipeline>& out, Diagnostics& diagnostics);
 
 struct PipelineResult {
-    Rule rule;                        ///< the transformed rule
-    Diagnostics diagnostics;          ///< errors mean the rule cannot be converted faithfully
-    std::vector<std::string> applied; ///< ids (or types when unnamed) of the transformations applied, in order
+    Rule rule;                                ///< the transformed rule
+    Diagnostics diagnostics;                  ///< errors mean the rule cannot be converted faithfully
+    std::vector<std::string> applied;         ///< ids (or types when unnamed) of the transformations applied, in order
+    std::map<std::string, std::string> state; ///< set_state values (later ones win)
     bool ok() const { return !hasErrors(diagnostics); }
 };
 
@@ -136,8 +139,11 @@ struct PipelineResult {
 /// priorities keep the order given), then their transformations in file order.
 PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pipelines);
 
-/// The conversion's hook (conversion.h ConversionOptions::pipelineHook) applying `pipelines`; its
-/// diagnostics name no file (the caller knows the rule's).
-std::function<void(Rule&, Diagnostics&)> makePipelineHook(std::vector<Pipeline> pipelines);
+/// Converts `rule` into `target` after `pipelines` (none: the rule as written). The pipelines'
+/// `query_table` state names the KQL table when `options.kustoTable` is empty. Problems applying
+/// the pipelines come first in the diagnostics (on the rule's lines, in `file`); with errors among
+/// them the rule is not converted.
+ConversionResult convertWithPipelines(const Rule& rule, Target target, const std::vector<Pipeline>& pipelines,
+                                      ConversionOptions options, const std::string& file);
 
 } // namespace sigma::conversion

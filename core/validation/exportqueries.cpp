@@ -51,9 +51,6 @@ void planQueries(ExportPlan& plan, const Rule* rule, const std::string& stem, co
     }
     for (const auto& p : options.queryPipelines)
         plan.queryPipelines += (plan.queryPipelines.empty() ? "" : ", ") + p;
-    conversion::ConversionOptions convertOptions;
-    if (!pipelines.empty())
-        convertOptions.pipelineHook = conversion::makePipelineHook(std::move(pipelines));
     for (const auto& name : options.queryTargets) {
         const auto target = conversion::parseTarget(name);
         if (!target) {
@@ -67,10 +64,8 @@ void planQueries(ExportPlan& plan, const Rule* rule, const std::string& stem, co
         if (!rule) {
             q.error = "the rule could not be parsed";
         } else {
-            conversion::ConversionResult r = conversion::convert(*rule, *target, convertOptions, plan.rulePath);
-            for (auto& d : r.diagnostics)
-                if (d.file.empty())
-                    d.file = plan.rulePath;
+            const conversion::ConversionResult r =
+                conversion::convertWithPipelines(*rule, *target, pipelines, {}, plan.rulePath);
             if (r.ok()) {
                 q.query = r.query;
                 q.file = "queries/" + stem + "." + extensionOf(*target);

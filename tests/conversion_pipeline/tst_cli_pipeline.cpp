@@ -32,9 +32,10 @@ private Q_SLOTS:
             << QStringList{S("-t"), S("splunk"), S("--pipeline"), S("ecs"), S("--pipeline"), S("sysmon")}
             << S("winlog.channel=\"Microsoft-Windows-Sysmon/Operational\" event.code=1 process.executable=")
             << S("Channel=");
-        QTest::newRow("sentinel to KQL") << QStringList{S("-t"), S("kusto"), S("-p"), S("sentinel")}
-                                         << S("FolderPath endswith \"\\\\whoami.exe\" and ProcessCommandLine contains")
-                                         << S("Image");
+        QTest::newRow("sentinel to KQL")
+            << QStringList{S("-t"), S("kusto"), S("-p"), S("sentinel")}
+            << S("DeviceProcessEvents\n| where FolderPath endswith \"\\\\whoami.exe\" and ProcessCommandLine contains")
+            << S("Image");
         QTest::newRow("a pipeline file") << QStringList{S("-t"), S("eql"), S("-p"), fixture("map.yml")}
                                          << S("process.executable : \"*\\\\whoami.exe\"") << S("Image");
     }

@@ -386,6 +386,25 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(describe(r.rule)).split(QLatin1Char('\n')), expected.split(QLatin1Char('\n')));
     }
 
+    // set_state (pySigma): the sentinel pipeline names the KQL table per log source.
+    void setStateNamesTheTable_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("table");
+        QTest::newRow("process_creation") << S("proc.yml") << S("DeviceProcessEvents");
+        QTest::newRow("service security") << S("keywords.yml") << S("SecurityEvent");
+    }
+    void setStateNamesTheTable()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, table);
+        const auto r = applyPipelines(fixtureRule(rule.toUtf8().constData()), {*loadPipeline("sentinel").pipeline});
+        QCOMPARE(QString::fromStdString(r.state.at("query_table")), table);
+        const auto parsed = parsePipeline("name: s\ntransformations:\n  - type: set_state\n    key: k\n", "s.yml");
+        QVERIFY(!parsed.pipeline);
+        QCOMPARE(parsed.diagnostics.at(0).message, std::string("'set_state' needs 'val'"));
+    }
+
     void sysmonThenEcsMapsTheAddedConditions()
     {
         const auto sysmon = loadPipeline("sysmon"), ecs = loadPipeline("ecs");

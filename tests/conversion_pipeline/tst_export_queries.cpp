@@ -87,8 +87,10 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto convert = sigmatest::runSigmawb({S("convert"), S("-t"), S("kusto"), S("-p"), S("sentinel"), rule});
         QCOMPARE(convert.exitCode, 0);
-        const QByteArray query = convert.out.split('\n').at(1); // after the "# title" line
-        QVERIFY(query.startsWith("FolderPath endswith"));
+        // After the "# title" line, up to the blank line; the table from the pipeline's query_table.
+        const int start = int(convert.out.indexOf('\n')) + 1;
+        const QByteArray query = convert.out.mid(start, convert.out.indexOf("\n\n", start) - start);
+        QVERIFY2(query.startsWith("DeviceProcessEvents\n| where FolderPath endswith"), query.constData());
         QCOMPARE(sigmatest::readFile(out + S("/queries/proc.kql")), query + '\n');
         QVERIFY(QFile::exists(out + S("/queries/proc.esql")));
         QVERIFY(sigmatest::readFile(out + S("/REPORT.md")).contains("### kusto"));

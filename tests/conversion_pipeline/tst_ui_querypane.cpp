@@ -77,7 +77,8 @@ private Q_SLOTS:
         QVERIFY(wb.window->openRuleFile(fixture("proc.yml")));
         wb.choose("kusto", {S("sentinel")});
         QTRY_VERIFY2(
-            wb.pane->queryText().startsWith(S("FolderPath endswith \"\\\\whoami.exe\" and ProcessCommandLine")),
+            wb.pane->queryText().startsWith(S("DeviceProcessEvents\n| where FolderPath endswith \"\\\\whoami.exe\" and "
+                                              "ProcessCommandLine")),
             qPrintable(wb.pane->queryText()));
         QVERIFY(wb.pane->statusText().contains(S("predicates")));
 
@@ -165,7 +166,7 @@ private Q_SLOTS:
         Workbench wb;
         QVERIFY(wb.window->openRuleFile(fixture("proc.yml")));
         wb.choose("kusto", {S("sentinel")});
-        QTRY_VERIFY(wb.pane->queryText().startsWith(S("FolderPath")));
+        QTRY_VERIFY(wb.pane->queryText().startsWith(S("DeviceProcessEvents\n| where FolderPath")));
         QTemporaryDir dir;
         const QString out = dir.filePath(S("bundle"));
         const sigma::ExportResult r = wb.window->exportCurrentRule(out, true);

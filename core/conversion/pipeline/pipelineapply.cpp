@@ -35,6 +35,8 @@ const char* typeName(Type type)
         return "drop_detection_item";
     case Type::ValuePlaceholders:
         return "value_placeholders";
+    case Type::SetState:
+        return "set_state";
     }
     return "";
 }
@@ -88,6 +90,9 @@ public:
             return dropItems();
         case Type::ValuePlaceholders:
             return expandPlaceholders();
+        case Type::SetState:
+            m_result.state[m_t.stateKey] = m_t.stateValue;
+            return true;
         }
         return false;
     }
@@ -375,13 +380,26 @@ PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pip
     return result;
 }
 
-std::function<void(Rule&, Diagnostics&)> makePipelineHook(std::vector<Pipeline> pipelines)
+ConversionResult convertWithPipelines(const Rule& rule, Target target, const std::vector<Pipeline>& pipelines,
+                                      ConversionOptions options, const std::string& file)
 {
-    return [pipelines = std::move(pipelines)](Rule& rule, Diagnostics& diagnostics) {
-        PipelineResult r = applyPipelines(rule, pipelines);
-        rule = std::move(r.rule);
-        diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
-    };
+    if (pipelines.empty())
+        return convert(rule, target, options, file);
+    PipelineResult p = applyPipelines(rule, pipelines);
+    for (auto& d : p.diagnostics)
+        if (d.file.empty())
+            d.file = file;
+    ConversionResult r;
+    r.target = target;
+    if (!p.ok()) {
+        r.diagnostics = std::move(p.diagnostics);
+        return r;
+    }
+    if (const auto table = p.state.find("query_table"); options.kustoTable.empty() && table != p.state.end())
+        options.kustoTable = table->second;
+    r = convert(p.rule, target, options, file);
+    r.diagnostics.insert(r.diagnostics.begin(), p.diagnostics.begin(), p.diagnostics.end());
+    return r;
 }
 
 } // namespace sigma::conversion

@@ -27,10 +27,15 @@ struct TypeName {
     Type type;
 };
 constexpr TypeName kTransformations[] = {
-    {"field_name_mapping", Type::FieldNameMapping},   {"field_name_prefix", Type::FieldNamePrefix},
-    {"field_name_suffix", Type::FieldNameSuffix},     {"add_condition", Type::AddCondition},
-    {"change_logsource", Type::ChangeLogsource},      {"replace_string", Type::ReplaceString},
-    {"drop_detection_item", Type::DropDetectionItem}, {"value_placeholders", Type::ValuePlaceholders},
+    {"field_name_mapping", Type::FieldNameMapping},
+    {"field_name_prefix", Type::FieldNamePrefix},
+    {"field_name_suffix", Type::FieldNameSuffix},
+    {"add_condition", Type::AddCondition},
+    {"change_logsource", Type::ChangeLogsource},
+    {"replace_string", Type::ReplaceString},
+    {"drop_detection_item", Type::DropDetectionItem},
+    {"value_placeholders", Type::ValuePlaceholders},
+    {"set_state", Type::SetState},
 };
 /// pySigma transformation types this reader knows of but does not implement: named as such.
 constexpr const char* kNotSupported[] = {"field_name_prefix_mapping",
@@ -45,7 +50,6 @@ constexpr const char* kNotSupported[] = {"field_name_prefix_mapping",
                                          "map_string",
                                          "case",
                                          "regex",
-                                         "set_state",
                                          "rule_failure",
                                          "detection_item_failure",
                                          "hashes_fields",
@@ -485,6 +489,14 @@ bool Reader::transformation(const YAML::Node& node, PipelineTransformation& t)
     }
     case Type::DropDetectionItem:
         break;
+    case Type::SetState: {
+        allowed.insert({"key", "val"});
+        const YAML::Node key = required("key");
+        const YAML::Node val = required("val");
+        if (!key || !val || !scalar(key, "key", t.stateKey) || !scalar(val, "val", t.stateValue))
+            return false;
+        break;
+    }
     case Type::ValuePlaceholders:
         allowed.insert({"include", "exclude"});
         if (node["include"] && !stringList(node["include"], "include", t.include))
