@@ -81,6 +81,9 @@ private Q_SLOTS:
                                               "ProcessCommandLine")),
             qPrintable(wb.pane->queryText()));
         QVERIFY(wb.pane->statusText().contains(S("predicates")));
+        QVERIFY(wb.pane->lastConversionUs() > 0);
+        qInfo("Query pane: pipeline + conversion of the rule in %.1f us on the GUI thread",
+              wb.pane->lastConversionUs());
 
         // Typing: the query follows the editor's text.
         RuleEditor* editor = wb.window->currentEditor();

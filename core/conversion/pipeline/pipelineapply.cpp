@@ -16,30 +16,21 @@ using Type = PipelineTransformation::Type;
 constexpr std::size_t kMaxMapsPerSelection = 4096;
 constexpr std::size_t kMaxPlaceholderValues = 4096;
 
-const char* typeName(Type type)
-{
-    switch (type) {
-    case Type::FieldNameMapping:
-        return "field_name_mapping";
-    case Type::FieldNamePrefix:
-        return "field_name_prefix";
-    case Type::FieldNameSuffix:
-        return "field_name_suffix";
-    case Type::AddCondition:
-        return "add_condition";
-    case Type::ChangeLogsource:
-        return "change_logsource";
-    case Type::ReplaceString:
-        return "replace_string";
-    case Type::DropDetectionItem:
-        return "drop_detection_item";
-    case Type::ValuePlaceholders:
-        return "value_placeholders";
-    case Type::SetState:
-        return "set_state";
-    }
-    return "";
-}
+struct TypeName {
+    const char* name;
+    Type type;
+};
+constexpr TypeName kTypeNames[] = {
+    {"field_name_mapping", Type::FieldNameMapping},
+    {"field_name_prefix", Type::FieldNamePrefix},
+    {"field_name_suffix", Type::FieldNameSuffix},
+    {"add_condition", Type::AddCondition},
+    {"change_logsource", Type::ChangeLogsource},
+    {"replace_string", Type::ReplaceString},
+    {"drop_detection_item", Type::DropDetectionItem},
+    {"value_placeholders", Type::ValuePlaceholders},
+    {"set_state", Type::SetState},
+};
 
 bool hasValueKind(const DetectionItem& item)
 {
@@ -359,6 +350,22 @@ private:
 
 } // namespace
 
+std::optional<PipelineTransformation::Type> transformationType(std::string_view name)
+{
+    for (const auto& n : kTypeNames)
+        if (name == n.name)
+            return n.type;
+    return std::nullopt;
+}
+
+const char* transformationTypeName(PipelineTransformation::Type type)
+{
+    for (const auto& n : kTypeNames)
+        if (n.type == type)
+            return n.name;
+    return "";
+}
+
 PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pipelines)
 {
     PipelineResult result;
@@ -376,7 +383,7 @@ PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pip
     for (const Pipeline* p : order)
         for (const auto& t : p->transformations)
             if (Applier(result, *p, t, vars).run())
-                result.applied.push_back(t.id.empty() ? typeName(t.type) : t.id);
+                result.applied.push_back(t.id.empty() ? transformationTypeName(t.type) : t.id);
     return result;
 }
 

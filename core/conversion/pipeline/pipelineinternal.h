@@ -1,14 +1,20 @@
 #pragma once
 
-// Internal to the pipeline code: evaluating a transformation's conditions, and rewriting a rule's
-// condition for add_condition.
+// Internal to the pipeline code: transformation type names, evaluating a transformation's conditions, and rewriting a
+// rule's condition for add_condition.
 
 #include "conversion/pipeline.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sigma::conversion {
+
+/// A transformation type by its name in pipeline files ("field_name_mapping"), and back.
+std::optional<PipelineTransformation::Type> transformationType(std::string_view name);
+const char* transformationTypeName(PipelineTransformation::Type type);
 
 /// The rule conditions hold for `rule`; `applied`: ids of the transformations applied so far.
 bool ruleConditionsHold(const PipelineConditions& conditions, const Rule& rule,

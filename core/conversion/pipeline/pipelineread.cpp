@@ -2,9 +2,8 @@
 // with their conditions. Every problem is a diagnostic at the key or value's line:col; an unknown
 // transformation or condition type is an error, never skipped silently.
 #include "conversion/pipeline.h"
+#include "conversion/pipeline/pipelineinternal.h"
 #include "rule/yamlscalar.h"
-#include "util/fileio.h"
-#include "util/resources.h"
 #include "validation/manifestyaml.h"
 
 #include <yaml-cpp/yaml.h>
@@ -22,21 +21,6 @@ using CondKind = PipelineCondition::Kind;
 
 constexpr std::size_t kMaxPipelineBytes = 16u << 20;
 
-struct TypeName {
-    const char* name;
-    Type type;
-};
-constexpr TypeName kTransformations[] = {
-    {"field_name_mapping", Type::FieldNameMapping},
-    {"field_name_prefix", Type::FieldNamePrefix},
-    {"field_name_suffix", Type::FieldNameSuffix},
-    {"add_condition", Type::AddCondition},
-    {"change_logsource", Type::ChangeLogsource},
-    {"replace_string", Type::ReplaceString},
-    {"drop_detection_item", Type::DropDetectionItem},
-    {"value_placeholders", Type::ValuePlaceholders},
-    {"set_state", Type::SetState},
-};
 /// pySigma transformation types this reader knows of but does not implement: named as such.
 constexpr const char* kNotSupported[] = {"field_name_prefix_mapping",
                                          "field_name_transform",
@@ -356,9 +340,8 @@ bool Reader::transformation(const YAML::Node& node, PipelineTransformation& t)
     std::string type;
     if (!scalar(typeNode, "type", type))
         return false;
-    const auto known = std::find_if(std::begin(kTransformations), std::end(kTransformations),
-                                    [&](const TypeName& n) { return type == n.name; });
-    if (known == std::end(kTransformations)) {
+    const auto known = transformationType(type);
+    if (!known) {
         const bool pySigma =
             std::find(std::begin(kNotSupported), std::end(kNotSupported), type) != std::end(kNotSupported);
         error(typeNode,
@@ -367,7 +350,7 @@ bool Reader::transformation(const YAML::Node& node, PipelineTransformation& t)
               "pipeline-unknown-type");
         return false;
     }
-    t.type = known->type;
+    t.type = *known;
     if (node["id"] && !scalar(node["id"], "id", t.id))
         return false;
     if (node["rule_cond_expr"]) {
@@ -601,54 +584,6 @@ PipelineLoad parsePipeline(std::string_view yaml, const std::string& file)
     if (ok && !hasErrors(load.diagnostics))
         load.pipeline = std::move(p);
     return load;
-}
-
-std::vector<std::string> builtinPipelineNames()
-{
-    std::vector<std::string> names;
-    for (std::string_view path : resources::list()) {
-        constexpr std::string_view dir = "pipelines/", ext = ".yml";
-        if (path.substr(0, dir.size()) == dir && path.size() > dir.size() + ext.size() &&
-            path.substr(path.size() - ext.size()) == ext)
-            names.emplace_back(path.substr(dir.size(), path.size() - dir.size() - ext.size()));
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-PipelineLoad loadPipeline(const std::string& nameOrFile)
-{
-    if (nameOrFile.find('/') == std::string::npos && nameOrFile.find('.') == std::string::npos) {
-        if (auto text = resources::data("pipelines/" + nameOrFile + ".yml"))
-            return parsePipeline(*text, "builtin:" + nameOrFile);
-    }
-    std::string text, problem;
-    if (!readWholeFile(nameOrFile, text, problem)) {
-        PipelineLoad load;
-        std::string names;
-        for (const auto& n : builtinPipelineNames())
-            names += (names.empty() ? "" : ", ") + n;
-        load.diagnostics.push_back(makeDiagnostic(Severity::Error, "pipeline-not-found",
-                                                  "no built-in pipeline '" + nameOrFile + "' (built-in: " + names +
-                                                      ") and no such file: " + problem,
-                                                  nameOrFile));
-        return load;
-    }
-    return parsePipeline(text, nameOrFile);
-}
-
-bool loadPipelines(const std::vector<std::string>& namesOrFiles, std::vector<Pipeline>& out, Diagnostics& diagnostics)
-{
-    bool ok = true;
-    for (const auto& spec : namesOrFiles) {
-        PipelineLoad load = loadPipeline(spec);
-        diagnostics.insert(diagnostics.end(), load.diagnostics.begin(), load.diagnostics.end());
-        if (load.pipeline)
-            out.push_back(std::move(*load.pipeline));
-        else
-            ok = false;
-    }
-    return ok;
 }
 
 } // namespace sigma::conversion
