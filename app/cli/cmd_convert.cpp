@@ -82,6 +82,26 @@ int run(const ConvertArgs& args)
                 std::cerr << d.format() << '\n';
                 ioError = true;
             }
+        bool anyRule = false;
+        for (const auto& doc : parsed.documents)
+            anyRule = anyRule || doc.rule();
+        if (!anyRule && sigma::hasErrors(parsed.diagnostics)) {
+            // Nothing to convert because the file does not read as a rule: say why.
+            ++failed;
+            if (json) {
+                nlohmann::ordered_json j;
+                j["rule_id"] = "";
+                j["rule_file"] = file;
+                j["target"] = sigma::conversion::targetName(*target);
+                j["error"] = firstError(parsed.diagnostics);
+                std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            } else {
+                for (const auto& d : parsed.diagnostics)
+                    if (d.severity == sigma::Severity::Error)
+                        std::cerr << d.format() << '\n';
+            }
+            continue;
+        }
         for (const auto& doc : parsed.documents) {
             const sigma::Rule* rule = doc.rule();
             if (!rule)

@@ -51,8 +51,11 @@ protected:
     int negations() const { return m_negations; }
 
     Output& m_out;
-    /// Parenthesise an And inside an Or (Splunk's search reads `a b OR c` as `a (b OR c)`).
-    bool m_parenAndInOr = false;
+    /// Parenthesise an And inside an Or: Splunk's search reads `a b OR c` as `a (b OR c)` and
+    /// Lucene's query string has no boolean precedence; elsewhere it is for the reader.
+    bool m_parenAndInOr = true;
+    /// Node is Not(Exists(field)): the field, else null (targets write "is missing" directly).
+    static const Predicate* missingField(const Node& notChild);
     int m_negations = 0;
 };
 

@@ -61,6 +61,10 @@ protected:
     void writeConstant(const Node& n) override { put(n.constant ? "TRUE" : "FALSE"); }
     void writeNot(const Node& child) override
     {
+        if (const Predicate* p = missingField(child)) {
+            put(field(p->field) + " IS NULL");
+            return;
+        }
         put("NOT COALESCE(");
         writeNode(child, 0);
         put(", FALSE)");

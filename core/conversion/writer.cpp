@@ -132,6 +132,13 @@ void ExprWriter::writeNot(const Node& child)
     operand(child);
 }
 
+const Predicate* ExprWriter::missingField(const Node& notChild)
+{
+    return notChild.kind == Node::Kind::Predicate && notChild.predicate.kind == Predicate::Kind::Exists
+               ? &notChild.predicate
+               : nullptr;
+}
+
 bool ExprWriter::writeList(const std::vector<const Node*>&)
 {
     return false;
@@ -155,10 +162,14 @@ void ExprWriter::writeNode(const Node& node, int parent)
         m_out.result.fragments.push_back({begin, m_out.text().size(), node.span});
         return;
     }
-    case Node::Kind::Not:
+    case Node::Kind::Not: {
+        const std::size_t begin = m_out.text().size();
         ++m_negations;
         writeNot(node.children.front());
         --m_negations;
+        if (missingField(node.children.front())) // written without writePredicate
+            m_out.result.fragments.push_back({begin, m_out.text().size(), node.children.front().span});
+    }
         return;
     case Node::Kind::And:
     case Node::Kind::Or:
