@@ -57,6 +57,8 @@ protected:
     /// Node is Not(Exists(field)): the field, else null (targets write "is missing" directly).
     static const Predicate* missingField(const Node& notChild);
     int m_negations = 0;
+    /// More operands than this in one And/Or are written as nested halves (0: no limit).
+    std::size_t m_maxOperands = 0;
 };
 
 // --- strings ---------------------------------------------------------------------------------------

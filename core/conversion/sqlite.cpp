@@ -110,7 +110,13 @@ std::vector<std::string> ipv4Prefixes(const IpNetwork& n)
 
 class SqliteWriter : public ExprWriter {
 public:
-    using ExprWriter::ExprWriter;
+    explicit SqliteWriter(Output& out)
+        : ExprWriter(out)
+    {
+        // SQLite refuses expressions deeper than 1000 (SQLITE_MAX_EXPR_DEPTH); a flat OR of n terms
+        // is n deep. SigmaHQ's vulnerable-driver rule has thousands of hashes.
+        m_maxOperands = 64;
+    }
 
 protected:
     void writeConstant(const Node& n) override { put(n.constant ? "1" : "0"); }
