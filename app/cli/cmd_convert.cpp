@@ -24,6 +24,7 @@ struct ConvertArgs {
     std::vector<std::string> paths;
     std::string format = "text";
     std::string table;
+    std::string fullText;
 };
 
 /// Hook for processing pipelines (issue 16, deliverable 2): turns the --pipeline values (built-in
@@ -61,6 +62,7 @@ int run(const ConvertArgs& args)
         options.kustoTable = args.table;
         options.esqlIndex = args.table;
     }
+    options.fullTextField = args.fullText;
     std::string pipelineError;
     if (!resolvePipelines(args.pipelines, options, pipelineError)) {
         std::cerr << "sigmawb convert: " << pipelineError << '\n';
@@ -156,6 +158,9 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--table", args->table,
                        "Table or index the query reads: SQLite table (default logs), KQL table (default none: "
                        "a bare where expression), ES|QL index pattern (default logs-*)");
+        sub.add_option("--full-text-field", args->fullText,
+                       "Column or field holding the whole event, for keyword searches in SQLite and ES|QL "
+                       "(without it, rules with keywords cannot be converted to those targets)");
         sub.add_option("RULE_OR_DIR", args->paths, "Rule files or folders (recursive, *.yml and *.yaml)")->required();
         return [args] { return run(*args); };
     });
