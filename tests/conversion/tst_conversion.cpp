@@ -414,11 +414,13 @@ private Q_SLOTS:
                  QStringLiteral("SELECT * FROM \"logs\" WHERE \"Image\" LIKE '%\\\\whoami.exe' ESCAPE '\\'"));
         QVERIFY(second.value(QLatin1String("rule_file")).toString().endsWith(QLatin1String("endswith.yml")));
         // With a full-text column the keywords convert (as LIKE on that column).
-        const auto fullText = sigmatest::runSigmawb({QStringLiteral("convert"), QStringLiteral("-t"), QStringLiteral("sqlite"),
-                                                     QStringLiteral("--full-text-field"), QStringLiteral("_raw"),
-                                                     sigmatest::dataPath(QStringLiteral("conversion/cases/keywords.yml"))});
+        const auto fullText =
+            sigmatest::runSigmawb({QStringLiteral("convert"), QStringLiteral("-t"), QStringLiteral("sqlite"),
+                                   QStringLiteral("--full-text-field"), QStringLiteral("_raw"),
+                                   sigmatest::dataPath(QStringLiteral("conversion/cases/keywords.yml"))});
         QCOMPARE(fullText.exitCode, 0);
-        QVERIFY(fullText.out.contains("SELECT * FROM \"logs\" WHERE \"_raw\" LIKE '%mimikatz%' ESCAPE '\\' OR \"_raw\" LIKE '%sekurlsa::%' ESCAPE '\\'"));
+        QVERIFY(fullText.out.contains("SELECT * FROM \"logs\" WHERE \"_raw\" LIKE '%mimikatz%' ESCAPE '\\' OR \"_raw\" "
+                                      "LIKE '%sekurlsa::%' ESCAPE '\\'"));
     }
 
     void cliText()
