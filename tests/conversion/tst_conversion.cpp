@@ -261,6 +261,8 @@ private Q_SLOTS:
                                      << QStringLiteral("f startswith_cs \"Ab\"");
         QTest::newRow("lucene blank and colon")
             << int(Target::Lucene) << QStringLiteral("f: 'a b:c'") << QStringLiteral("f:a\\ b\\:c");
+        QTest::newRow("lucene operator word")
+            << int(Target::Lucene) << QStringLiteral("f: 'OR'") << QStringLiteral("f:\"OR\"");
         QTest::newRow("splunk quotes") << int(Target::Splunk) << QStringLiteral("f: 'say \"x\"'")
                                        << QStringLiteral("f=\"say \\\"x\\\"\"");
         QTest::newRow("splunk IN") << int(Target::Splunk) << QStringLiteral("f: ['a', 'b*']")
