@@ -1,6 +1,7 @@
 #include "exportcontroller.h"
 
 #include "documenttabs.h"
+#include "ruledocument.h"
 #include "testscontroller.h"
 #include "workbenchcontext.h"
 
@@ -36,6 +37,14 @@ void ExportController::showRefusals(const std::vector<std::string>& refusals)
                            [this] { exportInteractive(true); });
 }
 
+sigma::ExportPlan ExportController::plan(const RuleDocument* document) const
+{
+    sigma::ExportOptions options;
+    if (m_options)
+        m_options(options);
+    return sigma::planExport(document->path().toStdString(), options);
+}
+
 sigma::ExportResult ExportController::exportCurrentRule(const QString& destination, bool force)
 {
     sigma::ExportResult result;
@@ -44,8 +53,7 @@ sigma::ExportResult ExportController::exportCurrentRule(const QString& destinati
         result.error = tr("the rule is not saved").toStdString();
         return result;
     }
-    const sigma::ExportPlan plan = sigma::planExport(document->path().toStdString());
-    result = sigma::writeExport(plan, destination.toStdString(), force);
+    result = sigma::writeExport(plan(document), destination.toStdString(), force);
     if (!result.refusals.empty())
         showRefusals(result.refusals);
     else if (!result.written)
@@ -69,9 +77,9 @@ void ExportController::exportInteractive(bool force)
     }
     if (!force) {
         // Refusals first, so the user is not asked for a destination that will not be written.
-        const sigma::ExportPlan plan = sigma::planExport(document->path().toStdString());
-        if (!plan.refusals.empty()) {
-            showRefusals(plan.refusals);
+        const sigma::ExportPlan planned = plan(document);
+        if (!planned.refusals.empty()) {
+            showRefusals(planned.refusals);
             return;
         }
     }

@@ -10,6 +10,7 @@
 namespace sigmaui {
 
 class DocumentTabs;
+class RuleDocument;
 class TestsController;
 class WorkbenchContext;
 
@@ -28,14 +29,19 @@ public:
     /// Chooses the export destination (empty: cancelled). Replaceable for tests.
     using PathQuestion = std::function<QString(const QString& suggestion)>;
     void setPathQuestion(PathQuestion question) { m_askPath = std::move(question); }
+    /// Adds to the export's options (the Query pane's target and pipeline: the bundle holds the query).
+    using OptionsProvider = std::function<void(sigma::ExportOptions&)>;
+    void setOptionsProvider(OptionsProvider provider) { m_options = std::move(provider); }
 
 private:
     void showRefusals(const std::vector<std::string>& refusals);
+    sigma::ExportPlan plan(const RuleDocument* document) const;
 
     WorkbenchContext* m_context;
     DocumentTabs* m_tabs;
     TestsController* m_tests;
     PathQuestion m_askPath;
+    OptionsProvider m_options;
 };
 
 } // namespace sigmaui

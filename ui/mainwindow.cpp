@@ -16,6 +16,7 @@
 #include "exportcontroller.h"
 #include "messagebanner.h"
 #include "problemsmodel.h"
+#include "querypane.h"
 #include "recentfiles.h"
 #include "ruledocument.h"
 #include "ruleeditor.h"
@@ -130,6 +131,9 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createDocks();
     m_context->setEventSelector([this](const QList<int>& rows) { m_testPane->selectEvents(rows); });
     CorrelationsPane::install(m_context);
+    m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
+    connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
+    m_export->setOptionsProvider([this](sigma::ExportOptions& o) { m_queryPane->addToExport(o); });
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover

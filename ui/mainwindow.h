@@ -38,6 +38,7 @@ class ExportController;
 class MessageBanner;
 class ProblemsModel;
 class ProblemsPane;
+class QueryPane;
 class RecentFiles;
 class RuleDocument;
 class RuleEditor;
@@ -121,6 +122,7 @@ public:
     /// The Test pane's "Read Security 5156 as network connections" switch (per workspace).
     Security5156Switch* translate5156Switch() const { return m_testPane->translate5156Switch(); }
     ProblemsModel* problemsModel() const { return m_problemsPane->model(); }
+    QueryPane* queryPane() const { return m_queryPane; }
     QTableView* problemsView() const { return m_problemsPane; }
     ExplanationModel* explanationModel() const { return m_explanationPane->model(); }
     QTreeView* explanationView() const { return m_explanationPane->view(); }
@@ -188,6 +190,7 @@ private:
     ExplanationPane* m_explanationPane;
     EventDetailPane* m_detailPane;
     ProblemsPane* m_problemsPane;
+    QueryPane* m_queryPane = nullptr;
     TestsController* m_tests;
     ExportController* m_export;
     EventsController* m_events;

@@ -200,11 +200,21 @@ void ProblemsPane::showProblems(const RuleDocument* document, const sigma::Diagn
                                 const QTextDocument* text)
 {
     m_model->setProblems(problemsFrom(diagnostics, text));
+    m_shownDiagnostics = diagnostics;
     const bool stopped = document == m_shownDocument && m_shownCompiled && !compiled;
     m_shownDocument = document;
     m_shownCompiled = compiled;
     if (stopped)
         Q_EMIT stoppedCompiling();
+}
+
+void ProblemsPane::setExtraProblems(const RuleDocument* document, const sigma::Diagnostics& extra)
+{
+    if (!document || document != m_shownDocument)
+        return;
+    sigma::Diagnostics all = m_shownDiagnostics;
+    all.insert(all.end(), extra.begin(), extra.end());
+    m_model->setProblems(problemsFrom(all, document->editor()->document()));
 }
 
 } // namespace sigmaui

@@ -77,6 +77,9 @@ public:
     /// The problems of a document's evaluation; says when the shown rule stops compiling.
     void showProblems(const RuleDocument* document, const sigma::Diagnostics& diagnostics, bool compiled,
                       const QTextDocument* text);
+    /// Problems found after the evaluation (the Query pane's conversion), shown with those of the
+    /// document's last showProblems() until the next one.
+    void setExtraProblems(const sigmaui::RuleDocument* document, const sigma::Diagnostics& extra);
 
 Q_SIGNALS:
     /// "Problems (2)" with the number of errors, for the dock.
@@ -90,6 +93,7 @@ private:
     ProblemsModel* m_model;
     const RuleDocument* m_shownDocument = nullptr;
     bool m_shownCompiled = true;
+    sigma::Diagnostics m_shownDiagnostics;
 };
 
 } // namespace sigmaui

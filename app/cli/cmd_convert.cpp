@@ -7,6 +7,7 @@
 #include "command.h"
 
 #include "conversion/conversion.h"
+#include "conversion/pipeline.h"
 #include "engine/loader.h"
 #include "rule/parser.h"
 
@@ -27,17 +28,20 @@ struct ConvertArgs {
     std::string fullText;
 };
 
-/// Hook for processing pipelines (issue 16, deliverable 2): turns the --pipeline values (built-in
-/// names or YAML files) into the ConversionOptions::pipelineHook that rewrites each rule. Returns
-/// false with `error` set when they cannot be used. Pipelines are not available yet.
-bool resolvePipelines(const std::vector<std::string>& specs, sigma::conversion::ConversionOptions& options,
-                      std::string& error)
+/// The --pipeline values (built-in names or pySigma YAML files, docs/pipelines.md) as the
+/// conversion's pipeline hook; false when one cannot be read (its problems printed, file:line:col).
+bool resolvePipelines(const std::vector<std::string>& specs, sigma::conversion::ConversionOptions& options)
 {
-    (void)options;
     if (specs.empty())
         return true;
-    error = "pipelines not available (--pipeline " + specs.front() + ")";
-    return false;
+    std::vector<sigma::conversion::Pipeline> pipelines;
+    sigma::Diagnostics diagnostics;
+    const bool ok = sigma::conversion::loadPipelines(specs, pipelines, diagnostics);
+    for (const auto& d : diagnostics)
+        std::cerr << d.format() << '\n';
+    if (ok)
+        options.pipelineHook = sigma::conversion::makePipelineHook(std::move(pipelines));
+    return ok;
 }
 
 std::string firstError(const sigma::Diagnostics& diagnostics)
@@ -63,11 +67,8 @@ int run(const ConvertArgs& args)
         options.esqlIndex = args.table;
     }
     options.fullTextField = args.fullText;
-    std::string pipelineError;
-    if (!resolvePipelines(args.pipelines, options, pipelineError)) {
-        std::cerr << "sigmawb convert: " << pipelineError << '\n';
+    if (!resolvePipelines(args.pipelines, options))
         return sigmawb::ExitUsage;
-    }
     sigma::Diagnostics collectDiagnostics;
     const auto files = sigma::collectRuleFiles(args.paths, collectDiagnostics);
     bool ioError = false;
@@ -109,6 +110,9 @@ int run(const ConvertArgs& args)
             if (!rule)
                 continue;
             sigma::conversion::ConversionResult r = sigma::conversion::convert(*rule, *target, options, file);
+            for (auto& d : r.diagnostics) // the pipeline's problems are on the rule's lines
+                if (d.file.empty())
+                    d.file = file;
             // A rule that does not parse cleanly is not converted faithfully either.
             for (const auto& d : parsed.diagnostics)
                 if (d.severity == sigma::Severity::Error && d.code != "io-error" &&
@@ -149,9 +153,11 @@ const bool registered = sigmawb::registerCommand(
         auto args = std::make_shared<ConvertArgs>();
         sub.add_option("--target,-t", args->target, "Query language: splunk, esql, eql, lucene, kusto or sqlite")
             ->required();
-        sub.add_option("--pipeline,-p", args->pipelines,
-                       "Processing pipeline applied before conversion: a built-in name or a pySigma YAML file "
-                       "(repeatable, applied by priority)")
+        sub.add_option(
+               "--pipeline,-p", args->pipelines,
+               "Processing pipeline applied before conversion: a built-in name (sysmon, ecs, splunk-cim, sentinel) "
+               "or a pySigma YAML file "
+               "(repeatable, applied by priority)")
             ->allow_extra_args(false);
         sub.add_option("--format", args->format, "Output format: text, or json (one object per rule and line)")
             ->check(CLI::IsMember({"text", "json"}));

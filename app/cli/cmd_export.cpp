@@ -1,10 +1,14 @@
-// `sigmawb export RULE --to DIR|FILE.zip [--force] [--corpus DIR]... [--manifest FILE]`: the rule as
-// written, its test manifest and events, and REPORT.md (lint, tests, indicator noise). Refused, with
-// the reasons, while lint errors or failing tests remain or the rule has no tests, unless --force.
+// `sigmawb export RULE --to DIR|FILE.zip [--force] [--corpus DIR]... [--manifest FILE]
+//  [--target T]... [--pipeline NAME|FILE]...`: the rule as written, its test manifest and events, its
+// queries for the targets asked for (queries/), and REPORT.md (lint, tests, indicator noise, queries).
+// Refused, with the reasons, while lint errors or failing tests remain, the rule has no tests or
+// cannot be converted into a target asked for, unless --force.
 // Exit 0 exported, 1 refused, 2 usage or I/O error.
 #include "clisupport.h"
 #include "command.h"
 
+#include "conversion/conversion.h"
+#include "conversion/pipeline.h"
 #include "corpus/corpus.h"
 #include "validation/export.h"
 
@@ -23,6 +27,8 @@ struct Options {
     std::vector<std::string> corpus;
     std::string manifest;
     bool printReport = false;
+    std::vector<std::string> targets;
+    std::vector<std::string> pipelines;
 };
 
 int run(const Options& o)
@@ -36,8 +42,26 @@ int run(const Options& o)
         std::cerr << o.manifest << ": error: no such manifest\n";
         return sigmawb::ExitUsage;
     }
+    for (const auto& t : o.targets)
+        if (!sigma::conversion::parseTarget(t)) {
+            std::cerr << "sigmawb export: unknown target '" << t << "' (splunk, esql, eql, lucene, kusto, sqlite)\n";
+            return sigmawb::ExitUsage;
+        }
+    std::vector<sigma::conversion::Pipeline> pipelines;
+    sigma::Diagnostics pipelineProblems;
+    const bool pipelinesOk = sigma::conversion::loadPipelines(o.pipelines, pipelines, pipelineProblems);
+    for (const auto& d : pipelineProblems)
+        std::cerr << d.format() << '\n';
+    if (!pipelinesOk)
+        return sigmawb::ExitUsage;
+    if (!o.pipelines.empty() && o.targets.empty()) {
+        std::cerr << "sigmawb export: --pipeline needs a --target to convert to\n";
+        return sigmawb::ExitUsage;
+    }
     sigma::ExportOptions options;
     options.manifest = o.manifest;
+    options.queryTargets = o.targets;
+    options.queryPipelines = o.pipelines;
     std::unique_ptr<sigma::Corpus> corpus;
     if (!o.corpus.empty()) {
         const auto roots = sigmawb::corpusRoots("export", o.corpus);
@@ -93,6 +117,20 @@ const bool registered = sigmawb::registerCommand(
             ->take_all();
         sub.add_option("--manifest", o->manifest, "Use this manifest instead of the rule's own")->type_name("FILE");
         sub.add_flag("--report", o->printReport, "Print REPORT.md on standard output as well");
+        sub.add_option("--target,-t", o->targets,
+                       "Include the rule as a query of this target (splunk, esql, eql, lucene, kusto, sqlite); "
+                       "repeat for several")
+            ->type_name("TARGET")
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->take_all();
+        sub.add_option("--pipeline,-p", o->pipelines,
+                       "Processing pipeline for the queries: a built-in name (sysmon, ecs, splunk-cim, sentinel) or a "
+                       "pySigma YAML file; repeat for several (applied by priority)")
+            ->type_name("NAME|FILE")
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->take_all();
         sub.footer("Exit codes: 0 exported, 1 refused (reasons on stderr), 2 usage or I/O error.");
         return [o] { return run(*o); };
     });

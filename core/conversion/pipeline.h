@@ -10,6 +10,7 @@
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -120,6 +121,9 @@ PipelineLoad parsePipeline(std::string_view yaml, const std::string& file);
 PipelineLoad loadPipeline(const std::string& nameOrFile);
 /// The names of the built-in pipelines, sorted.
 std::vector<std::string> builtinPipelineNames();
+/// Loads each built-in name or file, in the order given; false when any of them has errors. Every
+/// diagnostic (warnings too) goes to `diagnostics`.
+bool loadPipelines(const std::vector<std::string>& namesOrFiles, std::vector<Pipeline>& out, Diagnostics& diagnostics);
 
 struct PipelineResult {
     Rule rule;                        ///< the transformed rule
@@ -131,5 +135,9 @@ struct PipelineResult {
 /// Applies the pipelines to a copy of `rule`: pipelines ordered by priority (stable: equal
 /// priorities keep the order given), then their transformations in file order.
 PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pipelines);
+
+/// The conversion's hook (conversion.h ConversionOptions::pipelineHook) applying `pipelines`; its
+/// diagnostics name no file (the caller knows the rule's).
+std::function<void(Rule&, Diagnostics&)> makePipelineHook(std::vector<Pipeline> pipelines);
 
 } // namespace sigma::conversion

@@ -1,4 +1,5 @@
 #include "validation/export.h"
+#include "validation/exportqueries.h"
 
 #include "util/fileio.h"
 
@@ -142,6 +143,7 @@ void buildReport(ExportPlan& plan)
             r << "\n";
         }
     }
+    appendQueriesReport(plan, r);
     plan.report = r.str();
 }
 
@@ -319,6 +321,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         plan.noiseNote = "The rule could not be parsed: no indicators.";
     }
 
+    planQueries(plan, rule, stem, options);
     buildReport(plan);
     plan.files.push_back({"REPORT.md", plan.report});
     return plan;

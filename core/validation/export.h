@@ -28,6 +28,20 @@ struct ExportOptions {
     const Corpus* corpus = nullptr;
     /// A manifest to use instead of discovering the rule's own (beside / regression_tests_path).
     std::string manifest;
+    /// The rule as queries of these targets ("splunk", "esql", "eql", "lucene", "kusto", "sqlite";
+    /// conversion/conversion.h), after these processing pipelines (built-in names or files,
+    /// conversion/pipeline.h), in `queries/` and the report. A target the rule cannot be converted
+    /// into faithfully is a refusal.
+    std::vector<std::string> queryTargets;
+    std::vector<std::string> queryPipelines;
+};
+
+/// The rule as the query of one target.
+struct ExportedQuery {
+    std::string target; ///< "splunk"
+    std::string file;   ///< its name inside the export ("queries/x.spl"); empty when not converted
+    std::string query;
+    std::string error; ///< why the rule cannot be converted faithfully (file:line:col: ...)
 };
 
 /// One indicator of the rule and how noisy it is.
@@ -57,7 +71,9 @@ struct ExportPlan {
     std::size_t baselineEvents = 0;     ///< events the noise figures were counted on (in the rule's log source)
     std::size_t baselineEventsRead = 0; ///< events of the baseline sets, all log sources
     std::size_t baselineRuleHits = 0;
-    std::string noiseNote; ///< why noise is partial or missing, if it is
+    std::string noiseNote;              ///< why noise is partial or missing, if it is
+    std::vector<ExportedQuery> queries; ///< one per ExportOptions::queryTargets
+    std::string queryPipelines;         ///< the pipelines applied, for the report ("sysmon, ecs")
     /// Why the export should not happen; empty when the rule is clean and its tests pass.
     std::vector<std::string> refusals;
     std::string report; ///< REPORT.md

@@ -375,4 +375,13 @@ PipelineResult applyPipelines(const Rule& rule, const std::vector<Pipeline>& pip
     return result;
 }
 
+std::function<void(Rule&, Diagnostics&)> makePipelineHook(std::vector<Pipeline> pipelines)
+{
+    return [pipelines = std::move(pipelines)](Rule& rule, Diagnostics& diagnostics) {
+        PipelineResult r = applyPipelines(rule, pipelines);
+        rule = std::move(r.rule);
+        diagnostics.insert(diagnostics.end(), r.diagnostics.begin(), r.diagnostics.end());
+    };
+}
+
 } // namespace sigma::conversion

@@ -625,4 +625,18 @@ PipelineLoad loadPipeline(const std::string& nameOrFile)
     return parsePipeline(text, nameOrFile);
 }
 
+bool loadPipelines(const std::vector<std::string>& namesOrFiles, std::vector<Pipeline>& out, Diagnostics& diagnostics)
+{
+    bool ok = true;
+    for (const auto& spec : namesOrFiles) {
+        PipelineLoad load = loadPipeline(spec);
+        diagnostics.insert(diagnostics.end(), load.diagnostics.begin(), load.diagnostics.end());
+        if (load.pipeline)
+            out.push_back(std::move(*load.pipeline));
+        else
+            ok = false;
+    }
+    return ok;
+}
+
 } // namespace sigma::conversion
