@@ -6,6 +6,8 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace sigmaui {
 
@@ -28,14 +30,27 @@ public:
     /// Chooses the export destination (empty: cancelled). Replaceable for tests.
     using PathQuestion = std::function<QString(const QString& suggestion)>;
     void setPathQuestion(PathQuestion question) { m_askPath = std::move(question); }
+    /// The loaded corpus, for REPORT.md's corpus reach column (null: none loaded).
+    using CorpusProvider = std::function<std::shared_ptr<const sigma::Corpus>()>;
+    void setCorpusProvider(CorpusProvider provider) { m_corpus = std::move(provider); }
+    /// The event sets the rule was tried on (the loaded events by the files they came from, with
+    /// the current rule's matches), as REPORT.md lists them.
+    std::vector<sigma::ExportEventSet> loadedEventSets() const;
+
+    /// A new live result of the current rule: the "Export refused" banner goes once its cause is
+    /// gone (the rule compiles and its tests pass).
+    void onResultShown();
 
 private:
     void showRefusals(const std::vector<std::string>& refusals);
+    void dismissRefusals();
 
     WorkbenchContext* m_context;
     DocumentTabs* m_tabs;
     TestsController* m_tests;
     PathQuestion m_askPath;
+    CorpusProvider m_corpus;
+    QString m_refusalText; ///< the refusal banner this controller shows (empty: none)
 };
 
 } // namespace sigmaui

@@ -129,6 +129,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
+    m_export->setCorpusProvider([this] { return m_corpusFeatures ? m_corpusFeatures->corpus() : nullptr; });
+    connect(this, &MainWindow::resultShown, m_export, &ExportController::onResultShown);
     // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
     // to, and the saved one is restored once, for all of them.
     m_layout->takeDefault();
