@@ -259,7 +259,18 @@ void MainWindow::openPaths(const QStringList& paths)
         loadEvents(eventFiles);
 }
 
-void MainWindow::openSampleWorkspace()
+void MainWindow::clearEvents()
+{
+    m_events->forgetSets();
+    setEvents({});
+}
+
+bool MainWindow::restoreEventSets()
+{
+    return m_events->restoreSets();
+}
+
+void MainWindow::openSampleWorkspace(bool withEvents)
 {
     const SampleWorkspace ws = installSampleWorkspace();
     if (!ws.error.isEmpty())
@@ -268,7 +279,7 @@ void MainWindow::openSampleWorkspace()
         openRuleFile(rule);
     if (!ws.rules.isEmpty())
         openRuleFile(ws.rules.first());
-    if (!ws.events.isEmpty())
+    if (withEvents && !ws.events.isEmpty())
         loadEvents(ws.events);
 }
 

@@ -58,8 +58,14 @@ StartupOptions startupOptions(const QCommandLineParser& parser)
 
 void openStartup(sigmaui::MainWindow& window, const StartupOptions& options)
 {
+    // The event sets of the last session come back (their workspace remembers them); the samples'
+    // own events only when there are none.
+    bool hasEvents = false;
+    for (const QString& file : options.files)
+        hasEvents = hasEvents || !file.endsWith(QLatin1String(".yml")) && !file.endsWith(QLatin1String(".yaml"));
+    const bool restored = !hasEvents && window.restoreEventSets();
     if (options.samples)
-        window.openSampleWorkspace();
+        window.openSampleWorkspace(!restored);
     window.openPaths(options.files);
     sigmaui::CorpusFeatures* corpus = window.corpusFeatures();
     if (!corpus)
