@@ -270,7 +270,7 @@ bool MainWindow::restoreEventSets()
     return m_events->restoreSets();
 }
 
-void MainWindow::openSampleWorkspace(bool withEvents)
+QString MainWindow::openSampleWorkspace(bool withEvents)
 {
     const SampleWorkspace ws = installSampleWorkspace();
     if (!ws.error.isEmpty())
@@ -281,6 +281,7 @@ void MainWindow::openSampleWorkspace(bool withEvents)
         openRuleFile(ws.rules.first());
     if (withEvents && !ws.events.isEmpty())
         loadEvents(ws.events);
+    return ws.corpus;
 }
 
 void MainWindow::updateTitle()

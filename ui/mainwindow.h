@@ -89,8 +89,9 @@ public:
     void setEvents(EventListPtr events) { m_context->setEvents(std::move(events)); }
     void cancelLoading() { m_events->cancel(); }
     bool isLoadingEvents() const { return m_events->isLoading(); }
-    /// Copies the bundled samples to a writable place and opens them (rules and events).
-    void openSampleWorkspace(bool withEvents = true);
+    /// Copies the bundled samples to a writable place and opens them (rules and events); returns
+    /// the sample corpus folder (empty when missing).
+    QString openSampleWorkspace(bool withEvents = true);
     void newRule() { m_tabs->newRule(); }
 
     bool saveTab(int index, const QString& path = {}) { return m_tabs->save(index, path); }
