@@ -135,6 +135,22 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies)
                 "peak RSS %.1f MiB\n",
                 keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
                 double(heap) / double(keptEvents) * 1e6 / 1048576.0, sigmabench::peakRssKb() / 1024.0);
+    // Where it goes (per event): the field array (used and spare slots) and the value text on the heap.
+    double fields = 0, spare = 0, heapText = 0, heapValues = 0;
+    for (const auto& r : kept)
+        for (const auto& e : r.events) {
+            fields += double(e.fields.size());
+            spare += double(e.fields.capacity() - e.fields.size());
+            for (const auto& f : e.fields)
+                if (f.value.capacity() > 15) {
+                    heapText += double(f.value.capacity() + 1);
+                    ++heapValues;
+                }
+        }
+    const double n = double(keptEvents);
+    std::printf("  per event: %.1f fields (%zu bytes each), %.1f spare slots, %.1f values on the heap holding %.0f "
+                "bytes\n",
+                fields / n, sizeof(sigma::EventField), spare / n, heapValues / n, heapText / n);
 }
 
 } // namespace
