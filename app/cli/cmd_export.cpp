@@ -23,6 +23,7 @@ struct Options {
     std::vector<std::string> corpus;
     std::string manifest;
     bool printReport = false;
+    bool allowOutsidePaths = false;
 };
 
 int run(const Options& o)
@@ -38,6 +39,7 @@ int run(const Options& o)
     }
     sigma::ExportOptions options;
     options.manifest = o.manifest;
+    options.manifestOptions.allowOutsidePaths = o.allowOutsidePaths;
     std::unique_ptr<sigma::Corpus> corpus;
     if (!o.corpus.empty()) {
         const auto roots = sigmawb::corpusRoots("export", o.corpus);
@@ -93,6 +95,8 @@ const bool registered = sigmawb::registerCommand(
             ->take_all();
         sub.add_option("--manifest", o->manifest, "Use this manifest instead of the rule's own")->type_name("FILE");
         sub.add_flag("--report", o->printReport, "Print REPORT.md on standard output as well");
+        sub.add_flag("--allow-outside-paths", o->allowOutsidePaths,
+                     "Let the manifest name files outside its workspace (refused by default)");
         sub.footer("Exit codes: 0 exported, 1 refused (reasons on stderr), 2 usage or I/O error.");
         return [o] { return run(*o); };
     });

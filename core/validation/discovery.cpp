@@ -50,6 +50,7 @@ std::pair<std::string, int> regressionTestsPath(const std::string& path)
 }
 
 struct Discoverer {
+    ManifestOptions options;
     Discovery result;
     std::set<std::string> seenManifests;
     std::set<std::string> seenInfos; // rule + info pairs
@@ -66,7 +67,7 @@ struct Discoverer {
         if (!seenManifests.insert(key(path)).second)
             return;
         result.manifests.push_back(path);
-        TestManifest m = loadManifest(path);
+        TestManifest m = loadManifest(path, options);
         if (!m.diagnostics.empty() && m.rules.empty()) {
             RuleTests broken;
             broken.manifest = path;
@@ -166,9 +167,10 @@ struct Discoverer {
 
 } // namespace
 
-Discovery discoverTests(const std::vector<std::string>& paths)
+Discovery discoverTests(const std::vector<std::string>& paths, const ManifestOptions& options)
 {
     Discoverer d;
+    d.options = options;
     for (const auto& path : paths) {
         std::error_code ec;
         const fs::file_status st = fs::status(path, ec);

@@ -192,7 +192,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         run.cache = &localCache;
     std::vector<RuleTests> groups;
     if (!options.manifest.empty()) {
-        TestManifest m = loadManifest(options.manifest);
+        TestManifest m = loadManifest(options.manifest, options.manifestOptions);
         if (!m.diagnostics.empty() && m.rules.empty()) {
             RuleTests broken;
             broken.manifest = options.manifest;
@@ -204,7 +204,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             if (m.rules.size() == 1 || sameFileKey(g.rulePath) == key)
                 groups.push_back(std::move(g));
     } else {
-        groups = discoverTests({rulePath}).groups;
+        groups = discoverTests({rulePath}, options.manifestOptions).groups;
     }
     for (const auto& g : groups)
         plan.tests.push_back(runRuleTests(g, run));

@@ -28,6 +28,8 @@ struct ExportOptions {
     const Corpus* corpus = nullptr;
     /// A manifest to use instead of discovering the rule's own (beside / regression_tests_path).
     std::string manifest;
+    /// How manifests are read (files outside a manifest's workspace are refused by default).
+    ManifestOptions manifestOptions;
 };
 
 /// One indicator of the rule and how noisy it is.
