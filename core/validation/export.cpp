@@ -210,7 +210,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         run.cache = &localCache;
     std::vector<RuleTests> groups;
     if (!options.manifest.empty()) {
-        TestManifest m = loadManifest(options.manifest);
+        TestManifest m = loadManifest(options.manifest, options.manifestOptions);
         if (!m.diagnostics.empty() && m.rules.empty()) {
             RuleTests broken;
             broken.manifest = options.manifest;
@@ -223,7 +223,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
                 groups.push_back(std::move(g));
     } else {
         // The rule's tests as the workbench shows them: beside, folder manifests, SigmaHQ info.
-        FoundRuleTests found = findRuleTests(rulePath);
+        FoundRuleTests found = findRuleTests(rulePath, options.manifestOptions);
         if (!found.sources.empty())
             groups.push_back(std::move(found.group));
     }

@@ -46,6 +46,8 @@ struct ExportOptions {
     std::vector<std::string> queryPipelines;
     /// The event sets the rule was tried on in the workbench (listed in REPORT.md).
     std::vector<ExportEventSet> eventSets;
+    /// How manifests are read (files outside a manifest's workspace are refused by default).
+    ManifestOptions manifestOptions;
 };
 
 /// The rule as the query of one target.
@@ -83,8 +85,8 @@ struct ExportPlan {
     std::size_t baselineEvents = 0;     ///< events the noise figures were counted on (in the rule's log source)
     std::size_t baselineEventsRead = 0; ///< events of the baseline sets, all log sources
     std::size_t baselineRuleHits = 0;
-    std::string noiseNote;              ///< why noise is partial or missing, if it is
-    std::string corpusNote;             ///< the corpus reach was counted on ("312 rules under /x"), empty: none
+    std::string noiseNote;  ///< why noise is partial or missing, if it is
+    std::string corpusNote; ///< the corpus reach was counted on ("312 rules under /x"), empty: none
     std::vector<ExportEventSet> eventSets;
     std::vector<ExportedQuery> queries; ///< one per ExportOptions::queryTargets
     std::string queryPipelines;         ///< the pipelines applied, for the report ("sysmon, ecs")
