@@ -102,6 +102,9 @@ samples=/usr/share/sigma-workbench/samples
 [[ -d $samples/rules ]] || fail "no samples in $samples"
 echo "--- sigmawb lint $samples/rules"
 sigmawb lint "$samples/rules" || fail "lint of the installed samples"
+[[ -d $samples/corpus ]] || fail "no sample corpus in $samples/corpus"
+echo "--- sigmawb lint $samples/corpus"
+sigmawb lint "$samples/corpus" || fail "lint of the installed sample corpus"
 echo "--- sigmawb test $samples"
 cp -r "$samples" /tmp/samples
 sigmawb test /tmp/samples || fail "the sample tests"

@@ -138,8 +138,11 @@ void TimeStrip::paintEvent(QPaintEvent*)
     const int labelY = AxisY + fm.ascent() + 4;
     const QString from = CorrelationsModel::timeText(m_start), to = CorrelationsModel::timeText(m_end);
     p.drawText(std::max(Margin, xOf(m_start) - fm.horizontalAdvance(from) / 2), labelY, from);
-    const int toX = std::min(width() - Margin - fm.horizontalAdvance(to), xOf(m_end) - fm.horizontalAdvance(to) / 2);
-    if (toX > xOf(m_start) + fm.horizontalAdvance(from) / 2 + 8)
+    // The end's label after the start's when they would overlap (a short window).
+    const int fromRight = std::max(Margin, xOf(m_start) - fm.horizontalAdvance(from) / 2) + fm.horizontalAdvance(from);
+    const int toX = std::min(width() - Margin - fm.horizontalAdvance(to),
+                             std::max(xOf(m_end) - fm.horizontalAdvance(to) / 2, fromRight + 12));
+    if (m_end != m_start && toX > fromRight)
         p.drawText(toX, labelY, to);
     int x = Margin;
     const int legendY = labelY + fm.height() + 2;
@@ -225,7 +228,13 @@ void CorrelationsPane::update()
     }
     const QString keep = m_selectedKey;
     m_events = shown->events;
+    const bool first = m_model->rowCount() == 0;
     m_model->setCorrelation(shown->correlation);
+    if (first) { // sized for the first rows; the user's widths stay after that
+        m_view->resizeColumnsToContents();
+        m_view->setColumnWidth(CorrelationsModel::CorrelationColumn,
+                               std::min(m_view->columnWidth(CorrelationsModel::CorrelationColumn), 260));
+    }
     m_view->setEnabled(shown == last);
     const auto& corr = *shown->correlation;
     QString summary =
@@ -245,10 +254,17 @@ void CorrelationsPane::update()
     } else {
         m_strip->setRow(nullptr, nullptr, nullptr);
     }
-    if (m_dock && document != m_raisedFor) { // in front the first time a correlation file shows
+    if (document != m_raisedFor) { // the first time a correlation file shows: in front, its first firing group
         m_raisedFor = document;
-        m_dock->show();
-        m_dock->raise();
+        if (m_dock) {
+            m_dock->show();
+            m_dock->raise();
+        }
+        for (int r = 0; row < 0 && r < m_model->rowCount(); ++r)
+            if (m_model->rowAt(r)->fired) {
+                m_view->selectRow(r);
+                break;
+            }
     }
 }
 

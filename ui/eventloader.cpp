@@ -67,7 +67,9 @@ EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr 
     for (int i = 0; i < paths.size(); ++i) {
         const QString& path = paths.at(i);
         sigma::ReadOptions options;
-        options.keepOriginalXml = true;
+        // The original XML of an .evtx record is decoded again when shown (sigma::eventXml): kept
+        // for every event it was most of their memory. Event XML and JSON files keep theirs.
+        options.keepOriginalXml = !path.endsWith(QLatin1String(".evtx"), Qt::CaseInsensitive);
         int lastPermille = -1;
         options.progress = [&](std::uint64_t done, std::uint64_t total) {
             if (cancel && cancel->load())

@@ -1,5 +1,6 @@
 #include "eventscontroller.h"
 
+#include "eventsets.h"
 #include "filefilters.h"
 
 #include "security5156switch.h"
@@ -21,7 +22,11 @@ EventsController::EventsController(WorkbenchContext* context, TestPane* pane, QO
     , m_context(context)
     , m_pane(pane)
     , m_loader(new EventLoader(this))
+    , m_sets(new EventSets(this))
 {
+    connect(m_sets, &EventSets::changedOnDisk, this, &EventsController::reloadSets);
+    connect(m_sets, &EventSets::setsChanged, this,
+            [this] { m_pane->setEventSets(m_sets->summary(), m_sets->filesText()); });
     connect(m_loader, &EventLoader::progress, m_pane, &TestPane::setLoadProgress);
     connect(m_loader, &EventLoader::finished, this, &EventsController::onLoaded);
     connect(m_pane, &TestPane::loadRequested, this, &EventsController::loadInteractive);
@@ -62,7 +67,33 @@ void EventsController::load(const QStringList& paths)
     m_pane->setLoading(true);
     m_context->showStatus(tr("Loading events…"));
     m_pane->translate5156Switch()->setWorkspace(Security5156Switch::workspaceOf(paths));
+    m_loading = paths;
+    m_replacing = false;
     m_loader->load(paths, m_context->events());
+}
+
+bool EventsController::restoreSets()
+{
+    if (m_sets->restore().isEmpty())
+        return false;
+    reloadSets();
+    return true;
+}
+
+void EventsController::reloadSets()
+{
+    const QStringList paths = m_sets->allPaths();
+    m_pane->setLoading(true);
+    m_context->showStatus(tr("Loading events…"));
+    m_pane->translate5156Switch()->setWorkspace(Security5156Switch::workspaceOf(paths));
+    m_loading.clear(); // the sets are known already
+    m_replacing = true;
+    m_loader->load(paths, {});
+}
+
+void EventsController::forgetSets()
+{
+    m_sets->clear();
 }
 
 void EventsController::cancel()
@@ -110,8 +141,14 @@ void EventsController::onLoaded(const EventLoadResultPtr& result)
                        std::none_of(result->diagnostics.begin(), result->diagnostics.end(),
                                     [](const sigma::Diagnostic& d) { return d.severity == sigma::Severity::Warning; });
     m_bannerText = clean ? QString() : m_context->banner()->text();
-    if (result->added > 0 || !m_context->events())
+    if (result->failedFiles.isEmpty() && !result->cancelled && !m_loading.isEmpty())
+        m_sets->noteLoaded(m_loading);
+    else if (m_replacing)
+        m_sets->rewatch();
+    m_loading.clear();
+    if (result->added > 0 || !m_context->events() || m_replacing)
         m_context->setEvents(result->events);
+    m_replacing = false;
     Q_EMIT loaded();
 }
 

@@ -7,6 +7,7 @@
 
 namespace sigmaui {
 
+class EventSets;
 class TestPane;
 class WorkbenchContext;
 
@@ -30,6 +31,16 @@ public:
     void cancel();
     bool isLoading() const;
 
+    /// The named event sets loaded (remembered per workspace, watched on disk).
+    EventSets* sets() const { return m_sets; }
+    /// Loads the sets remembered from the last session in place of the loaded events; false when
+    /// there are none.
+    bool restoreSets();
+    /// Loads every set again in place of the loaded events (a file changed on disk).
+    void reloadSets();
+    /// Clear Events: the sets are forgotten.
+    void forgetSets();
+
 Q_SIGNALS:
     /// A load finished (successful or not); its events are in the context.
     void loaded();
@@ -41,6 +52,9 @@ private:
     TestPane* m_pane;
     EventLoader* m_loader;
     QString m_bannerText; ///< the banner this controller showed last (dismissed by a good load)
+    EventSets* m_sets;
+    QStringList m_loading;    ///< the paths of the running load (a new set once loaded)
+    bool m_replacing = false; ///< the running load replaces the loaded events (restore, reload)
 };
 
 } // namespace sigmaui

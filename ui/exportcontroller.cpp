@@ -1,6 +1,7 @@
 #include "exportcontroller.h"
 
 #include "documenttabs.h"
+#include "liveevaluator.h"
 #include "ruledocument.h"
 #include "testscontroller.h"
 #include "workbenchcontext.h"
@@ -11,6 +12,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMainWindow>
+
+#include <algorithm>
 
 namespace sigmaui {
 
@@ -32,8 +35,8 @@ void ExportController::showRefusals(const std::vector<std::string>& refusals)
     QStringList reasons;
     for (const auto& r : refusals)
         reasons << QString::fromStdString(r);
-    m_context->showMessage(MessageBanner::Kind::Warning,
-                           tr("Export refused: %1").arg(reasons.join(QStringLiteral("; "))), tr("Export anyway…"),
+    m_refusalText = tr("Export refused: %1").arg(reasons.join(QStringLiteral("; ")));
+    m_context->showMessage(MessageBanner::Kind::Warning, m_refusalText, tr("Export anyway…"),
                            [this] { exportInteractive(true); });
 }
 
@@ -42,7 +45,54 @@ sigma::ExportPlan ExportController::plan(const RuleDocument* document) const
     sigma::ExportOptions options;
     if (m_options)
         m_options(options);
+    const std::shared_ptr<const sigma::Corpus> corpus = m_corpus ? m_corpus() : nullptr; // held while planning
+    options.corpus = corpus.get();
+    options.eventSets = loadedEventSets();
     return sigma::planExport(document->path().toStdString(), options);
+}
+
+void ExportController::dismissRefusals()
+{
+    MessageBanner* banner = m_context->banner();
+    if (!m_refusalText.isEmpty() && !banner->isHidden() && banner->text() == m_refusalText)
+        banner->dismiss();
+    m_refusalText.clear();
+}
+
+std::vector<sigma::ExportEventSet> ExportController::loadedEventSets() const
+{
+    const EventListPtr events = m_context->events();
+    if (!events || events->empty())
+        return {};
+    sigma::ExportEventSet set;
+    set.events = events->size();
+    const std::string* last = nullptr; // the events of one file share its name
+    for (const auto& e : *events)
+        if (e.origin.file && e.origin.file.get() != last) {
+            last = e.origin.file.get();
+            if (std::find(set.files.begin(), set.files.end(), *last) == set.files.end())
+                set.files.push_back(*last);
+        }
+    RuleDocument* document = m_context->currentDocument();
+    const EvaluationPtr result = document ? document->evaluator()->lastResult() : nullptr;
+    if (result && result->events == events)
+        set.ruleMatches = std::size_t(std::count(result->verdicts.begin(), result->verdicts.end(), Verdict::Match));
+    return {set};
+}
+
+void ExportController::onResultShown()
+{
+    if (m_refusalText.isEmpty())
+        return;
+    RuleDocument* document = m_context->currentDocument();
+    const EvaluationPtr last = document ? document->evaluator()->lastResult() : nullptr;
+    if (!last || !last->ok() || !last->tests || !last->tests->passed() || last->tests->testCount() == 0)
+        return;
+    const bool lintErrors =
+        std::any_of(last->diagnostics.begin(), last->diagnostics.end(),
+                    [](const sigma::Diagnostic& d) { return d.severity == sigma::Severity::Error; });
+    if (!lintErrors)
+        dismissRefusals();
 }
 
 sigma::ExportResult ExportController::exportCurrentRule(const QString& destination, bool force)
@@ -54,6 +104,8 @@ sigma::ExportResult ExportController::exportCurrentRule(const QString& destinati
         return result;
     }
     result = sigma::writeExport(plan(document), destination.toStdString(), force);
+    if (result.written)
+        dismissRefusals(); // exported: what refused it is no longer the news
     if (!result.refusals.empty())
         showRefusals(result.refusals);
     else if (!result.written)
@@ -83,7 +135,9 @@ void ExportController::exportInteractive(bool force)
             return;
         }
     }
-    const QString suggestion = QFileInfo(document->path()).completeBaseName() + QStringLiteral(".zip");
+    // The dialog opens in the rule's folder.
+    const QFileInfo rule(document->path());
+    const QString suggestion = QDir(rule.absolutePath()).filePath(rule.completeBaseName() + QStringLiteral(".zip"));
     const QString destination = m_askPath ? m_askPath(suggestion) : QString();
     if (!destination.isEmpty())
         exportCurrentRule(destination, force);

@@ -6,6 +6,8 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace sigmaui {
 
@@ -32,9 +34,20 @@ public:
     /// Adds to the export's options (the Query pane's target and pipeline: the bundle holds the query).
     using OptionsProvider = std::function<void(sigma::ExportOptions&)>;
     void setOptionsProvider(OptionsProvider provider) { m_options = std::move(provider); }
+    /// The loaded corpus, for REPORT.md's corpus reach column (null: none loaded).
+    using CorpusProvider = std::function<std::shared_ptr<const sigma::Corpus>()>;
+    void setCorpusProvider(CorpusProvider provider) { m_corpus = std::move(provider); }
+    /// The event sets the rule was tried on (the loaded events by the files they came from, with
+    /// the current rule's matches), as REPORT.md lists them.
+    std::vector<sigma::ExportEventSet> loadedEventSets() const;
+
+    /// A new live result of the current rule: the "Export refused" banner goes once its cause is
+    /// gone (the rule compiles and its tests pass).
+    void onResultShown();
 
 private:
     void showRefusals(const std::vector<std::string>& refusals);
+    void dismissRefusals();
     sigma::ExportPlan plan(const RuleDocument* document) const;
 
     WorkbenchContext* m_context;
@@ -42,6 +55,8 @@ private:
     TestsController* m_tests;
     PathQuestion m_askPath;
     OptionsProvider m_options;
+    CorpusProvider m_corpus;
+    QString m_refusalText; ///< the refusal banner this controller shows (empty: none)
 };
 
 } // namespace sigmaui

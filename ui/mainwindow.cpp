@@ -137,6 +137,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createMenus();
     applyModelColors();
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
+    m_export->setCorpusProvider([this] { return m_corpusFeatures ? m_corpusFeatures->corpus() : nullptr; });
+    connect(this, &MainWindow::resultShown, m_export, &ExportController::onResultShown);
     // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
     // to, and the saved one is restored once, for all of them.
     m_layout->takeDefault();
@@ -265,7 +267,18 @@ void MainWindow::openPaths(const QStringList& paths)
         loadEvents(eventFiles);
 }
 
-void MainWindow::openSampleWorkspace()
+void MainWindow::clearEvents()
+{
+    m_events->forgetSets();
+    setEvents({});
+}
+
+bool MainWindow::restoreEventSets()
+{
+    return m_events->restoreSets();
+}
+
+QString MainWindow::openSampleWorkspace(bool withEvents)
 {
     const SampleWorkspace ws = installSampleWorkspace();
     if (!ws.error.isEmpty())
@@ -274,8 +287,9 @@ void MainWindow::openSampleWorkspace()
         openRuleFile(rule);
     if (!ws.rules.isEmpty())
         openRuleFile(ws.rules.first());
-    if (!ws.events.isEmpty())
+    if (withEvents && !ws.events.isEmpty())
         loadEvents(ws.events);
+    return ws.corpus;
 }
 
 void MainWindow::updateTitle()

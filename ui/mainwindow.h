@@ -82,13 +82,17 @@ public:
     void openPaths(const QStringList& paths);
     /// Loads event files in the background (added to the loaded ones).
     void loadEvents(const QStringList& paths) { m_events->load(paths); }
-    void clearEvents() { setEvents({}); }
+    void clearEvents();
+    /// Loads the event sets remembered from the last session (false: none), see EventSets.
+    bool restoreEventSets();
+    EventsController* eventsController() const { return m_events; }
     /// Replaces the loaded events (what a finished load does) and re-evaluates every rule.
     void setEvents(EventListPtr events) { m_context->setEvents(std::move(events)); }
     void cancelLoading() { m_events->cancel(); }
     bool isLoadingEvents() const { return m_events->isLoading(); }
-    /// Copies the bundled samples to a writable place and opens them (rules and events).
-    void openSampleWorkspace();
+    /// Copies the bundled samples to a writable place and opens them (rules and events); returns
+    /// the sample corpus folder (empty when missing).
+    QString openSampleWorkspace(bool withEvents = true);
     void newRule() { m_tabs->newRule(); }
 
     bool saveTab(int index, const QString& path = {}) { return m_tabs->save(index, path); }

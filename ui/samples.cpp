@@ -54,6 +54,8 @@ SampleWorkspace installSampleWorkspace(const QString& targetDir)
         else if (relative.startsWith(QLatin1String("events/")))
             ws.events.append(destination);
     }
+    if (QFileInfo(target.filePath(QStringLiteral("corpus"))).isDir())
+        ws.corpus = target.filePath(QStringLiteral("corpus"));
     // Show the process_creation rule first: it has the richest explanation.
     std::stable_sort(ws.rules.begin(), ws.rules.end(), [](const QString& a, const QString& b) {
         return QFileInfo(a).fileName().startsWith(QLatin1String("proc_")) &&

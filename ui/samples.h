@@ -11,6 +11,7 @@ struct SampleWorkspace {
     QString directory;  ///< where the copy lives
     QStringList rules;  ///< .yml files, in a stable order (the first is shown)
     QStringList events; ///< event files
+    QString corpus;     ///< the sample corpus folder (rules written by the project), empty if missing
     QString error;      ///< non-empty when the copy could not be made
 };
 

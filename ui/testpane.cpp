@@ -32,6 +32,7 @@ TestPane::TestPane(QWidget* parent)
     , m_progress(new QProgressBar(this))
     , m_cancel(new QToolButton(this))
     , m_marksProgress(new QProgressBar(this))
+    , m_eventSets(new QLabel(this))
     , m_translate5156(new Security5156Switch(this))
     , m_view(new QTableView(this))
 {
@@ -56,6 +57,10 @@ TestPane::TestPane(QWidget* parent)
     bar->addWidget(m_cancel);
     bar->addWidget(loadButton);
     layout->addLayout(bar);
+    m_eventSets->setTextFormat(Qt::PlainText);
+    m_eventSets->setMinimumWidth(1); // a long list is cut, never widens the dock
+    m_eventSets->hide();
+    layout->addWidget(m_eventSets);
 
     // Marking the selected events as the rule's tests (saved beside the rule).
     auto* marks = new QHBoxLayout;
@@ -237,6 +242,13 @@ void TestPane::setMarksProgress(int permille)
     m_marksProgress->setVisible(permille >= 0);
     if (permille >= 0)
         m_marksProgress->setValue(permille);
+}
+
+void TestPane::setEventSets(const QString& summary, const QString& files)
+{
+    m_eventSets->setText(summary);
+    m_eventSets->setToolTip(files);
+    m_eventSets->setVisible(!summary.isEmpty());
 }
 
 void TestPane::focusFilter()

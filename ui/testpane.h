@@ -51,6 +51,9 @@ public:
     void setMarksProgress(int permille);
     void focusFilter();
     void setColors(const QColor& matched, const QColor& failed);
+    /// The loaded event sets in a line above the table; `files` (one per line) as its tooltip.
+    void setEventSets(const QString& summary, const QString& files);
+    QLabel* eventSetsLabel() const { return m_eventSets; }
     /// The mark actions (right-click menu and buttons): must match, must not match, baseline,
     /// unmark. The selected events' current mark is the checked one.
     const QList<QAction*>& markActions() const { return m_markActions; }
@@ -77,6 +80,7 @@ private:
     QProgressBar* m_progress;
     QToolButton* m_cancel;
     QProgressBar* m_marksProgress;
+    QLabel* m_eventSets;
     Security5156Switch* m_translate5156;
     QTableView* m_view;
     int m_selected = -1;

@@ -5,6 +5,7 @@
 #include "ruletestsupport.h"
 #include "workbenchcontext.h"
 
+#include "events/reader.h"
 #include "validation/marking.h"
 
 #include <QDir>
@@ -139,8 +140,9 @@ bool TestsController::markEvents(int kind, const QList<int>& rows)
             continue;
         std::string error;
         if (kind < 0) {
-            changed = sigma::unmarkEvent(group, e->xml(), e->origin.recordId) || changed;
-        } else if (sigma::markEvent(group, e->xml(), e->origin.recordId, sigma::ExpectationKind(kind), error)) {
+            changed = sigma::unmarkEvent(group, sigma::eventXml(*e), e->origin.recordId) || changed;
+        } else if (sigma::markEvent(group, sigma::eventXml(*e), e->origin.recordId, sigma::ExpectationKind(kind),
+                                    error)) {
             changed = true;
         } else {
             m_context->showMessage(MessageBanner::Kind::Error,

@@ -9,6 +9,8 @@
 #include "rulemarks.h"
 #include "workbenchcontext.h"
 
+#include "events/reader.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -166,7 +168,7 @@ void EventDetailPane::setEvent(const sigma::Event* event)
 {
     m_model->setEvent(event);
     m_fields->resizeColumnToContents(EventFieldsModel::FieldColumn);
-    m_xml->setPlainText(event ? QString::fromStdString(event->xml()) : QString());
+    m_xml->setPlainText(event ? QString::fromStdString(sigma::eventXml(*event)) : QString());
 }
 
 // ---- Problems --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ struct ConvertArgs {
     std::vector<std::string> paths;
     std::string format = "text";
     std::string table;
+    std::string fullText;
 };
 
 /// The --pipeline values (built-in names or pySigma YAML files, docs/pipelines.md); false when one
@@ -60,6 +61,7 @@ int run(const ConvertArgs& args)
         options.kustoTable = args.table;
         options.esqlIndex = args.table;
     }
+    options.fullTextField = args.fullText;
     std::vector<sigma::conversion::Pipeline> pipelines;
     if (!resolvePipelines(args.pipelines, pipelines))
         return sigmawb::ExitUsage;
@@ -79,6 +81,26 @@ int run(const ConvertArgs& args)
                 std::cerr << d.format() << '\n';
                 ioError = true;
             }
+        bool anyRule = false;
+        for (const auto& doc : parsed.documents)
+            anyRule = anyRule || doc.rule();
+        if (!anyRule && sigma::hasErrors(parsed.diagnostics)) {
+            // Nothing to convert because the file does not read as a rule: say why.
+            ++failed;
+            if (json) {
+                nlohmann::ordered_json j;
+                j["rule_id"] = "";
+                j["rule_file"] = file;
+                j["target"] = sigma::conversion::targetName(*target);
+                j["error"] = firstError(parsed.diagnostics);
+                std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            } else {
+                for (const auto& d : parsed.diagnostics)
+                    if (d.severity == sigma::Severity::Error)
+                        std::cerr << d.format() << '\n';
+            }
+            continue;
+        }
         for (const auto& doc : parsed.documents) {
             const sigma::Rule* rule = doc.rule();
             if (!rule)
@@ -136,6 +158,9 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--table", args->table,
                        "Table or index the query reads: SQLite table (default logs), KQL table (default none: "
                        "a bare where expression), ES|QL index pattern (default logs-*)");
+        sub.add_option("--full-text-field", args->fullText,
+                       "Column or field holding the whole event, for keyword searches in SQLite and ES|QL "
+                       "(without it, rules with keywords cannot be converted to those targets)");
         sub.add_option("RULE_OR_DIR", args->paths, "Rule files or folders (recursive, *.yml and *.yaml)")->required();
         return [args] { return run(*args); };
     });

@@ -29,6 +29,7 @@ struct Options {
     bool printReport = false;
     std::vector<std::string> targets;
     std::vector<std::string> pipelines;
+    bool allowOutsidePaths = false;
 };
 
 int run(const Options& o)
@@ -62,6 +63,7 @@ int run(const Options& o)
     options.manifest = o.manifest;
     options.queryTargets = o.targets;
     options.queryPipelines = o.pipelines;
+    options.manifestOptions.allowOutsidePaths = o.allowOutsidePaths;
     std::unique_ptr<sigma::Corpus> corpus;
     if (!o.corpus.empty()) {
         const auto roots = sigmawb::corpusRoots("export", o.corpus);
@@ -131,6 +133,8 @@ const bool registered = sigmawb::registerCommand(
             ->expected(1)
             ->allow_extra_args(false)
             ->take_all();
+        sub.add_flag("--allow-outside-paths", o->allowOutsidePaths,
+                     "Let the manifest name files outside its workspace (refused by default)");
         sub.footer("Exit codes: 0 exported, 1 refused (reasons on stderr), 2 usage or I/O error.");
         return [o] { return run(*o); };
     });

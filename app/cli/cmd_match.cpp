@@ -97,9 +97,9 @@ private:
 /// come after the rule matches, counted like rules with --count.
 class Correlations {
 public:
-    Correlations(const std::vector<sigma::ParsedFile>& parsed, const sigma::CompileOptions& options)
+    Correlations(const std::vector<std::string>& ruleFiles, const sigma::CompileOptions& options)
     {
-        auto u = sigma::compileCorrelationUnit(parsed, options);
+        auto u = sigma::loadCorrelationUnit(ruleFiles, options);
         for (const auto& d : u.diagnostics)
             if (d.code.find("correlation") != std::string::npos || d.code == "unknown-filter-rule") {
                 std::cerr << d.format() << '\n';
@@ -183,13 +183,7 @@ int run(const Options& o)
     if (!setup || hasErrors(ruleFileProblems) || hasErrors(eventFileProblems))
         return sigmawb::ExitUsage;
 
-    // Parsed once: the rules compile from the documents, and so do correlations and filters when
-    // there are any.
-    Diagnostics parseProblems;
-    const std::vector<ParsedFile> parsed = parseRuleFiles(ruleFiles, o.threads, parseProblems);
-    LoadedRules loaded = compileRules(parsed, setup->options, o.threads);
-    for (const auto& d : parseProblems)
-        std::cerr << d.format() << '\n';
+    LoadedRules loaded = loadRules(ruleFiles, setup->options, o.threads);
     for (const auto& d : loaded.diagnostics)
         std::cerr << d.format() << '\n';
     if (!loaded.failedFiles.empty())
@@ -200,7 +194,7 @@ int run(const Options& o)
     const RuleSet set = builder.build();
     std::optional<Correlations> correlations;
     if (loaded.otherDocuments > 0)
-        correlations.emplace(parsed, setup->options);
+        correlations.emplace(ruleFiles, setup->options);
     const RuleSet& matched = correlations ? correlations->unit().ruleSet() : set;
 
     // Events stream from the readers in batches (file order, record order); each batch is matched

@@ -25,11 +25,14 @@ struct Options {
     std::string junit;
     std::string format = "text";
     bool verbose = false;
+    bool allowOutsidePaths = false;
 };
 
 int run(const Options& o)
 {
-    const sigma::Discovery found = sigma::discoverTests(o.paths);
+    sigma::ManifestOptions manifestOptions;
+    manifestOptions.allowOutsidePaths = o.allowOutsidePaths;
+    const sigma::Discovery found = sigma::discoverTests(o.paths, manifestOptions);
     for (const auto& d : found.diagnostics)
         std::cerr << d.format() << '\n';
     if (sigma::hasErrors(found.diagnostics))
@@ -82,6 +85,9 @@ const bool registered = sigmawb::registerCommand(
         sub.add_option("--junit", o->junit, "Also write a JUnit XML report to FILE")->type_name("FILE");
         sub.add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
         sub.add_flag("-v,--verbose", o->verbose, "List passing tests too");
+        sub.add_flag("--allow-outside-paths", o->allowOutsidePaths,
+                     "Let manifests name files outside their workspace (the nearest folder with .git or "
+                     "workspace.ini, else the manifest's folder); refused by default");
         sub.footer("Exit codes: 0 all tests pass, 1 a test fails or a manifest is broken, 2 usage or I/O error.\n"
                    "Manifest format: docs/test-manifests.md");
         return [o] { return run(*o); };

@@ -1,6 +1,7 @@
 #include "commandline.h"
 
 #include "corpus/corpusfeatures.h"
+#include "corpus/corpussession.h"
 #include "mainwindow.h"
 
 #include "events/eventfiles.h"
@@ -58,14 +59,21 @@ StartupOptions startupOptions(const QCommandLineParser& parser)
 
 void openStartup(sigmaui::MainWindow& window, const StartupOptions& options)
 {
-    if (options.samples)
-        window.openSampleWorkspace();
+    // The event sets of the last session come back (their workspace remembers them); the samples'
+    // own events only when there are none.
+    bool hasEvents = false;
+    for (const QString& file : options.files)
+        hasEvents = hasEvents || (!file.endsWith(QLatin1String(".yml")) && !file.endsWith(QLatin1String(".yaml")));
+    const bool restored = !hasEvents && window.restoreEventSets();
+    const QString sampleCorpus = options.samples ? window.openSampleWorkspace(!restored) : QString();
     window.openPaths(options.files);
     sigmaui::CorpusFeatures* corpus = window.corpusFeatures();
     if (!corpus)
         return;
     if (!options.corpus.isEmpty())
         corpus->openCorpus(options.corpus);
+    else if (!sampleCorpus.isEmpty() && sigmaui::CorpusSession::rememberedFolder().isEmpty())
+        corpus->openCorpus(sampleCorpus); // a first start: corpus reach and technique pages show something
     if (!options.technique.isEmpty())
         corpus->showTechnique(options.technique); // a central tab beside the rules
     if (!options.rule.isEmpty())

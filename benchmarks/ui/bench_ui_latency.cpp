@@ -1,4 +1,5 @@
-// Edit → updated verdicts latency of the workbench with many loaded events.
+// Edit → updated verdicts latency of the workbench with many loaded events, for a rule and for a
+// correlation file (its base rules and correlations recomputed with the verdicts).
 //
 //   bench_ui_latency [EVENTS] [EDITS] [PAUSE_MS]   (default 100000 events, 60 edits, no pause)
 //
@@ -57,6 +58,68 @@ detection:
             - ' -encodedcommand '
     condition: selection_parent and selection_img and selection_cli
 level: high
+)";
+
+/// The same rule as the base of two correlations (a burst of it per computer, then cmd.exe on the
+/// same computer): the Correlations pane's rows are recomputed with the verdicts on every edit.
+const char* const CorrelationRule = R"(title: Encoded PowerShell Bursts Then Cmd
+id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e20
+correlation:
+    type: temporal_ordered
+    rules:
+        - office_powershell_burst
+        - cmd_run
+    group-by:
+        - Computer
+    timespan: 30m
+level: high
+---
+title: Encoded PowerShell Bursts
+id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e21
+name: office_powershell_burst
+correlation:
+    type: event_count
+    rules:
+        - office_powershell
+    group-by:
+        - Computer
+    timespan: 10m
+    condition:
+        gte: 3
+---
+title: Encoded PowerShell From Office
+id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e11
+name: office_powershell
+status: test
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection_parent:
+        ParentImage|endswith:
+            - '\WINWORD.EXE'
+            - '\EXCEL.EXE'
+    selection_img:
+        - Image|endswith: '\powershell.exe'
+        - OriginalFileName: 'PowerShell.EXE'
+    selection_cli:
+        CommandLine|windash|contains:
+            - ' -enc '
+            - ' -encodedcommand '
+    condition: selection_parent and selection_img and selection_cli
+level: high
+---
+title: Cmd Run
+id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e22
+name: cmd_run
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\cmd.exe'
+    condition: selection
+level: low
 )";
 
 EventListPtr makeEvents(std::size_t count)
@@ -129,21 +192,11 @@ void print(const char* what, const Stats& s)
 }
 } // namespace
 
-int main(int argc, char** argv)
+/// The job alone, then keystroke -> verdicts shown in the window, for one rule text.
+int measure(const char* label, const QString& rule, const EventListPtr& events, int edits, int pauseMs)
 {
-    QApplication app(argc, argv);
-    QStandardPaths::setTestModeEnabled(true);
-    const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
-    const int edits = argc > 2 ? std::atoi(argv[2]) : 60;
-    const int pauseMs = argc > 3 ? std::atoi(argv[3]) : 0;
-
-    sigmabench::Stopwatch gen;
-    const EventListPtr events = makeEvents(count);
-    std::printf("bench_ui_latency: %zu events generated in %.0f ms; %d edits; %u hardware threads\n", events->size(),
-                gen.ms(), edits, std::thread::hardware_concurrency());
-
+    std::printf("\n== %s ==\n", label);
     // (1) The background job alone.
-    const QString rule = QString::fromUtf8(Rule);
     std::vector<double> job, parse, evaluate;
     std::size_t matches = 0;
     // Edit i: the rule, or the rule with one value changed, alternately.
@@ -173,7 +226,11 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    std::printf("matches with the original rule: %zu of %zu\n", matches, events->size());
+    std::printf("matches with the original rule: %zu of %zu", matches, events->size());
+    if (previous && previous->correlation)
+        std::printf("; %zu correlation rows, %zu base-rule hits", previous->correlation->rows.size(),
+                    previous->correlation->hits.size());
+    std::printf("\n");
     print("job: parse + compile", stats(parse));
     print("job: evaluate all events", stats(evaluate));
     print("job: total", stats(job));
@@ -195,7 +252,7 @@ int main(int argc, char** argv)
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly))
             return 2;
-        f.write(Rule);
+        f.write(rule.toUtf8());
     }
     SyntaxSupport syntax;
     MainWindowOptions options;
@@ -285,4 +342,25 @@ int main(int argc, char** argv)
                 "included above; pause between edits %d ms)\n",
                 LiveEvaluator().fastJobMs(), options.debounceMs, pauseMs);
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);
+    const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
+    const int edits = argc > 2 ? std::atoi(argv[2]) : 60;
+    const int pauseMs = argc > 3 ? std::atoi(argv[3]) : 0;
+
+    sigmabench::Stopwatch gen;
+    const EventListPtr events = makeEvents(count);
+    std::printf("bench_ui_latency: %zu events generated in %.0f ms; %d edits; %u hardware threads\n", events->size(),
+                gen.ms(), edits, std::thread::hardware_concurrency());
+
+    if (const int rc = measure("a rule", QString::fromUtf8(Rule), events, edits, pauseMs))
+        return rc;
+    // The same base rule inside a correlation file: every base rule and both correlations with
+    // the verdicts, as the Correlations pane shows them.
+    return measure("a correlation (event_count then temporal_ordered, two base rules)",
+                   QString::fromUtf8(CorrelationRule), events, edits, pauseMs);
 }

@@ -51,9 +51,14 @@ protected:
     int negations() const { return m_negations; }
 
     Output& m_out;
-    /// Parenthesise an And inside an Or (Splunk's search reads `a b OR c` as `a (b OR c)`).
-    bool m_parenAndInOr = false;
+    /// Parenthesise an And inside an Or: Splunk's search reads `a b OR c` as `a (b OR c)` and
+    /// Lucene's query string has no boolean precedence; elsewhere it is for the reader.
+    bool m_parenAndInOr = true;
+    /// Node is Not(Exists(field)): the field, else null (targets write "is missing" directly).
+    static const Predicate* missingField(const Node& notChild);
     int m_negations = 0;
+    /// More operands than this in one And/Or are written as nested halves (0: no limit).
+    std::size_t m_maxOperands = 0;
 };
 
 // --- strings ---------------------------------------------------------------------------------------

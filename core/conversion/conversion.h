@@ -96,7 +96,7 @@ struct ConversionOptions {
     std::size_t maxExpansions = 4096;
     /// SQLite: the table the query selects from.
     std::string sqlTable = "logs";
-    /// SQLite / ES|QL / KQL: the column holding the whole event text, for keyword searches; empty:
+    /// SQLite / ES|QL: the column holding the whole event text, for keyword searches; empty:
     /// keywords cannot be converted for those targets (an error).
     std::string fullTextField;
     /// KQL: the table the query starts from; ES|QL: the index pattern (FROM).

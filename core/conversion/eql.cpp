@@ -59,6 +59,10 @@ protected:
     void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
     void writeNot(const Node& child) override
     {
+        if (const Predicate* p = missingField(child)) {
+            put(field(p->field) + " == null");
+            return;
+        }
         put("not ");
         operand(child);
     }

@@ -7,8 +7,9 @@
 // literal (backslashes and quotes escaped again). Lists: `TO_LOWER(f) IN ("a", "b")` for exact
 // values. Regular expressions: RLIKE takes Lucene expressions (anchored, no \d, no flags), so a
 // `|re` is translated (backend.h pcreToLucene); `i` lowers the field and the expression.
-// Three-valued logic: a test of a missing field is null and NOT keeps it null, so a NOT is written
-// `NOT COALESCE(x, FALSE)`.
+// Three-valued logic: a test of a missing field is null and NOT keeps it null, so a NOT over tests
+// of one field is written `(f IS NULL OR NOT x)`, a NOT over AND/OR is pushed down (De Morgan) to
+// such single-field negations, and what is left (fieldref, keywords) is `NOT COALESCE(x, FALSE)`.
 #include "conversion/backend.h"
 
 namespace sigma::conversion::detail {
@@ -61,9 +62,57 @@ protected:
     void writeConstant(const Node& n) override { put(n.constant ? "TRUE" : "FALSE"); }
     void writeNot(const Node& child) override
     {
+        if (const Predicate* p = missingField(child)) {
+            put(field(p->field) + " IS NULL");
+            return;
+        }
+        std::string only;
+        if (singleField(child, only)) {
+            // Every test under the NOT is on one field and is null exactly when the field is: a
+            // missing field makes the NOT hold, as in the engine.
+            put("(" + field(only) + " IS NULL OR NOT ");
+            operand(child);
+            put(")");
+            return;
+        }
+        if (child.kind == Node::Kind::And || child.kind == Node::Kind::Or) {
+            // De Morgan, so each negation is over one field again: NOT (a OR b) = NOT a AND NOT b.
+            put("(");
+            for (std::size_t i = 0; i < child.children.size(); ++i) {
+                if (i)
+                    put(child.kind == Node::Kind::And ? " OR " : " AND ");
+                writeNot(child.children[i]);
+            }
+            put(")");
+            return;
+        }
+        if (child.kind == Node::Kind::Not) {
+            operand(child.children.front()); // NOT NOT x: x (a null x is false at any level above)
+            return;
+        }
         put("NOT COALESCE(");
         writeNode(child, 0);
         put(", FALSE)");
+    }
+    /// True when every predicate of `n` tests the field `only` with a test that is null when the
+    /// field is missing (not exists / null / fieldref, which are not).
+    static bool singleField(const Node& n, std::string& only)
+    {
+        if (n.kind == Node::Kind::Constant)
+            return false;
+        if (n.kind != Node::Kind::Predicate) {
+            for (const auto& c : n.children)
+                if (!singleField(c, only))
+                    return false;
+            return true;
+        }
+        const Predicate& p = n.predicate;
+        if (p.kind == Predicate::Kind::Exists || p.kind == Predicate::Kind::Null ||
+            p.kind == Predicate::Kind::FieldRef || p.kind == Predicate::Kind::Keyword)
+            return false;
+        if (only.empty())
+            only = p.field;
+        return p.field == only;
     }
     /// The field as compared: lowered unless the value is cased or has no letters.
     static std::string subject(const Predicate& p, bool letters = true)
@@ -105,7 +154,7 @@ protected:
             return;
         }
         case Predicate::Kind::Cidr:
-            put("CIDR_MATCH(TO_IP(" + f + "), " + cQuoted(p.text) + ")");
+            put("CIDR_MATCH(" + f + ", " + cQuoted(p.text) + ")");
             return;
         case Predicate::Kind::Exists:
             put(f + " IS NOT NULL");

@@ -43,6 +43,10 @@ protected:
     void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
     void writeNot(const Node& child) override
     {
+        if (const Predicate* p = missingField(child)) {
+            put("isnull(" + field(p->field) + ")");
+            return;
+        }
         put("not(");
         writeNode(child, 0);
         put(")");

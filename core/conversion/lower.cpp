@@ -135,6 +135,18 @@ struct Lowerer {
             p.reIgnoreCase = item.has(ModifierKind::ReIgnoreCase);
             p.reMultiline = item.has(ModifierKind::ReMultiline);
             p.reDotAll = item.has(ModifierKind::ReDotAll);
+            // Leading inline flags `(?i)`, `(?s)`, `(?ims)` are the modifier flags written in the
+            // expression: the same for PCRE, and some targets can only take them as flags.
+            if (p.text.size() > 3 && p.text.compare(0, 2, "(?") == 0) {
+                const auto close = p.text.find(')');
+                const std::string flags = close == std::string::npos ? std::string() : p.text.substr(2, close - 2);
+                if (!flags.empty() && flags.find_first_not_of("ims") == std::string::npos) {
+                    p.reIgnoreCase = p.reIgnoreCase || flags.find('i') != std::string::npos;
+                    p.reMultiline = p.reMultiline || flags.find('m') != std::string::npos;
+                    p.reDotAll = p.reDotAll || flags.find('s') != std::string::npos;
+                    p.text.erase(0, close + 1);
+                }
+            }
             return predicateNode(p, span);
         }
         case MatcherFamily::FieldRef: {

@@ -38,6 +38,10 @@ std::string value(const engine::SigmaString& pattern)
 {
     if (pattern.parts.empty())
         return "\"\"";
+    // The operator words cannot be escaped with a backslash: a phrase keeps them a term.
+    const std::string plain = pattern.hasWildcards() ? std::string() : pattern.plain();
+    if (plain == "AND" || plain == "OR" || plain == "NOT")
+        return "\"" + plain + "\"";
     std::string out;
     for (const auto& p : pattern.parts) {
         if (p.kind == Kind::Star)

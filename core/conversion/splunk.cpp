@@ -191,9 +191,16 @@ protected:
         const std::string guard = negations() > 0 ? "isnotnull(" + f + ") AND " : "";
         auto guarded = [&](const std::string& test) { put(guard.empty() ? test : "(" + guard + test + ")"); };
         switch (p.kind) {
-        case Predicate::Kind::String:
+        case Predicate::Kind::String: {
+            // Exact values that case cannot change compare with == (numbers unquoted).
+            std::string literal;
+            if (patternShape(p.pattern, &literal) == Shape::Exact && (p.cased || !hasLetters(literal))) {
+                guarded(f + "==" + (p.integer ? literal : splQuoted(literal)));
+                return;
+            }
             guarded("match(" + f + ", " + splQuoted(patternToRegex(p.pattern, p.cased)) + ")");
             return;
+        }
         case Predicate::Kind::Keyword: {
             // The pattern is *value*: the regex without its anchors and leading/trailing `.*`.
             guarded("match(_raw, " + splQuoted(patternToRegex(p.pattern, p.cased)) + ")");

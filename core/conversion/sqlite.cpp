@@ -9,8 +9,10 @@
 // single-quoted with `'` doubled; identifiers double-quoted with `"` doubled. `|re` uses the REGEXP
 // operator, which SQLite leaves to an application function `regexp(pattern, text)` (PCRE, flags
 // as a leading `(?ims)`). `|cidr` on IPv4 is written as LIKE prefixes over the dotted address (a
-// prefix length that is not a multiple of 8 expands into the octet values it covers); IPv6 is an
-// error. NULL: a test of a missing field is NULL, and NOT NULL is NULL, so a NOT is written
+// prefix length that is not a multiple of 8 expands into the octet values it covers); IPv6
+// networks call `cidr_match(value, network)`, an application function like regexp(). Numeric
+// comparisons read the column as a number: `CAST("f" AS REAL) > 5`. NULL: a test of a missing field is
+// NULL, and NOT NULL is NULL, so a NOT is written
 // `(x) IS NOT TRUE`.
 #include "conversion/backend.h"
 
@@ -108,12 +110,22 @@ std::vector<std::string> ipv4Prefixes(const IpNetwork& n)
 
 class SqliteWriter : public ExprWriter {
 public:
-    using ExprWriter::ExprWriter;
+    explicit SqliteWriter(Output& out)
+        : ExprWriter(out)
+    {
+        // SQLite refuses expressions deeper than 1000 (SQLITE_MAX_EXPR_DEPTH); a flat OR of n terms
+        // is n deep. SigmaHQ's vulnerable-driver rule has thousands of hashes.
+        m_maxOperands = 64;
+    }
 
 protected:
     void writeConstant(const Node& n) override { put(n.constant ? "1" : "0"); }
     void writeNot(const Node& child) override
     {
+        if (const Predicate* p = missingField(child)) {
+            put(identifier(p->field) + " IS NULL");
+            return;
+        }
         put("(");
         writeNode(child, 0);
         put(") IS NOT TRUE");
@@ -150,7 +162,8 @@ protected:
             const auto network = parseIpNetwork(p.text);
             const auto prefixes = network ? ipv4Prefixes(*network) : std::vector<std::string>{};
             if (prefixes.empty() || prefixes.size() > 256) {
-                m_out.unsupported(n.span, "SQLite has no IPv6 network test (cidr " + p.text + ")");
+                // No SQL text test for IPv6 networks: an application function, like regexp().
+                put("cidr_match(" + f + ", " + sqlString(p.text) + ")");
                 return;
             }
             const bool host = network->prefix == 32;
@@ -172,7 +185,7 @@ protected:
             return;
         case Predicate::Kind::Compare: {
             static const char* ops[] = {"=", "<>", ">", ">=", "<", "<="};
-            put(f + " " + ops[static_cast<int>(p.op)] + " " + p.text);
+            put("CAST(" + f + " AS REAL) " + ops[static_cast<int>(p.op)] + " " + p.text);
             return;
         }
         case Predicate::Kind::FieldRef: {

@@ -132,6 +132,13 @@ void ExprWriter::writeNot(const Node& child)
     operand(child);
 }
 
+const Predicate* ExprWriter::missingField(const Node& notChild)
+{
+    return notChild.kind == Node::Kind::Predicate && notChild.predicate.kind == Predicate::Kind::Exists
+               ? &notChild.predicate
+               : nullptr;
+}
+
 bool ExprWriter::writeList(const std::vector<const Node*>&)
 {
     return false;
@@ -155,10 +162,14 @@ void ExprWriter::writeNode(const Node& node, int parent)
         m_out.result.fragments.push_back({begin, m_out.text().size(), node.span});
         return;
     }
-    case Node::Kind::Not:
+    case Node::Kind::Not: {
+        const std::size_t begin = m_out.text().size();
         ++m_negations;
         writeNot(node.children.front());
         --m_negations;
+        if (missingField(node.children.front())) // written without writePredicate
+            m_out.result.fragments.push_back({begin, m_out.text().size(), node.children.front().span});
+    }
         return;
     case Node::Kind::And:
     case Node::Kind::Or:
@@ -182,6 +193,26 @@ void ExprWriter::writeNode(const Node& node, int parent)
         }
     }
     const bool parens = parent > mine || (m_parenAndInOr && isAnd && parent == 1);
+    if (m_maxOperands > 0 && node.children.size() > m_maxOperands) {
+        // Too many operands for the target's parser (SQLite's expression depth): two halves, each
+        // in parentheses, so the depth grows with the logarithm of the count.
+        const auto mid = node.children.begin() + static_cast<std::ptrdiff_t>(node.children.size() / 2);
+        Node left = node, right = node;
+        left.children.assign(node.children.begin(), mid);
+        right.children.assign(mid, node.children.end());
+        if (parens)
+            put("(");
+        put("(");
+        writeNode(left, 0);
+        put(")");
+        put(isAnd ? andWord() : orWord());
+        put("(");
+        writeNode(right, 0);
+        put(")");
+        if (parens)
+            put(")");
+        return;
+    }
     if (parens)
         put("(");
     // Or: String predicates on one field go together as one list where the target has lists.
@@ -203,7 +234,7 @@ void ExprWriter::writeNode(const Node& node, int parent)
                 }
             }
             if (same.size() > 1) {
-                std::string saved = m_out.text();
+                const std::size_t saved = m_out.text().size();
                 if (!first)
                     put(orWord());
                 const std::size_t begin = m_out.text().size();
@@ -215,7 +246,7 @@ void ExprWriter::writeNode(const Node& node, int parent)
                     first = false;
                     continue;
                 }
-                m_out.text() = std::move(saved);
+                m_out.text().resize(saved);
             }
         }
         if (!first)

@@ -25,18 +25,18 @@ struct FileResult {
     bool onlyPlaceholders = true;
 };
 
-FileResult compileOne(const ParsedFile& parsed, const CompileOptions& options)
+FileResult loadOne(const std::string& file, const CompileOptions& options)
 {
     FileResult r;
-    const std::string& file = parsed.file;
-    for (const auto& d : parsed.diagnostics) {
+    ParsedFile parsed = parseRuleFile(file);
+    for (auto& d : parsed.diagnostics) {
         if (d.severity == Severity::Info)
             continue;
         if (d.severity == Severity::Error) {
             r.failed = true;
             r.onlyPlaceholders = false;
         }
-        r.diagnostics.push_back(d);
+        r.diagnostics.push_back(std::move(d));
     }
     if (r.failed)
         return r;
@@ -98,37 +98,20 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string>& paths,
     return collectFiles(paths, diagnostics, isRuleFileName);
 }
 
-std::vector<ParsedFile> parseRuleFiles(const std::vector<std::string>& files, unsigned threads,
-                                       Diagnostics& diagnostics)
-{
-    ParallelOptions parallel;
-    parallel.threads = threads;
-    ParallelRun run;
-    std::vector<ParsedFile> parsed = parallelMap<ParsedFile>(
-        files.size(), [&](std::size_t i) { return parseRuleFile(files[i]); }, parallel, &run);
-    if (!run.error.empty()) // e.g. out of memory: said, never thrown
-        diagnostics.push_back(
-            Diagnostic{Severity::Error, "internal-error", "loading stopped: " + run.error, std::string(), {}});
-    for (std::size_t i = 0; i < parsed.size(); ++i)
-        if (parsed[i].file.empty())
-            parsed[i].file = files[i];
-    return parsed;
-}
-
-LoadedRules compileRules(const std::vector<ParsedFile>& parsed, const CompileOptions& options, unsigned threads)
+LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
 {
     ParallelOptions parallel;
     parallel.threads = threads;
     ParallelRun run;
     std::vector<FileResult> results = parallelMap<FileResult>(
-        parsed.size(), [&](std::size_t i) { return compileOne(parsed[i], options); }, parallel, &run);
+        files.size(), [&](std::size_t i) { return loadOne(files[i], options); }, parallel, &run);
 
     LoadedRules out;
-    out.files = parsed.size();
+    out.files = files.size();
     if (!run.error.empty()) // e.g. out of memory: said, never thrown
         out.diagnostics.push_back(
             Diagnostic{Severity::Error, "internal-error", "loading stopped: " + run.error, std::string(), {}});
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
         auto& r = results[i];
         out.ruleDocuments += r.ruleDocuments;
         out.otherDocuments += r.otherDocuments;
@@ -137,20 +120,11 @@ LoadedRules compileRules(const std::vector<ParsedFile>& parsed, const CompileOpt
         for (auto& d : r.diagnostics)
             out.diagnostics.push_back(std::move(d));
         if (r.failed) {
-            out.failedFiles.push_back(parsed[i].file);
+            out.failedFiles.push_back(files[i]);
             if (r.onlyPlaceholders)
-                out.placeholderFiles.push_back(parsed[i].file);
+                out.placeholderFiles.push_back(files[i]);
         }
     }
-    return out;
-}
-
-LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
-{
-    Diagnostics problems;
-    const std::vector<ParsedFile> parsed = parseRuleFiles(files, threads, problems);
-    LoadedRules out = compileRules(parsed, options, threads);
-    out.diagnostics.insert(out.diagnostics.begin(), problems.begin(), problems.end());
     return out;
 }
 

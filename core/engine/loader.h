@@ -5,7 +5,6 @@
 
 #include "engine/engine.h"
 #include "events/eventfiles.h" // collectEventFiles, for the loaders of rules and events
-#include "rule/rule.h"
 
 #include <memory>
 #include <string>
@@ -33,13 +32,5 @@ struct LoadedRules {
 
 /// Parses and compiles every rule of the files. `threads` 0 = hardware concurrency.
 LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options = {}, unsigned threads = 1);
-
-/// The two halves of loadRules, for a caller that also needs the parsed documents (`sigmawb match`
-/// compiles correlations from them: each file is parsed once). A file that could not be parsed at
-/// all is there with its diagnostics.
-std::vector<ParsedFile> parseRuleFiles(const std::vector<std::string>& files, unsigned threads,
-                                       Diagnostics& diagnostics);
-LoadedRules compileRules(const std::vector<ParsedFile>& parsed, const CompileOptions& options = {},
-                         unsigned threads = 1);
 
 } // namespace sigma

@@ -1,5 +1,7 @@
 #include "events/reader.h"
 
+#include "events/evtx/evtxdecoder.h"
+#include "events/evtx/mappedfile.h"
 #include "events/evtxreader.h"
 #include "events/jsonreader.h"
 #include "events/xmlevent.h"
@@ -173,6 +175,19 @@ std::string loadOriginalXml(const Event& event)
         for (auto it = again.events.rbegin(); it != again.events.rend(); ++it)
             if (it->origin.index == event.origin.index && it->originalXml)
                 return *it->originalXml;
+    }
+    return event.xml();
+}
+
+std::string eventXml(const Event& event)
+{
+    if (event.originalXml)
+        return *event.originalXml;
+    if (event.origin.file && event.origin.chunk && event.origin.recordId) {
+        evtx::MappedFile file;
+        if (file.open(*event.origin.file).empty())
+            if (auto xml = evtx::recordXml(file.bytes(), *event.origin.chunk, *event.origin.recordId))
+                return std::move(*xml);
     }
     return event.xml();
 }

@@ -77,6 +77,11 @@ ReadResult readEventsText(std::string_view text, const std::string& name, const 
 /// otherwise Event::xml()'s rendering of the fields (JSON sources).
 std::string loadOriginalXml(const Event& event);
 
+/// The event's XML for a detail view or a test manifest, at once: Event::originalXml when the reader
+/// kept it; for a record of an .evtx file, its chunk decoded again (the workbench does not keep the
+/// XML of .evtx events: it is most of their memory); otherwise Event::xml().
+std::string eventXml(const Event& event);
+
 /// Reads EVTX from memory (used by the fuzzer and tests); `name` as above.
 ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const ReadOptions& options = {});
 

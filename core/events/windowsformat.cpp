@@ -43,11 +43,9 @@ void appendPadded(std::string& out, std::uint64_t value, int width)
         out += buffer[--n];
 }
 
-std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second,
-                     std::uint64_t nanoseconds)
+void appendDateTime(std::string& out, std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+                    unsigned second, std::uint64_t nanoseconds)
 {
-    std::string out;
-    out.reserve(30);
     appendPadded(out, static_cast<std::uint64_t>(year < 0 ? 0 : year), 4);
     out += '-';
     appendPadded(out, month, 2);
@@ -62,7 +60,62 @@ std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned h
     out += '.';
     appendPadded(out, nanoseconds, 9);
     out += 'Z';
+}
+
+std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second,
+                     std::uint64_t nanoseconds)
+{
+    std::string out;
+    out.reserve(30);
+    appendDateTime(out, year, month, day, hour, minute, second, nanoseconds);
     return out;
+}
+
+void appendGuid(std::string& out, std::span<const std::uint8_t, 16> b)
+{
+    // Data1 (4 bytes), Data2, Data3 (2 bytes each) little-endian; Data4 (8 bytes) as stored.
+    static constexpr int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    out += '{';
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out += '-';
+        appendHexByte(out, b[static_cast<std::size_t>(order[i])]);
+    }
+    out += '}';
+}
+
+void appendFileTime(std::string& out, std::uint64_t ticks)
+{
+    constexpr std::uint64_t ticksPerSecond = 10'000'000;
+    constexpr std::int64_t daysFrom1601To1970 = 134774;
+    const std::uint64_t seconds = ticks / ticksPerSecond;
+    const std::uint64_t fraction = ticks % ticksPerSecond;
+    const auto days = static_cast<std::int64_t>(seconds / 86400) - daysFrom1601To1970;
+    const auto secondOfDay = static_cast<unsigned>(seconds % 86400);
+    const CivilDate date = civilFromDays(days);
+    appendDateTime(out, date.year, date.month, date.day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
+                   fraction * 100);
+}
+
+template <class T>
+void appendNumber(std::string& out, T value)
+{
+    char buffer[24];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, r.ptr);
+}
+
+void appendHex(std::string& out, std::uint64_t value)
+{
+    char buffer[16];
+    int n = 0;
+    do {
+        buffer[n++] = lowerDigits[value & 0x0f];
+        value >>= 4;
+    } while (value != 0);
+    out += "0x";
+    while (n > 0)
+        out += buffer[--n];
 }
 
 std::string formatReal(double value)
@@ -183,15 +236,8 @@ std::string formatUnsigned(std::uint64_t value)
 
 std::string formatHex(std::uint64_t value)
 {
-    char buffer[16];
-    int n = 0;
-    do {
-        buffer[n++] = lowerDigits[value & 0x0f];
-        value >>= 4;
-    } while (value != 0);
-    std::string out = "0x";
-    while (n > 0)
-        out += buffer[--n];
+    std::string out;
+    appendHex(out, value);
     return out;
 }
 
@@ -221,17 +267,9 @@ std::string formatBinary(std::span<const std::uint8_t> bytes)
 
 std::string formatGuid(std::span<const std::uint8_t, 16> b)
 {
-    // Data1 (4 bytes), Data2, Data3 (2 bytes each) little-endian; Data4 (8 bytes) as stored.
-    static constexpr int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
     std::string out;
     out.reserve(38);
-    out += '{';
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out += '-';
-        appendHexByte(out, b[static_cast<std::size_t>(order[i])]);
-    }
-    out += '}';
+    appendGuid(out, b);
     return out;
 }
 
@@ -268,15 +306,10 @@ std::string formatSid(std::span<const std::uint8_t> bytes)
 
 std::string formatFileTime(std::uint64_t ticks)
 {
-    constexpr std::uint64_t ticksPerSecond = 10'000'000;
-    constexpr std::int64_t daysFrom1601To1970 = 134774;
-    const std::uint64_t seconds = ticks / ticksPerSecond;
-    const std::uint64_t fraction = ticks % ticksPerSecond;
-    const auto days = static_cast<std::int64_t>(seconds / 86400) - daysFrom1601To1970;
-    const auto secondOfDay = static_cast<unsigned>(seconds % 86400);
-    const CivilDate date = civilFromDays(days);
-    return dateTime(date.year, date.month, date.day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60,
-                    fraction * 100);
+    std::string out;
+    out.reserve(30);
+    appendFileTime(out, ticks);
+    return out;
 }
 
 std::string formatSystemTime(std::span<const std::uint8_t> bytes)
@@ -430,6 +463,50 @@ bool formatValue(std::uint8_t rawType, std::span<const std::uint8_t> bytes, std:
     for (std::size_t at = 0; at < bytes.size(); at += size)
         items.push_back(formatFixed(type, bytes.subspan(at, size)));
     return true;
+}
+
+bool appendScalar(std::uint8_t rawType, std::span<const std::uint8_t> bytes, std::string& out)
+{
+    if (rawType & binXmlArrayFlag)
+        return false;
+    const auto type = static_cast<BinXmlType>(rawType);
+    if (type == BinXmlType::Null)
+        return true;
+    if (fixedSize(type) != bytes.size())
+        return false;
+    const std::uint64_t v = readLe(bytes, 0, bytes.size() > 8 ? 8 : bytes.size());
+    switch (type) {
+    case BinXmlType::Int8:
+        appendNumber(out, static_cast<std::int8_t>(v));
+        return true;
+    case BinXmlType::Int16:
+        appendNumber(out, static_cast<std::int16_t>(v));
+        return true;
+    case BinXmlType::Int32:
+        appendNumber(out, static_cast<std::int32_t>(v));
+        return true;
+    case BinXmlType::Int64:
+        appendNumber(out, static_cast<std::int64_t>(v));
+        return true;
+    case BinXmlType::UInt8:
+    case BinXmlType::UInt16:
+    case BinXmlType::UInt32:
+    case BinXmlType::UInt64:
+        appendNumber(out, v);
+        return true;
+    case BinXmlType::HexInt32:
+    case BinXmlType::HexInt64:
+        appendHex(out, v);
+        return true;
+    case BinXmlType::FileTime:
+        appendFileTime(out, v);
+        return true;
+    case BinXmlType::Guid:
+        appendGuid(out, bytes.first<16>());
+        return true;
+    default:
+        return false;
+    }
 }
 
 } // namespace sigma::windows

@@ -1,11 +1,9 @@
 #include "live/correlationlive.h"
 
 #include "live/evaluator.h"
-#include "util/parallel.h"
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 
 namespace sigma {
 
@@ -68,37 +66,41 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
     const std::size_t n = events.size();
     verdicts.assign(n, Verdict::Unknown);
 
-    // Every base rule over the events, on the cores: per block, its hits in event order.
-    ParallelOptions parallel;
-    parallel.grain = 2048;
-    if (options.stop)
-        parallel.progress = [&options](std::size_t, std::size_t) { return !options.stop(); };
-    std::map<std::size_t, std::vector<std::pair<std::size_t, std::size_t>>> blocks;
-    std::mutex blocksMutex;
-    const ParallelRun run = parallelFor(
-        n,
-        [&](std::size_t begin, std::size_t end, unsigned) {
-            std::vector<std::pair<std::size_t, std::size_t>> hits;
-            std::vector<std::size_t> matched;
-            for (std::size_t i = begin; i < end; ++i) {
-                const Event& e = events[i];
-                unit.match(e, matched);
-                for (const std::size_t r : matched)
-                    hits.emplace_back(i, r);
-                bool inScope = !matched.empty();
-                for (std::size_t r = 0; !inScope && r < unit.rules().size(); ++r)
-                    inScope = unit.rules()[r].rule->scopeRow(e) >= 0;
-                verdicts[i] = !matched.empty() ? Verdict::Match : inScope ? Verdict::NoMatch : Verdict::OutOfScope;
-            }
-            std::lock_guard lock(blocksMutex);
-            blocks.emplace(begin, std::move(hits));
-        },
-        parallel);
-    if (!run.complete())
-        return false;
+    // Every base rule over the events as the single-rule live path does it (scope rows and search
+    // outcomes of the previous version of the same rule reused), then their union with the filters.
+    const auto& rules = unit.rules();
+    out.ruleVerdicts.clear();
+    for (const UnitRule& r : rules) {
+        const Rule& rule = r.rule->rule();
+        std::string identity = !rule.id.empty() ? rule.id : !rule.name.empty() ? rule.name : rule.title;
+        const EventVerdicts* previous = nullptr;
+        if (options.previous)
+            for (const auto& [key, earlier] : options.previous->ruleVerdicts)
+                if (key == identity && earlier)
+                    previous = earlier.get();
+        EvaluateOptions evaluate;
+        evaluate.previous = previous;
+        evaluate.sameEvents = options.sameEvents;
+        evaluate.stop = options.stop;
+        auto own = std::make_shared<EventVerdicts>();
+        if (!evaluateEvents(*r.rule, events, evaluate, *own))
+            return false;
+        out.ruleVerdicts.emplace_back(std::move(identity), std::move(own));
+    }
     out.hits.clear();
-    for (auto& [begin, hits] : blocks)
-        out.hits.insert(out.hits.end(), hits.begin(), hits.end());
+    for (std::size_t i = 0; i < n; ++i) {
+        Verdict v = Verdict::OutOfScope;
+        for (std::size_t r = 0; r < rules.size(); ++r) {
+            const Verdict rv = out.ruleVerdicts[r].second->verdicts[i];
+            if (rv == Verdict::Match && (rules[r].filters.empty() || unit.passesFilters(events[i], r))) {
+                out.hits.emplace_back(i, r);
+                v = Verdict::Match;
+            } else if (rv != Verdict::OutOfScope && v == Verdict::OutOfScope) {
+                v = Verdict::NoMatch;
+            }
+        }
+        verdicts[i] = v;
+    }
 
     // The correlations over the hits (sorted by time inside the evaluator).
     CorrelationOptions co;

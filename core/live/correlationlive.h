@@ -20,6 +20,7 @@
 namespace sigma {
 
 enum class Verdict : unsigned char; // live/evaluator.h
+struct EventVerdicts;               // live/evaluator.h
 
 /// One group's window of one correlation.
 struct LiveCorrelationRow {
@@ -42,6 +43,9 @@ struct LiveCorrelation {
     std::vector<LiveCorrelationRow> rows; ///< per correlation (file order): fired windows by time, then misses
     std::size_t untimed = 0;              ///< base-rule matches read by a correlation whose event has no time
     Diagnostics diagnostics;              ///< the unit's compile and reference errors
+    /// Per base rule (as in unit->rules()): its identity (id, else name, else title) and its own
+    /// verdicts, scope rows and search cache, which the next evaluation reuses for the same rule.
+    std::vector<std::pair<std::string, std::shared_ptr<const EventVerdicts>>> ruleVerdicts;
 };
 
 /// True when the parsed file holds a correlation document.
@@ -51,6 +55,10 @@ struct LiveCorrelationOptions {
     CompileOptions compile;
     std::function<bool()> stop;   ///< polled between blocks of events: true stops (returns false)
     std::size_t maxEvents = 1000; ///< contributing events kept per row
+    /// An earlier evaluation of the file (compiled with the same options): each base rule reuses
+    /// the scope rows and search outcomes of the rule with its identity there, when `sameEvents`.
+    const LiveCorrelation* previous = nullptr;
+    bool sameEvents = false;
 };
 
 /// Compiles the file's documents into a unit and evaluates it over `events`; `verdicts` (one per

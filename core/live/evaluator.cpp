@@ -119,6 +119,10 @@ bool evaluateLive(const LiveRequest& request, LiveResult& out)
         LiveCorrelationOptions options;
         options.compile = request.options;
         options.stop = request.stop;
+        if (request.previous && request.previous->correlation) {
+            options.previous = request.previous->correlation.get();
+            options.sameEvents = request.previous->events == request.events;
+        }
         if (!evaluateCorrelationsLive(*out.parsed, *request.events, options, *correlation, out.verdicts))
             return false;
         out.scopeRows.clear();

@@ -50,6 +50,7 @@ std::pair<std::string, int> regressionTestsPath(const std::string& path)
 }
 
 struct Discoverer {
+    ManifestOptions options;
     Discovery result;
     std::set<std::string> seenManifests;
     std::set<std::string> seenInfos; // rule + info pairs
@@ -66,7 +67,7 @@ struct Discoverer {
         if (!seenManifests.insert(key(path)).second)
             return;
         result.manifests.push_back(path);
-        TestManifest m = loadManifest(path);
+        TestManifest m = loadManifest(path, options);
         if (!m.diagnostics.empty() && m.rules.empty()) {
             RuleTests broken;
             broken.manifest = path;
@@ -166,9 +167,10 @@ struct Discoverer {
 
 } // namespace
 
-Discovery discoverTests(const std::vector<std::string>& paths)
+Discovery discoverTests(const std::vector<std::string>& paths, const ManifestOptions& options)
 {
     Discoverer d;
+    d.options = options;
     for (const auto& path : paths) {
         std::error_code ec;
         const fs::file_status st = fs::status(path, ec);
@@ -189,7 +191,7 @@ Discovery discoverTests(const std::vector<std::string>& paths)
     return d.result;
 }
 
-FoundRuleTests findRuleTests(const std::string& rulePath)
+FoundRuleTests findRuleTests(const std::string& rulePath, const ManifestOptions& options)
 {
     FoundRuleTests found;
     RuleTests& merged = found.group;
@@ -218,6 +220,13 @@ FoundRuleTests findRuleTests(const std::string& rulePath)
     std::error_code ec;
     if (fs::exists(beside, ec)) {
         RuleTests g = openRuleTests(rulePath);
+        if (!options.allowOutsidePaths) {
+            TestManifest one;
+            one.file = beside;
+            one.rules.push_back(std::move(g));
+            refuseOutsidePaths(one);
+            g = std::move(one.rules.front());
+        }
         merged.span = g.span;
         take(std::move(g), beside);
     }
@@ -233,7 +242,7 @@ FoundRuleTests findRuleTests(const std::string& rulePath)
         }
         std::sort(manifests.begin(), manifests.end());
         for (const auto& path : manifests) {
-            TestManifest m = loadManifest(path);
+            TestManifest m = loadManifest(path, options);
             if (!m.folderForm)
                 continue;
             for (auto& g : m.rules)

@@ -125,7 +125,23 @@ void buildReport(ExportPlan& plan)
         }
     }
 
+    if (!plan.eventSets.empty()) {
+        r << "\n## Event sets tried in the workbench\n\n| set | events | rule matches | files |\n|---|---|---|---|\n";
+        for (const auto& set : plan.eventSets) {
+            std::string files;
+            const std::size_t shown = std::min<std::size_t>(set.files.size(), 10);
+            for (std::size_t i = 0; i < shown; ++i)
+                files += (files.empty() ? "`" : ", `") + cell(set.files[i]) + "`";
+            if (shown < set.files.size())
+                files += " and " + std::to_string(set.files.size() - shown) + " more";
+            r << "| " << cell(set.name.empty() ? std::string("loaded events") : set.name) << " | " << set.events
+              << " | " << set.ruleMatches << " | " << files << " |\n";
+        }
+    }
+
     r << "\n## Indicator noise\n\n";
+    if (!plan.corpusNote.empty())
+        r << "Corpus reach (rules of the corpus using the same indicator) counted on " << plan.corpusNote << ".\n\n";
     if (!plan.noiseNote.empty())
         r << plan.noiseNote << "\n\n";
     if (!plan.noise.empty()) {
@@ -194,7 +210,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         run.cache = &localCache;
     std::vector<RuleTests> groups;
     if (!options.manifest.empty()) {
-        TestManifest m = loadManifest(options.manifest);
+        TestManifest m = loadManifest(options.manifest, options.manifestOptions);
         if (!m.diagnostics.empty() && m.rules.empty()) {
             RuleTests broken;
             broken.manifest = options.manifest;
@@ -206,14 +222,19 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
             if (m.rules.size() == 1 || sameFileKey(g.rulePath) == key)
                 groups.push_back(std::move(g));
     } else {
-        groups = discoverTests({rulePath}).groups;
+        // The rule's tests as the workbench shows them: beside, folder manifests, SigmaHQ info.
+        FoundRuleTests found = findRuleTests(rulePath, options.manifestOptions);
+        if (!found.sources.empty())
+            groups.push_back(std::move(found.group));
     }
     for (const auto& g : groups)
         plan.tests.push_back(runRuleTests(g, run));
     plan.testTotals = totals(plan.tests);
     if (groups.empty()) {
-        plan.refusals.push_back("the rule has no tests (no " + stem +
-                                ".tests.yml beside it and no regression_tests_path): nothing proves what it matches");
+        plan.refusals.push_back(
+            "the rule has no tests (no " + stem +
+            ".tests.yml beside it, no folder manifest naming it and no regression_tests_path): nothing proves "
+            "what it matches");
     } else if (plan.testTotals.failures + plan.testTotals.errors > 0) {
         std::string first;
         for (const auto& g : plan.tests) {
@@ -314,6 +335,9 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
         if (baselineSources == 0)
             plan.noiseNote = "The manifest has no `baseline` sets, so baseline hits are 0 by construction; add "
                              "benign events under `baseline:` to measure noise.";
+        if (options.corpus)
+            plan.corpusNote = std::to_string(options.corpus->rules().size()) + " rule(s) under `" +
+                              options.corpus->root().string() + "`";
         if (!options.corpus)
             plan.noiseNote += std::string(plan.noiseNote.empty() ? "" : " ") +
                               "No corpus was loaded: corpus reach is not reported (sigmawb export --corpus DIR).";
@@ -322,6 +346,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
     }
 
     planQueries(plan, rule, stem, options);
+    plan.eventSets = options.eventSets;
     buildReport(plan);
     plan.files.push_back({"REPORT.md", plan.report});
     return plan;

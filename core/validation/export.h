@@ -21,12 +21,22 @@ namespace sigma {
 
 class Corpus;
 
+/// Events the rule was tried on outside its tests (the workbench's loaded event sets), reported
+/// as they are: the export does not read them again.
+struct ExportEventSet {
+    std::string name;               ///< e.g. "samples" (empty: "loaded events")
+    std::vector<std::string> files; ///< the files or folders it was read from
+    std::size_t events = 0;
+    std::size_t ruleMatches = 0; ///< events the rule matched
+};
+
 struct ExportOptions {
     LintOptions lint;
     RunOptions run;
     /// A loaded corpus for the "corpus reach" column of the noise table (nullptr: not reported).
     const Corpus* corpus = nullptr;
-    /// A manifest to use instead of discovering the rule's own (beside / regression_tests_path).
+    /// A manifest to use instead of discovering the rule's own (findRuleTests: beside, folder
+    /// manifests above the rule, regression_tests_path).
     std::string manifest;
     /// The rule as queries of these targets ("splunk", "esql", "eql", "lucene", "kusto", "sqlite";
     /// conversion/conversion.h), after these processing pipelines (built-in names or files,
@@ -34,6 +44,10 @@ struct ExportOptions {
     /// into faithfully is a refusal.
     std::vector<std::string> queryTargets;
     std::vector<std::string> queryPipelines;
+    /// The event sets the rule was tried on in the workbench (listed in REPORT.md).
+    std::vector<ExportEventSet> eventSets;
+    /// How manifests are read (files outside a manifest's workspace are refused by default).
+    ManifestOptions manifestOptions;
 };
 
 /// The rule as the query of one target.
@@ -71,7 +85,9 @@ struct ExportPlan {
     std::size_t baselineEvents = 0;     ///< events the noise figures were counted on (in the rule's log source)
     std::size_t baselineEventsRead = 0; ///< events of the baseline sets, all log sources
     std::size_t baselineRuleHits = 0;
-    std::string noiseNote;              ///< why noise is partial or missing, if it is
+    std::string noiseNote;  ///< why noise is partial or missing, if it is
+    std::string corpusNote; ///< the corpus reach was counted on ("312 rules under /x"), empty: none
+    std::vector<ExportEventSet> eventSets;
     std::vector<ExportedQuery> queries; ///< one per ExportOptions::queryTargets
     std::string queryPipelines;         ///< the pipelines applied, for the report ("sysmon, ecs")
     /// Why the export should not happen; empty when the rule is clean and its tests pass.

@@ -398,7 +398,7 @@ bool TestManifest::ok() const
     return std::none_of(rules.begin(), rules.end(), [](const RuleTests& g) { return hasErrors(g.diagnostics); });
 }
 
-TestManifest parseManifestText(const std::string& text, const std::string& file)
+TestManifest parseManifestText(const std::string& text, const std::string& file, const ManifestOptions& options)
 {
     TestManifest m;
     m.file = file;
@@ -491,10 +491,12 @@ TestManifest parseManifestText(const std::string& text, const std::string& file)
         // Defensive: node access should not throw on a well-formed document.
         m.diagnostics.push_back(yamlErrorDiagnostic(e, "manifest-invalid", file));
     }
+    if (!options.allowOutsidePaths)
+        refuseOutsidePaths(m);
     return m;
 }
 
-TestManifest loadManifest(const std::string& path)
+TestManifest loadManifest(const std::string& path, const ManifestOptions& options)
 {
     std::string text;
     std::string error;
@@ -505,7 +507,7 @@ TestManifest loadManifest(const std::string& path)
             makeDiagnostic(Severity::Error, "io-error", "cannot read the manifest: " + error, path));
         return m;
     }
-    return parseManifestText(text, path);
+    return parseManifestText(text, path, options);
 }
 
 std::string besideManifestPath(const std::string& rulePath)

@@ -90,10 +90,23 @@ struct TestManifest {
     bool ok() const;
 };
 
+/// How manifests are read.
+struct ManifestOptions {
+    /// Accept files outside the manifest's workspace (refused by default: manifestWorkspace()).
+    bool allowOutsidePaths = false;
+};
+
 /// Parses manifest text; `file` names it in diagnostics and is the base for relative paths.
-TestManifest parseManifestText(const std::string& text, const std::string& file);
+TestManifest parseManifestText(const std::string& text, const std::string& file, const ManifestOptions& options = {});
 /// Reads and parses a manifest file (an unreadable file is an "io-error" diagnostic).
-TestManifest loadManifest(const std::string& path);
+TestManifest loadManifest(const std::string& path, const ManifestOptions& options = {});
+
+/// The folder a manifest may name files in: the nearest folder at or above it holding `.git` or
+/// `workspace.ini`, else its own folder (symlinks resolved).
+std::string manifestWorkspace(const std::string& manifestFile);
+/// Drops the rule and event files of `manifest` that resolve outside its workspace, each with a
+/// "manifest-path-outside" error on its entry (parseManifestText does this unless allowed).
+void refuseOutsidePaths(TestManifest& manifest);
 
 /// The manifest beside a rule: "dir/name.yml" -> "dir/name.tests.yml".
 std::string besideManifestPath(const std::string& rulePath);
@@ -128,7 +141,7 @@ struct Discovery {
     Diagnostics diagnostics;                    ///< I/O problems with the given paths
     std::vector<std::string> rulesWithoutTests; ///< rule files given explicitly that have no tests
 };
-Discovery discoverTests(const std::vector<std::string>& paths);
+Discovery discoverTests(const std::vector<std::string>& paths, const ManifestOptions& options = {});
 
 /// Every test of one rule, as `sigmawb test` on its folder would run them, merged into one group
 /// (the workbench's view of a rule's tests): its beside manifest, the entries naming it in folder
@@ -140,6 +153,6 @@ struct FoundRuleTests {
     RuleTests group;
     std::vector<std::string> sources;
 };
-FoundRuleTests findRuleTests(const std::string& rulePath);
+FoundRuleTests findRuleTests(const std::string& rulePath, const ManifestOptions& options = {});
 
 } // namespace sigma

@@ -135,7 +135,11 @@ RuleTests openRuleTests(const std::string& rulePath)
     const std::string manifest = besideManifestPath(rulePath);
     std::error_code ec;
     if (fs::exists(manifest, ec)) {
-        TestManifest m = loadManifest(manifest);
+        // Marks are written back into this manifest: keep every entry as written, also those naming
+        // files from elsewhere (running the tests refuses them: findRuleTests, discoverTests).
+        ManifestOptions keepAll;
+        keepAll.allowOutsidePaths = true;
+        TestManifest m = loadManifest(manifest, keepAll);
         if (!m.rules.empty() && !m.folderForm) {
             RuleTests g = std::move(m.rules.front());
             g.diagnostics.insert(g.diagnostics.begin(), m.diagnostics.begin(), m.diagnostics.end());

@@ -4,6 +4,7 @@
 // tests/support's EVTX writer and then damaged on purpose.
 #include "eventtestutil.h"
 #include "evtxwriter.h"
+#include "testsupport.h"
 
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxdecoder.h"
@@ -11,6 +12,7 @@
 #include "events/evtx/evtxformat.h"
 #include "events/reader.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -276,6 +278,34 @@ private Q_SLOTS:
         const ReadResult again = readEventsText(xml, "again.xml");
         QCOMPARE(again.events.size(), std::size_t(1));
         QCOMPARE(fieldLines(again.events[0]), fieldLines(r.events[0]));
+    }
+
+    void xmlDecodedAgainWhenNotKept()
+    {
+        // The workbench keeps no XML for .evtx events: sigma::eventXml decodes the record's chunk
+        // again, by EventRecordID, and gives the XML a reader keeping it would have given.
+        const std::string bytes = ev::writeFile(makeRecords(600, 200));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("again.evtx"));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(bytes)));
+        ReadOptions keep;
+        keep.keepOriginalXml = true;
+        const ReadResult kept = readEventsFile(path.toStdString(), keep);
+        const ReadResult lean = readEventsFile(path.toStdString());
+        QCOMPARE(lean.events.size(), std::size_t(600));
+        QCOMPARE(kept.events.size(), lean.events.size());
+        QVERIFY(lean.events.back().origin.chunk.value_or(0) > 0);
+        for (const std::size_t i : {std::size_t(0), std::size_t(299), std::size_t(599)}) {
+            QVERIFY(!lean.events[i].originalXml);
+            QVERIFY(kept.events[i].originalXml);
+            QCOMPARE(eventXml(lean.events[i]), *kept.events[i].originalXml);
+        }
+        // Without the file (moved, deleted): the fields rendered.
+        Event moved = lean.events[5];
+        moved.origin.file =
+            std::make_shared<const std::string>(dir.filePath(QStringLiteral("gone.evtx")).toStdString());
+        QCOMPARE(eventXml(moved), moved.xml());
+        QVERIFY(eventXml(moved) != *kept.events[5].originalXml);
     }
 
     void parallelKeepsOrder_data()

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 using namespace sigma;
@@ -57,6 +58,19 @@ QStringList render(int type, const QByteArray& bytes, bool* ok = nullptr)
     for (const auto& s : items)
         out << QString::fromStdString(s);
     return out;
+}
+
+/// appendScalar's text, appended after a prefix that must stay; nullopt when it declines the type.
+std::optional<QString> appended(int type, const QByteArray& bytes)
+{
+    std::string out = "prefix:";
+    if (!windows::appendScalar(
+            std::uint8_t(type),
+            std::span(reinterpret_cast<const std::uint8_t*>(bytes.constData()), size_t(bytes.size())), out))
+        return out == "prefix:" ? std::nullopt : std::optional<QString>(QStringLiteral("(appended on refusal)"));
+    if (out.rfind("prefix:", 0) != 0)
+        return QStringLiteral("(prefix lost)");
+    return QString::fromStdString(out.substr(7));
 }
 
 // GUID {5770385F-C22A-43E0-BF4C-06F5698FFBD9} (Sysmon's provider) as stored.
@@ -151,6 +165,16 @@ private Q_SLOTS:
         bool ok = false;
         QCOMPARE(render(type, bytes, &ok), expected);
         QVERIFY(ok);
+        // The decoder's direct path for common scalars gives the same text, or declines.
+        const std::optional<QString> direct = appended(type, bytes);
+        if (direct) {
+            QCOMPARE(expected.size(), 1);
+            QCOMPARE(*direct, expected.front());
+        } else {
+            QVERIFY2(type & 0x80 || type == 0x01 || type == 0x02 || type == 0x0b || type == 0x0c || type == 0x0d ||
+                         type == 0x0e || type == 0x10 || type == 0x12 || type == 0x13,
+                     "appendScalar declined a type it handles");
+        }
     }
 
     void notText_data()
@@ -174,6 +198,7 @@ private Q_SLOTS:
         bool ok = true;
         QCOMPARE(render(type, bytes, &ok), QStringList());
         QVERIFY(!ok);
+        QCOMPARE(appended(type, bytes), std::optional<QString>());
     }
 
     void directFunctions()

@@ -167,6 +167,32 @@ private Q_SLOTS:
         QCOMPARE(fired, std::size_t(2)); // the count and then the ordered correlation
     }
 
+    void anEditReusesTheOtherRulesVerdicts()
+    {
+        // The edited base rule keeps its scope rows (same log source); the other rule is unchanged.
+        sigma::LiveRequest request;
+        request.text = bruteForceText();
+        request.file = "brute.yml";
+        request.events = logons();
+        auto first = std::make_shared<sigma::LiveResult>();
+        QVERIFY(sigma::evaluateLive(request, *first));
+        const std::string from = "EventID: 4624";
+        request.text.replace(request.text.find(from), from.size(), "EventID: 4648");
+        request.previous = first;
+        sigma::LiveResult second;
+        QVERIFY(sigma::evaluateLive(request, second));
+        QVERIFY(second.correlation);
+        QCOMPARE(second.correlation->ruleVerdicts.size(), std::size_t(2));
+        for (const auto& [identity, verdicts] : second.correlation->ruleVerdicts)
+            QVERIFY2(verdicts->scopeReused, identity.c_str());
+        // No success any more: nothing of the ordered correlation fires, the counts still do.
+        std::size_t fired = 0;
+        for (const auto& row : second.correlation->rows)
+            fired += row.fired ? 1 : 0;
+        QCOMPARE(fired, std::size_t(3));
+        QCOMPARE(second.matches, std::size_t(19));
+    }
+
     void ruleFilesHaveNoCorrelation()
     {
         sigma::LiveRequest request;

@@ -4,7 +4,9 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -120,6 +122,23 @@ private Q_SLOTS:
                     .startsWith(QLatin1String("#compdef sigmawb")));
         QVERIFY(readText(m_prefix.filePath(QStringLiteral("share/fish/vendor_completions.d/sigmawb.fish")))
                     .contains(QLatin1String("__fish_seen_subcommand_from match")));
+    }
+
+    void sampleCorpusIsInstalled()
+    {
+        // The samples and the sample corpus the GUI opens on a first start; both lint clean.
+        const QString samples = m_prefix.filePath(QStringLiteral("share/sigma-workbench/samples"));
+        QVERIFY(QFileInfo::exists(samples + QStringLiteral("/samples.tests.yml")));
+        QDirIterator it(samples + QStringLiteral("/corpus"), {QStringLiteral("*.yml")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        int rules = 0;
+        while (it.hasNext()) {
+            it.next();
+            ++rules;
+        }
+        QVERIFY2(rules >= 30, qPrintable(QString::number(rules)));
+        const auto lint = sigmatest::runSigmawb({QStringLiteral("lint"), samples + QStringLiteral("/corpus")});
+        QVERIFY2(lint.exitCode == 0 && lint.err.contains(" 0 errors, 0 warnings"), lint.err.constData());
     }
 
     void licenseMatchesMetainfo()

@@ -78,6 +78,9 @@ private Q_SLOTS:
         m_pane = m_window->findChild<CorrelationsPane*>();
         QVERIFY(m_pane);
         QTRY_COMPARE_WITH_TIMEOUT(m_pane->model()->rowCount(), 8, 20000);
+        // Shown for the first time: its first firing group is selected, with its events.
+        QTRY_VERIFY(m_pane->view()->currentIndex().data(CorrelationsModel::FiredRole).toBool());
+        QTRY_VERIFY(selectedEvents(m_window.get()).size() >= 5);
     }
 
     void rows_data()

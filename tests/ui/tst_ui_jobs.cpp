@@ -1,11 +1,13 @@
 // The background-job helper (issue 13): newest result only, cancel, progress, and no owner ever
 // waits for a running job (closing a tab while its rule compiles).
+#include "eventloader.h"
 #include "jobtracker.h"
 #include "liveevaluator.h"
 #include "mainwindow.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
 
+#include "evtxwriter.h"
 #include "testsupport.h"
 
 #include "events/reader.h"
@@ -137,6 +139,33 @@ private Q_SLOTS:
         QTRY_COMPARE(busy.count(), 2); // busy, then idle
         QCOMPARE(busy.at(1).at(0).toBool(), false);
         QVERIFY(!delivered);
+    }
+
+    void eventLoaderKeepsNoXmlForEvtx()
+    {
+        // The loader keeps the XML of Event XML files, not of .evtx records (issue 18: it was more
+        // than half of their memory); the Event Detail pane decodes it again (sigma::eventXml).
+        QTemporaryDir dir;
+        const QString evtxPath = dir.filePath(QStringLiteral("two.evtx"));
+        std::vector<sigmatest::evtx::Record> records;
+        for (std::uint64_t id : {7u, 8u}) {
+            sigmatest::evtx::EventSpec s;
+            s.recordId = id;
+            s.data = {{"CommandLine", sigmatest::evtx::string("whoami /all")}};
+            records.push_back(sigmatest::evtx::windowsEvent(s));
+        }
+        QVERIFY(sigmatest::writeFile(evtxPath, QByteArray::fromStdString(sigmatest::evtx::writeFile(records))));
+        const auto loaded =
+            EventLoader::run({evtxPath, sigmatest::dataPath(QStringLiteral("ui/events.xml"))}, {}, nullptr, {});
+        QCOMPARE(loaded->loadedFiles.size(), 2);
+        const sigma::Event& fromEvtx = loaded->events->at(1);
+        QVERIFY(fromEvtx.origin.chunk);
+        QVERIFY(!fromEvtx.originalXml);
+        const std::string xml = sigma::eventXml(fromEvtx);
+        QVERIFY2(xml.find("<EventRecordID>8</EventRecordID>") != std::string::npos, xml.c_str());
+        QVERIFY2(xml.find("<Data Name=\"CommandLine\">whoami /all</Data>") != std::string::npos, xml.c_str());
+        QVERIFY(loaded->events->size() > 2);
+        QVERIFY(loaded->events->back().originalXml);
     }
 
     void progressOfTheNewestJobOnly()

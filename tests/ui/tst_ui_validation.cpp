@@ -208,7 +208,7 @@ private Q_SLOTS:
             return ws.dir.filePath(QStringLiteral("interactive"));
         });
         wb.window->exportInteractive();
-        QCOMPARE(asked, QStringLiteral("whoami.zip"));
+        QCOMPARE(asked, ws.dir.filePath(QStringLiteral("whoami.zip"))); // in the rule's folder
         QVERIFY(QFileInfo::exists(ws.dir.filePath(QStringLiteral("interactive/REPORT.md"))));
     }
 

@@ -292,8 +292,10 @@ private Q_SLOTS:
         empty.write("[]\n");
         empty.close();
         const std::string manifest = dir.filePath(QStringLiteral("x.tests.yml")).toStdString();
+        ManifestOptions elsewhere; // the rule is a fixture outside the temporary folder
+        elsewhere.allowOutsidePaths = true;
         const auto m = parseManifestText(
-            "rule: " + data("validation/pass/whoami.yml") + "\nno_match:\n  - empty.json\n", manifest);
+            "rule: " + data("validation/pass/whoami.yml") + "\nno_match:\n  - empty.json\n", manifest, elsewhere);
         QVERIFY(m.ok());
         const auto r = runRuleTests(m.rules.front());
         QCOMPARE(r.expectations.size(), std::size_t(1));

@@ -124,7 +124,9 @@ void IndicatorsController::update()
     const std::size_t corpusRules = corpus ? corpus->rules().size() : 0;
     m_pane->model()->setIndicators(std::move(rows), corpusRules, keptScope);
     m_summary = tr("%n indicator(s)", nullptr, int(indicators.size()));
-    m_summary += corpus ? tr(" · reach over %n corpus rule(s)", nullptr, int(corpusRules)) : tr(" · no corpus loaded");
+    m_summary += corpus ? tr(" · reach over %n corpus rule(s)", nullptr, int(corpusRules))
+                        : tr(" · no corpus loaded: Corpus ▸ Open Corpus Folder… counts each indicator's reach over "
+                             "a rules folder (a SigmaHQ checkout's rules/, Elastic or Splunk rules)");
     m_pane->setSummary(m_summary);
     if (!events || events->empty()) {
         Q_EMIT updated();

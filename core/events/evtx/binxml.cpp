@@ -578,6 +578,8 @@ void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std
         }
         out.resize(start);
     }
+    if (windows::appendScalar(v.type, m_chunk.subspan(v.offset, v.size), out))
+        return;
     items.clear();
     if (!windows::formatValue(v.type, m_chunk.subspan(v.offset, v.size), items))
         return; // no text (EvtHandle, …): nothing, as Windows shows nothing

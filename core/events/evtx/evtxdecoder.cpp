@@ -362,6 +362,40 @@ void decodeFile(Bytes file, const std::string& name, const ReadOptions& options,
     }
 }
 
+std::optional<std::string> recordXml(Bytes file, std::uint32_t chunk, std::uint64_t recordId)
+{
+    try {
+        const auto fileHeader = readFileHeader(file);
+        const std::size_t begin = fileHeaderSize + std::size_t(chunk) * chunkSize;
+        if (!fileHeader || begin >= file.size())
+            return std::nullopt;
+        const Bytes bytes = file.subspan(begin, std::min(chunkSize, file.size() - begin));
+        const auto header = readChunkHeader(bytes);
+        if (!header)
+            return std::nullopt;
+        std::vector<RecordSpan> records;
+        std::vector<RecordGap> gaps;
+        findRecords(bytes, *header, fileHeader->dirty() || !fileHeader->checksumOk, records, gaps);
+        ChunkDecoder decoder(bytes);
+        FieldBuilder builder;
+        std::string error;
+        for (const RecordSpan& r : records) {
+            Event event;
+            builder.reset(event);
+            if (!decoder.decode(r, builder, error))
+                continue;
+            const std::string* rid = event.valueByKey(recordIdKey());
+            if (!rid || detail::parseUnsigned(*rid) != recordId)
+                continue;
+            XmlRenderer xml;
+            if (decoder.decode(r, xml, error))
+                return xml.take();
+        }
+    } catch (const std::exception&) { // std::bad_alloc: no XML, the caller renders the fields
+    }
+    return std::nullopt;
+}
+
 void setDecoderThreads(unsigned threads)
 {
     configuredThreads = threads;

@@ -10,6 +10,7 @@
 #include "events/reader.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace sigma::evtx {
@@ -28,6 +29,11 @@ struct FileWindow {
 };
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
                 const FileWindow& window);
+
+/// The Event XML of one record, decoded again from its chunk: the record of chunk `chunk` whose
+/// EventRecordID is `recordId` (Event::origin). For a detail view: the XML is not kept for every
+/// event. Nullopt when there is no such record (the file changed). Never throws.
+std::optional<std::string> recordXml(Bytes file, std::uint32_t chunk, std::uint64_t recordId);
 
 /// Threads used to decode chunks: 0 (default) = the number of cores.
 void setDecoderThreads(unsigned threads);
