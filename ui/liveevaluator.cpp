@@ -8,7 +8,13 @@ namespace {
 /// The rule's tests with the rule just compiled (the events were read once, off this job).
 void runTests(Evaluation& result, const TestSetPtr& tests)
 {
-    if (result.compiled && tests && !tests->group.expectations.empty())
+    if (!result.compiled || !tests || tests->group.expectations.empty())
+        return;
+    // A correlation file's expectations count the correlation's results (as `sigmawb test`).
+    if (result.parsed && sigma::holdsCorrelation(*result.parsed))
+        result.tests = std::make_shared<const sigma::RuleTestResult>(
+            sigma::runCorrelationTests(tests->group, *result.parsed, tests->events));
+    else
         result.tests = std::make_shared<const sigma::RuleTestResult>(
             sigma::runRuleTests(tests->group, *result.compiled, tests->events));
 }

@@ -1,7 +1,7 @@
 // `sigmawb explain --rule FILE --events FILE --event N [--format text|json]`: why one event
 // matches a rule or not, predicate by predicate.
-// `sigmawb explain --rule FILE --events PATH --group KEY [--correlation ID]`: why a correlation
-// fires for one group or not, window by window (docs/correlations.md).
+// `sigmawb explain --rule FILE --events PATH --group KEY [--correlation ID] [--format text|json]`: why a correlation
+// fires for one group or not, window by window (json: one object per window; docs/correlations.md).
 #include "clisupport.h"
 #include "command.h"
 
@@ -223,7 +223,8 @@ int explainGroup(const Options& o, const sigma::CompileOptions& options)
             evaluator.add(e);
     }
     const CorrelationReport report = evaluator.finish();
-    std::cout << explainCorrelationGroup(unit, *ci, *group, report);
+    std::cout << (o.format == "json" ? explainCorrelationGroupJson(unit, *ci, *group, report)
+                                     : explainCorrelationGroup(unit, *ci, *group, report));
     return sigmawb::ExitOk;
 }
 

@@ -209,4 +209,47 @@ std::string explainCorrelationGroup(const CorrelationUnit& unit, std::size_t ci,
     return out.str();
 }
 
+std::string explainCorrelationGroupJson(const CorrelationUnit& unit, std::size_t correlation,
+                                        const std::vector<std::string>& group, const CorrelationReport& report)
+{
+    const auto& c = unit.correlations()[correlation];
+    std::string out;
+    for (const CorrelationTrace& t : report.trace) {
+        nlohmann::ordered_json j;
+        j["correlation_id"] = c.displayId();
+        j["correlation_title"] = c.doc.title;
+        j["correlation_type"] = c.doc.type;
+        j["group"] = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < c.doc.groupBy.size() && i < group.size(); ++i)
+            j["group"][c.doc.groupBy[i]] = group[i];
+        j["window"] = {{"start", formatEventTime(t.start)}, {"end", formatEventTime(t.end)}};
+        j["value"] = t.value ? jsonNumber(*t.value) : nlohmann::ordered_json(nullptr);
+        j["condition"] = c.conditionText();
+        j["firing"] = t.fired;
+        j["inputs"] = nlohmann::ordered_json::array();
+        for (std::size_t k = 0; k < c.inputs.size(); ++k)
+            j["inputs"].push_back(
+                {{"rule", c.inputs[k].reference}, {"hits", k < t.perInput.size() ? t.perInput[k] : 0}});
+        if (c.kind == CorrelationKind::TemporalOrdered)
+            j["found_in_order"] = t.orderedFound;
+        if (c.kind == CorrelationKind::ValueCount) {
+            j["distinct"] = nlohmann::ordered_json::object();
+            for (const auto& [value, count] : t.distinct)
+                j["distinct"][value] = count;
+        }
+        j["events"] = nlohmann::ordered_json::array();
+        for (const auto& e : t.events) {
+            const Rule& rule = unit.rules()[e.rule].rule->rule();
+            j["events"].push_back({{"event_file", e.file ? *e.file : std::string()},
+                                   {"event_index", e.index},
+                                   {"record_id", e.recordId ? nlohmann::ordered_json(*e.recordId) : nullptr},
+                                   {"rule_id", rule.id},
+                                   {"rule_title", rule.title}});
+        }
+        j["events_total"] = t.eventCount;
+        out += j.dump() + "\n";
+    }
+    return out;
+}
+
 } // namespace sigma

@@ -28,4 +28,12 @@ std::optional<std::vector<std::string>> parseGroupKey(const CompiledCorrelation&
 std::string explainCorrelationGroup(const CorrelationUnit& unit, std::size_t correlation,
                                     const std::vector<std::string>& group, const CorrelationReport& report);
 
+/// The same as JSON Lines: one object per window evaluated for the group, in time order:
+/// {"correlation_id","correlation_title","correlation_type","group":{field: value},
+///  "window":{"start","end"},"value" (null: nothing to aggregate),"condition","firing",
+///  "inputs":[{"rule","hits"}],"found_in_order" (temporal_ordered),"distinct" (value_count),
+///  "events":[{"event_file","event_index","record_id","rule_id","rule_title"}],"events_total"}.
+std::string explainCorrelationGroupJson(const CorrelationUnit& unit, std::size_t correlation,
+                                        const std::vector<std::string>& group, const CorrelationReport& report);
+
 } // namespace sigma

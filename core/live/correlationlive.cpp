@@ -3,6 +3,7 @@
 #include "live/evaluator.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 namespace sigma {
@@ -68,6 +69,11 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
 
     // Every base rule over the events as the single-rule live path does it (scope rows and search
     // outcomes of the previous version of the same rule reused), then their union with the filters.
+    using Clock = std::chrono::steady_clock;
+    const auto msSince = [](Clock::time_point t) {
+        return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+    };
+    auto t0 = Clock::now();
     const auto& rules = unit.rules();
     out.ruleVerdicts.clear();
     for (const UnitRule& r : rules) {
@@ -102,6 +108,8 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
         verdicts[i] = v;
     }
 
+    out.rulesMs = msSince(t0);
+    t0 = Clock::now();
     // The correlations over the hits (sorted by time inside the evaluator).
     CorrelationOptions co;
     co.maxEvents = options.maxEvents;
@@ -120,6 +128,8 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
     CorrelationReport report = evaluator.finish();
     out.untimed = report.untimedCount;
 
+    out.correlateMs = msSince(t0);
+    t0 = Clock::now();
     const PositionIndex positions(events, out.hits);
     out.rows.clear();
     for (std::size_t ci = 0; ci < unit.correlations().size(); ++ci) {
@@ -132,6 +142,7 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
                 out.rows.push_back(rowOf(ci, std::move(m.group), m.window.start, m.window.end, m.window.value, false,
                                          m.window.events, m.window.eventCount, positions));
     }
+    out.rowsMs = msSince(t0);
     return true;
 }
 

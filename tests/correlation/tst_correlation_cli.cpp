@@ -104,6 +104,45 @@ private Q_SLOTS:
             QVERIFY2(out.contains(e), qPrintable(out));
     }
 
+    void explainGroupAsJson()
+    {
+        // One object per window evaluated for 203.0.113.50: the burst's result alone (1 of 2 in
+        // order), then with the success at 13:02:40 (2 of 2: fires, 5 failures + 1 success).
+        const auto r = sigmatest::runSigmawb(
+            {QStringLiteral("explain"), QStringLiteral("--rule"),
+             samples(QStringLiteral("correlations/mr_win_security_brute_force_then_logon.yml")),
+             QStringLiteral("--events"), samples(QStringLiteral("correlations/security-logons.xml")),
+             QStringLiteral("--group"), QStringLiteral("203.0.113.50"), QStringLiteral("--format"),
+             QStringLiteral("json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        const QJsonObject last = QJsonDocument::fromJson(lines[1]).object();
+        QCOMPARE(first.value(QLatin1String("correlation_id")).toString(),
+                 QStringLiteral("9e2c51d4-3f7a-4b8e-a1c6-5d0f2e7b8a31"));
+        QCOMPARE(first.value(QLatin1String("firing")).toBool(), false);
+        QCOMPARE(first.value(QLatin1String("value")).toInt(), 1);
+        QCOMPARE(last.value(QLatin1String("firing")).toBool(), true);
+        QCOMPARE(last.value(QLatin1String("value")).toInt(), 2);
+        QCOMPARE(last.value(QLatin1String("condition")).toString(), QStringLiteral("gte 2"));
+        QCOMPARE(last.value(QLatin1String("found_in_order")).toInt(), 2);
+        QCOMPARE(last.value(QLatin1String("group")).toObject().value(QLatin1String("IpAddress")).toString(),
+                 QStringLiteral("203.0.113.50"));
+        const QJsonObject window = last.value(QLatin1String("window")).toObject();
+        QCOMPARE(window.value(QLatin1String("start")).toString(), QStringLiteral("2026-11-20T13:01:20.000000Z"));
+        QCOMPARE(window.value(QLatin1String("end")).toString(), QStringLiteral("2026-11-20T13:02:40.000000Z"));
+        const QJsonArray events = last.value(QLatin1String("events")).toArray();
+        QCOMPARE(events.size(), 6);
+        QCOMPARE(last.value(QLatin1String("events_total")).toInt(), 6);
+        QCOMPARE(events[0].toObject().value(QLatin1String("rule_title")).toString(),
+                 QStringLiteral("Failed Network Logon"));
+        QCOMPARE(events[0].toObject().value(QLatin1String("record_id")).toInt(), 7101);
+        QCOMPARE(events[5].toObject().value(QLatin1String("rule_title")).toString(),
+                 QStringLiteral("Successful Network Logon"));
+        QCOMPARE(events[5].toObject().value(QLatin1String("event_index")).toInt(), 7);
+    }
+
     void explainGroupOfTheInnerCorrelation()
     {
         const auto r = sigmatest::runSigmawb(

@@ -6,6 +6,7 @@
 #include "correlationspane.h"
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
+#include "liveevaluator.h"
 #include "mainwindow.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
@@ -13,6 +14,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -169,6 +171,36 @@ private Q_SLOTS:
             if (i > 0)
                 QVERIFY(ticks[i].second >= ticks[i - 1].second);
         }
+    }
+
+    void testsOfTheManifestAreCorrelationTests()
+    {
+        // A manifest beside a copy of the sample: its expectations count the correlation's results
+        // by group, as `sigmawb test` does (one of them made to fail: the counts are real).
+        QTemporaryDir dir;
+        const QString rule = dir.filePath(QStringLiteral("brute.yml"));
+        QVERIFY(QFile::copy(sample("mr_win_security_brute_force_then_logon.yml"), rule));
+        QVERIFY(QFile::copy(sample("security-logons.xml"), dir.filePath(QStringLiteral("logons.xml"))));
+        QVERIFY(sigmatest::writeFile(dir.filePath(QStringLiteral("brute.tests.yml")),
+                                     "match:\n"
+                                     "  - file: logons.xml\n"
+                                     "    group: {IpAddress: 203.0.113.50}\n"
+                                     "  - file: logons.xml\n"
+                                     "    count: 1\n"
+                                     "  - file: logons.xml\n"
+                                     "    group: {IpAddress: 192.0.2.99}\n"
+                                     "no_match:\n"
+                                     "  - file: logons.xml\n"
+                                     "    group: {IpAddress: 198.51.100.7}\n"));
+        const int before = m_window->tabCount();
+        QVERIFY(m_window->openRuleFile(rule));
+        QCOMPARE(m_window->tabCount(), before + 1);
+        LiveEvaluator* evaluator = m_window->evaluatorAt(m_window->currentTab());
+        QTRY_VERIFY_WITH_TIMEOUT(evaluator->lastResult() && evaluator->lastResult()->tests, 20000);
+        const auto& tests = *evaluator->lastResult()->tests;
+        QCOMPARE(tests.expectations.size(), std::size_t(4));
+        QCOMPARE(tests.failures(), std::size_t(1)); // 192.0.2.99 never logs on: no result for it
+        QVERIFY(m_window->closeTab(m_window->currentTab()));
     }
 
     void rowsFollowTheTyping()
