@@ -119,8 +119,11 @@ void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event
     sigma::ExplainOptions options;
     options.shortCircuit = false; // every value's outcome, for the marks
     const sigma::Explanation explanation = last->compiled->explain(*event, options);
-    if (m_model->setExplanation(explanation))
+    if (m_model->setExplanation(explanation)) {
         m_view->expandAll(); // a new tree; one of the same shape keeps what the user expanded
+        for (const QModelIndex& group : m_model->alternativeGroups())
+            m_view->collapse(group); // alternatives that did not decide: one row, expandable
+    }
     m_summary->setText(breakable(explanationSummary(explanation)));
     if (last->text == editor->toPlainText())
         editor->setMarks(MarkLayer::Predicates,
