@@ -298,6 +298,8 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
             return label.isEmpty() ? kindText(node->kind) : label;
         }
         case OutcomeColumn:
+            if (m_compactOutcome)
+                return outcomeText(node->outcome).section(QLatin1Char(' '), 0, 0);
             // An OR that matched names the alternative that decided it.
             if (collapsesAlternatives(*node))
                 if (const sigma::ExplainNode* by = decidingAlternative(*node); by && !by->label.empty())
@@ -324,6 +326,9 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QString tip = kindText(node->kind) + QStringLiteral(": ") + outcomeText(node->outcome);
+        if (collapsesAlternatives(*node))
+            if (const sigma::ExplainNode* by = decidingAlternative(*node); by && !by->label.empty())
+                tip += tr(" by %1").arg(QString::fromStdString(by->label));
         if (node->deciding)
             tip += tr(" (deciding)");
         if (node->eventValue)

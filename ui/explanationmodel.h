@@ -42,6 +42,9 @@ public:
     /// The alternative that decided an OR node (its first matched child), or null.
     static const sigma::ExplainNode* decidingAlternative(const sigma::ExplainNode& node);
     void setColors(const QColor& matched, const QColor& failed);
+    /// A narrow pane: the Outcome column shows only its mark (✓ ✗ ·), the words in its tooltip.
+    void setCompactOutcome(bool compact) { m_compactOutcome = compact; }
+    bool compactOutcome() const { return m_compactOutcome; }
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -68,6 +71,7 @@ private:
 
     sigma::Explanation m_explanation;
     bool m_hasExplanation = false;
+    bool m_compactOutcome = false;
     std::vector<Entry> m_entries;
     QColor m_matched{0x2e, 0x7d, 0x32};
     QColor m_failed{0xc6, 0x28, 0x28};

@@ -3,6 +3,10 @@
 // or nothing (never the rule's pattern); a repeated field (unnamed Data) shows the occurrence that
 // matched.
 #include "explanationmodel.h"
+#include "mainwindow.h"
+#include "syntaxsupport.h"
+#include "windowlayout.h"
+#include "workbenchpanes.h"
 
 #include "testsupport.h"
 
@@ -10,7 +14,11 @@
 #include "rule/parser.h"
 
 #include <QAbstractItemModelTester>
+#include <QDockWidget>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <functional>
 
@@ -104,6 +112,73 @@ private Q_SLOTS:
         };
         walk(model.index(0, 0));
         QVERIFY(skipped > 0);
+    }
+
+    void predicateNamesAreNotCut_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addRow("1600x1000") << QSize(1600, 1000);
+        QTest::addRow("1280x800") << QSize(1280, 800);
+    }
+    void predicateNamesAreNotCut()
+    {
+        // The default layout with the sample rule and events: every predicate label shown whole.
+        QFETCH(QSize, size);
+        sigmatest::isolateSettings(QStringLiteral("tst_ui_explanation"));
+        QTemporaryDir recovery;
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        MainWindow window(syntax, options);
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The offscreen screen is smaller than the window: give the Explanation dock the default
+        // width for this window size, as a first start on a screen of that size does.
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("explanationDock"));
+        QVERIFY(dock);
+        const int dockWidth = WindowLayout::dockSizes(size).explanationWidth;
+        window.resizeDocks({dock}, {dockWidth}, Qt::Horizontal);
+        QTRY_VERIFY(qAbs(dock->width() - dockWidth) <= 8);
+        const QString samples = sigmatest::dataPath(QStringLiteral("../../resources/samples"));
+        QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
+        QVERIFY(
+            window.openRuleFile(samples + QStringLiteral("/rules/proc_creation_win_office_encoded_powershell.yml")));
+        window.loadEvents({samples + QStringLiteral("/events/sysmon.xml")});
+        QVERIFY(loaded.wait(10000));
+        auto* pane = window.findChild<ExplanationPane*>();
+        QVERIFY(pane);
+        QTreeView* view = pane->view();
+        QTRY_VERIFY(view->model()->rowCount() > 0 && view->model()->rowCount(view->model()->index(0, 0)) > 0);
+        const QFontMetrics metrics = view->fontMetrics();
+        int checked = 0;
+        std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+            for (int r = 0; r < view->model()->rowCount(parent); ++r) {
+                const QModelIndex i = view->model()->index(r, 0, parent);
+                const int kind = i.data(ExplanationModel::KindRole).toInt();
+                if ((view->isExpanded(parent) || !parent.isValid()) &&
+                    (kind == int(Kind::Item) || kind == int(Kind::Value) || kind == int(Kind::Search))) {
+                    const QString label = i.data().toString();
+                    QFont font = view->font();
+                    font.setBold(i.data(Qt::FontRole).value<QFont>().bold());
+                    const int needed = QFontMetrics(font).horizontalAdvance(label);
+                    QVERIFY2(view->visualRect(i).width() >= needed,
+                             qPrintable(QStringLiteral("%1: %2 px for %3 px (viewport %4, column %5)")
+                                            .arg(label)
+                                            .arg(view->visualRect(i).width())
+                                            .arg(needed)
+                                            .arg(view->viewport()->width())
+                                            .arg(view->columnWidth(0))));
+                    ++checked;
+                }
+                walk(i);
+            }
+        };
+        walk({});
+        QVERIFY(checked > 10);
+        Q_UNUSED(metrics)
     }
 };
 
