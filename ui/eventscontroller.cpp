@@ -14,6 +14,7 @@
 #include <QSettings>
 
 #include <algorithm>
+#include <utility>
 
 namespace sigmaui {
 
@@ -60,6 +61,12 @@ void EventsController::load(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
+    if (m_loader->isLoading() && !m_replacing) {
+        // A load while one runs (the samples' events, then the files given on the command line):
+        // it follows, adding to what the running one reads.
+        m_queued += paths;
+        return;
+    }
     // The next dialog starts where these came from.
     const QFileInfo first(paths.first());
     QSettings().setValue(QStringLiteral("events/lastFolder"),
@@ -98,6 +105,7 @@ void EventsController::forgetSets()
 
 void EventsController::cancel()
 {
+    m_queued.clear();
     m_loader->cancel();
 }
 
@@ -150,6 +158,8 @@ void EventsController::onLoaded(const EventLoadResultPtr& result)
         m_context->setEvents(result->events);
     m_replacing = false;
     Q_EMIT loaded();
+    if (!m_queued.isEmpty())
+        load(std::exchange(m_queued, {}));
 }
 
 } // namespace sigmaui

@@ -54,6 +54,7 @@ private:
     QString m_bannerText; ///< the banner this controller showed last (dismissed by a good load)
     EventSets* m_sets;
     QStringList m_loading;    ///< the paths of the running load (a new set once loaded)
+    QStringList m_queued;     ///< paths asked for while a load ran: loaded after it
     bool m_replacing = false; ///< the running load replaces the loaded events (restore, reload)
 };
 

@@ -5,6 +5,7 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <unordered_map>
 #include <utility>
 
 namespace sigmaui {
@@ -20,6 +21,14 @@ bool sameShape(const sigma::ExplainNode& a, const sigma::ExplainNode& b)
 {
     if (a.kind != b.kind || a.children.size() != b.children.size())
         return false;
+    // The rows differ when other alternatives are collapsed.
+    if (ExplanationModel::collapsesAlternatives(a) != ExplanationModel::collapsesAlternatives(b))
+        return false;
+    if (ExplanationModel::collapsesAlternatives(a))
+        for (std::size_t i = 0; i < a.children.size(); ++i)
+            if ((a.children[i].outcome == sigma::Outcome::Matched) !=
+                (b.children[i].outcome == sigma::Outcome::Matched))
+                return false;
     for (std::size_t i = 0; i < a.children.size(); ++i)
         if (!sameShape(a.children[i], b.children[i]))
             return false;
@@ -47,23 +56,40 @@ bool ExplanationModel::setExplanation(const sigma::Explanation& explanation)
         return true;
     }
     // The same tree (typically after an edit elsewhere in the rule): update it in place, so the
-    // view keeps what the user expanded and repaints only the rows that changed.
+    // view keeps what the user expanded and repaints only the rows that changed. Entries point
+    // into the tree: each node is found by its place in document order (the root lives in the
+    // explanation itself, so its address is the same before and after).
+    auto collect = [](const sigma::ExplainNode& root) {
+        std::vector<const sigma::ExplainNode*> nodes;
+        auto walk = [&nodes](auto&& self, const sigma::ExplainNode& n) -> void {
+            nodes.push_back(&n);
+            for (const auto& c : n.children)
+                self(self, c);
+        };
+        walk(walk, root);
+        return nodes;
+    };
+    std::unordered_map<const sigma::ExplainNode*, std::size_t> place;
+    {
+        const auto shown = collect(m_explanation.root);
+        for (std::size_t k = 0; k < shown.size(); ++k)
+            place.emplace(shown[k], k);
+    }
     const sigma::Explanation old = std::exchange(m_explanation, explanation);
     const bool verdictChanged = old.matched != m_explanation.matched;
-    // Entries point into the tree in document order: walk both trees in the same order.
-    std::vector<std::pair<const sigma::ExplainNode*, const sigma::ExplainNode*>> pairs;
-    pairs.reserve(m_entries.size());
-    auto walk = [&pairs](auto&& self, const sigma::ExplainNode& a, const sigma::ExplainNode& b) -> void {
-        pairs.emplace_back(&a, &b);
-        for (std::size_t i = 0; i < a.children.size(); ++i)
-            self(self, a.children[i], b.children[i]);
-    };
-    walk(walk, old.root, m_explanation.root);
-    for (std::size_t i = 0; i < m_entries.size() && i < pairs.size(); ++i) {
+    const auto oldNodes = collect(old.root);
+    const auto newNodes = collect(m_explanation.root);
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
         Entry& e = m_entries[i];
-        e.node = pairs[i].second;
-        const bool changed = !sameLook(*pairs[i].first, *pairs[i].second) ||
-                             (verdictChanged && e.node->kind == sigma::ExplainNode::Kind::Rule);
+        if (!e.node) {
+            e.groupOf = newNodes[place.at(e.groupOf)];
+            continue;
+        }
+        const std::size_t k = place.at(e.node);
+        const sigma::ExplainNode* before = oldNodes[k];
+        e.node = newNodes[k];
+        const bool changed =
+            !sameLook(*before, *e.node) || (verdictChanged && e.node->kind == sigma::ExplainNode::Kind::Rule);
         if (changed)
             for (int c = 0; c < COLUMN_COUNT; ++c) {
                 const QModelIndex cell = createIndex(e.row, c, quintptr(i));
@@ -88,15 +114,62 @@ void ExplanationModel::setColors(const QColor& matched, const QColor& failed)
     m_failed = failed;
 }
 
-void ExplanationModel::addEntries(const sigma::ExplainNode& node, int parent, int row)
+bool ExplanationModel::collapsesAlternatives(const sigma::ExplainNode& node)
+{
+    const bool orLike = node.kind == Kind::Or || node.kind == Kind::OneOf || node.kind == Kind::Search ||
+                        (node.kind == Kind::Item && node.label.find("|all") == std::string::npos);
+    if (!orLike || node.outcome != sigma::Outcome::Matched || node.children.size() < 2)
+        return false;
+    std::size_t others = 0;
+    for (const auto& c : node.children)
+        others += c.outcome != sigma::Outcome::Matched;
+    return others >= 1 && others < node.children.size();
+}
+
+const sigma::ExplainNode* ExplanationModel::decidingAlternative(const sigma::ExplainNode& node)
+{
+    for (const auto& c : node.children)
+        if (c.outcome == sigma::Outcome::Matched)
+            return &c;
+    return nullptr;
+}
+
+QModelIndexList ExplanationModel::alternativeGroups() const
+{
+    QModelIndexList groups;
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        if (!m_entries[i].node)
+            groups << createIndex(m_entries[i].row, 0, quintptr(i));
+    return groups;
+}
+
+int ExplanationModel::addEntry(const sigma::ExplainNode* node, int parent)
 {
     const int self = int(m_entries.size());
-    m_entries.push_back({&node, parent, row, {}});
+    const int row = parent >= 0 ? int(m_entries[std::size_t(parent)].children.size()) : 0;
+    m_entries.push_back({node, nullptr, parent, row, {}});
     if (parent >= 0)
         m_entries[std::size_t(parent)].children.push_back(self);
-    int childRow = 0;
+    return self;
+}
+
+void ExplanationModel::addEntries(const sigma::ExplainNode& node, int parent, int)
+{
+    const int self = addEntry(&node, parent);
+    if (!collapsesAlternatives(node)) {
+        for (const auto& child : node.children)
+            addEntries(child, self, 0);
+        return;
+    }
+    // An OR that matched: the alternatives that matched first, the others in one collapsed row.
     for (const auto& child : node.children)
-        addEntries(child, self, childRow++);
+        if (child.outcome == sigma::Outcome::Matched)
+            addEntries(child, self, 0);
+    const int group = addEntry(nullptr, self);
+    m_entries[std::size_t(group)].groupOf = &node;
+    for (const auto& child : node.children)
+        if (child.outcome != sigma::Outcome::Matched)
+            addEntries(child, group, 0);
 }
 
 const sigma::ExplainNode* ExplanationModel::nodeAt(const QModelIndex& index) const
@@ -198,9 +271,21 @@ QString ExplanationModel::kindText(Kind kind)
 
 QVariant ExplanationModel::data(const QModelIndex& index, int role) const
 {
-    const sigma::ExplainNode* node = nodeAt(index);
-    if (!node || index.column() >= COLUMN_COUNT)
+    if (!index.isValid() || index.internalId() >= m_entries.size() || index.column() >= COLUMN_COUNT)
         return {};
+    const sigma::ExplainNode* node = nodeAt(index);
+    if (!node) { // the collapsed alternatives of an OR
+        const int hidden = int(m_entries[index.internalId()].children.size());
+        if (role == Qt::DisplayRole && index.column() == PredicateColumn)
+            return tr("%n other alternative(s), not deciding", nullptr, hidden);
+        if (role == Qt::ToolTipRole)
+            return tr("Alternatives of the OR above that did not decide its verdict (expand to see them)");
+        if (role == Qt::ForegroundRole)
+            return QBrush(QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        if (role == KindRole)
+            return -1;
+        return {};
+    }
     const bool failed = node->outcome == sigma::Outcome::NotMatched || node->outcome == sigma::Outcome::FieldAbsent ||
                         node->outcome == sigma::Outcome::Error;
     switch (role) {
@@ -213,8 +298,19 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
             return label.isEmpty() ? kindText(node->kind) : label;
         }
         case OutcomeColumn:
+            if (m_compactOutcome)
+                return outcomeText(node->outcome).section(QLatin1Char(' '), 0, 0);
+            // An OR that matched names the alternative that decided it.
+            if (collapsesAlternatives(*node))
+                if (const sigma::ExplainNode* by = decidingAlternative(*node); by && !by->label.empty())
+                    return tr("✓ by %1").arg(QString::fromStdString(by->label));
             return outcomeText(node->outcome); // deciding nodes are bold
         case EventValueColumn:
+            // An item or value shows the event's value or nothing: never its own pattern (the
+            // matcher's description, in the tooltip), also when it was not evaluated or its field
+            // is absent; errors say what went wrong.
+            if ((node->kind == Kind::Item || node->kind == Kind::Value) && !node->eventValue)
+                return node->outcome == sigma::Outcome::Error ? QString::fromStdString(node->detail) : QString();
             if (node->eventValue) {
                 QString v = QString::fromStdString(*node->eventValue);
                 if (!node->eventField.empty() && node->eventField != node->field)
@@ -230,6 +326,9 @@ QVariant ExplanationModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole: {
         QString tip = kindText(node->kind) + QStringLiteral(": ") + outcomeText(node->outcome);
+        if (collapsesAlternatives(*node))
+            if (const sigma::ExplainNode* by = decidingAlternative(*node); by && !by->label.empty())
+                tip += tr(" by %1").arg(QString::fromStdString(by->label));
         if (node->deciding)
             tip += tr(" (deciding)");
         if (node->eventValue)

@@ -32,8 +32,19 @@ public:
     void clear();
     bool hasExplanation() const { return m_hasExplanation; }
     const sigma::Explanation& explanation() const { return m_explanation; }
+    /// The node of a row; null for a row of collapsed alternatives.
     const sigma::ExplainNode* nodeAt(const QModelIndex& index) const;
+    /// Whether a node's alternatives that did not decide it are collapsed into one row: an OR
+    /// (or, 1 of, a search's maps, an item's values) that matched, with alternatives that did not.
+    static bool collapsesAlternatives(const sigma::ExplainNode& node);
+    /// The rows of collapsed alternatives (shown collapsed after expandAll()).
+    QModelIndexList alternativeGroups() const;
+    /// The alternative that decided an OR node (its first matched child), or null.
+    static const sigma::ExplainNode* decidingAlternative(const sigma::ExplainNode& node);
     void setColors(const QColor& matched, const QColor& failed);
+    /// A narrow pane: the Outcome column shows only its mark (✓ ✗ ·), the words in its tooltip.
+    void setCompactOutcome(bool compact) { m_compactOutcome = compact; }
+    bool compactOutcome() const { return m_compactOutcome; }
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -46,16 +57,21 @@ public:
     static QString kindText(sigma::ExplainNode::Kind kind);
 
 private:
+    /// A row: a node of the tree, or (node null) the collapsed alternatives of an OR that did
+    /// not decide its verdict (its children are those alternatives).
     struct Entry {
         const sigma::ExplainNode* node = nullptr;
-        int parent = -1; ///< entry index of the parent, -1 for the root
-        int row = 0;     ///< row under its parent
+        const sigma::ExplainNode* groupOf = nullptr; ///< the OR node whose alternatives this row holds
+        int parent = -1;                             ///< entry index of the parent, -1 for the root
+        int row = 0;                                 ///< row under its parent
         std::vector<int> children;
     };
     void addEntries(const sigma::ExplainNode& node, int parent, int row);
+    int addEntry(const sigma::ExplainNode* node, int parent);
 
     sigma::Explanation m_explanation;
     bool m_hasExplanation = false;
+    bool m_compactOutcome = false;
     std::vector<Entry> m_entries;
     QColor m_matched{0x2e, 0x7d, 0x32};
     QColor m_failed{0xc6, 0x28, 0x28};

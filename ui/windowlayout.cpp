@@ -25,7 +25,7 @@ WindowLayout::DockSizes WindowLayout::dockSizes(const QSize& size)
 {
     DockSizes d;
     d.corpusWidth = qBound(220, size.width() * 17 / 100, 320);
-    d.explanationWidth = qBound(280, size.width() * 24 / 100, 460);
+    d.explanationWidth = qBound(380, size.width() * 27 / 100, 480); // predicate names uncut at 1280 px
     d.bottomHeight = qBound(200, size.height() * 30 / 100, 340);
     d.testWidth = (size.width() - d.corpusWidth) * 55 / 100;
     return d;

@@ -15,7 +15,9 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QTreeView>
+
 #include <QVBoxLayout>
+#include <functional>
 
 namespace sigmaui {
 
@@ -57,6 +59,7 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
     m_view->setModel(m_model);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
+    m_view->setIndentation(qMax(10, m_view->fontMetrics().height() / 2)); // deep trees, narrow pane
     m_view->header()->resizeSection(ExplanationModel::PredicateColumn, 240);
     m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, 110);
     m_view->setTextElideMode(Qt::ElideMiddle);
@@ -79,14 +82,46 @@ ExplanationPane::ExplanationPane(WorkbenchContext* context, QWidget* parent)
 bool ExplanationPane::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_view->viewport() && event->type() == QEvent::Resize) {
-        // All three columns in view: the outcome as wide as its longest word, the predicate
-        // half of the rest, the event value what remains (the pane is narrow by design).
-        const int width = m_view->viewport()->width();
-        const int outcome = m_view->fontMetrics().horizontalAdvance(tr("✗ not matched")) + 16;
-        m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, outcome);
-        m_view->header()->resizeSection(ExplanationModel::PredicateColumn, qMax(100, (width - outcome) / 2));
+        fitColumns();
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void ExplanationPane::fitColumns()
+{
+    // All three columns in view (the pane is narrow by design).
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int width = m_view->viewport()->width();
+    // Narrow (the default dock at 1280 px): the outcome as its mark only, the predicate first.
+    const bool compact = width < 440;
+    if (compact != m_model->compactOutcome()) {
+        m_model->setCompactOutcome(compact);
+        m_view->viewport()->update();
+    }
+    const int outcome = compact ? metrics.horizontalAdvance(QStringLiteral("✓✗")) + 12
+                                : metrics.horizontalAdvance(tr("✗ not matched")) + 16;
+    // What the predicate labels need: each indented by its depth (bold labels a little wider).
+    int needed = 0;
+    const int indent = m_view->indentation();
+    std::function<void(const QModelIndex&, int)> walk = [&](const QModelIndex& parent, int depth) {
+        for (int r = 0; r < m_model->rowCount(parent); ++r) {
+            const QModelIndex i = m_model->index(r, ExplanationModel::PredicateColumn, parent);
+            // Field items and values must be read whole; a long condition may be elided.
+            const int kind = i.data(ExplanationModel::KindRole).toInt();
+            if (kind == int(sigma::ExplainNode::Kind::Item) || kind == int(sigma::ExplainNode::Kind::Value) ||
+                kind == int(sigma::ExplainNode::Kind::Search))
+                needed =
+                    qMax(needed, (depth + 1) * indent + metrics.horizontalAdvance(i.data().toString()) * 11 / 10 + 12);
+            walk(i, depth + 1);
+        }
+    };
+    walk({}, 0);
+    // The predicate first; the event value keeps at least a few characters (whole in the tooltip
+    // and in the Event Detail pane).
+    const int valueShare = qMin(120, qMax(40, (width - outcome - needed)));
+    const int predicate = qBound(100, needed, qMax(100, width - outcome - valueShare));
+    m_view->header()->resizeSection(ExplanationModel::OutcomeColumn, outcome);
+    m_view->header()->resizeSection(ExplanationModel::PredicateColumn, predicate);
 }
 
 QString ExplanationPane::summaryText() const
@@ -121,8 +156,12 @@ void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event
     sigma::ExplainOptions options;
     options.shortCircuit = false; // every value's outcome, for the marks
     const sigma::Explanation explanation = last->compiled->explain(*event, options);
-    if (m_model->setExplanation(explanation))
+    if (m_model->setExplanation(explanation)) {
         m_view->expandAll(); // a new tree; one of the same shape keeps what the user expanded
+        for (const QModelIndex& group : m_model->alternativeGroups())
+            m_view->collapse(group); // alternatives that did not decide: one row, expandable
+        fitColumns();
+    }
     m_summary->setText(breakable(explanationSummary(explanation)));
     if (last->text == editor->toPlainText())
         editor->setMarks(MarkLayer::Predicates,

@@ -38,6 +38,10 @@ public:
     void showExplanation(RuleDocument* document, const sigma::Event* event);
     ExplanationModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
+    /// The columns for the pane's width: the outcome as wide as its text, the predicate as wide
+    /// as its deepest label needs (so "ParentImage|endswith" is never cut) while the event value
+    /// keeps a readable share; the event value takes the rest and is elided.
+    void fitColumns();
     QString summaryText() const;
     void setColors(const QColor& matched, const QColor& failed);
 

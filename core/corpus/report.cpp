@@ -215,15 +215,14 @@ std::string techniquePageMarkdown(const TechniquePage& page)
                 continue;
             o << "| " << (i.field.empty() ? std::string("(keyword)") : mdCode(i.field)) << " | "
               << indicatorKindName(i.kind) << " | " << mdCode(i.value) << " | " << i.rulesHere << " | "
-              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << " | "
-              << mdCell(vendorCounts(i.reachByVendor, true)) << " |\n";
+              << std::to_string(i.corpusReach) << " | " << mdCell(vendorCounts(i.reachByVendor, true)) << " |\n";
         }
         o << '\n';
     };
     o << "## Top indicator values (" << page.indicators.size() << " distinct, " << page.excludedIndicators()
       << " exclusions)\n\n"
       << "Corpus reach counts the rules of the whole corpus (any technique) with the same (field, kind, value); "
-         "blank when every use is under this technique.\n\n";
+         "it equals Rules (here) when every use is under this technique.\n\n";
     indicatorTable(false);
     indicatorTable(true);
 
@@ -317,8 +316,8 @@ std::string techniquePageHtml(const TechniquePage& page)
 
     o << "<h2>Top indicator values (" << page.indicators.size() << " distinct)</h2>\n"
       << "<p class=\"note\">Corpus reach counts the rules of the whole corpus (any technique) with the same "
-         "(field, kind, value); a high number means the value is common and noisy on its own. Blank when every use "
-         "is under this technique.</p>\n";
+         "(field, kind, value); a high number means the value is common and noisy on its own. It equals Rules "
+         "(here) when every use is under this technique.</p>\n";
     for (bool excluded : {false, true}) {
         std::size_t n = 0;
         for (const auto& i : page.indicators)
@@ -335,9 +334,8 @@ std::string techniquePageHtml(const TechniquePage& page)
               << indicatorKindName(i.kind) << "</td><td><code>" << html(i.value) << "</code>";
             for (const auto& t : i.transformations)
                 o << "<span class=\"tag\">" << html(t) << "</span>";
-            o << "</td><td class=\"n\">" << i.rulesHere << "</td><td class=\"n\">"
-              << (i.specificHere ? std::string() : std::to_string(i.corpusReach)) << "</td><td>"
-              << html(vendorCounts(i.reachByVendor, true)) << "</td></tr>\n";
+            o << "</td><td class=\"n\">" << i.rulesHere << "</td><td class=\"n\">" << std::to_string(i.corpusReach)
+              << "</td><td>" << html(vendorCounts(i.reachByVendor, true)) << "</td></tr>\n";
         }
         o << "</tbody></table>\n";
     }

@@ -18,7 +18,7 @@ namespace sigma {
 ///  "fields": [{"field", "rules", "how": {kind: count}, "samples": [...]}],
 ///  "indicators": [{"field", "kind", "value", "rules_here", "corpus_reach", "excluded"}],
 ///  "rules": [{"vendor", "id", "title", "file"}]}
-/// corpus_reach is always the number (the text renderers leave it blank when every use is here).
+/// corpus_reach is always the number, in every renderer and in the workbench (issue 20: one definition).
 std::string techniquePageJson(const TechniquePage& page);
 std::string techniquePageMarkdown(const TechniquePage& page);
 /// A complete HTML document with inline CSS and no external resources.

@@ -32,7 +32,7 @@ struct TechniquePage {
         std::size_t rulesHere = 0;
         std::size_t corpusReach = 0;                      ///< rules in the whole corpus
         std::map<std::string, std::size_t> reachByVendor; ///< corpusReach split by vendor
-        bool specificHere = false;                        ///< every use is under this technique (reach shown blank)
+        bool specificHere = false;                        ///< every use is under this technique (reach == rulesHere; still shown as the number)
         bool excluded = false;                            ///< every use here is an exclusion
         std::vector<std::string> transformations;         ///< union over the uses here
     };

@@ -85,13 +85,22 @@ struct Explainer {
                             mr = Tri::Error;
                         mapDecided = true;
                     }
-                    if (!item.keyword)
+                    // The event value of the item: for a repeated field (unnamed Data), the
+                    // occurrence a value matched, else the first occurrence.
+                    const auto matched = std::find_if(in.children.begin(), in.children.end(), [](const ExplainNode& v) {
+                        return v.outcome == Outcome::Matched && v.eventValue;
+                    });
+                    if (matched != in.children.end()) {
+                        in.eventValue = matched->eventValue;
+                        in.eventField = matched->eventField;
+                    } else if (!item.keyword) {
                         for (const auto& f : ctx.event().fields)
                             if (f.key == item.key) {
                                 in.eventValue = f.value;
                                 in.eventField = std::string(FieldNames::text(f.name));
                                 break;
                             }
+                    }
                 }
                 for (auto& vn : in.children) {
                     vn.searchIndex = index;

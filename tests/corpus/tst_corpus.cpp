@@ -384,7 +384,8 @@ void TestCorpus::renderers()
     QVERIFY(md.find("## Fields filtered most (8 distinct)") != std::string::npos);
     QVERIFY(md.find("### Excludes (3)") != std::string::npos);
     QVERIFY(md.find("| `Initiated` | eq | `true` | 1 | 2 |") != std::string::npos);
-    QVERIFY(md.find("| `DestinationHostname` | ends_with | `.tunnel.example` | 1 |  |") != std::string::npos);
+    // Used only under this technique: its reach is still the number (one definition, issue 20).
+    QVERIFY(md.find("| `DestinationHostname` | ends_with | `.tunnel.example` | 1 | 1 |") != std::string::npos);
     QVERIFY(md.find("| `Image` | ends_with | `\\netscan64.exe` | 1 | 2 |") != std::string::npos);
     QVERIFY(md.find("| `DestinationIp` | 1 | Sigma 1 | Sigma: DestAddress | eq 1, starts_with 1 | `127.`, `::1` |") !=
             std::string::npos);

@@ -94,6 +94,23 @@ private Q_SLOTS:
         Workbench after;
         QVERIFY(!after.window->restoreEventSets());
     }
+
+    void loadsInARowAreBothKept()
+    {
+        // The samples' events, then the files of the command line: the second load waits for the
+        // first instead of cancelling it.
+        QTemporaryDir ws;
+        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("a")));
+        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("a/one.xml")), firstEvents(3)));
+        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("b")));
+        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("b/two.xml")), firstEvents(2)));
+        Workbench wb;
+        wb.window->loadEvents({ws.filePath(QStringLiteral("a/one.xml"))});
+        wb.window->loadEvents({ws.filePath(QStringLiteral("b"))});
+        QTRY_COMPARE(wb.events(), std::size_t(5));
+        QTRY_COMPARE(wb.window->eventsController()->sets()->sets().size(), 2);
+        QVERIFY(!wb.window->isLoadingEvents());
+    }
 };
 
 QTEST_MAIN(TestUiEventSets)

@@ -3,8 +3,10 @@
 // remembered corpus wins over it; without a corpus the Indicators pane says how to open one.
 #include "commandline.h"
 #include "corpus/corpusfeatures.h"
+#include "corpus/corpustreemodel.h"
 #include "corpus/indicatorsmodel.h"
 #include "corpus/indicatorspane.h"
+#include "corpus/techniquemodel.h"
 #include "corpus/techniqueview.h"
 #include "mainwindow.h"
 #include "syntaxsupport.h"
@@ -80,6 +82,67 @@ private Q_SLOTS:
         TechniqueView* page = features->showTechnique(QStringLiteral("T1059.001"));
         QVERIFY(page);
         QTRY_VERIFY(page->model(TechniqueTableModel::Table::Rules)->rowCount() >= 5);
+
+        // Corpus reach, one definition: the page and its Markdown export show the same numbers,
+        // also for indicators only used under this technique (never a blank cell).
+        const TechniqueTableModel* indicators = page->model(TechniqueTableModel::Table::Indicators);
+        const int reachColumn = indicators->columnOf(QStringLiteral("Corpus reach"));
+        QVERIFY(reachColumn >= 0);
+        QStringList shown;
+        int onlyHere = 0;
+        for (int r = 0; r < indicators->rowCount(); ++r) {
+            const QModelIndex cell = indicators->index(r, reachColumn);
+            shown << cell.data().toString();
+            onlyHere += cell.data(Qt::ToolTipRole).toString().contains(QLatin1String("tagged with this technique"));
+        }
+        QVERIFY(onlyHere > 0); // the case the two used to disagree on
+        const QString markdown = page->render(TechniqueView::Format::Markdown);
+        QStringList exported;
+        bool inIndicators = false;
+        for (const QString& line : markdown.split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("## ")))
+                inIndicators = line.startsWith(QLatin1String("## Top indicator values"));
+            if (!inIndicators || !line.startsWith(QLatin1String("| ")) || line.startsWith(QLatin1String("| Field")))
+                continue;
+            const QStringList cells = line.split(QLatin1String(" | "));
+            if (cells.size() >= 6)
+                exported << cells.at(4).trimmed();
+        }
+        shown.sort();
+        exported.sort();
+        QCOMPARE(exported, shown);
+        QVERIFY(!exported.contains(QString()));
+    }
+
+    void folderCountsFollowTheSearch()
+    {
+        SyntaxSupport syntax;
+        MainWindowOptions options;
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        MainWindow window(syntax, options);
+        CorpusFeatures* features = window.corpusFeatures();
+        QSignalSpy loaded(features, &CorpusFeatures::corpusLoaded);
+        features->openCorpus(sigmatest::dataPath(QStringLiteral("../../resources/samples/corpus")));
+        QVERIFY(loaded.wait(60000));
+        auto* proxy = window.findChild<CorpusFilterProxy*>();
+        QVERIFY(proxy);
+        auto folderCount = [proxy](const QString& folder) {
+            for (int r = 0; r < proxy->rowCount(); ++r)
+                if (proxy->index(r, CorpusTreeModel::NameColumn).data().toString() == folder)
+                    return proxy->index(r, CorpusTreeModel::RulesColumn).data().toString();
+            return QStringLiteral("(no %1)").arg(folder);
+        };
+        QTRY_COMPARE(folderCount(QStringLiteral("process_creation")), QStringLiteral("23"));
+        proxy->setSearchText(QStringLiteral("mshta"));
+        // Two process_creation rules and one network_connection rule name mshta.
+        QCOMPARE(folderCount(QStringLiteral("process_creation")), QStringLiteral("2"));
+        QCOMPARE(folderCount(QStringLiteral("network_connection")), QStringLiteral("1"));
+        QCOMPARE(folderCount(QStringLiteral("security")), QStringLiteral("(no security)"));
+        const QString tip = proxy->index(0, CorpusTreeModel::RulesColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QLatin1String(" of ")), qPrintable(tip));
+        proxy->setSearchText(QString());
+        QCOMPARE(folderCount(QStringLiteral("process_creation")), QStringLiteral("23"));
     }
 };
 

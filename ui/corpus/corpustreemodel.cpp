@@ -230,12 +230,43 @@ void CorpusFilterProxy::setSearchText(const QString& text)
 {
     m_search = text.trimmed();
     invalidateFilter();
+    if (rowCount() > 0) // the groups' counts follow the filter
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 void CorpusFilterProxy::setVendor(const QString& vendor)
 {
     m_vendor = vendor;
     invalidateFilter();
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+int CorpusFilterProxy::shownRules(const QModelIndex& proxyIndex) const
+{
+    int n = 0;
+    for (int r = 0; r < rowCount(proxyIndex); ++r) {
+        const QModelIndex child = index(r, CorpusTreeModel::NameColumn, proxyIndex);
+        n += child.data(CorpusTreeModel::KindRole).toInt() == CorpusTreeModel::RuleItem ? 1 : shownRules(child);
+    }
+    return n;
+}
+
+QVariant CorpusFilterProxy::data(const QModelIndex& proxyIndex, int role) const
+{
+    if (isFiltering() && proxyIndex.column() == CorpusTreeModel::RulesColumn &&
+        (role == Qt::DisplayRole || role == CorpusTreeModel::SortRole || role == Qt::ToolTipRole)) {
+        const QModelIndex name = proxyIndex.siblingAtColumn(CorpusTreeModel::NameColumn);
+        if (name.data(CorpusTreeModel::KindRole).toInt() != CorpusTreeModel::RuleItem) {
+            const int shown = shownRules(name);
+            if (role == Qt::ToolTipRole)
+                return tr("%1 of %2 rules match")
+                    .arg(shown)
+                    .arg(QSortFilterProxyModel::data(proxyIndex, CorpusTreeModel::SortRole).toInt());
+            return role == Qt::DisplayRole ? QVariant(QString::number(shown)) : QVariant(shown);
+        }
+    }
+    return QSortFilterProxyModel::data(proxyIndex, role);
 }
 
 bool CorpusFilterProxy::searchMatches(const QModelIndex& sourceIndex) const

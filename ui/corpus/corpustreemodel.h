@@ -56,12 +56,18 @@ public:
     /// Only rules of this vendor (empty: every vendor).
     void setVendor(const QString& vendor);
     QString vendor() const { return m_vendor; }
+    bool isFiltering() const { return !m_search.isEmpty() || !m_vendor.isEmpty(); }
+    /// While filtering, a folder's or technique's rule count is of the rules shown under it (the
+    /// matches), its tooltip says of how many.
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
 private:
     bool searchMatches(const QModelIndex& sourceIndex) const;
+    /// Rule rows shown under a proxy index (recursively).
+    int shownRules(const QModelIndex& proxyIndex) const;
 
     QString m_search;
     QString m_vendor;
