@@ -7,6 +7,7 @@
 
 #include "conversion/conversion.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,18 @@ protected:
     std::size_t m_maxOperands = 0;
 };
 
+/// A writer for targets whose boolean operators are the lowercase words `and` / `or` and whose
+/// constants are `true` / `false` (EQL, KQL).
+class LowercaseWriter : public ExprWriter {
+public:
+    using ExprWriter::ExprWriter;
+
+protected:
+    const char* andWord() const override { return " and "; }
+    const char* orWord() const override { return " or "; }
+    void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
+};
+
 // --- strings ---------------------------------------------------------------------------------------
 
 /// Sigma's case-folding of a literal (engine/casefold.h), for targets that compare lowered text.
@@ -73,6 +86,29 @@ bool hasLetters(std::string_view s);
 bool caseless(const engine::SigmaString& pattern);
 /// `"..."` with `\` and `"` escaped by a backslash, control characters as \n \r \t \u.... (JSON-like).
 std::string cQuoted(std::string_view s);
+/// `s` between two `quote`s, a `quote` inside doubled (SQL strings and identifiers, backquotes).
+std::string quoteDoubled(std::string_view s, char quote);
+/// `s` between `open` and `close`, `quote` and `\` inside escaped by a backslash (KQL `['...']`,
+/// SPL eval `'...'`).
+std::string quoteBackslashed(std::string_view s, std::string_view open, std::string_view close, char quote);
+/// A field name of ES|QL and EQL: as it is when plain (ASCII letters, digits, `_`, `.`, `@`, not
+/// starting with a digit), else backquoted.
+std::string backquotedField(const std::string& f);
+/// A Sigma pattern in a target's wildcard syntax: `star` and `question` for its wildcards, each
+/// literal part appended by `literal` (which escapes what the target needs escaped).
+std::string wildcardPattern(const engine::SigmaString& pattern, std::string_view star, std::string_view question,
+                            const std::function<void(std::string_view text, std::string& out)>& literal);
+
+/// How a target writes a FieldRef predicate, one form an anchor. In a form `{a}` stands for the
+/// field and `{b}` for the other field, each wrapped in the target's lowering function unless the
+/// predicate is `cased`; `{f}` and `{g}` for the two fields as they are.
+struct FieldRefForms {
+    std::string_view whole, start, end, contains;
+};
+/// The FieldRef predicate `p` (field `f`, other field `g`, both written as the target names fields)
+/// in the target's `forms`; `lower` names the target's lowering function.
+std::string fieldRefText(const Predicate& p, const std::string& f, const std::string& g, std::string_view lower,
+                         const FieldRefForms& forms);
 
 // --- regular expressions ---------------------------------------------------------------------------
 

@@ -16,47 +16,24 @@ using Kind = engine::SigmaString::Part::Kind;
 
 std::string field(const std::string& f)
 {
-    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
-    for (const char c : f)
-        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                          c == '.' || c == '@');
-    if (plain)
-        return f;
-    std::string out = "`";
-    for (const char c : f) {
-        if (c == '`')
-            out += '`';
-        out += c;
-    }
-    return out + "`";
+    return backquotedField(f);
 }
 
 /// The pattern for `:` / `like` (wildcards as they are); false when a literal holds `*` or `?`.
 bool wildcardText(const engine::SigmaString& pattern, std::string& out)
 {
-    std::string v;
-    for (const auto& p : pattern.parts) {
-        if (p.kind == Kind::Star)
-            v += '*';
-        else if (p.kind == Kind::Question)
-            v += '?';
-        else if (p.text.find_first_of("*?") != std::string::npos)
+    for (const auto& p : pattern.parts)
+        if (p.kind != Kind::Star && p.kind != Kind::Question && p.text.find_first_of("*?") != std::string::npos)
             return false;
-        else
-            v += p.text;
-    }
-    out = cQuoted(v);
+    out = cQuoted(wildcardPattern(pattern, "*", "?", [](std::string_view text, std::string& v) { v += text; }));
     return true;
 }
 
-class EqlWriter : public ExprWriter {
+class EqlWriter : public LowercaseWriter {
 public:
-    using ExprWriter::ExprWriter;
+    using LowercaseWriter::LowercaseWriter;
 
 protected:
-    const char* andWord() const override { return " and "; }
-    const char* orWord() const override { return " or "; }
-    void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
     void writeNot(const Node& child) override
     {
         if (const Predicate* p = missingField(child)) {

@@ -16,42 +16,20 @@ namespace sigma::conversion::detail {
 
 namespace {
 
-using Kind = engine::SigmaString::Part::Kind;
-
 std::string field(const std::string& f)
 {
-    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
-    for (const char c : f)
-        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                          c == '.' || c == '@');
-    if (plain)
-        return f;
-    std::string out = "`";
-    for (const char c : f) {
-        if (c == '`')
-            out += '`';
-        out += c;
-    }
-    return out + "`";
+    return backquotedField(f);
 }
 
 std::string likePattern(const engine::SigmaString& pattern, bool fold)
 {
-    std::string v;
-    for (const auto& p : pattern.parts) {
-        if (p.kind == Kind::Star) {
-            v += '*';
-        } else if (p.kind == Kind::Question) {
-            v += '?';
-        } else {
-            for (const char c : fold ? foldedText(p.text) : p.text) {
-                if (c == '*' || c == '?' || c == '\\')
-                    v += '\\';
-                v += c;
-            }
+    return cQuoted(wildcardPattern(pattern, "*", "?", [fold](std::string_view text, std::string& v) {
+        for (const char c : fold ? foldedText(text) : std::string(text)) {
+            if (c == '*' || c == '?' || c == '\\')
+                v += '\\';
+            v += c;
         }
-    }
-    return cQuoted(v);
+    }));
 }
 
 class EsqlWriter : public ExprWriter {
@@ -167,26 +145,13 @@ protected:
             put("TO_DOUBLE(" + f + ") " + ops[static_cast<int>(p.op)] + " " + p.text);
             return;
         }
-        case Predicate::Kind::FieldRef: {
-            const std::string a = p.cased ? f : "TO_LOWER(" + f + ")";
-            const std::string g = field(p.text);
-            const std::string b = p.cased ? g : "TO_LOWER(" + g + ")";
-            switch (p.anchor) {
-            case Predicate::Anchor::Whole:
-                put(a + " == " + b);
-                return;
-            case Predicate::Anchor::Start:
-                put("STARTS_WITH(" + a + ", " + b + ")");
-                return;
-            case Predicate::Anchor::End:
-                put("ENDS_WITH(" + a + ", " + b + ")");
-                return;
-            case Predicate::Anchor::Contains:
-                put("LOCATE(" + a + ", " + b + ") > 0");
-                return;
-            }
+        case Predicate::Kind::FieldRef:
+            put(fieldRefText(p, f, field(p.text), "TO_LOWER",
+                             {.whole = "{a} == {b}",
+                              .start = "STARTS_WITH({a}, {b})",
+                              .end = "ENDS_WITH({a}, {b})",
+                              .contains = "LOCATE({a}, {b}) > 0"}));
             return;
-        }
         }
     }
     bool writeList(const std::vector<const Node*>& nodes) override

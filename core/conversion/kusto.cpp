@@ -22,25 +22,14 @@ std::string field(const std::string& f)
         plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
     if (plain)
         return f;
-    return "['" + [&] {
-        std::string out;
-        for (const char c : f) {
-            if (c == '\'' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        return out;
-    }() + "']";
+    return quoteBackslashed(f, "['", "']", '\'');
 }
 
-class KustoWriter : public ExprWriter {
+class KustoWriter : public LowercaseWriter {
 public:
-    using ExprWriter::ExprWriter;
+    using LowercaseWriter::LowercaseWriter;
 
 protected:
-    const char* andWord() const override { return " and "; }
-    const char* orWord() const override { return " or "; }
-    void writeConstant(const Node& n) override { put(n.constant ? "true" : "false"); }
     void writeNot(const Node& child) override
     {
         if (const Predicate* p = missingField(child)) {

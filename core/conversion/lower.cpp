@@ -3,6 +3,7 @@
 // for the strings a value stands for), so a query means what the engine tests.
 #include "conversion/conversion.h"
 
+#include "engine/errorsink.h"
 #include "engine/valueexpansion.h"
 #include "engine/valuematchers.h"
 #include "rule/condition.h"
@@ -44,18 +45,9 @@ Node negation(Node child, const SourceSpan& span)
     return n;
 }
 
-struct Lowerer {
+struct Lowerer : engine::ErrorSink {
     const Rule& rule;
     const ConversionOptions& options;
-    const std::string& file;
-    Diagnostics& diagnostics;
-    bool ok = true;
-
-    void error(const SourceSpan& span, std::string code, std::string message)
-    {
-        diagnostics.push_back(Diagnostic{Severity::Error, std::move(code), std::move(message), file, span});
-        ok = false;
-    }
 
     Predicate base(const DetectionItem& item, Predicate::Kind kind)
     {
@@ -349,7 +341,7 @@ Node simplify(Node n)
 LoweringResult lower(const Rule& rule, const ConversionOptions& options, const std::string& file)
 {
     LoweringResult out;
-    Lowerer l{rule, options, file, out.diagnostics};
+    Lowerer l{{file, out.diagnostics}, rule, options};
     if (rule.conditions.empty()) {
         l.error(rule.keySpans.count("detection") ? rule.keySpans.at("detection") : SourceSpan{},
                 "conversion-no-condition", "the rule has no condition");

@@ -16,8 +16,6 @@ namespace sigma::conversion::detail {
 
 namespace {
 
-using Kind = engine::SigmaString::Part::Kind;
-
 void escapeTo(std::string_view s, std::string& out)
 {
     for (const char c : s) {
@@ -42,16 +40,7 @@ std::string value(const engine::SigmaString& pattern)
     const std::string plain = pattern.hasWildcards() ? std::string() : pattern.plain();
     if (plain == "AND" || plain == "OR" || plain == "NOT")
         return "\"" + plain + "\"";
-    std::string out;
-    for (const auto& p : pattern.parts) {
-        if (p.kind == Kind::Star)
-            out += '*';
-        else if (p.kind == Kind::Question)
-            out += '?';
-        else
-            escapeTo(p.text, out);
-    }
-    return out;
+    return wildcardPattern(pattern, "*", "?", escapeTo);
 }
 
 class LuceneWriter : public ExprWriter {

@@ -42,13 +42,7 @@ std::string evalField(const std::string& f)
 {
     if (plainField(f) && !(f[0] >= '0' && f[0] <= '9') && f.find('.') == std::string::npos)
         return f;
-    std::string out = "'";
-    for (const char c : f) {
-        if (c == '\'' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out + "'";
+    return quoteBackslashed(f, "'", "'", '\'');
 }
 
 /// A search-term value: `*` wildcards, the rest escaped; false when the pattern cannot be one.
@@ -222,26 +216,17 @@ protected:
             guarded("tonumber(" + f + ")" + compareOp(p.op, true) + p.text);
             return;
         case Predicate::Kind::FieldRef: {
-            const std::string g = evalField(p.text);
-            const std::string a = p.cased ? f : "lower(" + f + ")";
-            const std::string b = p.cased ? g : "lower(" + g + ")";
-            const std::string both = "isnotnull(" + f + ") AND isnotnull(" + g + ") AND ";
-            switch (p.anchor) {
-            case Predicate::Anchor::Whole:
-                put("(" + both + a + "==" + b + ")");
-                return;
-            case Predicate::Anchor::Start:
-                put("(" + both + "substr(" + a + ", 1, len(" + g + "))==" + b + ")");
-                return;
-            case Predicate::Anchor::End:
-                put("(" + both + "len(" + f + ")>=len(" + g + ") AND substr(" + a + ", len(" + f + ")-len(" + g +
-                    ")+1)==" + b + ")");
-                return;
-            case Predicate::Anchor::Contains:
+            if (p.anchor == Predicate::Anchor::Contains) {
                 m_out.unsupported(n.span, "eval has no substring test against another field's value "
                                           "(fieldref with contains)");
                 return;
             }
+            const std::string both = "(isnotnull({f}) AND isnotnull({g}) AND ";
+            const std::string whole = both + "{a}=={b})";
+            const std::string start = both + "substr({a}, 1, len({g}))=={b})";
+            const std::string end = both + "len({f})>=len({g}) AND substr({a}, len({f})-len({g})+1)=={b})";
+            put(fieldRefText(p, f, evalField(p.text), "lower",
+                             {.whole = whole, .start = start, .end = end, .contains = {}}));
             return;
         }
         }

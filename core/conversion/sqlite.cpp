@@ -22,67 +22,37 @@ namespace sigma::conversion::detail {
 
 namespace {
 
-using Kind = engine::SigmaString::Part::Kind;
-
 std::string identifier(const std::string& f)
 {
-    std::string out = "\"";
-    for (const char c : f) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
+    return quoteDoubled(f, '"');
 }
 
 std::string sqlString(std::string_view s)
 {
-    std::string out = "'";
-    for (const char c : s) {
-        if (c == '\'')
-            out += '\'';
-        out += c;
-    }
-    return out + "'";
+    return quoteDoubled(s, '\'');
 }
 
 std::string likePattern(const engine::SigmaString& pattern)
 {
-    std::string v;
-    for (const auto& p : pattern.parts) {
-        if (p.kind == Kind::Star) {
-            v += '%';
-        } else if (p.kind == Kind::Question) {
-            v += '_';
-        } else {
-            for (const char c : p.text) {
-                if (c == '%' || c == '_' || c == '\\')
-                    v += '\\';
-                v += c;
-            }
+    return sqlString(wildcardPattern(pattern, "%", "_", [](std::string_view text, std::string& v) {
+        for (const char c : text) {
+            if (c == '%' || c == '_' || c == '\\')
+                v += '\\';
+            v += c;
         }
-    }
-    return sqlString(v);
+    }));
 }
 
 std::string globPattern(const engine::SigmaString& pattern)
 {
-    std::string v;
-    for (const auto& p : pattern.parts) {
-        if (p.kind == Kind::Star) {
-            v += '*';
-        } else if (p.kind == Kind::Question) {
-            v += '?';
-        } else {
-            for (const char c : p.text) {
-                if (c == '*' || c == '?' || c == '[')
-                    v += std::string("[") + c + "]";
-                else
-                    v += c;
-            }
+    return sqlString(wildcardPattern(pattern, "*", "?", [](std::string_view text, std::string& v) {
+        for (const char c : text) {
+            if (c == '*' || c == '?' || c == '[')
+                v += std::string("[") + c + "]";
+            else
+                v += c;
         }
-    }
-    return sqlString(v);
+    }));
 }
 
 /// IPv4 networks as the dotted-text prefixes of their addresses ("10." for /8, "192.168.1." for
@@ -188,26 +158,13 @@ protected:
             put("CAST(" + f + " AS REAL) " + ops[static_cast<int>(p.op)] + " " + p.text);
             return;
         }
-        case Predicate::Kind::FieldRef: {
-            const std::string g = identifier(p.text);
-            const std::string a = p.cased ? f : "lower(" + f + ")";
-            const std::string b = p.cased ? g : "lower(" + g + ")";
-            switch (p.anchor) {
-            case Predicate::Anchor::Whole:
-                put(a + " = " + b);
-                return;
-            case Predicate::Anchor::Start:
-                put("substr(" + a + ", 1, length(" + g + ")) = " + b);
-                return;
-            case Predicate::Anchor::End:
-                put("(length(" + g + ") = 0 OR substr(" + a + ", -length(" + g + ")) = " + b + ")");
-                return;
-            case Predicate::Anchor::Contains:
-                put("instr(" + a + ", " + b + ") > 0");
-                return;
-            }
+        case Predicate::Kind::FieldRef:
+            put(fieldRefText(p, f, identifier(p.text), "lower",
+                             {.whole = "{a} = {b}",
+                              .start = "substr({a}, 1, length({g})) = {b}",
+                              .end = "(length({g}) = 0 OR substr({a}, -length({g})) = {b})",
+                              .contains = "instr({a}, {b}) > 0"}));
             return;
-        }
         }
     }
     bool writeList(const std::vector<const Node*>& nodes) override

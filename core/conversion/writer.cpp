@@ -317,6 +317,86 @@ std::string cQuoted(std::string_view s)
     return out;
 }
 
+std::string quoteDoubled(std::string_view s, char quote)
+{
+    std::string out(1, quote);
+    for (const char c : s) {
+        if (c == quote)
+            out += quote;
+        out += c;
+    }
+    return out + quote;
+}
+
+std::string quoteBackslashed(std::string_view s, std::string_view open, std::string_view close, char quote)
+{
+    std::string out(open);
+    for (const char c : s) {
+        if (c == quote || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out.append(close);
+}
+
+std::string backquotedField(const std::string& f)
+{
+    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
+    for (const char c : f)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '.' || c == '@');
+    return plain ? f : quoteDoubled(f, '`');
+}
+
+std::string wildcardPattern(const engine::SigmaString& pattern, std::string_view star, std::string_view question,
+                            const std::function<void(std::string_view text, std::string& out)>& literal)
+{
+    using Kind = engine::SigmaString::Part::Kind;
+    std::string out;
+    for (const auto& p : pattern.parts) {
+        if (p.kind == Kind::Star)
+            out += star;
+        else if (p.kind == Kind::Question)
+            out += question;
+        else
+            literal(p.text, out);
+    }
+    return out;
+}
+
+std::string fieldRefText(const Predicate& p, const std::string& f, const std::string& g, std::string_view lower,
+                         const FieldRefForms& forms)
+{
+    const auto lowered = [&](const std::string& x) { return p.cased ? x : std::string(lower) + "(" + x + ")"; };
+    std::string_view form;
+    switch (p.anchor) {
+    case Predicate::Anchor::Whole:
+        form = forms.whole;
+        break;
+    case Predicate::Anchor::Start:
+        form = forms.start;
+        break;
+    case Predicate::Anchor::End:
+        form = forms.end;
+        break;
+    case Predicate::Anchor::Contains:
+        form = forms.contains;
+        break;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < form.size(); ++i) {
+        if (form[i] == '{' && i + 2 < form.size() && form[i + 2] == '}' &&
+            std::string_view("abfg").find(form[i + 1]) != std::string_view::npos) {
+            const char k = form[i + 1];
+            out += k == 'a' ? lowered(f) : k == 'b' ? lowered(g) : k == 'f' ? f : g;
+            i += 2;
+        } else {
+            out += form[i];
+        }
+    }
+    return out;
+}
+
 } // namespace detail
 
 } // namespace sigma::conversion

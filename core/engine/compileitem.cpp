@@ -1,5 +1,6 @@
 // Compiling one detection item: the matcher family from the modifier registry, the value's
 // transformations in the order written, then one matcher per value (valuematchers.h).
+#include "engine/errorsink.h"
 #include "engine/itemaccelerator.h"
 #include "engine/valueexpansion.h"
 #include "engine/valuematchers.h"
@@ -8,18 +9,9 @@
 namespace sigma::engine {
 namespace {
 
-struct ItemContext {
+struct ItemContext : ErrorSink {
     const DetectionItem& item;
-    const std::string& file;
     const CompileOptions& options;
-    Diagnostics& diagnostics;
-    bool ok = true;
-
-    void error(const SourceSpan& span, std::string code, std::string message)
-    {
-        diagnostics.push_back(Diagnostic{Severity::Error, std::move(code), std::move(message), file, span});
-        ok = false;
-    }
 };
 
 std::string itemLabel(const DetectionItem& item)
@@ -171,7 +163,7 @@ std::unique_ptr<ValueMatcher> compileValue(ItemContext& c, const Value& value)
 bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::string& file,
                  const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics)
 {
-    ItemContext c{item, file, options, diagnostics};
+    ItemContext c{{file, diagnostics}, item, options};
     out.keyword = item.isKeyword || item.field.empty();
     out.field = item.field;
     out.key = out.keyword ? 0 : FieldNames::internKey(item.field);

@@ -1,6 +1,7 @@
 // compileRule and compileIndicator: the rule's searches and conditions, the literal pre-filter.
 #include "engine/casefold.h"
 #include "engine/compiled.h"
+#include "engine/errorsink.h"
 #include "rule/condition.h"
 
 #include <algorithm>
@@ -30,17 +31,8 @@ std::string conditionLabel(const ConditionNode& n)
     return {};
 }
 
-struct RuleCompiler {
+struct RuleCompiler : ErrorSink {
     const Rule& rule;
-    const std::string& file;
-    Diagnostics& diagnostics;
-    bool ok = true;
-
-    void error(const SourceSpan& span, std::string code, std::string message)
-    {
-        diagnostics.push_back(Diagnostic{Severity::Error, std::move(code), std::move(message), file, span});
-        ok = false;
-    }
 
     bool compileCondition(const ConditionNode& node, CompiledCondition& out)
     {
@@ -220,7 +212,7 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
     auto impl = std::make_unique<CompiledRule::Impl>();
     impl->rule = rule;
     impl->file = file;
-    RuleCompiler rc{rule, file, result.diagnostics};
+    RuleCompiler rc{{file, result.diagnostics}, rule};
 
     for (std::size_t si = 0; si < rule.detection.size(); ++si) {
         const SearchIdentifier& sid = rule.detection[si];
