@@ -89,4 +89,14 @@ bool writeFileAtomically(const std::string& path, std::string_view data, std::st
     return true;
 }
 
+std::filesystem::path canonicalPath(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path c = std::filesystem::weakly_canonical(path, ec);
+    if (!ec)
+        return c;
+    c = std::filesystem::absolute(path, ec);
+    return (ec ? std::filesystem::path(path) : c).lexically_normal();
+}
+
 } // namespace sigma

@@ -3,6 +3,7 @@
 // Reading and writing whole files: one implementation of the atomic save every writer of the
 // project uses (manifests, marked events, exports, zip archives, reports).
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,10 @@ bool readWholeFile(const std::string& path, std::string& out, std::string& error
 /// `error` naming the file and the cause, and removes the temporary file.
 bool writeFileAtomically(const std::string& path, std::string_view data, std::string& error,
                          bool createFolders = false);
+
+/// One name per file: `path` with symlinks and `..` resolved (std::filesystem::weakly_canonical),
+/// or, when that fails, made absolute and normalised lexically. Two paths of the same file give
+/// the same key.
+std::filesystem::path canonicalPath(const std::string& path);
 
 } // namespace sigma

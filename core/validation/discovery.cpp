@@ -55,12 +55,7 @@ struct Discoverer {
     std::set<std::string> seenManifests;
     std::set<std::string> seenInfos; // rule + info pairs
 
-    static std::string key(const std::string& path)
-    {
-        std::error_code ec;
-        fs::path c = fs::weakly_canonical(path, ec);
-        return ec ? path : c.string();
-    }
+    static std::string key(const std::string& path) { return canonicalPath(path).string(); }
 
     void addManifest(const std::string& path)
     {

@@ -28,9 +28,7 @@ namespace {
 
 std::string sameFileKey(const std::string& path)
 {
-    std::error_code ec;
-    fs::path c = fs::weakly_canonical(path, ec);
-    return ec ? fs::path(path).lexically_normal().string() : c.string();
+    return canonicalPath(path).string();
 }
 
 /// The indicator as written in the rule: "Image|endswith '\\whoami.exe'".

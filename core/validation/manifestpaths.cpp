@@ -6,6 +6,8 @@
 // allows it (`sigmawb test|export --allow-outside-paths`).
 #include "validation/manifest.h"
 
+#include "util/fileio.h"
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -13,13 +15,6 @@ namespace fs = std::filesystem;
 namespace sigma {
 
 namespace {
-
-fs::path canonicalOrNormal(const fs::path& p)
-{
-    std::error_code ec;
-    fs::path c = fs::weakly_canonical(p, ec);
-    return ec ? fs::absolute(p, ec).lexically_normal() : c;
-}
 
 bool isInside(const fs::path& root, const fs::path& p)
 {
@@ -49,7 +44,7 @@ Diagnostic outside(const std::string& what, const std::string& written, const fs
 
 std::string manifestWorkspace(const std::string& manifestFile)
 {
-    const fs::path dir = canonicalOrNormal(
+    const fs::path dir = canonicalPath(
         fs::path(manifestFile).parent_path().empty() ? fs::path(".") : fs::path(manifestFile).parent_path());
     std::error_code ec;
     for (fs::path at = dir;; at = at.parent_path()) {
@@ -66,7 +61,7 @@ void refuseOutsidePaths(TestManifest& manifest)
     const fs::path root(manifestWorkspace(manifest.file));
     for (RuleTests& group : manifest.rules) {
         if (!group.rulePath.empty()) {
-            const fs::path rule = canonicalOrNormal(group.rulePath);
+            const fs::path rule = canonicalPath(group.rulePath);
             if (!isInside(root, rule)) {
                 group.diagnostics.push_back(outside("the rule", group.rule, rule, root, manifest.file, group.span));
                 group.rulePath.clear();
@@ -76,7 +71,7 @@ void refuseOutsidePaths(TestManifest& manifest)
         kept.reserve(group.expectations.size());
         for (Expectation& e : group.expectations) {
             if (!e.embedded()) {
-                const fs::path file = canonicalOrNormal(e.path);
+                const fs::path file = canonicalPath(e.path);
                 if (!isInside(root, file)) {
                     group.diagnostics.push_back(outside("the event file", e.file, file, root, manifest.file, e.span));
                     continue;
