@@ -15,6 +15,7 @@ namespace sigmaui {
 
 class EventsFilterProxy;
 class EventsModel;
+class NearMissFilter;
 class Security5156Switch;
 
 /// The Test pane: the loaded events with the current rule's verdicts and test marks, a filter,
@@ -31,6 +32,8 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
     Security5156Switch* translate5156Switch() const { return m_translate5156; }
+    /// The "Near misses" filter (its check box is beside "Matches only").
+    NearMissFilter* nearMisses() const { return m_nearMisses; }
 
     /// The selected events (source rows), or the current one.
     QList<int> selectedEvents() const;
@@ -83,6 +86,7 @@ private:
     QLabel* m_eventSets;
     Security5156Switch* m_translate5156;
     QTableView* m_view;
+    NearMissFilter* m_nearMisses = nullptr;
     int m_selected = -1;
 };
 
