@@ -6,6 +6,7 @@
 #include "engine/nearmiss.h"
 
 #include <QCheckBox>
+#include <QHeaderView>
 #include <QTableView>
 
 namespace sigmaui {
@@ -19,6 +20,10 @@ NearMissFilter::NearMissFilter(EventsModel* model, EventsFilterProxy* proxy, QTa
 {
     m_box->setToolTip(tr("Only the events of the rule's log source that fail by exactly one decision (a field "
                          "item, a keyword list or a filter under 'not'), with that decision"));
+    // Beside the verdict and the test mark: what the filter is about, never scrolled away.
+    QHeaderView* header = m_view->horizontalHeader();
+    header->moveSection(header->visualIndex(EventsModel::NearMissColumn),
+                        header->visualIndex(EventsModel::TestColumn) + 1);
     m_view->setColumnHidden(EventsModel::NearMissColumn, true);
     updateText(-1);
     connect(m_box, &QCheckBox::toggled, this, &NearMissFilter::setOn);
@@ -52,7 +57,7 @@ void NearMissFilter::setOn(bool on)
     m_proxy->setNearMissesOnly(on);
     m_view->setColumnHidden(EventsModel::NearMissColumn, !on);
     if (on && m_view->columnWidth(EventsModel::NearMissColumn) < 200)
-        m_view->setColumnWidth(EventsModel::NearMissColumn, 460);
+        m_view->setColumnWidth(EventsModel::NearMissColumn, 420);
     recompute();
 }
 

@@ -9,8 +9,11 @@
 // last keystroke on top of this). The round trip ends when the table has repainted its rows with
 // the new verdicts; its parts are printed too. PAUSE_MS waits between edits (a typist's pace), so
 // that background work started by one result (e.g. the Indicators pane's baseline) can finish.
+// (3) The near misses (engine/nearmiss.h) of the events in scope and not matched, as the Test
+// pane's "Near misses" filter computes them after each result (over 10 runs).
 #include "benchutil.h"
 
+#include "engine/nearmiss.h"
 #include "eventsmodel.h"
 #include "liveevaluator.h"
 #include "mainwindow.h"
@@ -254,6 +257,36 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
         cold.push_back(double(t.nsecsElapsed()) / 1e6);
     }
     print("job: total, cold (no previous result)", stats(cold));
+
+    // (3) Near misses of the last result's events in scope and not matched.
+    if (previous && previous->compiled && !previous->correlation) {
+        std::vector<std::size_t> candidates;
+        for (std::size_t i = 0; i < previous->verdicts.size(); ++i)
+            if (previous->verdicts[i] == sigma::Verdict::NoMatch)
+                candidates.push_back(i);
+        std::vector<double> nearMs, nearOneThread;
+        std::size_t found = 0;
+        for (int run = 0; run < 10; ++run) {
+            for (unsigned threads : {0u, 1u}) {
+                if (threads == 1 && run >= 3)
+                    continue;
+                QElapsedTimer t;
+                t.start();
+                const auto near = threads == 0 ? sigma::findNearMisses(*previous->compiled, *events, candidates) : [&] {
+                    std::vector<sigma::NearMiss> out;
+                    for (std::size_t i : candidates)
+                        out.push_back(sigma::findNearMiss(*previous->compiled, (*events)[i]));
+                    return out;
+                }();
+                (threads == 0 ? nearMs : nearOneThread).push_back(double(t.nsecsElapsed()) / 1e6);
+                found = std::size_t(
+                    std::count_if(near.begin(), near.end(), [](const sigma::NearMiss& n) { return n.isNearMiss(); }));
+            }
+        }
+        std::printf("near misses: %zu among %zu events in scope and not matched\n", found, candidates.size());
+        print("near misses (all cores)", stats(nearMs));
+        print("near misses (one thread)", stats(nearOneThread));
+    }
 
     // (2) Keystroke → verdicts shown in the window.
     QTemporaryDir dir;

@@ -133,7 +133,7 @@ private Q_SLOTS:
         pane.fitColumns();
         pane.nearMisses()->checkBox()->setChecked(true);
         QTRY_COMPARE(pane.nearMisses()->count(), 4);
-        pane.view()->setColumnWidth(EventsModel::NearMissColumn, 560);
+        pane.view()->setColumnWidth(EventsModel::NearMissColumn, 520);
         pane.selectEvent(2);
         QVERIFY(pane.grab().save(out));
     }
