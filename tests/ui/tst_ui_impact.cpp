@@ -9,9 +9,9 @@
 #include "mainwindow.h"
 #include "ruledocument.h"
 #include "ruleeditor.h"
-#include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -67,10 +67,9 @@ bool git(const QString& dir, const QStringList& args)
 
 class TestUiImpact : public QObject {
     Q_OBJECT
-    QTemporaryDir m_recovery;
     QTemporaryDir m_work;
-    SyntaxSupport m_syntax;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<sigmatest::TestWindow> m_test;
+    MainWindow* m_window = nullptr;
     ImpactPane* m_pane = nullptr;
     QString m_rule;
 
@@ -83,10 +82,8 @@ private Q_SLOTS:
         m_rule = m_work.filePath(QStringLiteral("rule.yml"));
         QVERIFY(QFile::copy(fx(QStringLiteral("old.yml")), m_rule));
         QFile::setPermissions(m_rule, QFile::ReadOwner | QFile::WriteOwner);
-        MainWindowOptions options;
-        options.recoveryDirectory = m_recovery.path();
-        options.restoreLayout = false;
-        m_window = std::make_unique<MainWindow>(m_syntax, options);
+        m_test = std::make_unique<sigmatest::TestWindow>();
+        m_window = m_test->window.get();
         m_window->resize(1400, 900);
         m_window->show();
         QVERIFY(m_window->openRuleFile(m_rule));
@@ -165,7 +162,7 @@ private Q_SLOTS:
         m_pane->dock()->show();
         m_pane->dock()->raise();
         QTRY_COMPARE(m_pane->statusText(), QStringLiteral("+2 / \u22121 vs saved"));
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
         m_window->selectEvent(3);
         QTRY_VERIFY(!m_pane->isBusy());
         QVERIFY(m_window->grab().save(out));
