@@ -4,6 +4,7 @@
 #include "liveevaluator.h"
 #include "ruledocument.h"
 #include "ruleeditor.h"
+#include "rulemarks.h"
 #include "workbenchcontext.h"
 
 #include "corpus/corpus.h"
@@ -150,6 +151,18 @@ ImpactPane::ImpactPane(WorkbenchContext* context, QWidget* parent)
     };
     connect(m_eventsView, &QTableView::clicked, this, select);
     connect(m_eventsView, &QTableView::activated, this, select);
+    // An indicator of the text as it is (added or changed) is shown where it is written.
+    const auto jump = [this](const QModelIndex& index) {
+        const QModelIndex first = m_indicators->index(index.row(), 0);
+        RuleDocument* document = m_context->currentDocument();
+        if (!document || !first.data(LineRole).isValid())
+            return;
+        const int line = first.data(LineRole).toInt();
+        RuleEditor* editor = document->editor();
+        editor->jumpTo(line, characterColumn(editor->document(), line, first.data(ColumnRole).toInt()));
+    };
+    connect(m_indicatorsView, &QTableView::clicked, this, jump);
+    connect(m_indicatorsView, &QTableView::activated, this, jump);
     connect(context, &WorkbenchContext::currentDocumentChanged, this, &ImpactPane::watch);
     connect(context, &WorkbenchContext::resultShown, this, &ImpactPane::schedule);
     connect(context, &WorkbenchContext::eventsChanged, this, &ImpactPane::schedule);
@@ -466,9 +479,13 @@ void ImpactPane::showResult()
         QString kind = QString::fromLatin1(sigma::indicatorKindName(ind.kind));
         if (ind.excluded)
             kind += tr(" (not)");
+        auto* change = new QStandardItem(QString::fromLatin1(sigma::indicatorChangeKindName(i.change)));
+        if (i.change != sigma::IndicatorChangeKind::Removed && ind.span.valid()) {
+            change->setData(int(ind.span.begin.line), LineRole);
+            change->setData(int(ind.span.begin.column), ColumnRole);
+        }
         m_indicators->appendRow(
-            {new QStandardItem(QString::fromLatin1(sigma::indicatorChangeKindName(i.change))),
-             new QStandardItem(ind.field.empty() ? tr("(keyword)") : QString::fromStdString(ind.field)),
+            {change, new QStandardItem(ind.field.empty() ? tr("(keyword)") : QString::fromStdString(ind.field)),
              new QStandardItem(kind),
              new QStandardItem(result.hitsCounted ? changeText(i.hitsBefore, i.hitsAfter) : QString()),
              new QStandardItem(result.reachCounted ? changeText(i.reachBefore, i.reachAfter) : QString()),

@@ -66,6 +66,10 @@ public:
 
     /// Role of the events table's rows: the event's position in the loaded events.
     static constexpr int EventIndexRole = Qt::UserRole + 1;
+    /// Roles of the indicators table's first column: where the indicator is written (1-based line,
+    /// byte column) when it is in the current text.
+    static constexpr int LineRole = Qt::UserRole + 2;
+    static constexpr int ColumnRole = Qt::UserRole + 3;
     static constexpr int DelayMs = 250;
 
 Q_SIGNALS:

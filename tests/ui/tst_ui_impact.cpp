@@ -150,6 +150,18 @@ private Q_SLOTS:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
         QTRY_COMPARE(m_window->eventsView()->currentIndex().isValid(), true);
         QCOMPARE(m_window->eventsProxy()->mapToSource(m_window->eventsView()->currentIndex()).row(), 3);
+        // A click on an added indicator puts the cursor on its value ('\net1.exe', line 14); a
+        // removed one is not in the text and leaves the cursor where it is.
+        QTableView* indicators = m_pane->indicatorsView();
+        const auto clickIndicator = [&](int row) {
+            const QRect rect = indicators->visualRect(m_pane->indicatorsModel()->index(row, 1));
+            QTest::mouseClick(indicators->viewport(), Qt::LeftButton, {}, rect.center());
+        };
+        clickIndicator(1);
+        QCOMPARE(editor()->textCursor().blockNumber() + 1, 14);
+        QCOMPARE(editor()->textCursor().positionInBlock(), 14); // its opening quote
+        clickIndicator(2);
+        QCOMPARE(editor()->textCursor().blockNumber() + 1, 14);
     }
 
     // Not a check: with SIGMA_SCREENSHOT=file.png, the window with the Impact pane in front after
