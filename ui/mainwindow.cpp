@@ -27,6 +27,7 @@
 #include "syntaxsupport.h"
 #include "testpane.h"
 #include "testscontroller.h"
+#include "testsview.h"
 #include "theme.h"
 #include "windowlayout.h"
 #include "workbenchcontext.h"
@@ -130,6 +131,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     CorrelationsPane::install(m_context);
     ImpactPane::install(m_context)->setCorpusProvider(
         [this] { return m_corpusFeatures ? m_corpusFeatures->corpus() : nullptr; }); // the edit's impact
+    TestsView::install(m_context);               // the rule's tests, failing first, beside Problems
     m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
     connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
     m_export->setOptionsProvider([this](sigma::ExportOptions& o) { m_queryPane->addToExport(o); });
