@@ -91,6 +91,7 @@ struct ImpactPane::Counted {
     SidePtr saved, head, current;
     std::optional<sigma::ImpactResult> vsSaved, vsHead; ///< nullopt: no such base, or no edit against it
     bool hasSaved = false, hasHead = false;
+    bool hits = true; ///< baseline hits counted (only while the pane is in view: the status bar needs none)
 };
 
 ImpactPane::ImpactPane(WorkbenchContext* context, QWidget* parent)
@@ -189,6 +190,12 @@ ImpactPane* ImpactPane::install(WorkbenchContext* context)
     placement.splitFrom = placement.tabifyWith ? nullptr : context->dock(WorkbenchContext::DockRole::Test);
     context->addDock(dock, WorkbenchContext::DockRole::Other, placement);
     pane->m_dock = dock;
+    // Brought into view: the baseline hits left out while it was hidden are counted.
+    connect(dock, &QDockWidget::visibilityChanged, pane, [pane](bool visible) {
+        pane->m_inView = visible;
+        if (visible && pane->m_shown && !pane->m_shown->hits)
+            pane->schedule();
+    });
     context->window()->statusBar()->addPermanentWidget(pane->m_status);
     return pane;
 }
@@ -326,8 +333,9 @@ void ImpactPane::start()
         counted->headText = *head;
     // The sides of the last count, where they are of the same text, events and options.
     const auto& last = m_shown;
+    counted->hits = m_inView;
     const bool lastFits = last && last->events == events && last->translate5156 == counted->translate5156 &&
-                          last->scope == counted->scope;
+                          last->scope == counted->scope && (last->hits || !counted->hits);
     const auto reuse = [&](const QString& text) -> SidePtr {
         if (!lastFits)
             return nullptr;
@@ -353,6 +361,7 @@ void ImpactPane::start()
             o.compile = options;
             o.cancel = job.cancelFlag();
             o.lowPriority = true;
+            o.baseline = counted->hits;
             struct Version {
                 const QString* text;
                 SidePtr* side;

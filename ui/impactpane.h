@@ -63,6 +63,8 @@ public:
     QDockWidget* dock() const { return m_dock; }
     /// A count is due or running.
     bool isBusy() const { return m_delay.isActive() || m_job.isPending(); }
+    /// The pane is in view (its dock shown and its tab current): only then are baseline hits counted.
+    bool isInView() const { return m_inView; }
 
     /// Role of the events table's rows: the event's position in the loaded events.
     static constexpr int EventIndexRole = Qt::UserRole + 1;
@@ -96,6 +98,7 @@ private:
     QStandardItemModel* m_events;
     QStandardItemModel* m_indicators;
     QDockWidget* m_dock = nullptr;
+    bool m_inView = true;
     QPointer<RuleDocument> m_watched;
     QTimer m_delay;
     JobTracker m_job;

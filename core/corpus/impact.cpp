@@ -69,9 +69,9 @@ bool sameUse(const Indicator& a, const Indicator& b)
     return a.excluded == b.excluded && a.transformations == b.transformations;
 }
 
-std::optional<std::size_t> hitsOf(const ImpactSide& side, std::size_t i)
+std::optional<std::size_t> hitsOf(const ImpactSide& side, std::size_t i, bool counted)
 {
-    if (!side.hitsCounted || i >= side.baseline.hits.size())
+    if (!counted || i >= side.baseline.hits.size())
         return std::nullopt;
     return side.baseline.hits[i];
 }
@@ -84,7 +84,9 @@ ImpactResult compareImpact(const ImpactSide& before, const ImpactSide& after, co
     ImpactResult r;
     r.beforeCompiled = before.compiled();
     r.afterCompiled = after.compiled();
-    r.hitsCounted = before.hitsCounted || after.hitsCounted;
+    // Hits compare only when both versions were counted (one without them has none to compare).
+    r.hitsCounted = (before.hitsCounted || !before.compiled()) && (after.hitsCounted || !after.compiled()) &&
+                    (before.hitsCounted || after.hitsCounted);
     r.reachCounted = corpus != nullptr;
     r.diagnostics = before.analysis.diagnostics;
     r.diagnostics.insert(r.diagnostics.end(), after.analysis.diagnostics.begin(), after.analysis.diagnostics.end());
@@ -125,14 +127,14 @@ ImpactResult compareImpact(const ImpactSide& before, const ImpactSide& after, co
         const std::string key = ind.key();
         IndicatorImpact row;
         row.indicator = ind;
-        row.hitsAfter = hitsOf(after, n);
+        row.hitsAfter = hitsOf(after, n, r.hitsCounted);
         row.reachAfter = reachOf(ind);
         row.change = IndicatorChangeKind::Added;
         for (std::size_t o = 0; o < oldInds.size(); ++o) {
             if (paired[o] || oldInds[o].key() != key)
                 continue;
             paired[o] = true;
-            row.hitsBefore = hitsOf(before, o);
+            row.hitsBefore = hitsOf(before, o, r.hitsCounted);
             row.reachBefore = row.reachAfter;
             row.excludedBefore = oldInds[o].excluded;
             const bool same = row.hitsBefore == row.hitsAfter && sameUse(oldInds[o], ind);
@@ -147,7 +149,7 @@ ImpactResult compareImpact(const ImpactSide& before, const ImpactSide& after, co
         IndicatorImpact row;
         row.change = IndicatorChangeKind::Removed;
         row.indicator = oldInds[o];
-        row.hitsBefore = hitsOf(before, o);
+        row.hitsBefore = hitsOf(before, o, r.hitsCounted);
         row.reachBefore = reachOf(oldInds[o]);
         r.indicators.push_back(std::move(row));
     }

@@ -80,7 +80,7 @@ struct ImpactResult {
     std::vector<VerdictChange> changes; ///< in event order, only where the match changed
     /// Indicators in the new version's order, then those removed in the old version's order.
     std::vector<IndicatorImpact> indicators;
-    bool hitsCounted = false;
+    bool hitsCounted = false; ///< both versions' hits were counted (one that does not compile has none)
     bool reachCounted = false;
     /// Both versions' problems, each naming its file (errors make a version not compile).
     Diagnostics diagnostics;

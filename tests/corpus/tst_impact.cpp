@@ -186,6 +186,23 @@ private Q_SLOTS:
                                 "removed Image|ends_with|\\hostname.exe -->-"));
     }
 
+    /// A version counted without hits (the GUI's pane out of view) compares without hits: no
+    /// indicator is "changed" for it.
+    void mixedHits()
+    {
+        ImpactOptions withHits, without;
+        without.baseline = false;
+        ImpactSide before, after;
+        QVERIFY(evaluateImpactSide(input("old.yml").text, fixture("old.yml"), events(), withHits, before));
+        QVERIFY(evaluateImpactSide(input("old.yml").text, fixture("old.yml"), events(), without, after));
+        const ImpactResult r = compareImpact(before, after);
+        QVERIFY(!r.hitsCounted);
+        QCOMPARE(int(r.indicatorsChanged()), 0);
+        QCOMPARE(indicatorsText(r, false),
+                 QStringLiteral("same Image|ends_with|\\whoami.exe -->-; same Image|ends_with|\\hostname.exe -->-; "
+                                "same User|contains|jdoe -->-"));
+    }
+
     void cancelled()
     {
         std::atomic<bool> cancel{true};

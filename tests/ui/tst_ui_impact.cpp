@@ -98,6 +98,22 @@ private Q_SLOTS:
         QCOMPARE(m_pane->statusText(), QString());
     }
 
+    /// Behind another tab the pane counts no baseline hits (the status bar needs none); brought
+    /// into view, it counts them.
+    void hitsOnlyInView()
+    {
+        QVERIFY(m_window->problemsView());
+        m_window->findChild<QDockWidget*>(QStringLiteral("problemsDock"))->raise();
+        QTRY_VERIFY(!m_pane->isInView());
+        replaceText(editor(), QString::fromUtf8(sigmatest::readFile(fx(QStringLiteral("new.yml")))));
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->statusText(), QStringLiteral("+2 / \u22121 vs saved"), 10000);
+        QTRY_VERIFY(!m_pane->isBusy());
+        QCOMPARE(m_pane->indicatorsModel()->index(0, 3).data().toString(), QString());
+        m_pane->dock()->raise();
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->indicatorsModel()->index(0, 3).data().toString(),
+                                  QStringLiteral("\u2013 \u2192 1"), 10000);
+    }
+
     void edits_data()
     {
         QTest::addColumn<QString>("version");
@@ -133,6 +149,7 @@ private Q_SLOTS:
         QFETCH(QString, status);
         QFETCH(QString, events);
         QFETCH(QString, indicators);
+        m_pane->dock()->raise(); // in view: the baseline hits are counted
         replaceText(editor(), QString::fromUtf8(sigmatest::readFile(fx(version))));
         QTRY_COMPARE_WITH_TIMEOUT(m_pane->statusText(), status, 10000);
         QTRY_VERIFY(!m_pane->isBusy());
@@ -152,6 +169,9 @@ private Q_SLOTS:
         QCOMPARE(m_window->eventsProxy()->mapToSource(m_window->eventsView()->currentIndex()).row(), 3);
         // A click on an added indicator puts the cursor on its value ('\net1.exe', line 14); a
         // removed one is not in the text and leaves the cursor where it is.
+        m_pane->dock()->raise(); // the broken edit brought Problems to the front
+
+        QTRY_COMPARE(m_pane->indicatorsModel()->index(1, 5).data().toString(), QStringLiteral("\\net1.exe"));
         QTableView* indicators = m_pane->indicatorsView();
         const auto clickIndicator = [&](int row) {
             const QRect rect = indicators->visualRect(m_pane->indicatorsModel()->index(row, 1));
