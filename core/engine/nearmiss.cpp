@@ -2,6 +2,8 @@
 // (field items, keyword lists, filters under `not`), and the decisions whose flip alone flips it.
 #include "engine/nearmiss.h"
 
+#include "util/parallel.h"
+
 #include <algorithm>
 #include <map>
 
@@ -229,6 +231,23 @@ NearMiss findNearMiss(const CompiledRule& rule, const Event& event)
     ExplainOptions options;
     options.shortCircuit = false;
     return findNearMiss(rule.explain(event, options));
+}
+
+std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
+                                     const std::vector<std::size_t>& indices, const NearMissListOptions& options,
+                                     bool* complete)
+{
+    ParallelOptions po;
+    po.grain = 256;
+    po.cancel = options.cancel;
+    po.progress = options.progress;
+    po.lowPriority = options.lowPriority;
+    ParallelRun run;
+    auto out = parallelMap<NearMiss>(
+        indices.size(), [&](std::size_t i) { return findNearMiss(rule, events[indices[i]]); }, po, &run);
+    if (complete)
+        *complete = run.complete();
+    return out;
 }
 
 std::string describeNearMiss(const NearMissPredicate& p)

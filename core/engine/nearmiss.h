@@ -15,6 +15,8 @@
 
 #include "engine/engine.h"
 
+#include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +56,20 @@ struct NearMiss {
 NearMiss findNearMiss(const Explanation& explanation);
 /// Explains `event` (every predicate evaluated once) and finds its near miss.
 NearMiss findNearMiss(const CompiledRule& rule, const Event& event);
+
+struct NearMissListOptions {
+    const std::atomic<bool>* cancel = nullptr;
+    /// Called with the events done and the total; false stops.
+    std::function<bool(std::size_t done, std::size_t total)> progress;
+    bool lowPriority = false; ///< see ParallelOptions::lowPriority
+};
+
+/// findNearMiss() of events[indices[i]] for every i, on the cores of the process-wide budget
+/// (give the indices of the events in scope and not matched). Returns one entry per index; when
+/// stopped early, `complete` (if given) is set false and entries not reached are empty.
+std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
+                                     const std::vector<std::size_t>& indices, const NearMissListOptions& options = {},
+                                     bool* complete = nullptr);
 
 /// "Image|endswith: event 'C:\x\a.exe' vs rule '\b.exe'": one line for a list or a tooltip.
 std::string describeNearMiss(const NearMissPredicate& predicate);
