@@ -1,11 +1,12 @@
 #pragma once
 
+#include <QHash>
+#include <QLabel>
 #include <QList>
 #include <QWidget>
 
 class QAction;
 class QCheckBox;
-class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QTableView;
@@ -17,6 +18,17 @@ class EventsFilterProxy;
 class EventsModel;
 class NearMissFilter;
 class Security5156Switch;
+
+/// A one-line label that elides its text instead of widening its layout (text() stays whole).
+class ElidedLabel : public QLabel {
+    Q_OBJECT
+public:
+    using QLabel::QLabel;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+};
 
 /// The Test pane: the loaded events with the current rule's verdicts and test marks, a filter,
 /// loading with progress and cancel, the buttons that mark the selected events as tests, and the
@@ -47,6 +59,8 @@ public:
     void scrollToSelected();
     /// The columns sized for newly loaded events.
     void fitColumns();
+    /// The columns fitted to the pane's width: Match and Test whole, the others elided in turn.
+    void layoutColumns();
 
     void setLoading(bool loading);
     void setLoadProgress(int permille, const QString& file);
@@ -88,6 +102,7 @@ private:
     QTableView* m_view;
     NearMissFilter* m_nearMisses = nullptr;
     int m_selected = -1;
+    QHash<int, int> m_natural; ///< column -> width its contents want (fitColumns)
 };
 
 } // namespace sigmaui
