@@ -133,6 +133,7 @@ TestPane::TestPane(QWidget* parent)
     layout->addWidget(m_view, 1);
     m_nearMisses = new NearMissFilter(m_model, m_proxy, m_view, this);
     bar->insertWidget(bar->indexOf(m_matchesOnly) + 1, m_nearMisses->checkBox());
+    connect(m_nearMisses->checkBox(), &QCheckBox::toggled, this, &TestPane::layoutColumns);
 
     connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);
@@ -277,6 +278,8 @@ void TestPane::layoutColumns()
                             {EventsModel::TimeColumn, natural(EventsModel::TimeColumn, 90), 60},
                             {EventsModel::EventIdColumn, natural(EventsModel::EventIdColumn, 40), 40}};
     int excess = verdict + test + 100 /* Detail */ - m_view->viewport()->width();
+    if (!m_view->isColumnHidden(EventsModel::NearMissColumn)) // the near-miss filter is on
+        excess += m_view->columnWidth(EventsModel::NearMissColumn);
     for (const Share& s : shares)
         excess += s.natural;
     for (const Share& s : shares) {
