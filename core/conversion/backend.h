@@ -58,6 +58,8 @@ protected:
     /// Node is Not(Exists(field)): the field, else null (targets write "is missing" directly).
     static const Predicate* missingField(const Node& notChild);
     int m_negations = 0;
+    /// In writeNot: the precedence of what encloses the NOT (1: an Or operand, 2: an And operand).
+    int m_notParent = 0;
     /// More operands than this in one And/Or are written as nested halves (0: no limit).
     std::size_t m_maxOperands = 0;
 };

@@ -48,7 +48,19 @@ public:
     using ExprWriter::ExprWriter;
 
 protected:
-    void writeConstant(const Node& n) override { put(n.constant ? "*:*" : "NOT *:*"); }
+    void writeConstant(const Node& n) override { put(n.constant ? "*:*" : "(NOT *:*)"); }
+    // The query string reads `NOT a OR b` as `b AND NOT a` (a prohibited clause beside optional
+    // ones): a NOT operand of an OR is parenthesised, where Elasticsearch reads `(NOT a)` as every
+    // document but a's.
+    void writeNot(const Node& child) override
+    {
+        const bool inOr = m_notParent == 1;
+        if (inOr)
+            put("(");
+        ExprWriter::writeNot(child);
+        if (inOr)
+            put(")");
+    }
     void writePredicate(const Node& n) override
     {
         const Predicate& p = n.predicate;
@@ -80,7 +92,7 @@ protected:
             put("_exists_:" + f);
             return;
         case Predicate::Kind::Null:
-            put("(NOT _exists_:" + f + " OR " + f + ":\"\")");
+            put("((NOT _exists_:" + f + ") OR " + f + ":\"\")");
             return;
         case Predicate::Kind::Compare: {
             static const char* ops[] = {"", "", ">", ">=", "<", "<="};

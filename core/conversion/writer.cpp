@@ -156,6 +156,7 @@ void ExprWriter::writeNode(const Node& node, int parent)
     case Node::Kind::Not: {
         const std::size_t begin = m_out.text().size();
         ++m_negations;
+        m_notParent = parent;
         writeNot(node.children.front());
         --m_negations;
         if (missingField(node.children.front())) // written without writePredicate

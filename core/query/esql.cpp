@@ -207,6 +207,17 @@ PredicateNode EsqlParser::standalone(const Operand& o, std::size_t begin)
     if (o.kind == Operand::Kind::Function && (o.name == "kql" || o.name == "qstr") && o.args.size() >= 1 &&
         o.args[0].kind == Operand::Kind::Literal && o.args[0].literal.type == QueryValue::Type::String)
         return embeddedQuery(o, begin);
+    if (o.kind == Operand::Kind::Function && o.name == "coalesce" && o.args.size() == 2 && isNestedTree(o.args[0]) &&
+        o.args[1].kind == Operand::Kind::Literal && o.args[1].literal.type == QueryValue::Type::Boolean &&
+        (o.args[1].literal.text == "false" || o.args[1].literal.text == "FALSE")) {
+        // COALESCE(x, FALSE): x made two-valued (a null x is false), as a NOT over it needs
+        PredicateNode n;
+        n.kind = PredicateNode::Kind::And;
+        n.span = spanFrom(begin);
+        n.note = "coalesce";
+        n.children.push_back(takeNestedTree(o.args[0]));
+        return n;
+    }
     if (o.kind == Operand::Kind::Function && o.args.size() >= 2 && o.args[0].kind == Operand::Kind::Field) {
         CompareOp cop;
         if (o.name == "starts_with")

@@ -243,6 +243,22 @@ private:
         }
         if (c == '[' || c == '{')
             return range(field, fieldBegin, fieldEnd, begin);
+        if ((c == '>' || c == '<') && !field.empty()) { // field:>5, field:<=5 (one-sided ranges)
+            const bool orEqual = at(m_p + 1) == '=';
+            const CompareOp op = c == '>' ? (orEqual ? CompareOp::GreaterOrEqual : CompareOp::Greater)
+                                          : (orEqual ? CompareOp::LessOrEqual : CompareOp::Less);
+            m_p += orEqual ? 2 : 1;
+            Term bound;
+            if (!term(bound))
+                fail("expected a value after the comparison");
+            QueryValue v;
+            v.text = bound.text;
+            v.type = querytree::looksNumeric(bound.text) ? QueryValue::Type::Number : QueryValue::Type::String;
+            v.span = m_src.span(bound.begin, bound.end);
+            PredicateNode n = compare(field, fieldBegin, fieldEnd, std::move(v), op, begin);
+            n.opText = std::string(1, c) + (orEqual ? "=" : "");
+            return n;
+        }
         Term t;
         if (!term(t))
             fail("expected a term");

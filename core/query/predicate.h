@@ -96,7 +96,8 @@ struct PredicateNode {
     // Event / Sequence / Sample / Opaque
     std::string category; ///< Event: the EQL event category ("process", "any")
     EventRole role = EventRole::Term;
-    std::string note; ///< Sequence: "by ... with maxspan=..."; Event: "runs=N"; Opaque: what it is
+    std::string note; ///< Sequence: "by ... with maxspan=..."; Event: "runs=N"; Opaque: what it is;
+                      ///< And: "coalesce" for ES|QL's COALESCE(x, FALSE) (one child: x, null read as false)
 };
 
 /// A pipeline stage or construct recognised and noted rather than analysed.

@@ -1,0 +1,668 @@
+// The comparable form of a lowered rule and of a query read back (conversion/readback.h).
+#include "conversion/readback.h"
+
+#include "conversion/backend.h"
+#include "query/query.h"
+#include "util/ipnetwork.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <set>
+
+namespace sigma::conversion {
+
+namespace {
+
+using engine::SigmaString;
+using PartKind = SigmaString::Part::Kind;
+
+/// A term of the comparable form. Leaves carry their text (`key`); `threeValued`: the leaf is null
+/// (neither true nor false) when its field is missing.
+struct Term {
+    enum class Kind { And, Or, Not, Leaf, True, False };
+    Kind kind = Kind::Leaf;
+    std::vector<Term> children;
+    std::string field, op, value; ///< Leaf
+    bool cased = false;
+    bool threeValued = false;
+    bool negated = false;   ///< Leaf after negations were pushed down
+    bool twoValued = false; ///< And: ES|QL's COALESCE(x, FALSE): true when x is true, else false
+
+    std::string key() const
+    {
+        std::string k = "(" + (field.empty() ? std::string("_") : field) + " " + op;
+        if (!value.empty() || (op != "exists" && op != "opaque"))
+            k += " " + detail::cQuoted(value);
+        if (cased)
+            k += " cased";
+        return k + ")";
+    }
+};
+
+Term leaf(std::string field, std::string op, std::string value = {}, bool cased = false)
+{
+    Term t;
+    t.field = std::move(field);
+    t.op = std::move(op);
+    t.value = std::move(value);
+    t.cased = cased;
+    return t;
+}
+
+Term group(Term::Kind kind, std::vector<Term> children)
+{
+    Term t;
+    t.kind = kind;
+    t.children = std::move(children);
+    return t;
+}
+
+Term negate(Term t)
+{
+    std::vector<Term> c;
+    c.push_back(std::move(t));
+    return group(Term::Kind::Not, std::move(c));
+}
+
+struct Style {
+    Target target;
+    bool lucene() const { return target == Target::Lucene; }
+    /// Regular expressions in the Lucene dialect (anchored, no inline flags).
+    bool luceneRegex() const { return target != Target::Splunk; }
+};
+
+// --- values --------------------------------------------------------------------------------------
+
+/// A pattern as a leaf: its shape decides the operator class; case folded unless cased. `fold`
+/// false: compared with a lowered field (TO_LOWER), a value is as written (with capitals it matches
+/// nothing, and does not compare equal to the rule's).
+Term patternLeaf(const std::string& field, SigmaString pattern, bool cased, const Style& style, bool fold = true)
+{
+    // merge literals, collapse stars
+    SigmaString p;
+    for (const auto& part : pattern.parts) {
+        if (part.kind == PartKind::Literal) {
+            if (!part.text.empty())
+                p.appendLiteral(part.text);
+        } else if (part.kind == PartKind::Star) {
+            if (p.parts.empty() || p.parts.back().kind != PartKind::Star)
+                p.parts.push_back(part);
+        } else {
+            p.parts.push_back(part);
+        }
+    }
+    bool letters = false;
+    for (auto& part : p.parts)
+        if (part.kind == PartKind::Literal) {
+            letters = letters || detail::hasLetters(part.text);
+            if (!cased && !style.lucene() && fold)
+                part.text = detail::foldedText(part.text);
+        }
+    if (style.lucene() || !letters)
+        cased = false;
+    if (p.parts.size() == 1 && p.parts.front().kind == PartKind::Star)
+        return leaf(field, "exists");
+    std::string literal;
+    switch (patternShape(p, &literal)) {
+    case Shape::Exact:
+        return leaf(field, "eq", literal, cased);
+    case Shape::Prefix:
+        return leaf(field, "startswith", literal, cased);
+    case Shape::Suffix:
+        return leaf(field, "endswith", literal, cased);
+    case Shape::Contains:
+        return leaf(field, "contains", literal, cased);
+    case Shape::General:
+        break;
+    }
+    return leaf(field, "like", p.toDisplay(), cased);
+}
+
+/// A regular expression that says no more than a wildcard pattern, as that pattern.
+std::optional<SigmaString> simpleRegex(std::string_view re, bool lucene, bool dotAll)
+{
+    SigmaString p;
+    std::size_t i = 0, end = re.size();
+    if (lucene) {
+        // anchored at both ends
+    } else {
+        if (i < end && re[i] == '^')
+            ++i;
+        else
+            p.appendStar();
+        const bool dollar = end > i && re[end - 1] == '$' && (end < 2 || re[end - 2] != '\\');
+        if (dollar)
+            --end;
+    }
+    const std::string_view meta = lucene ? ".?+*|{}[]()\"\\#@&<>~" : ".?+*|{}[]()\\^$";
+    while (i < end) {
+        const char c = re[i];
+        if (c == '\\') {
+            if (i + 1 >= end)
+                return std::nullopt;
+            const char n = re[i + 1];
+            if (!lucene && std::isalnum(static_cast<unsigned char>(n)))
+                return std::nullopt; // \d \w \b ...
+            p.appendLiteral(std::string_view(&re[i + 1], 1));
+            i += 2;
+            continue;
+        }
+        if (c == '.') {
+            if (!lucene && !dotAll)
+                return std::nullopt; // `.` without s does not match a line break; `?` does
+            if (i + 1 < end && re[i + 1] == '*') {
+                p.appendStar();
+                i += 2;
+            } else {
+                SigmaString::Part q;
+                q.kind = PartKind::Question;
+                p.parts.push_back(q);
+                ++i;
+            }
+            continue;
+        }
+        if (meta.find(c) != std::string_view::npos)
+            return std::nullopt;
+        p.appendLiteral(std::string_view(&re[i], 1));
+        ++i;
+    }
+    if (!lucene && !(re.size() > 0 && end < re.size()))
+        p.appendStar();
+    return p;
+}
+
+/// A regular-expression leaf: `flags` are the PCRE flags (Splunk), `cased` false for `i`.
+Term regexLeaf(const std::string& field, std::string re, std::string flags, bool cased, const Style& style,
+               bool fold = true)
+{
+    if (!style.luceneRegex() && re.size() > 3 && re.compare(0, 2, "(?") == 0) {
+        const auto close = re.find(')');
+        const std::string inline_ = close == std::string::npos ? std::string() : re.substr(2, close - 2);
+        if (!inline_.empty() && inline_.find_first_not_of("ims") == std::string::npos) {
+            flags += inline_;
+            re.erase(0, close + 1);
+        }
+    }
+    if (flags.find('i') != std::string::npos)
+        cased = false;
+    if (style.luceneRegex()) { // `\/` is `/` (the query string's delimiter escaped)
+        std::string plain;
+        for (std::size_t i = 0; i < re.size(); ++i) {
+            if (re[i] == '\\' && i + 1 < re.size()) {
+                if (re[i + 1] != '/')
+                    plain += re[i];
+                plain += re[++i];
+                continue;
+            }
+            plain += re[i];
+        }
+        re = std::move(plain);
+    }
+    if (auto p = simpleRegex(re, style.luceneRegex(), flags.find('s') != std::string::npos))
+        return patternLeaf(field, std::move(*p), cased, style, fold);
+    std::string f;
+    for (const char c : std::string("ms")) // `i` is `cased`
+        if (flags.find(c) != std::string::npos)
+            f += c;
+    Term t = leaf(field, f.empty() ? "regex" : "regex/" + f, re, style.lucene() ? false : cased);
+    return t;
+}
+
+std::string numberText(double d)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d);
+    return std::string(buf, r.ptr);
+}
+
+std::string cidrText(const std::string& net)
+{
+    const auto n = parseIpNetwork(net);
+    return n ? n->text() : net;
+}
+
+// --- the rule's tree -----------------------------------------------------------------------------
+
+Term fromRule(const Node& n, const Style& style)
+{
+    switch (n.kind) {
+    case Node::Kind::Constant:
+        return group(n.constant ? Term::Kind::True : Term::Kind::False, {});
+    case Node::Kind::And:
+    case Node::Kind::Or:
+    case Node::Kind::Not: {
+        std::vector<Term> c;
+        for (const auto& child : n.children)
+            c.push_back(fromRule(child, style));
+        return group(n.kind == Node::Kind::And  ? Term::Kind::And
+                     : n.kind == Node::Kind::Or ? Term::Kind::Or
+                                                : Term::Kind::Not,
+                     std::move(c));
+    }
+    case Node::Kind::Predicate:
+        break;
+    }
+    const Predicate& p = n.predicate;
+    switch (p.kind) {
+    case Predicate::Kind::String:
+    case Predicate::Kind::Keyword:
+        return patternLeaf(p.field, p.pattern, p.cased, style);
+    case Predicate::Kind::Regex: {
+        std::string flags =
+            std::string(p.reIgnoreCase ? "i" : "") + (p.reMultiline ? "m" : "") + (p.reDotAll ? "s" : "");
+        std::string re = p.text;
+        if (style.luceneRegex()) {
+            std::string why;
+            if (!detail::pcreToLucene(p, style.target == Target::Esql && p.reIgnoreCase, re, why))
+                return leaf(p.field, "regex-untranslatable", p.text);
+            flags = p.reIgnoreCase ? "i" : "";
+        }
+        return regexLeaf(p.field, re, flags, !p.reIgnoreCase, style);
+    }
+    case Predicate::Kind::Cidr:
+        return leaf(p.field, "cidr", cidrText(p.text));
+    case Predicate::Kind::Exists:
+        return leaf(p.field, "exists");
+    case Predicate::Kind::Null: {
+        std::vector<Term> c;
+        c.push_back(negate(leaf(p.field, "exists")));
+        c.push_back(leaf(p.field, "eq"));
+        return group(Term::Kind::Or, std::move(c));
+    }
+    case Predicate::Kind::Compare: {
+        static const char* const ops[] = {"eq", "neq", "gt", "gte", "lt", "lte"};
+        return leaf(p.field, ops[int(p.op)], numberText(p.number));
+    }
+    case Predicate::Kind::FieldRef: {
+        static const char* const anchors[] = {"fieldref-eq", "fieldref-contains", "fieldref-startswith",
+                                              "fieldref-endswith"};
+        return leaf(p.field, anchors[int(p.anchor)], p.text, p.cased);
+    }
+    }
+    return leaf(p.field, "opaque");
+}
+
+// --- the query's tree ----------------------------------------------------------------------------
+
+SigmaString queryPattern(const QueryValue& v, CompareOp op)
+{
+    SigmaString p;
+    if (op == CompareOp::Contains || op == CompareOp::EndsWith)
+        p.appendStar();
+    std::string lit;
+    for (std::size_t i = 0; i < v.text.size(); ++i) {
+        const auto w =
+            std::find_if(v.wildcards.begin(), v.wildcards.end(), [&](const QueryWildcard& x) { return x.pos == i; });
+        if (w == v.wildcards.end()) {
+            lit += v.text[i];
+            continue;
+        }
+        p.appendLiteral(lit);
+        lit.clear();
+        if (w->any) {
+            p.appendStar();
+        } else {
+            SigmaString::Part q;
+            q.kind = PartKind::Question;
+            p.parts.push_back(q);
+        }
+    }
+    p.appendLiteral(lit);
+    if (op == CompareOp::Contains || op == CompareOp::StartsWith)
+        p.appendStar();
+    return p;
+}
+
+struct QueryReading {
+    const Style& style;
+    std::size_t whereColumn; ///< Splunk: leaves from this column on are in `| where` (0: none)
+
+    Term compare(const PredicateNode& n)
+    {
+        const std::string& f = n.field;
+        bool cased = n.cased;
+        const bool lowered = n.function == "to_lower";
+        if (!n.function.empty()) {
+            if (lowered)
+                cased = false;
+            else if (n.function.rfind("to_", 0) != 0) // to_double, to_long...: numeric reading
+                return leaf(f, "opaque", n.function);
+        }
+        switch (n.op) {
+        case CompareOp::Exists:
+            return leaf(f, "exists");
+        case CompareOp::IsNull:
+            return negate(leaf(f, "exists"));
+        default:
+            break;
+        }
+        std::vector<Term> alternatives;
+        for (const auto& v : n.values) {
+            if (v.type == QueryValue::Type::Field) {
+                alternatives.push_back(leaf(f, std::string("fieldref-") + compareOpName(n.op), v.text, cased));
+                continue;
+            }
+            switch (n.op) {
+            case CompareOp::Less:
+            case CompareOp::LessOrEqual:
+            case CompareOp::Greater:
+            case CompareOp::GreaterOrEqual: {
+                static const char* const ops[] = {"lt", "lte", "gt", "gte"};
+                const double d = std::strtod(v.text.c_str(), nullptr);
+                alternatives.push_back(leaf(f, ops[int(n.op) - int(CompareOp::Less)], numberText(d)));
+                break;
+            }
+            case CompareOp::Regex:
+                alternatives.push_back(regexLeaf(f, v.text, {}, cased, style, !lowered));
+                break;
+            case CompareOp::Cidr:
+                alternatives.push_back(leaf(f, "cidr", cidrText(v.text)));
+                break;
+            case CompareOp::NotEquals: {
+                std::vector<Term> both;
+                both.push_back(leaf(f, "exists"));
+                both.push_back(negate(patternLeaf(f, queryPattern(v, CompareOp::Equals), cased, style, !lowered)));
+                alternatives.push_back(group(Term::Kind::And, std::move(both)));
+                break;
+            }
+            default:
+                if (style.lucene() && v.wildcards.empty() && v.text.find('/') != std::string::npos &&
+                    parseIpNetwork(v.text)) {
+                    // an ip field compared with a network in the query string is a CIDR test
+                    alternatives.push_back(leaf(f, "cidr", cidrText(v.text)));
+                    break;
+                }
+                alternatives.push_back(patternLeaf(f, queryPattern(v, n.op), cased, style, !lowered));
+            }
+        }
+        if (alternatives.size() == 1)
+            return std::move(alternatives.front());
+        return group(Term::Kind::Or, std::move(alternatives));
+    }
+
+    Term read(const PredicateNode& n)
+    {
+        switch (n.kind) {
+        case PredicateNode::Kind::And:
+        case PredicateNode::Kind::Or:
+        case PredicateNode::Kind::Not: {
+            std::vector<Term> c;
+            for (const auto& child : n.children)
+                c.push_back(read(child));
+            if (n.kind == PredicateNode::Kind::And && n.note == "coalesce") {
+                Term t = group(Term::Kind::And, std::move(c));
+                t.twoValued = true;
+                return t;
+            }
+            return group(n.kind == PredicateNode::Kind::And  ? Term::Kind::And
+                         : n.kind == PredicateNode::Kind::Or ? Term::Kind::Or
+                                                             : Term::Kind::Not,
+                         std::move(c));
+        }
+        case PredicateNode::Kind::Event:
+            if (n.category == "any" && n.children.size() == 1)
+                return read(n.children.front());
+            return leaf({}, "opaque", "event " + n.category);
+        case PredicateNode::Kind::Compare:
+            break;
+        default:
+            return leaf({}, "opaque", n.note);
+        }
+        if (n.field.empty() && n.op == CompareOp::Equals && n.values.size() == 1 && n.values.front().text == "*" &&
+            n.values.front().isPattern())
+            return group(Term::Kind::True, {}); // Splunk's `*`: every event
+        Term t = compare(n);
+        const bool threeValued = n.op != CompareOp::Exists && n.op != CompareOp::IsNull &&
+                                 (style.target == Target::Esql || (style.target == Target::Splunk && whereColumn &&
+                                                                   std::size_t(n.span.begin.column) >= whereColumn));
+        if (threeValued)
+            markThreeValued(t);
+        return t;
+    }
+    static void markThreeValued(Term& t)
+    {
+        if (t.kind == Term::Kind::Leaf && t.op != "exists")
+            t.threeValued = true;
+        for (auto& c : t.children)
+            markThreeValued(c);
+    }
+};
+
+// --- the comparable form -------------------------------------------------------------------------
+
+/// Negations pushed to the leaves: the term that holds when `t` is true (`positive`) or false.
+Term pushNot(const Term& t, bool positive)
+{
+    switch (t.kind) {
+    case Term::Kind::True:
+    case Term::Kind::False:
+        return group((t.kind == Term::Kind::True) == positive ? Term::Kind::True : Term::Kind::False, {});
+    case Term::Kind::Not:
+        return pushNot(t.children.front(), !positive);
+    case Term::Kind::And:
+    case Term::Kind::Or: {
+        if (t.twoValued) {
+            Term truth = t;
+            truth.twoValued = false;
+            truth = pushNot(truth, true); // leaves now two-valued
+            return positive ? truth : pushNot(truth, false);
+        }
+        std::vector<Term> c;
+        for (const auto& child : t.children)
+            c.push_back(pushNot(child, positive));
+        return group((t.kind == Term::Kind::And) == positive ? Term::Kind::And : Term::Kind::Or, std::move(c));
+    }
+    case Term::Kind::Leaf:
+        break;
+    }
+    Term l = t;
+    l.threeValued = false;
+    if (positive)
+        return l;
+    l.negated = !l.negated;
+    if (!t.threeValued)
+        return l;
+    // false (not null): the field is present and the test fails
+    std::vector<Term> both;
+    both.push_back(leaf(t.field, "exists"));
+    both.push_back(std::move(l));
+    return group(Term::Kind::And, std::move(both));
+}
+
+bool isExists(const Term& t, bool negated)
+{
+    return t.kind == Term::Kind::Leaf && t.op == "exists" && t.negated == negated;
+}
+
+/// `t` holds only when `field` is present.
+bool needsField(const Term& t, const std::string& field)
+{
+    if (t.kind == Term::Kind::Leaf)
+        return !t.negated && t.field == field && t.op != "opaque" && t.op.rfind("regex-", 0) != 0;
+    if (t.kind == Term::Kind::And)
+        return std::any_of(t.children.begin(), t.children.end(), [&](const Term& c) { return needsField(c, field); });
+    if (t.kind == Term::Kind::Or)
+        return !t.children.empty() &&
+               std::all_of(t.children.begin(), t.children.end(), [&](const Term& c) { return needsField(c, field); });
+    return false;
+}
+
+/// `t` holds whenever `field` is missing.
+bool holdsWhenMissing(const Term& t, const std::string& field)
+{
+    if (t.kind == Term::Kind::Leaf)
+        return t.negated && t.field == field && t.op != "opaque";
+    if (t.kind == Term::Kind::Or)
+        return std::any_of(t.children.begin(), t.children.end(),
+                           [&](const Term& c) { return holdsWhenMissing(c, field); });
+    if (t.kind == Term::Kind::And)
+        return !t.children.empty() && std::all_of(t.children.begin(), t.children.end(),
+                                                  [&](const Term& c) { return holdsWhenMissing(c, field); });
+    return false;
+}
+
+std::string describe(const Term& t);
+
+/// Replaces exists(field) by true and missing(field) by false in `t`; true if anything changed.
+bool assumePresent(Term& t, const std::string& field)
+{
+    if (t.kind == Term::Kind::Leaf) {
+        if (t.op != "exists" || t.field != field)
+            return false;
+        t = group(t.negated ? Term::Kind::False : Term::Kind::True, {});
+        return true;
+    }
+    bool changed = false;
+    for (auto& c : t.children)
+        changed = assumePresent(c, field) || changed;
+    return changed;
+}
+
+/// Flattens, folds constants, absorbs exists tests, sorts and deduplicates.
+Term simplify(Term t)
+{
+    if (t.kind != Term::Kind::And && t.kind != Term::Kind::Or)
+        return t;
+    const bool isAnd = t.kind == Term::Kind::And;
+    const Term::Kind neutral = isAnd ? Term::Kind::True : Term::Kind::False;
+    std::vector<Term> flat;
+    for (auto& c : t.children) {
+        Term s = simplify(std::move(c));
+        if (s.kind == neutral)
+            continue;
+        if (s.kind == (isAnd ? Term::Kind::False : Term::Kind::True))
+            return s;
+        if (s.kind == t.kind)
+            for (auto& g : s.children)
+                flat.push_back(std::move(g));
+        else
+            flat.push_back(std::move(s));
+    }
+    // a OR y = a OR y[a := false], a AND y = a AND y[a := true], for a = missing(f) in an OR and
+    // a = exists(f) in an AND: first, as it leaves more to absorb below
+    for (std::size_t i = 0; i < flat.size(); ++i) {
+        if (!isExists(flat[i], !isAnd))
+            continue;
+        bool changed = false;
+        for (std::size_t j = 0; j < flat.size(); ++j)
+            if (j != i)
+                changed = assumePresent(flat[j], flat[i].field) || changed;
+        if (changed)
+            return simplify(group(t.kind, std::move(flat)));
+    }
+    // AND: exists(f) beside a test needing f; OR: missing(f) beside a test that holds when f is missing
+    for (std::size_t i = 0; i < flat.size(); ++i) {
+        if (!isExists(flat[i], !isAnd))
+            continue;
+        const std::string field = flat[i].field;
+        bool absorbed = false;
+        for (std::size_t j = 0; j < flat.size() && !absorbed; ++j)
+            absorbed = j != i && (isAnd ? needsField(flat[j], field) : holdsWhenMissing(flat[j], field));
+        if (absorbed) {
+            flat.erase(flat.begin() + std::ptrdiff_t(i));
+            return simplify(group(t.kind, std::move(flat)));
+        }
+    }
+    std::vector<std::pair<std::string, Term>> keyed;
+    std::set<std::string> seen;
+    for (auto& c : flat) {
+        std::string k = describe(c);
+        if (seen.insert(k).second)
+            keyed.emplace_back(std::move(k), std::move(c));
+    }
+    std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (keyed.empty())
+        return group(neutral, {});
+    if (keyed.size() == 1)
+        return std::move(keyed.front().second);
+    std::vector<Term> sorted;
+    for (auto& [k, c] : keyed)
+        sorted.push_back(std::move(c));
+    return group(t.kind, std::move(sorted));
+}
+
+std::string describe(const Term& t)
+{
+    switch (t.kind) {
+    case Term::Kind::True:
+        return "true";
+    case Term::Kind::False:
+        return "false";
+    case Term::Kind::Leaf:
+        return t.negated ? "(not " + t.key() + ")" : t.key();
+    case Term::Kind::Not:
+        return "(not " + describe(t.children.front()) + ")";
+    case Term::Kind::And:
+    case Term::Kind::Or:
+        break;
+    }
+    std::string out = t.kind == Term::Kind::And ? "(and" : "(or";
+    for (const auto& c : t.children)
+        out += " " + describe(c);
+    return out + ")";
+}
+
+std::string normalForm(const Term& t)
+{
+    return describe(simplify(pushNot(t, true)));
+}
+
+} // namespace
+
+std::optional<QueryLanguage> readBackLanguage(Target target)
+{
+    switch (target) {
+    case Target::Splunk:
+        return QueryLanguage::Spl;
+    case Target::Esql:
+        return QueryLanguage::Esql;
+    case Target::Eql:
+        return QueryLanguage::Eql;
+    case Target::Lucene:
+        return QueryLanguage::Lucene;
+    case Target::Kusto:
+    case Target::Sqlite:
+        break;
+    }
+    return std::nullopt;
+}
+
+std::string normalRuleTree(const Node& root, Target target)
+{
+    const Style style{target};
+    return normalForm(fromRule(root, style));
+}
+
+std::string normalQueryTree(const PredicateNode& root, Target target, const std::string& query)
+{
+    const Style style{target};
+    std::size_t whereColumn = 0;
+    if (target == Target::Splunk)
+        if (const auto at = query.find(" | where "); at != std::string::npos)
+            whereColumn = std::size_t(QuerySource(query).span(at, at + 1).begin.column);
+    QueryReading reading{style, whereColumn};
+    return normalForm(reading.read(root));
+}
+
+ReadBackCheck checkReadBack(const Node& root, const ConversionResult& converted, const std::string& file)
+{
+    ReadBackCheck check;
+    const auto language = readBackLanguage(converted.target);
+    if (!language || !converted.ok()) {
+        check.problem = !language ? "no reader for this target" : "not converted";
+        return check;
+    }
+    const ParsedQuery q = parseQuery(*language, QuerySource(converted.query, file));
+    if (!q.analysed()) {
+        check.problem = q.diagnostics.empty() ? "unreadable" : q.diagnostics.front().message;
+        return check;
+    }
+    check.read = true;
+    check.rule = normalRuleTree(root, converted.target);
+    check.query = normalQueryTree(q.root, converted.target, converted.query);
+    check.same = check.rule == check.query;
+    return check;
+}
+
+} // namespace sigma::conversion
