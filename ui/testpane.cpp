@@ -2,6 +2,7 @@
 
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
+#include "nearmissfilter.h"
 #include "security5156switch.h"
 
 #include "validation/manifest.h"
@@ -130,6 +131,8 @@ TestPane::TestPane(QWidget* parent)
     // The verdict and the test mark are what the pane is for: both first, never scrolled away.
     m_view->horizontalHeader()->moveSection(EventsModel::TestColumn, EventsModel::VerdictColumn + 1);
     layout->addWidget(m_view, 1);
+    m_nearMisses = new NearMissFilter(m_model, m_proxy, m_view, this);
+    bar->insertWidget(bar->indexOf(m_matchesOnly) + 1, m_nearMisses->checkBox());
 
     connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);

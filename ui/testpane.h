@@ -16,6 +16,7 @@ namespace sigmaui {
 
 class EventsFilterProxy;
 class EventsModel;
+class NearMissFilter;
 class Security5156Switch;
 
 /// A one-line label that elides its text instead of widening its layout (text() stays whole).
@@ -43,6 +44,8 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
     Security5156Switch* translate5156Switch() const { return m_translate5156; }
+    /// The "Near misses" filter (its check box is beside "Matches only").
+    NearMissFilter* nearMisses() const { return m_nearMisses; }
 
     /// The selected events (source rows), or the current one.
     QList<int> selectedEvents() const;
@@ -97,6 +100,7 @@ private:
     QLabel* m_eventSets;
     Security5156Switch* m_translate5156;
     QTableView* m_view;
+    NearMissFilter* m_nearMisses = nullptr;
     int m_selected = -1;
     QHash<int, int> m_natural; ///< column -> width its contents want (fitColumns)
 };

@@ -180,10 +180,12 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
                  const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics);
 
 /// Builds the event a rule sees through a source translation (fields renamed, values mapped).
-Event translateEvent(const Event& event, SourceTranslation translation, std::string* description);
+Event translateEvent(const Event& event, SourceTranslation translation, std::string* description,
+                     std::vector<TranslatedField>* origins = nullptr);
 /// The same into `out`, reusing its storage. Returns how many leading fields of `out` are fields
 /// of `event` copied unchanged (see TranslationCache::translated).
-std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description);
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description,
+                          std::vector<TranslatedField>* origins = nullptr);
 
 } // namespace sigma::engine
 

@@ -9,6 +9,7 @@
 #include "testpane.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QDir>
 #include <QLabel>
@@ -20,20 +21,7 @@
 using namespace sigmaui;
 
 namespace {
-struct Workbench {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
-
-    Workbench()
-    {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
-    }
-
+struct Workbench : sigmatest::TestWindow {
     std::size_t events() const { return window->events() ? window->events()->size() : 0; }
     QLabel* label() const { return window->findChild<TestPane*>()->eventSetsLabel(); }
 };
