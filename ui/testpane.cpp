@@ -277,7 +277,8 @@ void TestPane::layoutColumns()
                             {EventsModel::ProcessColumn, 200, 60},
                             {EventsModel::TimeColumn, natural(EventsModel::TimeColumn, 90), 60},
                             {EventsModel::EventIdColumn, natural(EventsModel::EventIdColumn, 40), 40}};
-    int excess = verdict + test + 100 /* Detail */ - m_view->viewport()->width();
+    const int detail = qMax(100, m_view->viewport()->width() / 4); // the command line, what tells events apart
+    int excess = verdict + test + detail - m_view->viewport()->width();
     if (!m_view->isColumnHidden(EventsModel::NearMissColumn)) // the near-miss filter is on
         excess += m_view->columnWidth(EventsModel::NearMissColumn);
     for (const Share& s : shares)

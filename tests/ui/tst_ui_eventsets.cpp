@@ -4,6 +4,7 @@
 #include "eventscontroller.h"
 #include "eventsets.h"
 #include "mainwindow.h"
+#include "messagebanner.h"
 #include "syntaxsupport.h"
 #include "testpane.h"
 
@@ -99,6 +100,21 @@ private Q_SLOTS:
         QTRY_COMPARE(wb.events(), std::size_t(5));
         QTRY_COMPARE(wb.window->eventsController()->sets()->sets().size(), 2);
         QVERIFY(!wb.window->isLoadingEvents());
+    }
+
+    void loadErrorGoesAfterAGoodLoad()
+    {
+        // Issue 20: a load's error banner stayed after later loads succeeded.
+        Workbench wb;
+        QSignalSpy loaded(wb.window.get(), &MainWindow::eventsLoaded);
+        wb.window->loadEvents({sigmatest::dataPath(QStringLiteral("ui/not-events.txt"))});
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(!wb.window->banner()->isHidden());
+        QCOMPARE(wb.window->banner()->kind(), MessageBanner::Kind::Error);
+        wb.window->loadEvents({sigmatest::dataPath(QStringLiteral("ui/events.xml"))});
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(wb.events(), std::size_t(4));
+        QVERIFY2(wb.window->banner()->isHidden(), qPrintable(wb.window->banner()->text()));
     }
 
     void renamedAndRemovedOneByOne()
