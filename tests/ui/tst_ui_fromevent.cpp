@@ -1,6 +1,7 @@
 // "New rule from selection" (issue 17 item 3): fields ticked in Event Detail and events selected in
 // the Test pane give a new untitled rule tab (the text of tests/data/fromevent/*.expected.yml, id
-// and date aside), evaluated at once: its source events match.
+// and date aside), evaluated at once: its source events match; the hover on a field name of it.
+#include "corpus/corpusfeatures.h"
 #include "eventfieldsmodel.h"
 #include "eventsmodel.h"
 #include "mainwindow.h"
@@ -125,6 +126,20 @@ private Q_SLOTS:
             return out;
         };
         QTRY_COMPARE(matched(), rows);
+
+        // Hover on a field name: the catalog events of the rule's log source that carry it.
+        const QStringList lines = text.split(QLatin1Char('\n'));
+        int imageLine = 0;
+        for (int i = 0; i < lines.size(); ++i)
+            if (lines.at(i).startsWith(QLatin1String("        Image")))
+                imageLine = i + 1;
+        QVERIFY(imageLine > 0);
+        RuleEditor* editor = window.currentEditor();
+        QTRY_VERIFY(!window.corpusFeatures()->hoverTextAt(editor, imageLine, 10).isEmpty());
+        const QString hover = window.corpusFeatures()->hoverTextAt(editor, imageLine, 10);
+        QVERIFY2(hover.startsWith(QStringLiteral("Image: in Security-Auditing 4688 A new process has been created (as "
+                                                 "NewProcessName); Sysmon 1 Process creation\nAlso in: ")),
+                 qPrintable(hover));
 
         // The ticks stay when another event is shown, and clear on request.
         window.selectEvent(5);
