@@ -173,6 +173,8 @@ inline Tri notTri(Tri t)
 }
 
 Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit);
+/// The explanation node of one value of an item, before its outcome is set.
+ExplainNode valueNode(const CompiledItem& item, const CompiledValue& value);
 Tri evalSearch(const CompiledSearch& search, EvalContext& ctx);
 
 /// Compiles one detection item (all values). Errors go to diagnostics.

@@ -10,6 +10,7 @@
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -73,12 +74,8 @@ private Q_SLOTS:
         QFETCH(QList<int>, rows);
         QFETCH(QStringList, fields);
         QFETCH(QString, expected);
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow test;
+        MainWindow& window = *test.window;
         QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
         window.loadEvents({sigmatest::dataPath(QStringLiteral("fromevent/events.xml"))});
         QVERIFY(loaded.wait(10000));
@@ -151,12 +148,8 @@ private Q_SLOTS:
 
     void errorWithoutCommonField()
     {
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow test;
+        MainWindow& window = *test.window;
         QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
         window.loadEvents({sigmatest::dataPath(QStringLiteral("fromevent/events.xml"))});
         QVERIFY(loaded.wait(10000));
