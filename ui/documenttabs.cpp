@@ -89,6 +89,11 @@ void DocumentTabs::newRule()
            QString(), name);
 }
 
+RuleDocument* DocumentTabs::newRule(const QString& text)
+{
+    return create(text, QString(), tr("untitled-%1.yml").arg(++m_untitledCounter));
+}
+
 void DocumentTabs::setCompileOptions(const sigma::CompileOptions& options)
 {
     m_compileOptions = options;

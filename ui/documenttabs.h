@@ -32,6 +32,8 @@ public:
     /// A new tab holding `text` (unmodified); `path` empty for an untitled rule.
     RuleDocument* create(const QString& text, const QString& path, const QString& untitledName);
     void newRule();
+    /// A new untitled rule tab holding `text` (a rule made for the user, e.g. from events).
+    RuleDocument* newRule(const QString& text);
     /// A page that is not a rule (technique page, rule page of the corpus) in a tab of its own,
     /// placed after the current tab, made current; the tab owns it. Shown again when present.
     void showPage(QWidget* page, const QString& title, const QString& toolTip);

@@ -34,6 +34,47 @@ QString EventFieldsModel::valueAt(int row) const
     return row >= 0 && row < m_fields.size() ? m_fields.at(row).second : QString();
 }
 
+bool EventFieldsModel::isTicked(const QString& field) const
+{
+    return m_ticked.contains(field, Qt::CaseInsensitive);
+}
+
+QStringList EventFieldsModel::tickedFields() const
+{
+    QStringList out;
+    for (const auto& f : m_fields)
+        if (isTicked(f.first) && !out.contains(f.first, Qt::CaseInsensitive))
+            out.append(f.first);
+    for (const QString& t : m_ticked)
+        if (!out.contains(t, Qt::CaseInsensitive))
+            out.append(t);
+    return out;
+}
+
+void EventFieldsModel::setTicked(const QString& field, bool ticked)
+{
+    if (ticked == isTicked(field))
+        return;
+    if (ticked)
+        m_ticked.append(field);
+    else
+        m_ticked.removeIf([&](const QString& t) { return t.compare(field, Qt::CaseInsensitive) == 0; });
+    for (int r = 0; r < m_fields.size(); ++r)
+        if (m_fields.at(r).first.compare(field, Qt::CaseInsensitive) == 0)
+            Q_EMIT dataChanged(index(r, FieldColumn), index(r, FieldColumn), {Qt::CheckStateRole});
+    Q_EMIT tickedChanged();
+}
+
+void EventFieldsModel::clearTicks()
+{
+    if (m_ticked.isEmpty())
+        return;
+    m_ticked.clear();
+    if (!m_fields.isEmpty())
+        Q_EMIT dataChanged(index(0, FieldColumn), index(int(m_fields.size()) - 1, FieldColumn), {Qt::CheckStateRole});
+    Q_EMIT tickedChanged();
+}
+
 int EventFieldsModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_fields.size());
@@ -51,7 +92,18 @@ QVariant EventFieldsModel::data(const QModelIndex& index, int role) const
     const auto& f = m_fields.at(index.row());
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
         return index.column() == FieldColumn ? f.first : f.second;
+    if (role == Qt::CheckStateRole && index.column() == FieldColumn)
+        return isTicked(f.first) ? Qt::Checked : Qt::Unchecked;
     return {};
+}
+
+bool EventFieldsModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (!index.isValid() || index.row() >= m_fields.size() || index.column() != FieldColumn ||
+        role != Qt::CheckStateRole)
+        return false;
+    setTicked(m_fields.at(index.row()).first, value.toInt() == Qt::Checked);
+    return true;
 }
 
 QVariant EventFieldsModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -66,6 +118,8 @@ Qt::ItemFlags EventFieldsModel::flags(const QModelIndex& index) const
     Qt::ItemFlags f = QAbstractTableModel::flags(index);
     if (index.isValid())
         f |= Qt::ItemIsDragEnabled;
+    if (index.isValid() && index.column() == FieldColumn)
+        f |= Qt::ItemIsUserCheckable;
     return f;
 }
 

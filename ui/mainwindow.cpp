@@ -8,6 +8,7 @@
 #include "correlationspane.h"
 
 #include "documenttabs.h"
+#include "eventfieldsmodel.h"
 #include "eventscontroller.h"
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
@@ -44,6 +45,7 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include "live/rulefromevent.h"
 #include "validation/export.h"
 
 namespace sigmaui {
@@ -127,6 +129,8 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
 
     resize(WindowLayout::defaultSize(this)); // the docks are sized for it
     createDocks();
+    connect(m_detailPane, &EventDetailPane::newRuleRequested, this,
+            [this](const QStringList& fields) { newRuleFromSelection(fields); });
     m_context->setEventSelector([this](const QList<int>& rows) { m_testPane->selectEvents(rows); });
     CorrelationsPane::install(m_context);
     ImpactPane::install(m_context)->setCorpusProvider(
@@ -332,6 +336,31 @@ void MainWindow::showSelectedEvent()
     const sigma::Event* event = m_testPane->model()->eventAt(m_testPane->selectedEvent());
     m_detailPane->setEvent(event);
     m_explanationPane->showExplanation(m_tabs->currentDocument(), event);
+}
+
+bool MainWindow::newRuleFromSelection(const QStringList& fields)
+{
+    const EventListPtr events = m_context->events();
+    std::vector<const sigma::Event*> chosen;
+    for (int row : m_testPane->selectedEvents())
+        if (events && row >= 0 && std::size_t(row) < events->size())
+            chosen.push_back(&(*events)[std::size_t(row)]);
+    std::vector<std::string> names;
+    for (const QString& f : fields.isEmpty() ? m_detailPane->model()->tickedFields() : fields)
+        names.push_back(f.toStdString());
+    const sigma::RuleFromEvents made = sigma::ruleFromEvents(chosen, names);
+    QStringList messages;
+    for (const auto& d : made.diagnostics)
+        messages.append(QString::fromStdString(d.message));
+    if (made.yaml.empty()) {
+        m_context->showMessage(MessageBanner::Kind::Error,
+                               tr("No rule made: %1").arg(messages.join(QStringLiteral("; "))));
+        return false;
+    }
+    m_tabs->newRule(QString::fromStdString(made.yaml)); // evaluated over the loaded events at once
+    if (!messages.isEmpty())
+        m_context->showMessage(MessageBanner::Kind::Warning, messages.join(QStringLiteral("; ")));
+    return true;
 }
 
 void MainWindow::updateMatchSummary()

@@ -94,6 +94,10 @@ public:
     /// the sample corpus folder (empty when missing).
     QString openSampleWorkspace(bool withEvents = true);
     void newRule() { m_tabs->newRule(); }
+    /// A new untitled rule from the ticked fields (`fields`; empty: those ticked in Event Detail)
+    /// of the events selected in the Test pane (core/live/rulefromevent.h); warnings and errors in
+    /// the banner. False when no rule could be made.
+    bool newRuleFromSelection(const QStringList& fields = {});
 
     bool saveTab(int index, const QString& path = {}) { return m_tabs->save(index, path); }
     bool saveCurrent() { return m_tabs->saveCurrent(); }

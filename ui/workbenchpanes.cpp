@@ -11,9 +11,11 @@
 
 #include "events/reader.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <QVBoxLayout>
@@ -178,6 +180,7 @@ EventDetailPane::EventDetailPane(WorkbenchContext* context, QWidget* parent)
     , m_model(new EventFieldsModel(this))
     , m_fields(new QTableView(this))
     , m_xml(new QPlainTextEdit(this))
+    , m_newRule(new QAction(tr("New Rule from Selection"), this))
 {
     setDocumentMode(true);
     m_fields->setModel(m_model);
@@ -187,7 +190,24 @@ EventDetailPane::EventDetailPane(WorkbenchContext* context, QWidget* parent)
     m_fields->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_fields->setDragEnabled(true);
     m_fields->setDragDropMode(QAbstractItemView::DragOnly);
-    m_fields->setToolTip(tr("Double-click a field (or drag it into the rule) to add it as a detection item."));
+    m_fields->setToolTip(tr("Double-click a field (or drag it into the rule) to add it as a detection item. "
+                            "Tick fields for a new rule from the events selected in the Test pane."));
+    m_newRule->setToolTip(tr("A new rule with the ticked fields of the selected events (common values, "
+                             "endswith where only the folder differs), tested at once"));
+    m_newRule->setEnabled(false);
+    connect(m_model, &EventFieldsModel::tickedChanged, this,
+            [this] { m_newRule->setEnabled(!m_model->tickedFields().isEmpty()); });
+    connect(m_newRule, &QAction::triggered, this, [this] {
+        if (!m_model->tickedFields().isEmpty())
+            Q_EMIT newRuleRequested(m_model->tickedFields());
+    });
+    m_fields->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_fields->addAction(m_newRule);
+    auto* corner = new QToolButton(this);
+    corner->setDefaultAction(m_newRule);
+    corner->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    corner->setAutoRaise(true);
+    setCornerWidget(corner, Qt::TopRightCorner);
     m_xml->setReadOnly(true);
     m_xml->setLineWrapMode(QPlainTextEdit::NoWrap);
     QFont mono(QStringLiteral("monospace"));

@@ -10,6 +10,7 @@
 #include <QTableView>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QPlainTextEdit;
 class QTextDocument;
@@ -55,7 +56,9 @@ private:
     QTreeView* m_view;
 };
 
-/// The selected event's fields (double-click or drag one into the rule) and its XML.
+/// The selected event's fields (double-click or drag one into the rule) and its XML. Fields can
+/// be ticked; "New Rule from Selection" (button and context menu) asks for a rule from the ticked
+/// fields of the events selected in the Test pane.
 class EventDetailPane : public QTabWidget {
     Q_OBJECT
 public:
@@ -64,12 +67,19 @@ public:
     void setEvent(const sigma::Event* event);
     EventFieldsModel* model() const { return m_model; }
     QTableView* fieldsView() const { return m_fields; }
+    /// "New Rule from Selection": enabled while a field is ticked.
+    QAction* newRuleAction() const { return m_newRule; }
+
+Q_SIGNALS:
+    /// A new rule from these fields of the selected events was asked for.
+    void newRuleRequested(const QStringList& fields);
 
 private:
     WorkbenchContext* m_context;
     EventFieldsModel* m_model;
     QTableView* m_fields;
     QPlainTextEdit* m_xml;
+    QAction* m_newRule;
 };
 
 /// The current rule's parser, linter and compiler findings; a click jumps to the place.

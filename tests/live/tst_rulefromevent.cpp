@@ -62,12 +62,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::addColumn<int>("warnings");
         // Sysmon 1: process_creation; literal * ? ' and backslashes escaped; a number unquoted.
-        QTest::newRow("sysmon 1") << QList<int>{1} << "Image,CommandLine,ParentImage,ProcessId,IntegrityLevel"
+        QTest::newRow("sysmon 1") << QList<int>{1} << "ProcessId,Image,CommandLine,IntegrityLevel,ParentImage"
                                   << "sysmon1.expected.yml" << 0;
         // Two Security 4688: process_creation (pySigma's windows_logsource_mapping), fields under
         // their Sysmon 1 names; whoami.exe from two folders -> endswith; parents differ -> list.
         QTest::newRow("two security 4688")
-            << QList<int>{2, 3} << "NewProcessName,CommandLine,SubjectUserName,MandatoryLabel,ParentProcessName"
+            << QList<int>{2, 3} << "SubjectUserName,NewProcessName,CommandLine,ParentProcessName,MandatoryLabel"
             << "security4688.expected.yml" << 0;
         QTest::newRow("security 4624: service security") << QList<int>{4} << "TargetUserName,LogonType,IpAddress"
                                                          << "security4624.expected.yml" << 0;
@@ -190,8 +190,7 @@ private Q_SLOTS:
         const auto ok = sigmatest::runSigmawb(
             {QStringLiteral("rule-from-event"), QStringLiteral("--events"), events, QStringLiteral("--index"),
              QStringLiteral("2,3"), QStringLiteral("--fields"),
-             QStringLiteral("NewProcessName,CommandLine,SubjectUserName,"
-                            "MandatoryLabel,ParentProcessName"),
+             QStringLiteral("SubjectUserName,NewProcessName,CommandLine,ParentProcessName,MandatoryLabel"),
              QStringLiteral("--id"), QLatin1String(Id), QStringLiteral("--date"), QLatin1String(Date)});
         QCOMPARE(ok.exitCode, 0);
         QCOMPARE(QString::fromUtf8(ok.out), fileText(QStringLiteral("fromevent/security4688.expected.yml")));

@@ -12,6 +12,7 @@
 #include "../rulemarks.h"
 #include "../workbenchcontext.h"
 
+#include "engine/fieldfacts.h"
 #include "events/fieldname.h"
 #include "rule/attack.h"
 #include "rule/parser.h"
@@ -138,6 +139,15 @@ QString EditorAssistance::hoverTextAt(RuleEditor* editor, int line, int column) 
     for (std::size_t i = 0; i < rule->tags.size() && i < rule->tagSpans.size(); ++i)
         if (spanContains(doc, rule->tagSpans[i], line, column))
             return tagDescription(rule->tags[i]);
+    for (const auto& search : rule->detection)
+        for (const auto& map : search.maps)
+            for (const auto& item : map.items)
+                if (!item.isKeyword && !item.field.empty() && spanContains(doc, item.fieldSpan, line, column)) {
+                    const sigma::LogSourceTable* table = m_context->compileOptions().logSources;
+                    const auto facts = sigma::fieldFacts(item.field, rule->logsource,
+                                                         table ? *table : sigma::LogSourceTable::builtin());
+                    return QString::fromStdString(sigma::fieldFactsText(item.field, facts));
+                }
     if (document == m_context->currentDocument() && last->parsed == m_indicators->shownParsed()) {
         const IndicatorsModel* model = m_indicators->pane()->model();
         for (int r = 0; r < model->rowCount(); ++r) {

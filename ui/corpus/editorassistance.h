@@ -16,7 +16,8 @@ class TechniquePages;
 class WorkbenchContext;
 
 /// Help while writing a rule: completion (fields of the loaded events, the corpus's log sources),
-/// hover texts (an indicator's figures, an ATT&CK tag's technique and tactics) and Ctrl+click on
+/// hover texts (a field's catalog events, an indicator's figures, an ATT&CK tag's technique and
+/// tactics) and Ctrl+click on
 /// a technique tag for its page.
 class EditorAssistance : public QObject {
     Q_OBJECT
@@ -26,8 +27,9 @@ public:
 
     /// Attaches completion, hover and Ctrl+click to an editor (idempotent; every rule tab gets them).
     void attach(RuleEditor* editor);
-    /// The hover text at a 1-based line and character column of a rule's editor: the figures of
-    /// the indicator there, or the name and tactics of the ATT&CK tag there; empty if none.
+    /// The hover text at a 1-based line and character column of a rule's editor: on a field name,
+    /// the catalog events of the rule's log source carrying it (engine/fieldfacts.h); else the
+    /// figures of the indicator there, or the name and tactics of the ATT&CK tag there; empty if none.
     QString hoverTextAt(RuleEditor* editor, int line, int column) const;
     /// The technique of the tag at the cursor of the current editor, if any.
     QString techniqueAtCursor() const;
