@@ -165,7 +165,9 @@ void ExplanationPane::showExplanation(RuleDocument* document, const sigma::Event
         fitColumns();
     }
     m_summary->setText(breakable(explanationSummary(explanation)));
-    if (last->text == editor->toPlainText())
+    // A correlation file whose base rules are in sibling files explains its first base rule, whose
+    // positions are not this text's: no marks then.
+    if (last->text == editor->toPlainText() && last->parsed && last->parsed->firstRule())
         editor->setMarks(MarkLayer::Predicates,
                          predicateMarks(explanation, last->compiled->rule(), editor->document()));
     else

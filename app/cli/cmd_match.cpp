@@ -97,9 +97,10 @@ private:
 /// come after the rule matches, counted like rules with --count.
 class Correlations {
 public:
-    Correlations(const std::vector<std::string>& ruleFiles, const sigma::CompileOptions& options)
+    /// The rule files as loadRules() parsed them: they are not read a second time.
+    Correlations(const std::vector<sigma::ParsedFile>& ruleFiles, const sigma::CompileOptions& options)
     {
-        auto u = sigma::loadCorrelationUnit(ruleFiles, options);
+        auto u = sigma::compileCorrelationUnit(ruleFiles, options);
         for (const auto& d : u.diagnostics)
             if (d.code.find("correlation") != std::string::npos || d.code == "unknown-filter-rule") {
                 std::cerr << d.format() << '\n';
@@ -183,7 +184,7 @@ int run(const Options& o)
     if (!setup || hasErrors(ruleFileProblems) || hasErrors(eventFileProblems))
         return sigmawb::ExitUsage;
 
-    LoadedRules loaded = loadRules(ruleFiles, setup->options, o.threads);
+    LoadedRules loaded = loadRules(ruleFiles, setup->options, o.threads, /*keepParsed=*/true);
     for (const auto& d : loaded.diagnostics)
         std::cerr << d.format() << '\n';
     if (!loaded.failedFiles.empty())
@@ -194,7 +195,8 @@ int run(const Options& o)
     const RuleSet set = builder.build();
     std::optional<Correlations> correlations;
     if (loaded.otherDocuments > 0)
-        correlations.emplace(ruleFiles, setup->options);
+        correlations.emplace(loaded.parsed, setup->options);
+    loaded.parsed = {}; // not needed past here
     const RuleSet& matched = correlations ? correlations->unit().ruleSet() : set;
 
     // Events stream from the readers in batches (file order, record order); each batch is matched

@@ -20,6 +20,7 @@
 
 #include "engine/engine.h"
 #include "events/event.h"
+#include "events/fieldname.h"
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
@@ -77,10 +78,12 @@ struct CompiledCorrelation {
     /// Per input, per group-by field: the event field (or, for a correlation input, its group-by
     /// name) the value is read from, after `aliases`.
     std::vector<std::vector<std::string>> groupFields;
-    /// Per input: the field of `condition.field` (aliases apply to it too).
-    std::vector<std::string> valueFields;
-    std::vector<CorrelationTerm> condition; ///< all must hold; temporal default: gte number of rules
-    EventTime span = 0;                     ///< timespan in microseconds
+    std::vector<std::vector<FieldNames::Id>> groupKeys; ///< groupFields as interned keys (lookups)
+    /// Per input: the fields of `condition.field` (one; value_count: a list), aliases applied.
+    std::vector<std::vector<std::string>> valueFields;
+    std::vector<std::vector<FieldNames::Id>> valueKeys; ///< valueFields as interned keys
+    std::vector<CorrelationTerm> condition;             ///< all must hold; temporal default: gte number of rules
+    EventTime span = 0;                                 ///< timespan in microseconds
     /// The condition can only become true as hits are added (every term gt/gte on a count):
     /// evaluated at each hit on the window ending there, and fires as soon as it holds. Otherwise
     /// evaluated on each window [first hit, first hit + timespan] when it closes.
@@ -106,6 +109,7 @@ struct UnitRule {
     bool reportAlone = true;
     /// (correlation, input) pairs that read this rule's hits.
     std::vector<std::pair<std::size_t, std::size_t>> consumers;
+    int document = -1; ///< Document::index of the rule in its file
 };
 
 /// Rules, filters and correlations compiled together. Immutable: share it across threads.
@@ -154,6 +158,9 @@ struct CorrelationEventRef {
     std::optional<std::uint64_t> recordId;
     EventTime time = 0;
     std::size_t rule = 0; ///< the base rule (index into CorrelationUnit::rules()) it matched
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    /// The event's position in the caller's list (CorrelationEvaluator::add with a position), else npos.
+    std::size_t position = npos;
 };
 
 /// One firing of a correlation for one group.
@@ -168,7 +175,8 @@ struct CorrelationResult {
     std::size_t eventCount = 0;              ///< all contributing events
     /// Hits of the window per input of the correlation (its `rules`, in order).
     std::vector<std::size_t> perInput;
-    /// value_count: the distinct values with their counts (at most maxEvents of them).
+    /// value_count: the distinct values with their counts (at most maxEvents of them); with a list
+    /// of fields, each tuple's values joined by ", ".
     std::vector<std::pair<std::string, std::size_t>> distinct;
 };
 
@@ -237,7 +245,9 @@ public:
     /// Matches the event against the unit's rules, then add(event, matched).
     void add(const Event& event);
     /// The event matched these rules of the unit (indices into rules(), as match() gives them).
-    void add(const Event& event, const std::vector<std::size_t>& matchedRules);
+    /// `position` (the event's place in the caller's list) comes back in CorrelationEventRef::position.
+    void add(const Event& event, const std::vector<std::size_t>& matchedRules,
+             std::size_t position = CorrelationEventRef::npos);
     /// Closes every window and returns every result.
     CorrelationReport finish();
     /// Groups with open state and hits held (memory checks, benchmarks).

@@ -1,73 +1,37 @@
 // Evaluating correlations over base-rule hits: per correlation, per group, the hits of the open
 // window only (see docs/correlations.md).
 #include "correlation/correlation.h"
+#include "correlation/values.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <deque>
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace sigma {
 
+using namespace correlationvalues;
+
 namespace {
 
-std::optional<double> parseNumber(const std::string& text)
-{
-    std::string_view s = text;
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    if (!s.empty() && s.front() == '+')
-        s.remove_prefix(1);
-    double v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
-        return std::nullopt;
-    return v;
-}
-
-bool holds(const std::vector<CorrelationTerm>& condition, double value)
-{
-    for (const auto& t : condition) {
-        bool ok = false;
-        switch (t.op) {
-        case CorrelationOp::Gt:
-            ok = value > t.value;
-            break;
-        case CorrelationOp::Gte:
-            ok = value >= t.value;
-            break;
-        case CorrelationOp::Lt:
-            ok = value < t.value;
-            break;
-        case CorrelationOp::Lte:
-            ok = value <= t.value;
-            break;
-        case CorrelationOp::Eq:
-            ok = value == t.value;
-            break;
-        case CorrelationOp::Neq:
-            ok = value != t.value;
-            break;
-        }
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-/// One base-rule match (or one result of a referenced correlation) as a correlation reads it.
+/// One base-rule match (or one result of a referenced correlation) as a correlation reads it. Kept
+/// small: it is moved into the sort and the windows, one per hit (the live pane's hot path).
 struct Hit {
     EventTime time = 0;
     std::uint64_t seq = 0; ///< arrival order: ties in time keep it
     std::uint32_t input = 0;
-    std::vector<std::string> group;
-    std::optional<std::string> value;               ///< condition.field, when the event has it
-    CorrelationEventRef ref;                        ///< base hit: the event
+    std::uint32_t file = 0; ///< base hit: index into Impl::files
+    std::uint32_t rule = 0; ///< base hit: the rule it matched
+    bool hasValue = false;  ///< condition.field present (all of its fields, for a list)
+    double number = 0;      ///< value_sum/avg/percentile: condition.field as a number (hasValue)
+    std::string group;      ///< the group-by values, each followed by kSeparator: the group's key
+    std::string value;      ///< value_count: condition.field's value (a tuple: joined by kSeparator)
+    std::size_t index = 0;  ///< base hit: the event's index in its file
+    std::size_t position = CorrelationEventRef::npos;
+    std::optional<std::uint64_t> recordId;
     std::shared_ptr<const CorrelationResult> inner; ///< chained: the inner result
 };
 
@@ -81,6 +45,7 @@ bool laterThan(const Hit& a, const Hit& b) // heap order: earliest on top
 }
 
 struct GroupState {
+    std::vector<std::string> values; ///< the group-by values
     std::deque<Hit> hits;
     std::map<std::string, std::size_t> distinct;
     std::vector<std::size_t> perInput;
@@ -99,19 +64,9 @@ struct GroupState {
     }
 };
 
-std::string joinKey(const std::vector<std::string>& values)
-{
-    std::string key;
-    for (const auto& v : values) {
-        key += v;
-        key += '\x1f';
-    }
-    return key;
-}
-
 struct CorrState {
-    std::map<std::string, GroupState> groups;
-    std::vector<Hit> pending; ///< heap (laterThan)
+    std::unordered_map<std::string, GroupState> groups;
+    std::vector<Hit> pending; ///< heap (laterThan) when streaming; arrival order in batch
     EventTime lastFed = std::numeric_limits<EventTime>::min();
     EventTime lastSweep = std::numeric_limits<EventTime>::min();
 };
@@ -128,22 +83,63 @@ struct CorrelationEvaluator::Impl {
     std::string traceKey;
     std::map<std::pair<std::size_t, std::string>, CorrelationNearMiss> misses;
     std::set<std::pair<std::size_t, std::string>> fired;
+    /// The event files hits came from (a hit holds an index, not a shared pointer).
+    std::vector<std::shared_ptr<const std::string>> files;
+    std::unordered_map<const std::string*, std::uint32_t> fileIndex;
 
-    /// Hit of correlation `c`'s input `k`, read from an event.
-    Hit hitFromEvent(const CompiledCorrelation& c, std::size_t k, const Event& e, EventTime t, std::size_t rule)
+    std::uint32_t fileOf(const std::shared_ptr<const std::string>& file)
+    {
+        if (!files.empty() && files.back() == file)
+            return static_cast<std::uint32_t>(files.size() - 1);
+        const auto [it, added] = fileIndex.emplace(file.get(), static_cast<std::uint32_t>(files.size()));
+        if (added)
+            files.push_back(file);
+        return it->second;
+    }
+
+    CorrelationEventRef refOf(const Hit& h) const
+    {
+        CorrelationEventRef r{files[h.file], h.index, h.recordId, h.time, h.rule};
+        r.position = h.position;
+        return r;
+    }
+
+    /// Hit of correlation `c`'s input `k`, read from an event (its fields looked up by interned key).
+    Hit hitFromEvent(const CompiledCorrelation& c, std::size_t k, const Event& e, EventTime t, std::size_t rule,
+                     std::uint32_t file, std::size_t position)
     {
         Hit h;
         h.time = t;
         h.seq = seq;
         h.input = static_cast<std::uint32_t>(k);
-        for (const auto& f : c.groupFields[k]) {
-            const std::string* v = e.value(f);
-            h.group.push_back(v ? *v : std::string()); // absent: the empty-value group (pySigma)
+        for (const FieldNames::Id key : c.groupKeys[k]) {
+            if (const std::string* v = e.valueByKey(key)) // absent: the empty-value group (pySigma)
+                h.group += *v;
+            h.group += kSeparator;
         }
-        if (!c.valueFields[k].empty())
-            if (const std::string* v = e.value(c.valueFields[k]))
-                h.value = *v;
-        h.ref = CorrelationEventRef{e.origin.file, e.origin.index, e.origin.recordId, t, rule};
+        const auto& valueKeys = c.valueKeys[k];
+        if (!valueKeys.empty()) {
+            h.hasValue = true;
+            for (std::size_t i = 0; i < valueKeys.size() && h.hasValue; ++i) {
+                const std::string* v = e.valueByKey(valueKeys[i]);
+                if (!v) { // a tuple counts only when the event has every one of its fields
+                    h.hasValue = false;
+                } else if (c.kind != CorrelationKind::ValueCount) {
+                    const auto n = parseNumber(*v);
+                    h.hasValue = n.has_value();
+                    h.number = n.value_or(0);
+                } else {
+                    if (i)
+                        h.value += kSeparator;
+                    h.value += *v;
+                }
+            }
+        }
+        h.file = file;
+        h.rule = static_cast<std::uint32_t>(rule);
+        h.index = e.origin.index;
+        h.recordId = e.origin.recordId;
+        h.position = position;
         return h;
     }
 
@@ -153,16 +149,33 @@ struct CorrelationEvaluator::Impl {
         h.time = r->time;
         h.seq = ++seq;
         h.input = static_cast<std::uint32_t>(k);
-        auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+        auto lookup = [&](const std::string& name) -> const std::string* {
             for (const auto& [f, v] : r->group)
                 if (f == name)
-                    return v;
-            return std::nullopt;
+                    return &v;
+            return nullptr;
         };
-        for (const auto& f : c.groupFields[k])
-            h.group.push_back(lookup(f).value_or(std::string()));
-        if (!c.valueFields[k].empty())
-            h.value = lookup(c.valueFields[k]);
+        for (const auto& f : c.groupFields[k]) {
+            if (const std::string* v = lookup(f))
+                h.group += *v;
+            h.group += kSeparator;
+        }
+        const auto& valueFields = c.valueFields[k];
+        h.hasValue = !valueFields.empty();
+        for (std::size_t i = 0; i < valueFields.size() && h.hasValue; ++i) {
+            const std::string* v = lookup(valueFields[i]);
+            if (!v) {
+                h.hasValue = false;
+            } else if (c.kind != CorrelationKind::ValueCount) {
+                const auto n = parseNumber(*v);
+                h.hasValue = n.has_value();
+                h.number = n.value_or(0);
+            } else {
+                if (i)
+                    h.value += kSeparator;
+                h.value += *v;
+            }
+        }
         h.inner = r;
         return h;
     }
@@ -171,7 +184,8 @@ struct CorrelationEvaluator::Impl {
     {
         auto& p = states[ci].pending;
         p.push_back(std::move(h));
-        std::push_heap(p.begin(), p.end(), laterThan);
+        if (options.reorderWindow) // batch: sorted once in finish()
+            std::push_heap(p.begin(), p.end(), laterThan);
     }
 
     /// Feeds the pending hits of every correlation up to the watermark, in evaluation order.
@@ -210,11 +224,11 @@ struct CorrelationEvaluator::Impl {
             g.perInput.assign(c.inputs.size(), 0);
         ++g.perInput[h.input];
         g.eventCount += h.inner ? h.inner->eventCount : 1;
-        if (h.value) {
+        if (h.hasValue) {
             if (c.kind == CorrelationKind::ValueCount)
-                ++g.distinct[*h.value];
-            else if (auto n = parseNumber(*h.value))
-                g.sum += *n, ++g.numeric;
+                ++g.distinct[h.value];
+            else
+                g.sum += h.number, ++g.numeric;
         }
         g.hits.push_back(std::move(h));
     }
@@ -224,13 +238,13 @@ struct CorrelationEvaluator::Impl {
         Hit& h = g.hits.front();
         --g.perInput[h.input];
         g.eventCount -= h.inner ? h.inner->eventCount : 1;
-        if (h.value) {
+        if (h.hasValue) {
             if (c.kind == CorrelationKind::ValueCount) {
-                auto it = g.distinct.find(*h.value);
+                auto it = g.distinct.find(h.value);
                 if (it != g.distinct.end() && --it->second == 0)
                     g.distinct.erase(it);
-            } else if (auto n = parseNumber(*h.value)) {
-                g.sum -= *n, --g.numeric;
+            } else {
+                g.sum -= h.number, --g.numeric;
             }
         }
         g.hits.pop_front();
@@ -266,9 +280,8 @@ struct CorrelationEvaluator::Impl {
         case CorrelationKind::ValuePercentile: {
             std::vector<double> values;
             for (const auto& h : g.hits)
-                if (h.value)
-                    if (auto n = parseNumber(*h.value))
-                        values.push_back(*n);
+                if (h.hasValue)
+                    values.push_back(h.number);
             if (values.empty())
                 return std::nullopt;
             std::sort(values.begin(), values.end());
@@ -294,7 +307,7 @@ struct CorrelationEvaluator::Impl {
                     out.push_back(e);
                 }
             } else {
-                out.push_back(h.ref);
+                out.push_back(refOf(h));
             }
         }
     }
@@ -305,7 +318,10 @@ struct CorrelationEvaluator::Impl {
         for (const auto& [v, n] : g.distinct) {
             if (out.size() >= options.maxEvents)
                 break;
-            out.emplace_back(v, n);
+            std::string shown = v; // a tuple's values joined by ", "
+            for (std::size_t at = shown.find(kSeparator); at != std::string::npos; at = shown.find(kSeparator, at))
+                shown.replace(at, 1, ", ");
+            out.emplace_back(std::move(shown), n);
         }
         return out;
     }
@@ -325,7 +341,7 @@ struct CorrelationEvaluator::Impl {
             it = misses.emplace(std::make_pair(ci, key), CorrelationNearMiss{}).first;
             it->second.correlation = ci;
             for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-                it->second.group.emplace_back(c.doc.groupBy[i], g.hits.front().group[i]);
+                it->second.group.emplace_back(c.doc.groupBy[i], g.values[i]);
         } else if (!v || (it->second.window.value && *it->second.window.value >= *v)) {
             return;
         }
@@ -372,7 +388,7 @@ struct CorrelationEvaluator::Impl {
         auto r = std::make_shared<CorrelationResult>();
         r->correlation = ci;
         for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-            r->group.emplace_back(c.doc.groupBy[i], g.hits.front().group[i]);
+            r->group.emplace_back(c.doc.groupBy[i], g.values[i]);
         r->start = g.hits.front().time;
         r->end = end;
         r->time = time;
@@ -422,8 +438,13 @@ struct CorrelationEvaluator::Impl {
             st.lastSweep = h.time;
         else if (h.time - st.lastSweep > c.span)
             sweep(ci, h.time);
-        const std::string key = joinKey(h.group);
-        GroupState& g = st.groups[key];
+        auto found = st.groups.find(h.group);
+        if (found == st.groups.end()) {
+            found = st.groups.emplace(h.group, GroupState{}).first;
+            found->second.values = splitKey(h.group, c.doc.groupBy.size());
+        }
+        const std::string& key = found->first;
+        GroupState& g = found->second;
         if (c.earlyFire) {
             if (!g.hits.empty() && g.hits.front().time < h.time - c.span)
                 noteMiss(ci, key, g, g.hits.back().time); // the window is at its fullest
@@ -496,7 +517,7 @@ void CorrelationEvaluator::add(const Event& event)
         add(event, matched);
 }
 
-void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t>& matchedRules)
+void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t>& matchedRules, std::size_t position)
 {
     Impl& d = *m_impl;
     const auto& rules = d.unit->rules();
@@ -505,20 +526,23 @@ void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t
         any = any || !rules[r].consumers.empty();
     if (!any)
         return;
-    const std::optional<EventTime> t = parseEventTime(event.time());
+    static const FieldNames::Id timeKey = FieldNames::internKey("TimeCreated_SystemTime");
+    const std::string* timeText = event.valueByKey(timeKey);
+    const std::optional<EventTime> t = timeText ? parseEventTime(*timeText) : std::nullopt;
     ++d.seq;
+    const std::uint32_t file = t ? d.fileOf(event.origin.file) : 0;
     for (std::size_t r : matchedRules) {
         if (rules[r].consumers.empty())
             continue;
         if (!t) {
             if (d.report.untimed.size() < d.options.maxEvents)
                 d.report.untimed.push_back(
-                    CorrelationEventRef{event.origin.file, event.origin.index, event.origin.recordId, 0, r});
+                    CorrelationEventRef{event.origin.file, event.origin.index, event.origin.recordId, 0, r, position});
             ++d.report.untimedCount;
             continue;
         }
         for (const auto& [ci, k] : rules[r].consumers) {
-            d.push(ci, d.hitFromEvent(d.unit->correlations()[ci], k, event, *t, r));
+            d.push(ci, d.hitFromEvent(d.unit->correlations()[ci], k, event, *t, r, file, position));
             ++d.report.hits;
         }
     }
@@ -533,10 +557,18 @@ CorrelationReport CorrelationEvaluator::finish()
     Impl& d = *m_impl;
     for (std::size_t ci : d.unit->evaluationOrder()) {
         auto& st = d.states[ci];
-        std::sort(st.pending.begin(), st.pending.end(), [](const Hit& a, const Hit& b) { return laterThan(b, a); });
-        for (auto& h : st.pending)
-            d.feed(ci, std::move(h));
+        // Sorted by (time, arrival) through an index: the hits themselves move once, into feed().
+        // Chained hits arrive during this loop (pushed by the correlations it reads), so sort the
+        // pending list as it is when this correlation's turn comes.
+        std::vector<std::uint32_t> byTime(st.pending.size());
+        for (std::uint32_t i = 0; i < byTime.size(); ++i)
+            byTime[i] = i;
+        std::sort(byTime.begin(), byTime.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return laterThan(st.pending[b], st.pending[a]); });
+        std::vector<Hit> pending = std::move(st.pending);
         st.pending.clear();
+        for (const std::uint32_t i : byTime)
+            d.feed(ci, std::move(pending[i]));
         d.closeAll(ci);
     }
     auto& results = d.report.results;

@@ -154,8 +154,8 @@ std::string explainCorrelationGroup(const CorrelationUnit& unit, std::size_t ci,
     out << c.doc.type;
     if (c.kind == CorrelationKind::ValuePercentile)
         out << " (percentile " << number(c.percentile) << ")";
-    if (!c.doc.conditionField.empty())
-        out << " of " << c.doc.conditionField;
+    for (std::size_t i = 0; i < c.doc.conditionFields.size(); ++i)
+        out << (i ? ", " : " of ") << c.doc.conditionFields[i];
     out << ", " << c.conditionText() << ", within " << c.doc.timespan << " (sliding; "
         << (c.earlyFire ? "fires at the hit that makes it true" : "each window judged when it closes") << ")\n";
     out << "group " << formatGroup(named) << "\n\nreferenced:\n";

@@ -171,8 +171,10 @@ CorrelationUnitResult CorrelationUnitBuilder::build(const std::vector<ParsedFile
                 for (auto& d : c.diagnostics)
                     if (d.severity != Severity::Info)
                         diags.push_back(std::move(d));
-                if (c.rule)
+                if (c.rule) {
                     unit->m_rules.push_back(UnitRule{std::move(c.rule), {}, {}, true, {}});
+                    unit->m_rules.back().document = doc.index;
+                }
             } else if (const Correlation* corr = doc.correlation()) {
                 pending.push_back(PendingCorrelation{corr, file.file, true, {}});
             } else if (const Filter* filter = doc.filter()) {
@@ -337,9 +339,19 @@ CorrelationUnitResult CorrelationUnitBuilder::build(const std::vector<ParsedFile
             std::vector<std::string> fields;
             for (const auto& g : cc.doc.groupBy)
                 fields.push_back(aliasFor(g, in));
+            std::vector<FieldNames::Id> keys;
+            for (const auto& f : fields)
+                keys.push_back(FieldNames::internKey(f));
             cc.groupFields.push_back(std::move(fields));
-            cc.valueFields.push_back(cc.doc.conditionField.empty() ? std::string()
-                                                                   : aliasFor(cc.doc.conditionField, in));
+            cc.groupKeys.push_back(std::move(keys));
+            std::vector<std::string> values;
+            std::vector<FieldNames::Id> valueKeys;
+            for (const auto& f : cc.doc.conditionFields) {
+                values.push_back(aliasFor(f, in));
+                valueKeys.push_back(FieldNames::internKey(values.back()));
+            }
+            cc.valueFields.push_back(std::move(values));
+            cc.valueKeys.push_back(std::move(valueKeys));
         }
         for (const auto& t : cc.doc.condition) {
             auto op = opFromName(t.op);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 namespace sigma {
 
@@ -23,13 +24,12 @@ struct FileResult {
     std::size_t otherDocuments = 0;
     bool failed = false;
     bool onlyPlaceholders = true;
+    std::optional<ParsedFile> parsed; ///< keepParsed
 };
 
-FileResult loadOne(const std::string& file, const CompileOptions& options)
+void compileParsed(const ParsedFile& parsed, const std::string& file, const CompileOptions& options, FileResult& r)
 {
-    FileResult r;
-    ParsedFile parsed = parseRuleFile(file);
-    for (auto& d : parsed.diagnostics) {
+    for (auto d : parsed.diagnostics) {
         if (d.severity == Severity::Info)
             continue;
         if (d.severity == Severity::Error) {
@@ -39,7 +39,7 @@ FileResult loadOne(const std::string& file, const CompileOptions& options)
         r.diagnostics.push_back(std::move(d));
     }
     if (r.failed)
-        return r;
+        return;
     for (const auto& doc : parsed.documents) {
         const Rule* rule = doc.rule();
         if (!rule) {
@@ -60,6 +60,15 @@ FileResult loadOne(const std::string& file, const CompileOptions& options)
         else
             r.failed = true;
     }
+}
+
+FileResult loadOne(const std::string& file, const CompileOptions& options, bool keepParsed)
+{
+    FileResult r;
+    ParsedFile parsed = parseRuleFile(file);
+    compileParsed(parsed, file, options, r);
+    if (keepParsed)
+        r.parsed = std::move(parsed);
     return r;
 }
 } // namespace
@@ -98,13 +107,14 @@ std::vector<std::string> collectRuleFiles(const std::vector<std::string>& paths,
     return collectFiles(paths, diagnostics, isRuleFileName);
 }
 
-LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads)
+LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options, unsigned threads,
+                      bool keepParsed)
 {
     ParallelOptions parallel;
     parallel.threads = threads;
     ParallelRun run;
     std::vector<FileResult> results = parallelMap<FileResult>(
-        files.size(), [&](std::size_t i) { return loadOne(files[i], options); }, parallel, &run);
+        files.size(), [&](std::size_t i) { return loadOne(files[i], options, keepParsed); }, parallel, &run);
 
     LoadedRules out;
     out.files = files.size();
@@ -119,6 +129,8 @@ LoadedRules loadRules(const std::vector<std::string>& files, const CompileOption
             out.rules.push_back(std::move(rule));
         for (auto& d : r.diagnostics)
             out.diagnostics.push_back(std::move(d));
+        if (r.parsed)
+            out.parsed.push_back(std::move(*r.parsed));
         if (r.failed) {
             out.failedFiles.push_back(files[i]);
             if (r.onlyPlaceholders)

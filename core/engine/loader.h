@@ -28,9 +28,13 @@ struct LoadedRules {
     std::vector<std::string> failedFiles;
     /// Of those, the ones whose only errors are unresolved placeholders.
     std::vector<std::string> placeholderFiles;
+    /// With `keepParsed`: every file as parsed, in file order (for compileCorrelationUnit without
+    /// parsing the files a second time).
+    std::vector<ParsedFile> parsed;
 };
 
 /// Parses and compiles every rule of the files. `threads` 0 = hardware concurrency.
-LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options = {}, unsigned threads = 1);
+LoadedRules loadRules(const std::vector<std::string>& files, const CompileOptions& options = {}, unsigned threads = 1,
+                      bool keepParsed = false);
 
 } // namespace sigma

@@ -1,4 +1,5 @@
 #include "live/analysis.h"
+#include "live/correlationlive.h"
 
 #include "engine/lintscope.h"
 #include "engine/logsourcefields.h"
@@ -40,7 +41,8 @@ RuleAnalysis analyzeParsed(std::shared_ptr<ParsedFile> parsed, const std::string
         result.diagnostics.insert(result.diagnostics.end(), std::make_move_iterator(compiled.diagnostics.begin()),
                                   std::make_move_iterator(compiled.diagnostics.end()));
         result.compiled = std::move(compiled.rule);
-    } else if (!rule && !hasErrors(parsed->diagnostics) && !blankText && options.requireRule) {
+    } else if (!rule && !hasErrors(parsed->diagnostics) && !blankText && options.requireRule &&
+               !holdsCorrelation(*parsed)) { // a file of correlations: its rules may be in other files
         Diagnostic d;
         d.severity = Severity::Error;
         d.code = "no-rule";

@@ -43,10 +43,19 @@ struct LiveCorrelation {
     std::vector<LiveCorrelationRow> rows; ///< per correlation (file order): fired windows by time, then misses
     std::size_t untimed = 0;              ///< base-rule matches read by a correlation whose event has no time
     Diagnostics diagnostics;              ///< the unit's compile and reference errors
-    /// Per base rule (as in unit->rules()): its identity (id, else name, else title) and its own
-    /// verdicts, scope rows and search cache, which the next evaluation reuses for the same rule.
-    std::vector<std::pair<std::string, std::shared_ptr<const EventVerdicts>>> ruleVerdicts;
+    /// Per base rule (as in unit->rules()): its own verdicts, scope rows and search cache, which the
+    /// next evaluation reuses: whole when the rule's document text is the same, else through the
+    /// rule with the same identity (its scope rows and unchanged search identifiers).
+    struct RuleVerdicts {
+        std::string identity; ///< id, else name, else title
+        std::string text;     ///< the rule's document, as written
+        std::shared_ptr<const EventVerdicts> verdicts;
+        bool reused = false; ///< taken whole from the previous evaluation (same text, same events)
+    };
+    std::vector<RuleVerdicts> ruleVerdicts;
     double rulesMs = 0, correlateMs = 0, rowsMs = 0; ///< the parts of the evaluation (figures)
+    /// Rule files next to the edited one that gave rules or correlations it references (siblings).
+    std::vector<std::string> companionFiles;
 };
 
 /// True when the parsed file holds a correlation document.
@@ -60,7 +69,17 @@ struct LiveCorrelationOptions {
     /// the scope rows and search outcomes of the rule with its identity there, when `sameEvents`.
     const LiveCorrelation* previous = nullptr;
     bool sameEvents = false;
+    /// Rules and correlations the file references but does not hold are looked up in the rule files
+    /// of its folder (*.yml, *.yaml; not sub-folders), when the file's path names a folder: what
+    /// `sigmawb match -r FOLDER` (and pySigma's collection of the files given) would resolve.
+    bool siblings = true;
 };
+
+/// The documents of the rule files next to `file` (its folder, not sub-folders, not `file` itself)
+/// that the correlations of `parsed` need: the rules and correlations they reference, by id or name,
+/// transitively, and the filters naming those. Files with parse errors are left out. Each file is
+/// parsed once and kept while its size and modification time stay (a process-wide cache).
+std::vector<ParsedFile> siblingDocuments(const ParsedFile& parsed, const std::string& file);
 
 /// Compiles the file's documents into a unit and evaluates it over `events`; `verdicts` (one per
 /// event) becomes the union of the base rules: Match when one matched, NoMatch when in one's scope.

@@ -110,10 +110,16 @@ bool evaluateLive(const LiveRequest& request, LiveResult& out)
     out.parseMs = msSince(start);
     if (request.stop && request.stop())
         return false;
-    if (!out.compiled || !request.events || request.events->empty())
+    // A file of correlations is evaluated even without a rule of its own (its base rules may be in
+    // sibling files) and without events (the unit's reference errors are the text's problems).
+    const bool correlations = out.parsed && holdsCorrelation(*out.parsed) && !hasErrors(out.parsed->diagnostics) &&
+                              (out.compiled || !out.parsed->firstRule());
+    if (!correlations && (!out.compiled || !request.events || request.events->empty()))
         return true;
     const auto evaluation = std::chrono::steady_clock::now();
-    if (out.parsed && holdsCorrelation(*out.parsed)) {
+    if (correlations) {
+        static const EventList noEvents;
+        const EventList& events = request.events ? *request.events : noEvents;
         // Every base rule and the correlations; the first rule's scope cache does not apply.
         auto correlation = std::make_shared<LiveCorrelation>();
         LiveCorrelationOptions options;
@@ -123,8 +129,18 @@ bool evaluateLive(const LiveRequest& request, LiveResult& out)
             options.previous = request.previous->correlation.get();
             options.sameEvents = request.previous->events == request.events;
         }
-        if (!evaluateCorrelationsLive(*out.parsed, *request.events, options, *correlation, out.verdicts))
+        if (!evaluateCorrelationsLive(*out.parsed, events, options, *correlation, out.verdicts))
             return false;
+        if (!out.parsed->firstRule()) {
+            // Only correlations: the first base rule (from a sibling file) stands for the file where
+            // one rule is needed (an event's explanation); the unit's errors are the text's.
+            const auto& rules = correlation->unit->rules();
+            if (!rules.empty())
+                out.compiled = rules.front().rule;
+            for (const auto& d : correlation->diagnostics)
+                if (d.severity == Severity::Error && d.file == request.file)
+                    out.diagnostics.push_back(d);
+        }
         out.scopeRows.clear();
         out.searchCache.reset();
         out.scopeKey.clear();

@@ -139,16 +139,20 @@ void Converter::correlationBody(Correlation& c, const Node* key, const Node* v)
     const bool temporal = c.type == "temporal" || c.type == "temporal_ordered";
     if (!haveCondition && haveType && !temporal)
         error("missing-condition", "a '" + c.type + "' correlation needs a 'condition'", where);
-    if (haveCondition && c.type.rfind("value_", 0) == 0 && c.conditionField.empty())
+    if (haveCondition && c.type.rfind("value_", 0) == 0 && c.conditionFields.empty())
         error("missing-condition", "a '" + c.type + "' correlation needs 'field' in its condition", conditionSpan);
     if (haveCondition && c.type == "value_percentile" && !c.conditionPercentile)
         warning("missing-percentile",
                 "a 'value_percentile' condition without 'percentile' is evaluated as the 50th percentile (median)",
                 conditionSpan);
+    if (c.conditionFields.size() > 1 && c.type.rfind("value_", 0) == 0 && c.type != "value_count")
+        error("invalid-correlation-condition",
+              "a '" + c.type + "' condition reads one numeric 'field'; a list of fields is for value_count",
+              conditionSpan);
     if (c.conditionPercentile && c.type != "value_percentile")
         warning("unknown-key", "'percentile' has no meaning in a '" + c.type + "' condition", conditionSpan);
     if (c.type == "event_count" || temporal)
-        if (!c.conditionField.empty())
+        if (!c.conditionFields.empty())
             warning("unknown-key", "'field' has no meaning in a '" + c.type + "' condition", conditionSpan);
 }
 
@@ -161,7 +165,15 @@ void Converter::correlationCondition(Correlation& c, const Node* v)
     static const std::set<std::string> ops{"gt", "gte", "lt", "lte", "eq", "neq"};
     for (const auto& [k, val] : mapEntries(v)) {
         if (k->value == "field") {
-            scalarText(val, "field", c.conditionField);
+            // One field, or a list whose distinct tuples value_count counts (specification v2.1).
+            c.conditionFields.clear();
+            if (val->kind == NodeKind::Scalar) {
+                std::string f;
+                if (scalarText(val, "field", f))
+                    c.conditionFields.push_back(std::move(f));
+            } else {
+                c.conditionFields = stringList(val, "field");
+            }
             continue;
         }
         if (k->value == "percentile") {

@@ -243,7 +243,9 @@ struct Correlation {
     std::string timespan;
     long long timespanSeconds = 0;
     std::vector<CorrelationCondition> condition;
-    std::string conditionField; ///< value_* types
+    /// value_* types: `condition.field`; value_count also takes a list (specification v2.1: "linked
+    /// by an AND", pySigma's `fieldref: str | list[str]`): the distinct tuples of those fields.
+    std::vector<std::string> conditionFields;
     /// value_percentile: `condition.percentile` (pySigma; spec v2.1 names no key), 0..100.
     std::optional<double> conditionPercentile;
     bool generate = false;

@@ -4,6 +4,7 @@
 // event without a time). A result is written "CORRELATION GROUP +START..+END value=V events=N",
 // START and END in seconds after the same origin.
 #include "correlation/correlation.h"
+#include "engine/loader.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
@@ -307,6 +308,35 @@ private Q_SLOTS:
                            QStringLiteral("4 EventID=4625 Computer=dc"),
                            QStringLiteral("5 EventID=4625 Computer=dc User=c")}
             << QStringList{QStringLiteral("case Computer=dc +0..+5 value=3 events=5")};
+        // condition.field as a list: the Sigma specification v2.1 (value_count: "When you use multiple
+        // values in `field` they are linked by an AND") and pySigma (`fieldref: str | list[str]`)
+        // accept it; we count distinct tuples, and an event lacking one of the fields adds no tuple.
+        const QString userDomain =
+            correlation("value_count", "failed", "Computer", "1m", "field:,    - User,    - Domain,gte: 3");
+        QTest::addRow("value_count field list: distinct tuples (spec v2.1)")
+            << userDomain
+            << QStringList{QStringLiteral("0 EventID=4625 Computer=dc User=alice Domain=a"),
+                           QStringLiteral("1 EventID=4625 Computer=dc User=alice Domain=b"),
+                           QStringLiteral("2 EventID=4625 Computer=dc User=alice Domain=a"),
+                           QStringLiteral("3 EventID=4625 Computer=dc User=bob Domain=a")}
+            << QStringList{QStringLiteral("case Computer=dc +0..+3 value=3 events=4")};
+        QTest::addRow("value_count field list: a tuple needs every field")
+            << userDomain
+            << QStringList{QStringLiteral("0 EventID=4625 Computer=dc User=alice Domain=a"),
+                           QStringLiteral("1 EventID=4625 Computer=dc User=bob"),
+                           QStringLiteral("2 EventID=4625 Computer=dc User=carol Domain=a"),
+                           QStringLiteral("3 EventID=4625 Computer=dc Domain=b"),
+                           QStringLiteral("4 EventID=4625 Computer=dc User=dave Domain=b")}
+            << QStringList{QStringLiteral("case Computer=dc +0..+4 value=3 events=5")};
+        // The same events with one field: bob and the User-less event count as they are.
+        QTest::addRow("value_count one field, same events")
+            << correlation("value_count", "failed", "Computer", "1m", "field: User,gte: 3")
+            << QStringList{QStringLiteral("0 EventID=4625 Computer=dc User=alice Domain=a"),
+                           QStringLiteral("1 EventID=4625 Computer=dc User=bob"),
+                           QStringLiteral("2 EventID=4625 Computer=dc User=carol Domain=a"),
+                           QStringLiteral("3 EventID=4625 Computer=dc Domain=b"),
+                           QStringLiteral("4 EventID=4625 Computer=dc User=dave Domain=b")}
+            << QStringList{QStringLiteral("case Computer=dc +0..+2 value=3 events=3")};
         // lt needs the window closed: [0,60] holds a,b (2 < 3) and fires at its end.
         QTest::addRow("value_count lt") << correlation("value_count", "failed", "Computer", "1m", "field: User,lt: 3")
                                         << QStringList{QStringLiteral("0 EventID=4625 Computer=dc User=a"),
@@ -448,6 +478,38 @@ private Q_SLOTS:
         QCOMPARE(std::count(matched.begin(), matched.end(), failed), filtered ? 0 : 1);
     }
 
+    void valueCountTuplesAreListedJoined()
+    {
+        // The distinct tuples of a list-form condition.field, as explain and the pane show them.
+        const Run r =
+            runText(correlation("value_count", "failed", "Computer", "1m", "field:,    - User,    - Domain,gte: 2"),
+                    {QStringLiteral("0 EventID=4625 Computer=dc User=alice Domain=a"),
+                     QStringLiteral("1 EventID=4625 Computer=dc User=alice Domain=a"),
+                     QStringLiteral("2 EventID=4625 Computer=dc User=alice Domain=b")});
+        QCOMPARE(r.results, QStringList{QStringLiteral("case Computer=dc +0..+2 value=2 events=3")});
+        const std::vector<std::pair<std::string, std::size_t>> expected{{"alice, a", 2}, {"alice, b", 1}};
+        QCOMPARE(r.report.results.at(0).distinct, expected);
+    }
+
+    // `sigmawb match` compiles its correlation unit from the files loadRules() parsed (read once).
+    void loadedRulesKeepTheirParsedFiles()
+    {
+        const QString spec = sigmatest::dataPath(QStringLiteral("correlation/spec"));
+        Diagnostics problems;
+        const auto files = collectRuleFiles({spec.toStdString()}, problems);
+        QVERIFY(files.size() >= 2);
+        const LoadedRules loaded = loadRules(files, {}, 1, /*keepParsed=*/true);
+        QCOMPARE(loaded.parsed.size(), files.size());
+        for (std::size_t i = 0; i < files.size(); ++i)
+            QCOMPARE(loaded.parsed[i].file, files[i]);
+        QVERIFY(loadRules(files).parsed.empty());
+        const auto fromParsed = compileCorrelationUnit(loaded.parsed);
+        const auto fromPaths = loadCorrelationUnit(files);
+        QVERIFY(!fromParsed.unit->correlations().empty());
+        QCOMPARE(fromParsed.unit->correlations().size(), fromPaths.unit->correlations().size());
+        QCOMPARE(fromParsed.unit->rules().size(), fromPaths.unit->rules().size());
+    }
+
     void generateDecidesWhatIsReportedAlone()
     {
         const Run off = runText(correlation("event_count", "failed", "User", "1m", "gte: 3"), {});
@@ -496,6 +558,10 @@ private Q_SLOTS:
                                                  "title: Y\nname: y\ncorrelation:\n    type: event_count\n    rules:\n"
                                                  "        - x\n    timespan: 1m\n    condition:\n        gte: 1\n")
                                << QStringLiteral("correlation-cycle");
+        // Only value_count reads a list of fields (specification v2.1 says so of value_count alone).
+        QTest::addRow("value_sum with a field list")
+            << correlation("value_sum", "failed", "User", "1m", "field:,    - Bytes,    - Packets,gt: 10")
+            << QStringLiteral("invalid-correlation-condition");
     }
     void referenceErrors()
     {
@@ -585,6 +651,23 @@ private Q_SLOTS:
                            QStringLiteral("302 CommandLine=ipconfig ComputerName=pc User=v")}
             << QStringList{QStringLiteral(
                    "6a014db2-9f5e-4b60-8273-de4f5a6b7c01 ComputerName=pc, User=u +0..+290 value=3 events=3")};
+        // value_avg: (400 + 700) / 2 = 550 > 500 for 10.0.0.1, judged when its 24 h window closes;
+        // 10.0.0.2 averages exactly 500 in every window (not above); its inbound event is no hit.
+        QTest::addRow("value_avg: suspicious average traffic")
+            << QStringLiteral("value_avg.yml")
+            << QStringList{QStringLiteral("0 Direction=outbound SourceIP=10.0.0.1 User=u BytesOut=400"),
+                           QStringLiteral("3600 Direction=outbound SourceIP=10.0.0.1 User=u BytesOut=700"),
+                           QStringLiteral("10 Direction=outbound SourceIP=10.0.0.2 User=u BytesOut=500"),
+                           QStringLiteral("20 Direction=outbound SourceIP=10.0.0.2 User=u BytesOut=500"),
+                           QStringLiteral("30 Direction=inbound SourceIP=10.0.0.2 User=u BytesOut=9000")}
+            << QStringList{QStringLiteral(
+                   "7b125ec3-a06f-4c71-9384-ef5a6b7c8d01 SourceIP=10.0.0.1, User=u +0..+86400 value=550 events=2")};
+        // value_percentile as the specification writes it: `image` holds names, not numbers.
+        QTest::addRow("value_percentile: names are not aggregated")
+            << QStringLiteral("value_percentile.yml")
+            << QStringList{QStringLiteral("0 EventID=1 ComputerName=pc image=cmd.exe"),
+                           QStringLiteral("5 EventID=1 ComputerName=pc image=rare.exe")}
+            << QStringList{};
     }
     void specificationExamples()
     {

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -183,14 +184,91 @@ private Q_SLOTS:
         QVERIFY(sigma::evaluateLive(request, second));
         QVERIFY(second.correlation);
         QCOMPARE(second.correlation->ruleVerdicts.size(), std::size_t(2));
-        for (const auto& [identity, verdicts] : second.correlation->ruleVerdicts)
-            QVERIFY2(verdicts->scopeReused, identity.c_str());
+        // The edited rule: evaluated again on its previous scope rows. The other one: its text did
+        // not change, so its verdicts are the first evaluation's, not recomputed.
+        const auto& edited = second.correlation->ruleVerdicts[1];
+        const auto& same = second.correlation->ruleVerdicts[0];
+        QVERIFY2(!edited.reused && edited.verdicts->scopeReused, edited.identity.c_str());
+        QVERIFY2(same.reused, same.identity.c_str());
+        QCOMPARE(same.verdicts.get(), first->correlation->ruleVerdicts[0].verdicts.get());
         // No success any more: nothing of the ordered correlation fires, the counts still do.
         std::size_t fired = 0;
         for (const auto& row : second.correlation->rows)
             fired += row.fired ? 1 : 0;
         QCOMPARE(fired, std::size_t(3));
         QCOMPARE(second.matches, std::size_t(19));
+    }
+
+    // A file holding only correlations: the rules it references come from the rule files of its
+    // folder (not sub-folders), as `sigmawb match -r FOLDER` resolves them. The results are those of
+    // the one-file sample, whose documents the two files split.
+    void baseRulesFromSiblingFiles_data()
+    {
+        QTest::addColumn<bool>("inFolder");
+        QTest::addRow("file in a folder: siblings read") << true;
+        QTest::addRow("file without a folder: nothing resolved") << false;
+    }
+    void baseRulesFromSiblingFiles()
+    {
+        QFETCH(bool, inFolder);
+        const std::string whole = bruteForceText();
+        const std::size_t rulesAt = whole.find("---\ntitle: Failed Network Logon");
+        QVERIFY(rulesAt != std::string::npos);
+        const std::string correlations = whole.substr(0, rulesAt);
+        const std::string rules = whole.substr(rulesAt + 4);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto write = [&](const char* name, const std::string& text) {
+            QFile f(dir.filePath(QString::fromUtf8(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text.data(), qint64(text.size()));
+        };
+        write("rules.yml", rules);
+        write("unrelated.yaml", "title: Unrelated\nname: unrelated\nlogsource:\n    product: windows\n"
+                                "detection:\n    selection:\n        EventID: 1\n    condition: selection\n");
+        write("broken.yml", "title: [unclosed\n");
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("sub")));
+        write("sub/other.yml", rules); // sub-folders are not read
+        write("corr.yml", correlations);
+
+        sigma::LiveRequest request;
+        request.text = correlations;
+        request.file = inFolder ? dir.filePath(QStringLiteral("corr.yml")).toStdString() : std::string("corr.yml");
+        request.events = logons();
+        sigma::LiveResult split;
+        QVERIFY(sigma::evaluateLive(request, split));
+        QVERIFY(split.correlation);
+        if (!inFolder) {
+            // The references are the text's errors; nothing stands for its rule.
+            QVERIFY(!split.ok());
+            QVERIFY(std::any_of(split.diagnostics.begin(), split.diagnostics.end(), [](const sigma::Diagnostic& d) {
+                return d.code == "unknown-correlation-rule" && d.file == "corr.yml";
+            }));
+            QVERIFY(split.correlation->companionFiles.empty());
+            QVERIFY(split.correlation->rows.empty());
+            QCOMPARE(split.correlation->unit->correlations().size(), std::size_t(0)); // unknown rules
+            return;
+        }
+        QCOMPARE(split.correlation->companionFiles,
+                 std::vector<std::string>{dir.filePath(QStringLiteral("rules.yml")).toStdString()});
+        QCOMPARE(split.correlation->ruleVerdicts.size(), std::size_t(2)); // not the unrelated rule
+        QVERIFY(split.ok()); // no "no-rule" error: its first base rule stands for it
+        QCOMPARE(split.compiled->file(), dir.filePath(QStringLiteral("rules.yml")).toStdString());
+        QVERIFY(!sigma::hasErrors(split.diagnostics));
+
+        request.text = whole;
+        request.file = "whole.yml";
+        sigma::LiveResult one;
+        QVERIFY(sigma::evaluateLive(request, one));
+        QCOMPARE(split.matches, one.matches);
+        QCOMPARE(split.correlation->rows.size(), one.correlation->rows.size());
+        for (std::size_t i = 0; i < one.correlation->rows.size(); ++i) {
+            const auto& a = split.correlation->rows[i];
+            const auto& b = one.correlation->rows[i];
+            QCOMPARE(a.fired, b.fired);
+            QCOMPARE(a.group, b.group);
+            QCOMPARE(positions(a), positions(b));
+        }
     }
 
     void ruleFilesHaveNoCorrelation()

@@ -286,7 +286,7 @@ custom_field: {a: [1, 'two']}
         const auto* vc = parsed.documents[2].correlation();
         QVERIFY(vc);
         QCOMPARE(vc->rules, std::vector<std::string>{"failed_logon"});
-        QCOMPARE(vc->conditionField, std::string("TargetUserName"));
+        QCOMPARE(vc->conditionFields, std::vector<std::string>{"TargetUserName"});
         QCOMPARE(vc->timespanSeconds, 3600LL);
         const auto* tc = parsed.documents[3].correlation();
         QVERIFY(tc);

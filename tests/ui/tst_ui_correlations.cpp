@@ -227,6 +227,32 @@ private Q_SLOTS:
         QCOMPARE(m_pane->model()->index(row, 0).data(CorrelationsModel::FiredRole).toBool(), true);
     }
 
+    // A file of correlations only, its base rules in a sibling file (docs/correlations.md): the
+    // same rows as the sample file that holds both.
+    void correlationsOnlyFileReadsItsSiblings()
+    {
+        QFile whole(sample("mr_win_security_brute_force_then_logon.yml"));
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray text = whole.readAll();
+        const qsizetype at = text.indexOf("---\ntitle: Failed Network Logon");
+        QVERIFY(at > 0);
+        QTemporaryDir dir;
+        for (const auto& [name, content] : {std::pair{QStringLiteral("corr.yml"), text.left(at)},
+                                            std::pair{QStringLiteral("rules.yml"), text.mid(at + 4)}}) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        QVERIFY(m_window->openRuleFile(dir.filePath(QStringLiteral("corr.yml"))));
+        QTRY_COMPARE_WITH_TIMEOUT(m_pane->model()->rowCount(), 8, 20000);
+        const int row = findRow(m_pane->model(), Ordered, QStringLiteral("IpAddress=203.0.113.50"));
+        QVERIFY(row >= 0);
+        QVERIFY(m_pane->model()->index(row, 0).data(CorrelationsModel::FiredRole).toBool());
+        const int missed = findRow(m_pane->model(), Ordered, QStringLiteral("IpAddress=203.0.113.77"));
+        QVERIFY(missed >= 0);
+        QVERIFY(!m_pane->model()->index(missed, 0).data(CorrelationsModel::FiredRole).toBool());
+    }
+
     void ruleFilesShowNoRows()
     {
         m_window->newRule();
