@@ -302,6 +302,7 @@ void MainWindow::showCurrentResult()
     if (last->text == editor->toPlainText()) {
         m_problemsPane->showProblems(d, last->diagnostics, last->ok(), doc);
         editor->setMarks(MarkLayer::Diagnostics, diagnosticMarks(last->diagnostics, doc));
+        editor->setQuickFixes(last->diagnostics);
         editor->setMarks(MarkLayer::Sigma, last->parsed ? sigmaLayerMarks(*last->parsed, doc) : QVector<EditorMark>{});
     }
     // Verdicts: the newest good ones; greyed out when the rule as written does not compile.

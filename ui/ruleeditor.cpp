@@ -69,6 +69,10 @@ void RuleEditor::keyPressEvent(QKeyEvent* event)
         toggleComment();
         return;
     }
+    if (event->key() == Qt::Key_Period && event->modifiers() == Qt::ControlModifier) {
+        showQuickFixes();
+        return;
+    }
     QPlainTextEdit::keyPressEvent(event);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "editorcolors.h"
+#include "util/diagnostic.h"
 
 #include <QMap>
 #include <QPlainTextEdit>
@@ -93,6 +94,16 @@ public:
     /// Replaces every occurrence (one undo step); returns how many.
     int replaceAll(const QString& text, const QString& replacement, bool caseSensitive = false);
 
+    /// The quick fixes of the diagnostics of the current text (those carrying a sigma::Fix); they
+    /// are dropped as soon as the text changes. Ctrl+. (showQuickFixes) offers those at the cursor.
+    void setQuickFixes(const sigma::Diagnostics& diagnostics);
+    /// The fixes of the diagnostics covering the cursor, else of those on its line (one per title).
+    std::vector<sigma::Fix> quickFixesAtCursor() const;
+    /// Applies a fix's edits to the text as one undo step; false when an edit is outside the text.
+    bool applyQuickFix(const sigma::Fix& fix);
+    /// The "Quick fix" menu at the cursor (Ctrl+.); returns it (it deletes itself when closed).
+    class QMenu* showQuickFixes();
+
     int lineNumberAreaWidth() const;
     void paintLineNumbers(class QPaintEvent* event);
 
@@ -120,7 +131,9 @@ private:
     int m_marksUpdates = 0;    ///< live MarksUpdate guards
     bool m_marksDirty = false; ///< marks changed under a guard
     bool m_applyingColors = false;
-    QString m_shownToolTip; ///< the marks' tooltip the editor shows last
+    QString m_shownToolTip;          ///< the marks' tooltip the editor shows last
+    sigma::Diagnostics m_quickFixes; ///< diagnostics with a fix, for m_quickFixText
+    QString m_quickFixText;
 };
 
 /// A value as a single-quoted YAML scalar (Sigma style).

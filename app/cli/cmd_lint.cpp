@@ -6,7 +6,10 @@
 #include "engine/lintscope.h"
 #include "engine/logsourcefields.h"
 #include "rule/lint.h"
+#include "rule/lintfix.h"
 #include "rule/parser.h"
+#include "util/fileio.h"
+#include "util/textdiff.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -29,7 +32,37 @@ struct LintArgs {
     bool listChecks = false;
     bool noCatalog = false;
     std::string logSources;
+    bool fix = false;
+    bool dryRun = false;
 };
+
+/// `--fix`: applies the quick fixes of each file (rule/lintfix.h), prints a unified diff of each
+/// change on stdout (text format) and, unless `dryRun`, writes the file atomically. Counts on stderr.
+bool fixFiles(const std::vector<std::string>& files, const sigma::LintOptions& options, bool dryRun, bool printDiff,
+              sigma::Diagnostics& diagnostics)
+{
+    std::size_t changed = 0, fixes = 0;
+    bool ok = true;
+    for (const auto& f : files) {
+        std::string text, error;
+        if (!sigma::readWholeFile(f, text, error))
+            continue; // reported by the lint that follows
+        const auto report = sigma::fixText(text, f, options);
+        if (report.text == text)
+            continue;
+        ++changed;
+        fixes += report.codes.size();
+        if (printDiff)
+            std::cout << sigma::unifiedDiff(text, report.text, "a/" + f, "b/" + f);
+        if (!dryRun && !sigma::writeFileAtomically(f, report.text, error)) {
+            diagnostics.push_back({sigma::Severity::Error, "io-error", "cannot write the fixed file: " + error, f, {}});
+            ok = false;
+        }
+    }
+    std::cerr << fixes << (fixes == 1 ? " fix in " : " fixes in ") << changed << (changed == 1 ? " file" : " files")
+              << (dryRun ? " (dry run: nothing written)" : "") << '\n';
+    return ok;
+}
 
 bool isRuleFile(const fs::path& p)
 {
@@ -94,6 +127,8 @@ int run(const LintArgs& args)
     if (!args.noCatalog)
         options.fieldKnown = sigma::eventCatalogFieldLookup(table);
     options.logSourceScope = sigma::logSourceScopeLookup(table);
+    if (args.fix && !fixFiles(files, options, args.dryRun, args.format == "text", diagnostics))
+        ioFailure = true;
     std::vector<std::unique_ptr<sigma::ParsedFile>> parsed;
     for (const auto& f : files) {
         auto pf = std::make_unique<sigma::ParsedFile>(sigma::parseRuleFile(f));
@@ -158,6 +193,11 @@ const bool registered = sigmawb::registerCommand(
         sub.add_flag("--no-catalog", args->noCatalog, "Do not check field names against the built-in event catalog");
         sub.add_option("--logsources", args->logSources,
                        "CSV file overriding rows of the built-in log-source table (for field-implied-by-logsource)");
+        auto* fix =
+            sub.add_flag("--fix", args->fix,
+                         "Apply the quick fixes (wildcards to modifiers, duplicate tags, missing id, ...), print a "
+                         "unified diff and write the files; then lint what is left");
+        sub.add_flag("--dry-run", args->dryRun, "With --fix: print the diff, write nothing")->needs(fix);
         sub.add_flag("--list-checks", args->listChecks, "List every diagnostic code and exit");
         return [args] { return run(*args); };
     });

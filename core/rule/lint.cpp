@@ -49,6 +49,8 @@ const std::vector<LintCheckInfo> kChecks{
     {"base64offset-without-contains", Severity::Warning, "'base64offset' not followed by 'contains'"},
     {"windash-with-all", Severity::Info, "'windash' together with 'all' (misbehaves in several backends)"},
     {"duplicate-modifier", Severity::Warning, "the same modifier twice in one chain"},
+    {"modifier-order", Severity::Warning,
+     "contains/startswith/endswith before base64, base64offset or utf16/wide: the encoding sees the wildcards"},
     {"base64-wildcard", Severity::Warning, "wildcards in a value that is base64-encoded (they are encoded literally)"},
     {"double-wildcard", Severity::Warning, "'**' in a value"},
     {"escaped-wildcard", Severity::Info, "'\\*' or '\\?' in a value: a literal asterisk or question mark"},
@@ -110,7 +112,7 @@ void Linter::run()
     }
 }
 
-void Linter::add(const std::string& code, std::string message, SourceSpan span)
+void Linter::add(const std::string& code, std::string message, SourceSpan span, std::optional<Fix> fix)
 {
     for (const auto& d : m_options.disabled)
         if (d == code)
@@ -121,7 +123,7 @@ void Linter::add(const std::string& code, std::string message, SourceSpan span)
             sev = c.severity;
     if (!span.valid())
         span = m_docStart;
-    m_out.push_back({sev, code, std::move(message), m_file.file, span});
+    m_out.push_back({sev, code, std::move(message), m_file.file, span, std::move(fix)});
 }
 
 Diagnostics lintFile(const ParsedFile& file, const LintOptions& options)

@@ -44,6 +44,10 @@ struct LintOptions {
     /// The scope of a log source (nullopt when unknown). Not set: "field-implied-by-logsource" is
     /// skipped. engine/lintscope.h has one backed by the log-source table.
     std::function<std::optional<Scope>(const LogSource&)> logSourceScope;
+
+    /// The id the "missing-id" quick fix inserts; not set: a random UUID (rule/lintfix.h).
+    /// Tests set it to get a known text.
+    std::function<std::string()> newId;
 };
 
 /// The parse diagnostics of `file` plus the lint diagnostics of each of its documents, with

@@ -102,6 +102,23 @@ WildcardInfo wildcards(std::string_view s)
     return w;
 }
 
+/// The position modifier a value like '*x*', 'x*' or '*x' of an item without modifiers stands for.
+const char* wildcardSuggestion(const DetectionItem& item, const Value& v)
+{
+    if (!item.modifiers.empty() || item.isKeyword || v.type != Value::Type::String || v.text.size() < 2)
+        return nullptr;
+    const WildcardInfo w = wildcards(v.text);
+    if (w.innerWildcard)
+        return nullptr;
+    if (w.leadingStar && w.trailingStar && v.text.size() > 2)
+        return "contains";
+    if (w.trailingStar && !w.leadingStar)
+        return "startswith";
+    if (w.leadingStar && !w.trailingStar)
+        return "endswith";
+    return nullptr;
+}
+
 } // namespace
 
 void Linter::conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids)
@@ -117,13 +134,15 @@ void Linter::conditions(const std::vector<Condition>& conds, const std::vector<S
 void Linter::conditionNode(const ConditionNode& n, const std::vector<std::string>& names)
 {
     if ((n.kind == ConditionNode::Kind::OneOf || n.kind == ConditionNode::Kind::AllOf) && n.name == "them") {
+        const auto them = expandConditionPattern("them", names);
+        const auto fix = them.size() == 1 ? fixThem(n, them.front()) : std::nullopt;
         if (n.kind == ConditionNode::Kind::AllOf)
             add("all-of-them",
                 "'all of them': name the search identifiers (or use 'a and b') so the condition "
                 "stays right when one is added",
-                n.span);
-        if (expandConditionPattern("them", names).size() == 1)
-            add("them-single-identifier", "'them' designates a single search identifier: name it", n.span);
+                n.span, fix);
+        if (them.size() == 1)
+            add("them-single-identifier", "'them' designates a single search identifier: name it", n.span, fix);
     }
     for (const auto& c : n.children)
         conditionNode(c, names);
@@ -150,7 +169,7 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
         for (std::size_t j = 0; j < i; ++j)
             if (item.modifiers[i].kind == item.modifiers[j].kind)
                 add("duplicate-modifier", "the modifier '" + item.modifiers[i].written + "' is applied twice",
-                    item.modifiers[i].span);
+                    item.modifiers[i].span, fixRemoveModifier(item, i));
     if (hasAll && !stringMatch && !item.isKeyword && family != MatcherFamily::Regex && family != MatcherFamily::Cidr &&
         family != MatcherFamily::FieldRef && item.values.size() > 1)
         add("all-without-contains",
@@ -162,9 +181,20 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
                                                    [](const Modifier& m) { return m.kind == ModifierKind::Contains; });
             if (!containsAfter)
                 add("base64offset-without-contains",
-                    "'base64offset' yields fragments of an encoding: follow it with 'contains'",
-                    item.modifiers[i].span);
+                    "'base64offset' yields fragments of an encoding: follow it with 'contains'", item.modifiers[i].span,
+                    fixModifierOrder(item));
         }
+    for (std::size_t i = 0; i < item.modifiers.size(); ++i) {
+        if (modifierInfo(item.modifiers[i].kind).role != ModifierRole::Position)
+            continue;
+        const auto later = std::find_if(item.modifiers.begin() + static_cast<long>(i), item.modifiers.end(),
+                                        [](const Modifier& m) { return isEncodingModifier(m.kind); });
+        if (later != item.modifiers.end())
+            add("modifier-order",
+                "'" + item.modifiers[i].written + "' before '" + later->written + "': the encoding would see the " +
+                    "wildcards; write '" + later->written + "|" + item.modifiers[i].written + "'",
+                item.modifiers[i].span, fixModifierOrder(item));
+    }
     if (item.has(ModifierKind::Windash) && hasAll)
         add("windash-with-all", "'windash' with 'all': several backends expand it wrongly", item.keySpan);
     // field
@@ -186,10 +216,15 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
         }
     }
     // values
+    const char* commonSuggestion = item.values.empty() ? nullptr : wildcardSuggestion(item, item.values.front());
+    for (const auto& v : item.values)
+        if (!commonSuggestion || wildcardSuggestion(item, v) != commonSuggestion)
+            commonSuggestion = nullptr; // a fix rewrites the whole item: every value must agree
     std::set<std::string> seen;
     for (const auto& v : item.values) {
         if (item.valueIsList && !seen.insert(v.text).second && v.type != Value::Type::Null)
-            add("duplicate-value", "the value '" + v.text + "' is listed twice", v.span);
+            add("duplicate-value", "the value '" + v.text + "' is listed twice", v.span,
+                fixRemoveListElement(v.span, "Remove the second '" + v.text + "'"));
         if (v.type != Value::Type::String)
             continue;
         if (std::any_of(v.text.begin(), v.text.end(), [](char c) {
@@ -203,7 +238,8 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
         if (item.has(ModifierKind::Expand) && v.text.find('%') == std::string::npos)
             add("expand-without-placeholder", "'expand' needs a %placeholder% in the value", v.span);
         if (v.quoted && isNumeric(v.text) && item.modifiers.empty() && !item.isKeyword)
-            add("number-as-string", "'" + v.text + "' is quoted: write the number without quotes", v.span);
+            add("number-as-string", "'" + v.text + "' is quoted: write the number without quotes", v.span,
+                fixUnquoteNumber(v));
         if (item.has(ModifierKind::Cidr) || item.has(ModifierKind::FieldRef))
             continue;
         const WildcardInfo w = wildcards(v.text);
@@ -219,24 +255,20 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
                 v.span);
         if (encoded && w.anyWildcard)
             add("base64-wildcard", "wildcards are encoded literally by base64/base64offset", v.span);
+        const bool exactPart = !encoded && !item.has(ModifierKind::Windash);
         if (item.has(ModifierKind::Contains) && (w.leadingStar || w.trailingStar))
-            add("redundant-wildcard", "'contains' already matches anywhere: drop the leading/trailing '*'", v.span);
+            add("redundant-wildcard", "'contains' already matches anywhere: drop the leading/trailing '*'", v.span,
+                exactPart ? fixRedundantWildcard(v, w.leadingStar, w.trailingStar) : std::nullopt);
         else if (item.has(ModifierKind::StartsWith) && w.trailingStar)
-            add("redundant-wildcard", "'startswith' already allows anything after: drop the trailing '*'", v.span);
+            add("redundant-wildcard", "'startswith' already allows anything after: drop the trailing '*'", v.span,
+                exactPart ? fixRedundantWildcard(v, false, true) : std::nullopt);
         else if (item.has(ModifierKind::EndsWith) && w.leadingStar)
-            add("redundant-wildcard", "'endswith' already allows anything before: drop the leading '*'", v.span);
-        if (item.modifiers.empty() && !item.isKeyword && v.text.size() > 1 && !w.innerWildcard) {
-            const char* suggestion = nullptr;
-            if (w.leadingStar && w.trailingStar && v.text.size() > 2)
-                suggestion = "contains";
-            else if (w.trailingStar && !w.leadingStar)
-                suggestion = "startswith";
-            else if (w.leadingStar && !w.trailingStar)
-                suggestion = "endswith";
-            if (suggestion)
-                add("wildcard-instead-of-modifier",
-                    std::string("write '") + item.field + "|" + suggestion + "' instead of wildcards", v.span);
-        }
+            add("redundant-wildcard", "'endswith' already allows anything before: drop the leading '*'", v.span,
+                exactPart ? fixRedundantWildcard(v, true, false) : std::nullopt);
+        if (const char* suggestion = wildcardSuggestion(item, v))
+            add("wildcard-instead-of-modifier",
+                std::string("write '") + item.field + "|" + suggestion + "' instead of wildcards", v.span,
+                commonSuggestion ? fixWildcardModifier(item, commonSuggestion) : std::nullopt);
     }
 }
 

@@ -7,6 +7,7 @@
 // Linter member and one call from Linter::run; its codes go into the table in lint.cpp.
 
 #include "rule/lint.h"
+#include "rule/lintfix.h"
 
 #include <map>
 #include <set>
@@ -21,6 +22,7 @@ public:
         : m_file(file)
         , m_options(options)
         , m_out(out)
+        , m_text(file.text)
     {}
 
     /// Every check over every document of the file, appended to `out` (suppressions not applied).
@@ -28,7 +30,7 @@ public:
 
     /// Reports `code` (its severity from the check table) unless the options switch it off; an
     /// invalid span stands for the start of the current document.
-    void add(const std::string& code, std::string message, SourceSpan span);
+    void add(const std::string& code, std::string message, SourceSpan span, std::optional<Fix> fix = {});
 
     const LintOptions& options() const { return m_options; }
 
@@ -58,10 +60,24 @@ private:
     bool impliedByLogSource(const DetectionItem& item, const LogSource& ls);
     void regex(const DetectionItem& item, const Value& v);
 
+    // lintfixes.cpp: the quick fixes (nullopt when the text is not in a form the fix handles)
+    std::optional<Fix> fixWildcardModifier(const DetectionItem& item, const char* modifier);
+    std::optional<Fix> fixRedundantWildcard(const Value& v, bool leading, bool trailing);
+    std::optional<Fix> fixUnquoteNumber(const Value& v);
+    std::optional<Fix> fixRemoveListElement(SourceSpan element, std::string title);
+    std::optional<Fix> fixRemoveModifier(const DetectionItem& item, std::size_t index);
+    std::optional<Fix> fixModifierOrder(const DetectionItem& item);
+    std::optional<Fix> fixReplaceScalar(SourceSpan span, std::string_view oldText, std::string_view newText,
+                                        std::string title);
+    std::optional<Fix> fixInsertId(const std::map<std::string, SourceSpan>& keys,
+                                   const std::map<std::string, SourceSpan>& values);
+    std::optional<Fix> fixThem(const ConditionNode& n, const std::string& name);
+
     const ParsedFile& m_file;
     const LintOptions& m_options;
     Diagnostics& m_out;
     SourceSpan m_docStart{{1, 1}, {1, 1}};
+    TextPositions m_text;
 };
 
 } // namespace sigma

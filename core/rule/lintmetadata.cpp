@@ -6,6 +6,7 @@
 #include "util/asciitext.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace sigma {
 namespace {
@@ -38,6 +39,34 @@ bool isDate(std::string_view s)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+/// A date written YYYY/MM/DD, YYYY.MM.DD or YYYY-M-D (what the specification's YYYY-MM-DD is most
+/// often mistyped as; Sigma v2.1 also deprecates the YYYY/MM/DD of Sigma 1) in the form YYYY-MM-DD.
+std::optional<std::string> isoDate(std::string_view s)
+{
+    int parts[3] = {0, 0, 0};
+    int digits[3] = {0, 0, 0};
+    int part = 0;
+    char separator = 0;
+    for (const char c : s) {
+        if (isAsciiDigit(c)) {
+            parts[part] = parts[part] * 10 + (c - '0');
+            if (++digits[part] > (part == 0 ? 4 : 2))
+                return std::nullopt;
+        } else if ((c == '/' || c == '.' || c == '-') && part < 2 && digits[part] > 0 &&
+                   (separator == 0 || separator == c)) {
+            separator = c;
+            ++part;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (part != 2 || digits[0] != 4 || digits[2] == 0 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[2] > 31)
+        return std::nullopt;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
+    return std::string(buf);
+}
+
 bool matchesTagFormat(std::string_view t)
 {
     const auto dot = t.find('.');
@@ -60,7 +89,8 @@ void Linter::metadataCommon(const std::string& id, const std::string& title, con
                             const std::map<std::string, SourceSpan>& values, bool isRule)
 {
     if (!keys.count("id"))
-        add("missing-id", "no 'id': give the document a UUID so other rules and tools can refer to it", {});
+        add("missing-id", "no 'id': give the document a UUID so other rules and tools can refer to it", {},
+            fixInsertId(keys, values));
     else if (!isUuid(id))
         add("invalid-id", "'" + id + "' is not a UUID (8-4-4-4-12 hexadecimal digits)", at(values, "id"));
     if (title.size() > 110 && m_options.sigmahqConventions)
@@ -101,8 +131,11 @@ void Linter::rule(const Rule& r)
     }
     for (const char* key : {"date", "modified"}) {
         const std::string& v = std::string_view(key) == "date" ? r.date : r.modified;
-        if (r.keySpans.count(key) && !isDate(v))
-            add("invalid-date", "'" + v + "' is not a date in the form YYYY-MM-DD", at(r.valueSpans, key));
+        if (r.keySpans.count(key) && !isDate(v)) {
+            const auto iso = isoDate(v);
+            add("invalid-date", "'" + v + "' is not a date in the form YYYY-MM-DD", at(r.valueSpans, key),
+                iso ? fixReplaceScalar(at(r.valueSpans, key), v, *iso, "Write " + *iso) : std::nullopt);
+        }
     }
     if (isDate(r.date) && isDate(r.modified) && r.modified < r.date)
         add("modified-before-date", "'modified' (" + r.modified + ") is earlier than 'date' (" + r.date + ")",
@@ -150,9 +183,13 @@ void Linter::tags(const Rule& r)
         const std::string& t = r.tags[i];
         const SourceSpan sp = i < r.tagSpans.size() ? r.tagSpans[i] : SourceSpan{};
         if (!seen.insert(t).second)
-            add("duplicate-tag", "the tag '" + t + "' is listed twice", sp);
+            add("duplicate-tag", "the tag '" + t + "' is listed twice", sp,
+                fixRemoveListElement(sp, "Remove the second '" + t + "'"));
         if (!matchesTagFormat(t)) {
-            add("tag-format", "'" + t + "' is not namespace.name in lower case", sp);
+            const std::string lowered = asciiLowered(t);
+            add("tag-format", "'" + t + "' is not namespace.name in lower case", sp,
+                lowered != t && matchesTagFormat(lowered) ? fixReplaceScalar(sp, t, lowered, "Write " + lowered)
+                                                          : std::nullopt);
             continue;
         }
         const auto dot = t.find('.');

@@ -229,4 +229,10 @@ std::optional<ModifierValueProblem> regexProblem(const std::string& pattern, std
                                                      reinterpret_cast<const char*>(buf.data())};
 }
 
+bool isEncodingModifier(ModifierKind kind)
+{
+    return kind == ModifierKind::Base64 || kind == ModifierKind::Base64Offset || kind == ModifierKind::Utf16le ||
+           kind == ModifierKind::Utf16be || kind == ModifierKind::Utf16;
+}
+
 } // namespace sigma

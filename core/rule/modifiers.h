@@ -62,6 +62,9 @@ struct ModifierInfo {
 std::span<const ModifierInfo> modifierRegistry();
 /// The entry of one modifier.
 const ModifierInfo& modifierInfo(ModifierKind kind);
+/// base64, base64offset and the utf16 encodings (wide): they encode the value, wildcards included
+/// (so contains/startswith/endswith belong after them).
+bool isEncodingModifier(ModifierKind kind);
 /// Every name a rule may write after '|': canonical names, then pySigma's aliases (wide,
 /// ignorecase, multiline, dotall).
 std::vector<std::string_view> modifierSpellings();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,20 @@ struct SourceSpan {
 
 enum class Severity { Error, Warning, Info };
 
+/// Replace the text of `range` (of the original text) by `replacement`; an empty range inserts.
+struct TextEdit {
+    SourceSpan range;
+    std::string replacement;
+    friend bool operator==(const TextEdit&, const TextEdit&) = default;
+};
+
+/// A mechanical repair of a diagnostic: edits on the text the diagnostic was found in, applied
+/// together (rule/lintfix.h applies them). Untouched lines keep their comments and formatting.
+struct Fix {
+    std::string title; ///< what it does, for a menu ("Write 'Image|endswith'")
+    std::vector<TextEdit> edits;
+};
+
 const char* severityName(Severity severity);
 
 /// A problem found in user input. Every public core API reports problems this way; no exception
@@ -35,6 +50,7 @@ struct Diagnostic {
     std::string message; ///< human readable, without the location
     std::string file;    ///< file the problem is in (may be empty for in-memory text)
     SourceSpan span;
+    std::optional<Fix> fix; ///< a mechanical repair, when there is one (lint diagnostics)
 
     /// "file:line:col: severity: message [code]" (compiler style)
     std::string format() const;

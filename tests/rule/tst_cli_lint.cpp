@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -167,6 +169,67 @@ private Q_SLOTS:
         const auto o = QJsonDocument::fromJson(r.out).object();
         QVERIFY(o.value(QStringLiteral("files")).toInt() > 3000);
         QCOMPARE(o.value(QStringLiteral("errors")).toInt(), 0);
+    }
+
+    void fixDryRunThenWrite()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString file = tmp.filePath(QStringLiteral("wildcard_endswith.yml"));
+        const QByteArray original =
+            sigmatest::readFile(sigmatest::dataPath(QStringLiteral("lintfix/wildcard_endswith.yml")));
+        QVERIFY(sigmatest::writeFile(file, original));
+        auto r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), QStringLiteral("--dry-run"),
+                                        QStringLiteral("--disable"), QStringLiteral("missing-id"), file});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(
+            r.out.contains("-        Image: '*\\cmd.exe' # keep me\n+        Image|endswith: '\\cmd.exe' # keep me\n"),
+            r.out.constData());
+        QVERIFY2(r.out.startsWith(
+                     QByteArray("--- a/" + file.toUtf8() + "\n+++ b/" + file.toUtf8() + "\n@@ -10,7 +10,7 @@\n")),
+                 r.out.constData());
+        QVERIFY2(r.err.contains("1 fix in 1 file (dry run: nothing written)"), r.err.constData());
+        QCOMPARE(sigmatest::readFile(file), original);
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), file});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(sigmatest::readFile(file),
+                 sigmatest::readFile(sigmatest::dataPath(QStringLiteral("lintfix/wildcard_endswith.fixed.yml"))));
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), file});
+        QVERIFY2(r.err.contains("0 fixes in 0 files"), r.err.constData());
+        QVERIFY(!r.out.contains("+++"));
+        // --dry-run alone is a usage error
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--dry-run"), file});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    void fixSigmahqCopyIsIdempotent()
+    {
+        SIGMA_REQUIRE_SHARED("corpus/sigmahq");
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString copy = tmp.filePath(QStringLiteral("sigmahq"));
+        QProcess cp;
+        cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), sharedPathValue, copy});
+        QVERIFY(cp.waitForFinished(120000) && cp.exitCode() == 0);
+        const auto errorsOf = [](const QByteArray& err) {
+            static const QRegularExpression re(QStringLiteral("(\\d+) files, (\\d+) errors?"));
+            const auto m = re.match(QString::fromUtf8(err));
+            return m.hasMatch() ? m.captured(2).toInt() : -1;
+        };
+        const auto before = sigmatest::runSigmawb({QStringLiteral("lint"), copy});
+        const auto first = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), copy});
+        static const QRegularExpression counts(QStringLiteral("(\\d+) fix(?:es)? in (\\d+) files?"));
+        const auto m = counts.match(QString::fromUtf8(first.err));
+        QVERIFY2(m.hasMatch(), first.err.constData());
+        qInfo("lint --fix over a copy of SigmaHQ: %s fixes in %s files", qPrintable(m.captured(1)),
+              qPrintable(m.captured(2)));
+        QVERIFY(m.captured(1).toInt() > 0);
+        // no error introduced: the errors after the fix are those before it
+        QVERIFY(errorsOf(before.err) >= 0);
+        QCOMPARE(errorsOf(first.err), errorsOf(before.err));
+        const auto second = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), copy});
+        QVERIFY2(second.err.contains("0 fixes in 0 files"), second.err.constData());
+        QVERIFY(!second.out.contains("+++ b/"));
     }
 };
 
