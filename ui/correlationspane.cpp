@@ -191,14 +191,7 @@ CorrelationsPane::CorrelationsPane(WorkbenchContext* context, QWidget* parent)
 CorrelationsPane* CorrelationsPane::install(WorkbenchContext* context)
 {
     auto* pane = new CorrelationsPane(context, context->window());
-    auto* dock = new QDockWidget(tr("Correlations"), context->window());
-    dock->setObjectName(QStringLiteral("correlationsDock"));
-    dock->setWidget(pane);
-    WorkbenchContext::DockPlacement placement;
-    placement.area = Qt::BottomDockWidgetArea;
-    placement.tabifyWith = context->dock(WorkbenchContext::DockRole::Problems);
-    placement.splitFrom = placement.tabifyWith ? nullptr : context->dock(WorkbenchContext::DockRole::Test);
-    context->addDock(dock, WorkbenchContext::DockRole::Other, placement);
+    auto* dock = context->addDockBesideProblems(pane, tr("Correlations"), QStringLiteral("correlationsDock"));
     pane->m_dock = dock;
     return pane;
 }

@@ -181,14 +181,7 @@ ImpactPane::~ImpactPane()
 ImpactPane* ImpactPane::install(WorkbenchContext* context)
 {
     auto* pane = new ImpactPane(context, context->window());
-    auto* dock = new QDockWidget(tr("Impact"), context->window());
-    dock->setObjectName(QStringLiteral("impactDock"));
-    dock->setWidget(pane);
-    WorkbenchContext::DockPlacement placement;
-    placement.area = Qt::BottomDockWidgetArea;
-    placement.tabifyWith = context->dock(WorkbenchContext::DockRole::Problems);
-    placement.splitFrom = placement.tabifyWith ? nullptr : context->dock(WorkbenchContext::DockRole::Test);
-    context->addDock(dock, WorkbenchContext::DockRole::Other, placement);
+    auto* dock = context->addDockBesideProblems(pane, tr("Impact"), QStringLiteral("impactDock"));
     pane->m_dock = dock;
     // Brought into view: the baseline hits left out while it was hidden are counted.
     connect(dock, &QDockWidget::visibilityChanged, pane, [pane](bool visible) {

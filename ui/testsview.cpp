@@ -219,14 +219,7 @@ TestsView::TestsView(WorkbenchContext* context, QWidget* parent)
 TestsView* TestsView::install(WorkbenchContext* context)
 {
     auto* view = new TestsView(context, context->window());
-    auto* dock = new QDockWidget(tr("Tests"), context->window());
-    dock->setObjectName(QStringLiteral("testsDock"));
-    dock->setWidget(view);
-    WorkbenchContext::DockPlacement placement;
-    placement.area = Qt::BottomDockWidgetArea;
-    placement.tabifyWith = context->dock(WorkbenchContext::DockRole::Problems);
-    placement.splitFrom = placement.tabifyWith ? nullptr : context->dock(WorkbenchContext::DockRole::Test);
-    context->addDock(dock, WorkbenchContext::DockRole::Other, placement);
+    auto* dock = context->addDockBesideProblems(view, tr("Tests"), QStringLiteral("testsDock"));
     view->m_dock = dock;
     view->update();
     return view;

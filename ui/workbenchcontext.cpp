@@ -94,6 +94,19 @@ void WorkbenchContext::addDock(QDockWidget* dock, DockRole role, const DockPlace
         m_viewMenu->insertAction(m_viewDockSeparator, dock->toggleViewAction());
 }
 
+QDockWidget* WorkbenchContext::addDockBesideProblems(QWidget* content, const QString& title, const QString& objectName)
+{
+    auto* dock = new QDockWidget(title, m_window);
+    dock->setObjectName(objectName);
+    dock->setWidget(content);
+    DockPlacement placement;
+    placement.area = Qt::BottomDockWidgetArea;
+    placement.tabifyWith = this->dock(DockRole::Problems);
+    placement.splitFrom = placement.tabifyWith ? nullptr : this->dock(DockRole::Test);
+    addDock(dock, DockRole::Other, placement);
+    return dock;
+}
+
 QDockWidget* WorkbenchContext::dock(DockRole role) const
 {
     return m_roles.value(int(role));

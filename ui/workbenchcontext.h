@@ -69,6 +69,9 @@ public:
     };
     /// Adds a dock to the window (and its show/hide action to the View menu).
     void addDock(QDockWidget* dock, DockRole role, const DockPlacement& placement);
+    /// A dock holding `content` at the bottom, tabbed with Problems (or beside the Test pane when
+    /// there is no Problems dock): where the panes that explain the current rule go.
+    QDockWidget* addDockBesideProblems(QWidget* content, const QString& title, const QString& objectName);
     /// The dock added with a role (null when none).
     QDockWidget* dock(DockRole role) const;
     /// A top-level menu, placed before Help.

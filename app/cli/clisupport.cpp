@@ -1,6 +1,7 @@
 #include "clisupport.h"
 
 #include "corpus/corpus.h"
+#include "events/eventfiles.h"
 #include "util/fileio.h"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,17 @@ bool reportCorpusProblems(const sigma::Corpus& corpus)
         std::cerr << "sigmawb: " << corpus.brokenFiles().size() << " of " << corpus.filesScanned()
                   << " corpus files had errors and were left out\n";
     return !corpus.brokenFiles().empty();
+}
+
+std::optional<std::vector<std::string>> eventFilesOrReport(const std::vector<std::string>& paths)
+{
+    sigma::Diagnostics listing;
+    auto files = sigma::collectEventFiles(paths, listing);
+    for (const auto& d : listing)
+        std::cerr << d.format() << '\n';
+    if (sigma::hasErrors(listing))
+        return std::nullopt;
+    return files;
 }
 
 bool writeOutputFile(std::string_view command, const std::string& path, std::string_view text)

@@ -43,6 +43,10 @@ void addCorpusOption(CLI::App& sub, std::vector<std::string>& corpus);
 /// "sigmawb COMMAND: error" on stderr and returns false.
 bool writeOutputFile(std::string_view command, const std::string& path, std::string_view text);
 
+/// The event files under `paths` (folders expanded, events/eventfiles.h); listing problems are
+/// printed on stderr. Nullopt when one of them is an error (the caller exits with ExitUsage).
+std::optional<std::vector<std::string>> eventFilesOrReport(const std::vector<std::string>& paths);
+
 /// The switches that say how rules are compiled, shared by `match` and `explain`: --placeholders,
 /// --logsources, --translate-5156, --no-scope.
 struct CompileFlags {

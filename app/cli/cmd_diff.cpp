@@ -168,12 +168,10 @@ int run(Options o)
         }
     }
 
-    sigma::Diagnostics listing;
-    const auto files = sigma::collectEventFiles(o.events, listing);
-    for (const auto& d : listing)
-        std::cerr << d.format() << '\n';
-    if (sigma::hasErrors(listing))
+    const auto listed = sigmawb::eventFilesOrReport(o.events);
+    if (!listed)
         return sigmawb::ExitUsage;
+    const std::vector<std::string>& files = *listed;
     sigma::EventList events;
     bool damaged = false;
     for (const auto& file : files) {

@@ -207,12 +207,10 @@ int explainGroup(const Options& o, const sigma::CompileOptions& options)
         std::cerr << "sigmawb explain: --group " << o.group << ": " << error << '\n';
         return sigmawb::ExitUsage;
     }
-    Diagnostics listing;
-    const auto files = collectEventFiles({o.events}, listing);
-    for (const auto& d : listing)
-        std::cerr << d.format() << '\n';
-    if (hasErrors(listing))
+    const auto listed = sigmawb::eventFilesOrReport({o.events});
+    if (!listed)
         return sigmawb::ExitUsage;
+    const std::vector<std::string>& files = *listed;
     CorrelationOptions co;
     co.traceCorrelation = *ci;
     co.traceGroup = *group;
@@ -262,12 +260,10 @@ nlohmann::ordered_json nearMissJson(const sigma::NearMissPredicate& p)
 int explainNearMisses(const Options& o, const sigma::RuleAnalysis& analyzed)
 {
     using namespace sigma;
-    Diagnostics listing;
-    const auto files = collectEventFiles({o.events}, listing);
-    for (const auto& d : listing)
-        std::cerr << d.format() << '\n';
-    if (hasErrors(listing))
+    const auto listed = sigmawb::eventFilesOrReport({o.events});
+    if (!listed)
         return sigmawb::ExitUsage;
+    const std::vector<std::string>& files = *listed;
     const CompiledRule& rule = *analyzed.compiled;
     std::size_t read = 0, inScope = 0, found = 0;
     for (const auto& file : files) {

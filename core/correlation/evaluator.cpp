@@ -104,6 +104,29 @@ struct CorrelationEvaluator::Impl {
         return r;
     }
 
+    /// condition.field's value(s) into the hit (`lookup(i)`: field i's value, null when absent):
+    /// value_count joins a tuple, the others take a number; a tuple counts only when every one of
+    /// its fields is there.
+    template <typename Lookup>
+    static void readValue(Hit& h, CorrelationKind kind, std::size_t count, Lookup lookup)
+    {
+        h.hasValue = count > 0;
+        for (std::size_t i = 0; i < count && h.hasValue; ++i) {
+            const std::string* v = lookup(i);
+            if (!v) {
+                h.hasValue = false;
+            } else if (kind != CorrelationKind::ValueCount) {
+                const auto n = parseNumber(*v);
+                h.hasValue = n.has_value();
+                h.number = n.value_or(0);
+            } else {
+                if (i)
+                    h.value += kSeparator;
+                h.value += *v;
+            }
+        }
+    }
+
     /// Hit of correlation `c`'s input `k`, read from an event (its fields looked up by interned key).
     Hit hitFromEvent(const CompiledCorrelation& c, std::size_t k, const Event& e, EventTime t, std::size_t rule,
                      std::uint32_t file, std::size_t position)
@@ -118,23 +141,7 @@ struct CorrelationEvaluator::Impl {
             h.group += kSeparator;
         }
         const auto& valueKeys = c.valueKeys[k];
-        if (!valueKeys.empty()) {
-            h.hasValue = true;
-            for (std::size_t i = 0; i < valueKeys.size() && h.hasValue; ++i) {
-                const std::string* v = e.valueByKey(valueKeys[i]);
-                if (!v) { // a tuple counts only when the event has every one of its fields
-                    h.hasValue = false;
-                } else if (c.kind != CorrelationKind::ValueCount) {
-                    const auto n = parseNumber(*v);
-                    h.hasValue = n.has_value();
-                    h.number = n.value_or(0);
-                } else {
-                    if (i)
-                        h.value += kSeparator;
-                    h.value += *v;
-                }
-            }
-        }
+        readValue(h, c.kind, valueKeys.size(), [&](std::size_t i) { return e.valueByKey(valueKeys[i]); });
         h.file = file;
         h.rule = static_cast<std::uint32_t>(rule);
         h.index = e.origin.index;
@@ -161,21 +168,7 @@ struct CorrelationEvaluator::Impl {
             h.group += kSeparator;
         }
         const auto& valueFields = c.valueFields[k];
-        h.hasValue = !valueFields.empty();
-        for (std::size_t i = 0; i < valueFields.size() && h.hasValue; ++i) {
-            const std::string* v = lookup(valueFields[i]);
-            if (!v) {
-                h.hasValue = false;
-            } else if (c.kind != CorrelationKind::ValueCount) {
-                const auto n = parseNumber(*v);
-                h.hasValue = n.has_value();
-                h.number = n.value_or(0);
-            } else {
-                if (i)
-                    h.value += kSeparator;
-                h.value += *v;
-            }
-        }
+        readValue(h, c.kind, valueFields.size(), [&](std::size_t i) { return lookup(valueFields[i]); });
         h.inner = r;
         return h;
     }
