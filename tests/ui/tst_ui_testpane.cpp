@@ -8,6 +8,7 @@
 #include "testpane.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QDockWidget>
 #include <QHeaderView>
@@ -32,13 +33,8 @@ private Q_SLOTS:
     void rowsAndColumnsInView()
     {
         QFETCH(QSize, size);
-        QTemporaryDir dir;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = dir.path();
-        options.offerRecovery = false;
-        options.restoreLayout = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.resize(size);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

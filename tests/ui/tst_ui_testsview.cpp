@@ -7,6 +7,7 @@
 #include "testsview.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QDir>
 #include <QDockWidget>
@@ -43,13 +44,8 @@ private Q_SLOTS:
                                                                                      "      - name: 102 only\n"
                                                                                      "        file: events/events.xml\n"
                                                                                      "        record_ids: [102]\n"));
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         auto* view = window.findChild<TestsView*>();
         QVERIFY(view);
         QCOMPARE(view->dock()->objectName(), QStringLiteral("testsDock"));
@@ -100,13 +96,8 @@ private Q_SLOTS:
 
     void noTestsSaysHowToAddThem()
     {
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.newRule();
         auto* view = window.findChild<TestsView*>();
         QVERIFY(view);
