@@ -137,12 +137,12 @@ struct CorrelationEvaluator::Impl {
         h.seq = seq;
         h.input = static_cast<std::uint32_t>(k);
         for (const auto& f : c.groupFields[k]) {
-            const std::string* v = e.value(f);
-            h.group.push_back(v ? *v : std::string()); // absent: the empty-value group (pySigma)
+            const auto v = e.value(f);
+            h.group.push_back(v ? std::string(*v) : std::string()); // absent: the empty-value group (pySigma)
         }
         if (!c.valueFields[k].empty())
-            if (const std::string* v = e.value(c.valueFields[k]))
-                h.value = *v;
+            if (const auto v = e.value(c.valueFields[k]))
+                h.value = std::string(*v);
         h.ref = CorrelationEventRef{e.origin.file, e.origin.index, e.origin.recordId, t, rule};
         return h;
     }
