@@ -81,4 +81,14 @@ void isolateSettings(const QString& testName)
     QSettings().clear();
 }
 
+sigma::Event eventFromPairs(const QStringList& fields)
+{
+    sigma::Event e;
+    for (const auto& f : fields) {
+        const int eq = f.indexOf(QLatin1Char('='));
+        e.add(f.left(eq).toStdString(), f.mid(eq + 1).toStdString());
+    }
+    return e;
+}
+
 } // namespace sigmatest

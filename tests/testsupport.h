@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "events/event.h"
+
 namespace sigmatest {
 
 /// Absolute path of a fixture under tests/data.
@@ -30,6 +32,9 @@ bool writeFile(const QString& path, const QByteArray& bytes);
 /// Gives a GUI test its own settings (test-mode standard paths, an application name of its own)
 /// and clears them, so no test sees another's recent files, layout or recovery state.
 void isolateSettings(const QString& testName);
+
+/// An event from "Name=Value" strings (the first '=' separates name and value).
+sigma::Event eventFromPairs(const QStringList& fields);
 
 } // namespace sigmatest
 

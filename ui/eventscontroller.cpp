@@ -10,7 +10,11 @@
 #include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMainWindow>
+#include <QMenu>
 #include <QSettings>
 
 #include <algorithm>
@@ -32,6 +36,67 @@ EventsController::EventsController(WorkbenchContext* context, TestPane* pane, QO
     connect(m_loader, &EventLoader::finished, this, &EventsController::onLoaded);
     connect(m_pane, &TestPane::loadRequested, this, &EventsController::loadInteractive);
     connect(m_pane, &TestPane::cancelRequested, this, &EventsController::cancel);
+    QLabel* label = m_pane->eventSetsLabel();
+    label->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(label, &QWidget::customContextMenuRequested, this, [this, label](const QPoint& at) {
+        QMenu menu;
+        fillSetsMenu(&menu);
+        menu.exec(label->mapToGlobal(at));
+    });
+}
+
+bool EventsController::renameSet(int index, const QString& name)
+{
+    return m_sets->rename(index, name);
+}
+
+void EventsController::renameSetInteractive(int index)
+{
+    if (index < 0 || index >= m_sets->sets().size())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(m_context->window(), tr("Rename Event Set"), tr("Name:"),
+                                               QLineEdit::Normal, m_sets->sets()[index].name, &ok);
+    if (ok)
+        renameSet(index, name);
+}
+
+bool EventsController::removeSet(int index)
+{
+    if (m_loader->isLoading() || !m_sets->remove(index))
+        return false;
+    if (m_sets->sets().isEmpty())
+        m_context->setEvents({});
+    else
+        reloadSets();
+    return true;
+}
+
+QMenu* EventsController::createSetsMenu(QWidget* parent)
+{
+    auto* menu = new QMenu(tr("Event &Sets"), parent);
+    connect(menu, &QMenu::aboutToShow, this, [this, menu] {
+        menu->clear();
+        fillSetsMenu(menu);
+    });
+    return menu;
+}
+
+void EventsController::fillSetsMenu(QMenu* menu)
+{
+    const QList<EventSets::Set>& sets = m_sets->sets();
+    if (sets.isEmpty()) {
+        menu->addAction(tr("No event sets loaded"))->setEnabled(false);
+        return;
+    }
+    for (int i = 0; i < sets.size(); ++i) {
+        QMenu* sub = menu->addMenu(sets[i].name);
+        sub->setToolTipsVisible(true);
+        sub->menuAction()->setToolTip(sets[i].paths.join(QLatin1Char('\n')));
+        sub->addAction(tr("&Rename…"), this, [this, i] { renameSetInteractive(i); });
+        QAction* remove = sub->addAction(tr("Re&move"), this, [this, i] { removeSet(i); });
+        remove->setEnabled(!m_loader->isLoading());
+    }
 }
 
 EventsController::~EventsController()

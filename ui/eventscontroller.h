@@ -5,6 +5,9 @@
 #include <QObject>
 #include <QStringList>
 
+class QMenu;
+class QWidget;
+
 namespace sigmaui {
 
 class EventSets;
@@ -40,6 +43,18 @@ public:
     void reloadSets();
     /// Clear Events: the sets are forgotten.
     void forgetSets();
+    /// Renames a set (remembered for the workspace). False for an empty name or no such set.
+    bool renameSet(int index, const QString& name);
+    /// Asks for a set's new name.
+    void renameSetInteractive(int index);
+    /// Removes a set: the other sets are loaded again in place of the loaded events (none left:
+    /// no events). False for no such set or while events load.
+    bool removeSet(int index);
+    /// File > Event Sets (also the context menu of the Test pane's event-set line): Rename… and
+    /// Remove for each set, filled when it opens.
+    QMenu* createSetsMenu(QWidget* parent);
+    /// Fills `menu` with the sets' actions (what createSetsMenu shows).
+    void fillSetsMenu(QMenu* menu);
 
 Q_SIGNALS:
     /// A load finished (successful or not); its events are in the context.

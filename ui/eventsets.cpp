@@ -63,6 +63,29 @@ void EventSets::clear()
     Q_EMIT setsChanged();
 }
 
+bool EventSets::rename(int index, const QString& name)
+{
+    const QString trimmed = name.trimmed();
+    if (index < 0 || index >= m_sets.size() || trimmed.isEmpty())
+        return false;
+    m_sets[index].name = trimmed;
+    m_sets[index].renamed = true;
+    save();
+    Q_EMIT setsChanged();
+    return true;
+}
+
+bool EventSets::remove(int index)
+{
+    if (index < 0 || index >= m_sets.size())
+        return false;
+    m_sets.removeAt(index);
+    save();
+    rewatch();
+    Q_EMIT setsChanged();
+    return true;
+}
+
 QStringList EventSets::allPaths() const
 {
     QStringList all;
@@ -85,6 +108,7 @@ void EventSets::save() const
         settings.setArrayIndex(int(i));
         settings.setValue(QStringLiteral("name"), m_sets[i].name);
         settings.setValue(QStringLiteral("paths"), m_sets[i].paths);
+        settings.setValue(QStringLiteral("renamed"), m_sets[i].renamed);
     }
     settings.endArray();
 }
@@ -101,6 +125,7 @@ QList<EventSets::Set> EventSets::restore()
         settings.setArrayIndex(i);
         Set set;
         set.name = settings.value(QStringLiteral("name")).toString();
+        set.renamed = settings.value(QStringLiteral("renamed")).toBool();
         for (const QString& p : settings.value(QStringLiteral("paths")).toStringList())
             if (QFileInfo::exists(p))
                 set.paths << p;
@@ -141,7 +166,8 @@ QString EventSets::summary() const
 {
     QStringList parts;
     for (const Set& set : m_sets)
-        parts << (set.paths.size() == 1 && QFileInfo(set.paths.first()).isFile()
+        parts << (set.renamed ? set.name
+                  : set.paths.size() == 1 && QFileInfo(set.paths.first()).isFile()
                       ? QFileInfo(set.paths.first()).fileName()
                       : tr("%1 (%n path(s))", nullptr, int(set.paths.size())).arg(set.name));
     return parts.isEmpty() ? QString() : tr("Event sets: %1").arg(parts.join(QStringLiteral(", ")));

@@ -17,8 +17,9 @@ class EventSets : public QObject {
     Q_OBJECT
 public:
     struct Set {
-        QString name;      ///< the folder the paths share ("events")
-        QStringList paths; ///< files and folders, as loaded (absolute)
+        QString name;         ///< the folder the paths share ("events")
+        QStringList paths;    ///< files and folders, as loaded (absolute)
+        bool renamed = false; ///< the name was given by the user (shown as is)
         bool operator==(const Set& other) const { return paths == other.paths; }
     };
 
@@ -28,6 +29,10 @@ public:
     void noteLoaded(const QStringList& paths);
     /// Clear Events: no set is loaded any more (the workspace remembers none).
     void clear();
+    /// Gives set `index` a name of the user's (remembered). False for an empty name or no such set.
+    bool rename(int index, const QString& name);
+    /// Removes set `index` (remembered; the caller loads the others again). False for no such set.
+    bool remove(int index);
     /// The sets loaded, in load order.
     const QList<Set>& sets() const { return m_sets; }
     /// Every path of every set, for one load.
@@ -51,7 +56,7 @@ public:
 Q_SIGNALS:
     /// A file of a set changed on disk (several changes close together are one signal): reload.
     void changedOnDisk();
-    /// The list of sets changed (a load, a clear, a restore).
+    /// The list of sets changed (a load, a clear, a restore, a rename, a removal).
     void setsChanged();
 
 private:

@@ -67,6 +67,14 @@ void EventsFilterProxy::setMatchesOnly(bool on)
     invalidateFilter();
 }
 
+void EventsFilterProxy::setNearMissesOnly(bool on)
+{
+    if (on == m_nearMissesOnly)
+        return;
+    m_nearMissesOnly = on;
+    invalidateFilter();
+}
+
 bool EventsFilterProxy::textMatches(int sourceRow) const
 {
     const QAbstractItemModel* model = sourceModel();
@@ -95,7 +103,8 @@ bool EventsFilterProxy::textMatches(int sourceRow) const
     if (hit < 0) {
         hit = 0;
         for (int c = 0; c < model->columnCount() && !hit; ++c)
-            if (!m_events || (c != EventsModel::VerdictColumn && c != EventsModel::TestColumn))
+            if (!m_events ||
+                (c != EventsModel::VerdictColumn && c != EventsModel::TestColumn && c != EventsModel::NearMissColumn))
                 hit = contains(model->index(sourceRow, c).data());
         if (!hit)
             hit = contains(model->index(sourceRow, 0).data(EventsModel::SearchTextRole));
@@ -113,6 +122,8 @@ bool EventsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourc
         if (v != Verdict::Match)
             return false;
     }
+    if (m_nearMissesOnly && sourceModel()->index(sourceRow, 0).data(EventsModel::NearMissRole).toString().isEmpty())
+        return false;
     return m_text.isEmpty() || textMatches(sourceRow);
 }
 

@@ -24,6 +24,9 @@ public:
     QString filterText() const { return m_text; }
     void setMatchesOnly(bool on);
     bool matchesOnly() const { return m_matchesOnly; }
+    /// Only the events that are near misses (EventsModel::nearMiss).
+    void setNearMissesOnly(bool on);
+    bool nearMissesOnly() const { return m_nearMissesOnly; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -36,6 +39,7 @@ private:
     EventsModel* m_events = nullptr;
     QString m_text;
     bool m_matchesOnly = false;
+    bool m_nearMissesOnly = false;
     /// Per source row: whether a column that does not depend on the verdicts, or a field value,
     /// contains the filter text (-1: not tested yet).
     mutable std::vector<signed char> m_textHits;

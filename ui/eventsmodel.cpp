@@ -104,6 +104,22 @@ void EventsModel::setTestMarks(std::vector<int> marks)
         Q_EMIT dataChanged(index(0, TestColumn), index(rowCount() - 1, TestColumn));
 }
 
+void EventsModel::setNearMisses(std::vector<QString> nearMisses)
+{
+    if (nearMisses.size() != std::size_t(rowCount()))
+        nearMisses.clear();
+    if (nearMisses.empty() && m_nearMisses.empty())
+        return;
+    m_nearMisses = std::move(nearMisses);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, NearMissColumn), index(rowCount() - 1, NearMissColumn));
+}
+
+QString EventsModel::nearMiss(int row) const
+{
+    return row >= 0 && std::size_t(row) < m_nearMisses.size() ? m_nearMisses[std::size_t(row)] : QString();
+}
+
 int EventsModel::testMark(int row) const
 {
     if (row < 0 || std::size_t(row) >= m_marks.size())
@@ -280,6 +296,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
                 text += *pass ? tr(" · pass") : tr(" · FAIL");
             return text;
         }
+        case NearMissColumn:
+            return nearMiss(index.row());
         case COLUMN_COUNT:
             break;
         }
@@ -309,6 +327,8 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
         return index.row();
     case TestMarkRole:
         return testMark(index.row());
+    case NearMissRole:
+        return nearMiss(index.row());
     case TestPassRole:
         if (const auto pass = testPasses(index.row()))
             return *pass;
@@ -373,7 +393,7 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
         }
         if (index.column() == TestColumn && testMark(index.row()) >= 0)
             return testTooltip(index.row());
-        if (index.column() == DetailColumn || index.column() == ProcessColumn)
+        if (index.column() == DetailColumn || index.column() == ProcessColumn || index.column() == NearMissColumn)
             return data(index, Qt::DisplayRole);
         return {};
     default:
@@ -402,6 +422,8 @@ QVariant EventsModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Source");
     case TestColumn:
         return tr("Test");
+    case NearMissColumn:
+        return tr("Near miss: decision, event vs rule");
     case COLUMN_COUNT:
         break;
     }

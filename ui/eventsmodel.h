@@ -26,7 +26,8 @@ public:
         ProcessColumn,
         DetailColumn,
         SourceColumn,
-        TestColumn, ///< the event's test mark and whether the rule honours it
+        TestColumn,     ///< the event's test mark and whether the rule honours it
+        NearMissColumn, ///< the decision a near miss fails by (engine/nearmiss.h), when computed
         COLUMN_COUNT
     };
     enum Role {
@@ -36,6 +37,7 @@ public:
         SearchTextRole,              ///< every field value, for the filter box
         TestMarkRole,                ///< int(sigma::ExpectationKind) of the event's mark, or -1
         TestPassRole,                ///< bool: the mark holds for the verdict (invalid: no verdict/baseline)
+        NearMissRole,                ///< QString: the near miss (empty: none, or not computed)
     };
 
     explicit EventsModel(QObject* parent = nullptr);
@@ -60,7 +62,18 @@ public:
 
     /// The rule the verdicts are of: a marked event that goes against its mark explains, in the
     /// Test column's tooltip, what was expected, what happened and the deciding predicates.
-    void setRule(std::shared_ptr<const sigma::CompiledRule> rule) { m_rule = std::move(rule); }
+    void setRule(std::shared_ptr<const sigma::CompiledRule> rule)
+    {
+        if (rule == m_rule)
+            return;
+        m_rule = std::move(rule);
+        Q_EMIT ruleChanged();
+    }
+    const std::shared_ptr<const sigma::CompiledRule>& rule() const { return m_rule; }
+
+    /// Near misses, one text per event (empty: not a near miss), or empty to clear.
+    void setNearMisses(std::vector<QString> nearMisses);
+    QString nearMiss(int row) const;
     /// The Test column's tooltip: the mark, and for a failing one expected vs got and why.
     QString testTooltip(int row) const;
 
@@ -78,6 +91,8 @@ public:
 Q_SIGNALS:
     /// New verdicts or staleness: every row's look may have changed (repaint the views).
     void verdictsChanged();
+    /// Another compiled rule (setRule).
+    void ruleChanged();
 
 private:
     void notifyVerdictsChanged(int first, int last);
@@ -85,6 +100,7 @@ private:
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
     std::vector<int> m_marks;
+    std::vector<QString> m_nearMisses;
     std::shared_ptr<const sigma::CompiledRule> m_rule;
     bool m_stale = false;
     QColor m_matched{0x2e, 0x7d, 0x32};

@@ -12,6 +12,7 @@
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
 #include "exportcontroller.h"
+#include "impactpane.h"
 #include "messagebanner.h"
 #include "problemsmodel.h"
 #include "querypane.h"
@@ -26,6 +27,7 @@
 #include "syntaxsupport.h"
 #include "testpane.h"
 #include "testscontroller.h"
+#include "testsview.h"
 #include "theme.h"
 #include "windowlayout.h"
 #include "workbenchcontext.h"
@@ -127,6 +129,9 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     createDocks();
     m_context->setEventSelector([this](const QList<int>& rows) { m_testPane->selectEvents(rows); });
     CorrelationsPane::install(m_context);
+    ImpactPane::install(m_context)->setCorpusProvider(
+        [this] { return m_corpusFeatures ? m_corpusFeatures->corpus() : nullptr; }); // the edit's impact
+    TestsView::install(m_context);               // the rule's tests, failing first, beside Problems
     m_queryPane = QueryPane::install(m_context); // the rule as a query, beside Event Detail
     connect(m_queryPane, &QueryPane::problemsChanged, m_problemsPane, &ProblemsPane::setExtraProblems);
     m_export->setOptionsProvider([this](sigma::ExportOptions& o) { m_queryPane->addToExport(o); });

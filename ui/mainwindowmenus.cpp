@@ -36,6 +36,7 @@ void MainWindow::createMenus()
                     &EventsController::loadInteractive);
     file->addAction(tr("Load Events &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), m_events,
                     &EventsController::loadFolderInteractive);
+    file->addMenu(m_events->createSetsMenu(file)); // rename or remove one set
     file->addAction(tr("Clear Events"), this, &MainWindow::clearEvents);
     file->addAction(tr("Open Sample &Workspace"), this, &MainWindow::openSampleWorkspace);
     file->addSeparator();

@@ -24,7 +24,15 @@ RuleDocument::RuleDocument(const SyntaxSupport* syntax, const QString& text, con
     m_autosave->setInterval(options.autosaveDelayMs);
     m_editor->setPlainText(text);
     m_editor->document()->setModified(false);
+    m_savedText = m_editor->toPlainText();
     m_evaluator->setText(text);
+    connect(m_editor->document(), &QTextDocument::modificationChanged, this, [this](bool modified) {
+        const QString now = modified ? m_savedText : m_editor->toPlainText();
+        if (now == m_savedText)
+            return;
+        m_savedText = now;
+        Q_EMIT savedTextChanged();
+    });
     connect(m_editor->document(), &QTextDocument::modificationChanged, this, &RuleDocument::modificationChanged);
     connect(m_editor->document(), &QTextDocument::contentsChanged, this, [this] {
         m_evaluator->setText(m_editor->toPlainText());

@@ -34,6 +34,9 @@ public:
     LiveEvaluator* evaluator() const { return m_evaluator; }
     QString text() const;
     bool isModified() const;
+    /// The text as opened or last saved (taken whenever the editor becomes unmodified): what the
+    /// edit impact compares with.
+    QString savedText() const { return m_savedText; }
 
     QString path() const { return m_path; }
     /// A new file for the document (after Save As); the evaluator reports under its name.
@@ -58,6 +61,8 @@ Q_SIGNALS:
     /// The text changed and then rested for the autosave delay.
     void autosaveDue();
     void modificationChanged(bool modified);
+    /// savedText() changed (the document was saved with other text).
+    void savedTextChanged();
 
 private:
     RuleEditor* m_editor;
@@ -66,6 +71,7 @@ private:
     QString m_path;
     QString m_untitledName;
     QString m_recoveryId;
+    QString m_savedText;
     TestMarks m_testMarks;
 };
 

@@ -1,5 +1,6 @@
 #include "ruletestsupport.h"
 
+#include "events/reader.h"
 #include "validation/manifest.h"
 #include "validation/marking.h"
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace sigmaui {
 
@@ -67,6 +69,63 @@ std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std:
     if (!any)
         marks.clear();
     return marks;
+}
+
+QList<int> loadedEventsOf(const TestSet& tests, std::size_t expectation, const std::vector<sigma::EventRef>& refs,
+                          const EventList& loaded, std::size_t limit)
+{
+    if (expectation >= tests.group.expectations.size() || expectation >= tests.events.sources.size())
+        return {};
+    const sigma::Expectation& exp = tests.group.expectations[expectation];
+    const auto& source = tests.events.sources[expectation];
+    const std::vector<sigma::Event>* events = source.events.get();
+    std::vector<sigma::EventRef> wanted = refs;
+    if (wanted.empty()) {
+        const std::size_t n = events ? std::min(events->size(), limit) : limit;
+        for (std::size_t i = 0; i < n; ++i)
+            wanted.push_back({i + 1, events ? (*events)[i].origin.recordId : std::nullopt});
+    }
+    // One pass over the loaded events: positions in the expectation's file, record ids.
+    const std::string fileKey = exp.path.empty() ? std::string() : sigma::TestMarks::fileKeyOf(exp.path);
+    std::unordered_map<std::size_t, int> byPosition;
+    std::unordered_map<std::uint64_t, int> byRecord;
+    const std::string* keyOf = nullptr;
+    bool sameFile = false;
+    for (std::size_t row = 0; row < loaded.size(); ++row) {
+        const auto& origin = loaded[row].origin;
+        if (!fileKey.empty() && origin.file && origin.file.get() != keyOf) {
+            keyOf = origin.file.get();
+            sameFile = sigma::TestMarks::fileKeyOf(*origin.file) == fileKey;
+        }
+        if (sameFile && origin.file)
+            byPosition.emplace(origin.index, int(row));
+        if (origin.recordId)
+            byRecord.emplace(*origin.recordId, int(row));
+    }
+    QList<int> rows;
+    int byXml = 8; // each one a pass over the loaded events
+    for (const sigma::EventRef& ref : wanted) {
+        const sigma::Event* event =
+            events && ref.index >= 1 && ref.index <= events->size() ? &(*events)[ref.index - 1] : nullptr;
+        const std::optional<std::uint64_t> recordId = ref.recordId ? ref.recordId
+                                                      : event      ? event->origin.recordId
+                                                                   : std::nullopt;
+        if (auto it = byPosition.find(ref.index); it != byPosition.end()) {
+            rows << it->second;
+        } else if (auto rit = recordId ? byRecord.find(*recordId) : byRecord.end(); rit != byRecord.end()) {
+            rows << rit->second;
+        } else if (event && byXml-- > 0) {
+            const std::string xml = sigma::eventXml(*event);
+            for (std::size_t row = 0; row < loaded.size(); ++row)
+                if (sigma::eventXml(loaded[row]) == xml) {
+                    rows << int(row);
+                    break;
+                }
+        }
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    return rows;
 }
 
 QString testSummaryText(const sigma::RuleTestResult* result)

@@ -6,6 +6,7 @@
 #include "eventset.h"
 #include "liveevaluator.h"
 
+#include <QList>
 #include <QString>
 
 #include <atomic>
@@ -27,6 +28,13 @@ TestSetPtr loadTestSet(const QString& rulePath);
 std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit = 5000,
                              const std::atomic<bool>* cancel = nullptr,
                              const std::function<void(int permille)>& progress = {});
+
+/// The loaded events (rows, ascending) that are events of the group's expectation `expectation`:
+/// those of `refs` (empty: the expectation's first `limit` events). An event is found by its file
+/// and position when the expectation names a loaded file, else by its EventRecordID, else by its
+/// XML (at most a few, each a pass over the loaded events). For the Tests view's "select the event".
+QList<int> loadedEventsOf(const TestSet& tests, std::size_t expectation, const std::vector<sigma::EventRef>& refs,
+                          const EventList& loaded, std::size_t limit = 200);
 
 /// "tests: 3/4 pass" (empty without tests); "tests: error" when the group could not run.
 QString testSummaryText(const sigma::RuleTestResult* result);

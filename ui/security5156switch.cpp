@@ -39,8 +39,9 @@ Security5156Switch::Security5156Switch(QWidget* parent)
                          "network connection fields (Application → Image, DestAddress → DestinationIp, …) so that "
                          "network_connection rules test them, as sigmawb match --translate-5156 does."));
     m_note->setText(tr("A SIEM query finds these events only with the matching field mapping."));
-    m_note->setWordWrap(true);
-    m_note->setEnabled(false); // the palette's quieter text: a note, not a control
+    m_note->setToolTip(m_note->text());
+    m_note->setMinimumWidth(1); // one line, cut when the Test pane is narrow: the table keeps the height
+    m_note->setEnabled(false);  // the palette's quieter text: a note, not a control
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_box);

@@ -2,6 +2,7 @@
 
 #include "eventsfilterproxy.h"
 #include "eventsmodel.h"
+#include "nearmissfilter.h"
 #include "security5156switch.h"
 
 #include "validation/manifest.h"
@@ -14,7 +15,9 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QProgressBar>
+#include <QStyle>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -22,6 +25,19 @@
 #include <optional>
 
 namespace sigmaui {
+
+QSize ElidedLabel::minimumSizeHint() const
+{
+    return {1, QLabel::minimumSizeHint().height()};
+}
+
+void ElidedLabel::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    const QRect r = contentsRect();
+    painter.setPen(palette().color(foregroundRole()));
+    painter.drawText(r, int(alignment()), fontMetrics().elidedText(text(), Qt::ElideRight, r.width()));
+}
 
 TestPane::TestPane(QWidget* parent)
     : QWidget(parent)
@@ -32,13 +48,14 @@ TestPane::TestPane(QWidget* parent)
     , m_progress(new QProgressBar(this))
     , m_cancel(new QToolButton(this))
     , m_marksProgress(new QProgressBar(this))
-    , m_eventSets(new QLabel(this))
+    , m_eventSets(new ElidedLabel(this))
     , m_translate5156(new Security5156Switch(this))
     , m_view(new QTableView(this))
 {
     m_proxy->setSourceModel(m_model);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(3);
     auto* bar = new QHBoxLayout;
     m_filter->setPlaceholderText(tr("Filter events (any field value)…"));
     m_filter->setClearButtonEnabled(true);
@@ -57,14 +74,11 @@ TestPane::TestPane(QWidget* parent)
     bar->addWidget(m_cancel);
     bar->addWidget(loadButton);
     layout->addLayout(bar);
-    m_eventSets->setTextFormat(Qt::PlainText);
-    m_eventSets->setMinimumWidth(1); // a long list is cut, never widens the dock
-    m_eventSets->hide();
-    layout->addWidget(m_eventSets);
 
-    // Marking the selected events as the rule's tests (saved beside the rule).
+    // Marking the selected events as the rule's tests (saved beside the rule); the loaded event
+    // sets share the row (elided) so the table keeps the height (issue 20: ≥ 8 rows at 1280 x 800).
     auto* marks = new QHBoxLayout;
-    marks->addWidget(new QLabel(tr("Mark selected:"), this));
+    marks->addWidget(new QLabel(tr("Mark:"), this));
     auto addMark = [this, marks](const QString& text, const QString& tip, int kind) {
         auto* action = new QAction(text, this);
         action->setToolTip(tip);
@@ -83,7 +97,10 @@ TestPane::TestPane(QWidget* parent)
         addMark(tr("Unmark"), tr("Remove the selected events from the rule's tests"), -1)};
     for (int kind = 0; kind < 3; ++kind)
         m_markActions[kind]->setCheckable(true);
-    marks->addStretch(1);
+    m_eventSets->setTextFormat(Qt::PlainText);
+    m_eventSets->hide();
+    marks->addSpacing(8);
+    marks->addWidget(m_eventSets, 1);
     m_marksProgress->setRange(0, 1000);
     m_marksProgress->setMaximumWidth(220);
     m_marksProgress->setFormat(tr("Test marks — %p%"));
@@ -104,15 +121,18 @@ TestPane::TestPane(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
     m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(EventsModel::DetailColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(EventsModel::ProviderColumn, 110);
-    m_view->setColumnWidth(EventsModel::ProcessColumn, 240);
+    // The columns are fitted to the pane's width (layoutColumns): nothing to scroll sideways.
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_view->viewport()->installEventFilter(this);
     m_view->setTextElideMode(Qt::ElideMiddle); // paths and command lines: both ends say most
     // The verdict and the test mark are what the pane is for: both first, never scrolled away.
     m_view->horizontalHeader()->moveSection(EventsModel::TestColumn, EventsModel::VerdictColumn + 1);
     layout->addWidget(m_view, 1);
+    m_nearMisses = new NearMissFilter(m_model, m_proxy, m_view, this);
+    bar->insertWidget(bar->indexOf(m_matchesOnly) + 1, m_nearMisses->checkBox());
 
     connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);
@@ -153,6 +173,8 @@ void TestPane::updateMarkActions()
 
 bool TestPane::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        layoutColumns();
     if (watched == m_filter && event->type() == QEvent::ShortcutOverride) {
         // A line edit claims Ctrl+E (end of line), Ctrl+K, Ctrl+H... as editing keys; leave the
         // ones that are not text editing to the window (Ctrl+E loads events).
@@ -215,9 +237,53 @@ void TestPane::scrollToSelected()
 
 void TestPane::fitColumns()
 {
-    m_view->resizeColumnToContents(EventsModel::VerdictColumn);
-    m_view->resizeColumnToContents(EventsModel::TimeColumn);
-    m_view->resizeColumnToContents(EventsModel::EventIdColumn);
+    for (int column : {int(EventsModel::TimeColumn), int(EventsModel::EventIdColumn), int(EventsModel::SourceColumn)}) {
+        m_view->resizeColumnToContents(column);
+        m_natural[column] = qMax(40, m_view->columnWidth(column));
+    }
+    layoutColumns();
+}
+
+void TestPane::layoutColumns()
+{
+    // Match and Test are what the pane is for: always their full width. The others share what
+    // is left, giving up room in turn (their text elided) when the pane is narrow; Detail stretches.
+    QHeaderView* header = m_view->horizontalHeader();
+    QFont bold = m_view->font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    const int padding = 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 14;
+    auto headerWidth = [this, header](int column) {
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        return header->fontMetrics().horizontalAdvance(title) +
+               2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin) + 16; // the sort arrow
+    };
+    const int verdict =
+        qMax(headerWidth(EventsModel::VerdictColumn), boldMetrics.horizontalAdvance(QStringLiteral("✓")) + padding);
+    const int test = qMax(headerWidth(EventsModel::TestColumn),
+                          boldMetrics.horizontalAdvance(tr("must not match") + tr(" · FAIL")) + padding);
+    m_view->setColumnWidth(EventsModel::VerdictColumn, verdict);
+    m_view->setColumnWidth(EventsModel::TestColumn, test);
+    // The others in the order they give up room: the source file first, the event id last.
+    struct Share {
+        int column;
+        int natural;
+        int least;
+    };
+    auto natural = [this](int column, int fallback) { return qMin(m_natural.value(column, fallback), 2 * fallback); };
+    const Share shares[] = {{EventsModel::SourceColumn, natural(EventsModel::SourceColumn, 90), 0},
+                            {EventsModel::ProviderColumn, 100, 40},
+                            {EventsModel::ProcessColumn, 200, 60},
+                            {EventsModel::TimeColumn, natural(EventsModel::TimeColumn, 90), 60},
+                            {EventsModel::EventIdColumn, natural(EventsModel::EventIdColumn, 40), 40}};
+    int excess = verdict + test + 100 /* Detail */ - m_view->viewport()->width();
+    for (const Share& s : shares)
+        excess += s.natural;
+    for (const Share& s : shares) {
+        const int give = qBound(0, excess, s.natural - s.least);
+        excess -= give;
+        m_view->setColumnWidth(s.column, s.natural - give);
+    }
 }
 
 void TestPane::setLoading(bool loading)

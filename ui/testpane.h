@@ -1,11 +1,12 @@
 #pragma once
 
+#include <QHash>
+#include <QLabel>
 #include <QList>
 #include <QWidget>
 
 class QAction;
 class QCheckBox;
-class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QTableView;
@@ -15,7 +16,19 @@ namespace sigmaui {
 
 class EventsFilterProxy;
 class EventsModel;
+class NearMissFilter;
 class Security5156Switch;
+
+/// A one-line label that elides its text instead of widening its layout (text() stays whole).
+class ElidedLabel : public QLabel {
+    Q_OBJECT
+public:
+    using QLabel::QLabel;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+};
 
 /// The Test pane: the loaded events with the current rule's verdicts and test marks, a filter,
 /// loading with progress and cancel, the buttons that mark the selected events as tests, and the
@@ -31,6 +44,8 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
     QCheckBox* matchesOnlyBox() const { return m_matchesOnly; }
     Security5156Switch* translate5156Switch() const { return m_translate5156; }
+    /// The "Near misses" filter (its check box is beside "Matches only").
+    NearMissFilter* nearMisses() const { return m_nearMisses; }
 
     /// The selected events (source rows), or the current one.
     QList<int> selectedEvents() const;
@@ -44,6 +59,8 @@ public:
     void scrollToSelected();
     /// The columns sized for newly loaded events.
     void fitColumns();
+    /// The columns fitted to the pane's width: Match and Test whole, the others elided in turn.
+    void layoutColumns();
 
     void setLoading(bool loading);
     void setLoadProgress(int permille, const QString& file);
@@ -83,7 +100,9 @@ private:
     QLabel* m_eventSets;
     Security5156Switch* m_translate5156;
     QTableView* m_view;
+    NearMissFilter* m_nearMisses = nullptr;
     int m_selected = -1;
+    QHash<int, int> m_natural; ///< column -> width its contents want (fitColumns)
 };
 
 } // namespace sigmaui

@@ -26,7 +26,8 @@ WindowLayout::DockSizes WindowLayout::dockSizes(const QSize& size)
     DockSizes d;
     d.corpusWidth = qBound(220, size.width() * 17 / 100, 320);
     d.explanationWidth = qBound(380, size.width() * 27 / 100, 480); // predicate names uncut at 1280 px
-    d.bottomHeight = qBound(200, size.height() * 30 / 100, 340);
+    // The Test table shows at least 8 rows at 1280 x 800; the editor keeps more than half the height.
+    d.bottomHeight = qBound(260, size.height() * 40 / 100, 400);
     d.testWidth = (size.width() - d.corpusWidth) * 55 / 100;
     return d;
 }

@@ -1,5 +1,7 @@
 // `sigmawb explain --rule FILE --events FILE --event N [--format text|json]`: why one event
 // matches a rule or not, predicate by predicate.
+// `sigmawb explain --near-misses --rule FILE --events PATH [--format text|jsonl]`: the events of the rule's
+// log source that fail by exactly one decision, with that decision (docs/near-misses.md).
 // `sigmawb explain --rule FILE --events PATH --group KEY [--correlation ID] [--format text|json]`: why a correlation
 // fires for one group or not, window by window (json: one object per window; docs/correlations.md).
 #include "clisupport.h"
@@ -9,6 +11,7 @@
 #include "correlation/report.h"
 #include "engine/engine.h"
 #include "engine/logsource.h"
+#include "engine/nearmiss.h"
 #include "events/eventfiles.h"
 #include "events/reader.h"
 #include "live/analysis.h"
@@ -29,6 +32,7 @@ struct Options {
     std::string format = "text";
     sigmawb::CompileFlags compile;
     bool all = false;
+    bool nearMisses = false;
     std::string color = "auto";
     std::string group = kNoGroup;
     std::string correlation;
@@ -228,6 +232,88 @@ int explainGroup(const Options& o, const sigma::CompileOptions& options)
     return sigmawb::ExitOk;
 }
 
+nlohmann::ordered_json nearMissJson(const sigma::NearMissPredicate& p)
+{
+    using Kind = sigma::NearMissPredicate::Kind;
+    nlohmann::ordered_json j;
+    j["kind"] = p.kind == Kind::Filter ? "filter" : (p.kind == Kind::Keywords ? "keywords" : "item");
+    j["selection"] = p.selection;
+    j["label"] = p.label;
+    if (!p.field.empty())
+        j["field"] = p.field;
+    if (p.kind != Kind::Filter)
+        j["rule_values"] = p.ruleValues;
+    j["span"] = spanJson(p.span);
+    j["outcome"] = sigma::outcomeName(p.outcome);
+    if (p.kind == Kind::Item) {
+        j["event_field"] =
+            p.eventField.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.eventField);
+        j["event_value"] = p.eventValue ? nlohmann::ordered_json(*p.eventValue) : nullptr;
+    }
+    if (p.kind == Kind::Filter) {
+        j["veto_items"] = nlohmann::ordered_json::array();
+        for (const auto& item : p.vetoItems)
+            j["veto_items"].push_back(nearMissJson(item));
+    }
+    return j;
+}
+
+/// `--near-misses`: every event of the files that fails by one decision.
+int explainNearMisses(const Options& o, const sigma::RuleAnalysis& analyzed)
+{
+    using namespace sigma;
+    Diagnostics listing;
+    const auto files = collectEventFiles({o.events}, listing);
+    for (const auto& d : listing)
+        std::cerr << d.format() << '\n';
+    if (hasErrors(listing))
+        return sigmawb::ExitUsage;
+    const CompiledRule& rule = *analyzed.compiled;
+    std::size_t read = 0, inScope = 0, found = 0;
+    for (const auto& file : files) {
+        ReadResult events = readEventsFile(file);
+        for (const auto& d : events.diagnostics)
+            std::cerr << d.format() << '\n';
+        if (events.failed())
+            return sigmawb::ExitUsage;
+        for (std::size_t i = 0; i < events.events.size(); ++i) {
+            const Event& event = events.events[i];
+            ++read;
+            if (!rule.inScope(event))
+                continue;
+            ++inScope;
+            if (rule.matches(event))
+                continue;
+            const NearMiss nm = findNearMiss(rule, event);
+            if (!nm.isNearMiss())
+                continue;
+            ++found;
+            if (o.format == "jsonl") {
+                nlohmann::ordered_json j;
+                j["event_file"] = file;
+                j["event_index"] = i + 1;
+                j["record_id"] = event.origin.recordId ? nlohmann::ordered_json(*event.origin.recordId) : nullptr;
+                j["predicates"] = nlohmann::ordered_json::array();
+                for (const auto& p : nm.predicates)
+                    j["predicates"].push_back(nearMissJson(p));
+                std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+                continue;
+            }
+            std::cout << "near miss: event " << i + 1 << " of " << file;
+            if (event.origin.recordId)
+                std::cout << " (record " << *event.origin.recordId << ')';
+            std::cout << ": " << event.channel() << " EventID " << event.eventId() << '\n';
+            for (const auto& p : nm.predicates)
+                std::cout << "  " << describeNearMiss(p) << "  (line " << p.span.begin.line << ':'
+                          << p.span.begin.column << ")\n";
+        }
+    }
+    if (o.format != "jsonl")
+        std::cout << found << " near miss" << (found == 1 ? "" : "es") << " among " << inScope
+                  << " events of the rule's log source (" << read << " read)\n";
+    return sigmawb::ExitOk;
+}
+
 int run(const Options& o)
 {
     using namespace sigma;
@@ -236,7 +322,16 @@ int run(const Options& o)
         return sigmawb::ExitUsage;
     if (o.group != Options::kNoGroup)
         return explainGroup(o, setup->options);
-    if (o.event == 0) {
+    if (o.nearMisses && (o.event != 0 || o.group != Options::kNoGroup)) {
+        std::cerr << "sigmawb explain: --near-misses looks at every event: give no --event or --group\n";
+        return sigmawb::ExitUsage;
+    }
+    if ((o.format == "jsonl") != o.nearMisses && o.format != "text") {
+        std::cerr << "sigmawb explain: --format " << o.format << (o.nearMisses ? " is not" : " is only")
+                  << " for --near-misses (text or jsonl)\n";
+        return sigmawb::ExitUsage;
+    }
+    if (o.event == 0 && !o.nearMisses) {
         std::cerr << "sigmawb explain: give --event N (a rule) or --group KEY (a correlation)\n";
         return sigmawb::ExitUsage;
     }
@@ -260,6 +355,8 @@ int run(const Options& o)
     if (!analyzed.ok())
         return sigmawb::ExitFailure;
     const Rule* rule = analyzed.parsed->firstRule();
+    if (o.nearMisses)
+        return explainNearMisses(o, analyzed);
 
     ReadResult events = readEventsFile(o.events);
     for (const auto& d : events.diagnostics)
@@ -320,7 +417,11 @@ const bool registered = sigmawb::registerCommand(
                        "explains the windows of that group");
         sub.add_option("--correlation", o->correlation,
                        "With --group: the correlation (id or name; default: the outermost of the file)");
-        sub.add_option("--format", o->format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+        sub.add_flag("--near-misses", o->nearMisses,
+                     "List the events of the rule's log source that fail by exactly one decision (a field item, a "
+                     "keyword list or a filter under 'not'), with that decision; --events may be a folder");
+        sub.add_option("--format", o->format, "Output: text or json (--near-misses: text or jsonl)")
+            ->check(CLI::IsMember({"text", "json", "jsonl"}));
         o->compile.addTo(sub);
         sub.add_flag("--all", o->all, "Evaluate every predicate (no short-circuit)");
         sub.add_option("--color", o->color, "Colour: auto (on a terminal), always, never")

@@ -13,16 +13,15 @@
 // is an error diagnostic on the rule's line, never a weaker query. docs/conversion.md says, per
 // target, how case-insensitive matching, escaping and each predicate are written.
 //
-// The input is a plain sigma::Rule by value semantics: a processing pipeline (field mappings,
-// added conditions, replaced strings...) transforms a copy of the Rule and passes it here; the
-// conversion reads nothing but the Rule and the options (hook: ConversionOptions::pipelineHook).
+// The input is a plain sigma::Rule: a processing pipeline (field mappings, added conditions,
+// replaced strings...) transforms a copy of the Rule and passes it here (convertWithPipelines,
+// conversion/pipeline.h); the conversion reads nothing but the Rule and the options.
 
 #include "engine/pattern.h"
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -102,9 +101,6 @@ struct ConversionOptions {
     /// KQL: the table the query starts from; ES|QL: the index pattern (FROM).
     std::string kustoTable;
     std::string esqlIndex = "logs-*";
-    /// Called with the rule before it is lowered; a processing pipeline (issue 16, deliverable 2)
-    /// installs itself here: it may rewrite the rule and add diagnostics. Null: the rule as written.
-    std::function<void(Rule& rule, Diagnostics& diagnostics)> pipelineHook;
 };
 
 /// A piece of the query text and the rule text it comes from (for the editor's query pane).

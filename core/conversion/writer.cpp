@@ -90,21 +90,12 @@ ConversionResult convertLowered(const Node& root, Target target, const Conversio
 
 ConversionResult convert(const Rule& rule, Target target, const ConversionOptions& options, const std::string& file)
 {
-    Diagnostics hookDiagnostics;
-    const Rule* input = &rule;
-    Rule transformed;
-    if (options.pipelineHook) {
-        transformed = rule;
-        options.pipelineHook(transformed, hookDiagnostics);
-        input = &transformed;
-    }
-    LoweringResult lowered = lower(*input, options, file);
+    LoweringResult lowered = lower(rule, options, file);
     ConversionResult r;
-    if (lowered.root && !hasErrors(hookDiagnostics))
+    if (lowered.root)
         r = convertLowered(*lowered.root, target, options, file);
     r.target = target;
-    Diagnostics all = std::move(hookDiagnostics);
-    all.insert(all.end(), lowered.diagnostics.begin(), lowered.diagnostics.end());
+    Diagnostics all = std::move(lowered.diagnostics);
     all.insert(all.end(), r.diagnostics.begin(), r.diagnostics.end());
     r.diagnostics = std::move(all);
     if (hasErrors(r.diagnostics)) {

@@ -173,6 +173,8 @@ inline Tri notTri(Tri t)
 }
 
 Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit);
+/// The explanation node of one value of an item, before its outcome is set.
+ExplainNode valueNode(const CompiledItem& item, const CompiledValue& value);
 Tri evalSearch(const CompiledSearch& search, EvalContext& ctx);
 
 /// Compiles one detection item (all values). Errors go to diagnostics.
@@ -180,10 +182,12 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
                  const CompileOptions& options, CompiledItem& out, Diagnostics& diagnostics);
 
 /// Builds the event a rule sees through a source translation (fields renamed, values mapped).
-Event translateEvent(const Event& event, SourceTranslation translation, std::string* description);
+Event translateEvent(const Event& event, SourceTranslation translation, std::string* description,
+                     std::vector<TranslatedField>* origins = nullptr);
 /// The same into `out`, reusing its storage. Returns how many leading fields of `out` are fields
 /// of `event` copied unchanged (see TranslationCache::translated).
-std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description);
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description,
+                          std::vector<TranslatedField>* origins = nullptr);
 
 } // namespace sigma::engine
 

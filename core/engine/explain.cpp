@@ -64,16 +64,8 @@ struct Explainer {
                 in.itemIndex = item.itemIndex;
                 if (!evalMap || (mapDecided && shortCircuit)) {
                     // Build the value nodes for display, all skipped.
-                    for (const auto& v : item.values) {
-                        ExplainNode vn;
-                        vn.kind = ExplainNode::Kind::Value;
-                        vn.label = v.label;
-                        vn.span = v.span;
-                        vn.field = item.field;
-                        vn.valueIndex = v.valueIndex;
-                        vn.detail = v.matcher->describe();
-                        in.children.push_back(std::move(vn));
-                    }
+                    for (const auto& v : item.values)
+                        in.children.push_back(valueNode(item, v));
                     markSkipped(in);
                 } else {
                     in.outcome = evalItem(item, ctx, &in, shortCircuit);

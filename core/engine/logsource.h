@@ -20,6 +20,18 @@ enum class SourceTranslation {
     Security5156, ///< Security 5156 -> Sysmon 3 (only when CompileOptions::translateSecurity5156)
 };
 
+/// A field a translation wrote and the source field(s) it was read from: "Image" from
+/// "NewProcessName", "User" from "SubjectDomainName\\SubjectUserName" (two fields joined).
+struct TranslatedField {
+    std::string field;
+    std::string from;
+};
+
+/// The event as a rule of a translating log source sees it (Security 4688 under Sysmon 1 names,
+/// ...); `origins`, when given, receives the fields renamed or derived. The event itself for None.
+Event translatedEvent(const Event& event, SourceTranslation translation,
+                      std::vector<TranslatedField>* origins = nullptr);
+
 /// One row: events with this channel (or provider) and one of these EventIDs.
 struct LogSourceEntry {
     std::string product;                 ///< lower case; empty = any

@@ -134,6 +134,19 @@ Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalCont
 
 } // namespace
 
+ExplainNode valueNode(const CompiledItem& item, const CompiledValue& value)
+{
+    ExplainNode n;
+    n.kind = ExplainNode::Kind::Value;
+    n.label = value.label;
+    n.span = value.span;
+    n.field = item.field;
+    n.valueIndex = value.valueIndex;
+    n.itemIndex = item.itemIndex;
+    n.detail = value.matcher->describe();
+    return n;
+}
+
 Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explain, bool shortCircuit)
 {
     if (!explain && !ctx.errors && !item.keyword) {
@@ -187,15 +200,7 @@ Outcome evalItem(const CompiledItem& item, EvalContext& ctx, ExplainNode* explai
     for (const auto& v : item.values) {
         ExplainNode* vn = nullptr;
         if (explain) {
-            ExplainNode n;
-            n.kind = ExplainNode::Kind::Value;
-            n.label = v.label;
-            n.span = v.span;
-            n.field = item.field;
-            n.valueIndex = v.valueIndex;
-            n.itemIndex = item.itemIndex;
-            n.detail = v.matcher->describe();
-            explain->children.push_back(std::move(n));
+            explain->children.push_back(valueNode(item, v));
             vn = &explain->children.back();
         }
         if (decided && (shortCircuit || !explain)) {

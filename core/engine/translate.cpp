@@ -50,6 +50,7 @@ struct Builder {
     const Event& in;
     Event& out;
     std::string* description;
+    std::vector<TranslatedField>* origins;
     std::vector<std::string> renamed;
     std::size_t count = 0; ///< fields written to `out` so far (`out` was cleared, its buffers are reused)
 
@@ -73,6 +74,8 @@ struct Builder {
     void map(std::string_view to, std::string_view from, std::string value, std::string note = {})
     {
         const Name n = name(to);
+        if (origins)
+            origins->push_back(TranslatedField{std::string(to), std::string(from)});
         if (description) {
             std::string line = std::string(to) + " <- " + std::string(from);
             if (!note.empty())
@@ -101,19 +104,21 @@ struct Builder {
 
 } // namespace
 
-Event translateEvent(const Event& event, SourceTranslation translation, std::string* description)
+Event translateEvent(const Event& event, SourceTranslation translation, std::string* description,
+                     std::vector<TranslatedField>* origins)
 {
     if (translation == SourceTranslation::None)
         return event;
     Event out;
-    translateInto(event, translation, out, description);
+    translateInto(event, translation, out, description, origins);
     return out;
 }
 
-std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description)
+std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description,
+                          std::vector<TranslatedField>* origins)
 {
     out.clear();
-    Builder b{event, out, description, {}, 0};
+    Builder b{event, out, description, origins, {}, 0};
     std::size_t copied = 0;
     if (translation == SourceTranslation::Security4688) {
         // 4688's ProcessId is the creator (Sysmon's ParentProcessId); NewProcessId is the new process.
@@ -210,3 +215,12 @@ EvalContext& TranslationCache::get(SourceTranslation translation)
 }
 
 } // namespace sigma::engine
+
+namespace sigma {
+
+Event translatedEvent(const Event& event, SourceTranslation translation, std::vector<TranslatedField>* origins)
+{
+    return engine::translateEvent(event, translation, nullptr, origins);
+}
+
+} // namespace sigma

@@ -88,7 +88,9 @@ private Q_SLOTS:
         QVERIFY(man.startsWith(QStringLiteral(".\\\"")));
         QVERIFY(man.contains(QStringLiteral(".TH SIGMAWB 1 \"2026-01-01\" \"sigmawb 9.9\"")));
         for (const auto& c : commands) {
-            const QString section = QStringLiteral(".SH \"SIGMAWB %1\"").arg(q(c.path).toUpper());
+            QString title = q(c.path).toUpper(); // "RULE FROM-EVENT": '-' is "\-" in roff
+            title.replace(QLatin1Char('-'), QStringLiteral("\\-"));
+            const QString section = QStringLiteral(".SH \"SIGMAWB %1\"").arg(title);
             const qsizetype at = man.indexOf(section);
             QVERIFY2(at >= 0, qPrintable(section));
             const qsizetype next = man.indexOf(QStringLiteral("\n.SH "), at + 1);

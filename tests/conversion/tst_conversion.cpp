@@ -6,6 +6,7 @@
 // Regenerate the golden files after a deliberate change with SIGMA_UPDATE_GOLDEN=1 and review the
 // diff before committing it.
 #include "conversion/conversion.h"
+#include "conversion/pipeline.h"
 #include "engine/loader.h"
 #include "query/query.h"
 #include "rule/parser.h"
@@ -333,22 +334,26 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(d.message).contains(message), d.message.c_str());
     }
 
-    // The pipeline hook rewrites a copy of the rule before it is lowered.
-    void pipelineHook()
+    // Pipelines rewrite a copy of the rule before it is lowered (the only way to transform it);
+    // a pipeline error stops the conversion.
+    void pipelinesRewriteACopy()
     {
         const Rule rule = parseOne(ruleWith("Image|endswith: '\\x.exe'"));
-        ConversionOptions options;
-        options.pipelineHook = [](Rule& r, Diagnostics&) {
-            r.detection.front().maps.front().items.front().field = "process.executable";
-        };
-        const ConversionResult r = convert(rule, Target::Kusto, options);
-        QCOMPARE(r.query,
-                 std::string("process.executable endswith \"\\\\x.exe\"").replace(0, 18, "['process.executable']"));
+        const PipelineLoad mapping = parsePipeline("name: m\ntransformations:\n  - type: field_name_mapping\n"
+                                                   "    mapping:\n      Image: process.executable\n",
+                                                   "m.yml");
+        QVERIFY(mapping.pipeline);
+        const ConversionResult r = convertWithPipelines(rule, Target::Kusto, {*mapping.pipeline}, {}, "r.yml");
+        QCOMPARE(r.query, std::string("['process.executable'] endswith \"\\\\x.exe\""));
         QCOMPARE(rule.detection.front().maps.front().items.front().field, std::string("Image"));
-        options.pipelineHook = [](Rule&, Diagnostics& d) {
-            d.push_back(makeDiagnostic(Severity::Error, "p", "bad", "p.yml"));
-        };
-        QVERIFY(!convert(rule, Target::Kusto, options).ok());
+        const PipelineLoad drop = parsePipeline("name: d\ntransformations:\n  - type: drop_detection_item\n"
+                                                "    field_name_conditions:\n      - type: include_fields\n"
+                                                "        fields: [Image]\n",
+                                                "d.yml");
+        QVERIFY(drop.pipeline);
+        const ConversionResult dropped = convertWithPipelines(rule, Target::Kusto, {*drop.pipeline}, {}, "r.yml");
+        QVERIFY(!dropped.ok());
+        QVERIFY(hasErrors(dropped.diagnostics));
     }
 
     // Every predicate has a fragment whose origin is its value in the rule.

@@ -3,6 +3,7 @@
 // editor and the editor's cursor highlights the query parts it holds; conversion problems in the
 // Problems pane; a pipeline file.
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "liveevaluator.h"
 #include "mainwindow.h"
@@ -29,18 +30,12 @@ using namespace sigmaui;
 
 namespace {
 
-struct Workbench {
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
+struct Workbench : sigmatest::TestWindow {
     QueryPane* pane = nullptr;
 
     Workbench()
+        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 0; })
     {
-        MainWindowOptions options;
-        options.offerRecovery = false;
-        options.restoreLayout = false;
-        options.debounceMs = 0;
-        window = std::make_unique<MainWindow>(syntax, options);
         pane = window->queryPane();
     }
     void choose(const char* target, const QStringList& pipelines)

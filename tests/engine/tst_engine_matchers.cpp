@@ -39,16 +39,7 @@ DetectionItem makeItem(const QString& key, const QStringList& values, Value::Typ
     return item;
 }
 
-/// "Name=Value" pairs (the first '=' separates).
-Event makeEvent(const QStringList& fields)
-{
-    Event e;
-    for (const auto& f : fields) {
-        const int eq = f.indexOf(QLatin1Char('='));
-        e.add(f.left(eq).toStdString(), f.mid(eq + 1).toStdString());
-    }
-    return e;
-}
+using sigmatest::eventFromPairs;
 
 QString b64(const QByteArray& bytes)
 {
@@ -400,7 +391,7 @@ private Q_SLOTS:
         options.scopeByLogSource = false;
         auto compiled = compileRule(rule, "test.yml", options);
         QVERIFY2(compiled.rule, compiled.diagnostics.empty() ? "" : compiled.diagnostics[0].format().c_str());
-        const Event e = makeEvent(event);
+        const Event e = eventFromPairs(event);
         const Explanation ex = compiled.rule->explain(e);
         // The item node: rule -> condition -> search -> map -> item
         const ExplainNode& cond = ex.root.children.back();
@@ -468,7 +459,7 @@ private Q_SLOTS:
         QVERIFY(d.empty());
         auto r = compileIndicator(makeItem("Image|expand", {"%dirs%\\evil.exe"}), 0, "x.yml", options);
         QVERIFY(r.indicator);
-        QCOMPARE(r.indicator->matches(makeEvent({"Image=" + image})), expected);
+        QCOMPARE(r.indicator->matches(eventFromPairs({"Image=" + image})), expected);
     }
 
     void placeholderFileErrors()

@@ -15,15 +15,7 @@ using namespace sigma;
 
 namespace {
 
-Event makeEvent(const QStringList& fields)
-{
-    Event e;
-    for (const auto& f : fields) {
-        const int eq = f.indexOf(QLatin1Char('='));
-        e.add(f.left(eq).toStdString(), f.mid(eq + 1).toStdString());
-    }
-    return e;
-}
+using sigmatest::eventFromPairs;
 
 QStringList sysmon(int id, const QStringList& more)
 {
@@ -138,11 +130,11 @@ private Q_SLOTS:
             QVERIFY(!r.failed());
             events.insert(events.end(), r.events.begin(), r.events.end());
         }
-        events.push_back(makeEvent(
+        events.push_back(eventFromPairs(
             sysmon(1, {"Image=C:\\Windows\\System32\\whoami.exe", "ParentImage=C:\\Windows\\System32\\cmd.exe",
                        "CommandLine=whoami /groups", "User=CORP\\alice"})));
-        events.push_back(makeEvent(sysmon(1, {"OriginalFileName=whoami.exe", "ParentImage=C:\\x\\CMD.EXE",
-                                              "CommandLine=whoami /all", "User=NT AUTHORITY\\SYSTEM"})));
+        events.push_back(eventFromPairs(sysmon(1, {"OriginalFileName=whoami.exe", "ParentImage=C:\\x\\CMD.EXE",
+                                                   "CommandLine=whoami /all", "User=NT AUTHORITY\\SYSTEM"})));
         const std::size_t n = events.size();
         const Compiled v1 = compile(ruleWith(kProcessCreation, before));
         const Compiled v2 = compile(ruleWith(kProcessCreation, after));
@@ -296,7 +288,7 @@ private Q_SLOTS:
         QFETCH(bool, expected);
         auto c = compile(ruleWith(kProcessCreation, detection));
         QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
-        const Event e = makeEvent(event);
+        const Event e = eventFromPairs(event);
         QCOMPARE(c.rule->matches(e), expected);
         QCOMPARE(c.rule->explain(e).matched, expected);
         ExplainOptions all;
@@ -345,14 +337,14 @@ private Q_SLOTS:
                 continue;
             QString value = QString(length, QLatin1Char('x'));
             value.replace(at, needle.size(), needle);
-            const Event e = makeEvent(eventId == 4688 ? security(4688, {field + "=" + value})
-                                                      : sysmon(eventId, {field + "=" + value}));
+            const Event e = eventFromPairs(eventId == 4688 ? security(4688, {field + "=" + value})
+                                                           : sysmon(eventId, {field + "=" + value}));
             QVERIFY2(c.rule->matches(e), qPrintable(value));
             QVERIFY2(set.match(e).size() == 1, qPrintable(QString("offset %1 of %2").arg(at).arg(length)));
             // One byte less of the literal: no match either way.
             value[at + needle.size() - 1] = QLatin1Char('x');
-            const Event miss = makeEvent(eventId == 4688 ? security(4688, {field + "=" + value})
-                                                         : sysmon(eventId, {field + "=" + value}));
+            const Event miss = eventFromPairs(eventId == 4688 ? security(4688, {field + "=" + value})
+                                                              : sysmon(eventId, {field + "=" + value}));
             QVERIFY(!c.rule->matches(miss));
             QVERIFY(set.match(miss).empty());
         }
@@ -409,7 +401,7 @@ private Q_SLOTS:
             ruleWith(logsource, "    selection:\n        Image|endswith: '\\a.exe'\n    condition: selection\n"),
             options);
         QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
-        const Event e = makeEvent(event);
+        const Event e = eventFromPairs(event);
         QCOMPARE(c.rule->matches(e), expected);
         QCOMPARE(c.rule->explain(e).matched, expected);
         RuleSetBuilder builder;
@@ -438,7 +430,7 @@ private Q_SLOTS:
         QFETCH(QString, detection);
         QFETCH(bool, expected);
         const QString yaml = ruleWith(kNetwork, "    selection:\n" + detection + "    condition: selection\n");
-        const Event e = makeEvent(
+        const Event e = eventFromPairs(
             security(5156, {"ProcessID=1234", "Application=\\device\\harddiskvolume3\\windows\\system32\\svchost.exe",
                             "Direction=%%14593", "SourceAddress=192.168.1.5", "SourcePort=50123",
                             "DestAddress=10.1.2.3", "DestPort=445", "Protocol=6"}));
@@ -476,8 +468,8 @@ private Q_SLOTS:
         auto c = compile(ruleWith(kProcessCreation, "    selection:\n        Image: a\n    condition: selection\n"),
                          options);
         QVERIFY(c.rule);
-        QVERIFY(c.rule->matches(makeEvent({"Channel=My/Channel", "EventID=42", "Image=a"})));
-        QVERIFY(!c.rule->matches(makeEvent(sysmon(1, {"Image=a"})))); // the override replaced the Sysmon row
+        QVERIFY(c.rule->matches(eventFromPairs({"Channel=My/Channel", "EventID=42", "Image=a"})));
+        QVERIFY(!c.rule->matches(eventFromPairs(sysmon(1, {"Image=a"})))); // the override replaced the Sysmon row
         // A bad row names the file and line.
         Diagnostics bad;
         LogSourceTable::fromText("# comment\nwindows,x,,p,c,notanumber,\n", "mine.csv", bad);
@@ -530,12 +522,12 @@ private Q_SLOTS:
         bool known = false;
         auto rows = LogSourceTable::builtin().lookup("windows", category.toStdString(), "", known);
         QVERIFY(known);
-        const Event e = makeEvent(sysmon(eventId, {}));
+        const Event e = eventFromPairs(sysmon(eventId, {}));
         bool covered = false;
         for (auto* r : rows)
             covered |= r->covers(e);
         QVERIFY(covered);
-        const Event other = makeEvent(sysmon(eventId == 1 ? 2 : 1, {}));
+        const Event other = eventFromPairs(sysmon(eventId == 1 ? 2 : 1, {}));
         bool wrong = false;
         for (auto* r : rows)
             wrong |= r->covers(other);
@@ -557,7 +549,7 @@ private Q_SLOTS:
         QVERIFY(c.rule);
         // Matched: the deciding values are the matched ones; '\c.exe' is skipped (short-circuit).
         const Explanation ex =
-            c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=bob"})));
+            c.rule->explain(eventFromPairs(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=bob"})));
         QVERIFY(ex.matched);
         QVERIFY(ex.inScope);
         const ExplainNode* b = findNode(ex.root, ExplainNode::Kind::Value, "'\\b.exe'");
@@ -578,7 +570,7 @@ private Q_SLOTS:
         QVERIFY(andNode->deciding);
         // Not matched because of the filter: the deciding path is the filter's User value.
         const Explanation no =
-            c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=system"})));
+            c.rule->explain(eventFromPairs(sysmon(1, {"Image=C:\\a.exe", "CommandLine=a -x", "User=system"})));
         QVERIFY(!no.matched);
         const ExplainNode* filter = findNode(no.root, ExplainNode::Kind::Search, "filter");
         QVERIFY(filter);
@@ -588,13 +580,13 @@ private Q_SLOTS:
         QVERIFY(sel);
         QCOMPARE(sel->outcome, Outcome::Matched);
         // Field absent is reported as such.
-        const Explanation absent = c.rule->explain(makeEvent(sysmon(1, {"Image=C:\\a.exe", "User=bob"})));
+        const Explanation absent = c.rule->explain(eventFromPairs(sysmon(1, {"Image=C:\\a.exe", "User=bob"})));
         const ExplainNode* cmd = findNode(absent.root, ExplainNode::Kind::Item, "CommandLine|contains");
         QVERIFY(cmd);
         QCOMPARE(cmd->outcome, Outcome::FieldAbsent);
         QVERIFY(cmd->deciding);
         // Out of scope: only the log source decides.
-        const Explanation scope = c.rule->explain(makeEvent(sysmon(3, {"Image=C:\\a.exe"})));
+        const Explanation scope = c.rule->explain(eventFromPairs(sysmon(3, {"Image=C:\\a.exe"})));
         QVERIFY(!scope.inScope);
         QVERIFY(scope.root.children.front().deciding);
         QCOMPARE(scope.root.children.front().kind, ExplainNode::Kind::LogSource);
@@ -615,7 +607,7 @@ private Q_SLOTS:
                                    "    selection:\n        Image|expand: '%admin_tools%'\n    condition: selection\n"),
                           options);
         QVERIFY(ok.rule);
-        QVERIFY(ok.rule->matches(makeEvent(sysmon(1, {"Image=C:\\Tools\\x.exe"}))));
+        QVERIFY(ok.rule->matches(eventFromPairs(sysmon(1, {"Image=C:\\Tools\\x.exe"}))));
     }
 
     void unknownIdentifierIsCompileError()

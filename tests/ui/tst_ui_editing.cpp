@@ -7,6 +7,7 @@
 #include "mainwindow.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
+#include "testwindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,20 +41,12 @@ const char* const Rule = "title: Test rule\n"
                          "        CommandLine|contains: 'enc'\n"
                          "    condition: selection\n";
 
-struct Window {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
+struct Window : sigmatest::TestWindow {
     RuleEditor* editor = nullptr;
 
     Window()
+        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 10; })
     {
-        MainWindowOptions options;
-        options.debounceMs = 10;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
         window->newRule();
         editor = window->currentEditor();
         editor->setPlainText(QString::fromLatin1(Rule));

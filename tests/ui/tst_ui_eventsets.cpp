@@ -8,9 +8,11 @@
 #include "testpane.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QDir>
 #include <QLabel>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,20 +20,7 @@
 using namespace sigmaui;
 
 namespace {
-struct Workbench {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
-
-    Workbench()
-    {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
-    }
-
+struct Workbench : sigmatest::TestWindow {
     std::size_t events() const { return window->events() ? window->events()->size() : 0; }
     QLabel* label() const { return window->findChild<TestPane*>()->eventSetsLabel(); }
 };
@@ -110,6 +99,61 @@ private Q_SLOTS:
         QTRY_COMPARE(wb.events(), std::size_t(5));
         QTRY_COMPARE(wb.window->eventsController()->sets()->sets().size(), 2);
         QVERIFY(!wb.window->isLoadingEvents());
+    }
+
+    void renamedAndRemovedOneByOne()
+    {
+        // Two sets; one renamed (kept by the next session), the other removed from the menu: its
+        // events go, the renamed set's stay, and the next session restores only that one.
+        QTemporaryDir ws;
+        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("a")) && QDir(ws.path()).mkpath(QStringLiteral("b")));
+        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("a/one.xml")), firstEvents(3)));
+        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("b/two.xml")), firstEvents(1)));
+        {
+            Workbench wb;
+            wb.window->loadEvents({ws.filePath(QStringLiteral("a"))});
+            wb.window->loadEvents({ws.filePath(QStringLiteral("b"))});
+            QTRY_COMPARE(wb.window->eventsController()->sets()->sets().size(), 2);
+            QTRY_VERIFY(!wb.window->isLoadingEvents());
+            EventsController* events = wb.window->eventsController();
+            QVERIFY(!events->renameSet(1, QStringLiteral("  ")));
+            QVERIFY(events->renameSet(1, QStringLiteral("day two")));
+            QVERIFY2(wb.label()->text().contains(QLatin1String("day two")), qPrintable(wb.label()->text()));
+            QVERIFY2(!wb.label()->text().contains(QLatin1String("two.xml")), qPrintable(wb.label()->text()));
+
+            // File > Event Sets lists each set with Rename… and Remove.
+            QMenu menu;
+            events->fillSetsMenu(&menu);
+            QCOMPARE(menu.actions().size(), 2);
+            QCOMPARE(menu.actions()[0]->text(), QStringLiteral("a"));
+            QCOMPARE(menu.actions()[1]->text(), QStringLiteral("day two"));
+            QMenu* a = menu.actions()[0]->menu();
+            QVERIFY(a);
+            QCOMPARE(a->actions().size(), 2);
+            QSignalSpy loaded(wb.window.get(), &MainWindow::eventsLoaded);
+            a->actions()[1]->trigger(); // Remove
+            QVERIFY(loaded.wait(10000));
+            QCOMPARE(wb.events(), std::size_t(1));
+            QCOMPARE(events->sets()->sets().size(), 1);
+            QCOMPARE(events->sets()->sets().first().name, QStringLiteral("day two"));
+            QVERIFY2(!wb.label()->text().contains(QLatin1String("a (")), qPrintable(wb.label()->text()));
+        }
+        {
+            Workbench next;
+            QSignalSpy loaded(next.window.get(), &MainWindow::eventsLoaded);
+            QVERIFY(next.window->restoreEventSets());
+            QVERIFY(loaded.wait(10000));
+            QCOMPARE(next.events(), std::size_t(1));
+            const auto& sets = next.window->eventsController()->sets()->sets();
+            QCOMPARE(sets.size(), 1);
+            QCOMPARE(sets.first().name, QStringLiteral("day two"));
+            // Removing the last set leaves no events, and nothing to restore.
+            QVERIFY(next.window->eventsController()->removeSet(0));
+            QCOMPARE(next.events(), std::size_t(0));
+            QVERIFY(next.label()->isHidden());
+        }
+        Workbench after;
+        QVERIFY(!after.window->restoreEventSets());
     }
 };
 

@@ -9,6 +9,7 @@
 #include "workbenchpanes.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "events/reader.h"
 #include "rule/parser.h"
@@ -125,13 +126,8 @@ private Q_SLOTS:
         // The default layout with the sample rule and events: every predicate label shown whole.
         QFETCH(QSize, size);
         sigmatest::isolateSettings(QStringLiteral("tst_ui_explanation"));
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.resize(size);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -8,6 +8,7 @@
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "validation/manifest.h"
 
@@ -31,20 +32,12 @@ void replaceInDocument(QTextDocument* doc, const QString& from, const QString& t
     c.insertText(to);
 }
 
-struct Workbench {
-    QTemporaryDir recovery;
+struct Workbench : sigmatest::TestWindow {
     QTemporaryDir ws;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
     QString rule;
 
     Workbench()
     {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
         rule = ws.filePath(QStringLiteral("whoami.yml"));
         sigmatest::writeFile(rule, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml"))));
         sigmatest::writeFile(ws.filePath(QStringLiteral("events.xml")),

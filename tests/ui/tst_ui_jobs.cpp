@@ -9,6 +9,7 @@
 
 #include "evtxwriter.h"
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "events/reader.h"
 
@@ -229,13 +230,8 @@ private Q_SLOTS:
         if (jobMs < 300)
             QSKIP("the slow rule compiles too fast on this machine to tell waiting from not waiting");
 
-        QTemporaryDir recovery;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.offerRecovery = false;
-        options.restoreLayout = false;
-        SyntaxSupport syntax;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.setEvents(events);
         window.newRule();
         RuleEditor* editor = window.currentEditor();

@@ -12,6 +12,7 @@
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QCommandLineParser>
 #include <QSettings>
@@ -39,11 +40,8 @@ private Q_SLOTS:
 
     void noCorpusSaysHowToOpenOne()
     {
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         QTemporaryDir dir;
         const QString rule = dir.filePath(QStringLiteral("r.yml"));
         QVERIFY(sigmatest::writeFile(rule, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml")))));
@@ -56,11 +54,8 @@ private Q_SLOTS:
     void firstStartOpensTheSampleCorpus()
     {
         QSettings().remove(QStringLiteral("corpus")); // a first start: no corpus remembered
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         CorpusFeatures* features = window.corpusFeatures();
         QSignalSpy loaded(features, &CorpusFeatures::corpusLoaded);
         openStartup(window, samplesOnly());
@@ -116,11 +111,8 @@ private Q_SLOTS:
 
     void folderCountsFollowTheSearch()
     {
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         CorpusFeatures* features = window.corpusFeatures();
         QSignalSpy loaded(features, &CorpusFeatures::corpusLoaded);
         features->openCorpus(sigmatest::dataPath(QStringLiteral("../../resources/samples/corpus")));

@@ -9,6 +9,7 @@
 #include "testpane.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "validation/manifest.h"
 
@@ -25,20 +26,7 @@ namespace {
 constexpr int MustMatch = int(sigma::ExpectationKind::Match);
 constexpr int MustNotMatch = int(sigma::ExpectationKind::NoMatch);
 
-struct Workbench {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
-
-    Workbench()
-    {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
-    }
-
+struct Workbench : sigmatest::TestWindow {
     bool open(const QString& rule, const QString& events)
     {
         QSignalSpy loaded(window.get(), &MainWindow::eventsLoaded);

@@ -2,6 +2,7 @@
 // sample workspace, remembered per workspace, and its effect visible in the verdicts, the status
 // bar and the Explanation.
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "corpus/corpusfeatures.h"
 #include "corpus/indicatorspane.h"
@@ -27,18 +28,10 @@ using namespace sigmaui;
 
 namespace {
 
-struct Workbench {
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
-
+struct Workbench : sigmatest::TestWindow {
     Workbench()
-    {
-        MainWindowOptions options;
-        options.offerRecovery = false;
-        options.restoreLayout = false;
-        options.debounceMs = 0;
-        window = std::make_unique<MainWindow>(syntax, options);
-    }
+        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 0; })
+    {}
 
     /// Sample workspace open, the net_connection rule shown, events loaded and evaluated.
     bool openSamples()

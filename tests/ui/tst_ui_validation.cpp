@@ -11,6 +11,7 @@
 #include "testscontroller.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include "events/reader.h"
 #include "validation/export.h"
@@ -57,19 +58,11 @@ struct Workspace {
     }
 };
 
-struct Workbench {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
+struct Workbench : sigmatest::TestWindow {
     std::unique_ptr<QAbstractItemModelTester> tester;
 
     Workbench()
     {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        window = std::make_unique<MainWindow>(syntax, options);
         tester = std::make_unique<QAbstractItemModelTester>(window->eventsModel(),
                                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
     }

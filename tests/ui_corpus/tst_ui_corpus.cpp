@@ -17,6 +17,7 @@
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -109,20 +110,12 @@ QJsonObject runJson(const QStringList& args)
     return QJsonDocument::fromJson(r.out).object();
 }
 
-struct Workbench {
-    QTemporaryDir recovery;
-    SyntaxSupport syntax;
-    std::unique_ptr<MainWindow> window;
+struct Workbench : sigmatest::TestWindow {
     CorpusFeatures* features = nullptr;
 
     Workbench()
+        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 10; })
     {
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        options.debounceMs = 10;
-        window = std::make_unique<MainWindow>(syntax, options);
         features = CorpusFeatures::of(window.get());
         window->resize(1400, 900);
     }

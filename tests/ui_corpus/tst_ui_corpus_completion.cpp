@@ -9,6 +9,7 @@
 #include "syntaxsupport.h"
 
 #include "testsupport.h"
+#include "testwindow.h"
 
 #include <QAbstractItemView>
 #include <QCompleter>
@@ -168,13 +169,8 @@ private Q_SLOTS:
 
     void popupInTheEditor()
     {
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy shown(&window, &MainWindow::resultShown);
@@ -218,13 +214,8 @@ private Q_SLOTS:
     // typing on narrows the list.
     void ctrlSpaceFiltersByTheTypedPrefix()
     {
-        QTemporaryDir recovery;
-        SyntaxSupport syntax;
-        MainWindowOptions options;
-        options.recoveryDirectory = recovery.path();
-        options.restoreLayout = false;
-        options.offerRecovery = false;
-        MainWindow window(syntax, options);
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.newRule();
