@@ -174,7 +174,7 @@ void printGroups(const RuleSet& set, const std::vector<Event>& events)
         ++g.events;
         g.fields += e.fields.size();
         for (const auto& f : e.fields)
-            g.bytes += f.value.size();
+            g.bytes += f.size;
         set.match(e, out, g.stats);
         double best = 1e9;
         for (int r = 0; r < 5; ++r) {

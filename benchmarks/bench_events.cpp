@@ -138,22 +138,19 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies, bool ke
                 "peak RSS %.1f MiB\n",
                 keepXml ? " with their XML" : "", keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
                 double(heap) / double(keptEvents) * 1e6 / 1048576.0, sigmabench::peakRssKb() / 1024.0);
-    // Where it goes (per event): the field array (used and spare slots) and the value text on the heap.
-    double fields = 0, spare = 0, heapText = 0, heapValues = 0;
+    // Where it goes (per event): the Event itself, the field array (used and spare slots) and the value text.
+    double fields = 0, spare = 0, text = 0, textSpare = 0;
     for (const auto& r : kept)
         for (const auto& e : r.events) {
             fields += double(e.fields.size());
             spare += double(e.fields.capacity() - e.fields.size());
-            for (const auto& f : e.fields)
-                if (f.value.capacity() > 15) {
-                    heapText += double(f.value.capacity() + 1);
-                    ++heapValues;
-                }
+            text += double(e.textSize());
+            textSpare += double(e.textCapacity() - e.textSize());
         }
     const double n = double(keptEvents);
-    std::printf("  per event: %.1f fields (%zu bytes each), %.1f spare slots, %.1f values on the heap holding %.0f "
-                "bytes\n",
-                fields / n, sizeof(sigma::EventField), spare / n, heapValues / n, heapText / n);
+    std::printf("  per event: Event %zu bytes, %.1f fields (%zu bytes each), %.1f spare slots, value text %.0f bytes "
+                "(+%.0f spare)\n",
+                sizeof(sigma::Event), fields / n, sizeof(sigma::EventField), spare / n, text / n, textSpare / n);
 }
 
 } // namespace

@@ -18,7 +18,9 @@ void EventFieldsModel::setEvent(const sigma::Event* event)
     if (event) {
         for (const auto& f : event->fields) {
             const std::string_view name = sigma::FieldNames::text(f.name);
-            m_fields.append({QString::fromUtf8(name.data(), qsizetype(name.size())), QString::fromStdString(f.value)});
+            const std::string_view value = event->text(f);
+            m_fields.append({QString::fromUtf8(name.data(), qsizetype(name.size())),
+                             QString::fromUtf8(value.data(), qsizetype(value.size()))});
         }
     }
     endResetModel();

@@ -19,13 +19,13 @@ QString qs(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
-const std::string* firstOf(const sigma::Event& e, std::initializer_list<const char*> names)
+std::optional<std::string_view> firstOf(const sigma::Event& e, std::initializer_list<const char*> names)
 {
     for (const char* n : names)
-        if (const std::string* v = e.value(n))
+        if (const auto v = e.value(n))
             if (!v->empty())
                 return v;
-    return nullptr;
+    return std::nullopt;
 }
 } // namespace
 
@@ -215,30 +215,28 @@ int EventsModel::columnCount(const QModelIndex& parent) const
 
 QString EventsModel::processOf(const sigma::Event& e)
 {
-    if (const std::string* v =
-            firstOf(e, {"Image", "Application", "NewProcessName", "ProcessName", "process.executable"}))
-        return QString::fromStdString(*v);
+    if (const auto v = firstOf(e, {"Image", "Application", "NewProcessName", "ProcessName", "process.executable"}))
+        return qs(*v);
     return {};
 }
 
 QString EventsModel::detailOf(const sigma::Event& e)
 {
-    if (const std::string* v = firstOf(e, {"CommandLine", "ProcessCommandLine", "ScriptBlockText"}))
-        return QString::fromStdString(*v);
-    const std::string* ip = firstOf(e, {"DestinationIp", "DestAddress"});
-    const std::string* port = firstOf(e, {"DestinationPort", "DestPort"});
+    if (const auto v = firstOf(e, {"CommandLine", "ProcessCommandLine", "ScriptBlockText"}))
+        return qs(*v);
+    const auto ip = firstOf(e, {"DestinationIp", "DestAddress"});
+    const auto port = firstOf(e, {"DestinationPort", "DestPort"});
     if (ip || port) {
-        QString s = ip ? QString::fromStdString(*ip) : QString();
+        QString s = ip ? qs(*ip) : QString();
         if (port)
-            s += (s.contains(QLatin1Char(':')) ? QStringLiteral(" port ") : QStringLiteral(":")) +
-                 QString::fromStdString(*port);
-        if (const std::string* d = firstOf(e, {"Initiated", "Direction"}))
-            s += QStringLiteral("  (") + QString::fromStdString(*d) + QLatin1Char(')');
+            s += (s.contains(QLatin1Char(':')) ? QStringLiteral(" port ") : QStringLiteral(":")) + qs(*port);
+        if (const auto d = firstOf(e, {"Initiated", "Direction"}))
+            s += QStringLiteral("  (") + qs(*d) + QLatin1Char(')');
         return s;
     }
-    if (const std::string* v =
+    if (const auto v =
             firstOf(e, {"TargetFilename", "TargetObject", "QueryName", "ImageLoaded", "ServiceName", "TaskName"}))
-        return QString::fromStdString(*v);
+        return qs(*v);
     return {};
 }
 
@@ -338,7 +336,7 @@ QVariant EventsModel::data(const QModelIndex& index, int role) const
     case SearchTextRole: {
         QString all;
         for (const auto& f : e->fields) {
-            all += QString::fromStdString(f.value);
+            all += qs(e->text(f));
             all += QLatin1Char('\n');
         }
         return all;

@@ -43,11 +43,11 @@ nlohmann::ordered_json toJson(const sigma::Event& event)
         const std::string name(sigma::FieldNames::text(f.name));
         auto it = fields.find(name);
         if (it == fields.end()) {
-            fields[name] = f.value;
+            fields[name] = std::string(event.text(f));
         } else { // repeated field (unnamed Data): an array in order
             if (!it->is_array())
                 *it = nlohmann::ordered_json::array({*it});
-            it->push_back(f.value);
+            it->push_back(std::string(event.text(f)));
         }
     }
     j["fields"] = std::move(fields);
@@ -66,7 +66,7 @@ void printText(const sigma::Event& event)
     for (const auto& f : event.fields) {
         std::cout << "    " << sigma::FieldNames::text(f.name) << ": ";
         // Multi-line values stay readable: continuation lines indented.
-        std::string_view v = f.value;
+        std::string_view v = event.text(f);
         std::size_t start = 0;
         while (true) {
             const auto nl = v.find('\n', start);

@@ -104,7 +104,7 @@ struct CorrelationEvaluator::Impl {
         return r;
     }
 
-    /// condition.field's value(s) into the hit (`lookup(i)`: field i's value, null when absent):
+    /// condition.field's value(s) into the hit (`lookup(i)`: field i's value, nullopt when absent):
     /// value_count joins a tuple, the others take a number; a tuple counts only when every one of
     /// its fields is there.
     template <typename Lookup>
@@ -112,7 +112,7 @@ struct CorrelationEvaluator::Impl {
     {
         h.hasValue = count > 0;
         for (std::size_t i = 0; i < count && h.hasValue; ++i) {
-            const std::string* v = lookup(i);
+            const std::optional<std::string_view> v = lookup(i);
             if (!v) {
                 h.hasValue = false;
             } else if (kind != CorrelationKind::ValueCount) {
@@ -136,7 +136,7 @@ struct CorrelationEvaluator::Impl {
         h.seq = seq;
         h.input = static_cast<std::uint32_t>(k);
         for (const FieldNames::Id key : c.groupKeys[k]) {
-            if (const std::string* v = e.valueByKey(key)) // absent: the empty-value group (pySigma)
+            if (const auto v = e.valueByKey(key)) // absent: the empty-value group (pySigma)
                 h.group += *v;
             h.group += kSeparator;
         }
@@ -156,14 +156,14 @@ struct CorrelationEvaluator::Impl {
         h.time = r->time;
         h.seq = ++seq;
         h.input = static_cast<std::uint32_t>(k);
-        auto lookup = [&](const std::string& name) -> const std::string* {
+        auto lookup = [&](const std::string& name) -> std::optional<std::string_view> {
             for (const auto& [f, v] : r->group)
                 if (f == name)
-                    return &v;
-            return nullptr;
+                    return v;
+            return std::nullopt;
         };
         for (const auto& f : c.groupFields[k]) {
-            if (const std::string* v = lookup(f))
+            if (const auto v = lookup(f))
                 h.group += *v;
             h.group += kSeparator;
         }

@@ -7,7 +7,7 @@
 
 namespace sigma::correlationvalues {
 
-std::optional<double> parseNumber(const std::string& text)
+std::optional<double> parseNumber(std::string_view text)
 {
     std::string_view s = text;
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

@@ -14,7 +14,7 @@ namespace sigma::correlationvalues {
 constexpr char kSeparator = '\x1f'; ///< between the values of a group key or a value tuple
 
 /// The value as a finite number (spaces around and a leading '+' allowed), else nullopt.
-std::optional<double> parseNumber(const std::string& text);
+std::optional<double> parseNumber(std::string_view text);
 /// Every term of the condition holds for the value.
 bool holds(const std::vector<CorrelationTerm>& condition, double value);
 /// The values, each followed by kSeparator.

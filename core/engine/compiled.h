@@ -28,7 +28,7 @@ public:
         m_spans.clear();
         errors = nullptr;
     }
-    std::string_view raw(std::size_t index) const { return m_event->fields[index].value; }
+    std::string_view raw(std::size_t index) const { return m_event->text(index); }
     /// The case-folded value of field `index`, folded on first use. Folded values go into one
     /// buffer reserved for the worst case, so views stay valid for the context's lifetime.
     std::string_view folded(std::size_t index)
@@ -62,7 +62,7 @@ struct SystemKeys {
 };
 inline std::string_view fieldByKey(const Event& e, FieldNames::Id key)
 {
-    const std::string* v = e.valueByKey(key);
+    const auto v = e.valueByKey(key);
     return v ? std::string_view(*v) : std::string_view();
 }
 

@@ -88,7 +88,7 @@ struct Explainer {
                     } else if (!item.keyword) {
                         for (const auto& f : ctx.event().fields)
                             if (f.key == item.key) {
-                                in.eventValue = f.value;
+                                in.eventValue = std::string(ctx.event().text(f));
                                 in.eventField = std::string(FieldNames::text(f.name));
                                 break;
                             }

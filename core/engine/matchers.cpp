@@ -17,7 +17,7 @@ void EvalContext::init()
     const auto& fields = m_event->fields;
     std::size_t total = 0;
     for (const auto& f : fields)
-        total += f.value.size();
+        total += f.size;
     // Simple case folding grows a UTF-8 sequence by at most half (2 -> 3 bytes): reserve that so
     // the buffer never moves.
     m_buffer.clear();
@@ -27,7 +27,7 @@ void EvalContext::init()
 
 void EvalContext::foldField(std::size_t index)
 {
-    const std::string& v = m_event->fields[index].value;
+    const std::string_view v = m_event->text(index);
     // One pass: lower ASCII letters while watching for non-ASCII bytes; redo the value with
     // Unicode folding only if there was one.
     const std::size_t at = m_buffer.size();
@@ -108,7 +108,7 @@ Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalCont
         const Outcome o = value.matcher->test(ctx, i, errorOut);
         if (o == Outcome::Matched) {
             if (node) {
-                node->eventValue = fields[i].value;
+                node->eventValue = std::string(ctx.event().text(i));
                 node->eventField = std::string(FieldNames::text(fields[i].name));
             }
             return Outcome::Matched;
@@ -117,7 +117,7 @@ Outcome testValue(const CompiledItem& item, const CompiledValue& value, EvalCont
             sawError = true;
     }
     if (node && firstSeen != SIZE_MAX && !item.keyword) {
-        node->eventValue = fields[firstSeen].value;
+        node->eventValue = std::string(ctx.event().text(firstSeen));
         node->eventField = std::string(FieldNames::text(fields[firstSeen].name));
     }
     if (sawError) {

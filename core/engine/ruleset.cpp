@@ -446,12 +446,12 @@ void RuleSet::match(const Event& event, std::vector<std::size_t>& out, Stats& st
         const bool scanAny = any >= 0 && list->automata[any];
         auto scanAll = [&](EvalContext& c, std::size_t first) {
             const auto& fields = c.event().fields;
-            // The values are scattered on the heap and usually not in cache: ask for the next
-            // fields' values while this one is scanned.
+            // The values are usually not in cache: ask for the next fields' values while this
+            // one is scanned.
             auto prefetch = [&](std::size_t f) {
                 if (f >= fields.size())
                     return;
-                const std::string& v = fields[f].value;
+                const std::string_view v = c.event().text(f);
                 __builtin_prefetch(v.data());
                 if (v.size() > 64)
                     __builtin_prefetch(v.data() + 64);

@@ -22,9 +22,11 @@ Name name(std::string_view text)
     return cache.back().second;
 }
 
-const std::string* field(const Event& e, std::string_view text)
+std::optional<std::string> field(const Event& e, std::string_view text)
 {
-    return e.valueByKey(name(text).key);
+    if (const auto v = e.valueByKey(name(text).key))
+        return std::string(*v);
+    return std::nullopt;
 }
 
 /// `\device\harddiskvolumeN\rest` -> `C:\rest` (the volume's drive letter is not in the event;
@@ -50,15 +52,11 @@ struct Builder {
     std::string* description;
     std::vector<TranslatedField>* origins;
     std::vector<std::string> renamed;
-    std::size_t count = 0; ///< fields written to `out` so far (earlier fields of `out` are reused)
+    std::size_t count = 0; ///< fields written to `out` so far (`out` was cleared, its buffers are reused)
 
-    /// Appends a field, reusing the storage of a field `out` held before.
     void push(const EventField& f)
     {
-        if (count < out.fields.size())
-            out.fields[count] = f;
-        else
-            out.fields.push_back(f);
+        out.add(f.name, f.key, in.text(f));
         ++count;
     }
     void copyAllExcept(std::initializer_list<std::string_view> skip)
@@ -85,14 +83,7 @@ struct Builder {
             line += ": '" + value + "'";
             renamed.push_back(std::move(line));
         }
-        if (count < out.fields.size()) {
-            auto& f = out.fields[count];
-            f.name = n.id;
-            f.key = n.key;
-            f.value = std::move(value);
-        } else {
-            out.fields.push_back(EventField{n.id, n.key, std::move(value)});
-        }
+        out.add(n.id, n.key, value);
         ++count;
     }
     void rename(std::string_view to, std::string_view from)
@@ -126,6 +117,7 @@ Event translateEvent(const Event& event, SourceTranslation translation, std::str
 std::size_t translateInto(const Event& event, SourceTranslation translation, Event& out, std::string* description,
                           std::vector<TranslatedField>* origins)
 {
+    out.clear();
     Builder b{event, out, description, origins, {}, 0};
     std::size_t copied = 0;
     if (translation == SourceTranslation::Security4688) {
@@ -137,8 +129,8 @@ std::size_t translateInto(const Event& event, SourceTranslation translation, Eve
         b.rename("ProcessId", "NewProcessId");
         b.rename("ParentProcessId", "ProcessId");
         b.rename("LogonId", "SubjectLogonId");
-        const std::string* domain = field(event, "SubjectDomainName");
-        const std::string* user = field(event, "SubjectUserName");
+        const auto domain = field(event, "SubjectDomainName");
+        const auto user = field(event, "SubjectUserName");
         if (user)
             b.map("User", "SubjectDomainName\\SubjectUserName", (domain ? *domain + "\\" : std::string()) + *user);
         if (auto label = field(event, "MandatoryLabel")) {

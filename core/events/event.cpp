@@ -6,40 +6,38 @@
 
 namespace sigma {
 
-void Event::add(std::string_view name, std::string value)
+void Event::add(std::string_view name, std::string_view value)
 {
     if (!names)
         names = FieldNameSet::current();
     if (names) {
-        const auto n = names->intern(name);
-        fields.push_back(EventField{n.id, n.key, std::move(value)});
+        add(names->intern(name), value);
         return;
     }
     const auto id = FieldNames::intern(name);
-    fields.push_back(EventField{id, FieldNames::key(id), std::move(value)});
+    add(id, FieldNames::key(id), value);
 }
 
-const std::string* Event::value(std::string_view name) const
+std::optional<std::string_view> Event::value(std::string_view name) const
 {
     // A name nobody interned is in no event: looking it up interns nothing.
     return valueByKey(FieldNames::findKey(name));
 }
 
-std::vector<const std::string*> Event::values(std::string_view name) const
+std::vector<std::string_view> Event::values(std::string_view name) const
 {
-    std::vector<const std::string*> out;
+    std::vector<std::string_view> out;
     const auto key = FieldNames::findKey(name);
     for (const auto& f : fields)
         if (f.key == key)
-            out.push_back(&f.value);
+            out.push_back(text(f));
     return out;
 }
 
 namespace {
 std::string_view fieldOrEmpty(const Event& e, std::string_view name)
 {
-    const std::string* v = e.value(name);
-    return v ? std::string_view(*v) : std::string_view();
+    return e.value(name).value_or(std::string_view());
 }
 
 } // namespace
@@ -112,12 +110,12 @@ std::string Event::xml() const
                 if (hasText)
                     break; // a repeated element: render it again
                 hasText = true;
-                text = fields[i].value;
+                text = this->text(i);
             } else {
                 attributes += ' ';
                 attributes += next->attribute;
                 attributes += "=\"";
-                appendXmlEscaped(attributes, fields[i].value, XmlEscape::Attribute);
+                appendXmlEscaped(attributes, this->text(i), XmlEscape::Attribute);
                 attributes += '"';
             }
             ++i;
@@ -147,7 +145,7 @@ std::string Event::xml() const
                 appendXmlEscaped(out, name, XmlEscape::Attribute);
                 out += "\">";
             }
-            appendXmlEscaped(out, fields[i].value, XmlEscape::Text);
+            appendXmlEscaped(out, this->text(i), XmlEscape::Text);
             out += "</Data>\n";
         }
         out += "  </EventData>\n";

@@ -2,6 +2,7 @@
 
 #include "events/fieldname.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,10 +12,12 @@
 
 namespace sigma {
 
+/// One field of an Event: 16 bytes. The value is UTF-8 text in its event's value text (Event::text()).
 struct EventField {
-    FieldNames::Id name = 0; ///< exact spelling as in the source
-    FieldNames::Id key = 0;  ///< case-folded key, used for matching
-    std::string value;       ///< UTF-8
+    FieldNames::Id name = 0;  ///< exact spelling as in the source
+    FieldNames::Id key = 0;   ///< case-folded key, used for matching
+    std::uint32_t offset = 0; ///< of the value in the event's value text
+    std::uint32_t size = 0;   ///< of the value, in bytes
 };
 
 /// Where an event came from.
@@ -29,6 +32,12 @@ struct EventOrigin {
 /// with '_', EventData/Data by @Name, unnamed Data as repeated "Data", UserData flattened; see
 /// docs/events.md). Fields keep their document order. TimeCreated_SystemTime is normalised to
 /// "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC, microseconds).
+///
+/// Compact storage (issue 18): the values of all fields are one text buffer per event, a field is
+/// 16 bytes (name and key ids, offset and size of its value), instead of 40 bytes and a heap string
+/// each. The views value(), values() and text() return stay valid while the event lives, moves
+/// included (the buffer is on the heap and moves with it), until a field is added or changed (the
+/// buffer may grow). Copies are independent.
 class Event {
 public:
     std::vector<EventField> fields;
@@ -39,27 +48,60 @@ public:
 
     /// Appends a field. The name is interned in `names`; without one, in the reading thread's
     /// FieldNameSet::current() (which becomes `names`), else for the process lifetime.
-    void add(std::string_view name, std::string value);
+    void add(std::string_view name, std::string_view value);
     /// Appends a field whose name the reader interned in `names` already.
-    void add(FieldNameSet::Name name, std::string value)
+    void add(FieldNameSet::Name name, std::string_view value) { add(name.id, name.key, value); }
+    void add(FieldNames::Id name, FieldNames::Id key, std::string_view value)
     {
-        fields.push_back(EventField{name.id, name.key, std::move(value)});
+        fields.push_back(EventField{name, key, appendText(value), std::uint32_t(value.size())});
+    }
+    /// Replaces the value of fields[index] (the old text stays in the buffer).
+    void setValue(std::size_t index, std::string_view value)
+    {
+        fields[index].offset = appendText(value);
+        fields[index].size = std::uint32_t(value.size());
+    }
+    /// No fields (the buffers are kept for reuse).
+    void clear()
+    {
+        fields.clear();
+        m_text.clear();
     }
 
-    /// First value of the field with this name, compared case-insensitively; nullptr if absent.
-    const std::string* value(std::string_view name) const;
-    /// First value of the field with this case-folded key; nullptr if absent.
-    const std::string* valueByKey(FieldNames::Id key) const
+    /// The value of one of this event's fields.
+    std::string_view text(const EventField& f) const { return {m_text.data() + f.offset, f.size}; }
+    std::string_view text(std::size_t index) const { return text(fields[index]); }
+
+    /// Room for `fieldCount` fields and `textBytes` bytes of values (readers: fewer reallocations).
+    void reserve(std::size_t fieldCount, std::size_t textBytes)
+    {
+        fields.reserve(fieldCount);
+        m_text.reserve(textBytes);
+    }
+    /// Bytes of value text held (used), for figures.
+    std::size_t textSize() const { return m_text.size(); }
+    std::size_t textCapacity() const { return m_text.capacity(); }
+    /// Frees spare capacity (readers call it on events that are kept).
+    void shrinkToFit()
+    {
+        fields.shrink_to_fit();
+        m_text.shrink_to_fit();
+    }
+
+    /// First value of the field with this name, compared case-insensitively; nullopt if absent.
+    std::optional<std::string_view> value(std::string_view name) const;
+    /// First value of the field with this case-folded key; nullopt if absent.
+    std::optional<std::string_view> valueByKey(FieldNames::Id key) const
     {
         for (const auto& f : fields)
             if (f.key == key)
-                return &f.value;
-        return nullptr;
+                return text(f);
+        return std::nullopt;
     }
 
     /// Every value of the field (a field may repeat: unnamed EventData/Data elements are all named
     /// "Data", in order), compared case-insensitively. Sigma matches such a field if any value does.
-    std::vector<const std::string*> values(std::string_view name) const;
+    std::vector<std::string_view> values(std::string_view name) const;
 
     // Convenience accessors for the System header (empty when absent).
     std::string_view provider() const;
@@ -71,6 +113,15 @@ public:
     /// rendered from the fields.
     std::string xml() const;
     std::shared_ptr<const std::string> originalXml; ///< may be null
+
+private:
+    std::uint32_t appendText(std::string_view value)
+    {
+        const auto offset = std::uint32_t(m_text.size());
+        m_text.insert(m_text.end(), value.begin(), value.end());
+        return offset;
+    }
+    std::vector<char> m_text; ///< the values of all fields; a vector, so that moving keeps the views valid
 };
 
 } // namespace sigma

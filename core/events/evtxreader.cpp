@@ -362,7 +362,7 @@ private:
         event.origin.file = m_file;
         event.origin.index = m_result.count() + m_result.skipped + 1;
         // EventRecordID from the record's own XML; libevtx's identifier is the chunk-level record number.
-        if (const std::string* rid = event.value("EventRecordID"))
+        if (const auto rid = event.value("EventRecordID"))
             event.origin.recordId = parseUnsigned(*rid);
         std::uint64_t identifier = 0;
         if (libevtx_record_get_identifier(record.record, &identifier, &error) == 1) {
@@ -373,7 +373,7 @@ private:
         libevtx_error_free(&error);
         if (m_options.keepOriginalXml)
             event.originalXml = std::make_shared<const std::string>(std::move(original));
-        event.fields.shrink_to_fit();
+        event.shrinkToFit();
         if (event.origin.chunk)
             ++m_readPerChunk[*event.origin.chunk];
         m_result.events.push_back(std::move(event));
@@ -392,9 +392,9 @@ private:
         m_corrections.build(m_values);
         if (m_corrections.empty())
             return;
-        for (auto& field : event.fields)
-            if (const std::string* windows = m_corrections.correct(field.value))
-                field.value = *windows;
+        for (std::size_t i = 0; i < event.fields.size(); ++i)
+            if (const std::string* windows = m_corrections.correct(event.text(i)))
+                event.setValue(i, *windows);
         if (!xml.empty())
             m_corrections.applyToXml(xml);
     }

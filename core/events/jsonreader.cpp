@@ -248,9 +248,9 @@ private:
         }
         event.origin.file = m_file;
         event.origin.index = m_result.count() + m_result.skipped + 1;
-        if (const std::string* rid = event.valueByKey(m_recordId.key))
+        if (const auto rid = event.valueByKey(m_recordId.key))
             event.origin.recordId = parseUnsigned(*rid);
-        event.fields.shrink_to_fit();
+        event.shrinkToFit();
         m_result.events.push_back(std::move(event));
         return !(m_options.limit && m_result.count() >= m_options.limit) && deliverBatch(m_options, m_result);
     }

@@ -181,7 +181,7 @@ private:
         event.origin.index = m_result.count() + m_result.skipped + 1;
         ++m_index;
         static const FieldNames::Id recordIdKey = FieldNames::internKey("EventRecordID");
-        if (const std::string* rid = event.valueByKey(recordIdKey))
+        if (const auto rid = event.valueByKey(recordIdKey))
             event.origin.recordId = parseUnsigned(*rid);
         if (m_options.keepOriginalXml)
             event.originalXml = serialize(node);

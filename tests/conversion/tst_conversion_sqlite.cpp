@@ -220,8 +220,9 @@ CheckResult runCheck(const std::vector<std::string>& rulePaths, const std::vecto
             auto it = columnsOfKey.find(f.key);
             if (it == columnsOfKey.end())
                 continue;
+            const std::string_view value = events[i].text(f);
             for (int c : it->second)
-                sqlite3_bind_text(stmt, c + 2, f.value.data(), static_cast<int>(f.value.size()), SQLITE_STATIC);
+                sqlite3_bind_text(stmt, c + 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
         }
         sqlite3_step(stmt);
     }
@@ -265,7 +266,8 @@ CheckResult runCheck(const std::vector<std::string>& rulePaths, const std::vecto
                 d.example = std::string(byEngine ? "engine only" : "sql only") + ", event " + std::to_string(i) + ":";
                 for (const auto& f : events[i].fields)
                     if (ruleKeys.count(f.key))
-                        d.example += " " + std::string(FieldNames::text(f.name)) + "='" + f.value.substr(0, 120) + "'";
+                        d.example += " " + std::string(FieldNames::text(f.name)) + "='" +
+                                     std::string(events[i].text(f).substr(0, 120)) + "'";
             }
         }
         if (d.onlyEngine || d.onlySql)

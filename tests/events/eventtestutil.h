@@ -35,8 +35,8 @@ inline QString str(std::string_view s)
 inline QStringList values(const sigma::Event& e, std::string_view name)
 {
     QStringList out;
-    for (const std::string* v : e.values(name))
-        out << QString::fromStdString(*v);
+    for (const std::string_view v : e.values(name))
+        out << str(v);
     return out;
 }
 
@@ -45,7 +45,7 @@ inline QStringList fieldLines(const sigma::Event& e)
 {
     QStringList lines;
     for (const auto& f : e.fields)
-        lines << str(sigma::FieldNames::text(f.name)) + QLatin1Char('=') + QString::fromStdString(f.value);
+        lines << str(sigma::FieldNames::text(f.name)) + QLatin1Char('=') + str(e.text(f));
     return lines;
 }
 

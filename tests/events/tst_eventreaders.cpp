@@ -182,8 +182,8 @@ private Q_SLOTS:
         QCOMPARE(r.events.size(), size_t(6));
         const Event& e = r.events[size_t(index - 1)];
         QCOMPARE(values(e, field.toStdString()), expected);
-        const std::string* first = e.value(field.toStdString());
-        QCOMPARE(first != nullptr, !expected.isEmpty());
+        const auto first = e.value(field.toStdString());
+        QCOMPARE(first.has_value(), !expected.isEmpty());
     }
 
     void accessorsAndOrigin()
@@ -309,7 +309,7 @@ private Q_SLOTS:
         const ReadResult r = readEventsFile(path(file));
         QStringList ids;
         for (const auto& e : r.events)
-            ids << QString::fromStdString(*e.value("EventRecordID"));
+            ids << str(*e.value("EventRecordID"));
         QCOMPARE(ids, recordIds);
         QCOMPARE(r.skipped, size_t(1));
         QVERIFY(!r.failed());
@@ -580,7 +580,7 @@ private Q_SLOTS:
             for (const auto& e : r.events) {
                 QVERIFY(e.origin.chunk.has_value());
                 QVERIFY(e.origin.recordId.has_value());
-                QCOMPARE(std::to_string(*e.origin.recordId), *e.value("EventRecordID"));
+                QCOMPARE(std::to_string(*e.origin.recordId), std::string(*e.value("EventRecordID")));
             }
         }
         QCOMPARE(files, size_t(261));
@@ -612,17 +612,17 @@ private Q_SLOTS:
             for (size_t i = 0; i < evtx.events.size(); ++i) {
                 const auto& a = evtx.events[i].fields;
                 const auto& b = xml.events[i].fields;
+                auto av = [&](size_t k) { return std::string(evtx.events[i].text(k)); };
+                auto bv = [&](size_t k) { return std::string(xml.events[i].text(k)); };
                 QCOMPARE(b.size(), a.size());
                 for (size_t k = 0; k < a.size(); ++k) {
                     QCOMPARE(str(FieldNames::text(b[k].name)), str(FieldNames::text(a[k].name)));
                     if (FieldNames::text(a[k].name) == "TimeCreated_SystemTime")
-                        QCOMPARE(QString::fromStdString(b[k].value).left(19),
-                                 QString::fromStdString(a[k].value).left(19));
-                    else if (isHex(a[k].value) && isHex(b[k].value))
-                        QCOMPARE(std::stoull(b[k].value, nullptr, 16), std::stoull(a[k].value, nullptr, 16));
+                        QCOMPARE(QString::fromStdString(bv(k)).left(19), QString::fromStdString(av(k)).left(19));
+                    else if (isHex(av(k)) && isHex(bv(k)))
+                        QCOMPARE(std::stoull(bv(k), nullptr, 16), std::stoull(av(k), nullptr, 16));
                     else
-                        QCOMPARE(QString::fromStdString(b[k].value).toLower(),
-                                 QString::fromStdString(a[k].value).toLower());
+                        QCOMPARE(QString::fromStdString(bv(k)).toLower(), QString::fromStdString(av(k)).toLower());
                 }
             }
         }
@@ -653,7 +653,8 @@ private Q_SLOTS:
         // The original XML of record 500, read again from the file, is libevtx's rendering of it.
         const Event& e = all.events[499];
         const std::string xml = loadOriginalXml(e);
-        QVERIFY2(xml.find("<EventRecordID>" + *e.value("EventRecordID") + "</EventRecordID>") != std::string::npos,
+        QVERIFY2(xml.find("<EventRecordID>" + std::string(*e.value("EventRecordID")) + "</EventRecordID>") !=
+                     std::string::npos,
                  xml.c_str());
         QVERIFY(e.origin.chunk.has_value() && *e.origin.chunk > 0);
     }

@@ -102,8 +102,8 @@ struct Diff {
             const auto& y = theirs.fields[i];
             if (x.name != y.name) {
                 explained = false;
-            } else if (x.value != y.value) {
-                const QString c = classify(x.value, y.value);
+            } else if (ours.text(x) != theirs.text(y)) {
+                const QString c = classify(std::string(ours.text(x)), std::string(theirs.text(y)));
                 if (c.isEmpty())
                     explained = false;
                 else

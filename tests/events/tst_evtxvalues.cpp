@@ -547,7 +547,7 @@ private Q_SLOTS:
             ++matched;
             QVERIFY2(e.value(field.toStdString()), qPrintable(field));
             if (!expected.isEmpty())
-                QCOMPARE(QString::fromStdString(*e.value(field.toStdString())), expected);
+                QCOMPARE(str(*e.value(field.toStdString())), expected);
         }
         QVERIFY2(
             matched > 0,

@@ -108,7 +108,7 @@ private Q_SLOTS:
             kept = r.events[0]; // a copy shares the set
         }
         QCOMPARE(FieldNames::text(kept.fields[0].name), std::string_view("Kept Name"));
-        QCOMPARE(*kept.value("KeptName"), std::string("x"));
+        QCOMPARE(*kept.value("KeptName"), std::string_view("x"));
     }
 
     void ruleFieldInternedLaterMatches()

@@ -90,7 +90,7 @@ public:
             previousId = r.id;
             beyond += r.beyondFreeSpace ? 1 : 0;
             Event event;
-            event.fields.reserve(m_fieldsHint);
+            event.reserve(m_fieldsHint, m_textHint);
             builder.reset(event);
             error.clear();
             bool ok = decoder.decode(r, builder, error);
@@ -106,16 +106,20 @@ public:
             event.origin.file = m_file;
             event.origin.chunk = m_number;
             event.origin.index = ++m_out.positions;
-            if (const std::string* rid = event.valueByKey(recordIdKey()))
+            if (const auto rid = event.valueByKey(recordIdKey()))
                 event.origin.recordId = detail::parseUnsigned(*rid);
             if (m_options.keepOriginalXml) {
                 XmlRenderer xml;
                 if (decoder.decode(r, xml, error))
                     event.originalXml = std::make_shared<const std::string>(xml.take());
             }
+            // The largest event so far sizes the next one's buffers: one allocation each, mostly;
+            // events kept are trimmed when that left much unused.
             m_fieldsHint = std::max(m_fieldsHint, event.fields.size());
-            if (event.fields.capacity() > event.fields.size() + 8)
-                event.fields.shrink_to_fit();
+            m_textHint = std::max(m_textHint, event.textSize());
+            if (event.fields.capacity() > event.fields.size() + 8 ||
+                event.textCapacity() > event.textSize() + event.textSize() / 8 + 64)
+                event.shrinkToFit();
             m_out.events.push_back(std::move(event));
         }
         for (; gap < gaps.size(); ++gap)
@@ -172,6 +176,7 @@ private:
     bool m_dirtyFile;
     NameIds& m_ids;
     std::size_t m_fieldsHint = 16;
+    std::size_t m_textHint = 256;
     const ReadOptions& m_options;
     const std::shared_ptr<const std::string>& m_file;
     ChunkResult& m_out;
@@ -384,7 +389,7 @@ std::optional<std::string> recordXml(Bytes file, std::uint32_t chunk, std::uint6
             builder.reset(event);
             if (!decoder.decode(r, builder, error))
                 continue;
-            const std::string* rid = event.valueByKey(recordIdKey());
+            const auto rid = event.valueByKey(recordIdKey());
             if (!rid || detail::parseUnsigned(*rid) != recordId)
                 continue;
             XmlRenderer xml;

@@ -18,13 +18,8 @@ void FieldBuilder::reset(Event& event)
 
 void FieldBuilder::addField(std::string_view name, std::string_view value)
 {
-    addField(name, std::string(value));
-}
-
-void FieldBuilder::addField(std::string_view name, std::string&& value)
-{
     const auto [id, key] = m_ids->ids(name);
-    m_event->fields.push_back(EventField{id, key, std::move(value)});
+    m_event->add(id, key, value);
 }
 
 void NameIds::setNames(std::shared_ptr<FieldNameSet> names)
@@ -145,11 +140,11 @@ void FieldBuilder::endElement()
         if (depth != 2)
             break;
         if (f.name != "Data")
-            addField(f.name, std::move(f.text));
+            addField(f.name, f.text);
         else if (f.hasName)
-            addField(f.dataName, std::move(f.text));
+            addField(f.dataName, f.text);
         else
-            addField("Data", std::move(f.text));
+            addField("Data", f.text);
         break;
     case Section::UserData:
         if (depth > 2 && depth - 2 <= 32 && !f.hasElementChildren)

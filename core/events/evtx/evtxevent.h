@@ -82,7 +82,6 @@ private:
     };
 
     void addField(std::string_view name, std::string_view value);
-    void addField(std::string_view name, std::string&& value);
 
     NameIds* m_ids = nullptr;
     NameIds m_ownIds;
