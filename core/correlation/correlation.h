@@ -248,6 +248,12 @@ public:
     /// `position` (the event's place in the caller's list) comes back in CorrelationEventRef::position.
     void add(const Event& event, const std::vector<std::size_t>& matchedRules,
              std::size_t position = CorrelationEventRef::npos);
+    /// The same with the event's time already read (eventTime(event): a caller that evaluates the
+    /// same events again keeps them).
+    void add(const Event& event, std::optional<EventTime> time, const std::vector<std::size_t>& matchedRules,
+             std::size_t position = CorrelationEventRef::npos);
+    /// The time add() reads from an event (TimeCreated_SystemTime, parseEventTime()); nullopt: none.
+    static std::optional<EventTime> eventTime(const Event& event);
     /// Closes every window and returns every result.
     CorrelationReport finish();
     /// Groups with open state and hits held (memory checks, benchmarks).

@@ -542,18 +542,28 @@ void CorrelationEvaluator::add(const Event& event)
         add(event, matched);
 }
 
+std::optional<EventTime> CorrelationEvaluator::eventTime(const Event& event)
+{
+    static const FieldNames::Id timeKey = FieldNames::internKey("TimeCreated_SystemTime");
+    const std::optional<std::string_view> timeText = event.valueByKey(timeKey);
+    return timeText ? parseEventTime(*timeText) : std::nullopt;
+}
+
 void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t>& matchedRules, std::size_t position)
 {
-    Impl& d = *m_impl;
-    const auto& rules = d.unit->rules();
+    const auto& rules = m_impl->unit->rules();
     bool any = false;
     for (std::size_t r : matchedRules)
         any = any || !rules[r].consumers.empty();
-    if (!any)
-        return;
-    static const FieldNames::Id timeKey = FieldNames::internKey("TimeCreated_SystemTime");
-    const std::optional<std::string_view> timeText = event.valueByKey(timeKey);
-    const std::optional<EventTime> t = timeText ? parseEventTime(*timeText) : std::nullopt;
+    if (any)
+        add(event, eventTime(event), matchedRules, position);
+}
+
+void CorrelationEvaluator::add(const Event& event, std::optional<EventTime> t,
+                               const std::vector<std::size_t>& matchedRules, std::size_t position)
+{
+    Impl& d = *m_impl;
+    const auto& rules = d.unit->rules();
     ++d.seq;
     const std::uint32_t file = t ? d.fileOf(event.origin.file) : 0;
     for (std::size_t r : matchedRules) {

@@ -270,14 +270,29 @@ bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>
     co.maxEvents = options.maxEvents;
     co.nearMisses = true;
     CorrelationEvaluator evaluator(out.unit, co);
+    // The events' times, read once per matched event over evaluations of the same events.
+    auto times = options.sameEvents && options.previous && options.previous->eventTimes &&
+                         options.previous->eventTimes->size() == n
+                     ? std::make_shared<std::vector<EventTime>>(*options.previous->eventTimes)
+                     : std::make_shared<std::vector<EventTime>>(n, LiveCorrelation::kTimeUnread);
     std::vector<std::size_t> matched;
     for (std::size_t h = 0; h < out.hits.size();) {
         const std::size_t position = out.hits[h].first;
         matched.clear();
-        for (; h < out.hits.size() && out.hits[h].first == position; ++h)
+        bool read = false; // by a correlation
+        for (; h < out.hits.size() && out.hits[h].first == position; ++h) {
             matched.push_back(out.hits[h].second);
-        evaluator.add(events[position], matched, position);
+            read = read || !rules[out.hits[h].second].consumers.empty();
+        }
+        if (!read)
+            continue;
+        EventTime& time = (*times)[position];
+        if (time == LiveCorrelation::kTimeUnread)
+            time = CorrelationEvaluator::eventTime(events[position]).value_or(LiveCorrelation::kNoTime);
+        evaluator.add(events[position], time == LiveCorrelation::kNoTime ? std::nullopt : std::optional(time), matched,
+                      position);
     }
+    out.eventTimes = std::move(times);
     if (options.stop && options.stop())
         return false;
     CorrelationReport report = evaluator.finish();

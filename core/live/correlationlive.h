@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,12 @@ struct LiveCorrelation {
         bool reused = false; ///< taken whole from the previous evaluation (same text, same events)
     };
     std::vector<RuleVerdicts> ruleVerdicts;
+    /// Per event: its time as the correlations read it (CorrelationEvaluator::eventTime), read once
+    /// for an event a base rule matched and kept for the next evaluation of the same events;
+    /// kTimeUnread where not read yet, kNoTime where the event has none.
+    std::shared_ptr<const std::vector<EventTime>> eventTimes;
+    static constexpr EventTime kTimeUnread = std::numeric_limits<EventTime>::min();
+    static constexpr EventTime kNoTime = std::numeric_limits<EventTime>::min() + 1;
     double rulesMs = 0, correlateMs = 0, rowsMs = 0; ///< the parts of the evaluation (figures)
     /// Rule files next to the edited one that gave rules or correlations it references (siblings).
     std::vector<std::string> companionFiles;

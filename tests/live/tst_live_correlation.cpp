@@ -199,6 +199,60 @@ private Q_SLOTS:
         QCOMPARE(second.matches, std::size_t(19));
     }
 
+    // Each matched event's time is read once: the next evaluation of the same events (an edit)
+    // takes it from the previous one. An event without a usable time is remembered as such and
+    // still counted as untimed; the rows are those of a first evaluation.
+    void eventTimesAreReadOnceAndKept()
+    {
+        auto events = std::make_shared<sigma::EventList>(*logons());
+        const auto timeKey = sigma::FieldNames::internKey("TimeCreated_SystemTime");
+        sigma::Event& untimed = (*events)[3];
+        for (std::size_t i = 0; i < untimed.fields.size(); ++i)
+            if (untimed.fields[i].key == timeKey)
+                untimed.setValue(i, "not a time");
+        sigma::LiveRequest request;
+        request.text = bruteForceText();
+        request.file = "brute.yml";
+        request.events = events;
+        auto first = std::make_shared<sigma::LiveResult>();
+        QVERIFY(sigma::evaluateLive(request, *first));
+        QVERIFY(first->correlation && first->correlation->eventTimes);
+        const auto& times = *first->correlation->eventTimes;
+        QCOMPARE(times.size(), events->size());
+        for (std::size_t i = 0; i < times.size(); ++i) {
+            const auto expected = sigma::parseEventTime((*events)[i].time());
+            if (i == 3)
+                QCOMPARE(times[i], sigma::LiveCorrelation::kNoTime);
+            else // every logon matches a base rule (22 matches)
+                QCOMPARE(times[i], expected.value_or(-1));
+        }
+        QCOMPARE(first->correlation->untimed, std::size_t(1));
+        // An edit that changes nothing the correlations read: the times come from the first
+        // evaluation (its values, a copy), the rows are the same.
+        request.text += "# edited\n";
+        request.previous = first;
+        sigma::LiveResult second;
+        QVERIFY(sigma::evaluateLive(request, second));
+        QVERIFY(second.correlation->eventTimes != first->correlation->eventTimes);
+        QCOMPARE(*second.correlation->eventTimes, times);
+        QCOMPARE(second.correlation->untimed, std::size_t(1));
+        const auto& a = first->correlation->rows;
+        const auto& b = second.correlation->rows;
+        QCOMPARE(b.size(), a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].group, a[i].group);
+            QCOMPARE(b[i].fired, a[i].fired);
+            QCOMPARE(b[i].start, a[i].start);
+            QCOMPARE(b[i].events, a[i].events);
+        }
+        // Other events: read afresh, not taken from a result of different events.
+        request.events = logons();
+        sigma::LiveResult third;
+        QVERIFY(sigma::evaluateLive(request, third));
+        QCOMPARE(third.correlation->untimed, std::size_t(0));
+        QVERIFY((*third.correlation->eventTimes)[3] != sigma::LiveCorrelation::kNoTime);
+    }
+
     // A file holding only correlations: the rules it references come from the rule files of its
     // folder (not sub-folders), as `sigmawb match -r FOLDER` resolves them. The results are those of
     // the one-file sample, whose documents the two files split.
