@@ -45,6 +45,7 @@ sigma::ExportPlan ExportController::plan(const RuleDocument* document) const
     sigma::ExportOptions options;
     if (m_options)
         m_options(options);
+    options.manifestOptions.allowOutsidePaths = m_tests->allowOutsidePaths();            // as the tests were read
     const std::shared_ptr<const sigma::Corpus> corpus = m_corpus ? m_corpus() : nullptr; // held while planning
     options.corpus = corpus.get();
     options.eventSets = loadedEventSets();
