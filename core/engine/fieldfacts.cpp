@@ -47,7 +47,7 @@ bool carries(const CatalogEntry& entry, SourceTranslation translation, std::stri
             as = o.from;
             return true;
         }
-    return seen.value(field) != nullptr;
+    return seen.value(field).has_value();
 }
 
 std::string label(const CatalogEventRef& ref)

@@ -217,7 +217,7 @@ void Linter::ruleConventions(const Rule& r)
     if (!m_options.sigmahqConventions)
         return;
     if (r.keySpans.count("description")) {
-        if (codePoints(r.description) < 16)
+        if (!r.description.empty() && codePoints(r.description) < 16) // empty: not a string (wrong-type)
             add("description-too-short",
                 "the description has " + std::to_string(codePoints(r.description)) +
                     " characters: say what the rule finds and why it matters (SigmaHQ: 16 at least)",

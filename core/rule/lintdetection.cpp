@@ -335,7 +335,9 @@ void Linter::valueConventions(const DetectionItem& item)
                                          : type == "SHA1"                   ? 40
                                          : type == "SHA256"                 ? 64
                                                                             : 0;
-                const bool ok = eq != std::string_view::npos && want != 0 && hex.size() == want &&
+                // "IMPHASH=" alone (with contains): a test that the hash is there, not a hash
+                const bool ok = eq != std::string_view::npos && want != 0 &&
+                                (hex.size() == want || (hex.empty() && item.has(ModifierKind::Contains))) &&
                                 std::all_of(hex.begin(), hex.end(), isAsciiHexDigit);
                 if (!ok) {
                     add("invalid-hash",
