@@ -515,7 +515,7 @@ void CorrelationEvaluator::add(const Event& event, const std::vector<std::size_t
     if (!any)
         return;
     static const FieldNames::Id timeKey = FieldNames::internKey("TimeCreated_SystemTime");
-    const std::string* timeText = event.valueByKey(timeKey);
+    const std::optional<std::string_view> timeText = event.valueByKey(timeKey);
     const std::optional<EventTime> t = timeText ? parseEventTime(*timeText) : std::nullopt;
     ++d.seq;
     const std::uint32_t file = t ? d.fileOf(event.origin.file) : 0;
