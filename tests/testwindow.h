@@ -2,13 +2,16 @@
 
 // The workbench window of a GUI test: its own recovery folder, no layout from QSettings, no offer
 // to recover another test's work. Test fixtures derive from it (struct Workbench : TestWindow) or
-// hold one; `adjust` changes other options (debounce, autosave) before the window is made.
-// answerNextDialog() answers a modal dialog the test is about to open (its exec() loop).
+// hold one; `adjust` changes other options (debounce, autosave) before the window is made;
+// `openWithEvents` opens a rule with events, as most GUI tests begin. answerNextDialog() answers a
+// modal dialog the test is about to open (its exec() loop).
 
 #include "mainwindow.h"
 #include "syntaxsupport.h"
 
 #include <QApplication>
+#include <QSignalSpy>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -31,6 +34,16 @@ struct TestWindow {
         if (adjust)
             adjust(options);
         window = std::make_unique<sigmaui::MainWindow>(syntax, options);
+    }
+
+    /// Opens the rule, loads the events and waits (up to `timeoutMs`) until they are loaded.
+    bool openWithEvents(const QString& rule, const QStringList& events, int timeoutMs = 10000)
+    {
+        QSignalSpy loaded(window.get(), &sigmaui::MainWindow::eventsLoaded);
+        if (!window->openRuleFile(rule))
+            return false;
+        window->loadEvents(events);
+        return loaded.wait(timeoutMs);
     }
 };
 

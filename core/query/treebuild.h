@@ -68,12 +68,32 @@ inline bool isWordChar(char c)
 /// values past U+10FFFF.
 bool appendUtf8(std::string& out, std::uint32_t codePoint);
 
-/// The value of a hexadecimal digit, or -1.
-
 /// Space, tab, CR or LF.
 inline bool isBlank(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// Moves `pos` past blanks and `//` and `/* */` comments (EQL, ES|QL). False, with `pos` at the
+/// comment, when a `/*` is never closed.
+inline bool skipBlanksAndComments(std::string_view text, std::size_t& pos)
+{
+    while (pos < text.size()) {
+        if (isBlank(text[pos])) {
+            ++pos;
+        } else if (text.substr(pos, 2) == "//") {
+            while (pos < text.size() && text[pos] != '\n')
+                ++pos;
+        } else if (text.substr(pos, 2) == "/*") {
+            const auto close = text.find("*/", pos + 2);
+            if (close == std::string_view::npos)
+                return false;
+            pos = close + 2;
+        } else {
+            break;
+        }
+    }
+    return true;
 }
 
 /// How deeply parentheses, `not`s and nested expressions may nest: deeper queries are refused
