@@ -4,7 +4,6 @@
 #include "correlation/values.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <limits>
 #include <map>
@@ -301,14 +300,7 @@ struct CorrelationEvaluator::Impl {
             for (const auto& h : g.hits)
                 if (h.hasValue)
                     values.push_back(h.number);
-            if (values.empty())
-                return std::nullopt;
-            std::sort(values.begin(), values.end());
-            // Linear interpolation between closest ranks (numpy's default, R type 7).
-            const double rank = c.percentile / 100.0 * double(values.size() - 1);
-            const auto lo = static_cast<std::size_t>(std::floor(rank));
-            const auto hi = std::min(lo + 1, values.size() - 1);
-            return values[lo] + (values[hi] - values[lo]) * (rank - double(lo));
+            return percentile(std::move(values), c.percentile);
         }
         }
         return std::nullopt;
@@ -345,6 +337,32 @@ struct CorrelationEvaluator::Impl {
         return out;
     }
 
+    /// The group's window ending at `end` as the trace and the near misses show it.
+    CorrelationTrace windowOf(const GroupState& g, EventTime end, std::optional<double> v, bool fired,
+                              std::size_t ordered) const
+    {
+        CorrelationTrace t;
+        t.start = g.hits.front().time;
+        t.end = end;
+        t.value = v;
+        t.fired = fired;
+        t.perInput = g.perInput;
+        t.orderedFound = ordered;
+        t.distinct = distinctList(g);
+        collectEvents(g, t.events);
+        t.eventCount = g.eventCount;
+        return t;
+    }
+
+    /// The group-by fields with the group's values, as results and near misses name a group.
+    static std::vector<std::pair<std::string, std::string>> groupOf(const CompiledCorrelation& c, const GroupState& g)
+    {
+        std::vector<std::pair<std::string, std::string>> group;
+        for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
+            group.emplace_back(c.doc.groupBy[i], g.values[i]);
+        return group;
+    }
+
     /// The group's window as it is now, kept when it is the group's fullest one that did not fire.
     void noteMiss(std::size_t ci, const std::string& key, GroupState& g, EventTime end)
     {
@@ -361,22 +379,11 @@ struct CorrelationEvaluator::Impl {
             it = byGroup.emplace(key, CorrelationNearMiss{}).first;
             ++missCount;
             it->second.correlation = ci;
-            for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-                it->second.group.emplace_back(c.doc.groupBy[i], g.values[i]);
+            it->second.group = groupOf(c, g);
         } else if (!v || (it->second.window.value && *it->second.window.value >= *v)) {
             return;
         }
-        CorrelationTrace& t = it->second.window;
-        t.start = g.hits.front().time;
-        t.end = end;
-        t.value = v;
-        t.fired = false;
-        t.perInput = g.perInput;
-        t.orderedFound = ordered;
-        t.distinct = distinctList(g);
-        t.events.clear();
-        collectEvents(g, t.events);
-        t.eventCount = g.eventCount;
+        it->second.window = windowOf(g, end, v, false, ordered);
     }
 
     /// Evaluates the group's window; returns true (and reports) when the condition holds.
@@ -386,19 +393,8 @@ struct CorrelationEvaluator::Impl {
         std::size_t ordered = 0;
         const std::optional<double> v = value(c, g, ordered);
         const bool fired = v && holds(c.condition, *v);
-        if (tracing(ci, key) && report.trace.size() < options.maxTrace) {
-            CorrelationTrace t;
-            t.start = g.hits.front().time;
-            t.end = end;
-            t.value = v;
-            t.fired = fired;
-            t.perInput = g.perInput;
-            t.orderedFound = ordered;
-            t.distinct = distinctList(g);
-            collectEvents(g, t.events);
-            t.eventCount = g.eventCount;
-            report.trace.push_back(std::move(t));
-        }
+        if (tracing(ci, key) && report.trace.size() < options.maxTrace)
+            report.trace.push_back(windowOf(g, end, v, fired, ordered));
         if (!fired) {
             if (!c.earlyFire) // window-close evaluation: one per window
                 noteMiss(ci, key, g, end);
@@ -408,8 +404,7 @@ struct CorrelationEvaluator::Impl {
             this->fired[ci].emplace(key);
         auto r = std::make_shared<CorrelationResult>();
         r->correlation = ci;
-        for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-            r->group.emplace_back(c.doc.groupBy[i], g.values[i]);
+        r->group = groupOf(c, g);
         r->start = g.hits.front().time;
         r->end = end;
         r->time = time;
