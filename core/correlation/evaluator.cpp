@@ -600,13 +600,15 @@ CorrelationReport CorrelationEvaluator::finish()
         std::vector<Key> byTime(st.pending.size());
         for (std::uint32_t i = 0; i < byTime.size(); ++i)
             byTime[i] = Key{st.pending[i].time, st.pending[i].seq, st.pending[i].input, i};
-        std::sort(byTime.begin(), byTime.end(), [](const Key& a, const Key& b) {
+        const auto earlier = [](const Key& a, const Key& b) {
             if (a.time != b.time)
                 return a.time < b.time;
             if (a.seq != b.seq)
                 return a.seq < b.seq;
             return a.input < b.input;
-        });
+        };
+        if (!std::is_sorted(byTime.begin(), byTime.end(), earlier)) // events read in time order: no sort
+            std::sort(byTime.begin(), byTime.end(), earlier);
         std::vector<Hit> pending = std::move(st.pending);
         st.pending.clear();
         for (const Key& k : byTime)
