@@ -135,7 +135,7 @@ TestPane::TestPane(QWidget* parent)
     bar->insertWidget(bar->indexOf(m_matchesOnly) + 1, m_nearMisses->checkBox());
     connect(m_nearMisses->checkBox(), &QCheckBox::toggled, this, &TestPane::layoutColumns);
 
-    connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
+    connect(m_model, &EventsModel::verdictsChanged, this, &TestPane::repaintChangedRows);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);
     connect(m_matchesOnly, &QCheckBox::toggled, m_proxy, &EventsFilterProxy::setMatchesOnly);
     connect(loadButton, &QToolButton::clicked, this, &TestPane::loadRequested);
@@ -152,6 +152,26 @@ TestPane::TestPane(QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &TestPane::updateMarkActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &TestPane::updateMarkActions);
     updateMarkActions();
+}
+
+void TestPane::repaintChangedRows()
+{
+    // Only the rows shown whose look changed (verdict, bold, greyed) are repainted: after an edit
+    // of a rule over many events, few of the rows on screen change. When the proxy filters or
+    // sorts by verdict, its dataChanged repaints what it moved.
+    QWidget* viewport = m_view->viewport();
+    const int top = m_view->rowAt(0);
+    if (top < 0)
+        return;
+    int bottom = m_view->rowAt(viewport->height() - 1);
+    if (bottom < 0)
+        bottom = m_proxy->rowCount() - 1;
+    QRegion dirty;
+    for (int row = top; row <= bottom; ++row)
+        if (m_model->lookChanged(m_proxy->mapToSource(m_proxy->index(row, 0)).row()))
+            dirty += QRect(0, m_view->rowViewportPosition(row), viewport->width(), m_view->rowHeight(row));
+    if (!dirty.isEmpty())
+        viewport->update(dirty);
 }
 
 void TestPane::updateMarkActions()
