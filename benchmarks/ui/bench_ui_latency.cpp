@@ -1,7 +1,9 @@
 // Edit → updated verdicts latency of the workbench with many loaded events, for a rule and for a
 // correlation file (its base rules and correlations recomputed with the verdicts).
 //
-//   bench_ui_latency [EVENTS] [EDITS] [PAUSE_MS]   (default 100000 events, 60 edits, no pause)
+//   bench_ui_latency [EVENTS] [EDITS] [PAUSE_MS] [rule|correlation]
+//   (default 100000 events, 60 edits, no pause, both; the last argument measures only one of them,
+//   e.g. under callgrind)
 //
 // Prints p50/p95/max of (1) the background job alone (parse + compile + evaluate every event)
 // and (2) the whole round trip in the main window: a keystroke in the editor until the events
@@ -395,14 +397,18 @@ int main(int argc, char** argv)
     const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
     const int edits = argc > 2 ? std::atoi(argv[2]) : 60;
     const int pauseMs = argc > 3 ? std::atoi(argv[3]) : 0;
+    const std::string only = argc > 4 ? argv[4] : std::string();
 
     sigmabench::Stopwatch gen;
     const EventListPtr events = makeEvents(count);
     std::printf("bench_ui_latency: %zu events generated in %.0f ms; %d edits; %u hardware threads\n", events->size(),
                 gen.ms(), edits, std::thread::hardware_concurrency());
 
-    if (const int rc = measure("a rule", QString::fromUtf8(Rule), events, edits, pauseMs))
-        return rc;
+    if (only != "correlation")
+        if (const int rc = measure("a rule", QString::fromUtf8(Rule), events, edits, pauseMs))
+            return rc;
+    if (only == "rule")
+        return 0;
     // The same base rule inside a correlation file: every base rule and both correlations with
     // the verdicts, as the Correlations pane shows them.
     return measure("a correlation (event_count then temporal_ordered, two base rules)", correlationRule(), events,
