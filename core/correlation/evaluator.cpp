@@ -1,6 +1,7 @@
 // Evaluating correlations over base-rule hits: per correlation, per group, the hits of the open
 // window only (see docs/correlations.md).
 #include "correlation/correlation.h"
+#include "correlation/groupwindow.h"
 #include "correlation/values.h"
 
 #include <algorithm>
@@ -13,71 +14,7 @@
 namespace sigma {
 
 using namespace correlationvalues;
-
-namespace {
-
-/// One base-rule match (or one result of a referenced correlation) as a correlation reads it. Kept
-/// small: it is moved into the sort and the windows, one per hit (the live pane's hot path).
-struct Hit {
-    EventTime time = 0;
-    std::uint64_t seq = 0; ///< arrival order: ties in time keep it
-    std::uint32_t input = 0;
-    std::uint32_t file = 0; ///< base hit: index into Impl::files
-    std::uint32_t rule = 0; ///< base hit: the rule it matched
-    bool hasValue = false;  ///< condition.field present (all of its fields, for a list)
-    double number = 0;      ///< value_sum/avg/percentile: condition.field as a number (hasValue)
-    std::string group;      ///< the group-by values, each followed by kSeparator: the group's key
-    std::string value;      ///< value_count: condition.field's value (a tuple: joined by kSeparator)
-    std::size_t index = 0;  ///< base hit: the event's index in its file
-    std::size_t position = CorrelationEventRef::npos;
-    std::optional<std::uint64_t> recordId;
-    std::shared_ptr<const CorrelationResult> inner; ///< chained: the inner result
-};
-
-bool laterThan(const Hit& a, const Hit& b) // heap order: earliest on top
-{
-    if (a.time != b.time)
-        return a.time > b.time;
-    if (a.seq != b.seq)
-        return a.seq > b.seq;
-    return a.input > b.input;
-}
-
-struct GroupState {
-    std::vector<std::string> values; ///< the group-by values
-    std::deque<Hit> hits;
-    std::map<std::string, std::size_t> distinct;
-    std::vector<std::size_t> perInput;
-    double sum = 0;
-    std::size_t numeric = 0;
-    std::size_t eventCount = 0;
-    /// temporal_ordered: the rules found in order by the greedy scan of `hits`, kept as hits are
-    /// appended (the scan of the longer window continues where it stopped); rescanned after a hit
-    /// leaves the front.
-    std::size_t ordered = 0;
-    bool orderedValid = true;
-
-    void clear()
-    {
-        hits.clear();
-        distinct.clear();
-        std::fill(perInput.begin(), perInput.end(), 0);
-        sum = 0;
-        numeric = 0;
-        eventCount = 0;
-        ordered = 0;
-        orderedValid = true;
-    }
-};
-
-struct CorrState {
-    std::unordered_map<std::string, GroupState> groups;
-    std::vector<Hit> pending; ///< heap (laterThan) when streaming; arrival order in batch
-    EventTime lastFed = std::numeric_limits<EventTime>::min();
-    EventTime lastSweep = std::numeric_limits<EventTime>::min();
-};
-
-} // namespace
+using namespace correlationwindow;
 
 struct CorrelationEvaluator::Impl {
     std::shared_ptr<const CorrelationUnit> unit;
@@ -228,84 +165,6 @@ struct CorrelationEvaluator::Impl {
         return options.traceCorrelation && *options.traceCorrelation == ci && key == traceKey;
     }
 
-    void addToGroup(const CompiledCorrelation& c, GroupState& g, Hit&& h)
-    {
-        if (g.perInput.size() != c.inputs.size())
-            g.perInput.assign(c.inputs.size(), 0);
-        ++g.perInput[h.input];
-        g.eventCount += h.inner ? h.inner->eventCount : 1;
-        if (h.hasValue) {
-            if (c.kind == CorrelationKind::ValueCount)
-                ++g.distinct[h.value];
-            else
-                g.sum += h.number, ++g.numeric;
-        }
-        if (g.orderedValid && g.ordered < c.inputs.size() && h.input == g.ordered)
-            ++g.ordered;
-        g.hits.push_back(std::move(h));
-    }
-
-    void popFront(const CompiledCorrelation& c, GroupState& g)
-    {
-        Hit& h = g.hits.front();
-        --g.perInput[h.input];
-        g.eventCount -= h.inner ? h.inner->eventCount : 1;
-        if (h.hasValue) {
-            if (c.kind == CorrelationKind::ValueCount) {
-                auto it = g.distinct.find(h.value);
-                if (it != g.distinct.end() && --it->second == 0)
-                    g.distinct.erase(it);
-            } else {
-                g.sum -= h.number, --g.numeric;
-            }
-        }
-        g.hits.pop_front();
-        g.orderedValid = false;
-        if (g.numeric == 0)
-            g.sum = 0; // no drift from floating-point subtraction
-    }
-
-    /// The window's value and, for temporal_ordered, how many rules were found in order.
-    std::optional<double> value(const CompiledCorrelation& c, GroupState& g, std::size_t& ordered) const
-    {
-        ordered = 0;
-        switch (c.kind) {
-        case CorrelationKind::EventCount: // hits: events of a rule, results of a chained correlation
-            return double(g.hits.size());
-        case CorrelationKind::ValueCount:
-            return double(g.distinct.size());
-        case CorrelationKind::Temporal:
-            return double(std::count_if(g.perInput.begin(), g.perInput.end(), [](std::size_t n) { return n > 0; }));
-        case CorrelationKind::TemporalOrdered:
-            // Greedy: the earliest hit of the first rule, then the earliest later hit of the second...
-            if (!g.orderedValid) {
-                g.ordered = 0;
-                for (const auto& h : g.hits)
-                    if (g.ordered < c.inputs.size() && h.input == g.ordered)
-                        ++g.ordered;
-                g.orderedValid = true;
-            }
-            ordered = g.ordered;
-            return double(ordered);
-        case CorrelationKind::ValueSum:
-            if (g.numeric == 0)
-                return std::nullopt;
-            return g.sum;
-        case CorrelationKind::ValueAvg:
-            if (g.numeric == 0)
-                return std::nullopt;
-            return g.sum / double(g.numeric);
-        case CorrelationKind::ValuePercentile: {
-            std::vector<double> values;
-            for (const auto& h : g.hits)
-                if (h.hasValue)
-                    values.push_back(h.number);
-            return percentile(std::move(values), c.percentile);
-        }
-        }
-        return std::nullopt;
-    }
-
     void collectEvents(const GroupState& g, std::vector<CorrelationEventRef>& out) const
     {
         for (const auto& h : g.hits) {
@@ -370,7 +229,7 @@ struct CorrelationEvaluator::Impl {
             return;
         const auto& c = unit->correlations()[ci];
         std::size_t ordered = 0;
-        const std::optional<double> v = value(c, g, ordered);
+        const std::optional<double> v = g.value(c, ordered);
         auto& byGroup = misses[ci];
         auto it = byGroup.find(key);
         if (it == byGroup.end()) {
@@ -391,7 +250,7 @@ struct CorrelationEvaluator::Impl {
     {
         const auto& c = unit->correlations()[ci];
         std::size_t ordered = 0;
-        const std::optional<double> v = value(c, g, ordered);
+        const std::optional<double> v = g.value(c, ordered);
         const bool fired = v && holds(c.condition, *v);
         if (tracing(ci, key) && report.trace.size() < options.maxTrace)
             report.trace.push_back(windowOf(g, end, v, fired, ordered));
@@ -439,7 +298,7 @@ struct CorrelationEvaluator::Impl {
             const EventTime start = g.hits.front().time;
             if (evaluate(ci, key, g, start + c.span, g.hits.back().time))
                 break;
-            popFront(c, g);
+            g.popFront(c);
         }
     }
 
@@ -467,13 +326,13 @@ struct CorrelationEvaluator::Impl {
             if (!g.hits.empty() && g.hits.front().time < h.time - c.span)
                 noteMiss(ci, key, g, g.hits.back().time); // the window is at its fullest
             while (!g.hits.empty() && g.hits.front().time < h.time - c.span)
-                popFront(c, g);
+                g.popFront(c);
             const EventTime t = h.time;
-            addToGroup(c, g, std::move(h));
+            g.add(c, std::move(h));
             evaluate(ci, key, g, t, t);
         } else {
             closeBefore(ci, key, g, h.time);
-            addToGroup(c, g, std::move(h));
+            g.add(c, std::move(h));
         }
     }
 
@@ -489,7 +348,7 @@ struct CorrelationEvaluator::Impl {
                 if (!g.hits.empty() && g.hits.front().time < now - c.span)
                     noteMiss(ci, it->first, g, g.hits.back().time);
                 while (!g.hits.empty() && g.hits.front().time < now - c.span)
-                    popFront(c, g);
+                    g.popFront(c);
             } else {
                 closeBefore(ci, it->first, g, now);
             }
@@ -509,7 +368,7 @@ struct CorrelationEvaluator::Impl {
             while (!g.hits.empty()) {
                 if (evaluate(ci, key, g, g.hits.front().time + c.span, g.hits.back().time))
                     break;
-                popFront(c, g);
+                g.popFront(c);
             }
         }
         st.groups.clear();

@@ -248,15 +248,21 @@ NearMiss findNearMiss(const CompiledRule& rule, const Event& event)
     return findNearMiss(rule.explain(event, options));
 }
 
-std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
-                                     const std::vector<std::size_t>& indices, const NearMissListOptions& options,
-                                     bool* complete)
+ParallelOptions parallelOptionsOf(const NearMissListOptions& options)
 {
     ParallelOptions po;
     po.grain = 256;
     po.cancel = options.cancel;
     po.progress = options.progress;
     po.lowPriority = options.lowPriority;
+    return po;
+}
+
+std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
+                                     const std::vector<std::size_t>& indices, const NearMissListOptions& options,
+                                     bool* complete)
+{
+    const ParallelOptions po = parallelOptionsOf(options);
     ParallelRun run;
     auto out = parallelMap<NearMiss>(
         indices.size(), [&](std::size_t i) { return findNearMiss(rule, events[indices[i]]); }, po, &run);

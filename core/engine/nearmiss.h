@@ -65,6 +65,10 @@ struct NearMissListOptions {
     bool lowPriority = false; ///< see ParallelOptions::lowPriority
 };
 
+struct ParallelOptions; // util/parallel.h
+/// How a pass over events for near misses runs in parallel (findNearMisses, nearMissImpact).
+ParallelOptions parallelOptionsOf(const NearMissListOptions& options);
+
 /// findNearMiss() of events[indices[i]] for every i, on the cores of the process-wide budget
 /// (give the indices of the events in scope and not matched). Returns one entry per index; when
 /// stopped early, `complete` (if given) is set false and entries not reached are empty.

@@ -114,11 +114,7 @@ std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const s
                                                const std::vector<std::size_t>& indices,
                                                const NearMissListOptions& options, bool* complete)
 {
-    ParallelOptions po;
-    po.grain = 256;
-    po.cancel = options.cancel;
-    po.progress = options.progress;
-    po.lowPriority = options.lowPriority;
+    const ParallelOptions po = parallelOptionsOf(options);
     ParallelRun run;
     ExplainOptions explain;
     explain.shortCircuit = false;

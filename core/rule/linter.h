@@ -65,6 +65,8 @@ private:
     std::vector<SourceSpan> listEntrySpans(SourceSpan list, std::size_t count) const;
     /// Removes the line of a top-level `key: value` written on one line (its comment goes with it).
     std::optional<Fix> fixRemoveKeyLine(SourceSpan key, SourceSpan value, std::string title);
+    /// Deletes the whole line `line` (with its line break, or the one before it on the last line).
+    std::optional<Fix> fixDeleteLine(int line, std::string title);
 
     // lintdetection.cpp
     void conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids);

@@ -155,13 +155,7 @@ std::optional<Fix> Linter::fixRemoveListElement(SourceSpan element, std::string 
         rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
         if (!rest.empty() && rest.front() != '#')
             return std::nullopt;
-        if (line < m_text.lineCount())
-            return Fix{std::move(title), {{{{line, 1}, {line + 1, 1}}, ""}}};
-        if (line == 1)
-            return std::nullopt;
-        const int prevEnd = static_cast<int>(m_text.line(line - 1).size()) + 1;
-        const int end = static_cast<int>(text.size()) + 1;
-        return Fix{std::move(title), {{{{line - 1, prevEnd}, {line, end}}, ""}}};
+        return fixDeleteLine(line, std::move(title));
     }
     // flow list: "[a, b, a]": drop ", a"
     std::size_t i = static_cast<std::size_t>(element.begin.column) - 1;
@@ -289,12 +283,19 @@ std::optional<Fix> Linter::fixRemoveKeyLine(SourceSpan key, SourceSpan value, st
         if (!rest.empty() && rest.front() != '#')
             return std::nullopt;
     }
+    return fixDeleteLine(line, std::move(title));
+}
+
+std::optional<Fix> Linter::fixDeleteLine(int line, std::string title)
+{
     if (line < m_text.lineCount())
         return Fix{std::move(title), {{{{line, 1}, {line + 1, 1}}, ""}}};
     if (line == 1)
-        return std::nullopt;
+        return std::nullopt; // the only line: nothing would be left
+    // The last line: the line break before it goes with it.
     const int prevEnd = static_cast<int>(m_text.line(line - 1).size()) + 1;
-    return Fix{std::move(title), {{{{line - 1, prevEnd}, {line, static_cast<int>(text.size()) + 1}}, ""}}};
+    const int end = static_cast<int>(m_text.line(line).size()) + 1;
+    return Fix{std::move(title), {{{{line - 1, prevEnd}, {line, end}}, ""}}};
 }
 
 } // namespace sigma
