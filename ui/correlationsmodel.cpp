@@ -24,9 +24,18 @@ const sigma::LiveCorrelationRow* CorrelationsModel::rowAt(int row) const
 
 int CorrelationsModel::rowOfKey(const QString& key) const
 {
-    for (int r = 0; r < rowCount(); ++r)
-        if (index(r, 0).data(KeyRole).toString() == key)
-            return r;
+    // The KeyRole text, "correlation\x1fgroup", compared without a QVariant per row (a correlation
+    // file's live update looks the selected row up among thousands).
+    const qsizetype separator = key.indexOf(QChar(0x1f));
+    bool ok = false;
+    const std::size_t correlation = key.left(separator).toULongLong(&ok);
+    if (!m_correlation || separator < 0 || !ok)
+        return -1;
+    const std::string group = key.mid(separator + 1).toStdString();
+    const auto& rows = m_correlation->rows;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        if (rows[r].correlation == correlation && sigma::formatGroup(rows[r].group) == group)
+            return int(r);
     return -1;
 }
 

@@ -31,9 +31,13 @@ void EventsFilterProxy::setSourceModel(QAbstractItemModel* model)
 {
     if (sourceModel())
         disconnect(sourceModel(), nullptr, this, nullptr);
+    if (m_events)
+        m_events->setVerdictRowsSignalled(true); // as any other user of the model expects
     m_events = qobject_cast<EventsModel*>(model);
     forgetTextHits();
     QSortFilterProxyModel::setSourceModel(model);
+    if (m_events)
+        connect(m_events, &QObject::destroyed, this, [this] { m_events = nullptr; });
     if (model) {
         // The remembered text hits are per row: new rows, new hits.
         connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &EventsFilterProxy::forgetTextHits);
@@ -41,6 +45,27 @@ void EventsFilterProxy::setSourceModel(QAbstractItemModel* model)
         connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this, &EventsFilterProxy::forgetTextHits);
         connect(model, &QAbstractItemModel::layoutAboutToBeChanged, this, &EventsFilterProxy::forgetTextHits);
     }
+    updateVerdictSignalling();
+}
+
+bool EventsFilterProxy::dependsOnVerdicts() const
+{
+    return m_matchesOnly || !m_text.isEmpty() || sortColumn() == EventsModel::VerdictColumn ||
+           sortColumn() == EventsModel::TestColumn;
+}
+
+void EventsFilterProxy::updateVerdictSignalling()
+{
+    // Turned on before the proxy filters or sorts by verdict (it reads the verdicts then), so that
+    // it sees every later change.
+    if (m_events)
+        m_events->setVerdictRowsSignalled(dependsOnVerdicts());
+}
+
+void EventsFilterProxy::sort(int column, Qt::SortOrder order)
+{
+    QSortFilterProxyModel::sort(column, order);
+    updateVerdictSignalling();
 }
 
 void EventsFilterProxy::forgetTextHits()
@@ -56,6 +81,7 @@ void EventsFilterProxy::setFilterText(const QString& text)
         return;
     m_text = text;
     forgetTextHits();
+    updateVerdictSignalling();
     invalidateFilter();
 }
 
@@ -64,6 +90,7 @@ void EventsFilterProxy::setMatchesOnly(bool on)
     if (on == m_matchesOnly)
         return;
     m_matchesOnly = on;
+    updateVerdictSignalling();
     invalidateFilter();
 }
 

@@ -27,6 +27,13 @@ public:
     /// Only the events that are near misses (EventsModel::nearMiss).
     void setNearMissesOnly(bool on);
     bool nearMissesOnly() const { return m_nearMissesOnly; }
+    /// Whether the rows shown or their order depend on the verdicts ("matches only", a filter text,
+    /// sorted by the verdict or test column). While they do not, the events model does not signal
+    /// each new set of verdicts row by row (EventsModel::setVerdictRowsSignalled): with many events
+    /// a keystroke then costs the proxy nothing.
+    bool dependsOnVerdicts() const;
+
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -34,9 +41,10 @@ protected:
 
 private:
     void forgetTextHits();
+    void updateVerdictSignalling();
     bool textMatches(int sourceRow) const;
 
-    EventsModel* m_events = nullptr;
+    EventsModel* m_events = nullptr; ///< the source model when it is one (null once destroyed)
     QString m_text;
     bool m_matchesOnly = false;
     bool m_nearMissesOnly = false;

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <utility>
 
 namespace sigmaui {
 
@@ -38,6 +39,8 @@ void EventsModel::setEvents(EventListPtr events)
     beginResetModel();
     m_events = std::move(events);
     m_verdicts.clear();
+    m_previous.clear();
+    m_everyRowChanged = true;
     m_marks.clear();
     m_stale = false;
     endResetModel();
@@ -70,10 +73,20 @@ void EventsModel::setVerdicts(std::vector<Verdict> verdicts, bool stale)
             last = int(verdicts.rend() - rmismatch.first) - 1;
         }
     }
-    m_verdicts = std::move(verdicts);
+    m_previous = std::exchange(m_verdicts, std::move(verdicts));
+    m_everyRowChanged = m_previous.size() != m_verdicts.size() || stale != m_stale;
     m_stale = stale;
     if (first <= last)
         notifyVerdictsChanged(first, last);
+}
+
+bool EventsModel::lookChanged(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return false;
+    if (m_everyRowChanged || std::size_t(row) >= m_previous.size() || std::size_t(row) >= m_verdicts.size())
+        return true;
+    return m_previous[std::size_t(row)] != m_verdicts[std::size_t(row)];
 }
 
 void EventsModel::notifyVerdictsChanged(int first, int last)
@@ -83,7 +96,7 @@ void EventsModel::notifyVerdictsChanged(int first, int last)
     // The verdict column changes; the other columns only change their look (bold, greyed), which
     // verdictsChanged() tells the views about. Signalling every column would make a proxy sorted
     // by another column re-sort all rows on every keystroke (Qt ignores the roles there).
-    if (first <= last) {
+    if (first <= last && m_signalRows) {
         Q_EMIT dataChanged(index(first, VerdictColumn), index(last, VerdictColumn),
                            {Qt::DisplayRole, Qt::ForegroundRole, Qt::FontRole, Qt::ToolTipRole, VerdictRole, SortRole});
         if (!m_marks.empty())
@@ -178,6 +191,7 @@ void EventsModel::setStale(bool stale)
     if (m_stale == stale)
         return;
     m_stale = stale;
+    m_everyRowChanged = true;
     notifyVerdictsChanged(0, rowCount() - 1);
 }
 

@@ -51,6 +51,15 @@ public:
     void setVerdicts(std::vector<Verdict> verdicts, bool stale);
     void setStale(bool stale);
     bool isStale() const { return m_stale; }
+    /// Whether new verdicts are also signalled with dataChanged over the rows whose verdict changed
+    /// (the default). With many events that costs a proxy a pass over every row in the range on each
+    /// result; a proxy that neither filters nor sorts by verdict turns it off (EventsFilterProxy),
+    /// and its view repaints the rows it shows on verdictsChanged() (TestPane).
+    void setVerdictRowsSignalled(bool on) { m_signalRows = on; }
+    bool verdictRowsSignalled() const { return m_signalRows; }
+    /// Whether the last verdictsChanged() changed this row's look (its verdict, or every row's
+    /// staleness).
+    bool lookChanged(int row) const;
     Verdict verdict(int row) const;
     std::size_t matchCount() const;
 
@@ -99,6 +108,10 @@ private:
 
     EventListPtr m_events;
     std::vector<Verdict> m_verdicts;
+    /// The verdicts before the last change, and whether it changed every row (staleness, size).
+    std::vector<Verdict> m_previous;
+    bool m_everyRowChanged = true;
+    bool m_signalRows = true;
     std::vector<int> m_marks;
     std::vector<QString> m_nearMisses;
     std::shared_ptr<const sigma::CompiledRule> m_rule;

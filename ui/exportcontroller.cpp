@@ -12,10 +12,33 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMainWindow>
+#include <QSettings>
 
 #include <algorithm>
 
 namespace sigmaui {
+namespace {
+
+const QString TargetsKey = QStringLiteral("export/queryTargets");
+const QString PipelinesKey = QStringLiteral("export/queryPipelines");
+
+QStringList qtStrings(const std::vector<std::string>& in)
+{
+    QStringList out;
+    for (const auto& s : in)
+        out << QString::fromStdString(s);
+    return out;
+}
+
+std::vector<std::string> stdStrings(const QStringList& in)
+{
+    std::vector<std::string> out;
+    for (const auto& s : in)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+} // namespace
 
 ExportController::ExportController(WorkbenchContext* context, DocumentTabs* tabs, TestsController* tests,
                                    QObject* parent)
@@ -28,6 +51,31 @@ ExportController::ExportController(WorkbenchContext* context, DocumentTabs* tabs
         return QFileDialog::getSaveFileName(m_context->window(), tr("Export Rule (a .zip file, or a folder name)"),
                                             suggestion, tr("Zip archive (*.zip);;Folder (*)"));
     };
+    m_askQueries = [this](ExportQueryChoice& choice) {
+        ExportQueriesDialog dialog(choice, m_context->window());
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+        choice = dialog.choice();
+        return true;
+    };
+}
+
+ExportQueryChoice ExportController::queryChoice() const
+{
+    QSettings settings;
+    if (settings.contains(TargetsKey))
+        return {settings.value(TargetsKey).toStringList(), settings.value(PipelinesKey).toStringList()};
+    sigma::ExportOptions options;
+    if (m_options)
+        m_options(options);
+    return {qtStrings(options.queryTargets), qtStrings(options.queryPipelines)};
+}
+
+void ExportController::setQueryChoice(const ExportQueryChoice& choice)
+{
+    QSettings settings;
+    settings.setValue(TargetsKey, choice.targets);
+    settings.setValue(PipelinesKey, choice.pipelines);
 }
 
 void ExportController::showRefusals(const std::vector<std::string>& refusals)
@@ -37,7 +85,7 @@ void ExportController::showRefusals(const std::vector<std::string>& refusals)
         reasons << QString::fromStdString(r);
     m_refusalText = tr("Export refused: %1").arg(reasons.join(QStringLiteral("; ")));
     m_context->showMessage(MessageBanner::Kind::Warning, m_refusalText, tr("Export anyway…"),
-                           [this] { exportInteractive(true); });
+                           [this] { exportAsking(true, false); }); // the queries were just chosen
 }
 
 sigma::ExportPlan ExportController::plan(const RuleDocument* document) const
@@ -45,6 +93,10 @@ sigma::ExportPlan ExportController::plan(const RuleDocument* document) const
     sigma::ExportOptions options;
     if (m_options)
         m_options(options);
+    const ExportQueryChoice queries = queryChoice();
+    options.queryTargets = stdStrings(queries.targets);
+    options.queryPipelines = stdStrings(queries.pipelines);
+    options.manifestOptions.allowOutsidePaths = m_tests->allowOutsidePaths();            // as the tests were read
     const std::shared_ptr<const sigma::Corpus> corpus = m_corpus ? m_corpus() : nullptr; // held while planning
     options.corpus = corpus.get();
     options.eventSets = loadedEventSets();
@@ -118,6 +170,11 @@ sigma::ExportResult ExportController::exportCurrentRule(const QString& destinati
 
 void ExportController::exportInteractive(bool force)
 {
+    exportAsking(force, true);
+}
+
+void ExportController::exportAsking(bool force, bool askQueries)
+{
     RuleDocument* document = m_context->currentDocument();
     if (!document || !m_tests->ensureSaved(tr("exporting it")))
         return;
@@ -126,6 +183,12 @@ void ExportController::exportInteractive(bool force)
         const auto answer = ask ? ask(document->displayName()) : QMessageBox::Save;
         if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !m_tabs->saveCurrent()))
             return;
+    }
+    if (askQueries) {
+        ExportQueryChoice choice = queryChoice();
+        if (m_askQueries && !m_askQueries(choice))
+            return; // cancelled
+        setQueryChoice(choice);
     }
     if (!force) {
         // Refusals first, so the user is not asked for a destination that will not be written.

@@ -41,6 +41,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QScopedValueRollback>
 #include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -113,7 +114,10 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
         if (!busy)
             m_testPane->setMarksProgress(-1);
     });
-    connect(m_tests, &TestsController::marksShown, this, &MainWindow::resultShown);
+    connect(m_tests, &TestsController::marksShown, this, [this] {
+        if (!m_showingResult) // marks computed later; with a result, it is shown once, whole
+            Q_EMIT resultShown();
+    });
 
     connect(m_testPane, &TestPane::markRequested, this, [this](int kind) { markEvents(kind); });
     connect(m_testPane, &TestPane::eventSelected, this, &MainWindow::showSelectedEvent);
@@ -284,6 +288,7 @@ void MainWindow::onEventsChanged(const EventListPtr& events)
 
 void MainWindow::showCurrentResult()
 {
+    const QScopedValueRollback showing(m_showingResult, true);
     RuleDocument* d = m_tabs->currentDocument();
     const EvaluationPtr last = d ? d->evaluator()->lastResult() : nullptr;
     EventsModel* model = m_testPane->model();

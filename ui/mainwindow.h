@@ -211,6 +211,7 @@ private:
     QDockWidget* m_problemsDock = nullptr;
     CorpusFeatures* m_corpusFeatures = nullptr;
     bool m_pendingAutoSelect = false;
+    bool m_showingResult = false; ///< in showCurrentResult: it signals resultShown once, at its end
 };
 
 } // namespace sigmaui

@@ -33,25 +33,6 @@ const QString PipelineKey = QStringLiteral("query/pipeline");
 /// Pipeline choices: item data is the list of built-in names or files applied.
 enum class PipelineRole { Specs = Qt::UserRole + 1, OpenFile };
 
-QString targetLabel(Target t)
-{
-    switch (t) {
-    case Target::Splunk:
-        return QObject::tr("Splunk SPL");
-    case Target::Esql:
-        return QObject::tr("Elastic ES|QL");
-    case Target::Eql:
-        return QObject::tr("Elastic EQL");
-    case Target::Lucene:
-        return QObject::tr("Elastic Lucene");
-    case Target::Kusto:
-        return QObject::tr("Microsoft KQL");
-    case Target::Sqlite:
-        return QObject::tr("SQL (SQLite)");
-    }
-    return {};
-}
-
 /// Character offset in `query` (UTF-16) of a UTF-8 byte offset.
 int characterOffset(const std::string& query, std::size_t byte)
 {
@@ -75,6 +56,39 @@ void selectSpan(RuleEditor* editor, const sigma::SourceSpan& span)
 
 } // namespace
 
+QString queryTargetLabel(Target t)
+{
+    switch (t) {
+    case Target::Splunk:
+        return QObject::tr("Splunk SPL");
+    case Target::Esql:
+        return QObject::tr("Elastic ES|QL");
+    case Target::Eql:
+        return QObject::tr("Elastic EQL");
+    case Target::Lucene:
+        return QObject::tr("Elastic Lucene");
+    case Target::Kusto:
+        return QObject::tr("Microsoft KQL");
+    case Target::Sqlite:
+        return QObject::tr("SQL (SQLite)");
+    }
+    return {};
+}
+
+void addPipelineChoices(QComboBox* box)
+{
+    box->addItem(QObject::tr("No pipeline (field names as written)"), QStringList{});
+    for (const std::string& name : sigma::conversion::builtinPipelineNames()) {
+        const auto load = sigma::conversion::loadPipeline(name);
+        const QString title = load.pipeline ? QString::fromStdString(load.pipeline->name) : QString();
+        box->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(name), title),
+                     QStringList{QString::fromStdString(name)});
+    }
+    for (const char* second : {"ecs", "splunk-cim"})
+        box->addItem(QObject::tr("sysmon + %1").arg(QLatin1String(second)),
+                     QStringList{QStringLiteral("sysmon"), QLatin1String(second)});
+}
+
 QueryPane::QueryPane(WorkbenchContext* context, QWidget* parent)
     : QWidget(parent)
     , m_context(context)
@@ -90,19 +104,10 @@ QueryPane::QueryPane(WorkbenchContext* context, QWidget* parent)
     m_copy->setObjectName(QStringLiteral("queryCopy"));
     m_query->setObjectName(QStringLiteral("queryText"));
     for (Target t : sigma::conversion::allTargets())
-        m_target->addItem(targetLabel(t), QString::fromUtf8(sigma::conversion::targetName(t)));
+        m_target->addItem(queryTargetLabel(t), QString::fromUtf8(sigma::conversion::targetName(t)));
     m_target->setToolTip(tr("The query language the rule is converted into"));
 
-    m_pipeline->addItem(tr("No pipeline (field names as written)"), QStringList{});
-    for (const std::string& name : sigma::conversion::builtinPipelineNames()) {
-        const auto load = sigma::conversion::loadPipeline(name);
-        const QString title = load.pipeline ? QString::fromStdString(load.pipeline->name) : QString();
-        m_pipeline->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(name), title),
-                            QStringList{QString::fromStdString(name)});
-    }
-    for (const char* second : {"ecs", "splunk-cim"})
-        m_pipeline->addItem(tr("sysmon + %1").arg(QLatin1String(second)),
-                            QStringList{QStringLiteral("sysmon"), QLatin1String(second)});
+    addPipelineChoices(m_pipeline);
     m_pipeline->addItem(tr("Pipeline File…"));
     m_pipeline->setItemData(m_pipeline->count() - 1, true, int(PipelineRole::OpenFile));
     m_pipeline->setToolTip(tr("A processing pipeline (pySigma's YAML format) mapping the rule's field names "

@@ -25,6 +25,12 @@ namespace sigmaui {
 class RuleDocument;
 class WorkbenchContext;
 
+/// "Splunk SPL", "Elastic ES|QL", ...: a target as the workbench names it.
+QString queryTargetLabel(sigma::conversion::Target target);
+/// The pipeline choices (none, each built-in one, sysmon + ecs / splunk-cim) appended to `box`; each
+/// item's data is the list of built-in names applied (QStringList; empty: none).
+void addPipelineChoices(QComboBox* box);
+
 class QueryPane : public QWidget {
     Q_OBJECT
 public:

@@ -7,6 +7,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -26,11 +27,18 @@ public:
     explicit LineNumberArea(RuleEditor* editor)
         : QWidget(editor)
         , m_editor(editor)
-    {}
+    {
+        setObjectName(QStringLiteral("lineNumberArea"));
+    }
     QSize sizeHint() const override { return {m_editor->lineNumberAreaWidth(), 0}; }
 
 protected:
     void paintEvent(QPaintEvent* event) override { m_editor->paintLineNumbers(event); }
+    void mousePressEvent(QMouseEvent* event) override
+    {
+        if (event->button() != Qt::LeftButton || !m_editor->quickFixMarginClicked(event->position().toPoint().y()))
+            QWidget::mousePressEvent(event);
+    }
 
 private:
     RuleEditor* m_editor;
@@ -212,7 +220,8 @@ int RuleEditor::lineNumberAreaWidth() const
     for (int max = qMax(1, blockCount()); max >= 10; max /= 10)
         ++digits;
     digits = qMax(digits, 3);
-    return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+    // room for the light bulb of a line with a quick fix on the left
+    return 12 + fontMetrics().height() + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
 }
 
 void RuleEditor::updateLineNumberAreaWidth()
@@ -253,9 +262,12 @@ void RuleEditor::paintLineNumbers(QPaintEvent* event)
         if (!lineColors.contains(m.line) || m.kind == EditorMark::Kind::Error)
             lineColors.insert(m.line, c);
     }
+    const QList<int> bulbs = quickFixLines();
     while (block.isValid() && top <= event->rect().bottom()) {
         if (block.isVisible() && bottom >= event->rect().top()) {
             const int line = block.blockNumber() + 1;
+            if (bulbs.contains(line))
+                paintLightBulb(painter, QRect(2, top, fontMetrics().height(), fontMetrics().height()));
             QFont f = font();
             QColor color =
                 block.blockNumber() == currentBlock ? m_colors.currentLineNumberText : m_colors.lineNumberText;
@@ -273,6 +285,21 @@ void RuleEditor::paintLineNumbers(QPaintEvent* event)
         top = bottom;
         bottom = top + qRound(blockBoundingRect(block).height());
     }
+}
+
+void RuleEditor::paintLightBulb(QPainter& painter, const QRect& box) const
+{
+    // a bulb: a yellow glass over a grey screw base
+    const qreal u = box.height() / 12.0;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(QColor(0xa0, 0x7a, 0x00), u));
+    painter.setBrush(QColor(0xff, 0xcc, 0x33));
+    painter.drawEllipse(QRectF(box.left() + 2 * u, box.top() + u, 8 * u, 7.5 * u));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0x80, 0x80, 0x80));
+    painter.drawRect(QRectF(box.left() + 4 * u, box.top() + 8.5 * u, 4 * u, 2.5 * u));
+    painter.restore();
 }
 
 QTextCursor RuleEditor::cursorFor(int line, int column) const

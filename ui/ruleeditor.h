@@ -103,6 +103,12 @@ public:
     bool applyQuickFix(const sigma::Fix& fix);
     /// The "Quick fix" menu at the cursor (Ctrl+.); returns it (it deletes itself when closed).
     class QMenu* showQuickFixes();
+    /// The 1-based lines that start a diagnostic with a quick fix, for the current text: the
+    /// margin draws a light bulb there (a click on it opens the Quick fix menu on that line).
+    QList<int> quickFixLines() const;
+    /// A click in the line-number margin at `y` (margin coordinates): on a light bulb, the cursor
+    /// goes to that line's first fix and the menu opens (returned); nullptr elsewhere.
+    class QMenu* quickFixMarginClicked(int y);
 
     int lineNumberAreaWidth() const;
     void paintLineNumbers(class QPaintEvent* event);
@@ -122,6 +128,7 @@ private:
     void updateLineNumberArea(const QRect& rect, int dy);
     void updateExtraSelections();
     QTextCursor cursorFor(int line, int column) const;
+    void paintLightBulb(class QPainter& painter, const QRect& box) const;
 
     const SyntaxSupport* m_syntax;
     QSyntaxHighlighter* m_highlighter = nullptr;

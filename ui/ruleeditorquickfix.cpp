@@ -34,6 +34,7 @@ void RuleEditor::setQuickFixes(const sigma::Diagnostics& diagnostics)
         if (d.fix && !d.fix->edits.empty())
             m_quickFixes.push_back(d);
     m_quickFixText = toPlainText();
+    m_lineNumberArea->update(); // the light bulbs
 }
 
 std::vector<sigma::Fix> RuleEditor::quickFixesAtCursor() const
@@ -85,6 +86,35 @@ bool RuleEditor::applyQuickFix(const sigma::Fix& fix)
     }
     c.endEditBlock();
     return true;
+}
+
+QList<int> RuleEditor::quickFixLines() const
+{
+    QList<int> lines;
+    if (m_quickFixText != toPlainText())
+        return lines;
+    for (const auto& d : m_quickFixes)
+        if (!lines.contains(d.span.begin.line))
+            lines.append(d.span.begin.line);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+}
+
+QMenu* RuleEditor::quickFixMarginClicked(int y)
+{
+    const QTextCursor at = cursorForPosition(QPoint(0, y));
+    const int line = at.blockNumber() + 1;
+    if (!quickFixLines().contains(line))
+        return nullptr;
+    for (const auto& d : m_quickFixes)
+        if (d.span.begin.line == line) {
+            const int position = positionOf(document(), d.span.begin);
+            QTextCursor c(document());
+            c.setPosition(position < 0 ? at.block().position() : position);
+            setTextCursor(c);
+            break;
+        }
+    return showQuickFixes();
 }
 
 QMenu* RuleEditor::showQuickFixes()

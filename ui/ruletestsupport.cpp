@@ -14,17 +14,28 @@
 
 namespace sigmaui {
 
-TestSetPtr loadTestSet(const QString& rulePath)
+TestSetPtr loadTestSet(const QString& rulePath, bool allowOutsidePaths)
 {
     if (rulePath.isEmpty())
         return nullptr;
     auto set = std::make_shared<TestSet>();
     // As `sigmawb test` on the rule's folder: beside, folder manifests above it, SigmaHQ info.
-    sigma::FoundRuleTests found = sigma::findRuleTests(rulePath.toStdString());
+    sigma::ManifestOptions options;
+    options.allowOutsidePaths = allowOutsidePaths;
+    sigma::FoundRuleTests found = sigma::findRuleTests(rulePath.toStdString(), options);
     set->group = std::move(found.group);
     set->sources = std::move(found.sources);
     set->events = sigma::loadTestEvents(set->group);
     return set;
+}
+
+QStringList outsidePathRefusals(const TestSet& tests)
+{
+    QStringList refusals;
+    for (const auto& d : tests.group.diagnostics)
+        if (d.code == "manifest-path-outside")
+            refusals << QString::fromStdString(d.message);
+    return refusals;
 }
 
 std::vector<int> testMarksOf(const TestSet& tests, const EventList& events, std::size_t limit,

@@ -19,7 +19,12 @@ namespace sigmaui {
 /// Opens the tests of a saved rule as `sigmawb test` finds them (sigma::findRuleTests: beside and
 /// folder manifests, SigmaHQ info; an empty group when it has none yet) and reads their events once. Null for an empty
 /// path (an unsaved rule has no tests). Reads files: call it off the GUI thread (TestsController does).
-TestSetPtr loadTestSet(const QString& rulePath);
+/// Files a manifest names outside its workspace are refused ("manifest-path-outside" errors in the
+/// group) unless `allowOutsidePaths`.
+TestSetPtr loadTestSet(const QString& rulePath, bool allowOutsidePaths = false);
+
+/// The group's "manifest-path-outside" refusals, one line each (empty when there are none).
+QStringList outsidePathRefusals(const TestSet& tests);
 
 /// The mark of each event (int(sigma::ExpectationKind) or -1). Events past `limit` are not looked
 /// up (each look-up serialises the event); an empty vector when nothing is marked. Slow on many

@@ -135,7 +135,7 @@ TestPane::TestPane(QWidget* parent)
     bar->insertWidget(bar->indexOf(m_matchesOnly) + 1, m_nearMisses->checkBox());
     connect(m_nearMisses->checkBox(), &QCheckBox::toggled, this, &TestPane::layoutColumns);
 
-    connect(m_model, &EventsModel::verdictsChanged, m_view->viewport(), qOverload<>(&QWidget::update));
+    connect(m_model, &EventsModel::verdictsChanged, this, &TestPane::repaintChangedRows);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &EventsFilterProxy::setFilterText);
     connect(m_matchesOnly, &QCheckBox::toggled, m_proxy, &EventsFilterProxy::setMatchesOnly);
     connect(loadButton, &QToolButton::clicked, this, &TestPane::loadRequested);
@@ -152,6 +152,26 @@ TestPane::TestPane(QWidget* parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &TestPane::updateMarkActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &TestPane::updateMarkActions);
     updateMarkActions();
+}
+
+void TestPane::repaintChangedRows()
+{
+    // Only the rows shown whose look changed (verdict, bold, greyed) are repainted: after an edit
+    // of a rule over many events, few of the rows on screen change. When the proxy filters or
+    // sorts by verdict, its dataChanged repaints what it moved.
+    QWidget* viewport = m_view->viewport();
+    const int top = m_view->rowAt(0);
+    if (top < 0)
+        return;
+    int bottom = m_view->rowAt(viewport->height() - 1);
+    if (bottom < 0)
+        bottom = m_proxy->rowCount() - 1;
+    QRegion dirty;
+    for (int row = top; row <= bottom; ++row)
+        if (m_model->lookChanged(m_proxy->mapToSource(m_proxy->index(row, 0)).row()))
+            dirty += QRect(0, m_view->rowViewportPosition(row), viewport->width(), m_view->rowHeight(row));
+    if (!dirty.isEmpty())
+        viewport->update(dirty);
 }
 
 void TestPane::updateMarkActions()
@@ -263,27 +283,32 @@ void TestPane::layoutColumns()
         qMax(headerWidth(EventsModel::VerdictColumn), boldMetrics.horizontalAdvance(QStringLiteral("✓")) + padding);
     const int test = qMax(headerWidth(EventsModel::TestColumn),
                           boldMetrics.horizontalAdvance(tr("must not match") + tr(" · FAIL")) + padding);
-    m_view->setColumnWidth(EventsModel::VerdictColumn, verdict);
-    m_view->setColumnWidth(EventsModel::TestColumn, test);
-    // The others in the order they give up room: the source file first, the event id last.
+    // Each shown column at its natural width less what it gives up, down to its least: the source
+    // file gives up room first, the event id last; Match, Test and Near miss (while the near-miss
+    // filter shows it, at the width the filter or the user gave it) give up none.
     struct Share {
         int column;
         int natural;
         int least;
     };
     auto natural = [this](int column, int fallback) { return qMin(m_natural.value(column, fallback), 2 * fallback); };
-    const Share shares[] = {{EventsModel::SourceColumn, natural(EventsModel::SourceColumn, 90), 0},
+    const int nearMiss = m_view->columnWidth(EventsModel::NearMissColumn);
+    const Share shares[] = {{EventsModel::VerdictColumn, verdict, verdict},
+                            {EventsModel::TestColumn, test, test},
+                            {EventsModel::NearMissColumn, nearMiss, nearMiss},
+                            {EventsModel::SourceColumn, natural(EventsModel::SourceColumn, 90), 0},
                             {EventsModel::ProviderColumn, 100, 40},
                             {EventsModel::ProcessColumn, 200, 60},
                             {EventsModel::TimeColumn, natural(EventsModel::TimeColumn, 90), 60},
                             {EventsModel::EventIdColumn, natural(EventsModel::EventIdColumn, 40), 40}};
     const int detail = qMax(100, m_view->viewport()->width() / 4); // the command line, what tells events apart
-    int excess = verdict + test + detail - m_view->viewport()->width();
-    if (!m_view->isColumnHidden(EventsModel::NearMissColumn)) // the near-miss filter is on
-        excess += m_view->columnWidth(EventsModel::NearMissColumn);
+    int excess = detail - m_view->viewport()->width();
     for (const Share& s : shares)
-        excess += s.natural;
+        if (!m_view->isColumnHidden(s.column))
+            excess += s.natural;
     for (const Share& s : shares) {
+        if (m_view->isColumnHidden(s.column))
+            continue;
         const int give = qBound(0, excess, s.natural - s.least);
         excess -= give;
         m_view->setColumnWidth(s.column, s.natural - give);

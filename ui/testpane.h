@@ -88,6 +88,7 @@ protected:
 
 private:
     void updateMarkActions();
+    void repaintChangedRows();
 
     EventsModel* m_model;
     QList<QAction*> m_markActions;

@@ -54,8 +54,41 @@ void TestsController::reload(RuleDocument* document)
     }
     // The manifest and its event files are read off the GUI thread; the evaluator re-runs with them.
     LiveEvaluator* evaluator = document->evaluator();
-    loaderOf(document)->start([path](const JobContext&) { return loadTestSet(path); },
-                              [evaluator](TestSetPtr tests) { evaluator->setTests(std::move(tests)); });
+    const bool allow = m_allowOutsidePaths;
+    loaderOf(document)->start([path, allow](const JobContext&) { return loadTestSet(path, allow); },
+                              [this, evaluator, path](TestSetPtr tests) {
+                                  const QStringList refused = tests ? outsidePathRefusals(*tests) : QStringList();
+                                  evaluator->setTests(std::move(tests));
+                                  showOutsideRefusal(path, refused);
+                              });
+}
+
+void TestsController::showOutsideRefusal(const QString& path, const QStringList& refused)
+{
+    MessageBanner* banner = m_context->banner();
+    if (refused.isEmpty() || m_allowOutsidePaths) { // the cause is gone: so is its banner
+        if (path == m_outsidePath || m_allowOutsidePaths) {
+            if (!m_outsideText.isEmpty() && !banner->isHidden() && banner->text() == m_outsideText)
+                banner->dismiss();
+            m_outsideText.clear();
+        }
+        return;
+    }
+    m_outsidePath = path;
+    m_outsideText =
+        tr("The tests of %1 were not read: %2").arg(QDir::toNativeSeparators(path), refused.join(QStringLiteral("; ")));
+    m_context->showMessage(MessageBanner::Kind::Warning, m_outsideText, tr("Allow Files Outside (This Session)"),
+                           [this] { setAllowOutsidePaths(true); });
+}
+
+void TestsController::setAllowOutsidePaths(bool allow)
+{
+    if (m_allowOutsidePaths == allow)
+        return;
+    m_allowOutsidePaths = allow;
+    const QList<RuleDocument*> documents = m_loaders.keys();
+    for (RuleDocument* document : documents)
+        reload(document);
 }
 
 void TestsController::updateMarks()

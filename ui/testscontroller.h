@@ -41,6 +41,12 @@ public:
 
     void setSaveAs(std::function<void()> saveAs) { m_saveAs = std::move(saveAs); }
 
+    /// Whether manifests may name rules and event files outside their workspace (issue 19: refused
+    /// by default, with a banner offering to allow it; for this session only, never remembered).
+    /// Changing it re-reads the tests of every open rule.
+    void setAllowOutsidePaths(bool allow);
+    bool allowOutsidePaths() const { return m_allowOutsidePaths; }
+
 Q_SIGNALS:
     /// Computing the marks: permille done.
     void marksProgress(int permille);
@@ -50,6 +56,8 @@ Q_SIGNALS:
 
 private:
     JobTracker* loaderOf(RuleDocument* document);
+    /// The banner offering to allow files outside the workspace, or its dismissal once they are read.
+    void showOutsideRefusal(const QString& path, const QStringList& refused);
 
     WorkbenchContext* m_context;
     EventsModel* m_events;
@@ -60,6 +68,9 @@ private:
     EventListPtr m_marksEvents;
     TestSetPtr m_marksTests;
     std::function<void()> m_saveAs;
+    bool m_allowOutsidePaths = false;
+    QString m_outsideText; ///< the refusal banner's text while it is shown
+    QString m_outsidePath; ///< the rule it is about
 };
 
 } // namespace sigmaui

@@ -2,6 +2,7 @@
 
 #include "corpus/corpus.h"
 #include "events/eventfiles.h"
+#include "events/reader.h"
 #include "util/fileio.h"
 
 #include <CLI/CLI.hpp>
@@ -34,6 +35,27 @@ std::optional<std::vector<std::string>> eventFilesOrReport(const std::vector<std
     if (sigma::hasErrors(listing))
         return std::nullopt;
     return files;
+}
+
+bool readEventFiles(const std::vector<std::string>& paths,
+                    const std::function<void(const std::string& file, sigma::ReadResult& read)>& each,
+                    std::string_view command)
+{
+    const auto files = eventFilesOrReport(paths);
+    if (!files)
+        return false;
+    for (const auto& file : *files) {
+        sigma::ReadResult read = sigma::readEventsFile(file);
+        for (const auto& d : read.diagnostics)
+            std::cerr << d.format() << '\n';
+        if (read.failed()) {
+            if (!command.empty())
+                std::cerr << "sigmawb " << command << ": " << file << ": cannot read the events\n";
+            return false;
+        }
+        each(file, read);
+    }
+    return true;
 }
 
 bool writeOutputFile(std::string_view command, const std::string& path, std::string_view text)

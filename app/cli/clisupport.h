@@ -6,6 +6,7 @@
 #include "engine/logsource.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,10 +18,8 @@ class App;
 }
 namespace sigma {
 class Corpus;
-}
-namespace CLI {
-class App;
-}
+struct ReadResult;
+} // namespace sigma
 
 namespace sigmawb {
 
@@ -46,6 +45,15 @@ bool writeOutputFile(std::string_view command, const std::string& path, std::str
 /// The event files under `paths` (folders expanded, events/eventfiles.h); listing problems are
 /// printed on stderr. Nullopt when one of them is an error (the caller exits with ExitUsage).
 std::optional<std::vector<std::string>> eventFilesOrReport(const std::vector<std::string>& paths);
+
+/// Reads the event files under `paths` (as eventFilesOrReport) one at a time, printing each file's
+/// problems on stderr, and hands each file's result to `each` (which may move its events out).
+/// False when a file cannot be listed or read (the caller exits with ExitUsage); the files before
+/// it have been handed over. With `command`, an unreadable file is also named as
+/// "sigmawb COMMAND: FILE: cannot read the events".
+bool readEventFiles(const std::vector<std::string>& paths,
+                    const std::function<void(const std::string& file, sigma::ReadResult& read)>& each,
+                    std::string_view command = {});
 
 /// The switches that say how rules are compiled, shared by `match` and `explain`: --placeholders,
 /// --logsources, --translate-5156, --no-scope.

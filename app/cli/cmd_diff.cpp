@@ -168,23 +168,17 @@ int run(Options o)
         }
     }
 
-    const auto listed = sigmawb::eventFilesOrReport(o.events);
-    if (!listed)
-        return sigmawb::ExitUsage;
-    const std::vector<std::string>& files = *listed;
     sigma::EventList events;
     bool damaged = false;
-    for (const auto& file : files) {
-        sigma::ReadResult read = sigma::readEventsFile(file);
-        for (const auto& d : read.diagnostics)
-            std::cerr << d.format() << '\n';
-        if (read.failed()) {
-            std::cerr << "sigmawb diff: " << file << ": cannot read the events\n";
-            return sigmawb::ExitUsage;
-        }
-        damaged = damaged || read.skipped > 0;
-        std::move(read.events.begin(), read.events.end(), std::back_inserter(events));
-    }
+    const bool read = sigmawb::readEventFiles(
+        o.events,
+        [&](const std::string&, sigma::ReadResult& file) {
+            damaged = damaged || file.skipped > 0;
+            std::move(file.events.begin(), file.events.end(), std::back_inserter(events));
+        },
+        "diff");
+    if (!read)
+        return sigmawb::ExitUsage;
 
     std::optional<sigma::Corpus> corpus;
     bool partial = false;

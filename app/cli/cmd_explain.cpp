@@ -207,23 +207,16 @@ int explainGroup(const Options& o, const sigma::CompileOptions& options)
         std::cerr << "sigmawb explain: --group " << o.group << ": " << error << '\n';
         return sigmawb::ExitUsage;
     }
-    const auto listed = sigmawb::eventFilesOrReport({o.events});
-    if (!listed)
-        return sigmawb::ExitUsage;
-    const std::vector<std::string>& files = *listed;
     CorrelationOptions co;
     co.traceCorrelation = *ci;
     co.traceGroup = *group;
     CorrelationEvaluator evaluator(loaded.unit, co);
-    for (const auto& file : files) {
-        ReadResult events = readEventsFile(file);
-        for (const auto& d : events.diagnostics)
-            std::cerr << d.format() << '\n';
-        if (events.failed())
-            return sigmawb::ExitUsage;
+    const bool read = sigmawb::readEventFiles({o.events}, [&](const std::string&, ReadResult& events) {
         for (const auto& e : events.events)
             evaluator.add(e);
-    }
+    });
+    if (!read)
+        return sigmawb::ExitUsage;
     const CorrelationReport report = evaluator.finish();
     std::cout << (o.format == "json" ? explainCorrelationGroupJson(unit, *ci, *group, report)
                                      : explainCorrelationGroup(unit, *ci, *group, report));
@@ -260,18 +253,9 @@ nlohmann::ordered_json nearMissJson(const sigma::NearMissPredicate& p)
 int explainNearMisses(const Options& o, const sigma::RuleAnalysis& analyzed)
 {
     using namespace sigma;
-    const auto listed = sigmawb::eventFilesOrReport({o.events});
-    if (!listed)
-        return sigmawb::ExitUsage;
-    const std::vector<std::string>& files = *listed;
     const CompiledRule& rule = *analyzed.compiled;
     std::size_t read = 0, inScope = 0, found = 0;
-    for (const auto& file : files) {
-        ReadResult events = readEventsFile(file);
-        for (const auto& d : events.diagnostics)
-            std::cerr << d.format() << '\n';
-        if (events.failed())
-            return sigmawb::ExitUsage;
+    const bool readAll = sigmawb::readEventFiles({o.events}, [&](const std::string& file, ReadResult& events) {
         for (std::size_t i = 0; i < events.events.size(); ++i) {
             const Event& event = events.events[i];
             ++read;
@@ -303,7 +287,9 @@ int explainNearMisses(const Options& o, const sigma::RuleAnalysis& analyzed)
                 std::cout << "  " << describeNearMiss(p) << "  (line " << p.span.begin.line << ':'
                           << p.span.begin.column << ")\n";
         }
-    }
+    });
+    if (!readAll)
+        return sigmawb::ExitUsage;
     if (o.format != "jsonl")
         std::cout << found << " near miss" << (found == 1 ? "" : "es") << " among " << inScope
                   << " events of the rule's log source (" << read << " read)\n";

@@ -5,7 +5,10 @@
 // `like` (wildcards), which are case-sensitive. `:` has no escape for a literal `*` or `?`, so such
 // values become `regex~` / `regex` with a Lucene expression. Strings are double-quoted with `\` and
 // `"` escaped. `|re` uses `regex` (`regex~` with `i`) after translation to the Lucene dialect
-// (backend.h pcreToLucene). EQL has no full-text search: keywords are an error.
+// (backend.h pcreToLucene). EQL has no full-text search: keywords are an error. `|fieldref` goes
+// through the string functions, which take a field for either argument: EQL refuses a comparison
+// of a field with a field, even through functions (`a == b`, `length(a) == length(b)`; Elastic's
+// EQL syntax reference, "Limitations for comparisons"), so equality is "each starts with the other".
 #include "conversion/backend.h"
 
 namespace sigma::conversion::detail {
@@ -92,9 +95,9 @@ protected:
             const std::string g = field(p.text);
             const char* tilde = p.cased ? "" : "~";
             switch (p.anchor) {
-            case Predicate::Anchor::Whole:
-                put(p.cased ? f + " == " + g
-                            : "(length(" + f + ") == length(" + g + ") and startsWith~(" + f + ", " + g + "))");
+            case Predicate::Anchor::Whole: // each starts with the other (EQL refuses `a == b` of two fields)
+                put(std::string("(startsWith") + tilde + "(" + f + ", " + g + ") and startsWith" + tilde + "(" + g +
+                    ", " + f + "))");
                 return;
             case Predicate::Anchor::Start:
                 put(std::string("startsWith") + tilde + "(" + f + ", " + g + ")");

@@ -269,6 +269,24 @@ SigmaString queryPattern(const QueryValue& v, CompareOp op)
     return p;
 }
 
+/// A comparison of two fields as the rule's |fieldref leaf (other comparisons of two fields: opaque).
+Term fieldRefLeaf(const std::string& field, CompareOp op, const std::string& other, bool cased)
+{
+    switch (op) {
+    case CompareOp::Equals:
+        return leaf(field, "fieldref-eq", other, cased);
+    case CompareOp::StartsWith:
+        return leaf(field, "fieldref-startswith", other, cased);
+    case CompareOp::EndsWith:
+        return leaf(field, "fieldref-endswith", other, cased);
+    case CompareOp::Contains:
+        return leaf(field, "fieldref-contains", other, cased);
+    default:
+        break;
+    }
+    return leaf(field, "opaque", std::string("field ") + compareOpName(op) + " " + other);
+}
+
 struct QueryReading {
     const Style& style;
     std::size_t whereColumn; ///< Splunk: leaves from this column on are in `| where` (0: none)
@@ -277,7 +295,7 @@ struct QueryReading {
     {
         const std::string& f = n.field;
         bool cased = n.cased;
-        const bool lowered = n.function == "to_lower";
+        const bool lowered = n.function == "to_lower" || n.function == "lower"; // ES|QL, SPL
         if (!n.function.empty()) {
             if (lowered)
                 cased = false;
@@ -294,8 +312,8 @@ struct QueryReading {
         }
         std::vector<Term> alternatives;
         for (const auto& v : n.values) {
-            if (v.type == QueryValue::Type::Field) {
-                alternatives.push_back(leaf(f, std::string("fieldref-") + compareOpName(n.op), v.text, cased));
+            if (v.type == QueryValue::Type::Field) { // a field compared with a field (the readers, folded or not)
+                alternatives.push_back(fieldRefLeaf(f, n.op, v.text, cased));
                 continue;
             }
             switch (n.op) {
@@ -344,7 +362,8 @@ struct QueryReading {
         case PredicateNode::Kind::Not: {
             std::vector<Term> c;
             for (const auto& child : n.children)
-                c.push_back(read(child));
+                if (n.kind != PredicateNode::Kind::And || !impliedLengthTest(child, n.children))
+                    c.push_back(read(child));
             if (n.kind == PredicateNode::Kind::And && n.note == "coalesce") {
                 Term t = group(Term::Kind::And, std::move(c));
                 t.twoValued = true;
@@ -374,6 +393,24 @@ struct QueryReading {
         if (threeValued)
             markThreeValued(t);
         return t;
+    }
+    /// SPL's `len(a)>=len(b)` beside "a ends with field b" (how the Splunk writer guards substr()):
+    /// implied by it, so nothing more to compare.
+    static bool impliedLengthTest(const PredicateNode& n, const std::vector<PredicateNode>& siblings)
+    {
+        if (n.kind != PredicateNode::Kind::Opaque)
+            return false;
+        return std::any_of(siblings.begin(), siblings.end(), [&](const PredicateNode& s) {
+            if (s.kind != PredicateNode::Kind::Compare || s.op != CompareOp::EndsWith || s.values.size() != 1 ||
+                s.values.front().type != QueryValue::Type::Field)
+                return false;
+            const std::string& a = s.fieldAsWritten.empty() ? s.field : s.fieldAsWritten;
+            std::string note;
+            for (const char c : n.note)
+                if (c != ' ')
+                    note += c;
+            return note == "comparison:len(" + a + ")>=len(" + s.values.front().text + ")";
+        });
     }
     static void markThreeValued(Term& t)
     {

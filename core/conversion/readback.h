@@ -18,8 +18,11 @@
 // Regular expressions of the Lucene dialect (ES|QL RLIKE, EQL regex, Lucene /re/) are compared with
 // the rule's PCRE after the writer's translation (pcreToLucene, covered by the golden files); Lucene
 // query strings have no case-sensitivity of their own (the field mapping decides), so for Lucene
-// values are compared as written and `cased` is not compared. The readers keep field-to-field
-// comparisons (|fieldref) opaque: such rules do not compare (the tests list them).
+// values are compared as written and `cased` is not compared. A field compared with a field
+// (|fieldref) is a leaf naming both fields: the readers give it for `a == b`, `lower(a) == lower(b)`
+// (Splunk `| where`), `TO_LOWER(a) == TO_LOWER(b)`, STARTS_WITH / ENDS_WITH / LOCATE(..) > 0 (ES|QL)
+// and EQL's string functions with a field argument; EQL's "a starts with b and b starts with a" is
+// a == b. Such a leaf needs both fields (exists tests of either are absorbed beside it).
 
 #include "conversion/conversion.h"
 #include "query/predicate.h"

@@ -35,6 +35,18 @@ namespace {
 
 // --- the comparable form -------------------------------------------------------------------------
 
+/// A comparison of two fields (|fieldref): it needs both `field` and the field named by `value`.
+bool isFieldRef(const Term& t)
+{
+    return t.kind == Term::Kind::Leaf && t.op.rfind("fieldref-", 0) == 0;
+}
+
+/// `t` is a test of `field`: its field, or the other field of a |fieldref comparison.
+bool mentions(const Term& t, const std::string& field)
+{
+    return t.field == field || (isFieldRef(t) && t.value == field);
+}
+
 /// Negations pushed to the leaves: the term that holds when `t` is true (`positive`) or false.
 Term pushNot(const Term& t, bool positive)
 {
@@ -62,14 +74,18 @@ Term pushNot(const Term& t, bool positive)
     }
     Term l = t;
     l.threeValued = false;
+    if (l.op == "fieldref-eq" && l.value < l.field)
+        std::swap(l.field, l.value); // a == b is b == a
     if (positive)
         return l;
     l.negated = !l.negated;
     if (!t.threeValued)
         return l;
-    // false (not null): the field is present and the test fails
+    // false (not null): the field (both fields of a fieldref) is present and the test fails
     std::vector<Term> both;
     both.push_back(leaf(t.field, "exists"));
+    if (isFieldRef(t))
+        both.push_back(leaf(t.value, "exists"));
     both.push_back(std::move(l));
     return group(Term::Kind::And, std::move(both));
 }
@@ -83,7 +99,7 @@ bool isExists(const Term& t, bool negated)
 bool needsField(const Term& t, const std::string& field)
 {
     if (t.kind == Term::Kind::Leaf)
-        return !t.negated && t.field == field && t.op != "opaque" && t.op.rfind("regex-", 0) != 0;
+        return !t.negated && mentions(t, field) && t.op != "opaque" && t.op.rfind("regex-", 0) != 0;
     if (t.kind == Term::Kind::And)
         return std::any_of(t.children.begin(), t.children.end(), [&](const Term& c) { return needsField(c, field); });
     if (t.kind == Term::Kind::Or)
@@ -96,7 +112,7 @@ bool needsField(const Term& t, const std::string& field)
 bool holdsWhenMissing(const Term& t, const std::string& field)
 {
     if (t.kind == Term::Kind::Leaf)
-        return t.negated && t.field == field && t.op != "opaque";
+        return t.negated && mentions(t, field) && t.op != "opaque";
     if (t.kind == Term::Kind::Or)
         return std::any_of(t.children.begin(), t.children.end(),
                            [&](const Term& c) { return holdsWhenMissing(c, field); });
@@ -107,6 +123,28 @@ bool holdsWhenMissing(const Term& t, const std::string& field)
 }
 
 std::string describe(const Term& t);
+
+/// a starts with b AND b starts with a is a == b (how the EQL writer states |fieldref, as EQL
+/// refuses `a == b` of two fields); negated in an OR. True if a pair of `flat` was replaced.
+bool pairStartsWith(std::vector<Term>& flat, bool isAnd)
+{
+    const auto candidate = [&](const Term& t) {
+        return t.kind == Term::Kind::Leaf && t.op == "fieldref-startswith" && t.negated == !isAnd;
+    };
+    for (std::size_t i = 0; i < flat.size(); ++i)
+        for (std::size_t j = i + 1; j < flat.size(); ++j) {
+            const Term& a = flat[i];
+            const Term& b = flat[j];
+            if (!candidate(a) || !candidate(b) || a.field != b.value || a.value != b.field || a.cased != b.cased)
+                continue;
+            Term eq = leaf(std::min(a.field, a.value), "fieldref-eq", std::max(a.field, a.value), a.cased);
+            eq.negated = a.negated;
+            flat.erase(flat.begin() + std::ptrdiff_t(j));
+            flat[i] = std::move(eq);
+            return true;
+        }
+    return false;
+}
 
 /// Replaces exists(field) by true and missing(field) by false in `t`; true if anything changed.
 bool assumePresent(Term& t, const std::string& field)
@@ -155,6 +193,8 @@ Term simplify(Term t)
         if (changed)
             return simplify(group(t.kind, std::move(flat)));
     }
+    if (pairStartsWith(flat, isAnd))
+        return simplify(group(t.kind, std::move(flat)));
     // AND: exists(f) beside a test needing f; OR: missing(f) beside a test that holds when f is missing
     for (std::size_t i = 0; i < flat.size(); ++i) {
         if (!isExists(flat[i], !isAnd))

@@ -4,7 +4,6 @@
 #include "correlation/values.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <limits>
 #include <map>
@@ -52,6 +51,11 @@ struct GroupState {
     double sum = 0;
     std::size_t numeric = 0;
     std::size_t eventCount = 0;
+    /// temporal_ordered: the rules found in order by the greedy scan of `hits`, kept as hits are
+    /// appended (the scan of the longer window continues where it stopped); rescanned after a hit
+    /// leaves the front.
+    std::size_t ordered = 0;
+    bool orderedValid = true;
 
     void clear()
     {
@@ -61,6 +65,8 @@ struct GroupState {
         sum = 0;
         numeric = 0;
         eventCount = 0;
+        ordered = 0;
+        orderedValid = true;
     }
 };
 
@@ -81,8 +87,10 @@ struct CorrelationEvaluator::Impl {
     std::uint64_t seq = 0;
     EventTime newest = std::numeric_limits<EventTime>::min();
     std::string traceKey;
-    std::map<std::pair<std::size_t, std::string>, CorrelationNearMiss> misses;
-    std::set<std::pair<std::size_t, std::string>> fired;
+    /// Per correlation, by group key: the fullest window of each group, and the groups that fired.
+    std::vector<std::map<std::string, CorrelationNearMiss, std::less<>>> misses;
+    std::vector<std::set<std::string, std::less<>>> fired;
+    std::size_t missCount = 0;
     /// The event files hits came from (a hit holds an index, not a shared pointer).
     std::vector<std::shared_ptr<const std::string>> files;
     std::unordered_map<const std::string*, std::uint32_t> fileIndex;
@@ -135,8 +143,17 @@ struct CorrelationEvaluator::Impl {
         h.time = t;
         h.seq = seq;
         h.input = static_cast<std::uint32_t>(k);
-        for (const FieldNames::Id key : c.groupKeys[k]) {
-            if (const auto v = e.valueByKey(key)) // absent: the empty-value group (pySigma)
+        // The key in one allocation: the values first (absent: the empty-value group, as pySigma).
+        std::optional<std::string_view> values[8];
+        const auto& keys = c.groupKeys[k];
+        const std::size_t direct = std::min(keys.size(), std::size(values));
+        std::size_t size = keys.size();
+        for (std::size_t i = 0; i < direct; ++i)
+            if ((values[i] = e.valueByKey(keys[i])))
+                size += values[i]->size();
+        h.group.reserve(size);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (const auto v = i < direct ? values[i] : e.valueByKey(keys[i]))
                 h.group += *v;
             h.group += kSeparator;
         }
@@ -173,7 +190,7 @@ struct CorrelationEvaluator::Impl {
         return h;
     }
 
-    void push(std::size_t ci, Hit h)
+    void push(std::size_t ci, Hit&& h)
     {
         auto& p = states[ci].pending;
         p.push_back(std::move(h));
@@ -211,7 +228,7 @@ struct CorrelationEvaluator::Impl {
         return options.traceCorrelation && *options.traceCorrelation == ci && key == traceKey;
     }
 
-    void addToGroup(const CompiledCorrelation& c, GroupState& g, Hit h)
+    void addToGroup(const CompiledCorrelation& c, GroupState& g, Hit&& h)
     {
         if (g.perInput.size() != c.inputs.size())
             g.perInput.assign(c.inputs.size(), 0);
@@ -223,6 +240,8 @@ struct CorrelationEvaluator::Impl {
             else
                 g.sum += h.number, ++g.numeric;
         }
+        if (g.orderedValid && g.ordered < c.inputs.size() && h.input == g.ordered)
+            ++g.ordered;
         g.hits.push_back(std::move(h));
     }
 
@@ -241,12 +260,13 @@ struct CorrelationEvaluator::Impl {
             }
         }
         g.hits.pop_front();
+        g.orderedValid = false;
         if (g.numeric == 0)
             g.sum = 0; // no drift from floating-point subtraction
     }
 
     /// The window's value and, for temporal_ordered, how many rules were found in order.
-    std::optional<double> value(const CompiledCorrelation& c, const GroupState& g, std::size_t& ordered) const
+    std::optional<double> value(const CompiledCorrelation& c, GroupState& g, std::size_t& ordered) const
     {
         ordered = 0;
         switch (c.kind) {
@@ -258,9 +278,14 @@ struct CorrelationEvaluator::Impl {
             return double(std::count_if(g.perInput.begin(), g.perInput.end(), [](std::size_t n) { return n > 0; }));
         case CorrelationKind::TemporalOrdered:
             // Greedy: the earliest hit of the first rule, then the earliest later hit of the second...
-            for (const auto& h : g.hits)
-                if (ordered < c.inputs.size() && h.input == ordered)
-                    ++ordered;
+            if (!g.orderedValid) {
+                g.ordered = 0;
+                for (const auto& h : g.hits)
+                    if (g.ordered < c.inputs.size() && h.input == g.ordered)
+                        ++g.ordered;
+                g.orderedValid = true;
+            }
+            ordered = g.ordered;
             return double(ordered);
         case CorrelationKind::ValueSum:
             if (g.numeric == 0)
@@ -275,14 +300,7 @@ struct CorrelationEvaluator::Impl {
             for (const auto& h : g.hits)
                 if (h.hasValue)
                     values.push_back(h.number);
-            if (values.empty())
-                return std::nullopt;
-            std::sort(values.begin(), values.end());
-            // Linear interpolation between closest ranks (numpy's default, R type 7).
-            const double rank = c.percentile / 100.0 * double(values.size() - 1);
-            const auto lo = static_cast<std::size_t>(std::floor(rank));
-            const auto hi = std::min(lo + 1, values.size() - 1);
-            return values[lo] + (values[hi] - values[lo]) * (rank - double(lo));
+            return percentile(std::move(values), c.percentile);
         }
         }
         return std::nullopt;
@@ -319,36 +337,53 @@ struct CorrelationEvaluator::Impl {
         return out;
     }
 
+    /// The group's window ending at `end` as the trace and the near misses show it.
+    CorrelationTrace windowOf(const GroupState& g, EventTime end, std::optional<double> v, bool fired,
+                              std::size_t ordered) const
+    {
+        CorrelationTrace t;
+        t.start = g.hits.front().time;
+        t.end = end;
+        t.value = v;
+        t.fired = fired;
+        t.perInput = g.perInput;
+        t.orderedFound = ordered;
+        t.distinct = distinctList(g);
+        collectEvents(g, t.events);
+        t.eventCount = g.eventCount;
+        return t;
+    }
+
+    /// The group-by fields with the group's values, as results and near misses name a group.
+    static std::vector<std::pair<std::string, std::string>> groupOf(const CompiledCorrelation& c, const GroupState& g)
+    {
+        std::vector<std::pair<std::string, std::string>> group;
+        for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
+            group.emplace_back(c.doc.groupBy[i], g.values[i]);
+        return group;
+    }
+
     /// The group's window as it is now, kept when it is the group's fullest one that did not fire.
-    void noteMiss(std::size_t ci, const std::string& key, const GroupState& g, EventTime end)
+    void noteMiss(std::size_t ci, const std::string& key, GroupState& g, EventTime end)
     {
         if (!options.nearMisses || g.hits.empty())
             return;
         const auto& c = unit->correlations()[ci];
         std::size_t ordered = 0;
         const std::optional<double> v = value(c, g, ordered);
-        auto it = misses.find({ci, key});
-        if (it == misses.end()) {
-            if (misses.size() >= options.maxNearMisses)
+        auto& byGroup = misses[ci];
+        auto it = byGroup.find(key);
+        if (it == byGroup.end()) {
+            if (missCount >= options.maxNearMisses)
                 return;
-            it = misses.emplace(std::make_pair(ci, key), CorrelationNearMiss{}).first;
+            it = byGroup.emplace(key, CorrelationNearMiss{}).first;
+            ++missCount;
             it->second.correlation = ci;
-            for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-                it->second.group.emplace_back(c.doc.groupBy[i], g.values[i]);
+            it->second.group = groupOf(c, g);
         } else if (!v || (it->second.window.value && *it->second.window.value >= *v)) {
             return;
         }
-        CorrelationTrace& t = it->second.window;
-        t.start = g.hits.front().time;
-        t.end = end;
-        t.value = v;
-        t.fired = false;
-        t.perInput = g.perInput;
-        t.orderedFound = ordered;
-        t.distinct = distinctList(g);
-        t.events.clear();
-        collectEvents(g, t.events);
-        t.eventCount = g.eventCount;
+        it->second.window = windowOf(g, end, v, false, ordered);
     }
 
     /// Evaluates the group's window; returns true (and reports) when the condition holds.
@@ -358,30 +393,18 @@ struct CorrelationEvaluator::Impl {
         std::size_t ordered = 0;
         const std::optional<double> v = value(c, g, ordered);
         const bool fired = v && holds(c.condition, *v);
-        if (tracing(ci, key) && report.trace.size() < options.maxTrace) {
-            CorrelationTrace t;
-            t.start = g.hits.front().time;
-            t.end = end;
-            t.value = v;
-            t.fired = fired;
-            t.perInput = g.perInput;
-            t.orderedFound = ordered;
-            t.distinct = distinctList(g);
-            collectEvents(g, t.events);
-            t.eventCount = g.eventCount;
-            report.trace.push_back(std::move(t));
-        }
+        if (tracing(ci, key) && report.trace.size() < options.maxTrace)
+            report.trace.push_back(windowOf(g, end, v, fired, ordered));
         if (!fired) {
             if (!c.earlyFire) // window-close evaluation: one per window
                 noteMiss(ci, key, g, end);
             return false;
         }
         if (options.nearMisses)
-            this->fired.emplace(ci, key);
+            this->fired[ci].emplace(key);
         auto r = std::make_shared<CorrelationResult>();
         r->correlation = ci;
-        for (std::size_t i = 0; i < c.doc.groupBy.size(); ++i)
-            r->group.emplace_back(c.doc.groupBy[i], g.values[i]);
+        r->group = groupOf(c, g);
         r->start = g.hits.front().time;
         r->end = end;
         r->time = time;
@@ -400,6 +423,8 @@ struct CorrelationEvaluator::Impl {
         }
         if (options.onResult)
             options.onResult(*r);
+        else if (r.use_count() == 1) // not held by a chained hit
+            report.results.push_back(std::move(*r));
         else
             report.results.push_back(*r);
         g.clear(); // the window's hits are consumed: the next firing needs new ones
@@ -418,7 +443,7 @@ struct CorrelationEvaluator::Impl {
         }
     }
 
-    void feed(std::size_t ci, Hit h)
+    void feed(std::size_t ci, Hit&& h)
     {
         auto& st = states[ci];
         const auto& c = unit->correlations()[ci];
@@ -497,6 +522,8 @@ CorrelationEvaluator::CorrelationEvaluator(std::shared_ptr<const CorrelationUnit
     m_impl->unit = std::move(unit);
     m_impl->options = std::move(options);
     m_impl->states.resize(m_impl->unit->correlations().size());
+    m_impl->misses.resize(m_impl->states.size());
+    m_impl->fired.resize(m_impl->states.size());
     m_impl->traceKey = joinKey(m_impl->options.traceGroup);
 }
 
@@ -550,18 +577,30 @@ CorrelationReport CorrelationEvaluator::finish()
     Impl& d = *m_impl;
     for (std::size_t ci : d.unit->evaluationOrder()) {
         auto& st = d.states[ci];
-        // Sorted by (time, arrival) through an index: the hits themselves move once, into feed().
-        // Chained hits arrive during this loop (pushed by the correlations it reads), so sort the
-        // pending list as it is when this correlation's turn comes.
-        std::vector<std::uint32_t> byTime(st.pending.size());
+        // Sorted by (time, arrival) as laterThan() orders them, through compact keys (contiguous, no
+        // indirection in the comparisons): the hits themselves move once, into feed(). Chained hits
+        // arrive during this loop (pushed by the correlations it reads), so sort the pending list as
+        // it is when this correlation's turn comes.
+        struct Key {
+            EventTime time;
+            std::uint64_t seq;
+            std::uint32_t input;
+            std::uint32_t index;
+        };
+        std::vector<Key> byTime(st.pending.size());
         for (std::uint32_t i = 0; i < byTime.size(); ++i)
-            byTime[i] = i;
-        std::sort(byTime.begin(), byTime.end(),
-                  [&](std::uint32_t a, std::uint32_t b) { return laterThan(st.pending[b], st.pending[a]); });
+            byTime[i] = Key{st.pending[i].time, st.pending[i].seq, st.pending[i].input, i};
+        std::sort(byTime.begin(), byTime.end(), [](const Key& a, const Key& b) {
+            if (a.time != b.time)
+                return a.time < b.time;
+            if (a.seq != b.seq)
+                return a.seq < b.seq;
+            return a.input < b.input;
+        });
         std::vector<Hit> pending = std::move(st.pending);
         st.pending.clear();
-        for (const std::uint32_t i : byTime)
-            d.feed(ci, std::move(pending[i]));
+        for (const Key& k : byTime)
+            d.feed(ci, std::move(pending[k.index]));
         d.closeAll(ci);
     }
     auto& results = d.report.results;
@@ -573,11 +612,14 @@ CorrelationReport CorrelationEvaluator::finish()
             return corrs[a.correlation].order < corrs[b.correlation].order;
         return a.group < b.group;
     });
-    for (auto& [key, miss] : d.misses)
-        if (!d.fired.count(key))
-            d.report.nearMisses.push_back(std::move(miss));
-    d.misses.clear();
-    d.fired.clear();
+    for (std::size_t ci = 0; ci < d.misses.size(); ++ci) {
+        for (auto& [key, miss] : d.misses[ci])
+            if (!d.fired[ci].count(key))
+                d.report.nearMisses.push_back(std::move(miss));
+        d.misses[ci].clear();
+        d.fired[ci].clear();
+    }
+    d.missCount = 0;
     CorrelationReport out = std::move(d.report);
     d.report = {};
     return out;

@@ -7,23 +7,6 @@
 
 namespace sigma {
 
-namespace {
-
-bool digitsAt(std::string_view s, std::size_t pos, std::size_t count, int& out)
-{
-    if (pos + count > s.size())
-        return false;
-    out = 0;
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        out = out * 10 + (s[i] - '0');
-    }
-    return true;
-}
-
-} // namespace
-
 std::optional<EventTime> parseEventTime(std::string_view text)
 {
     int y, mo, d, h, mi, s;

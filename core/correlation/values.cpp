@@ -1,6 +1,7 @@
 // Helpers of the correlation evaluator: see values.h.
 #include "correlation/values.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -21,6 +22,17 @@ std::optional<double> parseNumber(std::string_view text)
     if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
         return std::nullopt;
     return v;
+}
+
+std::optional<double> percentile(std::vector<double> values, double percent)
+{
+    if (values.empty())
+        return std::nullopt;
+    std::sort(values.begin(), values.end());
+    const double rank = percent / 100.0 * double(values.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(rank));
+    const auto hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (values[hi] - values[lo]) * (rank - double(lo));
 }
 
 bool holds(const std::vector<CorrelationTerm>& condition, double value)

@@ -2,6 +2,8 @@
 
 // Unicode simple case folding for case-insensitive matching, with an ASCII fast path.
 
+#include "util/utf8.h"
+
 #include <string>
 #include <string_view>
 
@@ -14,9 +16,9 @@ std::string folded(std::string_view text);
 /// Folds one code point (simple folding: one code point to one code point).
 char32_t foldCodePoint(char32_t cp);
 
-/// Decodes the code point at text[pos]; advances pos. Invalid bytes decode as themselves (one byte).
-char32_t decodeUtf8(std::string_view text, std::size_t& pos, bool* valid = nullptr);
-void appendUtf8(char32_t cp, std::string& out);
-bool isValidUtf8(std::string_view text);
+// UTF-8 decoding and encoding (util/utf8.h), as the engine's files have always called them.
+using sigma::appendUtf8;
+using sigma::decodeUtf8;
+using sigma::isValidUtf8;
 
 } // namespace sigma::engine

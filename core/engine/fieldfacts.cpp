@@ -1,8 +1,10 @@
 #include "engine/fieldfacts.h"
 
 #include "util/asciitext.h"
+#include "util/resources.h"
 
 #include <algorithm>
+#include <map>
 
 namespace sigma {
 
@@ -45,7 +47,7 @@ bool carries(const CatalogEntry& entry, SourceTranslation translation, std::stri
             as = o.from;
             return true;
         }
-    return seen.value(field) != nullptr;
+    return seen.value(field).has_value();
 }
 
 std::string label(const CatalogEventRef& ref)
@@ -53,11 +55,41 @@ std::string label(const CatalogEventRef& ref)
     return ref.shortProvider() + ' ' + std::to_string(ref.eventId);
 }
 
+/// field-descriptions.tsv, keyed by the lower-cased field name.
+const std::map<std::string, std::string>& descriptions()
+{
+    static const std::map<std::string, std::string> table = [] {
+        std::map<std::string, std::string> out;
+        const std::string_view text = resources::data("field-descriptions.tsv").value_or(std::string_view{});
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto end = text.find('\n', start);
+            if (end == std::string_view::npos)
+                end = text.size();
+            const std::string_view line = text.substr(start, end - start);
+            start = end + 1;
+            const auto tab = line.find('\t');
+            if (line.empty() || line.front() == '#' || tab == std::string_view::npos)
+                continue;
+            out.emplace(asciiLowered(line.substr(0, tab)), std::string(line.substr(tab + 1)));
+        }
+        return out;
+    }();
+    return table;
+}
+
 } // namespace
+
+std::string fieldDescription(std::string_view field)
+{
+    const auto it = descriptions().find(asciiLowered(field));
+    return it == descriptions().end() ? std::string() : it->second;
+}
 
 FieldFacts fieldFacts(std::string_view field, const LogSource& logsource, const LogSourceTable& table)
 {
     FieldFacts facts;
+    facts.description = fieldDescription(field);
     const auto& system = EventCatalog::systemFields();
     facts.system = std::any_of(system.begin(), system.end(), [&](const std::string& f) { return sameName(f, field); });
     const auto rows = table.lookup(asciiLowered(logsource.product), asciiLowered(logsource.category),
@@ -83,8 +115,9 @@ FieldFacts fieldFacts(std::string_view field, const LogSource& logsource, const 
 std::string fieldFactsText(std::string_view field, const FieldFacts& facts)
 {
     std::string text(field);
+    const std::string about = facts.description.empty() ? std::string() : "\n" + facts.description;
     if (facts.system)
-        return text + ": a System field every Windows event has";
+        return text + ": a System field every Windows event has" + about;
     constexpr std::size_t shown = 6; // events named; the rest counted
     if (!facts.inLogSource.empty()) {
         text += ": in ";
@@ -108,7 +141,7 @@ std::string fieldFactsText(std::string_view field, const FieldFacts& facts)
         if (facts.elsewhere.size() > shown)
             text += " and " + std::to_string(facts.elsewhere.size() - shown) + " more";
     }
-    return text;
+    return text + about;
 }
 
 } // namespace sigma

@@ -25,7 +25,12 @@ struct FieldFacts {
     bool logSourceKnown = false;            ///< the table knows the rule's log source
     std::vector<FieldCarrier> inLogSource;  ///< catalog events of the log source carrying the field
     std::vector<CatalogEventRef> elsewhere; ///< other catalog events carrying it
+    std::string description;                ///< what the field holds (fieldDescription), may be empty
 };
+
+/// What a Windows event field holds, from resources/data/field-descriptions.tsv (names compared
+/// case-insensitively); empty when the table has no such field.
+std::string fieldDescription(std::string_view field);
 
 /// The facts of `field` (compared case-insensitively) for a rule with `logsource`. Security 5156
 /// rows are left out (they apply only with the optional translation).

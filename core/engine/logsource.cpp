@@ -3,10 +3,10 @@
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 #include "util/asciitext.h"
+#include "util/fileio.h"
 #include "util/resources.h"
 
 #include <charconv>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -174,14 +174,12 @@ LogSourceTable LogSourceTable::fromText(const std::string& text, const std::stri
 
 LogSourceTable LogSourceTable::fromFile(const std::string& path, Diagnostics& diagnostics)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text, error;
+    if (!readWholeFile(path, text, error)) {
         diagnostics.push_back(Diagnostic{Severity::Error, "io-error", "cannot read the log-source table", path, {}});
         return {};
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return fromText(ss.str(), path, diagnostics);
+    return fromText(text, path, diagnostics);
 }
 
 LogSourceTable LogSourceTable::overriddenBy(const LogSourceTable& overrides) const

@@ -1,6 +1,8 @@
 // The number family: gt/gte/lt/lte (and neq on numbers), and the time parts minute .. year.
 #include "engine/valuematchers.h"
 
+#include "util/civildate.h"
+
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -105,20 +107,10 @@ std::optional<std::tm> parseTimestamp(std::string_view s)
     int y = 0, mo = 0, d = 0, h = 0, mi = 0;
     if (s.size() < 10)
         return std::nullopt;
-    auto num = [&](std::size_t at, std::size_t len, int& out) {
-        if (at + len > s.size())
-            return false;
-        out = 0;
-        for (std::size_t i = at; i < at + len; ++i) {
-            if (s[i] < '0' || s[i] > '9')
-                return false;
-            out = out * 10 + (s[i] - '0');
-        }
-        return true;
-    };
-    if (!num(0, 4, y) || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d))
+    if (!digitsAt(s, 0, 4, y) || s[4] != '-' || !digitsAt(s, 5, 2, mo) || s[7] != '-' || !digitsAt(s, 8, 2, d))
         return std::nullopt;
-    if (s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && num(11, 2, h) && s[13] == ':' && num(14, 2, mi)) {
+    if (s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && digitsAt(s, 11, 2, h) && s[13] == ':' &&
+        digitsAt(s, 14, 2, mi)) {
     }
     std::tm t{};
     t.tm_year = y - 1900;

@@ -185,7 +185,26 @@ const ExplainNode* findSearch(const ExplainNode& n, std::size_t searchIndex)
     return nullptr;
 }
 
+/// The formula of an explanation's conditions; returns its root.
+int buildFormula(const Explanation& explanation, Formula& f)
+{
+    std::vector<int> conditions;
+    for (const auto& c : explanation.root.children)
+        if (c.kind == K::Condition && !c.children.empty())
+            conditions.push_back(f.build(c, false));
+    return f.junction(Formula::Op::Or, std::move(conditions));
+}
+
 } // namespace
+
+bool verdictOf(const Explanation& explanation)
+{
+    if (!explanation.inScope)
+        return false;
+    Formula f;
+    const int root = buildFormula(explanation, f);
+    return f.eval(root, -1);
+}
 
 NearMiss findNearMiss(const Explanation& explanation)
 {
@@ -193,11 +212,7 @@ NearMiss findNearMiss(const Explanation& explanation)
     if (!explanation.inScope || explanation.matched || !explanation.diagnostics.empty())
         return out;
     Formula f;
-    std::vector<int> conditions;
-    for (const auto& c : explanation.root.children)
-        if (c.kind == K::Condition && !c.children.empty())
-            conditions.push_back(f.build(c, false));
-    const int root = f.junction(Formula::Op::Or, std::move(conditions));
+    const int root = buildFormula(explanation, f);
     if (f.error)
         return out;
 

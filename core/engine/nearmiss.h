@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,32 @@ struct NearMissListOptions {
 std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
                                      const std::vector<std::size_t>& indices, const NearMissListOptions& options = {},
                                      bool* complete = nullptr);
+
+/// Where a value is in the rule: Rule::detection[search].maps[map].items[item].values[value].
+struct ValueRef {
+    std::size_t search = 0, map = 0, item = 0, value = 0;
+    auto operator<=>(const ValueRef&) const = default;
+};
+
+/// The condition's verdict on the explained event, read off the outcomes of its field items,
+/// keyword lists and (under `not`) search identifiers: what the tree's nodes say, decided again
+/// (false when out of scope). For explanations whose outcomes were edited (nearMissChangesWithout).
+bool verdictOf(const Explanation& explanation);
+
+/// Whether removing `value` from the rule would change whether the explained event is a near miss
+/// (it would become one, or stop being one: match, or fail by two decisions). Read off the
+/// explanation (made with ExplainOptions::shortCircuit off): the value's node is taken out, its
+/// item, map and search identifier are decided again from their other children, and the near miss
+/// of that tree is compared with the event's. Nothing is matched again. Removing an item's only
+/// value removes the item.
+bool nearMissChangesWithout(const Explanation& explanation, const ValueRef& value);
+
+/// For each value of the rule, how many of events[indices] (give the events in scope) would change
+/// their near-miss status if it were removed; values that change none are not listed. One
+/// explanation per event, on the cores of the process-wide budget; `complete` as findNearMisses.
+std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const std::vector<Event>& events,
+                                               const std::vector<std::size_t>& indices,
+                                               const NearMissListOptions& options = {}, bool* complete = nullptr);
 
 /// "Image|endswith: event 'C:\x\a.exe' vs rule '\b.exe'": one line for a list or a tooltip.
 std::string describeNearMiss(const NearMissPredicate& predicate);

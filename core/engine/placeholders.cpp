@@ -1,9 +1,8 @@
 #include "engine/engine.h"
 
-#include <yaml-cpp/yaml.h>
+#include "util/fileio.h"
 
-#include <fstream>
-#include <sstream>
+#include <yaml-cpp/yaml.h>
 
 namespace sigma {
 
@@ -52,14 +51,12 @@ Placeholders loadPlaceholdersText(const std::string& yamlText, const std::string
 
 Placeholders loadPlaceholdersFile(const std::string& path, Diagnostics& diagnostics)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text, error;
+    if (!readWholeFile(path, text, error)) {
         diagnostics.push_back(Diagnostic{Severity::Error, "io-error", "cannot read the placeholder file", path, {}});
         return {};
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return loadPlaceholdersText(ss.str(), path, diagnostics);
+    return loadPlaceholdersText(text, path, diagnostics);
 }
 
 } // namespace sigma

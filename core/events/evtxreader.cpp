@@ -27,8 +27,10 @@ namespace sigma::detail {
 
 namespace {
 
-constexpr std::size_t fileHeaderSize = 4096;
-constexpr std::size_t chunkSize = 65536;
+using evtx::chunkSize;
+using evtx::fileHeaderSize;
+using evtx::le32;
+using evtx::le64;
 constexpr std::size_t initialXmlBuffer = 256 * 1024;
 
 /// The innermost libevtx/libfwevt message (the actual cause), without the function name, plus
@@ -53,14 +55,6 @@ std::string takeError(libevtx_error_t*& error)
             " (file offset " + text.substr(at + 11, end == std::string::npos ? std::string::npos : end - at - 11) + ")";
     }
     return cause.empty() ? std::string("unknown libevtx error") : cause;
-}
-
-std::uint64_t le64(const unsigned char* p)
-{
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i)
-        v = (v << 8) | p[i];
-    return v;
 }
 
 /// What the chunk headers say, used to name chunk and record in warnings (libevtx does not say
@@ -92,15 +86,16 @@ std::vector<ChunkInfo> scanChunks(const std::string& path)
         ChunkInfo c;
         c.number = n;
         c.bytesPresent = std::min<std::uint64_t>(fileSize - (fileHeaderSize + std::uint64_t(n) * chunkSize), chunkSize);
-        c.valid = std::memcmp(header, "ElfChnk", 8) == 0;
-        if (c.valid) {
-            // Record numbers at 8/16, record identifiers (as in each record's header, what
-            // libevtx_record_get_identifier gives) at 24/32. A log exported from a live one keeps
-            // the original EventRecordID in the XML but renumbers these from 1.
-            c.firstRecordNumber = le64(header + 8);
-            c.lastRecordNumber = le64(header + 16);
-            c.firstRecordId = le64(header + 24);
-            c.lastRecordId = le64(header + 32);
+        const auto h = evtx::readChunkHeader(evtx::Bytes(header, sizeof header));
+        c.valid = h.has_value();
+        if (h) {
+            // Record identifiers as in each record's header (what libevtx_record_get_identifier
+            // gives). A log exported from a live one keeps the original EventRecordID in the XML
+            // but renumbers these from 1.
+            c.firstRecordNumber = h->firstRecordNumber;
+            c.lastRecordNumber = h->lastRecordNumber;
+            c.firstRecordId = h->firstRecordId;
+            c.lastRecordId = h->lastRecordId;
             if (c.lastRecordNumber < c.firstRecordNumber || c.lastRecordNumber - c.firstRecordNumber > 65536)
                 c.valid = false;
         }
@@ -232,8 +227,7 @@ private:
         in.read(reinterpret_cast<char*>(m_bytes.data()), static_cast<std::streamsize>(chunkSize));
         for (std::size_t at = 512; at + 24 <= chunkSize;) {
             const unsigned char* p = m_bytes.data() + at;
-            const std::uint32_t size =
-                std::uint32_t(p[4]) | std::uint32_t(p[5]) << 8 | std::uint32_t(p[6]) << 16 | std::uint32_t(p[7]) << 24;
+            const std::uint32_t size = le32(p + 4);
             if (std::memcmp(p, "**\0\0", 4) != 0 || size < 28 || size > chunkSize - at)
                 break;
             m_records.emplace(le64(p + 8), at);

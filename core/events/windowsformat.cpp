@@ -1,8 +1,8 @@
 #include "events/windowsformat.h"
 
-#include "engine/casefold.h"
 #include "util/civildate.h"
 #include "util/numbertext.h"
+#include "util/utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -341,12 +341,12 @@ std::string utf16ToUtf8(std::span<const std::uint8_t> bytes)
         if (u >= 0xD800 && u <= 0xDBFF && i + 1 < units) {
             const char32_t low = static_cast<char32_t>(readLe(bytes, 2 * (i + 1), 2));
             if (low >= 0xDC00 && low <= 0xDFFF) {
-                engine::appendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
+                appendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
                 ++i;
                 continue;
             }
         }
-        engine::appendUtf8((u >= 0xD800 && u <= 0xDFFF) ? char32_t(0xFFFD) : u, out);
+        appendUtf8((u >= 0xD800 && u <= 0xDFFF) ? char32_t(0xFFFD) : u, out);
     }
     return out;
 }
@@ -363,7 +363,7 @@ std::string ansiToUtf8(std::span<const std::uint8_t> bytes)
     for (std::uint8_t b : bytes) {
         if (b == 0)
             break;
-        engine::appendUtf8(b >= 0x80 && b < 0xA0 ? char32_t(cp1252[b - 0x80]) : char32_t(b), out);
+        appendUtf8(b >= 0x80 && b < 0xA0 ? char32_t(cp1252[b - 0x80]) : char32_t(b), out);
     }
     return out;
 }

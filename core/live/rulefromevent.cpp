@@ -274,7 +274,7 @@ RuleFromEvents ruleFromEvents(const std::vector<const Event*>& events, const std
             else if (i == 0)
                 column.name = std::string(FieldNames::text(f->name));
             if (f)
-                column.values.push_back(std::string(events[i]->text(*f)));
+                column.values.push_back(std::string(seen[i].text(*f)));
         }
         const bool duplicate = std::any_of(columns.begin(), columns.end(),
                                            [&](const Column& c) { return folded(c.name) == folded(column.name); });

@@ -532,7 +532,17 @@ private:
         n.optionalField = o.args[0].optional;
         n.fieldSpan = m_src.span(o.args[0].begin, o.args[0].end);
         n.span = spanFrom(begin);
+        const bool substring = op == CompareOp::StartsWith || op == CompareOp::EndsWith || op == CompareOp::Contains;
         for (std::size_t i = 1; i < o.args.size(); ++i) {
+            if (substring && o.args.size() == 2 && o.args[i].kind == Operand::Kind::Field) {
+                // startsWith(a, b) with two fields: how EQL compares fields (`a == b` is refused)
+                QueryValue v;
+                v.type = QueryValue::Type::Field;
+                v.text = o.args[i].name;
+                v.span = m_src.span(o.args[i].begin, o.args[i].end);
+                n.values.push_back(std::move(v));
+                continue;
+            }
             if (o.args[i].kind != Operand::Kind::Literal)
                 return opaqueFrom(begin, "function " + o.name);
             n.values.push_back(patternValue(o.args[i], wildcards));

@@ -51,25 +51,10 @@ private:
 
     void skipBlank()
     {
-        while (m_p < m_t.size()) {
-            const char c = m_t[m_p];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                ++m_p;
-            } else if (c == '/' && at(m_p + 1) == '/') {
-                while (m_p < m_t.size() && m_t[m_p] != '\n')
-                    ++m_p;
-            } else if (c == '/' && at(m_p + 1) == '*') {
-                const auto close = m_t.find("*/", m_p + 2);
-                if (close == std::string_view::npos) {
-                    m_error = true;
-                    m_errorMessage = "unterminated comment";
-                    m_errorAt = m_p;
-                    return;
-                }
-                m_p = close + 2;
-            } else {
-                return;
-            }
+        if (!querytree::skipBlanksAndComments(m_t, m_p)) {
+            m_error = true;
+            m_errorMessage = "unterminated comment";
+            m_errorAt = m_p;
         }
     }
 

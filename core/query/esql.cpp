@@ -4,7 +4,8 @@
 //   | KEEP | DROP | RENAME | SORT | LIMIT | GROK | DISSECT | ENRICH | LOOKUP JOIN | MV_EXPAND ...
 // WHERE expressions: AND / OR / NOT, == != < <= > >= (case-sensitive), LIKE / RLIKE (and lists),
 // [NOT] IN, IS [NOT] NULL, the match operator `:`, functions (to_lower(f) == "x" compares folded;
-// starts_with, ends_with, cidr_match are predicates; others are named, not event fields).
+// starts_with, ends_with, cidr_match and LOCATE(f, x) > 0 are predicates; others are named, not
+// event fields). A field compared with a field (a == b, TO_LOWER(a) == TO_LOWER(b)) has a Field value.
 // Names that EVAL, GROK, DISSECT or STATS compute are not event fields; every WHERE after the first
 // STATS filters aggregated rows (its comparisons are noted, not indicators), except on BY keys.
 
@@ -69,6 +70,10 @@ PredicateNode EsqlParser::predicate()
             std::swap(left, right);
         }
         const CompareOp cop = querytree::comparisonOperator(o);
+        if (cop == CompareOp::Greater && left.kind == Operand::Kind::Function && left.name == "locate" &&
+            left.args.size() == 2 && right.kind == Operand::Kind::Literal &&
+            right.literal.type == QueryValue::Type::Number && right.literal.text == "0")
+            return build(left.args[0], CompareOp::Contains, "LOCATE", {left.args[1]}, begin, false); // 1-based
         PredicateNode n = build(left, cop, o, {right}, begin, false);
         if (o == ":")
             n.cased = false; // the match operator runs a full-text match query
@@ -120,10 +125,14 @@ PredicateNode EsqlParser::build(const Operand& subject, CompareOp cop, const std
         n.onEventField = false;
     }
     for (const auto& it : items) {
-        if (it.kind == Operand::Kind::Field) {
+        if (it.kind == Operand::Kind::Field || it.kind == Operand::Kind::Function) {
+            // a field compared with a field: a == b, TO_LOWER(a) == TO_LOWER(b)
+            const Operand* other = querytree::otherField(subject, it);
+            if (!other)
+                return querytree::opaque("comparison: " + sourceText(begin), n.span);
             QueryValue v;
             v.type = QueryValue::Type::Field;
-            v.text = it.name;
+            v.text = other->name;
             v.span = m_src.span(it.begin, it.end);
             n.values.push_back(std::move(v));
             continue;
@@ -218,7 +227,11 @@ PredicateNode EsqlParser::standalone(const Operand& o, std::size_t begin)
         n.children.push_back(takeNestedTree(o.args[0]));
         return n;
     }
-    if (o.kind == Operand::Kind::Function && o.args.size() >= 2 && o.args[0].kind == Operand::Kind::Field) {
+    const auto fieldOrFolded = [](const Operand& a) {
+        return a.kind == Operand::Kind::Field || (a.kind == Operand::Kind::Function && querytree::isCaseFold(a.name) &&
+                                                  a.args.size() == 1 && a.args[0].kind == Operand::Kind::Field);
+    };
+    if (o.kind == Operand::Kind::Function && o.args.size() >= 2 && fieldOrFolded(o.args[0])) {
         CompareOp cop;
         if (o.name == "starts_with")
             cop = CompareOp::StartsWith;
@@ -369,9 +382,8 @@ Operand EsqlParser::argument()
     if (peek().kind == TK::Comma || peek().kind == TK::RParen)
         return value;
     m_i = save;
-    orExpression();
-    o.end = lastEnd();
-    return o;
+    PredicateNode inner = orExpression(); // a boolean argument, COALESCE(a == b, FALSE): a nested tree
+    return nestedOperand(o.begin, std::move(inner));
 }
 
 } // namespace esql

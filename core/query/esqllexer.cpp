@@ -26,22 +26,8 @@ std::vector<EsqlToken> lexEsql(std::string_view t)
         return out;
     };
     while (true) {
-        while (p < t.size()) {
-            const char c = t[p];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                ++p;
-            } else if (c == '/' && at(p + 1) == '/') {
-                while (p < t.size() && t[p] != '\n')
-                    ++p;
-            } else if (c == '/' && at(p + 1) == '*') {
-                const auto close = t.find("*/", p + 2);
-                if (close == std::string_view::npos)
-                    return error("unterminated comment", p);
-                p = close + 2;
-            } else {
-                break;
-            }
-        }
+        if (!querytree::skipBlanksAndComments(t, p))
+            return error("unterminated comment", p);
         if (p >= t.size()) {
             out.push_back({TK::End, {}, {}, p, p});
             return out;

@@ -175,10 +175,16 @@ protected:
     /// nested tree that a standalone use returns as is (takeNestedTree).
     Operand parenthesised(std::size_t begin, Kind closing)
     {
-        Operand o;
-        o.begin = begin;
         PredicateNode inner = orExpression();
         expect(closing, "')'");
+        return nestedOperand(begin, std::move(inner));
+    }
+
+    /// A boolean expression read from `begin` to here, as an operand (isNestedTree).
+    Operand nestedOperand(std::size_t begin, PredicateNode inner)
+    {
+        Operand o;
+        o.begin = begin;
         o.kind = Operand::Kind::Other;
         o.end = lastEnd();
         o.nested = static_cast<int>(m_nested.size());

@@ -1,7 +1,10 @@
 // The where-command (eval expression) reader of SPL: AND binds tighter than OR, comparisons are
-// case-sensitive, like(), match(), isnull(), isnotnull(), cidrmatch(), in() are predicates.
+// case-sensitive, like(), match(), isnull(), isnotnull(), cidrmatch(), in() are predicates. A field
+// compared with a field (a==b, lower(a)==lower(b), substr(a, 1, len(b))==b) has a Field value.
 #include "query/splcursor.h"
 #include "query/splsearch.h"
+
+#include <optional>
 
 namespace sigma {
 
@@ -146,6 +149,9 @@ private:
             Operand right = sum();
             if (left.kind == Operand::Kind::Literal && right.kind != Operand::Kind::Literal)
                 std::swap(left, right);
+            if ((op == "=" || op == "==") && left.kind == Operand::Kind::Function)
+                if (auto n = substrFieldRef(left, right, begin))
+                    return std::move(*n);
             const CompareOp cop = op == "=" || op == "==" ? CompareOp::Equals
                                   : op == "!="            ? CompareOp::NotEquals
                                   : op == "<"             ? CompareOp::Less
@@ -155,6 +161,36 @@ private:
             return build(left, cop, op, {right}, begin, false);
         }
         return standalone(left, begin);
+    }
+
+    /// A field's start or end compared with another field, as `substr(a, 1, len(b))==b` and
+    /// `substr(a, len(a)-len(b)+1)==b` (a and b plain, or both lower()): a StartsWith / EndsWith
+    /// comparison of two fields (|fieldref|startswith, |endswith).
+    std::optional<PredicateNode> substrFieldRef(const Operand& subject, const Operand& item, std::size_t begin)
+    {
+        if (subject.name != "substr" || subject.args.size() < 2)
+            return std::nullopt;
+        const Operand& x = subject.args[0];
+        const Operand* other = querytree::otherField(x, item);
+        if (!other)
+            return std::nullopt;
+        const std::string& a = x.kind == Operand::Kind::Field ? x.name : x.args[0].name;
+        const auto source = [&](const Operand& o) { // as written, without blanks
+            std::string out;
+            for (std::size_t i = o.begin; i < o.end && i < m_c.t.size(); ++i)
+                if (!querytree::isBlank(m_c.t[i]))
+                    out += m_c.t[i];
+            return out;
+        };
+        const std::string lenB = "len(" + other->name + ")";
+        CompareOp op;
+        if (subject.args.size() == 3 && source(subject.args[1]) == "1" && source(subject.args[2]) == lenB)
+            op = CompareOp::StartsWith;
+        else if (subject.args.size() == 2 && source(subject.args[1]) == "len(" + a + ")-" + lenB + "+1")
+            op = CompareOp::EndsWith;
+        else
+            return std::nullopt;
+        return build(x, op, op == CompareOp::StartsWith ? "substr-start" : "substr-end", {item}, begin, false);
     }
 
     QueryValue likeValue(QueryValue v) const
@@ -199,10 +235,14 @@ private:
         n.onEventField = n.onEventField && r.onEventField;
         n.fieldSpan = m_r.span(field->begin, field->end);
         for (const auto& it : items) {
-            if (it.kind == Operand::Kind::Field) {
+            if (it.kind == Operand::Kind::Field || it.kind == Operand::Kind::Function) {
+                // a field compared with a field: a==b, lower(a)==lower(b)
+                const Operand* other = querytree::otherField(subject, it);
+                if (!other)
+                    return querytree::opaque("comparison: " + text(begin), n.span);
                 QueryValue v;
                 v.type = QueryValue::Type::Field;
-                v.text = m_r.resolve(it.name).field;
+                v.text = m_r.resolve(other->name).field;
                 v.span = m_r.span(it.begin, it.end);
                 n.values.push_back(std::move(v));
                 continue;

@@ -1,10 +1,10 @@
 #include "query/splmacros.h"
 
+#include "util/fileio.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace sigma {
 
@@ -64,10 +64,9 @@ void SplMacros::addFolder(const std::filesystem::path& folder, Diagnostics* diag
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        addFile(f.string(), ss.str(), diagnostics);
+        std::string text, error;
+        readWholeFile(f.string(), text, error); // unreadable: read as empty
+        addFile(f.string(), text, diagnostics);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "query/querysource.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sigma::querytree {
@@ -30,6 +31,30 @@ PredicateNode opaque(std::string note, SourceSpan span);
 std::vector<QueryWildcard> wildcardsIn(const std::string& text, bool questionMark,
                                        const std::vector<std::uint32_t>& literal = {});
 
+/// Case-folding functions (`lower`, `to_lower`, `upper`, `to_upper`; ES|QL and SPL spellings).
+inline bool isCaseFold(std::string_view function)
+{
+    return function == "lower" || function == "to_lower" || function == "upper" || function == "to_upper";
+}
+
+/// In a field-to-field comparison, the other field: `item` itself when both sides are plain fields,
+/// the field inside `item` when both are the same case-folding function of one field (`lower(a) ==
+/// lower(b)`); null otherwise (`lower(a) == b` is no case-insensitive comparison of two fields).
+/// `Operand` is a reader's operand (kind Field / Function, name, args).
+template <typename Operand>
+const Operand* otherField(const Operand& subject, const Operand& item)
+{
+    using Kind = typename Operand::Kind;
+    if (item.kind == Kind::Field)
+        return subject.kind == Kind::Field ? &item : nullptr;
+    const auto folded = [](const Operand& o) {
+        return o.kind == Kind::Function && isCaseFold(o.name) && o.args.size() == 1 && o.args[0].kind == Kind::Field;
+    };
+    if (folded(subject) && folded(item) && subject.name == item.name)
+        return &item.args[0];
+    return nullptr;
+}
+
 /// The span from the start of `a` to the end of `b`.
 SourceSpan join(const SourceSpan& a, const SourceSpan& b);
 
@@ -43,12 +68,32 @@ inline bool isWordChar(char c)
 /// values past U+10FFFF.
 bool appendUtf8(std::string& out, std::uint32_t codePoint);
 
-/// The value of a hexadecimal digit, or -1.
-
 /// Space, tab, CR or LF.
 inline bool isBlank(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// Moves `pos` past blanks and `//` and `/* */` comments (EQL, ES|QL). False, with `pos` at the
+/// comment, when a `/*` is never closed.
+inline bool skipBlanksAndComments(std::string_view text, std::size_t& pos)
+{
+    while (pos < text.size()) {
+        if (isBlank(text[pos])) {
+            ++pos;
+        } else if (text.substr(pos, 2) == "//") {
+            while (pos < text.size() && text[pos] != '\n')
+                ++pos;
+        } else if (text.substr(pos, 2) == "/*") {
+            const auto close = text.find("*/", pos + 2);
+            if (close == std::string_view::npos)
+                return false;
+            pos = close + 2;
+        } else {
+            break;
+        }
+    }
+    return true;
 }
 
 /// How deeply parentheses, `not`s and nested expressions may nest: deeper queries are refused

@@ -16,7 +16,7 @@ const std::vector<LintCheckInfo> kChecks{
     {"duplicate-id", Severity::Error, "two documents of the loaded set share an id"},
     {"duplicate-title", Severity::Warning, "two documents of the loaded set share a title"},
     {"duplicate-reference", Severity::Warning, "the same reference is listed twice"},
-    {"title-too-long", Severity::Warning, "the title is longer than 110 characters (SigmaHQ)"},
+    {"title-too-long", Severity::Warning, "the title is longer than 120 characters (SigmaHQ)"},
     {"title-style", Severity::Info, "the title ends with a period or starts with lower case (SigmaHQ)"},
     {"missing-author", Severity::Warning, "no 'author' (SigmaHQ)"},
     {"missing-date", Severity::Warning, "no 'date' (SigmaHQ)"},
@@ -72,6 +72,46 @@ const std::vector<LintCheckInfo> kChecks{
     {"eventid-with-category", Severity::Info, "EventID filtered in a rule whose log source is a generic category"},
     {"field-unknown-for-logsource", Severity::Warning,
      "a field the event catalog does not know for the (Windows, by category) log source"},
+    {"wildcard-only-value", Severity::Warning, "a lone '*' as the value: 'field|exists: true' says it"},
+    {"of-without-wildcard", Severity::Info,
+     "'1 of x' / 'all of x' without a wildcard: it names one identifier (SigmaHQ)"},
+    {"of-pattern-single", Severity::Info,
+     "'1 of x_*' / 'all of x_*' designates one search identifier (SigmaHQ; filter_* and selection_* excepted)"},
+    {"user-localized", Severity::Info,
+     "a single user name with 'AUTHORI'/'AUTORI': localized forms of NT AUTHORITY are missed (SigmaHQ)"},
+    {"invalid-hash", Severity::Warning,
+     "a Hashes/Hash value that is not MD5=, SHA1=, SHA256= or IMPHASH=<hex> (SigmaHQ)"},
+    // conventions (lintconventions.cpp)
+    {"logsource-not-lowercase", Severity::Warning, "a log source category, product or service not in lower case"},
+    {"deprecated-without-related", Severity::Warning, "a deprecated rule without 'related' naming its replacement"},
+    {"attribute-too-long", Severity::Warning,
+     "description above 65535, name, taxonomy or (without SigmaHQ conventions) title above 256 characters"},
+    {"duplicate-field", Severity::Warning, "the same field twice under 'fields'"},
+    {"falsepositive-too-short", Severity::Warning, "a falsepositives entry shorter than 2 characters"},
+    {"scope-too-short", Severity::Warning, "a scope entry shorter than 2 characters"},
+    {"title-case", Severity::Info, "a lower-case word in the title that is not a minor word (SigmaHQ)"},
+    {"title-starts-with-detect", Severity::Info, "the title starts with 'Detect' or 'Detects' (SigmaHQ)"},
+    {"title-trademark", Severity::Info, "'ATT&CK' or 'MITRE ATT&CK' in the title (SigmaHQ)"},
+    {"description-too-short", Severity::Warning, "a description shorter than 16 characters (SigmaHQ)"},
+    {"description-link", Severity::Info,
+     "a link or 'internal research' in the description of a rule without references (SigmaHQ)"},
+    {"falsepositive-capital", Severity::Info, "a false positive starting with a lower-case letter (SigmaHQ)"},
+    {"falsepositive-banned-word", Severity::Warning,
+     "'none', 'pentest' or 'penetration' as a false positive (SigmaHQ)"},
+    {"falsepositive-typo", Severity::Warning, "a common typo in a false positive ('unkown', 'ligitimate') (SigmaHQ)"},
+    {"reference-attack-link", Severity::Info, "an attack.mitre.org link as a reference instead of a tag (SigmaHQ)"},
+    {"reference-branch-link", Severity::Info, "a GitHub link to a file on a branch instead of a permalink (SigmaHQ)"},
+    {"fields-attribute", Severity::Info, "the 'fields' attribute, which SigmaHQ no longer uses"},
+    {"modified-without-date", Severity::Warning, "'modified' without 'date' (SigmaHQ)"},
+    {"redundant-modified", Severity::Info, "'modified' equal to 'date' (SigmaHQ)"},
+    {"sysmon-missing-eventid", Severity::Warning, "a 'service: sysmon' rule that tests no EventID (SigmaHQ)"},
+    {"filter-has-level", Severity::Warning, "a filter with 'level' (a filter takes its rules' level)"},
+    {"filter-has-status", Severity::Warning, "a filter with 'status'"},
+    {"tag-namespace-twice", Severity::Warning, "two detection.* or two tlp.* tags (SigmaHQ)"},
+    {"tlp-not-clear", Severity::Info, "a tlp.* tag other than tlp.clear (SigmaHQ)"},
+    {"detection-tag-missing", Severity::Warning,
+     "a rule under rules-dfir/, rules-emerging-threats/ or rules-threat-hunting/ without its detection.* tag "
+     "(SigmaHQ)"},
 };
 void sortDiagnostics(Diagnostics& d)
 {
@@ -104,7 +144,11 @@ void Linter::run()
         else if (const Correlation* c = doc.correlation())
             metadataCommon(c->id, c->title, c->status, c->level, c->keySpans, c->valueSpans, false);
         else if (const Filter* f = doc.filter()) {
-            metadataCommon(f->id, f->title, "", "", f->keySpans, f->valueSpans, false);
+            auto keys = f->keySpans; // a filter's level and status are filter-has-level/-status
+            keys.erase("level");
+            keys.erase("status");
+            metadataCommon(f->id, f->title, "", "", keys, f->valueSpans, false);
+            filterConventions(*f);
             for (const auto& s : f->detection)
                 searchIdentifier(s, f->logsource);
             conditions(f->conditions, f->detection);

@@ -18,6 +18,9 @@ const std::vector<LintCheckInfo> kCorrelationChecks{
      "a group-by field (after aliases) is not a field of a referenced rule's log source"},
     {"correlation-alias-rule", Severity::Warning, "an alias names a rule the correlation does not refer to"},
     {"timespan-unit", Severity::Warning, "a timespan unit outside the specification (w, M, y: pySigma only)"},
+    {"correlation-missing-group-by", Severity::Warning,
+     "an event_count, value_count, temporal or temporal_ordered correlation without group-by"},
+    {"correlation-single-rule", Severity::Warning, "a temporal or temporal_ordered correlation of fewer than 2 rules"},
 };
 
 struct Doc {
@@ -133,6 +136,21 @@ void checkCorrelation(const ParsedFile& file, const Correlation& c, const Index&
     }
 }
 
+/// What a correlation of its type needs besides what the parser requires: group-by (the
+/// specification marks it mandatory and lists it under "Requires" for the counting types;
+/// pySigma-validators-sigmaHQ checks the four types below) and, for the temporal types, two rules.
+void checkCorrelationShape(const ParsedFile& file, const Correlation& c, const Reporter& r)
+{
+    const bool temporal = c.type == "temporal" || c.type == "temporal_ordered";
+    if ((temporal || c.type == "event_count" || c.type == "value_count") && c.groupBy.empty())
+        r.add("correlation-missing-group-by",
+              "a " + c.type + " correlation without group-by correlates the events of every host and user together",
+              file.file, spanOf(c, "correlation.type"));
+    if (temporal && !c.rules.empty() && c.rules.size() < 2)
+        r.add("correlation-single-rule", "a " + c.type + " correlation of one rule: it needs two at least", file.file,
+              spanOf(c, "correlation.rules"));
+}
+
 /// Correlations on a cycle; `report(doc)` is called for each member of each cycle found.
 void findCycles(const Index& index, const std::function<void(const Doc&, const std::vector<const Doc*>&)>& report)
 {
@@ -179,8 +197,10 @@ void lintCorrelationFile(const ParsedFile& file, const LintOptions& options, Dia
     const Reporter r{options, out};
     const bool bundle = hasRules(file);
     for (const auto& d : file.documents)
-        if (const Correlation* c = d.correlation())
+        if (const Correlation* c = d.correlation()) {
             checkCorrelation(file, *c, index, bundle, r);
+            checkCorrelationShape(file, *c, r);
+        }
     std::set<const Correlation*> reported;
     findCycles(index, [&](const Doc& d, const std::vector<const Doc*>& cycle) {
         if (reported.insert(d.correlation).second)

@@ -135,7 +135,7 @@ void Linter::conditionNode(const ConditionNode& n, const std::vector<std::string
 {
     if ((n.kind == ConditionNode::Kind::OneOf || n.kind == ConditionNode::Kind::AllOf) && n.name == "them") {
         const auto them = expandConditionPattern("them", names);
-        const auto fix = them.size() == 1 ? fixThem(n, them.front()) : std::nullopt;
+        const auto fix = them.size() == 1 ? fixOfOperand(n, "them", them.front()) : std::nullopt;
         if (n.kind == ConditionNode::Kind::AllOf)
             add("all-of-them",
                 "'all of them': name the search identifiers (or use 'a and b') so the condition "
@@ -144,8 +144,30 @@ void Linter::conditionNode(const ConditionNode& n, const std::vector<std::string
         if (them.size() == 1)
             add("them-single-identifier", "'them' designates a single search identifier: name it", n.span, fix);
     }
+    ofPattern(n, names);
     for (const auto& c : n.children)
         conditionNode(c, names);
+}
+
+void Linter::ofPattern(const ConditionNode& n, const std::vector<std::string>& names)
+{
+    if ((n.kind != ConditionNode::Kind::OneOf && n.kind != ConditionNode::Kind::AllOf) || n.name == "them" ||
+        !m_options.sigmahqConventions)
+        return;
+    if (!n.name.ends_with('*')) {
+        add("of-without-wildcard",
+            "'of " + n.name + "' names one search identifier: write '" + n.name + "' (or a pattern like '" + n.name +
+                "_*')",
+            n.span, fixOfOperand(n, n.name, n.name));
+        return;
+    }
+    // SigmaHQ keeps filter_* and selection_* patterns even for one identifier (more are added later)
+    if (n.name.ends_with("_*") && !n.name.starts_with("filter_") && !n.name.starts_with("selection_")) {
+        const auto matched = expandConditionPattern(n.name, names);
+        if (matched.size() == 1)
+            add("of-pattern-single", "'" + n.name + "' designates a single search identifier: name it", n.span,
+                fixOfOperand(n, n.name, matched.front()));
+    }
 }
 
 void Linter::searchIdentifier(const SearchIdentifier& s, const LogSource& ls)
@@ -215,6 +237,7 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
                     "the event catalog has no field '" + item.field + "' for this log source", item.fieldSpan);
         }
     }
+    valueConventions(item);
     // values
     const char* commonSuggestion = item.values.empty() ? nullptr : wildcardSuggestion(item, item.values.front());
     for (const auto& v : item.values)
@@ -269,6 +292,62 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
             add("wildcard-instead-of-modifier",
                 std::string("write '") + item.field + "|" + suggestion + "' instead of wildcards", v.span,
                 commonSuggestion ? fixWildcardModifier(item, commonSuggestion) : std::nullopt);
+    }
+}
+
+void Linter::valueConventions(const DetectionItem& item)
+{
+    if (item.isKeyword)
+        return;
+    if (item.values.size() == 1 && item.values.front().type == Value::Type::String && item.values.front().text == "*" &&
+        !item.has(ModifierKind::Re))
+        add("wildcard-only-value",
+            "'*' matches any value the field has: write '" + item.field + "|exists: true' to say so",
+            item.values.front().span, fixWildcardOnly(item));
+    if (!m_options.sigmahqConventions)
+        return;
+    // SigmaHQ: "NT AUTHORITY" is localized ("AUTORITE NT"): a single user name spelled out misses it
+    if (asciiLowered(item.field).find("user") != std::string::npos && item.values.size() == 1 &&
+        (item.values.front().text.find("AUTHORI") != std::string::npos ||
+         item.values.front().text.find("AUTORI") != std::string::npos))
+        add("user-localized",
+            "'" + item.values.front().text +
+                "' is a localized account name: list the other languages' forms too ('AUTHORI', 'AUTORI')",
+            item.values.front().span);
+    if ((item.field == "Hashes" || item.field == "Hash") && !item.has(ModifierKind::Re)) {
+        for (const auto& v : item.values) {
+            if (v.type != Value::Type::String) {
+                add("invalid-hash", "a Sysmon hash is searched as TYPE=HEX, not as a number", v.span);
+                continue;
+            }
+            // the text between wildcards: each piece is one TYPE=HEX pair
+            std::string_view rest = v.text;
+            while (!rest.empty()) {
+                const auto cut = rest.find_first_of("*?");
+                const std::string_view piece = rest.substr(0, cut);
+                rest = cut == std::string_view::npos ? std::string_view{} : rest.substr(cut + 1);
+                if (piece.empty())
+                    continue;
+                const auto eq = piece.find('=');
+                const std::string_view type = piece.substr(0, eq);
+                const std::string_view hex = eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
+                const std::size_t want = type == "MD5" || type == "IMPHASH" ? 32
+                                         : type == "SHA1"                   ? 40
+                                         : type == "SHA256"                 ? 64
+                                                                            : 0;
+                // "IMPHASH=" alone (with contains): a test that the hash is there, not a hash
+                const bool ok = eq != std::string_view::npos && want != 0 &&
+                                (hex.size() == want || (hex.empty() && item.has(ModifierKind::Contains))) &&
+                                std::all_of(hex.begin(), hex.end(), isAsciiHexDigit);
+                if (!ok) {
+                    add("invalid-hash",
+                        "'" + std::string(piece) +
+                            "' is not MD5=, SHA1=, SHA256= or IMPHASH= followed by a hash of the right length",
+                        v.span);
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -48,17 +48,38 @@ private:
                         const std::map<std::string, SourceSpan>& values, bool isRule);
     void rule(const Rule& r);
     void tags(const Rule& r);
+    /// SigmaHQ's tag rules: one detection.* and one tlp.* tag, tlp.clear only, the detection.*
+    /// tag of the rules-dfir / rules-emerging-threats / rules-threat-hunting folders.
+    void sigmahqTags(const Rule& r);
     void attackTag(const std::string& name, SourceSpan sp, const std::set<std::string>& ruleTactics);
+
+    // lintconventions.cpp: SigmaHQ conventions and RSigma's schema checks (title, description,
+    // falsepositives, references, dates, fields, log source values, filters)
+    void ruleConventions(const Rule& r);
+    void filterConventions(const Filter& f);
+    void logSourceValues(const LogSource& ls);
+    void titleConventions(const std::string& title, SourceSpan span);
+    /// The span of each entry of the block list whose value span is `list`, when the text has
+    /// exactly `count` one-line entries there; else `count` invalid spans (the checks then point at
+    /// the key and offer no fix).
+    std::vector<SourceSpan> listEntrySpans(SourceSpan list, std::size_t count) const;
+    /// Removes the line of a top-level `key: value` written on one line (its comment goes with it).
+    std::optional<Fix> fixRemoveKeyLine(SourceSpan key, SourceSpan value, std::string title);
 
     // lintdetection.cpp
     void conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids);
     void conditionNode(const ConditionNode& n, const std::vector<std::string>& names);
+    /// SigmaHQ's `x of` conventions: a pattern without '*', a `_*` pattern naming one identifier.
+    void ofPattern(const ConditionNode& n, const std::vector<std::string>& names);
     void searchIdentifier(const SearchIdentifier& s, const LogSource& ls);
     void detectionItem(const DetectionItem& item, const LogSource& ls);
     /// A plain test of Channel / Provider_Name / EventID whose values include every channel,
     /// provider or EventID the log source selects: it holds for every event the rule sees.
     bool impliedByLogSource(const DetectionItem& item, const LogSource& ls);
     void regex(const DetectionItem& item, const Value& v);
+    /// SigmaHQ's value checks: Sysmon hash key=value pairs, localized user names, a lone '*'.
+    void valueConventions(const DetectionItem& item);
+    std::optional<Fix> fixWildcardOnly(const DetectionItem& item);
 
     // lintfixes.cpp: the quick fixes (nullopt when the text is not in a form the fix handles)
     std::optional<Fix> fixWildcardModifier(const DetectionItem& item, const char* modifier);
@@ -71,7 +92,8 @@ private:
                                         std::string title);
     std::optional<Fix> fixInsertId(const std::map<std::string, SourceSpan>& keys,
                                    const std::map<std::string, SourceSpan>& values);
-    std::optional<Fix> fixThem(const ConditionNode& n, const std::string& name);
+    /// `1 of X` / `all of X` (X = `operand`, as written) -> `name`.
+    std::optional<Fix> fixOfOperand(const ConditionNode& n, std::string_view operand, const std::string& name);
 
     const ParsedFile& m_file;
     const LintOptions& m_options;

@@ -242,12 +242,12 @@ std::optional<Fix> Linter::fixInsertId(const std::map<std::string, SourceSpan>& 
     return fix;
 }
 
-std::optional<Fix> Linter::fixThem(const ConditionNode& n, const std::string& name)
+std::optional<Fix> Linter::fixOfOperand(const ConditionNode& n, std::string_view operand, const std::string& name)
 {
     const std::string_view raw = m_text.slice(n.span);
-    if (raw.empty() || n.span.begin.line != n.span.end.line || !raw.ends_with("them"))
+    if (raw.empty() || n.span.begin.line != n.span.end.line || !raw.ends_with(operand))
         return std::nullopt;
-    // "1 of them", "any of them", "all of them" with any spacing
+    // "1 of X", "any of X", "all of X" with any spacing
     const auto first = raw.find(' ');
     if (first == std::string_view::npos)
         return std::nullopt;
@@ -255,9 +255,46 @@ std::optional<Fix> Linter::fixThem(const ConditionNode& n, const std::string& na
     std::string_view rest = raw.substr(first);
     rest.remove_prefix(rest.find_first_not_of(' '));
     if ((quantifier != "1" && quantifier != "any" && quantifier != "all") || !rest.starts_with("of ") ||
-        rest.substr(3).find_first_not_of(' ') != rest.size() - 7)
+        rest.substr(3).find_first_not_of(' ') != rest.size() - 3 - operand.size())
         return std::nullopt;
     return Fix{"Write '" + name + "'", {{n.span, name}}};
+}
+
+std::optional<Fix> Linter::fixWildcardOnly(const DetectionItem& item)
+{
+    if (!item.modifiers.empty() || item.valueIsList || item.values.size() != 1 || item.isKeyword)
+        return std::nullopt;
+    const Value& v = item.values.front();
+    const std::string_view key = m_text.slice(item.keySpan);
+    if (key.empty() || key.find('|') != std::string_view::npos || item.keySpan.begin.line != item.keySpan.end.line)
+        return std::nullopt;
+    const std::string_view raw = m_text.slice(v.span);
+    if (raw != "'*'" && raw != "\"*\"")
+        return std::nullopt;
+    SourcePos at = item.keySpan.end;
+    if (key.back() == '\'' || key.back() == '"')
+        --at.column;
+    return Fix{"Write '" + item.field + "|exists: true'", {{{at, at}, "|exists"}, {v.span, "true"}}};
+}
+
+std::optional<Fix> Linter::fixRemoveKeyLine(SourceSpan key, SourceSpan value, std::string title)
+{
+    if (!key.valid() || key.begin.column != 1 || (value.valid() && value.end.line != key.begin.line))
+        return std::nullopt;
+    const int line = key.begin.line;
+    const std::string_view text = m_text.line(line);
+    if (value.valid()) {
+        std::string_view rest = text.substr(std::min(text.size(), static_cast<std::size_t>(value.end.column) - 1));
+        rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+        if (!rest.empty() && rest.front() != '#')
+            return std::nullopt;
+    }
+    if (line < m_text.lineCount())
+        return Fix{std::move(title), {{{{line, 1}, {line + 1, 1}}, ""}}};
+    if (line == 1)
+        return std::nullopt;
+    const int prevEnd = static_cast<int>(m_text.line(line - 1).size()) + 1;
+    return Fix{std::move(title), {{{{line - 1, prevEnd}, {line, static_cast<int>(text.size()) + 1}}, ""}}};
 }
 
 } // namespace sigma

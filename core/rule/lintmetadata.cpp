@@ -93,12 +93,22 @@ void Linter::metadataCommon(const std::string& id, const std::string& title, con
             fixInsertId(keys, values));
     else if (!isUuid(id))
         add("invalid-id", "'" + id + "' is not a UUID (8-4-4-4-12 hexadecimal digits)", at(values, "id"));
-    if (title.size() > 110 && m_options.sigmahqConventions)
-        add("title-too-long", "the title has " + std::to_string(title.size()) + " characters; SigmaHQ allows 110",
+    // characters as pySigma counts them (code points); SigmaHQ's limit is 120 (it was 110 until 2025)
+    const auto titleLength = static_cast<std::size_t>(std::count_if(
+        title.begin(), title.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    if (titleLength > 120 && m_options.sigmahqConventions)
+        add("title-too-long", "the title has " + std::to_string(titleLength) + " characters; SigmaHQ allows 120",
             at(values, "title"));
-    if (!title.empty() && m_options.sigmahqConventions && (title.back() == '.' || isAsciiLowerLetter(title.front())))
-        add("title-style", "start the title with a capital letter and do not end it with a period",
-            at(values, "title"));
+    if (!title.empty() && m_options.sigmahqConventions && (title.back() == '.' || isAsciiLowerLetter(title.front()))) {
+        std::string trimmed = title;
+        while (!trimmed.empty() && trimmed.back() == '.')
+            trimmed.pop_back();
+        add("title-style", "start the title with a capital letter and do not end it with a period", at(values, "title"),
+            trimmed != title && !trimmed.empty()
+                ? fixReplaceScalar(at(values, "title"), title, trimmed, "Drop the final period")
+                : std::nullopt);
+    }
+    titleConventions(title, at(values, "title"));
     if (keys.count("status")) {
         static const std::set<std::string> statuses{"stable", "test", "experimental", "deprecated", "unsupported"};
         if (!statuses.count(status))
@@ -164,7 +174,9 @@ void Linter::rule(const Rule& r)
         if (!known.count(c.key) && c.key.rfind("x-", 0) != 0 && c.key != "simulation" &&
             c.key != "regression_tests_path")
             add("unknown-attribute", "'" + c.key + "' is not a Sigma attribute (kept as a custom attribute)", c.span);
+    ruleConventions(r);
     tags(r);
+    sigmahqTags(r);
     for (const auto& s : r.detection)
         searchIdentifier(s, r.logsource);
     conditions(r.conditions, r.detection);
@@ -223,6 +235,33 @@ void Linter::tags(const Rule& r)
                 add("invalid-tag-value", "'" + t + "' is not a Summiting the Pyramid score (stp.1 ... stp.5, stp.2a)",
                     sp);
         }
+    }
+}
+
+void Linter::sigmahqTags(const Rule& r)
+{
+    if (!m_options.sigmahqConventions)
+        return;
+    const SourceSpan tagsSpan = at(r.valueSpans, "tags");
+    std::map<std::string, int> perNamespace;
+    for (std::size_t i = 0; i < r.tags.size(); ++i) {
+        const std::string& t = r.tags[i];
+        const SourceSpan sp = i < r.tagSpans.size() ? r.tagSpans[i] : tagsSpan;
+        const std::string ns = t.substr(0, t.find('.'));
+        if ((ns == "detection" || ns == "tlp") && ++perNamespace[ns] == 2)
+            add("tag-namespace-twice", "a second " + ns + ".* tag: a rule has one (SigmaHQ)", sp);
+        if (ns == "tlp" && t != "tlp.clear")
+            add("tlp-not-clear", "'" + t + "': SigmaHQ publishes tlp.clear rules only", sp);
+    }
+    // rules-dfir/, rules-emerging-threats/, rules-threat-hunting/ carry their detection.* tag
+    for (const char* folder : {"dfir", "emerging-threats", "threat-hunting"}) {
+        const std::string dir = std::string("rules-") + folder;
+        if (m_file.file.find(dir + "/") == std::string::npos && m_file.file.find(dir + "\\") == std::string::npos)
+            continue;
+        const std::string tag = std::string("detection.") + folder;
+        if (std::find(r.tags.begin(), r.tags.end(), tag) == r.tags.end())
+            add("detection-tag-missing", "a rule under " + dir + "/ is tagged " + tag + " (SigmaHQ)",
+                tagsSpan.valid() ? tagsSpan : SourceSpan{});
     }
 }
 

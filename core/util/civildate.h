@@ -2,9 +2,11 @@
 
 // Proleptic Gregorian dates <-> days since 1970-01-01, for the event-time renderers and the
 // correlation windows (Howard Hinnant's civil calendar algorithms: exact for every int64 day in
-// range, no time zone, no locale).
+// range, no time zone, no locale), and the fixed-width digit runs of ISO 8601 text.
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace sigma {
 
@@ -39,6 +41,21 @@ constexpr CivilDate civilFromDays(std::int64_t days)
     out.month = mp < 10 ? mp + 3 : mp - 9;
     out.year = static_cast<std::int64_t>(yearOfEra) + era * 400 + (out.month <= 2 ? 1 : 0);
     return out;
+}
+
+/// The `count` decimal digits at text[pos] as a number (ISO 8601's fixed-width fields: "2024" at
+/// 0, "03" at 5); false when the text is shorter or one of them is not a digit.
+constexpr bool digitsAt(std::string_view text, std::size_t pos, std::size_t count, int& out)
+{
+    if (pos + count > text.size())
+        return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        out = out * 10 + (text[i] - '0');
+    }
+    return true;
 }
 
 } // namespace sigma

@@ -7,8 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -53,14 +51,6 @@ bool writeAtomically(const fs::path& path, const std::string& text, std::string&
     return writeFileAtomically(path.string(), text, error, true);
 }
 
-std::string readText(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 fs::path manifestDir(const RuleTests& group)
 {
     return fs::path(group.manifest).parent_path();
@@ -90,7 +80,8 @@ BaselineBlocks readBaseline(const fs::path& path)
     std::error_code ec;
     if (!fs::exists(path, ec))
         return b;
-    const std::string text = readText(path);
+    std::string text, error;
+    readWholeFile(path.string(), text, error); // unreadable: no blocks, as for a missing file
     std::size_t pos = 0;
     const std::size_t beginLen = std::strlen(kMarkBegin);
     while ((pos = text.find(kMarkBegin, pos)) != std::string::npos) {

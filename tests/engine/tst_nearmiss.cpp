@@ -89,6 +89,55 @@ private Q_SLOTS:
         }
     }
 
+    /// Removing one value of the fixture's rule (nearMissImpact): which events would change their
+    /// near-miss status, worked out by hand from the README's table. ' -enc' matches events 1,
+    /// 2, 3 and 6: without it 1 (matched) becomes a near miss, 2, 3 and 6 fail twice. The filter's
+    /// only value: the filter goes, 3 matches and 7 (Image fails, vetoed) becomes a near miss.
+    void impact_data()
+    {
+        QTest::addColumn<int>("search");
+        QTest::addColumn<int>("item");
+        QTest::addColumn<int>("value");
+        QTest::addColumn<QList<int>>("events"); // 1-based
+        QTest::newRow("Image, the item's only value") << 0 << 0 << 0 << QList<int>{4, 7};
+        QTest::newRow("' -enc '") << 0 << 1 << 0 << QList<int>{1, 2, 3, 6};
+        QTest::newRow("' /enc ' matches nothing") << 0 << 1 << 1 << QList<int>{};
+        QTest::newRow("'\\winword.exe'") << 0 << 2 << 0 << QList<int>{1, 8};
+        QTest::newRow("'\\excel.exe'") << 0 << 2 << 1 << QList<int>{3};
+        QTest::newRow("the filter's only value") << 1 << 0 << 0 << QList<int>{3, 7};
+    }
+    void impact()
+    {
+        QFETCH(int, search);
+        QFETCH(int, item);
+        QFETCH(int, value);
+        QFETCH(QList<int>, events);
+        AnalysisOptions options;
+        options.lint = false;
+        const RuleAnalysis rule = analyzeRuleFile(sigmatest::dataPath("nearmiss/rule.yml").toStdString(), options);
+        QVERIFY(rule.ok());
+        const ReadResult read = readEventsFile(sigmatest::dataPath("nearmiss/events.xml").toStdString());
+        QCOMPARE(read.events.size(), std::size_t(8));
+        const ValueRef ref{std::size_t(search), 0, std::size_t(item), std::size_t(value)};
+        ExplainOptions explain;
+        explain.shortCircuit = false;
+        QList<int> changed;
+        for (std::size_t i = 0; i < read.events.size(); ++i)
+            if (nearMissChangesWithout(rule.compiled->explain(read.events[i], explain), ref))
+                changed << int(i + 1);
+        QCOMPARE(changed, events);
+        // the same counts for every value at once, over all events (event 5 is out of scope)
+        std::vector<std::size_t> all(read.events.size());
+        for (std::size_t i = 0; i < all.size(); ++i)
+            all[i] = i;
+        bool complete = false;
+        const auto impact = nearMissImpact(*rule.compiled, read.events, all, {}, &complete);
+        QVERIFY(complete);
+        const auto it = impact.find(ref);
+        QCOMPARE(it == impact.end() ? 0 : int(it->second), int(events.size()));
+        QCOMPARE(impact.size(), std::size_t(5)); // every value but ' /enc '
+    }
+
     void formulas_data()
     {
         QTest::addColumn<QString>("detection");

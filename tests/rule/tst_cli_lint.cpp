@@ -180,7 +180,8 @@ private Q_SLOTS:
             sigmatest::readFile(sigmatest::dataPath(QStringLiteral("lintfix/wildcard_endswith.yml")));
         QVERIFY(sigmatest::writeFile(file, original));
         auto r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), QStringLiteral("--dry-run"),
-                                        QStringLiteral("--disable"), QStringLiteral("missing-id"), file});
+                                        QStringLiteral("--disable"), QStringLiteral("missing-id"),
+                                        QStringLiteral("--disable"), QStringLiteral("title-case"), file});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(
             r.out.contains("-        Image: '*\\cmd.exe' # keep me\n+        Image|endswith: '\\cmd.exe' # keep me\n"),
@@ -190,11 +191,13 @@ private Q_SLOTS:
                  r.out.constData());
         QVERIFY2(r.err.contains("1 fix in 1 file (dry run: nothing written)"), r.err.constData());
         QCOMPARE(sigmatest::readFile(file), original);
-        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), file});
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), QStringLiteral("--disable"),
+                                   QStringLiteral("title-case"), file});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(sigmatest::readFile(file),
                  sigmatest::readFile(sigmatest::dataPath(QStringLiteral("lintfix/wildcard_endswith.fixed.yml"))));
-        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), file});
+        r = sigmatest::runSigmawb({QStringLiteral("lint"), QStringLiteral("--fix"), QStringLiteral("--disable"),
+                                   QStringLiteral("title-case"), file});
         QVERIFY2(r.err.contains("0 fixes in 0 files"), r.err.constData());
         QVERIFY(!r.out.contains("+++"));
         // --dry-run alone is a usage error

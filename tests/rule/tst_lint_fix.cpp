@@ -47,6 +47,24 @@ private Q_SLOTS:
         QTest::newRow("redundant wildcard")
             << QStringLiteral("redundant_wildcard") << QStringLiteral("redundant-wildcard") << 2;
         QTest::newRow("duplicate value") << QStringLiteral("duplicate_value") << QStringLiteral("duplicate-value") << 1;
+        QTest::newRow("log source case") << QStringLiteral("logsource_case")
+                                         << QStringLiteral("logsource-not-lowercase") << 2;
+        QTest::newRow("lone wildcard") << QStringLiteral("wildcard_only") << QStringLiteral("wildcard-only-value") << 1;
+        QTest::newRow("title case") << QStringLiteral("title_case") << QStringLiteral("title-case") << 1;
+        QTest::newRow("title period") << QStringLiteral("title_period") << QStringLiteral("title-style") << 1;
+        QTest::newRow("false positive capital")
+            << QStringLiteral("falsepositive_capital") << QStringLiteral("falsepositive-capital") << 1;
+        QTest::newRow("false positive typo")
+            << QStringLiteral("falsepositive_typo") << QStringLiteral("falsepositive-typo") << 2;
+        QTest::newRow("duplicate field") << QStringLiteral("duplicate_field") << QStringLiteral("duplicate-field") << 1;
+        QTest::newRow("redundant modified")
+            << QStringLiteral("redundant_modified") << QStringLiteral("redundant-modified") << 1;
+        QTest::newRow("filter level") << QStringLiteral("filter_level") << QStringLiteral("filter-has-level") << 1;
+        QTest::newRow("filter status") << QStringLiteral("filter_status") << QStringLiteral("filter-has-status") << 1;
+        QTest::newRow("1 of one identifier")
+            << QStringLiteral("of_without_wildcard") << QStringLiteral("of-without-wildcard") << 1;
+        QTest::newRow("pattern of one identifier")
+            << QStringLiteral("of_pattern_single") << QStringLiteral("of-pattern-single") << 1;
     }
     void fixture()
     {

@@ -86,7 +86,8 @@ private Q_SLOTS:
                                       "field-unknown-for-logsource",
                                       "internal-error",
                                       "field-implied-by-logsource",
-                                      "correlation-group-by-field"}; // tst_correlation_lint
+                                      "correlation-group-by-field", // tst_correlation_lint
+                                      "detection-tag-missing"};     // detectionTagOfFolder
         for (const auto& f : fixtures())
             for (const auto& e : expectations(f))
                 covered.insert(e.section(QLatin1Char(' '), 2, 2).toStdString());
@@ -94,6 +95,43 @@ private Q_SLOTS:
             QVERIFY2(covered.count(c.code), c.code);
         for (const auto& c : sigma::lintChecks())
             QVERIFY2(covered.count(c.code), c.code.c_str());
+    }
+
+    // SigmaHQ: a rule under rules-dfir/ (rules-emerging-threats/, rules-threat-hunting/) carries
+    // detection.dfir (pySigma-validators-sigmaHQ's sigmahq_tags_detection).
+    void detectionTagOfFolder_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("tag");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("dfir, untagged") << "/x/rules-dfir/windows/a.yml"
+                                        << "attack.execution" << 1;
+        QTest::newRow("dfir, tagged") << "/x/rules-dfir/windows/a.yml"
+                                      << "detection.dfir" << 0;
+        QTest::newRow("threat hunting, other tag") << "/x/rules-threat-hunting/a.yml"
+                                                   << "detection.emerging-threats" << 1;
+        QTest::newRow("rules/") << "/x/rules/windows/a.yml"
+                                << "attack.execution" << 0;
+    }
+    void detectionTagOfFolder()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, tag);
+        QFETCH(int, expected);
+        const std::string text = "title: Folder Tag\nid: 0e0c3a57-7c55-4b6b-9a0e-0c2bd1e3d7a2\nstatus: test\n"
+                                 "description: A rule of the folder tag test.\nauthor: a\ndate: 2024-01-15\n"
+                                 "tags:\n    - " +
+                                 tag.toStdString() +
+                                 "\nlogsource:\n    category: process_creation\n    product: windows\n"
+                                 "detection:\n    selection:\n        Image|endswith: '\\a.exe'\n"
+                                 "    condition: selection\nlevel: low\n";
+        int found = 0;
+        for (const auto& d : sigma::lintFile(sigma::parseRuleText(text, file.toStdString())))
+            if (d.code == "detection-tag-missing") {
+                ++found;
+                QCOMPARE(d.span.begin.line, 8);
+            }
+        QCOMPARE(found, expected);
     }
 
     void ioError()
@@ -220,7 +258,7 @@ private Q_SLOTS:
         const QString text = QStringLiteral("title: Implied\n"
                                             "id: 0e0c3a57-7c55-4b6b-9a0e-0c2bd1e3d7a1\n"
                                             "status: test\n"
-                                            "description: d\n"
+                                            "description: A rule of the implied test.\n"
                                             "author: a\n"
                                             "date: 2024-01-15\n"
                                             "tags:\n"
@@ -228,7 +266,7 @@ private Q_SLOTS:
                                             "    - attack.t1059\n"
                                             "level: low\n"
                                             "falsepositives:\n"
-                                            "    - none\n"
+                                            "    - Unlikely\n"
                                             "references:\n"
                                             "    - https://example.org\n"
                                             "logsource:\n"

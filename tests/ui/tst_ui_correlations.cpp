@@ -141,6 +141,22 @@ private Q_SLOTS:
         QVERIFY(m_pane->summaryText().contains(QStringLiteral("4 group(s) firing")));
     }
 
+    // The selected group is found again in the rows of each new evaluation by its key.
+    void rowOfKeyFindsEveryRow()
+    {
+        const CorrelationsModel* model = m_pane->model();
+        QVERIFY(model->rowCount() >= 4);
+        QStringList keys;
+        for (int r = 0; r < model->rowCount(); ++r)
+            keys.append(model->index(r, 0).data(CorrelationsModel::KeyRole).toString());
+        for (int r = 0; r < model->rowCount(); ++r) // a group that fired twice: its first row
+            QCOMPARE(model->rowOfKey(keys[r]), int(keys.indexOf(keys[r])));
+        const QString first = model->index(0, 0).data(CorrelationsModel::KeyRole).toString();
+        QCOMPARE(model->rowOfKey(first + QStringLiteral("x")), -1);
+        QCOMPARE(model->rowOfKey(QStringLiteral("99") + first.mid(first.indexOf(QChar(0x1f)))), -1);
+        QCOMPARE(model->rowOfKey(QString()), -1);
+    }
+
     void selectingAGroupSelectsItsEvents_data()
     {
         QTest::addColumn<QString>("title");

@@ -137,6 +137,10 @@ private Q_SLOTS:
         QVERIFY2(hover.startsWith(QStringLiteral("Image: in Security-Auditing 4688 A new process has been created (as "
                                                  "NewProcessName); Sysmon 1 Process creation\nAlso in: ")),
                  qPrintable(hover));
+        // ... and what the field holds (resources/data/field-descriptions.tsv)
+        QVERIFY2(hover.endsWith(QStringLiteral(
+                     "\nFull path of the executable of the process (Sysmon; Security 4688 calls it NewProcessName)")),
+                 qPrintable(hover));
 
         // The ticks stay when another event is shown, and clear on request.
         window.selectEvent(5);

@@ -289,6 +289,19 @@ private Q_SLOTS:
         QDockWidget* problems = dock("problemsDock");
         QDockWidget* test = dock("testDock");
         QVERIFY(corpus && indicators && problems && test);
+        // The panes other parts of the workbench add (beside Problems, beside Event Detail) come
+        // back with the window's own ones.
+        const QList<QDockWidget*> every = {corpus,
+                                           indicators,
+                                           problems,
+                                           test,
+                                           dock("explanationDock"),
+                                           dock("eventDetailDock"),
+                                           dock("queryDock"),
+                                           dock("testsDock"),
+                                           dock("impactDock"),
+                                           dock("correlationsDock")};
+        QVERIFY(!every.contains(nullptr));
         // Technique and rule pages are central tabs: no Technique dock to come back empty.
         QVERIFY(!window.findChild<QDockWidget*>(QStringLiteral("techniqueDock")));
         // The first-start layout.
@@ -300,12 +313,19 @@ private Q_SLOTS:
             QVERIFY(!corpus->isHidden());
             QVERIFY(!indicators->isHidden());
             QVERIFY(!test->isHidden());
+            for (QDockWidget* d : every)
+                QVERIFY2(!d->isHidden() && !d->isFloating(), qPrintable(d->objectName()));
+            for (const char* besideProblems : {"testsDock", "impactDock", "correlationsDock"})
+                QVERIFY2(window.tabifiedDockWidgets(problems).contains(dock(besideProblems)), besideProblems);
         };
         checkDefault();
-        // The user rearranges everything...
+        // The user rearranges everything and closes every pane...
         window.addDockWidget(Qt::RightDockWidgetArea, indicators);
         corpus->setFloating(true);
-        test->close();
+        dock("impactDock")->setFloating(true);
+        for (QDockWidget* d : every)
+            d->close();
+        QVERIFY(dock("testsDock")->isHidden());
         QVERIFY(!window.tabifiedDockWidgets(problems).contains(indicators));
         // ... and resets.
         window.resetLayout();

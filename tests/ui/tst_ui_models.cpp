@@ -215,6 +215,76 @@ private Q_SLOTS:
         QCOMPARE(shownRows(), whoami);
     }
 
+    // Issue 20: with many events, a proxy that neither filters nor sorts by verdict is not told
+    // of each new set of verdicts row by row (a pass over 100 000 rows per keystroke); one that
+    // does is, and the model says which rows changed their look for the views to repaint.
+    void verdictRowsSignalledOnlyWhenTheProxyNeedsThem_data()
+    {
+        QTest::addColumn<bool>("matchesOnly");
+        QTest::addColumn<QString>("filterText");
+        QTest::addColumn<int>("sortColumn");
+        QTest::addColumn<bool>("signalled");
+        QTest::newRow("sorted by time") << false << QString() << int(EventsModel::TimeColumn) << false;
+        QTest::newRow("unsorted") << false << QString() << -1 << false;
+        QTest::newRow("matches only") << true << QString() << int(EventsModel::TimeColumn) << true;
+        QTest::newRow("filter text") << false << QStringLiteral("whoami") << int(EventsModel::TimeColumn) << true;
+        QTest::newRow("sorted by verdict") << false << QString() << int(EventsModel::VerdictColumn) << true;
+        QTest::newRow("sorted by test") << false << QString() << int(EventsModel::TestColumn) << true;
+    }
+    void verdictRowsSignalledOnlyWhenTheProxyNeedsThem()
+    {
+        QFETCH(bool, matchesOnly);
+        QFETCH(QString, filterText);
+        QFETCH(int, sortColumn);
+        QFETCH(bool, signalled);
+        EventsModel model;
+        EventsFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setEvents(fixtureEvents());
+        model.setVerdicts({Verdict::Match, Verdict::NoMatch, Verdict::NoMatch, Verdict::OutOfScope}, false);
+        proxy.setMatchesOnly(matchesOnly);
+        proxy.setFilterText(filterText);
+        proxy.sort(sortColumn);
+        QCOMPARE(proxy.dependsOnVerdicts(), signalled);
+        QCOMPARE(model.verdictRowsSignalled(), signalled);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy looks(&model, &EventsModel::verdictsChanged);
+        const std::vector<Verdict> after = {Verdict::Match, Verdict::Match, Verdict::NoMatch, Verdict::OutOfScope};
+        model.setVerdicts(after, false);
+        QCOMPARE(changed.size(), signalled ? 1 : 0);
+        QCOMPARE(looks.size(), 1);
+        const QList<bool> expectedLooks = {false, true, false, false};
+        for (int r = 0; r < model.rowCount(); ++r)
+            QCOMPARE(model.lookChanged(r), expectedLooks[r]);
+        // Whatever was signalled, the proxy shows the rows the new verdicts call for, in order.
+        QList<int> expected;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const bool textHit = filterText.isEmpty() || model.index(r, 0)
+                                                             .data(EventsModel::SearchTextRole)
+                                                             .toString()
+                                                             .contains(filterText, Qt::CaseInsensitive);
+            if (textHit && (!matchesOnly || after[std::size_t(r)] == Verdict::Match))
+                expected << r;
+        }
+        QList<int> shown;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            shown << proxy.mapToSource(proxy.index(r, 0)).row();
+        if (sortColumn == EventsModel::VerdictColumn) {
+            for (int r = 1; r < shown.size(); ++r)
+                QVERIFY(int(model.verdict(shown[r - 1])) <= int(model.verdict(shown[r])));
+        }
+        std::sort(shown.begin(), shown.end());
+        QCOMPARE(shown, expected);
+        // Greying out (stale) changes the look of every row.
+        model.setStale(true);
+        for (int r = 0; r < model.rowCount(); ++r)
+            QVERIFY(model.lookChanged(r));
+        // Another proxy, or none: the model signals every change again.
+        proxy.setSourceModel(nullptr);
+        QVERIFY(model.verdictRowsSignalled());
+    }
+
     void proxySortsAsTheSortRole_data()
     {
         QTest::addColumn<int>("column");

@@ -70,6 +70,54 @@ private Q_SLOTS:
         QCOMPARE(editor.toPlainText(), QString::fromUtf8(original));
     }
 
+    /// The margin shows a light bulb on each line that starts a diagnostic with a fix (here the
+    /// title's case on line 1 and the wildcard on line 13); a click on it opens the menu there.
+    void marginBulb()
+    {
+        const QByteArray original =
+            sigmatest::readFile(sigmatest::dataPath(QStringLiteral("lintfix/wildcard_endswith.yml")));
+        SyntaxSupport syntax;
+        RuleEditor editor(&syntax);
+        editor.resize(800, 600);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        editor.setPlainText(QString::fromUtf8(original));
+        QVERIFY(editor.quickFixLines().isEmpty());
+        editor.setQuickFixes(sigma::lintFile(sigma::parseRuleText(original.toStdString(), "r.yml")));
+        QCOMPARE(editor.quickFixLines(), (QList<int>{1, 13}));
+
+        // the bulb is drawn: yellow in the margin at line 13, none at line 12
+        auto* margin = editor.findChild<QWidget*>(QStringLiteral("lineNumberArea"));
+        QVERIFY(margin);
+        const QRect line13 = editor.cursorRect(QTextCursor(editor.document()->findBlockByNumber(12)));
+        const QRect line12 = editor.cursorRect(QTextCursor(editor.document()->findBlockByNumber(11)));
+        const QImage image = margin->grab().toImage();
+        const auto yellowIn = [&](const QRect& row) {
+            for (int y = row.top(); y <= row.bottom(); ++y)
+                for (int x = 0; x < row.height() + 2; ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (c.red() > 200 && c.green() > 160 && c.blue() < 120)
+                        return true;
+                }
+            return false;
+        };
+        QVERIFY(yellowIn(line13));
+        QVERIFY(!yellowIn(line12));
+
+        // a click on it: the cursor on line 13, the menu with the wildcard fix
+        QTest::mouseClick(margin, Qt::LeftButton, {}, QPoint(4, line13.center().y()));
+        QTRY_VERIFY(qobject_cast<QMenu*>(QApplication::activePopupWidget()));
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        QCOMPARE(menu->actions().value(0)->text(), QStringLiteral("Write 'Image|endswith' without the wildcards"));
+        QCOMPARE(editor.textCursor().blockNumber(), 12);
+        menu->close();
+        // a click beside any bulb opens nothing
+        QVERIFY(!editor.quickFixMarginClicked(line12.center().y()));
+        // an edit drops them
+        editor.insertPlainText(QStringLiteral("x"));
+        QVERIFY(editor.quickFixLines().isEmpty());
+    }
+
     void noFixHere()
     {
         SyntaxSupport syntax;

@@ -15,6 +15,7 @@
 #include "testwindow.h"
 
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -135,6 +136,63 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QLatin1String(" of ")), qPrintable(tip));
         proxy->setSearchText(QString());
         QCOMPARE(folderCount(QStringLiteral("process_creation")), QStringLiteral("23"));
+    }
+
+    // Issue 20: a technique page open when the window closes must not come back after a restart as
+    // an empty Technique dock over the Explanation; nor may the state an older version saved with
+    // such a dock in front of the Explanation.
+    void noEmptyTechniqueDockAfterRestart_data()
+    {
+        QTest::addColumn<bool>("olderTechniqueDock");
+        QTest::newRow("technique page open") << false;
+        QTest::newRow("state saved with a Technique dock") << true;
+    }
+    void noEmptyTechniqueDockAfterRestart()
+    {
+        QFETCH(bool, olderTechniqueDock);
+        QSettings().remove(QStringLiteral("ui"));
+        const auto restoring = [](MainWindowOptions& o) { o.restoreLayout = true; };
+        {
+            sigmatest::TestWindow fixture(restoring);
+            MainWindow& window = *fixture.window;
+            window.resize(1600, 1000);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            CorpusFeatures* features = window.corpusFeatures();
+            QSignalSpy loaded(features, &CorpusFeatures::corpusLoaded);
+            features->openCorpus(sigmatest::dataPath(QStringLiteral("../../resources/samples/corpus")));
+            QVERIFY(loaded.wait(60000));
+            TechniqueView* page = features->showTechnique(QStringLiteral("T1059.001"));
+            QVERIFY(page);
+            QTRY_VERIFY(page->isVisible());
+            for (QWidget* w = page; w; w = w->parentWidget())
+                QVERIFY2(!qobject_cast<QDockWidget*>(w), "a technique page is a central tab, not a dock");
+            if (olderTechniqueDock) {
+                auto* dock = new QDockWidget(QStringLiteral("Technique"), &window);
+                dock->setObjectName(QStringLiteral("techniqueDock"));
+                dock->setWidget(new QWidget(dock));
+                window.tabifyDockWidget(window.findChild<QDockWidget*>(QStringLiteral("explanationDock")), dock);
+                dock->show();
+                dock->raise();
+            }
+            QVERIFY(window.close()); // saves the layout
+        }
+        QVERIFY(!QSettings().value(QStringLiteral("ui/windowState")).toByteArray().isEmpty());
+        sigmatest::TestWindow fixture(restoring);
+        MainWindow& window = *fixture.window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* explanation = window.findChild<QDockWidget*>(QStringLiteral("explanationDock"));
+        QVERIFY(explanation);
+        QTRY_VERIFY(explanation->isVisible());
+        QVERIFY(!explanation->visibleRegion().isEmpty()); // in front, not behind another tab
+        for (QDockWidget* d : window.findChildren<QDockWidget*>()) {
+            QVERIFY2(!d->windowTitle().contains(QLatin1String("Technique")), qPrintable(d->windowTitle()));
+            QVERIFY2(d->objectName() != QLatin1String("techniqueDock"), qPrintable(d->objectName()));
+            QVERIFY2(d->widget(), qPrintable(d->objectName())); // no empty dock
+        }
+        window.close();
+        QSettings().remove(QStringLiteral("ui"));
     }
 };
 

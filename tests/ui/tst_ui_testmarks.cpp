@@ -10,14 +10,11 @@
 
 #include "testsupport.h"
 #include "testwindow.h"
+#include "testworkspace.h"
 
 #include "validation/manifest.h"
 
 #include <QAction>
-#include <QDir>
-#include <QFile>
-#include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sigmaui;
@@ -27,15 +24,6 @@ constexpr int MustMatch = int(sigma::ExpectationKind::Match);
 constexpr int MustNotMatch = int(sigma::ExpectationKind::NoMatch);
 
 struct Workbench : sigmatest::TestWindow {
-    bool open(const QString& rule, const QString& events)
-    {
-        QSignalSpy loaded(window.get(), &MainWindow::eventsLoaded);
-        if (!window->openRuleFile(rule))
-            return false;
-        window->loadEvents({events});
-        return loaded.wait(10000);
-    }
-
     QModelIndex cell(int row) const { return window->eventsModel()->index(row, EventsModel::TestColumn); }
 };
 } // namespace
@@ -49,22 +37,14 @@ private Q_SLOTS:
     {
         // ws/suite.tests.yml names ws/rules/whoami.yml: event 102 must match, the others of the
         // file must not. The rule matches 101 only: 101 and 102 fail, 103 and 104 pass.
-        QTemporaryDir ws;
-        QVERIFY(ws.isValid());
-        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("rules")));
-        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("events")));
-        const QString rule = ws.filePath(QStringLiteral("rules/whoami.yml"));
-        const QString events = ws.filePath(QStringLiteral("events/events.xml"));
-        QVERIFY(sigmatest::writeFile(rule, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml")))));
-        QVERIFY(
-            sigmatest::writeFile(events, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/events.xml")))));
-        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("suite.tests.yml")), "tests:\n"
-                                                                                     "  - rule: rules/whoami.yml\n"
-                                                                                     "    match:\n"
-                                                                                     "      - file: events/events.xml\n"
-                                                                                     "        record_ids: [102]\n"));
+        const sigmatest::FixtureWorkspace ws("tests:\n"
+                                             "  - rule: rules/whoami.yml\n"
+                                             "    match:\n"
+                                             "      - file: events/events.xml\n"
+                                             "        record_ids: [102]\n");
+        QVERIFY(ws.ok);
         Workbench wb;
-        QVERIFY(wb.open(rule, events));
+        QVERIFY(wb.openWithEvents(ws.rule, {ws.events}));
         QTRY_COMPARE(wb.window->testSummary(), QStringLiteral("tests: 0/1 pass"));
         QTRY_COMPARE(wb.cell(1).data(EventsModel::TestMarkRole).toInt(), MustMatch);
         QCOMPARE(wb.cell(0).data().toString(), QStringLiteral("must not match · FAIL"));
@@ -107,8 +87,8 @@ private Q_SLOTS:
         // The shipped samples: `sigmawb test resources/samples` passes, and so do the GUI's marks.
         const QString samples = sigmatest::dataPath(QStringLiteral("../../resources/samples"));
         Workbench wb;
-        QVERIFY(wb.open(samples + QStringLiteral("/rules/proc_creation_win_office_encoded_powershell.yml"),
-                        samples + QStringLiteral("/events/sysmon.xml")));
+        QVERIFY(wb.openWithEvents(samples + QStringLiteral("/rules/proc_creation_win_office_encoded_powershell.yml"),
+                                  {samples + QStringLiteral("/events/sysmon.xml")}));
         QTRY_VERIFY(wb.window->testSummary().startsWith(QLatin1String("tests: ")));
         const auto count = [&](const QString& what) {
             int n = 0;

@@ -1,6 +1,8 @@
 // The Test pane's layout (issue 20): at 1280 x 800 and 1600 x 1000 the default layout shows at least
 // eight rows of events with the Match and Test columns whole and in view, while the editor keeps
-// most of the window.
+// most of the window. New verdicts repaint only the rows whose look changed.
+#include "eventloader.h"
+#include "eventsfilterproxy.h"
 #include "eventsmodel.h"
 #include "mainwindow.h"
 #include "ruleeditor.h"
@@ -12,6 +14,7 @@
 
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QPaintEvent>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -80,6 +83,65 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("editor %1 px, Test %2 px")
                                 .arg(window.currentEditor()->height())
                                 .arg(window.findChild<QDockWidget*>(QStringLiteral("testDock"))->height())));
+    }
+
+    // Issue 20 (perceived latency): after an edit over many events, the table repaints the rows on
+    // screen whose verdict changed, not the whole table; greying out every verdict repaints all.
+    void newVerdictsRepaintOnlyChangedRows()
+    {
+        TestPane pane;
+        pane.resize(900, 400);
+        const auto loaded = EventLoader::run({sigmatest::dataPath(QStringLiteral("ui/events.xml"))}, {}, nullptr, {});
+        QCOMPARE(loaded->events->size(), std::size_t(4));
+        EventsModel* model = pane.model();
+        model->setEvents(loaded->events);
+        model->setVerdicts({Verdict::Match, Verdict::NoMatch, Verdict::NoMatch, Verdict::OutOfScope}, false);
+        pane.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pane));
+        QTableView* view = pane.view();
+        QWidget* viewport = view->viewport();
+        struct PaintSpy : QObject {
+            QRegion painted;
+            bool eventFilter(QObject*, QEvent* e) override
+            {
+                if (e->type() == QEvent::Paint)
+                    painted += static_cast<QPaintEvent*>(e)->region();
+                return false;
+            }
+        } spy;
+        viewport->installEventFilter(&spy);
+        viewport->update();
+        QTRY_VERIFY(!spy.painted.isEmpty()); // a first whole frame
+        auto rowRect = [&](int sourceRow) {
+            const int row = pane.proxy()->mapFromSource(model->index(sourceRow, 0)).row();
+            return QRect(0, view->rowViewportPosition(row), viewport->width(), view->rowHeight(row));
+        };
+        for (int r = 0; r < 4; ++r)
+            QVERIFY(viewport->rect().contains(rowRect(r)));
+
+        spy.painted = {};
+        model->setVerdicts({Verdict::Match, Verdict::Match, Verdict::NoMatch, Verdict::OutOfScope}, false);
+        QTRY_VERIFY(!spy.painted.isEmpty());
+        QVERIFY(spy.painted.contains(rowRect(1).center())); // the whole row: bold now
+        QVERIFY(spy.painted.contains(QPoint(viewport->width() - 5, rowRect(1).center().y())));
+        for (int unchanged : {0, 2, 3})
+            QVERIFY2(!spy.painted.contains(rowRect(unchanged).center()), qPrintable(QString::number(unchanged)));
+
+        spy.painted = {};
+        model->setStale(true);
+        QTRY_VERIFY(!spy.painted.isEmpty());
+        for (int r = 0; r < 4; ++r)
+            QVERIFY(spy.painted.contains(rowRect(r).center()));
+
+        // Sorted by verdict, the rows move: the proxy repaints what it moved.
+        model->setStale(false);
+        view->sortByColumn(EventsModel::VerdictColumn, Qt::AscendingOrder);
+        QVERIFY(model->verdictRowsSignalled());
+        QCoreApplication::processEvents();
+        model->setVerdicts({Verdict::NoMatch, Verdict::Match, Verdict::Match, Verdict::OutOfScope}, false);
+        QCOMPARE(pane.proxy()->mapToSource(pane.proxy()->index(0, 0)).row(), 1); // Match sorts first
+        view->sortByColumn(EventsModel::TimeColumn, Qt::AscendingOrder);
+        QVERIFY(!model->verdictRowsSignalled());
     }
 };
 

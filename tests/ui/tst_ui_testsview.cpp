@@ -8,13 +8,11 @@
 
 #include "testsupport.h"
 #include "testwindow.h"
+#include "testworkspace.h"
 
-#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
-#include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sigmaui;
@@ -28,31 +26,22 @@ private Q_SLOTS:
     {
         // Two tests of ws/rules/whoami.yml over events.xml (101..104; the rule matches 101 only):
         // "101 only" passes, "102 only" fails (101 matched, 102 did not).
-        QTemporaryDir ws;
-        QVERIFY(QDir(ws.path()).mkpath(QStringLiteral("rules")) && QDir(ws.path()).mkpath(QStringLiteral("events")));
-        const QString rule = ws.filePath(QStringLiteral("rules/whoami.yml"));
-        const QString events = ws.filePath(QStringLiteral("events/events.xml"));
-        QVERIFY(sigmatest::writeFile(rule, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml")))));
-        QVERIFY(
-            sigmatest::writeFile(events, sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/events.xml")))));
-        QVERIFY(sigmatest::writeFile(ws.filePath(QStringLiteral("suite.tests.yml")), "tests:\n"
-                                                                                     "  - rule: rules/whoami.yml\n"
-                                                                                     "    match:\n"
-                                                                                     "      - name: 101 only\n"
-                                                                                     "        file: events/events.xml\n"
-                                                                                     "        record_ids: [101]\n"
-                                                                                     "      - name: 102 only\n"
-                                                                                     "        file: events/events.xml\n"
-                                                                                     "        record_ids: [102]\n"));
+        const sigmatest::FixtureWorkspace ws("tests:\n"
+                                             "  - rule: rules/whoami.yml\n"
+                                             "    match:\n"
+                                             "      - name: 101 only\n"
+                                             "        file: events/events.xml\n"
+                                             "        record_ids: [101]\n"
+                                             "      - name: 102 only\n"
+                                             "        file: events/events.xml\n"
+                                             "        record_ids: [102]\n");
+        QVERIFY(ws.ok);
         sigmatest::TestWindow fixture;
         MainWindow& window = *fixture.window;
         auto* view = window.findChild<TestsView*>();
         QVERIFY(view);
         QCOMPARE(view->dock()->objectName(), QStringLiteral("testsDock"));
-        QSignalSpy loaded(&window, &MainWindow::eventsLoaded);
-        QVERIFY(window.openRuleFile(rule));
-        window.loadEvents({events});
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(fixture.openWithEvents(ws.rule, {ws.events}));
 
         TestsModel* model = view->model();
         QTRY_COMPARE(model->rowCount(), 2);

@@ -2,6 +2,7 @@
 // that matches it shows a failing test, editing the rule to exclude it turns the test green, and
 // exporting a rule with failing tests is refused with the reason unless overridden.
 #include "eventsmodel.h"
+#include "exportqueriesdialog.h"
 #include "liveevaluator.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
@@ -200,7 +201,9 @@ private Q_SLOTS:
             asked = suggestion;
             return ws.dir.filePath(QStringLiteral("interactive"));
         });
+        const auto answered = sigmatest::answerNextDialog<ExportQueriesDialog>({}); // the queries: as they are
         wb.window->exportInteractive();
+        QVERIFY(*answered);
         QCOMPARE(asked, ws.dir.filePath(QStringLiteral("whoami.zip"))); // in the rule's folder
         QVERIFY(QFileInfo::exists(ws.dir.filePath(QStringLiteral("interactive/REPORT.md"))));
     }

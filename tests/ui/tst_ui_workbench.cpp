@@ -11,6 +11,7 @@
 #include "problemsmodel.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
+#include "testscontroller.h"
 
 #include "testsupport.h"
 
@@ -153,6 +154,25 @@ private Q_SLOTS:
         const QModelIndex v1 = wb.window->eventsModel()->index(1, EventsModel::VerdictColumn);
         QCOMPARE(v1.data().toString(), QStringLiteral("✓"));
         QCOMPARE(wb.window->eventsModel()->index(2, EventsModel::VerdictColumn).data().toString(), QStringLiteral("✗"));
+    }
+
+    // Each result is shown once: the panes that follow resultShown (Correlations, Tests, Query,
+    // Impact) do their work once per keystroke, not again for the test marks known with it.
+    void eachResultShownOnce()
+    {
+        Workbench wb;
+        QVERIFY(wb.openFixture());
+        LiveEvaluator* evaluator = wb.window->evaluatorAt(wb.window->currentTab());
+        // The first result's test marks are computed off the GUI thread; they are shown when in.
+        QTRY_VERIFY(evaluator->isSettled() && !evaluator->isBusy() && !wb.window->testsController()->isBusy());
+        QSignalSpy results(evaluator, &LiveEvaluator::evaluated);
+        QSignalSpy shown(wb.window.get(), &MainWindow::resultShown);
+        typeOver(wb.window->currentEditor(), QStringLiteral("'jdoe'"), QStringLiteral("'CORP'"));
+        QVERIFY(wb.waitForSummary(QStringLiteral("2 of 4 events match")));
+        QTRY_VERIFY(evaluator->isSettled() && !evaluator->isBusy() && !wb.window->testsController()->isBusy());
+        QCoreApplication::processEvents();
+        QVERIFY(!results.isEmpty());
+        QCOMPARE(shown.size(), results.size());
     }
 
     void selectingEventMarksPredicates()

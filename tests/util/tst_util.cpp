@@ -1,6 +1,8 @@
-// core/util: the atomic file writer every save of the project goes through.
+// core/util: the atomic file writer every save of the project goes through; calendar dates and the
+// ISO 8601 digit fields; UTF-8 decoding and encoding.
 #include "util/civildate.h"
 #include "util/fileio.h"
+#include "util/utf8.h"
 
 #include <QDir>
 #include <QFile>
@@ -53,6 +55,72 @@ private Q_SLOTS:
                         QFAIL(qPrintable(QStringLiteral("day %1 is not %2-%3-%4").arg(days).arg(y).arg(m).arg(d)));
                 }
     }
+    void digitsAt_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("pos");
+        QTest::addColumn<int>("count");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("value");
+        QTest::newRow("year") << QStringLiteral("2024-03-05") << 0 << 4 << true << 2024;
+        QTest::newRow("month with a leading zero") << QStringLiteral("2024-03-05") << 5 << 2 << true << 3;
+        QTest::newRow("a dash is no digit") << QStringLiteral("2024-03-05") << 3 << 2 << false << 0;
+        QTest::newRow("past the end") << QStringLiteral("2024-03-0") << 8 << 2 << false << 0;
+        QTest::newRow("a sign is no digit") << QStringLiteral("+1") << 0 << 2 << false << 0;
+    }
+    void digitsAt()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, pos);
+        QFETCH(int, count);
+        QFETCH(bool, ok);
+        QFETCH(int, value);
+        const std::string s = text.toStdString();
+        int out = -1;
+        QCOMPARE(sigma::digitsAt(s, std::size_t(pos), std::size_t(count), out), ok);
+        if (ok)
+            QCOMPARE(out, value);
+    }
+
+    // Each sequence decoded from its start: the code point, how many bytes it took and whether it
+    // is valid UTF-8 (an invalid one decodes as its first byte alone).
+    void utf8Decode_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<uint>("codePoint");
+        QTest::addColumn<int>("length");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("ASCII") << QByteArray("A") << 0x41u << 1 << true;
+        QTest::newRow("two bytes (e acute)") << QByteArray("\xC3\xA9") << 0xE9u << 2 << true;
+        QTest::newRow("three bytes (euro)") << QByteArray("\xE2\x82\xAC") << 0x20ACu << 3 << true;
+        QTest::newRow("four bytes (U+1F600)") << QByteArray("\xF0\x9F\x98\x80") << 0x1F600u << 4 << true;
+        QTest::newRow("overlong '/'") << QByteArray("\xC0\xAF") << 0xC0u << 1 << false;
+        QTest::newRow("overlong three bytes") << QByteArray("\xE0\x80\xAF") << 0xE0u << 1 << false;
+        QTest::newRow("surrogate U+D800") << QByteArray("\xED\xA0\x80") << 0xEDu << 1 << false;
+        QTest::newRow("past U+10FFFF") << QByteArray("\xF4\x90\x80\x80") << 0xF4u << 1 << false;
+        QTest::newRow("truncated") << QByteArray("\xE2\x82") << 0xE2u << 1 << false;
+        QTest::newRow("lone continuation byte") << QByteArray("\x80") << 0x80u << 1 << false;
+    }
+    void utf8Decode()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(uint, codePoint);
+        QFETCH(int, length);
+        QFETCH(bool, valid);
+        const std::string_view text(bytes.constData(), std::size_t(bytes.size()));
+        std::size_t pos = 0;
+        bool ok = true;
+        QCOMPARE(uint(sigma::decodeUtf8(text, pos, &ok)), codePoint);
+        QCOMPARE(int(pos), length);
+        QCOMPARE(ok, valid);
+        QCOMPARE(sigma::isValidUtf8(text), valid);
+        if (valid) { // and back
+            std::string out;
+            sigma::appendUtf8(char32_t(codePoint), out);
+            QCOMPARE(QByteArray::fromStdString(out), bytes);
+        }
+    }
+
     void writeAndReadBack()
     {
         QTemporaryDir dir;

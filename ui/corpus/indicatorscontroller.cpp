@@ -10,6 +10,7 @@
 #include "../workbenchcontext.h"
 
 #include "corpus/baseline.h"
+#include "engine/nearmiss.h"
 #include "rule/parser.h"
 
 #include <QAction>
@@ -168,13 +169,40 @@ void IndicatorsController::startBaseline()
     // The same events in scope as the Test pane: Security 5156 read as network connections when
     // its switch is on.
     options.translateSecurity5156 = m_context->compileOptions().translateSecurity5156;
+    sigma::CompileOptions compile = m_context->compileOptions();
+    struct Counts {
+        sigma::BaselineResult baseline;
+        std::vector<std::size_t> nearMissChanges; ///< parallel to baseline.indicators (empty: not counted)
+    };
     m_baselineJob.start(
-        [parsed, events, file, options](const JobContext& job) mutable {
+        [parsed, events, file, options, compile](const JobContext& job) mutable {
             options.cancel = job.cancelFlag();
-            return sigma::baselineNoise(*parsed->firstRule(), file, *events, options);
+            Counts counts{sigma::baselineNoise(*parsed->firstRule(), file, *events, options), {}};
+            // What removing each value would do to the near misses: one explanation per event in scope.
+            const sigma::CompileResult compiled = sigma::compileRule(*parsed->firstRule(), file, compile);
+            if (!compiled.rule || job.isCancelled())
+                return counts;
+            std::vector<std::size_t> inScope;
+            for (std::size_t i = 0; i < events->size(); ++i)
+                if (compiled.rule->inScope((*events)[i]))
+                    inScope.push_back(i);
+            sigma::NearMissListOptions nm;
+            nm.cancel = job.cancelFlag();
+            nm.lowPriority = true;
+            bool complete = false;
+            const auto impact = sigma::nearMissImpact(*compiled.rule, *events, inScope, nm, &complete);
+            if (!complete)
+                return counts;
+            for (const auto& ind : counts.baseline.indicators) {
+                const auto it =
+                    impact.find(sigma::ValueRef{ind.searchIndex, ind.mapIndex, ind.itemIndex, ind.valueIndex});
+                counts.nearMissChanges.push_back(it == impact.end() ? 0 : it->second);
+            }
+            return counts;
         },
-        [this, events, summary](const sigma::BaselineResult& result) {
-            m_pane->model()->setBaseline(result.hits, result.eventsConsidered);
+        [this, events, summary](const Counts& counts) {
+            const sigma::BaselineResult& result = counts.baseline;
+            m_pane->model()->setBaseline(result.hits, result.eventsConsidered, counts.nearMissChanges);
             QString s = summary + tr(" · %1 of %2 loaded events in the rule's log source")
                                       .arg(result.eventsConsidered)
                                       .arg(events->size());

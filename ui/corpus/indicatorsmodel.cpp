@@ -50,6 +50,11 @@ QString indicatorFiguresText(const IndicatorFigures& f, std::size_t corpusRules,
         s += QCoreApplication::translate("sigmaui", "\nBaseline: hits %1 of %2 loaded events in scope")
                  .arg(*f.baseline)
                  .arg(eventsInScope);
+    if (f.nearMissChanges)
+        s += *f.nearMissChanges == 1
+                 ? QCoreApplication::translate("sigmaui", "\nRemoving it would change 1 near miss")
+                 : QCoreApplication::translate("sigmaui", "\nRemoving it would change %1 near misses")
+                       .arg(*f.nearMissChanges);
     return s;
 }
 
@@ -68,12 +73,16 @@ void IndicatorsModel::setIndicators(std::vector<IndicatorFigures> rows, std::siz
     endResetModel();
 }
 
-void IndicatorsModel::setBaseline(const std::vector<std::size_t>& hits, std::size_t eventsInScope)
+void IndicatorsModel::setBaseline(const std::vector<std::size_t>& hits, std::size_t eventsInScope,
+                                  const std::vector<std::size_t>& nearMissChanges)
 {
     if (hits.size() != m_rows.size())
         return;
-    for (std::size_t i = 0; i < hits.size(); ++i)
+    for (std::size_t i = 0; i < hits.size(); ++i) {
         m_rows[i].baseline = hits[i];
+        if (nearMissChanges.size() == hits.size())
+            m_rows[i].nearMissChanges = nearMissChanges[i];
+    }
     m_eventsInScope = eventsInScope;
     updateMaxima();
     if (!m_rows.empty())

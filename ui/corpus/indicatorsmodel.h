@@ -18,6 +18,9 @@ struct IndicatorFigures {
     std::map<std::string, std::size_t> reachByVendor; ///< the reach split by the rules' vendor
     std::optional<std::size_t> otherRules;            ///< the same without the edited file
     std::optional<std::size_t> baseline;              ///< loaded events it matches on its own (none: no events)
+    /// Events of the log source whose near-miss status removing the value would change
+    /// (sigma::nearMissImpact; none: not counted)
+    std::optional<std::size_t> nearMissChanges;
 };
 
 /// The Indicators pane's table: field (canonical; the written name in the tooltip), kind, value,
@@ -38,7 +41,8 @@ public:
 
     void setIndicators(std::vector<IndicatorFigures> rows, std::size_t corpusRules, std::size_t eventsInScope);
     /// Updates the baseline column only (rows must be the same indicators, in the same order).
-    void setBaseline(const std::vector<std::size_t>& hits, std::size_t eventsInScope);
+    void setBaseline(const std::vector<std::size_t>& hits, std::size_t eventsInScope,
+                     const std::vector<std::size_t>& nearMissChanges = {});
     void clear();
 
     const IndicatorFigures* figuresAt(int row) const;

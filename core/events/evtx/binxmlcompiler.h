@@ -5,6 +5,7 @@
 
 #include "events/evtx/binxml.h"
 #include "events/windowsformat.h"
+#include "util/utf8.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -49,20 +50,10 @@ enum Token : std::uint8_t {
 };
 constexpr std::uint8_t moreFlag = 0x40;
 
+/// A UTF-16 unit as UTF-8; a lone surrogate becomes U+FFFD.
 inline void appendUtf8(std::string& out, std::uint32_t cp)
 {
-    if (cp >= 0xD800 && cp <= 0xDFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    sigma::appendUtf8(cp >= 0xD800 && cp <= 0xDFFF ? char32_t(0xFFFD) : char32_t(cp), out);
 }
 
 inline std::string entityText(std::string_view name)
