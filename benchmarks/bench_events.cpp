@@ -118,8 +118,9 @@ void jsonLinesFigure(std::size_t lines, std::size_t block, int rounds)
 }
 
 /// Memory per event kept: every file read `copies` times, all events kept (the workbench's case; it
-/// keeps no XML for .evtx events since issue 18, `keepXml` measures what keeping it cost).
-void keptMemoryFigure(const std::vector<std::string>& files, int copies, bool keepXml = false)
+/// keeps no XML for .evtx events since issue 18, `keepXml` measures what keeping it cost), the values
+/// repeated within each file stored once (shareRepeatedValues(), as the workbench does) unless `!share`.
+void keptMemoryFigure(const std::vector<std::string>& files, int copies, bool keepXml, bool share)
 {
     sigma::ReadOptions options;
     options.keepOriginalXml = keepXml;
@@ -130,18 +131,26 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies, bool ke
     for (int c = 0; c < copies; ++c)
         for (const auto& f : files) {
             kept.push_back(sigma::readEventsFile(f, options));
+            if (share)
+                sigma::shareRepeatedValues(kept.back().events);
             keptEvents += kept.back().events.size();
         }
     const double secs = watch.seconds();
     const std::size_t heap = heapInUse() - heapBefore;
-    std::printf("kept%s: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
+    std::printf("kept%s%s: %zu events in %.2f s; heap %.1f MiB = %.0f bytes/event = %.0f MiB per million events; "
                 "peak RSS %.1f MiB\n",
-                keepXml ? " with their XML" : "", keptEvents, secs, heap / 1048576.0, double(heap) / double(keptEvents),
+                keepXml ? " with their XML" : "", share ? ", repeated values shared" : "", keptEvents, secs,
+                heap / 1048576.0, double(heap) / double(keptEvents),
                 double(heap) / double(keptEvents) * 1e6 / 1048576.0, sigmabench::peakRssKb() / 1024.0);
     // Where it goes (per event): the Event itself, the field array (used and spare slots) and the value text.
-    double fields = 0, spare = 0, text = 0, textSpare = 0;
+    double fields = 0, spare = 0, text = 0, textSpare = 0, sharedText = 0;
+    const std::string* lastShared = nullptr;
     for (const auto& r : kept)
         for (const auto& e : r.events) {
+            if (e.sharedText() && e.sharedText().get() != lastShared) { // the events of a block are adjacent
+                lastShared = e.sharedText().get();
+                sharedText += double(lastShared->capacity());
+            }
             fields += double(e.fields.size());
             spare += double(e.fields.capacity() - e.fields.size());
             text += double(e.textSize());
@@ -149,8 +158,9 @@ void keptMemoryFigure(const std::vector<std::string>& files, int copies, bool ke
         }
     const double n = double(keptEvents);
     std::printf("  per event: Event %zu bytes, %.1f fields (%zu bytes each), %.1f spare slots, value text %.0f bytes "
-                "(+%.0f spare)\n",
-                sizeof(sigma::Event), fields / n, sizeof(sigma::EventField), spare / n, text / n, textSpare / n);
+                "(+%.0f spare), shared values %.0f\n",
+                sizeof(sigma::Event), fields / n, sizeof(sigma::EventField), spare / n, text / n, textSpare / n,
+                sharedText / n);
 }
 
 } // namespace
@@ -205,9 +215,11 @@ int main(int argc, char** argv)
         std::printf("%s: %zu files of kind %s\n", ok ? "written" : "nothing written", kind.size(), argv[2]);
         return ok ? 0 : 1;
     }
-    if (only == "memory") { // `memory [COPIES] [xml]`: `xml` keeps each event's XML (the workbench before issue 18)
-        keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40,
-                         argc > 3 && argv[3] == std::string("xml"));
+    if (only == "memory") { // `memory [COPIES] [xml|unshared]`: `xml` keeps each event's XML (the workbench
+                            // before issue 18), `unshared` does not share repeated values
+        const std::string how = argc > 3 ? argv[3] : "";
+        keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40, how == "xml",
+                         how != "xml" && how != "unshared");
         return 0;
     }
     jsonLinesFigure(500000, 50000, 3);
@@ -258,6 +270,6 @@ int main(int argc, char** argv)
             large.push_back(f);
     compare("large files only (>= 1 MiB, process start-up negligible)", large);
 
-    keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40);
+    keptMemoryFigure(files, argc > 2 ? std::max(1, std::atoi(argv[2])) : 40, false, true);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "util/xmlescape.h"
 
 #include <optional>
+#include <unordered_map>
 
 namespace sigma {
 
@@ -32,6 +33,74 @@ std::vector<std::string_view> Event::values(std::string_view name) const
         if (f.key == key)
             out.push_back(text(f));
     return out;
+}
+
+/// Event's private storage, for shareRepeatedValues().
+struct EventSharing {
+    static std::size_t share(std::span<Event> events);
+};
+
+std::size_t EventSharing::share(std::span<Event> events)
+{
+    // 1. How often each value occurs (views into the events' texts, unchanged until step 3).
+    std::unordered_map<std::string_view, std::uint32_t> counts;
+    std::size_t before = 0;
+    for (const auto& e : events) {
+        before += e.m_text.size();
+        for (const auto& f : e.fields)
+            if (f.size > 0)
+                ++counts[e.text(f)];
+    }
+    // 2. The values seen twice or more, once each, in one text (a value of an event shared before
+    // is counted like any other: the old shared text goes when no event holds it any more).
+    std::string shared;
+    std::vector<std::string_view> repeated;
+    for (const auto& [value, count] : counts)
+        if (count > 1 && shared.size() + value.size() < EventField::kShared) {
+            repeated.push_back(value);
+            shared += value;
+        }
+    counts.clear();
+    auto text = std::make_shared<const std::string>(std::move(shared));
+    std::unordered_map<std::string_view, std::uint32_t> offsets; // views into `text`, which stays
+    offsets.reserve(repeated.size());
+    std::uint32_t offset = 0;
+    for (auto value : repeated) {
+        offsets.emplace(std::string_view(text->data() + offset, value.size()), offset);
+        offset += std::uint32_t(value.size());
+    }
+    repeated.clear();
+    // 3. Every event: repeated values point into the shared text, the others into a new own text
+    // that holds them only.
+    std::size_t after = text->size();
+    std::vector<char> own;
+    for (auto& e : events) {
+        own.clear();
+        for (auto& f : e.fields) {
+            const std::string_view value = e.text(f);
+            if (auto it = value.empty() ? offsets.end() : offsets.find(value); it != offsets.end()) {
+                f.offset = it->second | EventField::kShared;
+            } else {
+                f.offset = std::uint32_t(own.size());
+                own.insert(own.end(), value.begin(), value.end());
+            }
+        }
+        std::vector<char>(own.begin(), own.end()).swap(e.m_text); // exactly the size needed
+        e.m_shared = offsets.empty() ? nullptr : text;
+        e.fields.shrink_to_fit();
+        after += e.m_text.size();
+    }
+    return before > after ? before - after : 0;
+}
+
+std::size_t shareRepeatedValues(std::span<Event> events, std::size_t block)
+{
+    if (block == 0)
+        block = events.size();
+    std::size_t saved = 0;
+    for (std::size_t first = 0; first < events.size(); first += block)
+        saved += EventSharing::share(events.subspan(first, std::min(block, events.size() - first)));
+    return saved;
 }
 
 namespace {

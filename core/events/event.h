@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,11 @@ namespace sigma {
 struct EventField {
     FieldNames::Id name = 0;  ///< exact spelling as in the source
     FieldNames::Id key = 0;   ///< case-folded key, used for matching
-    std::uint32_t offset = 0; ///< of the value in the event's value text
+    std::uint32_t offset = 0; ///< of the value in the event's value text (kShared set: in its shared values)
     std::uint32_t size = 0;   ///< of the value, in bytes
+
+    /// Set in `offset` when the value is one of the event's shared values (shareRepeatedValues()).
+    static constexpr std::uint32_t kShared = 0x80000000u;
 };
 
 /// Where an event came from.
@@ -38,6 +42,10 @@ struct EventOrigin {
 /// each. The views value(), values() and text() return stay valid while the event lives, moves
 /// included (the buffer is on the heap and moves with it), until a field is added or changed (the
 /// buffer may grow). Copies are independent.
+///
+/// Values repeated among the events of one file (provider, channel, computer, SIDs, ...) can be
+/// stored once for all of them (shareRepeatedValues(), the workbench does it for the events it
+/// keeps): such a field's value is in a text shared by those events, read the same way.
 class Event {
 public:
     std::vector<EventField> fields;
@@ -66,10 +74,16 @@ public:
     {
         fields.clear();
         m_text.clear();
+        m_shared.reset();
     }
 
     /// The value of one of this event's fields.
-    std::string_view text(const EventField& f) const { return {m_text.data() + f.offset, f.size}; }
+    std::string_view text(const EventField& f) const
+    {
+        if (f.offset & EventField::kShared) [[unlikely]]
+            return {m_shared->data() + (f.offset & ~EventField::kShared), f.size};
+        return {m_text.data() + f.offset, f.size};
+    }
     std::string_view text(std::size_t index) const { return text(fields[index]); }
 
     /// Room for `fieldCount` fields and `textBytes` bytes of values (readers: fewer reallocations).
@@ -78,9 +92,11 @@ public:
         fields.reserve(fieldCount);
         m_text.reserve(textBytes);
     }
-    /// Bytes of value text held (used), for figures.
+    /// Bytes of value text held (used) by this event alone, for figures.
     std::size_t textSize() const { return m_text.size(); }
     std::size_t textCapacity() const { return m_text.capacity(); }
+    /// The values this event shares with others (shareRepeatedValues()), or null.
+    const std::shared_ptr<const std::string>& sharedText() const { return m_shared; }
     /// Frees spare capacity (readers call it on events that are kept).
     void shrinkToFit()
     {
@@ -122,6 +138,17 @@ private:
         return offset;
     }
     std::vector<char> m_text; ///< the values of all fields; a vector, so that moving keeps the views valid
+    std::shared_ptr<const std::string> m_shared; ///< values shared with other events (kShared fields)
+
+    friend struct EventSharing;
 };
+
+/// Stores the values repeated among `events` (typically the events of one file: provider, channel,
+/// computer, SIDs, logon ids, ...) once, in a text the events share, and trims each event's own
+/// buffers to the values only it has. The events read the same afterwards (values, order, names);
+/// only their memory changes. Returns the bytes of value text saved. Linear in the values. Done
+/// `block` events at a time (0: all at once), each block with its own shared text: the working
+/// memory is a hash table of a block's distinct values.
+std::size_t shareRepeatedValues(std::span<Event> events, std::size_t block = 32768);
 
 } // namespace sigma
