@@ -208,7 +208,8 @@ void CorrelationsPane::update()
     const EvaluationPtr good = document ? document->evaluator()->lastGoodResult() : nullptr;
     // The newest result of the loaded events; while the text does not compile, the last good one.
     EvaluationPtr shown = last && last->correlation ? last : good && good->correlation ? good : nullptr;
-    if (shown && shown->events != m_context->events())
+    // Without events there are no rows to show: the file's reference errors are in Problems.
+    if (shown && (!m_context->events() || shown->events != m_context->events()))
         shown = nullptr;
     if (!shown) {
         m_model->setCorrelation(nullptr);
@@ -247,18 +248,20 @@ void CorrelationsPane::update()
     } else {
         m_strip->setRow(nullptr, nullptr, nullptr);
     }
-    if (document != m_raisedFor) { // the first time a correlation file shows: in front, its first firing group
+    if (document != m_raisedFor) { // the first time a correlation file shows: in front
         m_raisedFor = document;
         if (m_dock) {
             m_dock->show();
             m_dock->raise();
         }
-        for (int r = 0; row < 0 && r < m_model->rowCount(); ++r)
-            if (m_model->rowAt(r)->fired) {
-                m_view->selectRow(r);
-                break;
-            }
     }
+    // The first time its events give a firing group (whenever they were loaded), that group.
+    for (int r = 0; row < 0 && document != m_autoSelectedFor && r < m_model->rowCount(); ++r)
+        if (m_model->rowAt(r)->fired) {
+            m_autoSelectedFor = document;
+            m_view->selectRow(r);
+            break;
+        }
 }
 
 void CorrelationsPane::showSelected()

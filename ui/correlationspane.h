@@ -9,6 +9,7 @@
 
 #include "live/correlationlive.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -83,7 +84,10 @@ private:
     QDockWidget* m_dock = nullptr;
     EventListPtr m_events;
     QString m_selectedKey;
-    const RuleDocument* m_raisedFor = nullptr;
+    /// The document whose correlations were last brought to the front, and the one whose first
+    /// firing group was selected (once its events are evaluated): each happens once per document.
+    QPointer<const RuleDocument> m_raisedFor;
+    QPointer<const RuleDocument> m_autoSelectedFor;
 };
 
 } // namespace sigmaui

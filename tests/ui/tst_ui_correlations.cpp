@@ -276,6 +276,33 @@ private Q_SLOTS:
         QVERIFY(m_pane->summaryText().contains(QStringLiteral("no correlation")));
     }
 
+    // The order initTestCase leaves to chance, made certain: the file is evaluated before any event
+    // is loaded (then the pane asks for events rather than showing zero rows), and the first
+    // firing group is selected when the events arrive. CI once saw the rule's result come first
+    // and the group stay unselected.
+    void firstFiringGroupSelectedWhenEventsComeLater()
+    {
+        QTemporaryDir recovery;
+        MainWindowOptions options;
+        options.recoveryDirectory = recovery.path();
+        options.restoreLayout = false;
+        options.offerRecovery = false;
+        MainWindow window(m_syntax, options);
+        window.resize(1400, 900);
+        window.show();
+        auto* pane = window.findChild<CorrelationsPane*>();
+        QVERIFY(pane);
+        QVERIFY(window.openRuleFile(sample("mr_win_security_brute_force_then_logon.yml")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.evaluatorAt(window.currentTab())->isSettled(), 20000);
+        QVERIFY(window.evaluatorAt(window.currentTab())->lastResult()->correlation);
+        QCOMPARE(pane->model()->rowCount(), 0);
+        QVERIFY2(pane->summaryText().contains(QStringLiteral("Load events")), qPrintable(pane->summaryText()));
+        window.loadEvents({sample("security-logons.xml")});
+        QTRY_COMPARE_WITH_TIMEOUT(pane->model()->rowCount(), 8, 20000);
+        QTRY_VERIFY(pane->view()->currentIndex().data(CorrelationsModel::FiredRole).toBool());
+        QTRY_VERIFY(selectedEvents(&window).size() >= 5);
+    }
+
     void cleanupTestCase() { m_window.reset(); }
 };
 
