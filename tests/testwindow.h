@@ -2,7 +2,7 @@
 
 // The workbench window of a GUI test: its own recovery folder, no layout from QSettings, no offer
 // to recover another test's work. Test fixtures derive from it (struct Workbench : TestWindow) or
-// hold one; `adjust` changes other options (debounce, autosave) before the window is made;
+// hold one; `adjust` changes other options (autosave, recovery) before the window is made;
 // `openWithEvents` opens a rule with events, as most GUI tests begin. answerNextDialog() answers a
 // modal dialog the test is about to open (its exec() loop).
 

@@ -36,11 +36,12 @@ LiveEvaluator::LiveEvaluator(QObject* parent)
     , m_core(std::make_shared<sigma::IncrementalEvaluator>())
 {
     qRegisterMetaType<EvaluationPtr>();
-    m_debounce.setSingleShot(true);
-    m_debounce.setInterval(150);
-    connect(&m_debounce, &QTimer::timeout, this, &LiveEvaluator::evaluateNow);
     connect(&m_jobs, &JobTracker::busyChanged, this, [this](bool busy) {
-        if (!busy && !isBusy())
+        if (busy)
+            return;
+        if (m_waiting)
+            evaluateNow(); // the stale job has stopped: the newest text's turn
+        else
             Q_EMIT busyChanged(false);
     });
 }
@@ -56,23 +57,17 @@ void LiveEvaluator::setCompileOptions(const sigma::CompileOptions& options)
     m_core->setOptions(options);
 }
 
-void LiveEvaluator::setDebounceInterval(int milliseconds)
-{
-    m_debounce.setInterval(milliseconds);
-}
-
 void LiveEvaluator::setText(const QString& text)
 {
     m_text = text;
-    if (m_last && m_last->totalMs <= m_fastJobMs) {
-        evaluateNow(); // the job is shorter than any pause worth waiting for
+    if (!m_jobs.isBusy() || (m_last && m_last->totalMs <= m_fastJobMs)) {
+        evaluateNow(); // nothing to wait for, or the job is shorter than any wait worth having
         return;
     }
-    m_core->newTicket(); // whatever is running now is stale
-    const bool wasBusy = isBusy();
-    m_debounce.start();
-    if (!wasBusy)
-        Q_EMIT busyChanged(true);
+    // A slow job runs: it is stale now and stops at its next check; starting another beside it
+    // would only share the cores with it. The newest text starts when it has stopped.
+    m_core->newTicket();
+    m_waiting = true;
 }
 
 void LiveEvaluator::setEvents(EventListPtr events)
@@ -89,9 +84,10 @@ void LiveEvaluator::setTests(TestSetPtr tests)
 
 void LiveEvaluator::evaluateNow()
 {
-    m_debounce.stop();
+    const bool wasBusy = isBusy(); // waiting counts: nobody was told it is idle
+    m_waiting = false;
+    ++m_jobsStarted;
     const quint64 generation = m_core->newTicket();
-    const bool wasBusy = isBusy();
     const auto requested = std::chrono::steady_clock::now();
     // On the interactive lane (the live jobs' own threads, shared by every editor, never waited
     // for): closing an editor does not wait for its job.

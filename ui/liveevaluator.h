@@ -7,7 +7,6 @@
 #include "validation/runner.h"
 
 #include <QObject>
-#include <QTimer>
 
 #include <atomic>
 #include <chrono>
@@ -33,7 +32,7 @@ struct Evaluation : sigma::LiveResult {
     /// The rule's tests run against `compiled` (null when there are no tests or no compiled rule).
     std::shared_ptr<const sigma::RuleTestResult> tests;
     double totalMs = 0;
-    /// When the job was asked for (after the debounce), began on its worker and ended (for the
+    /// When the job was asked for (the keystroke, or when a stale job stopped), began on its worker and ended (for the
     /// latency benchmark: queueing, the job, and the GUI's part after it).
     std::chrono::steady_clock::time_point requested, started, finished;
 };
@@ -53,31 +52,30 @@ struct EvaluationRequest {
     std::chrono::steady_clock::time_point requested; ///< default: when the job starts
 };
 
-/// Runs the live evaluation of one editor (sigma::IncrementalEvaluator) off the GUI thread:
-/// text changes are debounced (150 ms by default) only while jobs are slow: when the last job took
-/// at most fastJobMs() a new text is evaluated at once (a newer one supersedes it), so a keystroke
-/// is not kept waiting longer than the evaluation itself. Each job gets a generation number (the
-/// evaluator's ticket), and results of stale jobs are dropped (a stale job also stops early).
-/// Only value snapshots cross threads; a job never holds this object, so destroying it does not
-/// wait for one.
+/// Runs the live evaluation of one editor (sigma::IncrementalEvaluator) off the GUI thread. A new
+/// text starts a job at once when none is running, and after a fast job (at most fastJobMs());
+/// while a slower job runs, the newest text waits for it: that job is stale (a newer ticket), stops
+/// at its next check, and the newest text starts the moment it has. So there is never a fixed
+/// pause: a keystroke waits at most for one stale job to stop plus its own job, and typing faster
+/// than the jobs run costs one job at a time, not one per key. Each job gets a generation number
+/// (the evaluator's ticket), and results of stale jobs are dropped. Only value snapshots cross
+/// threads; a job never holds this object, so destroying it does not wait for one.
 class LiveEvaluator : public QObject {
     Q_OBJECT
 public:
     explicit LiveEvaluator(QObject* parent = nullptr);
     ~LiveEvaluator() override;
 
-    void setDebounceInterval(int milliseconds);
-    int debounceInterval() const { return m_debounce.interval(); }
     void setFileName(const QString& file) { m_file = file; }
     void setCompileOptions(const sigma::CompileOptions& options);
 
-    /// Jobs that took at most this long do not make the next text wait for the debounce (default 40
-    /// ms: keystroke to verdicts within two frames); negative: always debounce.
+    /// After a job that took at most this long, a new text does not wait for a running stale job to
+    /// stop (default 40 ms: keystroke to verdicts within two frames); negative: it always waits.
     void setFastJobMs(double milliseconds) { m_fastJobMs = milliseconds; }
     double fastJobMs() const { return m_fastJobMs; }
 
-    /// A new text: evaluated at once after a fast job, else after the debounce interval (restarted
-    /// by each call).
+    /// A new text: evaluated at once when no job runs or the last one was fast, else as soon as the
+    /// running (now stale) job has stopped.
     void setText(const QString& text);
     /// New events: evaluated at once.
     void setEvents(EventListPtr events);
@@ -88,10 +86,12 @@ public:
     void evaluateNow();
 
     quint64 generation() const { return m_core->currentTicket(); }
-    bool isBusy() const { return m_jobs.isBusy() || m_debounce.isActive(); }
+    bool isBusy() const { return m_jobs.isBusy() || m_waiting; }
     /// The last result is of the current text and events, and no newer job is coming (stale jobs
     /// may still be winding down: isBusy() counts them).
-    bool isSettled() const { return !m_debounce.isActive() && m_last && m_last->generation == generation(); }
+    bool isSettled() const { return !m_waiting && m_last && m_last->generation == generation(); }
+    /// Jobs started so far (tests: typing while a job runs starts one job, not one per key).
+    int jobsStarted() const { return m_jobsStarted; }
     EvaluationPtr lastResult() const { return m_last; }
     EvaluationPtr lastGoodResult() const { return m_lastGood; }
 
@@ -104,8 +104,9 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
-    QTimer m_debounce;
     double m_fastJobMs = 40;
+    bool m_waiting = false; ///< a text waits for the running stale job to stop
+    int m_jobsStarted = 0;
     QString m_text;
     QString m_file;
     TestSetPtr m_tests;

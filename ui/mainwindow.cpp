@@ -69,7 +69,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     , m_options(options)
     , m_banner(new MessageBanner(this))
     , m_context(new WorkbenchContext(this, m_banner))
-    , m_tabs(new DocumentTabs(syntax, m_context, {options.debounceMs, options.autosaveDelayMs},
+    , m_tabs(new DocumentTabs(syntax, m_context, {options.autosaveDelayMs},
                               options.recoveryDirectory, this))
     , m_testPane(new TestPane(this))
     , m_explanationPane(new ExplanationPane(m_context, this))

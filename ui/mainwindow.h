@@ -53,7 +53,6 @@ class WorkbenchContext;
 struct MainWindowOptions {
     QString recoveryDirectory;  ///< default: AppDataLocation/recovery
     int autosaveDelayMs = 3000; ///< recovery copy this long after the last change
-    int debounceMs = 150;       ///< live evaluation this long after the last keystroke
     bool offerRecovery = true;  ///< look for work left by a crashed session at start
     bool restoreLayout = true;  ///< window geometry and docks from QSettings
 };

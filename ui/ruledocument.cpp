@@ -18,7 +18,6 @@ RuleDocument::RuleDocument(const SyntaxSupport* syntax, const QString& text, con
     , m_recoveryId(RecoveryStore::newId())
 {
     setParent(m_editor);
-    m_evaluator->setDebounceInterval(options.debounceMs);
     m_evaluator->setFileName(path.isEmpty() ? untitledName : path);
     m_autosave->setSingleShot(true);
     m_autosave->setInterval(options.autosaveDelayMs);

@@ -21,7 +21,6 @@ class RuleDocument : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        int debounceMs = 150;       ///< live evaluation this long after the last keystroke
         int autosaveDelayMs = 3000; ///< recovery copy this long after the last change
     };
 

@@ -7,7 +7,7 @@
 //
 // Prints p50/p95/max of (1) the background job alone (parse + compile + evaluate every event)
 // and (2) the whole round trip in the main window: a keystroke in the editor until the events
-// table shows the new verdicts, with the debounce as shipped (adaptive: none after a fast job).
+// table shows the new verdicts, with the job scheduling as shipped (no fixed pause).
 // The round trip ends when the window has painted what the new verdicts made dirty (the table's
 // changed rows and every other widget waiting for a repaint); its parts are printed too. PAUSE_MS waits between edits
 // (a typist's pace), so that background work started by one result (e.g. the Indicators pane's baseline) can finish.
@@ -301,9 +301,8 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
     }
     SyntaxSupport syntax;
     MainWindowOptions options;
-    // The debounce as shipped (adaptive: at once while jobs are fast), so keystroke -> verdicts
-    // shown is what the user perceives, debounce included.
-    options.debounceMs = MainWindowOptions{}.debounceMs;
+    // The scheduling as shipped (at once when idle; while a slow job runs, right after it stops),
+    // so keystroke -> verdicts shown is what the user perceives.
     options.offerRecovery = false;
     options.restoreLayout = false;
     options.recoveryDirectory = dir.filePath(QStringLiteral("recovery"));
@@ -324,7 +323,7 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
     // Let whatever the first result started settle, as after a pause in typing.
     QTest::qWait(pauseMs > 0 ? pauseMs : 500);
     const int at = int(editor->toPlainText().indexOf(QStringLiteral("' -enc '"))) + 3; // after "' -"
-    const quint64 generationBefore = window.evaluatorAt(window.currentTab())->generation();
+    const int jobsBefore = window.evaluatorAt(window.currentTab())->jobsStarted();
     std::vector<double> roundTrip, keystroke, toRequest, queued, jobTime, gui, paint, rest, guiCpu;
     for (int i = 0; i < edits; ++i) {
         QTextCursor c = editor->textCursor();
@@ -371,10 +370,9 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
         if (pauseMs > 0)
             QTest::qWait(pauseMs);
     }
-    // Each edit is one new text (generation +1) and one job (+1); more would mean a job that no
-    // edit asked for.
+    // Each edit starts one job; more would mean a job that no edit asked for.
     std::printf("jobs per edit: %.2f\n",
-                double(window.evaluatorAt(window.currentTab())->generation() - generationBefore) / 2.0 / edits);
+                double(window.evaluatorAt(window.currentTab())->jobsStarted() - jobsBefore) / edits);
     print("  keystroke handled by the editor", stats(keystroke));
     print("  keystroke -> job requested", stats(toRequest));
     print("  job waiting for a worker", stats(queued));
@@ -384,9 +382,9 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
     print("keystroke -> verdicts shown (as perceived)", stats(roundTrip));
     print("  of which GUI thread CPU time", stats(guiCpu));
     print("(after: other pending GUI events)", stats(rest));
-    std::printf("(debounce as shipped: at once after a job of <= %.0f ms, else %d ms after the last keystroke; "
-                "included above; pause between edits %d ms)\n",
-                LiveEvaluator().fastJobMs(), options.debounceMs, pauseMs);
+    std::printf("(scheduling as shipped: a job starts at once when none runs or the last took <= %.0f ms, else "
+                "when the running stale job stops; included above; pause between edits %d ms)\n",
+                LiveEvaluator().fastJobMs(), pauseMs);
     return 0;
 }
 

@@ -34,7 +34,7 @@ struct Workbench : sigmatest::TestWindow {
     QueryPane* pane = nullptr;
 
     Workbench()
-        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 0; })
+        : TestWindow()
     {
         pane = window->queryPane();
     }

@@ -45,7 +45,7 @@ struct Window : sigmatest::TestWindow {
     RuleEditor* editor = nullptr;
 
     Window()
-        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 10; })
+        : TestWindow()
     {
         window->newRule();
         editor = window->currentEditor();

@@ -83,31 +83,45 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("%1 threads at once, at most %2 expected").arg(peak.load()).arg(allowed)));
     }
 
-    // Issue 20: the debounce waits only while jobs are slow. After a fast job a new text is
-    // evaluated at once, long before a (here 10 s) debounce interval; with slow jobs it waits.
-    void debounceAdaptsToJobTime()
+    // Issues 15 and 20: no fixed pause. When no job runs, a text starts one at once; after a fast
+    // job too (the stale one is left to wind down); while a slow job runs, the newest text waits
+    // for it to stop and then starts at once. A job's result reaches this thread through the event
+    // loop, so until processEvents() the first job counts as running, whatever its speed.
+    void schedulingHasNoFixedPause()
     {
         LiveEvaluator evaluator;
-        evaluator.setDebounceInterval(10000);
         const QString text =
             QString::fromUtf8(sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml"))));
         QSignalSpy spy(&evaluator, &LiveEvaluator::evaluated);
-        evaluator.setText(text);
-        evaluator.evaluateNow(); // the first result
+        evaluator.setText(text); // idle: started at once
+        QCOMPARE(evaluator.jobsStarted(), 1);
         QTRY_VERIFY(evaluator.lastResult() && evaluator.lastResult()->text == text);
+        QTRY_VERIFY(!evaluator.isBusy());
         QVERIFY(evaluator.lastResult()->totalMs <= evaluator.fastJobMs());
+
+        // A fast last job: a new text starts at once even while the previous job runs.
         const QString edited = text + QStringLiteral("# typed\n");
+        evaluator.setText(text + QStringLiteral("# t"));
         evaluator.setText(edited);
-        QTRY_VERIFY_WITH_TIMEOUT(evaluator.lastResult()->text == edited, 3000); // not after 10 s
-        // Jobs counted as slow: the text waits for the interval.
+        QCOMPARE(evaluator.jobsStarted(), 3);
+        QTRY_VERIFY(evaluator.isSettled() && evaluator.lastResult()->text == edited);
+        QTRY_VERIFY(!evaluator.isBusy());
+
+        // Jobs counted as slow: keys typed while one runs start no job of their own; the newest
+        // text starts once the running one has stopped, and only its result arrives.
         evaluator.setFastJobMs(-1);
-        evaluator.setText(text);
+        spy.clear();
+        evaluator.setText(text); // idle: at once
+        QCOMPARE(evaluator.jobsStarted(), 4);
+        for (int i = 0; i < 10; ++i)
+            evaluator.setText(text + QStringLiteral("# key %1\n").arg(i));
+        QCOMPARE(evaluator.jobsStarted(), 4);
+        QVERIFY(evaluator.isBusy());
         QVERIFY(!evaluator.isSettled());
-        QVERIFY(evaluator.isBusy()); // the debounce timer runs; no job was started
-        const quint64 generation = evaluator.generation();
-        QCoreApplication::processEvents();
-        QCOMPARE(evaluator.generation(), generation);
-        QCOMPARE(evaluator.lastResult()->text, edited);
+        QTRY_VERIFY(evaluator.isSettled() && !evaluator.isBusy());
+        QCOMPARE(evaluator.jobsStarted(), 5);
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(0).value<EvaluationPtr>()->text, text + QStringLiteral("# key 9\n"));
     }
 };
 

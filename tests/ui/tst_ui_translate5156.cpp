@@ -30,7 +30,7 @@ namespace {
 
 struct Workbench : sigmatest::TestWindow {
     Workbench()
-        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 0; })
+        : TestWindow()
     {}
 
     /// Sample workspace open, the net_connection rule shown, events loaded and evaluated.

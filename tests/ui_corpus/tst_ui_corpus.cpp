@@ -114,7 +114,7 @@ struct Workbench : sigmatest::TestWindow {
     CorpusFeatures* features = nullptr;
 
     Workbench()
-        : TestWindow([](MainWindowOptions& options) { options.debounceMs = 10; })
+        : TestWindow()
     {
         features = CorpusFeatures::of(window.get());
         window->resize(1400, 900);
