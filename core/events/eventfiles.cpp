@@ -1,5 +1,6 @@
 #include "events/eventfiles.h"
 
+#include "events/evtx/evtxformat.h"
 #include "util/asciitext.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sys/stat.h>
 #include <system_error>
@@ -150,6 +152,24 @@ std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths
         }
     }
     return files;
+}
+
+std::uint64_t announcedEventCount(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::uint8_t header[8] = {};
+    if (!in.read(reinterpret_cast<char*>(header), sizeof header) || std::memcmp(header, "ElfFile\0", 8) != 0)
+        return 0;
+    std::uint64_t count = 0;
+    std::uint8_t chunk[48];
+    for (std::uint64_t at = evtx::fileHeaderSize;; at += evtx::chunkSize) {
+        in.seekg(std::streamoff(at));
+        if (!in.read(reinterpret_cast<char*>(chunk), sizeof chunk))
+            break;
+        if (const auto h = evtx::readChunkHeader(evtx::Bytes(chunk, sizeof chunk)))
+            count += h->recordCount();
+    }
+    return count;
 }
 
 } // namespace sigma

@@ -4,6 +4,7 @@
 // (`events`, `match`, `reach`), the loaders and every file dialog take them from.
 #include "util/diagnostic.h"
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,5 +32,11 @@ std::string eventFilePatterns();
 /// an event extension are diagnostics (errors for the paths given and for folders that cannot be
 /// listed, warnings for what is found inside a folder); everything else is still listed.
 std::vector<std::string> collectEventFiles(const std::vector<std::string>& paths, Diagnostics& diagnostics);
+
+/// How many events the file announces without being read: for an .evtx file, the records its chunk
+/// headers count (48 bytes read per 64 KiB chunk; a chunk whose numbers do not add up counts 0, so
+/// a damaged header cannot announce more than a full chunk could hold); 0 for other formats and
+/// files that cannot be read. A hint for reserving memory, never a count to report.
+std::uint64_t announcedEventCount(const std::string& path);
 
 } // namespace sigma

@@ -6,6 +6,7 @@
 #include "evtxwriter.h"
 #include "testsupport.h"
 
+#include "events/eventfiles.h"
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxevent.h"
@@ -153,6 +154,34 @@ private Q_SLOTS:
         QVERIFY(evtx::readChunkHeader(chunk)->headerChecksumOk);
         chunkAt(file, 0)[8] ^= 0x10;
         QVERIFY(!evtx::readChunkHeader(chunk)->headerChecksumOk);
+    }
+
+    // What the loader reserves room for (issue 18: the event list allocated once): the records the
+    // chunk headers count, over several chunks; a chunk whose numbers do not add up counts none,
+    // and a file that is not .evtx (or is not there) announces nothing.
+    void announcedEventCount()
+    {
+        QTemporaryDir dir;
+        std::string file = ev::writeFile(makeRecords(1000, 400));
+        const std::size_t chunks = (file.size() - evtx::fileHeaderSize) / evtx::chunkSize;
+        QVERIFY2(chunks >= 3, qPrintable(QString::number(chunks)));
+        const auto write = [&](const char* name, const std::string& bytes) {
+            const QString path = dir.filePath(QLatin1String(name));
+            sigmatest::writeFile(path, QByteArray::fromStdString(bytes));
+            return path.toStdString();
+        };
+        QCOMPARE(sigma::announcedEventCount(write("all.evtx", file)), std::uint64_t(1000));
+        // The second chunk's last record number before its first: that chunk counts 0.
+        const auto second = *evtx::readChunkHeader(bytesOf(file).subspan(evtx::fileHeaderSize + evtx::chunkSize));
+        std::uint8_t* p = chunkAt(file, 1);
+        for (int i = 0; i < 8; ++i)
+            p[16 + i] = 0;
+        QCOMPARE(sigma::announcedEventCount(write("damaged.evtx", file)), std::uint64_t(1000 - second.recordCount()));
+        QCOMPARE(sigma::announcedEventCount(write("truncated.evtx", file.substr(0, evtx::fileHeaderSize + 40))),
+                 std::uint64_t(0));
+        QCOMPARE(sigma::announcedEventCount(write("events.xml", "<Events></Events>")), std::uint64_t(0));
+        QCOMPARE(sigma::announcedEventCount(dir.filePath(QStringLiteral("missing.evtx")).toStdString()),
+                 std::uint64_t(0));
     }
 
     void damagedRecordChain()
