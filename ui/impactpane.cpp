@@ -261,6 +261,8 @@ void ImpactPane::fetchHead(RuleDocument* document)
     process->setWorkingDirectory(QFileInfo(path).absolutePath());
     auto environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("GIT_OPTIONAL_LOCKS"), QStringLiteral("0"));
+    environment.insert(QStringLiteral("GIT_TERMINAL_PROMPT"), QStringLiteral("0"));
+    environment.insert(QStringLiteral("GIT_NO_LAZY_FETCH"), QStringLiteral("1")); // git >= 2.44; older: protocol.allow
     process->setProcessEnvironment(environment);
     const auto done = [this, process, path](bool ok) {
         if (!m_headPending.value(path))
@@ -280,8 +282,13 @@ void ImpactPane::fetchHead(RuleDocument* document)
         if (error == QProcess::FailedToStart)
             done(false);
     });
-    // The file as HEAD has it; "./" makes the path relative to the working directory.
-    process->start(git, {QStringLiteral("show"), QStringLiteral("HEAD:./") + QFileInfo(path).fileName()});
+    // The file as HEAD has it; "./" makes the path relative to the working directory. The folder may
+    // be anybody's (issue 19: opening a rule fetches and runs nothing): no transport at all (a partial
+    // clone would fetch a missing blob from its remote), no filters or hooks from its configuration.
+    process->start(git, {QStringLiteral("-c"), QStringLiteral("protocol.allow=never"), QStringLiteral("-c"),
+                         QStringLiteral("core.fsmonitor=false"), QStringLiteral("-c"),
+                         QStringLiteral("core.hooksPath=/dev/null"), QStringLiteral("show"),
+                         QStringLiteral("--no-textconv"), QStringLiteral("HEAD:./") + QFileInfo(path).fileName()});
 }
 
 void ImpactPane::schedule()

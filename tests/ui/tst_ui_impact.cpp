@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextCursor>
+#include <QUrl>
 
 using namespace sigmaui;
 
@@ -242,6 +243,47 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_pane->statusText(),
                                   QStringLiteral("+1 / \u22123 vs saved \u00b7 +0 / \u22121 vs HEAD"), 10000);
         m_pane->setBase(ImpactPane::Base::Saved);
+    }
+
+    /// Issue 19: opening a rule fetches nothing. In a partial clone whose HEAD blob of the rule is
+    /// not there, `git show` would fetch it from the clone's remote (here a file:// one, as good as
+    /// https:// for the test): the workbench's git call has no transport, so HEAD is simply not
+    /// available, and the blob is still missing afterwards.
+    void gitHeadFetchesNothing()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("git")).isEmpty())
+            QSKIP("git is not installed: the HEAD comparison is left out");
+        QTemporaryDir dir;
+        const QString server = dir.filePath(QStringLiteral("server"));
+        const QString clone = dir.filePath(QStringLiteral("clone"));
+        QVERIFY(QDir().mkpath(server));
+        QVERIFY(QFile::copy(fx(QStringLiteral("old.yml")), server + QStringLiteral("/rule.yml")));
+        const QStringList identity = {QStringLiteral("-c"), QStringLiteral("user.name=t"), QStringLiteral("-c"),
+                                      QStringLiteral("user.email=t@example.test")};
+        QVERIFY(git(server, {QStringLiteral("init"), QStringLiteral("-q")}));
+        QVERIFY(git(server, {QStringLiteral("add"), QStringLiteral("rule.yml")}));
+        QVERIFY(git(server,
+                    identity + QStringList{QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("old")}));
+        QVERIFY(
+            git(server, {QStringLiteral("config"), QStringLiteral("uploadpack.allowFilter"), QStringLiteral("true")}));
+        QVERIFY(git(server, {QStringLiteral("config"), QStringLiteral("uploadpack.allowAnySHA1InWant"),
+                             QStringLiteral("true")}));
+        QVERIFY(git(dir.path(), {QStringLiteral("clone"), QStringLiteral("-q"), QStringLiteral("--filter=blob:none"),
+                                 QStringLiteral("--no-checkout"), QUrl::fromLocalFile(server).toString(), clone}));
+        const QString rule = clone + QStringLiteral("/rule.yml");
+        QVERIFY(QFile::copy(fx(QStringLiteral("new.yml")), rule));
+        QFile::setPermissions(rule, QFile::ReadOwner | QFile::WriteOwner);
+        // Asked without any transport, the blob is missing now (and so must stay).
+        const QStringList missing = {QStringLiteral("-c"), QStringLiteral("protocol.allow=never"),
+                                     QStringLiteral("cat-file"), QStringLiteral("-e"), QStringLiteral("HEAD:rule.yml")};
+        QVERIFY(!git(clone, missing));
+
+        QVERIFY(m_window->openRuleFile(rule));
+        QTRY_VERIFY(!m_pane->findChildren<QProcess*>().isEmpty());                    // git asked for HEAD
+        QTRY_VERIFY_WITH_TIMEOUT(m_pane->findChildren<QProcess*>().isEmpty(), 20000); // and answered
+        QVERIFY(!m_pane->headAvailable());
+        QVERIFY2(!git(clone, missing), "the workbench fetched the rule's HEAD blob from the clone's remote");
+        m_window->closeTab(m_window->currentTab());
     }
 };
 
