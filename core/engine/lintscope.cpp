@@ -3,6 +3,7 @@
 #include "util/asciitext.h"
 
 #include <algorithm>
+#include <memory>
 #include <cctype>
 
 namespace sigma {
@@ -20,10 +21,12 @@ void addUnique(std::vector<T>& list, const T& value)
 
 std::function<std::optional<LintOptions::Scope>(const LogSource&)> logSourceScopeLookup(const LogSourceTable& table)
 {
-    return [table](const LogSource& ls) -> std::optional<LintOptions::Scope> {
+    // Shared, not captured by value: copying the function (per lint) must not copy the table.
+    return [table = std::make_shared<const LogSourceTable>(table)](
+               const LogSource& ls) -> std::optional<LintOptions::Scope> {
         bool known = false;
         const auto rows =
-            table.lookup(asciiLowered(ls.product), asciiLowered(ls.category), asciiLowered(ls.service), known);
+            table->lookup(asciiLowered(ls.product), asciiLowered(ls.category), asciiLowered(ls.service), known);
         if (!known || rows.empty())
             return std::nullopt;
         LintOptions::Scope scope;

@@ -45,26 +45,28 @@ eventCatalogFieldLookup(const LogSourceTable& table)
         std::mutex mutex;
         std::map<std::string, std::optional<std::set<std::string>>> byCategory;
     };
-    return
-        [table, cache = std::make_shared<Cache>()](const LogSource& ls, std::string_view field) -> std::optional<bool> {
-            if (!asciiEqualsIgnoringCase(ls.product, "windows") || ls.category.empty() || !ls.service.empty())
-                return std::nullopt;
-            const std::string category = asciiLowered(ls.category);
-            const std::lock_guard lock(cache->mutex);
-            auto it = cache->byCategory.find(category);
-            if (it == cache->byCategory.end()) {
-                std::optional<std::set<std::string>> lowered;
-                if (const auto fields = catalogFieldsFor(ls, table)) {
-                    lowered.emplace();
-                    for (const auto& f : *fields)
-                        lowered->insert(asciiLowered(f));
-                }
-                it = cache->byCategory.emplace(category, std::move(lowered)).first;
+    // The table is shared, not captured by value: callers copy the function for every lint (the live
+    // analysis does per keystroke), and each copy copied the table's entries.
+    return [table = std::make_shared<const LogSourceTable>(table),
+            cache = std::make_shared<Cache>()](const LogSource& ls, std::string_view field) -> std::optional<bool> {
+        if (!asciiEqualsIgnoringCase(ls.product, "windows") || ls.category.empty() || !ls.service.empty())
+            return std::nullopt;
+        const std::string category = asciiLowered(ls.category);
+        const std::lock_guard lock(cache->mutex);
+        auto it = cache->byCategory.find(category);
+        if (it == cache->byCategory.end()) {
+            std::optional<std::set<std::string>> lowered;
+            if (const auto fields = catalogFieldsFor(ls, *table)) {
+                lowered.emplace();
+                for (const auto& f : *fields)
+                    lowered->insert(asciiLowered(f));
             }
-            if (!it->second)
-                return std::nullopt;
-            return it->second->count(asciiLowered(field)) > 0;
-        };
+            it = cache->byCategory.emplace(category, std::move(lowered)).first;
+        }
+        if (!it->second)
+            return std::nullopt;
+        return it->second->count(asciiLowered(field)) > 0;
+    };
 }
 
 } // namespace sigma

@@ -1,5 +1,6 @@
 // core/util: the atomic file writer every save of the project goes through; calendar dates and the
 // ISO 8601 digit fields; UTF-8 decoding and encoding.
+#include "util/asciitext.h"
 #include "util/civildate.h"
 #include "util/fileio.h"
 #include "util/utf8.h"
@@ -84,6 +85,39 @@ private Q_SLOTS:
 
     // Each sequence decoded from its start: the code point, how many bytes it took and whether it
     // is valid UTF-8 (an invalid one decodes as its first byte alone).
+    // ASCII letters match whatever their case; nothing else does: bytes that differ in the case bit
+    // alone but are not letters ('@' and '`', '[' and '{', UTF-8 continuation bytes of é and É).
+    void asciiEqualsIgnoringCase_data()
+    {
+        QTest::addColumn<QByteArray>("a");
+        QTest::addColumn<QByteArray>("b");
+        QTest::addColumn<bool>("equal");
+        QTest::newRow("same") << QByteArray("Microsoft-Windows-Sysmon") << QByteArray("Microsoft-Windows-Sysmon")
+                              << true;
+        QTest::newRow("case") << QByteArray("Microsoft-Windows-Sysmon") << QByteArray("MICROSOFT-windows-SYSMON")
+                              << true;
+        QTest::newRow("empty") << QByteArray() << QByteArray() << true;
+        QTest::newRow("length") << QByteArray("Security") << QByteArray("Securit") << false;
+        QTest::newRow("letters") << QByteArray("abc") << QByteArray("abd") << false;
+        QTest::newRow("at and backtick") << QByteArray("a@") << QByteArray("a`") << false;
+        QTest::newRow("brackets") << QByteArray("[") << QByteArray("{") << false;
+        QTest::newRow("caret and tilde") << QByteArray("^") << QByteArray("~") << false;
+        QTest::newRow("e acute") << QByteArray("\xc3\xa9") << QByteArray("\xc3\x89") << false;
+        QTest::newRow("digits") << QByteArray("1") << QByteArray("\x11") << false;
+    }
+
+    void asciiEqualsIgnoringCase()
+    {
+        QFETCH(QByteArray, a);
+        QFETCH(QByteArray, b);
+        QFETCH(bool, equal);
+        const std::string_view x(a.constData(), std::size_t(a.size()));
+        const std::string_view y(b.constData(), std::size_t(b.size()));
+        QCOMPARE(sigma::asciiEqualsIgnoringCase(x, y), equal);
+        QCOMPARE(sigma::asciiEqualsIgnoringCase(y, x), equal);
+        QCOMPARE(sigma::asciiEqualsIgnoringCase(x, y), sigma::asciiLowered(x) == sigma::asciiLowered(y));
+    }
+
     void utf8Decode_data()
     {
         QTest::addColumn<QByteArray>("bytes");
