@@ -17,6 +17,7 @@
 
 #include "engine/nearmiss.h"
 #include "eventsmodel.h"
+#include "livebench.h"
 #include "liveevaluator.h"
 #include "mainwindow.h"
 #include "ruleeditor.h"
@@ -43,27 +44,6 @@
 using namespace sigmaui;
 
 namespace {
-const char* const Rule = R"(title: Encoded PowerShell From Office
-id: 5b0f4e0a-7c1d-4c55-9a0e-3f6f2d9b8e11
-status: test
-logsource:
-    category: process_creation
-    product: windows
-detection:
-    selection_parent:
-        ParentImage|endswith:
-            - '\WINWORD.EXE'
-            - '\EXCEL.EXE'
-    selection_img:
-        - Image|endswith: '\powershell.exe'
-        - OriginalFileName: 'PowerShell.EXE'
-    selection_cli:
-        CommandLine|windash|contains:
-            - ' -enc '
-            - ' -encodedcommand '
-    condition: selection_parent and selection_img and selection_cli
-level: high
-)";
 
 /// The same rule as the base of two correlations (a burst of it per computer, then cmd.exe on the
 /// same computer): the Correlations pane's rows are recomputed with the verdicts on every edit. The
@@ -109,48 +89,10 @@ level: low
 
 QString correlationRule()
 {
-    std::string base = Rule;
+    std::string base = sigmabench::LiveRule;
     const std::string title = "title: Encoded PowerShell From Office\n";
     base.insert(title.size(), "name: office_powershell\n");
     return QString::fromUtf8(CorrelationDocuments) + QString::fromStdString(base);
-}
-
-EventListPtr makeEvents(std::size_t count)
-{
-    const char* images[] = {"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                            "C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\notepad.exe",
-                            "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
-                            "C:\\Windows\\System32\\svchost.exe"};
-    const char* parents[] = {"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
-                             "C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\services.exe",
-                             "C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE"};
-    const char* commands[] = {"powershell.exe -NoProfile -enc SQBFAFgA",
-                              "cmd.exe /c dir",
-                              "notepad.exe C:\\x.txt",
-                              "chrome.exe --type=renderer --field-trial-handle=1234",
-                              "svchost.exe -k netsvcs -p",
-                              "powershell.exe -File C:\\scripts\\inventory.ps1"};
-    auto file = std::make_shared<const std::string>("generated.xml");
-    auto events = std::make_shared<EventList>();
-    events->reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        sigma::Event e;
-        e.add("Provider_Name", "Microsoft-Windows-Sysmon");
-        e.add("EventID", (i % 10 == 9) ? "3" : "1");
-        e.add("Channel", "Microsoft-Windows-Sysmon/Operational");
-        e.add("Computer", "WS-" + std::to_string(i % 500) + ".corp.example");
-        e.add("TimeCreated_SystemTime", "2026-11-20T09:" + std::to_string(10 + i % 50) + ":00.000Z");
-        e.add("ProcessId", std::to_string(1000 + i % 60000));
-        e.add("Image", images[(i * 7) % 5]);
-        e.add("OriginalFileName", (i % 5 == 0) ? "PowerShell.EXE" : "other.exe");
-        e.add("CommandLine", commands[(i * 3) % 6] + std::string(" #") + std::to_string(i));
-        e.add("User", (i % 3) ? "CORP\\jdoe" : "CORP\\alice");
-        e.add("ParentImage", parents[(i * 11) % 4]);
-        e.origin.file = file;
-        e.origin.index = i + 1;
-        events->push_back(std::move(e));
-    }
-    return events;
 }
 
 /// CPU time of the calling thread (the GUI thread's own work, whatever the machine's load).
@@ -398,12 +340,12 @@ int main(int argc, char** argv)
     const std::string only = argc > 4 ? argv[4] : std::string();
 
     sigmabench::Stopwatch gen;
-    const EventListPtr events = makeEvents(count);
+    const EventListPtr events = sigmabench::makeLiveEvents(count);
     std::printf("bench_ui_latency: %zu events generated in %.0f ms; %d edits; %u hardware threads\n", events->size(),
                 gen.ms(), edits, std::thread::hardware_concurrency());
 
     if (only != "correlation")
-        if (const int rc = measure("a rule", QString::fromUtf8(Rule), events, edits, pauseMs))
+        if (const int rc = measure("a rule", QString::fromUtf8(sigmabench::LiveRule), events, edits, pauseMs))
             return rc;
     if (only == "rule")
         return 0;
