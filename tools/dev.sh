@@ -2,7 +2,7 @@
 # Backend of the README's commands (`make run`, `make test`): installs what is missing, builds,
 # then runs the GUI on the bundled samples or the whole test suite.
 #
-#   tools/dev.sh deps|build|test|run|reduced-test|bench [ARGS...]
+#   tools/dev.sh deps|build|test|run|reduced-test|bench|fuzz [ARGS...]
 #
 # Where the host has (or can install) Qt >= 6.5 and KF6 SyntaxHighlighting, everything builds
 # natively. Elsewhere (Debian 12, Ubuntu 24.04) the build runs inside the Debian 13 build root
@@ -100,6 +100,36 @@ run_gui() {
   in_env build/"$p"/app/sigma-workbench --samples "$@"
 }
 
+# Every libFuzzer target (preset `fuzz`: clang, ASan + UBSan; core only, no Qt) for `seconds` each,
+# from its seeds in fuzz/corpus/<target> plus what earlier runs found (build/fuzz/campaign/<target>,
+# kept between runs). Prints each target's executions, coverage and peak RSS; a crash, leak,
+# timeout or out-of-memory leaves the input in build/fuzz/campaign/ and fails the command.
+run_fuzz() {
+  local seconds=${1:-60}
+  [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "fuzz: SECONDS must be a whole number of seconds per target"
+  apt_install clang "${NATIVE_PACKAGES[@]}"
+  say "building the fuzz targets (preset fuzz)"
+  cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j "$JOBS"
+  local out=build/fuzz/campaign failed=() exe name corpus stats
+  mkdir -p "$out"
+  for exe in build/fuzz/fuzz/fuzz_*; do
+    [[ -x $exe && -f $exe ]] || continue
+    name=$(basename "$exe")
+    corpus=$out/$name
+    mkdir -p "$corpus"
+    local seeds=()
+    [[ -d fuzz/corpus/$name ]] && seeds=("fuzz/corpus/$name")
+    say "fuzzing $name for ${seconds} s"
+    if ! "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$out/$name-" "$corpus" "${seeds[@]}" >"$out/$name.log" 2>&1; then
+      failed+=("$name")
+    fi
+    stats=$(grep -E '^#[0-9]+ +DONE' "$out/$name.log" | tail -1)
+    printf '%-22s %s\n' "$name" "${stats:-(no final line: see $out/$name.log)}"
+  done
+  [[ ${#failed[@]} -eq 0 ]] || die "fuzz: findings in ${failed[*]} (inputs and logs in $out)"
+}
+
 cmd=${1:-}
 shift || true
 case $cmd in
@@ -109,5 +139,6 @@ test) MODE=$(mode); run_tests "$@" ;;
 run) MODE=$(mode); run_gui "$@" ;;
 reduced-test) MODE=reduced; run_tests "$@" ;;
 bench) MODE=$(mode); run_benchmarks "$@" ;;
-*) die "usage: tools/dev.sh deps|build|test|run|reduced-test|bench" ;;
+fuzz) run_fuzz "$@" ;;
+*) die "usage: tools/dev.sh deps|build|test|run|reduced-test|bench|fuzz" ;;
 esac
