@@ -26,7 +26,7 @@ struct CorrelationEvaluator::Impl {
     std::string traceKey;
     /// Per correlation, by group key: the fullest window of each group, and the groups that fired.
     std::vector<std::map<std::string, CorrelationNearMiss, std::less<>>> misses;
-    std::vector<std::set<std::string, std::less<>>> fired;
+    std::vector<std::set<std::string, std::less<>>> firedGroups;
     std::size_t missCount = 0;
     /// The event files hits came from (a hit holds an index, not a shared pointer).
     std::vector<std::shared_ptr<const std::string>> files;
@@ -260,7 +260,7 @@ struct CorrelationEvaluator::Impl {
             return false;
         }
         if (options.nearMisses)
-            this->fired[ci].emplace(key);
+            firedGroups[ci].emplace(key);
         auto r = std::make_shared<CorrelationResult>();
         r->correlation = ci;
         r->group = groupOf(c, g);
@@ -382,7 +382,7 @@ CorrelationEvaluator::CorrelationEvaluator(std::shared_ptr<const CorrelationUnit
     m_impl->options = std::move(options);
     m_impl->states.resize(m_impl->unit->correlations().size());
     m_impl->misses.resize(m_impl->states.size());
-    m_impl->fired.resize(m_impl->states.size());
+    m_impl->firedGroups.resize(m_impl->states.size());
     m_impl->traceKey = joinKey(m_impl->options.traceGroup);
 }
 
@@ -485,10 +485,10 @@ CorrelationReport CorrelationEvaluator::finish()
     });
     for (std::size_t ci = 0; ci < d.misses.size(); ++ci) {
         for (auto& [key, miss] : d.misses[ci])
-            if (!d.fired[ci].count(key))
+            if (!d.firedGroups[ci].count(key))
                 d.report.nearMisses.push_back(std::move(miss));
         d.misses[ci].clear();
-        d.fired[ci].clear();
+        d.firedGroups[ci].clear();
     }
     d.missCount = 0;
     CorrelationReport out = std::move(d.report);

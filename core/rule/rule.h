@@ -213,10 +213,10 @@ struct Rule {
     /// Span of each tag value, parallel to tags.
     std::vector<SourceSpan> tagSpans;
 
-    const SearchIdentifier* searchIdentifier(std::string_view name) const
+    const SearchIdentifier* searchIdentifier(std::string_view identifier) const
     {
         for (const auto& s : detection)
-            if (s.name == name)
+            if (s.name == identifier)
                 return &s;
         return nullptr;
     }
