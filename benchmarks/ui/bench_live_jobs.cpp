@@ -30,15 +30,8 @@ int main(int argc, char** argv)
     const bool cold = argc > 3 && std::string(argv[3]) == "cold";
     const EventListPtr events = sigmabench::makeLiveEvents(count);
     const QString rule = QString::fromUtf8(sigmabench::LiveRule);
-    // Job i: the rule, or the rule with one value changed, alternately (as bench_ui_latency).
     auto requestFor = [&](int i, EvaluationPtr previous) {
-        EvaluationRequest request;
-        request.generation = quint64(i + 1);
-        request.text = (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
-        request.file = QStringLiteral("bench.yml");
-        request.events = events;
-        request.previous = std::move(previous);
-        return request;
+        return sigmabench::liveEditRequest(i, rule, events, std::move(previous));
     };
     EvaluationPtr previous;
     std::size_t matches = 0;

@@ -143,15 +143,8 @@ int measure(const char* label, const QString& rule, const EventListPtr& events, 
     // (1) The background job alone.
     std::vector<double> job, jobCpu, parse, evaluate, rulesMs, correlateMs, rowsMs;
     std::size_t matches = 0;
-    // Edit i: the rule, or the rule with one value changed, alternately.
     auto requestFor = [&](int i, EvaluationPtr previous) {
-        EvaluationRequest request;
-        request.generation = quint64(i + 1);
-        request.text = (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
-        request.file = QStringLiteral("bench.yml");
-        request.events = events;
-        request.previous = std::move(previous);
-        return request;
+        return sigmabench::liveEditRequest(i, rule, events, std::move(previous));
     };
     EvaluationPtr previous;
     for (int i = 0; i < edits; ++i) {

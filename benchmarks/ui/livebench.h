@@ -4,6 +4,7 @@
 // bench_live_jobs): a process_creation rule with three selections over Sysmon-like events, a fifth
 // of them matching before the first edit.
 #include "eventset.h"
+#include "liveevaluator.h"
 
 #include "events/event.h"
 
@@ -70,6 +71,20 @@ inline sigmaui::EventListPtr makeLiveEvents(std::size_t count)
         events->push_back(std::move(e));
     }
     return events;
+}
+
+/// Edit i of a live benchmark: the rule as given, or (even i) with one value changed (" -enc " to
+/// " -e "), so that consecutive jobs differ in one search identifier.
+inline sigmaui::EvaluationRequest liveEditRequest(int i, const QString& rule, const sigmaui::EventListPtr& events,
+                                                  sigmaui::EvaluationPtr previous)
+{
+    sigmaui::EvaluationRequest request;
+    request.generation = quint64(i + 1);
+    request.text = (i % 2) ? rule : QString(rule).replace(QStringLiteral("' -enc '"), QStringLiteral("' -e '"));
+    request.file = QStringLiteral("bench.yml");
+    request.events = events;
+    request.previous = std::move(previous);
+    return request;
 }
 
 } // namespace sigmabench
