@@ -211,13 +211,26 @@ void CorrelationsPane::update()
     // Without events there are no rows to show: the file's reference errors are in Problems.
     if (shown && (!m_context->events() || shown->events != m_context->events()))
         shown = nullptr;
+    // The first time a correlation file shows (with events or not): the pane comes to the front.
+    const auto raiseOnce = [this, document] {
+        if (document == m_raisedFor)
+            return;
+        m_raisedFor = document;
+        if (m_dock) {
+            m_dock->show();
+            m_dock->raise();
+        }
+    };
     if (!shown) {
         m_model->setCorrelation(nullptr);
         m_events.reset();
         m_strip->setRow(nullptr, nullptr, nullptr);
-        m_summary->setText(last && last->parsed && sigma::holdsCorrelation(*last->parsed) && !m_context->events()
-                               ? tr("Load events to evaluate the correlations.")
-                               : tr("The current file holds no correlation rule."));
+        const bool waitsForEvents =
+            last && last->parsed && sigma::holdsCorrelation(*last->parsed) && !m_context->events();
+        m_summary->setText(waitsForEvents ? tr("Load events to evaluate the correlations.")
+                                          : tr("The current file holds no correlation rule."));
+        if (waitsForEvents)
+            raiseOnce();
         return;
     }
     const QString keep = m_selectedKey;
@@ -248,13 +261,7 @@ void CorrelationsPane::update()
     } else {
         m_strip->setRow(nullptr, nullptr, nullptr);
     }
-    if (document != m_raisedFor) { // the first time a correlation file shows: in front
-        m_raisedFor = document;
-        if (m_dock) {
-            m_dock->show();
-            m_dock->raise();
-        }
-    }
+    raiseOnce();
     // The first time its events give a firing group (whenever they were loaded), that group.
     for (int r = 0; row < 0 && document != m_autoSelectedFor && r < m_model->rowCount(); ++r)
         if (m_model->rowAt(r)->fired) {

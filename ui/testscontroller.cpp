@@ -96,7 +96,11 @@ void TestsController::updateMarks()
     RuleDocument* document = m_context->currentDocument();
     const TestSetPtr tests = document ? document->evaluator()->tests() : nullptr;
     const EventListPtr events = m_context->events();
-    if (!document || !tests || !events) {
+    // A correlation's tests count its results (per group), not events: a file it must not fire on
+    // may hold events its base rules rightly match, so no event is marked from them.
+    const EvaluationPtr last = document ? document->evaluator()->lastResult() : nullptr;
+    const bool correlations = last && last->parsed && sigma::holdsCorrelation(*last->parsed);
+    if (!document || !tests || !events || correlations) {
         m_marksJob.cancel();
         m_marksFor.clear();
         m_events->setTestMarks({});

@@ -14,8 +14,11 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
+#include <QMainWindow>
 #include <QSignalSpy>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,6 +55,16 @@ QList<int> selectedEvents(MainWindow* window)
         rows.append(window->eventsProxy()->mapToSource(i).row());
     std::sort(rows.begin(), rows.end());
     return rows;
+}
+
+/// The tab in front of the dock tab group that holds a tab named `name` (empty: no such group).
+QString frontTabBeside(QMainWindow* window, const QString& name)
+{
+    for (const QTabBar* bar : window->findChildren<QTabBar*>())
+        for (int i = 0; i < bar->count(); ++i)
+            if (bar->tabText(i) == name)
+                return bar->tabText(bar->currentIndex());
+    return {};
 }
 
 const QString Ordered = QStringLiteral("Network Logon After Repeated Failed Logons From One Source");
@@ -142,6 +155,23 @@ private Q_SLOTS:
     }
 
     // The selected group is found again in the rows of each new evaluation by its key.
+    // The sample manifest says security-logons.xml must not fire the correlation for three groups;
+    // its events still match the base rules, rightly: no event of the Test table is marked from a
+    // correlation's tests (it showed "must not match · FAIL" on every matching logon).
+    void noEventMarkedFromCorrelationTests()
+    {
+        LiveEvaluator* evaluator = m_window->evaluatorAt(m_window->currentTab());
+        QTRY_VERIFY_WITH_TIMEOUT(evaluator->lastResult() && evaluator->lastResult()->tests, 20000);
+        QVERIFY(evaluator->lastResult()->tests->expectations.size() >= 5);
+        QCOMPARE(evaluator->lastResult()->tests->failures(), std::size_t(0));
+        const EventsModel* events = m_window->eventsModel();
+        QCOMPARE(events->rowCount(), 22);
+        QTest::qWait(100); // marks are computed off the GUI thread: they would be here by now
+        for (int row = 0; row < events->rowCount(); ++row)
+            QVERIFY2(events->index(row, EventsModel::TestColumn).data().toString().isEmpty(),
+                     qPrintable(events->index(row, EventsModel::TestColumn).data().toString()));
+    }
+
     void rowOfKeyFindsEveryRow()
     {
         const CorrelationsModel* model = m_pane->model();
@@ -292,11 +322,17 @@ private Q_SLOTS:
         window.show();
         auto* pane = window.findChild<CorrelationsPane*>();
         QVERIFY(pane);
+        auto* problems = window.findChild<QDockWidget*>(QStringLiteral("problemsDock"));
+        QVERIFY(problems);
+        problems->raise(); // another pane of the tab group in front
+        QTRY_VERIFY(frontTabBeside(&window, QStringLiteral("Correlations")).startsWith(QLatin1String("Problems")));
         QVERIFY(window.openRuleFile(sample("mr_win_security_brute_force_then_logon.yml")));
         QTRY_VERIFY_WITH_TIMEOUT(window.evaluatorAt(window.currentTab())->isSettled(), 20000);
         QVERIFY(window.evaluatorAt(window.currentTab())->lastResult()->correlation);
         QCOMPARE(pane->model()->rowCount(), 0);
         QVERIFY2(pane->summaryText().contains(QStringLiteral("Load events")), qPrintable(pane->summaryText()));
+        // Brought to the front of its tab group (Problems, Impact, Tests, Indicators, ...).
+        QTRY_COMPARE(frontTabBeside(&window, QStringLiteral("Correlations")), QStringLiteral("Correlations"));
         window.loadEvents({sample("security-logons.xml")});
         QTRY_COMPARE_WITH_TIMEOUT(pane->model()->rowCount(), 8, 20000);
         QTRY_VERIFY(pane->view()->currentIndex().data(CorrelationsModel::FiredRole).toBool());
