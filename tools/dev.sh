@@ -124,7 +124,8 @@ run_fuzz() {
       -artifact_prefix="$out/$name-" "$corpus" "${seeds[@]}" >"$out/$name.log" 2>&1; then
       failed+=("$name")
     fi
-    stats=$(grep -E '^#[0-9]+ +DONE' "$out/$name.log" | tail -1)
+    # libFuzzer's last line: "#<execs>\tDONE   cov: ... ft: ... corp: ... exec/s: ... rss: ...".
+    stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$out/$name.log" | tail -n 1 | tr '\t' ' ' || true)
     printf '%-22s %s\n' "$name" "${stats:-(no final line: see $out/$name.log)}"
   done
   [[ ${#failed[@]} -eq 0 ]] || die "fuzz: findings in ${failed[*]} (inputs and logs in $out)"
