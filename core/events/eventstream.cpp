@@ -1,5 +1,7 @@
 #include "events/eventstream.h"
 
+#include "events/eventrecycler.h"
+
 #include "util/parallel.h"
 
 #include <algorithm>
@@ -72,6 +74,7 @@ private:
             [&](std::size_t k) {
                 ReadOptions read;
                 read.threads = 1;
+                read.recycler = &m_recycler;
                 return readEventsFile(files[begin + k], read);
             },
             parallel);
@@ -90,6 +93,7 @@ private:
         ReadOptions read;
         read.threads = m_threads;
         read.batchSize = m_batchSize;
+        read.recycler = &m_recycler;
         read.onBatch = [&](std::vector<Event>& batch) {
             std::move(batch.begin(), batch.end(), std::back_inserter(m_pending));
             batch.clear();
@@ -122,6 +126,7 @@ private:
             }
             if (!m_onBatch(batch))
                 m_totals.stopped = true;
+            m_recycler.giveBack(batch); // what the callee did not move out
         }
         return !m_totals.stopped;
     }
@@ -132,6 +137,7 @@ private:
     unsigned m_threads;
     std::size_t m_batchSize;
     std::vector<Event> m_pending;
+    EventRecycler m_recycler{std::max<std::size_t>(m_batchSize, 1024)};
     std::map<std::string, std::uintmax_t> m_sizes;
     EventStreamTotals m_totals;
 };

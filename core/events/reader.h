@@ -11,6 +11,8 @@
 
 namespace sigma {
 
+class EventRecycler;
+
 /// Formats of event files, detected from their content (never from the extension alone).
 enum class EventFormat { Unknown, EventXml, Evtx, Json };
 
@@ -38,6 +40,9 @@ struct ReadOptions {
     std::size_t batchSize = 4096;
     /// Threads for decoding (.evtx chunks; 0: the decoder's default, all cores).
     unsigned threads = 0;
+    /// Streaming: events a consumer gave back, whose buffers the reader fills again (our .evtx
+    /// decoder); such events are not trimmed to their size. May be null.
+    EventRecycler* recycler = nullptr;
 };
 
 struct ReadResult {

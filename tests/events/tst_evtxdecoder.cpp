@@ -7,6 +7,7 @@
 #include "testsupport.h"
 
 #include "events/eventfiles.h"
+#include "events/eventrecycler.h"
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxevent.h"
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 using namespace sigma;
 using namespace eventtest;
@@ -436,6 +438,71 @@ private Q_SLOTS:
         QVERIFY(stopped.cancelled);
         QCOMPARE(seen, std::min<std::size_t>(2 * std::size_t(batchSize), 1500));
         QCOMPARE(stopped.delivered, seen);
+    }
+
+    void recycledEventsReadAsNew_data()
+    {
+        QTest::addColumn<unsigned>("threads");
+        QTest::addRow("1 thread") << 1u;
+        QTest::addRow("3 threads") << 3u;
+    }
+    void recycledEventsReadAsNew()
+    {
+        // Events a streaming consumer gives back (EventRecycler) are filled again by the decoder:
+        // their buffers are reused, and they read exactly as events read without a recycler
+        // (fields, values, origin), whatever the previous event left in them: more fields, longer
+        // values, other names.
+        QFETCH(unsigned, threads);
+        std::vector<ev::Record> records;
+        for (std::uint64_t i = 1; i <= 3000; ++i) {
+            ev::EventSpec s;
+            s.recordId = i;
+            s.data = {{"ProcessId", ev::hexInt64(i)}};
+            if (i % 3 == 0)
+                s.data.push_back({"CommandLine", ev::string(std::string(300 + i % 7, 'c'))});
+            if (i % 5 == 0)
+                s.data.push_back({"Extra" + std::to_string(i % 4), ev::string("e" + std::to_string(i))});
+            records.push_back(ev::windowsEvent(s));
+        }
+        const std::string file = ev::writeFile(records);
+        auto text = [](const Event& e) {
+            std::string out = *e.origin.file + "#" + std::to_string(e.origin.index) + " r" +
+                              std::to_string(e.origin.recordId.value_or(0)) + " c" +
+                              std::to_string(e.origin.chunk.value_or(99)) + (e.originalXml ? " xml" : "");
+            for (const auto& f : e.fields)
+                out += " " + std::string(FieldNames::text(f.name)) + "=" + std::string(e.text(f));
+            return out;
+        };
+        std::vector<std::string> expected;
+        for (const auto& e : readEvtxBytes(file, "recycle.evtx").events)
+            expected.push_back(text(e));
+        QCOMPARE(expected.size(), std::size_t(3000));
+
+        EventRecycler recycler;
+        std::set<const EventField*> givenBack;
+        std::size_t reused = 0;
+        std::vector<std::string> streamed;
+        ReadOptions options;
+        options.threads = threads;
+        options.batchSize = 64;
+        options.recycler = &recycler;
+        options.onBatch = [&](std::vector<Event>& batch) {
+            for (const auto& e : batch) {
+                streamed.push_back(text(e));
+                reused += givenBack.count(e.fields.data());
+            }
+            for (const auto& e : batch)
+                givenBack.insert(e.fields.data());
+            recycler.giveBack(batch);
+            return true;
+        };
+        const ReadResult r = readEvtxBytes(file, "recycle.evtx", options);
+        QVERIFY2(r.diagnostics.empty(), qPrintable(diagnosticsText(r)));
+        QCOMPARE(streamed, expected);
+        // Once the first batches are given back, the events come from them (their buffers reused);
+        // with several threads, the first round of chunks is decoded before any is given back.
+        QVERIFY2(reused * 2 > expected.size(), qPrintable(QString::number(reused)));
+        QVERIFY(recycler.size() > 0);
     }
 
     void fieldNamesPerFile()

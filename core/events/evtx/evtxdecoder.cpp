@@ -1,5 +1,6 @@
 #include "events/evtx/evtxdecoder.h"
 
+#include "events/eventrecycler.h"
 #include "events/evtx/binxml.h"
 #include "events/evtx/evtxevent.h"
 #include "events/normalize.h"
@@ -78,6 +79,8 @@ public:
         std::vector<RecordSpan> records;
         std::vector<RecordGap> gaps;
         findRecords(m_chunk, *header, m_dirtyFile, records, gaps);
+        if (m_options.recycler)
+            m_options.recycler->take(m_spare, records.size());
         ChunkDecoder decoder(m_chunk);
         FieldBuilder builder(&m_ids);
         std::string error;
@@ -89,8 +92,7 @@ public:
                 skipGap(gaps[gap], previousId);
             previousId = r.id;
             beyond += r.beyondFreeSpace ? 1 : 0;
-            Event event;
-            event.reserve(m_fieldsHint, m_textHint);
+            Event event = newEvent();
             builder.reset(event);
             error.clear();
             bool ok = decoder.decode(r, builder, error);
@@ -100,6 +102,8 @@ public:
             }
             if (!ok) {
                 skipRecord(r.id, error);
+                EventRecycler::reset(event);
+                m_spare.push_back(std::move(event));
                 continue;
             }
             event.names = m_ids.names();
@@ -117,8 +121,8 @@ public:
             // events kept are trimmed when that left much unused.
             m_fieldsHint = std::max(m_fieldsHint, event.fields.size());
             m_textHint = std::max(m_textHint, event.textSize());
-            if (event.fields.capacity() > event.fields.size() + 8 ||
-                event.textCapacity() > event.textSize() + event.textSize() / 8 + 64)
+            if (!m_options.recycler && (event.fields.capacity() > event.fields.size() + 8 ||
+                                        event.textCapacity() > event.textSize() + event.textSize() / 8 + 64))
                 event.shrinkToFit();
             m_out.events.push_back(std::move(event));
         }
@@ -131,9 +135,24 @@ public:
                      "dirty file, or records in slack space)");
         if (truncated)
             reportTruncation(*header, records.size());
+        if (m_options.recycler && !m_spare.empty())
+            m_options.recycler->giveBack(m_spare);
     }
 
 private:
+    /// An empty event: one given back by the consumer (its buffers reused), else a new one.
+    Event newEvent()
+    {
+        if (!m_spare.empty()) {
+            Event event = std::move(m_spare.back());
+            m_spare.pop_back();
+            return event;
+        }
+        Event event;
+        event.reserve(m_fieldsHint, m_textHint);
+        return event;
+    }
+
     void note(Severity severity, std::string code, std::optional<std::uint64_t> recordId, std::string message,
               std::size_t position = 0)
     {
@@ -180,6 +199,7 @@ private:
     const ReadOptions& m_options;
     const std::shared_ptr<const std::string>& m_file;
     ChunkResult& m_out;
+    std::vector<Event> m_spare; ///< from ReadOptions::recycler
 };
 
 void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
