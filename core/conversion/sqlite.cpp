@@ -162,7 +162,7 @@ protected:
             put(fieldRefText(p, f, identifier(p.text), "lower",
                              {.whole = "{a} = {b}",
                               .start = "substr({a}, 1, length({g})) = {b}",
-                              .end = "(length({g}) = 0 OR substr({a}, -length({g})) = {b})",
+                              .end = "({a} IS NOT NULL AND (length({g}) = 0 OR substr({a}, -length({g})) = {b}))",
                               .contains = "instr({a}, {b}) > 0"}));
             return;
         }
