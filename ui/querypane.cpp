@@ -321,12 +321,30 @@ void QueryPane::showQuery(const sigma::conversion::ConversionResult& result, boo
     m_settingText = true;
     m_query->setPlainText(QString::fromStdString(result.query));
     m_settingText = false;
-    QPalette palette = m_query->palette();
-    palette.setColor(QPalette::Text, stale ? palette.color(QPalette::Disabled, QPalette::Text)
-                                           : QApplication::palette().color(QPalette::Text));
-    m_query->setPalette(palette);
+    m_stale = stale;
+    applyTextColor();
     m_copy->setEnabled(!result.query.empty());
     highlightFromEditor();
+}
+
+void QueryPane::applyTextColor()
+{
+    // A current query takes the theme's colours as they are (no palette of its own, so that a
+    // theme switch reaches it); a stale one is greyed with the theme's disabled text colour.
+    if (!m_stale) {
+        m_query->setPalette(QPalette());
+        return;
+    }
+    QPalette palette; // the Text role alone is the view's own: the theme's other roles reach it
+    palette.setColor(QPalette::Text, QApplication::palette(m_query).color(QPalette::Disabled, QPalette::Text));
+    m_query->setPalette(palette);
+}
+
+void QueryPane::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyTextColor();
 }
 
 void QueryPane::selectOrigin()

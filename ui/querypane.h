@@ -59,7 +59,13 @@ Q_SIGNALS:
     /// A query (or a problem) was shown for the current document's newest evaluation.
     void queryShown();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    /// The query's text colour: the theme's, greyed while the query is stale.
+    void applyTextColor();
+
     void onCurrentDocumentChanged(RuleDocument* document);
     void onPipelineActivated(int index);
     bool loadPipelineChoice();
@@ -87,6 +93,7 @@ private:
     };
     std::vector<Fragment> m_fragments;
     bool m_settingText = false;
+    bool m_stale = false;
     int m_lastPipelineIndex = 0;
     double m_lastUs = 0;
 };

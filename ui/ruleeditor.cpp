@@ -188,7 +188,9 @@ void RuleEditor::applyColors()
         m_colors.currentLineNumberText = source.color(QPalette::Text);
         fillSigmaColors(m_colors);
     }
-    QPalette p = source;
+    // Only the roles the editor sets are its own (a copy of the whole palette would hold every role
+    // as set, and a later theme switch would then not reach the editor: it stayed dark).
+    QPalette p;
     p.setColor(QPalette::Base, m_colors.background);
     p.setColor(QPalette::Text, m_colors.text);
     if (m_colors.selection.isValid()) {

@@ -5,9 +5,11 @@
 #include "findbar.h"
 #include "liveevaluator.h"
 #include "mainwindow.h"
+#include "querypane.h"
 #include "ruleeditor.h"
 #include "syntaxsupport.h"
 #include "testwindow.h"
+#include "theme.h"
 
 #include <QAction>
 #include <QApplication>
@@ -18,7 +20,10 @@
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QStandardPaths>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -154,6 +159,33 @@ private Q_SLOTS:
         QTRY_VERIFY(!editor.colors().dark);
         QVERIFY(editor.palette().color(QPalette::Base).lightness() > 128);
         QApplication::setPalette(original);
+    }
+
+    // Issue 20, seen in the GUI: Dark, then System or Light, left the window's editor (a child
+    // widget, not a window of its own as above) dark and the Query pane's text near-invisible.
+    void themeSwitchReachesTheWindowsEditorAndQuery()
+    {
+        const QPalette original = QApplication::palette();
+        const QString style = QApplication::style()->name();
+        Window w;
+        QPlainTextEdit* query = w.window->queryPane()->queryView();
+        auto readable = [](QWidget* view) {
+            return contrastRatio(view->palette().color(QPalette::Text), view->palette().color(QPalette::Base)) >= 4.5;
+        };
+        QTRY_VERIFY(!query->toPlainText().isEmpty());
+        const ThemeChoice sequence[] = {ThemeChoice::Dark, ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::System};
+        for (ThemeChoice choice : sequence) {
+            applyTheme(choice);
+            const bool dark = isDarkPalette(QApplication::palette());
+            QTRY_COMPARE(w.editor->colors().dark, dark);
+            QCOMPARE(w.editor->palette().color(QPalette::Base).lightness() < 128, dark);
+            QVERIFY(readable(w.editor));
+            QTRY_COMPARE(query->palette().color(QPalette::Base).lightness() < 128, dark);
+            QVERIFY2(readable(query), qPrintable(query->palette().color(QPalette::Text).name() + QLatin1String(" on ") +
+                                                 query->palette().color(QPalette::Base).name()));
+        }
+        QApplication::setPalette(original);
+        QApplication::setStyle(QStyleFactory::create(style));
     }
 
     void commentToggle()
