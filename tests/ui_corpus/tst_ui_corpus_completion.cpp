@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace sigmaui;
 using Kind = CompletionContext::Kind;
 
@@ -241,6 +243,49 @@ private Q_SLOTS:
         for (int r = 0; r < popup->model()->rowCount(); ++r)
             QVERIFY2(popup->model()->index(r, 0).data().toString().startsWith(QLatin1String("ParentCo")),
                      qPrintable(popup->model()->index(r, 0).data().toString()));
+    }
+
+    // Issue 20, seen in the GUI: once open, the list did not narrow as the user typed on (the
+    // popup hands its keys to the editor past the editor's filters), nor widen on Backspace.
+    void listFollowsTypingWhileOpen()
+    {
+        sigmatest::TestWindow fixture;
+        MainWindow& window = *fixture.window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.newRule();
+        RuleEditor* editor = window.currentEditor();
+        SigmaCompleter* completer = SigmaCompleter::of(editor);
+        QVERIFY(completer);
+        editor->setPlainText(QStringLiteral("title: t\nlogsource:\n    category: process_creation\n    product: "
+                                            "windows\ndetection:\n    selection:\n        \n"
+                                            "    condition: selection\n"));
+        QTextCursor c = editor->textCursor();
+        c.setPosition(after(editor->toPlainText(), QStringLiteral("    selection:\n        ")));
+        editor->setTextCursor(c);
+        editor->setFocus();
+        QTest::keyClicks(editor, QStringLiteral("Pa"));
+        QAbstractItemView* popup = completer->completer()->popup();
+        QTRY_VERIFY(popup->isVisible());
+        QVERIFY(completer->currentCompletions().contains(QStringLiteral("ParentImage")));
+        auto allStartWith = [&](const QString& prefix) {
+            const QStringList shown = completer->currentCompletions();
+            return !shown.isEmpty() && std::all_of(shown.begin(), shown.end(), [&](const QString& s) {
+                return s.startsWith(prefix, Qt::CaseInsensitive);
+            });
+        };
+        // Typed on while the list is open: the keys reach the editor through the popup.
+        QTest::keyClicks(popup, QStringLiteral("rentCo"));
+        QVERIFY2(editor->toPlainText().contains(QLatin1String("        ParentCo\n")),
+                 qPrintable(editor->toPlainText()));
+        QTRY_VERIFY2(allStartWith(QStringLiteral("ParentCo")), qPrintable(completer->currentCompletions().join(u',')));
+        QVERIFY(completer->currentCompletions().contains(QStringLiteral("ParentCommandLine")));
+        QVERIFY(!completer->currentCompletions().contains(QStringLiteral("ParentImage")));
+        // Backspace widens it again.
+        QTest::keyClick(popup, Qt::Key_Backspace);
+        QTest::keyClick(popup, Qt::Key_Backspace);
+        QTRY_VERIFY(completer->currentCompletions().contains(QStringLiteral("ParentImage")));
+        QVERIFY(allStartWith(QStringLiteral("Parent")));
     }
 };
 

@@ -108,9 +108,19 @@ bool SigmaCompleter::eventFilter(QObject* watched, QEvent* event)
                 insertCompletion(current.data(InsertRole).toString());
             return true;
         }
+        case Qt::Key_Space:
+            if (key->modifiers() & Qt::ControlModifier) {
+                complete(true);
+                return true;
+            }
+            break;
         default:
-            return false;
+            break;
         }
+        // Every other key goes from the popup straight to the editor's event() (QCompleter),
+        // past the editor's filters: the list follows what it types from here.
+        followTyping(key);
+        return false;
     }
     if (watched != m_editor)
         return false;
@@ -132,6 +142,12 @@ bool SigmaCompleter::eventFilter(QObject* watched, QEvent* event)
         complete(true);
         return true;
     }
+    followTyping(key);
+    return false;
+}
+
+void SigmaCompleter::followTyping(const QKeyEvent* key)
+{
     const QString typed = key->text();
     if (!typed.isEmpty() && (typed.at(0).isPrint() || key->key() == Qt::Key_Backspace)) {
         // After the editor inserted the character: update or open the popup.
@@ -148,7 +164,6 @@ bool SigmaCompleter::eventFilter(QObject* watched, QEvent* event)
                 complete(false);
         });
     }
-    return false;
 }
 
 } // namespace sigmaui

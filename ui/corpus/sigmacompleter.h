@@ -7,6 +7,7 @@
 #include <functional>
 
 class QCompleter;
+class QKeyEvent;
 class QPlainTextEdit;
 class QStandardItemModel;
 
@@ -40,6 +41,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    /// After a key the editor will insert (or Backspace): updates the open list, or opens it
+    /// where typing calls for it.
+    void followTyping(const QKeyEvent* key);
+
     QPlainTextEdit* m_editor;
     QCompleter* m_completer;
     QStandardItemModel* m_model;
