@@ -75,6 +75,8 @@ QTextCharFormat YamlHighlighter::formatFor(Role role) const
 
 void YamlHighlighter::updateFormats()
 {
+    // Every colour reads at WCAG AA (4.5:1) on the theme's editor background and inside the
+    // matched and failed marks (tst_ui_contrast::yamlColors).
     auto set = [this](Role role, QColor color, bool bold = false, bool italic = false) {
         QTextCharFormat f;
         f.setForeground(color);
@@ -86,7 +88,7 @@ void YamlHighlighter::updateFormats()
     if (m_dark) {
         set(Role::Key, QColor(0x7c, 0xb7, 0xff), true);
         set(Role::Modifier, QColor(0x4e, 0xc9, 0xb0), true);
-        set(Role::Comment, QColor(0x7a, 0x84, 0x8e), false, true);
+        set(Role::Comment, QColor(0x9a, 0xa4, 0xae), false, true);
         set(Role::String, QColor(0xf4, 0x9b, 0x6c));
         set(Role::Constant, QColor(0xd0, 0x9c, 0xf0));
         set(Role::Punctuation, QColor(0xb0, 0xb8, 0xc0));
@@ -94,12 +96,12 @@ void YamlHighlighter::updateFormats()
         set(Role::BlockScalar, QColor(0xe6, 0xb4, 0x8c));
     } else {
         set(Role::Key, QColor(0x1f, 0x4e, 0x99), true);
-        set(Role::Modifier, QColor(0x00, 0x79, 0x6b), true);
-        set(Role::Comment, QColor(0x7a, 0x7c, 0x7d), false, true);
+        set(Role::Modifier, QColor(0x00, 0x6b, 0x5e), true);
+        set(Role::Comment, QColor(0x5f, 0x62, 0x64), false, true);
         set(Role::String, QColor(0xb3, 0x40, 0x0b));
         set(Role::Constant, QColor(0x8e, 0x24, 0xaa));
         set(Role::Punctuation, QColor(0x60, 0x66, 0x6c));
-        set(Role::DocumentMarker, QColor(0xa0, 0x6a, 0x00), true);
+        set(Role::DocumentMarker, QColor(0x80, 0x55, 0x00), true);
         set(Role::BlockScalar, QColor(0x8a, 0x4b, 0x1a));
     }
 }
