@@ -69,8 +69,7 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     , m_options(options)
     , m_banner(new MessageBanner(this))
     , m_context(new WorkbenchContext(this, m_banner))
-    , m_tabs(new DocumentTabs(syntax, m_context, {options.autosaveDelayMs},
-                              options.recoveryDirectory, this))
+    , m_tabs(new DocumentTabs(syntax, m_context, {options.autosaveDelayMs}, options.recoveryDirectory, this))
     , m_testPane(new TestPane(this))
     , m_explanationPane(new ExplanationPane(m_context, this))
     , m_detailPane(new EventDetailPane(m_context, this))
@@ -148,13 +147,15 @@ MainWindow::MainWindow(const SyntaxSupport& syntax, const MainWindowOptions& opt
     m_corpusFeatures = installCorpusFeatures(this); // corpus browser, Indicators, technique pages, completion, hover
     m_export->setCorpusProvider([this] { return m_corpusFeatures ? m_corpusFeatures->corpus() : nullptr; });
     connect(this, &MainWindow::resultShown, m_export, &ExportController::onResultShown);
-    // Every dock exists now (ours and the corpus ones): this is the layout Reset Layout returns
-    // to, and the saved one is restored once, for all of them.
+    // Every dock exists now (ours and the corpus ones): the default layout is made at the default
+    // window size (sized earlier, the docks kept the proportions of Qt's initial 640 x 480, and the
+    // Test pane got half the bottom row instead of 60 %); it is what Reset Layout returns to, and
+    // the saved one is restored once, for all of them.
+    resize(WindowLayout::defaultSize(this));
+    applyDefaultDockSizes();
     m_layout->takeDefault();
     if (m_options.restoreLayout)
         m_layout->restore();
-    else
-        resize(WindowLayout::defaultSize(this));
     updateTitle();
     updateMatchSummary();
     if (m_options.offerRecovery)
@@ -188,11 +189,19 @@ void MainWindow::createDocks()
     m_context->addDock(m_explanationDock, Role::Explanation, {Qt::RightDockWidgetArea});
     m_context->addDock(m_detailDock, Role::EventDetail,
                        {Qt::RightDockWidgetArea, nullptr, m_explanationDock, Qt::Vertical});
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
     // The editor gets the room the docks leave: they are sized for the window, not their content.
     const WindowLayout::DockSizes sizes = WindowLayout::dockSizes(size());
     resizeDocks({m_testDock, m_problemsDock}, {sizes.testWidth, width() - sizes.testWidth}, Qt::Horizontal);
     resizeDocks({m_testDock}, {sizes.bottomHeight}, Qt::Vertical);
     resizeDocks({m_explanationDock}, {sizes.explanationWidth}, Qt::Horizontal);
+    const int rightColumn = height() - sizes.bottomHeight;
+    resizeDocks({m_explanationDock, m_detailDock},
+                {rightColumn * sizes.explanationShare / 100, rightColumn * (100 - sizes.explanationShare) / 100},
+                Qt::Vertical);
 }
 
 // ---- documents --------------------------------------------------------------------------------

@@ -177,6 +177,8 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    /// The docks' default sizes for the window's size (WindowLayout::dockSizes).
+    void applyDefaultDockSizes();
     void createDocks();
     void createMenus();
     void prepareDocument(RuleDocument* document);

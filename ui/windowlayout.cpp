@@ -28,7 +28,12 @@ WindowLayout::DockSizes WindowLayout::dockSizes(const QSize& size)
     d.explanationWidth = qBound(380, size.width() * 27 / 100, 480); // predicate names uncut at 1280 px
     // The Test table shows at least 8 rows at 1280 x 800; the editor keeps more than half the height.
     d.bottomHeight = qBound(260, size.height() * 40 / 100, 400);
-    d.testWidth = (size.width() - d.corpusWidth) * 55 / 100;
+    // The bottom row spans the window. Indicators keeps ~660 px, enough for its six columns with
+    // Corpus reach and Baseline hits in view; the Test table gets the rest, at least half the row
+    // (at 1600 px its Time, Provider and Process columns were cut to a few characters at half).
+    d.testWidth = qMax(size.width() / 2, size.width() - 660);
+    // The Explanation tree above Event Detail / Query: more rows for the predicates.
+    d.explanationShare = 62;
     return d;
 }
 

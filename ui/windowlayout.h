@@ -36,6 +36,7 @@ public:
         int explanationWidth; ///< right
         int bottomHeight;     ///< Test, Problems, Indicators
         int testWidth;        ///< the Test pane's share of the bottom row
+        int explanationShare; ///< percent of the right column for the Explanation (Event Detail below)
     };
     static DockSizes dockSizes(const QSize& size);
 

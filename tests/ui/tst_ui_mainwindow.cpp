@@ -370,6 +370,17 @@ private Q_SLOTS:
         QVERIFY(header->sectionViewportPosition(EventsModel::TestColumn) +
                     header->sectionSize(EventsModel::TestColumn) <=
                 window.eventsView()->viewport()->width());
+        // The Explanation has the larger part of the right column (Event Detail and Query below).
+        auto* detail = window.findChild<QDockWidget*>(QStringLiteral("eventDetailDock"));
+        QVERIFY(detail);
+        QVERIFY2(explanation->height() * 10 >= detail->height() * 14,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(explanation->height()).arg(detail->height())));
+        // The Test pane has at least half the bottom row (the widths themselves: dockSizes below).
+        auto* test = window.findChild<QDockWidget*>(QStringLiteral("testDock"));
+        auto* indicators = window.findChild<QDockWidget*>(QStringLiteral("indicatorsDock"));
+        QVERIFY(test && indicators);
+        QVERIFY2(test->width() >= indicators->width(),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(test->width()).arg(indicators->width())));
     }
 
     // Issue 20: a folder (dropped, or File > Load Events Folder…) loads the event files under it,
@@ -404,6 +415,13 @@ private Q_SLOTS:
         QVERIFY2(editor >= size.width() / 2, qPrintable(QString::number(editor)));
         QVERIFY(d.corpusWidth >= 220 && d.explanationWidth >= 280);
         QVERIFY(d.bottomHeight <= size.height() * 2 / 5); // the editor keeps more than half the height
+        // The bottom row: Indicators keeps room for its six columns, the Test pane the rest (at
+        // 1600 px more than half: its Time, Provider and Process columns were cut at half).
+        QVERIFY(size.width() - d.testWidth >= 640);
+        QVERIFY(d.testWidth >= size.width() / 2);
+        if (size.width() >= 1600)
+            QVERIFY2(d.testWidth >= 900, qPrintable(QString::number(d.testWidth)));
+        QVERIFY(d.explanationShare > 50 && d.explanationShare < 80);
     }
 
     void savedLayoutIsRestoredForCorpusDocksToo()
