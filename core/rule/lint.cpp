@@ -60,6 +60,8 @@ const std::vector<LintCheckInfo> kChecks{
     {"wildcard-instead-of-modifier", Severity::Info,
      "a value like '*x*', 'x*' or '*x' where contains/startswith/endswith says it"},
     {"redundant-wildcard", Severity::Warning, "a leading/trailing '*' with contains/startswith/endswith"},
+    {"wildcard-in-emoji", Severity::Warning,
+     "a '*' that is part of the keycap emoji (U+FE0F, U+20E3 follow): a wildcard"},
     {"number-as-string", Severity::Warning, "a quoted number ('4688') where the number is meant"},
     {"control-character", Severity::Warning, "a control character in a value"},
     {"duplicate-value", Severity::Warning, "the same value twice in a value list"},

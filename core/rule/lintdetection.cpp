@@ -119,6 +119,39 @@ const char* wildcardSuggestion(const DetectionItem& item, const Value& v)
     return nullptr;
 }
 
+/// U+FE0F (emoji presentation) or U+20E3 (combining enclosing keycap) at `at` in UTF-8.
+bool keycapMarkAt(std::string_view t, std::size_t at)
+{
+    return t.substr(at, 3) == "\xEF\xB8\x8F" || t.substr(at, 3) == "\xE2\x83\xA3";
+}
+
+/// The unescaped '*' of `t` followed by a keycap mark (the emoji "*" U+FE0F U+20E3 written as
+/// such): their number, and `t` with each of them escaped in `escaped`.
+std::size_t keycapStars(std::string_view t, std::string& escaped)
+{
+    std::size_t count = 0;
+    escaped.clear();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == '\\' && i + 1 < t.size() && (t[i + 1] == '*' || t[i + 1] == '?' || t[i + 1] == '\\')) {
+            escaped += t.substr(i, 2);
+            ++i;
+            continue;
+        }
+        if (t[i] == '*' && keycapMarkAt(t, i + 1)) {
+            escaped += "\\*";
+            ++count;
+            continue;
+        }
+        escaped += t[i];
+    }
+    return count;
+}
+
+bool startsKeycap(std::string_view t)
+{
+    return !t.empty() && t[0] == '*' && keycapMarkAt(t, 1);
+}
+
 } // namespace
 
 void Linter::conditions(const std::vector<Condition>& conds, const std::vector<SearchIdentifier>& ids)
@@ -265,7 +298,7 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
                 fixUnquoteNumber(v));
         if (item.has(ModifierKind::Cidr) || item.has(ModifierKind::FieldRef))
             continue;
-        const WildcardInfo w = wildcards(v.text);
+        WildcardInfo w = wildcards(v.text);
         if (w.doubleStar)
             add("double-wildcard", "'**' in a value is the same as '*'", v.span);
         if (w.escapedInPath)
@@ -279,6 +312,16 @@ void Linter::detectionItem(const DetectionItem& item, const LogSource& ls)
         if (encoded && w.anyWildcard)
             add("base64-wildcard", "wildcards are encoded literally by base64/base64offset", v.span);
         const bool exactPart = !encoded && !item.has(ModifierKind::Windash);
+        std::string keycapEscaped;
+        if (keycapStars(v.text, keycapEscaped) > 0) {
+            // SigmaHQ has '*️⃣' meant as the emoji; to Sigma that '*' is a wildcard, so the value
+            // matches any keycap (#️⃣, 1️⃣, ...). Not a redundant wildcard to drop either.
+            add("wildcard-in-emoji",
+                "'*' before U+FE0F or U+20E3 reads as the keycap emoji ('*', U+FE0F, U+20E3) but is a wildcard "
+                "to Sigma, so any keycap matches: write '\\*' to match the emoji",
+                v.span, fixReplaceScalar(v.span, v.text, keycapEscaped, "Escape the keycap's '*'"));
+            w.leadingStar = w.leadingStar && !startsKeycap(v.text);
+        }
         if (item.has(ModifierKind::Contains) && (w.leadingStar || w.trailingStar))
             add("redundant-wildcard", "'contains' already matches anywhere: drop the leading/trailing '*'", v.span,
                 exactPart ? fixRedundantWildcard(v, w.leadingStar, w.trailingStar) : std::nullopt);

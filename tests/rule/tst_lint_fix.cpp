@@ -46,6 +46,8 @@ private Q_SLOTS:
             << QStringLiteral("duplicate_modifier") << QStringLiteral("duplicate-modifier") << 1;
         QTest::newRow("redundant wildcard")
             << QStringLiteral("redundant_wildcard") << QStringLiteral("redundant-wildcard") << 2;
+        QTest::newRow("keycap emoji's star")
+            << QStringLiteral("wildcard_in_emoji") << QStringLiteral("wildcard-in-emoji") << 2;
         QTest::newRow("duplicate value") << QStringLiteral("duplicate_value") << QStringLiteral("duplicate-value") << 1;
         QTest::newRow("log source case") << QStringLiteral("logsource_case")
                                          << QStringLiteral("logsource-not-lowercase") << 2;
