@@ -52,8 +52,11 @@ bool fixFiles(const std::vector<std::string>& files, const sigma::LintOptions& o
             continue;
         ++changed;
         fixes += report.codes.size();
-        if (printDiff)
-            std::cout << sigma::unifiedDiff(text, report.text, "a/" + f, "b/" + f);
+        if (printDiff) {
+            // git's a/ b/ prefixes for relative paths (patch -p1); an absolute path as it is.
+            const bool absolute = !f.empty() && f.front() == '/';
+            std::cout << sigma::unifiedDiff(text, report.text, absolute ? f : "a/" + f, absolute ? f : "b/" + f);
+        }
         if (!dryRun && !sigma::writeFileAtomically(f, report.text, error)) {
             diagnostics.push_back({sigma::Severity::Error, "io-error", "cannot write the fixed file: " + error, f, {}});
             ok = false;
