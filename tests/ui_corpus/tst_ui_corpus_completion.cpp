@@ -56,6 +56,30 @@ int after(const QString& text, const QString& marker)
     const int at = int(text.indexOf(marker));
     return at < 0 ? -1 : at + int(marker.size());
 }
+
+/// A shown window with a new process_creation rule whose selection's first item is `typed`, the
+/// cursor after it.
+struct SelectionEditor : sigmatest::TestWindow {
+    RuleEditor* editor = nullptr;
+    SigmaCompleter* completer = nullptr;
+
+    explicit SelectionEditor(const QString& typed)
+    {
+        window->show();
+        (void)QTest::qWaitForWindowExposed(window.get());
+        window->newRule();
+        editor = window->currentEditor();
+        completer = SigmaCompleter::of(editor);
+        const QString head = QStringLiteral("title: t\nlogsource:\n    category: process_creation\n    product: "
+                                            "windows\ndetection:\n    selection:\n        ");
+        editor->setPlainText(head + typed + QStringLiteral("\n    condition: selection\n"));
+        QTextCursor c = editor->textCursor();
+        c.setPosition(int(head.size() + typed.size()));
+        editor->setTextCursor(c);
+        editor->setFocus();
+    }
+};
+
 } // namespace
 
 class TestUiCorpusCompletion : public QObject {
@@ -216,21 +240,10 @@ private Q_SLOTS:
     // typing on narrows the list.
     void ctrlSpaceFiltersByTheTypedPrefix()
     {
-        sigmatest::TestWindow fixture;
-        MainWindow& window = *fixture.window;
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.newRule();
-        RuleEditor* editor = window.currentEditor();
-        SigmaCompleter* completer = SigmaCompleter::of(editor);
-        QVERIFY(completer);
-        editor->setPlainText(QStringLiteral("title: t\nlogsource:\n    category: process_creation\n    product: "
-                                            "windows\ndetection:\n    selection:\n        ParentCo\n"
-                                            "    condition: selection\n"));
-        QTextCursor c = editor->textCursor();
-        c.setPosition(after(editor->toPlainText(), QStringLiteral("ParentCo")));
-        editor->setTextCursor(c);
-        editor->setFocus();
+        SelectionEditor fixture(QStringLiteral("ParentCo"));
+        QVERIFY(fixture.completer);
+        RuleEditor* editor = fixture.editor;
+        SigmaCompleter* completer = fixture.completer;
         QTest::keyClick(editor, Qt::Key_Space, Qt::ControlModifier);
         QTRY_VERIFY(completer->completer()->popup()->isVisible());
         const QStringList shown = completer->currentCompletions();
@@ -249,21 +262,10 @@ private Q_SLOTS:
     // popup hands its keys to the editor past the editor's filters), nor widen on Backspace.
     void listFollowsTypingWhileOpen()
     {
-        sigmatest::TestWindow fixture;
-        MainWindow& window = *fixture.window;
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.newRule();
-        RuleEditor* editor = window.currentEditor();
-        SigmaCompleter* completer = SigmaCompleter::of(editor);
-        QVERIFY(completer);
-        editor->setPlainText(QStringLiteral("title: t\nlogsource:\n    category: process_creation\n    product: "
-                                            "windows\ndetection:\n    selection:\n        \n"
-                                            "    condition: selection\n"));
-        QTextCursor c = editor->textCursor();
-        c.setPosition(after(editor->toPlainText(), QStringLiteral("    selection:\n        ")));
-        editor->setTextCursor(c);
-        editor->setFocus();
+        SelectionEditor fixture{QString()};
+        QVERIFY(fixture.completer);
+        RuleEditor* editor = fixture.editor;
+        SigmaCompleter* completer = fixture.completer;
         QTest::keyClicks(editor, QStringLiteral("Pa"));
         QAbstractItemView* popup = completer->completer()->popup();
         QTRY_VERIFY(popup->isVisible());
