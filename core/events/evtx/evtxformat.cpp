@@ -118,6 +118,10 @@ void findRecords(Bytes chunk, const ChunkHeader& header, bool dirtyFile, std::ve
     std::uint64_t lastWritten = 0;
     bool any = false;
     while (pos + 28 <= chunk.size()) {
+        // Past the free-space offset of a clean file nothing more is accepted (below): the slack
+        // is not scanned.
+        if (pos >= freeSpace && !dirtyFile)
+            break;
         RecordSpan r;
         if (isRecordAt(chunk, pos, r)) {
             // Past the free-space offset only records continuing the sequence are this log's
