@@ -28,7 +28,7 @@ public:
     FileWindow window();
 
     /// Files up to this size are read into a buffer, larger ones mapped.
-    static constexpr std::size_t kReadWhole = 64u << 20;
+    static constexpr std::size_t kReadWhole = 8u << 20;
     /// A buffer up to this size is kept by its thread for the next file.
     static constexpr std::size_t kKeepBuffer = 8u << 20;
 
