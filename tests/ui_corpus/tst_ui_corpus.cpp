@@ -36,6 +36,9 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QHeaderView>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -856,6 +859,37 @@ private Q_SLOTS:
         QVERIFY(wb.features->currentRulePage());
         QCOMPARE(wb.features->currentRulePage()->file(), QFileInfo(fixtureRule()).absoluteFilePath());
         QCOMPARE(wb.features->currentRulePage()->title(), QStringLiteral("Connection To A Tunnel Service Domain"));
+    }
+
+    // In a short window the page scrolls; each table keeps min(rows, 8) rows in view (it was 2–4
+    // rows at 1600x1000 with the Test dock open).
+    void techniqueTablesKeepTheirRowsInAShortWindow()
+    {
+        Workbench wb;
+        QVERIFY(wb.loadCorpus(fixtureCorpus()));
+        TechniqueView view;
+        view.showTechnique(wb.features->corpus(), QStringLiteral("T1090.002"));
+        view.resize(900, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        using Table = TechniqueTableModel::Table;
+        for (Table t : {Table::Events, Table::Fields, Table::Indicators, Table::Rules}) {
+            QTableView* table = view.view(t);
+            const int rows = std::min(table->model()->rowCount(), TechniqueView::kMinRowsShown);
+            QVERIFY(rows > 0);
+            const int rowHeight = table->verticalHeader()->defaultSectionSize();
+            QVERIFY2(table->viewport()->height() >= rows * rowHeight,
+                     qPrintable(QStringLiteral("table %1: viewport %2 px for %3 rows of %4 px")
+                                    .arg(int(t))
+                                    .arg(table->viewport()->height())
+                                    .arg(rows)
+                                    .arg(rowHeight)));
+        }
+        auto* scroll = view.findChild<QScrollArea*>(QStringLiteral("techniquePageScroll"));
+        QVERIFY(scroll);
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0); // the page scrolls, the tables keep their rows
+        view.resize(900, 3000);
+        QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0); // tall enough: no page scroll bar
     }
 
     void techniqueRequestedBeforeTheCorpusIsLoaded()

@@ -8,6 +8,8 @@
 #include "corpus/report.h"
 #include "rule/attack.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -15,6 +17,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
@@ -56,7 +60,14 @@ TechniqueView::TechniqueView(QWidget* parent)
     connect(exportHtml, &QToolButton::clicked, this, [this] { askExport(Format::Html); });
     connect(exportMd, &QToolButton::clicked, this, [this] { askExport(Format::Markdown); });
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
+    // The four tables are a page: where the window is short, the page scrolls rather than
+    // squeezing each table to a row or two (fitTablesToRows).
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("techniquePageScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* splitter = new QSplitter(Qt::Vertical, scroll);
     splitter->setChildrenCollapsible(false);
     const QString sectionTitles[] = {tr("Events covered"), tr("Fields filtered"), tr("Indicator values"),
                                      tr("Rules by vendor")};
@@ -111,7 +122,19 @@ TechniqueView::TechniqueView(QWidget* parent)
     splitter->setStretchFactor(1, 2);
     splitter->setStretchFactor(2, 3);
     splitter->setStretchFactor(3, 2);
-    layout->addWidget(splitter, 1);
+    scroll->setWidget(splitter);
+    layout->addWidget(scroll, 1);
+}
+
+void TechniqueView::fitTablesToRows()
+{
+    for (QTableView* view : m_views) {
+        const int rows = std::clamp(view->model()->rowCount(), 1, kMinRowsShown);
+        const int height = view->horizontalHeader()->sizeHint().height() +
+                           rows * view->verticalHeader()->defaultSectionSize() + 2 * view->frameWidth() +
+                           view->horizontalScrollBar()->sizeHint().height();
+        view->setMinimumHeight(height);
+    }
 }
 
 void TechniqueView::showTechnique(const CorpusPtr& corpus, const QString& techniqueId)
@@ -159,6 +182,7 @@ void TechniqueView::showTechnique(const CorpusPtr& corpus, const QString& techni
         tr("Indicator values (%1)").arg(page->indicators.size()), tr("Rules by vendor (%1)").arg(page->rules.size())};
     for (std::size_t i = 0; i < 4; ++i)
         m_sectionLabels[i]->setText(counts[i]);
+    fitTablesToRows();
     setWindowTitle(id);
 }
 

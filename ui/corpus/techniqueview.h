@@ -39,12 +39,17 @@ public:
     /// Copies the selected cells of the table that has focus (all of it when nothing is selected).
     void copySelection(TechniqueTableModel::Table table) const;
 
+    /// Rows each table shows at least (fewer if it has fewer): below that the page scrolls.
+    static constexpr int kMinRowsShown = 8;
+
 Q_SIGNALS:
     /// A rule row was activated: its page is wanted.
     void ruleActivated(const QString& file, const QString& id);
     void exportFailed(const QString& message);
 
 private:
+    void fitTablesToRows();
+
     void askExport(Format format);
 
     TechniquePagePtr m_page;
