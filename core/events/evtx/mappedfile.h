@@ -1,8 +1,9 @@
 #pragma once
 
-// Internal: an .evtx file in memory for our decoder (evtxdecoder.h). A file up to 64 MiB is read
+// Internal: an .evtx file in memory for our decoder (evtxdecoder.h). A file up to 8 MiB is read
 // into a buffer the thread keeps for its next file (no mapping: unmapping flushes the TLB, which
-// took 30 % of `sigmawb match` over a folder of small logs in a VM, perf); a larger one is mapped
+// took 30 % of `sigmawb match` over a folder of small logs in a VM, perf); a larger one (where a
+// fresh buffer's zeroing and faults cost more than the decoding, and the unmap is amortized) is mapped
 // read-only, paged in batch by batch and dropped behind the decoder (FileWindow), so that it is
 // never resident whole.
 #include "events/evtx/evtxdecoder.h"
