@@ -79,6 +79,9 @@ struct CompiledCorrelation {
     /// name) the value is read from, after `aliases`.
     std::vector<std::vector<std::string>> groupFields;
     std::vector<std::vector<FieldNames::Id>> groupKeys; ///< groupFields as interned keys (lookups)
+    /// Holds the names of groupKeys and valueKeys while the correlation lives (not for the process:
+    /// correlation documents are user input, engine/rulenames.h).
+    std::shared_ptr<FieldNameSet> names = std::make_shared<FieldNameSet>();
     /// Per input: the fields of `condition.field` (one; value_count: a list), aliases applied.
     std::vector<std::vector<std::string>> valueFields;
     std::vector<std::vector<FieldNames::Id>> valueKeys; ///< valueFields as interned keys

@@ -341,14 +341,14 @@ CorrelationUnitResult CorrelationUnitBuilder::build(const std::vector<ParsedFile
                 fields.push_back(aliasFor(g, in));
             std::vector<FieldNames::Id> keys;
             for (const auto& f : fields)
-                keys.push_back(FieldNames::internKey(f));
+                keys.push_back(cc.names->intern(f).key);
             cc.groupFields.push_back(std::move(fields));
             cc.groupKeys.push_back(std::move(keys));
             std::vector<std::string> values;
             std::vector<FieldNames::Id> valueKeys;
             for (const auto& f : cc.doc.conditionFields) {
                 values.push_back(aliasFor(f, in));
-                valueKeys.push_back(FieldNames::internKey(values.back()));
+                valueKeys.push_back(cc.names->intern(values.back()).key);
             }
             cc.valueFields.push_back(std::move(values));
             cc.valueKeys.push_back(std::move(valueKeys));

@@ -4,6 +4,7 @@
 
 #include "engine/engine.h"
 #include "engine/logsource.h"
+#include "events/fieldname.h"
 
 #include <memory>
 #include <optional>
@@ -201,6 +202,8 @@ struct CompiledRuleAccess {
 struct CompiledRule::Impl {
     Rule rule;
     std::string file;
+    /// The rule's field names (engine/rulenames.h): their keys stay valid while the rule lives.
+    std::shared_ptr<FieldNameSet> names = std::make_shared<FieldNameSet>();
     std::vector<engine::CompiledSearch> searches;
     std::vector<engine::CompiledCondition> conditions; ///< OR'ed
     bool scoped = false;

@@ -2,6 +2,7 @@
 // transformations in the order written, then one matcher per value (valuematchers.h).
 #include "engine/errorsink.h"
 #include "engine/itemaccelerator.h"
+#include "engine/rulenames.h"
 #include "engine/valueexpansion.h"
 #include "engine/valuematchers.h"
 #include "rule/modifiers.h"
@@ -166,7 +167,7 @@ bool compileItem(const DetectionItem& item, std::size_t itemIndex, const std::st
     ItemContext c{{file, diagnostics}, item, options};
     out.keyword = item.isKeyword || item.field.empty();
     out.field = item.field;
-    out.key = out.keyword ? 0 : FieldNames::internKey(item.field);
+    out.key = out.keyword ? 0 : ruleFieldKey(item.field);
     out.all = item.has(ModifierKind::All);
     out.label = itemLabel(item);
     out.span = item.span;

@@ -2,6 +2,7 @@
 #include "engine/casefold.h"
 #include "engine/compiled.h"
 #include "engine/errorsink.h"
+#include "engine/rulenames.h"
 #include "rule/condition.h"
 
 #include <algorithm>
@@ -212,6 +213,7 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
     auto impl = std::make_unique<CompiledRule::Impl>();
     impl->rule = rule;
     impl->file = file;
+    const RuleNamesScope names(impl->names.get());
     RuleCompiler rc{{file, result.diagnostics}, rule};
 
     for (std::size_t si = 0; si < rule.detection.size(); ++si) {
@@ -325,6 +327,7 @@ CompileResult compileRule(const Rule& rule, const std::string& file, const Compi
 // --- CompiledIndicator ------------------------------------------------------------------------------
 
 struct CompiledIndicator::Impl {
+    std::shared_ptr<FieldNameSet> names = std::make_shared<FieldNameSet>(); ///< engine/rulenames.h
     CompiledItem item;
 };
 
@@ -357,6 +360,7 @@ IndicatorResult compileIndicator(const DetectionItem& item, std::size_t valueInd
     one.values = {item.values[valueIndex]};
     one.valueIsList = false;
     auto impl = std::make_unique<CompiledIndicator::Impl>();
+    const RuleNamesScope names(impl->names.get());
     if (!compileItem(one, 0, file, options, impl->item, result.diagnostics))
         return result;
     impl->item.all = false;

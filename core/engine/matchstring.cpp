@@ -1,4 +1,5 @@
 // The string family: plain/contains/startswith/endswith values, null, exists and fieldref.
+#include "engine/rulenames.h"
 #include "engine/valuematchers.h"
 
 namespace sigma::engine {
@@ -50,7 +51,7 @@ public:
     using Anchor = FieldRefAnchor;
     FieldRefMatcher(std::string other, Anchor anchor, bool fold, bool negate)
         : m_other(std::move(other))
-        , m_key(FieldNames::internKey(m_other))
+        , m_key(ruleFieldKey(m_other))
         , m_anchor(anchor)
         , m_fold(fold)
         , m_negate(negate)

@@ -17,10 +17,11 @@ namespace sigma {
 /// `Source Name` and a rule's `SourceName`. Matching uses keys (Sigma field names are
 /// case-insensitive); display uses ids. Ids are small and dense (the engine indexes tables by key).
 ///
-/// Names the program asks for itself (rule fields, System names) are interned for the process
-/// lifetime. Names read from event files belong to the FieldNameSet of the load that read them and
-/// are released, and their ids reused, when the last event holding that set is gone: untrusted files
-/// with arbitrary keys cannot make the table grow across loads.
+/// Names the program asks for itself (System names) are interned for the process lifetime. Names
+/// read from event files belong to the FieldNameSet of the load that read them, and a compiled
+/// rule's, indicator's or correlation's field names to a set that rule holds (engine/rulenames.h);
+/// they are released, and their ids reused, when the last holder is gone: untrusted files with
+/// arbitrary keys, or every spelling typed in the editor, cannot make the table grow without bound.
 namespace FieldNames {
 using Id = std::uint32_t;
 /// No such name (findKey).

@@ -5,6 +5,7 @@
 // START and END in seconds after the same origin.
 #include "correlation/correlation.h"
 #include "engine/loader.h"
+#include "events/fieldname.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
@@ -701,6 +702,25 @@ private Q_SLOTS:
         QCOMPARE(report.results.size(), std::size_t(0));
         QCOMPARE(report.lateHits, std::size_t(0));
         QCOMPARE(report.hits, std::size_t(20000));
+    }
+
+    // A correlation's group-by and value fields are held by the compiled correlation, not for the
+    // process: documents compiled as they are typed leave nothing behind (engine/rulenames.h).
+    void correlationFieldNamesGoWithTheUnit()
+    {
+        (void)compileCorrelationUnit({parseRuleText(
+            correlation("value_count", "failed", "User", "1m", "field: Target,gte: 2").toStdString(), "case.yml")});
+        const auto before = FieldNames::stats();
+        for (int i = 0; i < 200; ++i) {
+            const QByteArray group = QStringLiteral("Group_By%1").arg(i).toUtf8();
+            const QByteArray value = QStringLiteral("field: Value_Field%1,gte: 2").arg(i).toUtf8();
+            const auto u = compileCorrelationUnit({parseRuleText(
+                correlation("value_count", "failed", group.constData(), "1m", value.constData()).toStdString(),
+                "case.yml")});
+            QVERIFY(u.unit);
+            QVERIFY(FieldNames::findKey(group.constData()) != FieldNames::kNone); // held while the unit lives
+        }
+        QCOMPARE(FieldNames::stats().names, before.names);
     }
 
     void streamingCountsLateHits()

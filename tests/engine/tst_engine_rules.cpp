@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "engine/logsource.h"
+#include "events/fieldname.h"
 #include "events/reader.h"
 #include "rule/parser.h"
 
@@ -608,6 +609,35 @@ private Q_SLOTS:
                           options);
         QVERIFY(ok.rule);
         QVERIFY(ok.rule->matches(eventFromPairs(sysmon(1, {"Image=C:\\Tools\\x.exe"}))));
+    }
+
+    // The editor compiles every spelling the user types, and rules come from files nobody vetted:
+    // a compiled rule holds its field names (engine/rulenames.h) and they go with it, instead of
+    // staying in the process-wide table for good (issue 19: the fuzzers' RSS crept).
+    void ruleFieldNamesGoWithTheRule()
+    {
+        const auto before = FieldNames::stats();
+        std::shared_ptr<const CompiledRule> kept;
+        for (int i = 0; i < 500; ++i) {
+            const auto c =
+                compile(ruleWith(kProcessCreation, QStringLiteral("    selection:\n"
+                                                                  "        Typed_Field%1: a\n"
+                                                                  "        Other_Side|fieldref: Ref_Field%1\n"
+                                                                  "    condition: selection\n")
+                                                       .arg(i)));
+            QVERIFY2(c.rule, qPrintable(firstError(c.diagnostics)));
+            if (i == 7)
+                kept = c.rule;
+        }
+        // Only the kept rule's names remain: three spellings and their three folded keys.
+        const auto held = FieldNames::stats();
+        QVERIFY2(held.names > before.names && held.names <= before.names + 6,
+                 qPrintable(QStringLiteral("%1 names before, %2 after").arg(before.names).arg(held.names)));
+        QCOMPARE(FieldNames::findKey("TYPED_FIELD7"), FieldNames::findKey("Typed_Field7"));
+        QCOMPARE(FieldNames::findKey("Typed_Field8"), FieldNames::kNone);
+        // ... and its keys still find the event's fields.
+        QVERIFY(kept->matches(eventFromPairs(sysmon(1, {"Typed_Field7=A", "Other_Side=x", "Ref_Field7=x"}))));
+        QVERIFY(!kept->matches(eventFromPairs(sysmon(1, {"Typed_Field7=A", "Other_Side=x", "Ref_Field7=y"}))));
     }
 
     void unknownIdentifierIsCompileError()
