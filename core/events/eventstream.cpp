@@ -14,6 +14,10 @@ namespace sigma {
 
 namespace {
 
+/// Small files read together, per thread: enough that a group's files even out between the
+/// threads and the group's start and join are paid rarely (each group is one parallelFor).
+constexpr std::size_t kSmallFilesPerThread = 16;
+
 class Streamer {
 public:
     Streamer(const EventStreamOptions& options, const EventBatchSink& onBatch, const EventFileDone& onFile)
@@ -29,11 +33,11 @@ public:
         std::size_t i = 0;
         while (i < files.size() && !stopping()) {
             if (m_threads > 1 && isSmall(files[i])) {
-                // A run of small files, one per thread, at most a few files' worth of bytes.
+                // A run of small files, several per thread, at most a few files' worth of bytes.
                 std::size_t end = i;
                 std::uintmax_t bytes = 0;
-                while (end < files.size() && end - i < 2 * std::size_t(m_threads) && isSmall(files[end]) &&
-                       bytes <= m_options.smallFileBytes * m_threads)
+                while (end < files.size() && end - i < kSmallFilesPerThread * std::size_t(m_threads) &&
+                       isSmall(files[end]) && bytes <= m_options.smallFileBytes * m_threads)
                     bytes += size(files[end++]);
                 readSmall(files, i, end);
                 i = end;
