@@ -501,7 +501,7 @@ void readEvtxFileWith(EvtxDecoder decoder, const std::string& path, const std::s
         result.diagnostics.push_back(Diagnostic{Severity::Error, "file-open", error, displayName, {}});
         return;
     }
-    evtx::decodeFile(file.bytes(), displayName, options, result, file.window());
+    evtx::decodeFile(file.source(), displayName, options, result);
 }
 
 } // namespace sigma::detail

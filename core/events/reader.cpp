@@ -186,7 +186,7 @@ std::string eventXml(const Event& event)
     if (event.origin.file && event.origin.chunk && event.origin.recordId) {
         evtx::MappedFile file;
         if (file.open(*event.origin.file).empty())
-            if (auto xml = evtx::recordXml(file.bytes(), *event.origin.chunk, *event.origin.recordId))
+            if (auto xml = evtx::recordXml(file.source(), *event.origin.chunk, *event.origin.recordId))
                 return std::move(*xml);
     }
     return event.xml();

@@ -12,6 +12,7 @@
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxevent.h"
 #include "events/evtx/evtxformat.h"
+#include "events/evtx/mappedfile.h"
 #include "events/reader.h"
 
 #include <QTemporaryDir>
@@ -337,6 +338,45 @@ private Q_SLOTS:
             std::make_shared<const std::string>(dir.filePath(QStringLiteral("gone.evtx")).toStdString());
         QCOMPARE(eventXml(moved), moved.xml());
         QVERIFY(eventXml(moved) != *kept.events[5].originalXml);
+    }
+
+    // A file over MappedFile::kReadWhole is read piece by piece into one reused buffer (issue 18:
+    // never in memory whole, not mapped): the same events, diagnostics naming the same chunks and
+    // the same XML on demand as decoding its bytes in memory, with a damaged chunk in the middle
+    // and the file cut inside its last chunk.
+    void largeFileReadPieceByPiece()
+    {
+        std::string file = ev::writeFile(makeRecords(24000, 400));
+        std::size_t chunks = (file.size() - evtx::fileHeaderSize) / evtx::chunkSize;
+        QVERIFY2(file.size() > evtx::MappedFile::kReadWhole, qPrintable(QString::number(file.size())));
+        chunkAt(file, chunks / 2)[600] ^= 0x5a; // the records' CRC no longer matches
+        file.resize(file.size() - evtx::chunkSize / 2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("large.evtx"));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(file)));
+
+        const ReadResult inMemory = decode(file);
+        ReadOptions options;
+        std::uint64_t lastDone = 0, lastTotal = 0;
+        options.progress = [&](std::uint64_t done, std::uint64_t total) {
+            lastDone = done;
+            lastTotal = total;
+            return true;
+        };
+        const ReadResult fromFile = readEventsFile(path.toStdString(), options);
+        QVERIFY(inMemory.events.size() > 20000);
+        QCOMPARE(recordIds(fromFile), recordIds(inMemory));
+        QCOMPARE(fromFile.events.size(), inMemory.events.size());
+        QCOMPARE(lastDone, std::uint64_t(fromFile.events.size() + fromFile.skipped));
+        QVERIFY(lastTotal >= lastDone);
+        QCOMPARE(diagnosticsText(fromFile).replace(path, QStringLiteral("test.evtx")), diagnosticsText(inMemory));
+        QVERIFY(diagnosticsText(fromFile).contains(QStringLiteral("chunk %1").arg(chunks / 2)));
+        for (const std::size_t i : {std::size_t(0), inMemory.events.size() / 2, inMemory.events.size() - 1}) {
+            QCOMPARE(fieldLines(fromFile.events[i]), fieldLines(inMemory.events[i]));
+            const auto chunk = fromFile.events[i].origin.chunk.value_or(0);
+            const auto rid = fromFile.events[i].origin.recordId.value_or(0);
+            QCOMPARE(eventXml(fromFile.events[i]), *evtx::recordXml(bytesOf(file), chunk, rid));
+        }
     }
 
     void parallelKeepsOrder_data()

@@ -202,11 +202,9 @@ private:
     std::vector<Event> m_spare; ///< from ReadOptions::recycler
 };
 
-void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
+void runChunk(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
               const std::shared_ptr<const std::string>& name, NameIds& ids, ChunkResult& out)
 {
-    const std::size_t begin = fileHeaderSize + std::size_t(number) * chunkSize;
-    const Bytes chunk = file.subspan(begin, std::min(chunkSize, file.size() - begin));
     try {
         ChunkJob(chunk, number, dirtyFile, options, name, ids, out).run();
     } catch (const std::exception& e) { // std::bad_alloc: the chunk is lost, the file goes on
@@ -218,23 +216,20 @@ void runChunk(Bytes file, std::uint32_t number, bool dirtyFile, const ReadOption
 
 class FileDecoder {
 public:
-    FileDecoder(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
-                const FileWindow* window)
+    FileDecoder(const FileSource& file, const std::string& name, const ReadOptions& options, ReadResult& result)
         : m_file(file)
         , m_name(std::make_shared<const std::string>(name))
         , m_options(options)
         , m_result(result)
         , m_names(FieldNameSet::current() ? FieldNameSet::current() : std::make_shared<FieldNameSet>())
-        , m_window(window)
     {}
 
     void run()
     {
         m_result.format = EventFormat::Evtx;
-        const auto header = readFileHeader(m_file);
+        const auto header = readFileHeader(m_file.read(0, std::min(m_file.size, fileHeaderSize)));
         if (!header) {
-            fail("not a readable EVTX file: the file header is incomplete (" + std::to_string(m_file.size()) +
-                 " bytes)");
+            fail("not a readable EVTX file: the file header is incomplete (" + std::to_string(m_file.size) + " bytes)");
             return;
         }
         // A damaged header may have lost the flag: read it as dirty then.
@@ -247,20 +242,14 @@ public:
                  "the file is flagged dirty (copied while the log was open): records written after a chunk's "
                  "header was last updated are read too");
         const std::size_t chunks =
-            m_file.size() > fileHeaderSize ? (m_file.size() - fileHeaderSize + chunkSize - 1) / chunkSize : 0;
-        // The records expected, for progress only: the scan touches every chunk's first page, which
-        // for a mapped file is a page fault per chunk, so it is skipped when nobody asks.
+            m_file.size > fileHeaderSize ? (m_file.size - fileHeaderSize + chunkSize - 1) / chunkSize : 0;
+        // The records expected, for progress only (a read per chunk header from a large file), so
+        // skipped when nobody asks.
         for (std::size_t n = 0; m_options.progress && n < chunks; ++n) {
-            const std::size_t at = fileHeaderSize + n * chunkSize;
-            if (const auto h = readChunkHeader(m_file.subspan(at, std::min(chunkSize, m_file.size() - at))))
+            const std::size_t at = chunkOffset(n);
+            if (const auto h = readChunkHeader(m_file.read(at, std::min(at + chunkHeaderSize, m_file.size))))
                 m_expected += h->recordCount();
-            // Reading a chunk header maps the pages around it (the kernel's fault-around): let
-            // them go as the scan moves on, until their batch comes.
-            if (m_window && m_window->done && (n + 1) % 32 == 0)
-                m_window->done(chunkOffset(n + 1 - 32), chunkOffset(n + 1));
         }
-        if (m_window && m_window->done)
-            m_window->done(0, m_file.size());
         unsigned threads = m_options.threads ? m_options.threads : configuredThreads.load();
         if (threads == 0)
             threads = std::max(1u, std::thread::hardware_concurrency());
@@ -269,16 +258,12 @@ public:
         for (std::size_t first = 0; first < chunks; first += batchSize) {
             const std::size_t count = std::min(batchSize, chunks - first);
             std::vector<ChunkResult> results(count);
-            if (m_window && m_window->willRead)
-                m_window->willRead(chunkOffset(first), chunkOffset(first + count));
-            decodeBatch(first, results, threads);
+            decodeBatch(m_file.read(chunkOffset(first), chunkOffset(first + count)), first, results, threads);
             for (std::size_t i = 0; i < count; ++i) {
                 anyChunk = anyChunk || results[i].hasChunk;
                 if (!merge(static_cast<std::uint32_t>(first + i), results[i]))
                     return;
             }
-            if (m_window && m_window->done)
-                m_window->done(chunkOffset(first), chunkOffset(first + count));
         }
         if (!anyChunk) {
             fail("no event chunk in the file (truncated or not EVTX): the file header is followed by " +
@@ -293,10 +278,11 @@ public:
 private:
     std::size_t chunkOffset(std::size_t chunk) const
     {
-        return std::min(m_file.size(), fileHeaderSize + chunk * chunkSize);
+        return std::min(m_file.size, fileHeaderSize + chunk * chunkSize);
     }
 
-    void decodeBatch(std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
+    /// Decodes the chunks from `first` on, whose bytes `batch` holds, into `results`.
+    void decodeBatch(Bytes batch, std::size_t first, std::vector<ChunkResult>& results, unsigned threads)
     {
         ParallelOptions options;
         options.threads = threads;
@@ -309,9 +295,12 @@ private:
         parallelFor(
             results.size(),
             [&](std::size_t begin, std::size_t end, unsigned worker) {
-                for (std::size_t i = begin; i < end; ++i)
-                    runChunk(m_file, static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
+                for (std::size_t i = begin; i < end; ++i) {
+                    const std::size_t at = std::min(batch.size(), i * chunkSize);
+                    runChunk(batch.subspan(at, std::min(chunkSize, batch.size() - at)),
+                             static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
                              results[i]);
+                }
             },
             options);
     }
@@ -359,7 +348,7 @@ private:
     }
     void fail(std::string message) { warn(Severity::Error, "evtx-open", std::move(message)); }
 
-    Bytes m_file;
+    const FileSource& m_file;
     std::shared_ptr<const std::string> m_name;
     const ReadOptions& m_options;
     ReadResult& m_result;
@@ -367,22 +356,31 @@ private:
     bool m_dirty = false;
     std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
     std::vector<NameIds> m_ids;            ///< one per worker
-    const FileWindow* m_window = nullptr;
     std::uint64_t m_nextReport = 0;
 };
 
 } // namespace
 
+namespace {
+FileSource sourceOf(Bytes file)
+{
+    return FileSource{file.size(), [file](std::size_t begin, std::size_t end) {
+                          begin = std::min(begin, file.size());
+                          end = std::max(begin, std::min(end, file.size()));
+                          return file.subspan(begin, end - begin);
+                      }};
+}
+} // namespace
+
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result)
 {
-    decodeFile(file, name, options, result, FileWindow{});
+    decodeFile(sourceOf(file), name, options, result);
 }
 
-void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
-                const FileWindow& window)
+void decodeFile(const FileSource& file, const std::string& name, const ReadOptions& options, ReadResult& result)
 {
     try {
-        FileDecoder(file, name, options, result, &window).run();
+        FileDecoder(file, name, options, result).run();
     } catch (const std::exception& e) {
         result.diagnostics.push_back(
             Diagnostic{Severity::Error, "read-failed", std::string("reading failed: ") + e.what(), name, {}});
@@ -391,12 +389,17 @@ void decodeFile(Bytes file, const std::string& name, const ReadOptions& options,
 
 std::optional<std::string> recordXml(Bytes file, std::uint32_t chunk, std::uint64_t recordId)
 {
+    return recordXml(sourceOf(file), chunk, recordId);
+}
+
+std::optional<std::string> recordXml(const FileSource& file, std::uint32_t chunk, std::uint64_t recordId)
+{
     try {
-        const auto fileHeader = readFileHeader(file);
+        const auto fileHeader = readFileHeader(file.read(0, std::min(file.size, fileHeaderSize)));
         const std::size_t begin = fileHeaderSize + std::size_t(chunk) * chunkSize;
-        if (!fileHeader || begin >= file.size())
+        if (!fileHeader || begin >= file.size)
             return std::nullopt;
-        const Bytes bytes = file.subspan(begin, std::min(chunkSize, file.size() - begin));
+        const Bytes bytes = file.read(begin, begin + std::min(chunkSize, file.size - begin));
         const auto header = readChunkHeader(bytes);
         if (!header)
             return std::nullopt;

@@ -19,21 +19,21 @@ namespace sigma::evtx {
 /// throws.
 void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result);
 
-/// What the decoder tells the owner of the bytes as it goes, so that a mapped file is never
-/// resident whole: which bytes it reads next (to page them in at once), and which it is done with
-/// for now (to drop those pages; the chunk headers after the first scan, each batch of chunks
-/// once decoded).
-struct FileWindow {
-    std::function<void(std::size_t begin, std::size_t end)> willRead;
-    std::function<void(std::size_t begin, std::size_t end)> done;
+/// Where the decoder gets a file's bytes, piece by piece, so that a large file is never in memory
+/// whole: the file header, each chunk header (for the progress total) and each batch of chunks.
+struct FileSource {
+    std::size_t size = 0; ///< of the whole file
+    /// The bytes [begin, end) of the file (end <= size), valid until the next call; shorter when
+    /// they could not all be read (a read error, or the file shrank meanwhile).
+    std::function<Bytes(std::size_t begin, std::size_t end)> read;
 };
-void decodeFile(Bytes file, const std::string& name, const ReadOptions& options, ReadResult& result,
-                const FileWindow& window);
+void decodeFile(const FileSource& file, const std::string& name, const ReadOptions& options, ReadResult& result);
 
 /// The Event XML of one record, decoded again from its chunk: the record of chunk `chunk` whose
 /// EventRecordID is `recordId` (Event::origin). For a detail view: the XML is not kept for every
 /// event. Nullopt when there is no such record (the file changed). Never throws.
 std::optional<std::string> recordXml(Bytes file, std::uint32_t chunk, std::uint64_t recordId);
+std::optional<std::string> recordXml(const FileSource& file, std::uint32_t chunk, std::uint64_t recordId);
 
 /// Threads used to decode chunks: 0 (default) = the number of cores.
 void setDecoderThreads(unsigned threads);

@@ -4,18 +4,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace sigma::evtx {
 
 namespace {
-std::size_t pageSize()
-{
-    static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    return size;
-}
 /// The buffer of the thread's last small file, kept for its next one (no allocation per file).
 thread_local std::vector<std::uint8_t> spareBuffer;
 
@@ -41,8 +35,8 @@ std::string readAll(int fd, std::size_t size, std::vector<std::uint8_t>& out)
 
 MappedFile::~MappedFile()
 {
-    if (m_data && m_data != MAP_FAILED)
-        ::munmap(m_data, m_size);
+    if (m_fd >= 0)
+        ::close(m_fd);
     if (m_buffer.capacity() > spareBuffer.capacity() && m_buffer.capacity() <= kKeepBuffer)
         spareBuffer.swap(m_buffer);
 }
@@ -53,61 +47,52 @@ std::string MappedFile::open(const std::string& path)
     if (fd < 0)
         return std::string("cannot open the file: ") + std::strerror(errno);
     struct stat st {};
-    std::string error;
     if (::fstat(fd, &st) != 0) {
-        error = std::string("cannot read the file: ") + std::strerror(errno);
-    } else if (static_cast<std::size_t>(st.st_size) <= kReadWhole) {
-        m_buffer.swap(spareBuffer);
-        error = readAll(fd, static_cast<std::size_t>(st.st_size), m_buffer);
-        m_size = m_buffer.size();
-    } else {
-        // Paged in batch by batch instead (window()), and dropped behind the decoder, so that it
-        // is never resident whole.
-        m_size = static_cast<std::size_t>(st.st_size);
-        m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m_data == MAP_FAILED)
-            error = std::string("cannot map the file: ") + std::strerror(errno);
+        const std::string error = std::string("cannot read the file: ") + std::strerror(errno);
+        ::close(fd);
+        return error;
     }
+    m_size = static_cast<std::size_t>(st.st_size);
+    m_buffer.swap(spareBuffer);
+    if (m_size > kReadWhole) {
+        m_fd = fd;
+#ifdef POSIX_FADV_SEQUENTIAL
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+        return {};
+    }
+    const std::string error = readAll(fd, m_size, m_buffer);
     ::close(fd);
+    m_size = m_buffer.size();
+    m_whole = true;
     return error;
 }
 
-Bytes MappedFile::bytes() const
+FileSource MappedFile::source()
 {
-    if (!m_data)
-        return {m_buffer.data(), m_buffer.size()};
-    if (m_data == MAP_FAILED)
+    return FileSource{m_size, [this](std::size_t begin, std::size_t end) { return readRange(begin, end); }};
+}
+
+Bytes MappedFile::readRange(std::size_t begin, std::size_t end)
+{
+    begin = std::min(begin, m_size);
+    end = std::max(begin, std::min(end, m_size));
+    if (m_whole)
+        return Bytes(m_buffer.data(), m_buffer.size()).subspan(begin, end - begin);
+    if (m_fd < 0)
         return {};
-    return {static_cast<const std::uint8_t*>(m_data), m_size};
-}
-
-FileWindow MappedFile::window()
-{
-    FileWindow w;
-    if (!m_data || m_data == MAP_FAILED)
-        return w;
-    w.willRead = [this](std::size_t begin, std::size_t end) { advise(begin, end, true); };
-    w.done = [this](std::size_t begin, std::size_t end) { advise(begin, end, false); };
-    return w;
-}
-
-void MappedFile::advise(std::size_t begin, std::size_t end, bool populate)
-{
-    const std::size_t page = pageSize();
-    begin &= ~(page - 1);
-    end = populate ? std::min(m_size, (end + page - 1) & ~(page - 1)) : end & ~(page - 1);
-    if (end <= begin)
-        return;
-    char* at = static_cast<char*>(m_data) + begin;
-    if (!populate) {
-        ::madvise(at, end - begin, MADV_DONTNEED);
-        return;
+    m_buffer.resize(end - begin); // the same buffer batch after batch: its pages fault in once
+    std::size_t done = 0;
+    while (done < m_buffer.size()) {
+        const ssize_t n =
+            ::pread(m_fd, m_buffer.data() + done, m_buffer.size() - done, static_cast<off_t>(begin + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; // a read error or the file shrank: what was read is decoded, the rest is missing
+        done += static_cast<std::size_t>(n);
     }
-#ifdef MADV_POPULATE_READ
-    if (::madvise(at, end - begin, MADV_POPULATE_READ) == 0)
-        return;
-#endif
-    ::madvise(at, end - begin, MADV_WILLNEED); // older kernels: read ahead at least
+    return {m_buffer.data(), done};
 }
 
 } // namespace sigma::evtx

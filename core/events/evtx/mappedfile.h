@@ -1,11 +1,12 @@
 #pragma once
 
-// Internal: an .evtx file in memory for our decoder (evtxdecoder.h). A file up to 8 MiB is read
-// into a buffer the thread keeps for its next file (no mapping: unmapping flushes the TLB, which
-// took 30 % of `sigmawb match` over a folder of small logs in a VM, perf); a larger one (where a
-// fresh buffer's zeroing and faults cost more than the decoding, and the unmap is amortized) is mapped
-// read-only, paged in batch by batch and dropped behind the decoder (FileWindow), so that it is
-// never resident whole.
+// Internal: an .evtx file for our decoder (evtxdecoder.h), never in memory whole. A file up to
+// 8 MiB is read at once into a buffer the thread keeps for its next file; a larger one stays
+// open and each piece the decoder asks for (FileSource) is read into one buffer, reused from
+// batch to batch. Not mapped: unmapping flushes the TLB (30 % of `sigmawb match` over a folder of
+// small logs in a VM, perf), and the first touch of each page of a mapping cost more than
+// decoding it (`bench_events decode`: a 50 MiB log of Sysmon chunks 135k-147k records/s mapped,
+// 200k read).
 #include "events/evtx/evtxdecoder.h"
 
 #include <cstddef>
@@ -24,21 +25,21 @@ public:
 
     /// Empty string on success, else why not.
     std::string open(const std::string& path);
-    Bytes bytes() const;
-    /// For a large file: pages in what the decoder reads next, drops what it is done with.
-    FileWindow window();
+    /// The file, read piece by piece; valid while this lives.
+    FileSource source();
 
-    /// Files up to this size are read into a buffer, larger ones mapped.
+    /// Files up to this size are read at once, larger ones piece by piece.
     static constexpr std::size_t kReadWhole = 8u << 20;
     /// A buffer up to this size is kept by its thread for the next file.
     static constexpr std::size_t kKeepBuffer = 8u << 20;
 
 private:
-    void advise(std::size_t begin, std::size_t end, bool populate);
+    Bytes readRange(std::size_t begin, std::size_t end);
 
-    void* m_data = nullptr; ///< the mapping of a large file
+    int m_fd = -1; ///< a large file, read piece by piece
     std::size_t m_size = 0;
-    std::vector<std::uint8_t> m_buffer; ///< the contents of a small file
+    bool m_whole = false;               ///< m_buffer holds the whole (small) file
+    std::vector<std::uint8_t> m_buffer; ///< the small file, or the large file's last piece
 };
 
 } // namespace sigma::evtx
