@@ -53,15 +53,16 @@ Figure best(int repeat, Run run)
 int main(int argc, char** argv)
 {
     const auto args = sigmabench::loadArgs(argc, argv);
-    const EventList eight = readEventsFile(fixture("events.xml")).events;
+    const std::vector<Event> eight = readEventsFile(fixture("events.xml")).events;
     if (eight.size() != 8) {
         std::printf("the fixture events.xml did not read (%zu events)\n", eight.size());
         return 1;
     }
-    EventList events;
-    events.reserve(100000);
-    while (events.size() < 100000)
-        events.push_back(eight[events.size() % eight.size()]);
+    std::vector<Event> all;
+    all.reserve(100000);
+    while (all.size() < 100000)
+        all.push_back(eight[all.size() % eight.size()]);
+    const EventList events(std::move(all));
     const ImpactInput before{readText("old.yml"), fixture("old.yml")};
     const ImpactInput after{readText("new.yml"), fixture("new.yml")};
 

@@ -60,16 +60,14 @@ EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr 
         for (const auto& f : files)
             paths.append(QString::fromStdString(f));
     }
-    // The list is allocated once for what the files announce (.evtx chunk headers), not doubled as it
-    // grows: a doubling held the old and the new array at once (1M events: +138 MiB at the peak).
+    // The events already loaded are shared, not copied (EventList's segments): the new ones are one
+    // more segment, allocated once for what the files announce (.evtx chunk headers), not doubled as
+    // it grows: a doubling held the old and the new array at once (1M events: +138 MiB at the peak).
     std::uint64_t announced = 0;
     for (const QString& path : paths)
         announced += sigma::announcedEventCount(path.toStdString());
-    auto events = std::make_shared<EventList>();
-    events->reserve((existing ? existing->size() : 0) + announced);
-    if (existing)
-        events->assign(existing->begin(), existing->end());
-    const std::size_t before = events->size();
+    std::vector<sigma::Event> added;
+    added.reserve(announced);
     for (int i = 0; i < paths.size(); ++i) {
         const QString& path = paths.at(i);
         sigma::ReadOptions options;
@@ -97,8 +95,8 @@ EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr 
             // Values repeated within the file (provider, channel, computer, SIDs, ...) kept once: the
             // loaded events take ~40 % less memory (docs/events.md, "Memory").
             sigma::shareRepeatedValues(read.events);
-            events->insert(events->end(), std::make_move_iterator(read.events.begin()),
-                           std::make_move_iterator(read.events.end()));
+            added.insert(added.end(), std::make_move_iterator(read.events.begin()),
+                         std::make_move_iterator(read.events.end()));
         }
         if (read.cancelled || (cancel && cancel->load())) {
             result->cancelled = true;
@@ -107,9 +105,13 @@ EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr 
     }
     // Up to half of a grown vector is spare (1M events: up to ~70 MB), given back when it is much;
     // not always, as the copy holds both for a moment.
-    if (events->capacity() - events->size() > events->size() / 4)
-        events->shrink_to_fit();
-    result->added = events->size() - before;
+    if (added.capacity() - added.size() > added.size() / 4)
+        added.shrink_to_fit();
+    result->added = added.size();
+    auto events = std::make_shared<EventList>();
+    if (existing)
+        events->append(*existing);
+    events->append(std::move(added));
     result->events = std::move(events);
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     if (progress)

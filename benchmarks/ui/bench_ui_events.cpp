@@ -81,5 +81,15 @@ int main(int argc, char** argv)
                 rssBefore / 1024.0, rss / 1024.0, statusKb("VmHWM") / 1024.0, perEvent, heap / double(n));
     std::printf("  1M events: %.0f MiB of events, %.0f MiB RSS with this process' %.0f MiB before loading\n",
                 perEvent * 1e6 / 1048576.0, (perEvent * 1e6 / 1024.0 + double(rssBefore)) / 1024.0, rssBefore / 1024.0);
+
+    // File > Load Events again, onto what is loaded: the loaded events are shared, not copied, so
+    // the peak grows by the new events only.
+    const long peakBefore = statusKb("VmHWM");
+    timer.restart();
+    const EventLoadResultPtr more = EventLoader::run(files, result->events, nullptr, {});
+    model.setEvents(more->events);
+    std::printf("  loading %zu more events onto them: %.2f s wall, RSS %.0f -> %.0f MiB, peak %.0f -> %.0f MiB\n",
+                more->added, double(timer.nsecsElapsed()) / 1e9, rss / 1024.0, statusKb("VmRSS") / 1024.0,
+                peakBefore / 1024.0, statusKb("VmHWM") / 1024.0);
     return 0;
 }

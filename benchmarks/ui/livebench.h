@@ -51,8 +51,8 @@ inline sigmaui::EventListPtr makeLiveEvents(std::size_t count)
                               "svchost.exe -k netsvcs -p",
                               "powershell.exe -File C:\\scripts\\inventory.ps1"};
     auto file = std::make_shared<const std::string>("generated.xml");
-    auto events = std::make_shared<sigmaui::EventList>();
-    events->reserve(count);
+    std::vector<sigma::Event> events;
+    events.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         sigma::Event e;
         e.add("Provider_Name", "Microsoft-Windows-Sysmon");
@@ -68,9 +68,9 @@ inline sigmaui::EventListPtr makeLiveEvents(std::size_t count)
         e.add("ParentImage", parents[(i * 11) % 4]);
         e.origin.file = file;
         e.origin.index = i + 1;
-        events->push_back(std::move(e));
+        events.push_back(std::move(e));
     }
-    return events;
+    return std::make_shared<sigmaui::EventList>(std::move(events));
 }
 
 /// Edit i of a live benchmark: the rule as given, or (even i) with one value changed (" -enc " to

@@ -43,7 +43,7 @@ struct BaselineCounter::Impl {
         }
     }
 
-    bool add(const std::vector<Event>& events)
+    bool add(const EventList& events)
     {
         // The rule's scope and verdict per event, as the live evaluation computes them.
         ParallelOptions parallel;
@@ -115,6 +115,11 @@ BaselineCounter::~BaselineCounter() = default;
 
 bool BaselineCounter::add(const std::vector<Event>& events)
 {
+    return m_impl->add(EventList::borrow(events));
+}
+
+bool BaselineCounter::add(const EventList& events)
+{
     return m_impl->add(events);
 }
 
@@ -123,7 +128,7 @@ BaselineResult BaselineCounter::take()
     return std::move(m_impl->result);
 }
 
-BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
+BaselineResult baselineNoise(const Rule& rule, const std::string& file, const EventList& events,
                              const BaselineOptions& options)
 {
     BaselineCounter counter(rule, file, options);

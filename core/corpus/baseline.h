@@ -4,7 +4,7 @@
 // own, and how many the whole rule matches.
 
 #include "corpus/indicator.h"
-#include "events/event.h"
+#include "events/eventlist.h"
 #include "rule/rule.h"
 #include "util/diagnostic.h"
 
@@ -40,7 +40,7 @@ struct BaselineResult {
     Diagnostics diagnostics; ///< compile problems, naming the rule file and line
 };
 
-BaselineResult baselineNoise(const Rule& rule, const std::string& file, const std::vector<Event>& events,
+BaselineResult baselineNoise(const Rule& rule, const std::string& file, const EventList& events,
                              const BaselineOptions& options = {});
 
 /// The same counts over events that come in batches (a stream of files, see events/eventstream.h):
@@ -54,6 +54,7 @@ public:
 
     /// Counts a batch; false once cancelled (the counts so far are kept).
     bool add(const std::vector<Event>& events);
+    bool add(const EventList& events);
     /// The counts of every batch added.
     BaselineResult take();
 

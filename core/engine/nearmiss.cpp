@@ -258,7 +258,7 @@ ParallelOptions parallelOptionsOf(const NearMissListOptions& options)
     return po;
 }
 
-std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
+std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const EventList& events,
                                      const std::vector<std::size_t>& indices, const NearMissListOptions& options,
                                      bool* complete)
 {

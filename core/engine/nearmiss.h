@@ -14,6 +14,7 @@
 //   if (nm.isNearMiss()) nm.predicates.front() ... // the decision that failed
 
 #include "engine/engine.h"
+#include "events/eventlist.h"
 
 #include <atomic>
 #include <functional>
@@ -72,7 +73,7 @@ ParallelOptions parallelOptionsOf(const NearMissListOptions& options);
 /// findNearMiss() of events[indices[i]] for every i, on the cores of the process-wide budget
 /// (give the indices of the events in scope and not matched). Returns one entry per index; when
 /// stopped early, `complete` (if given) is set false and entries not reached are empty.
-std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const std::vector<Event>& events,
+std::vector<NearMiss> findNearMisses(const CompiledRule& rule, const EventList& events,
                                      const std::vector<std::size_t>& indices, const NearMissListOptions& options = {},
                                      bool* complete = nullptr);
 
@@ -98,7 +99,7 @@ bool nearMissChangesWithout(const Explanation& explanation, const ValueRef& valu
 /// For each value of the rule, how many of events[indices] (give the events in scope) would change
 /// their near-miss status if it were removed; values that change none are not listed. One
 /// explanation per event, on the cores of the process-wide budget; `complete` as findNearMisses.
-std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const std::vector<Event>& events,
+std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const EventList& events,
                                                const std::vector<std::size_t>& indices,
                                                const NearMissListOptions& options = {}, bool* complete = nullptr);
 

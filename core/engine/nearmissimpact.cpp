@@ -110,7 +110,7 @@ bool nearMissChangesWithout(const Explanation& explanation, const ValueRef& valu
     return findNearMiss(without).isNearMiss() != findNearMiss(explanation).isNearMiss();
 }
 
-std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const std::vector<Event>& events,
+std::map<ValueRef, std::size_t> nearMissImpact(const CompiledRule& rule, const EventList& events,
                                                const std::vector<std::size_t>& indices,
                                                const NearMissListOptions& options, bool* complete)
 {

@@ -187,9 +187,8 @@ std::vector<ParsedFile> siblingDocuments(const ParsedFile& parsed, const std::st
     return out;
 }
 
-bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>& events,
-                              const LiveCorrelationOptions& options, LiveCorrelation& out,
-                              std::vector<Verdict>& verdicts)
+bool evaluateCorrelationsLive(const ParsedFile& parsed, const EventList& events, const LiveCorrelationOptions& options,
+                              LiveCorrelation& out, std::vector<Verdict>& verdicts)
 {
     std::vector<ParsedFile> files;
     if (options.siblings)

@@ -6,7 +6,7 @@
 // The workbench's Correlations pane shows the rows; core computes them (tested without Qt).
 
 #include "correlation/correlation.h"
-#include "events/event.h"
+#include "events/eventlist.h"
 #include "rule/rule.h"
 
 #include <cstdint>
@@ -91,8 +91,7 @@ std::vector<ParsedFile> siblingDocuments(const ParsedFile& parsed, const std::st
 /// Compiles the file's documents into a unit and evaluates it over `events`; `verdicts` (one per
 /// event) becomes the union of the base rules: Match when one matched, NoMatch when in one's scope.
 /// Returns false when stopped.
-bool evaluateCorrelationsLive(const ParsedFile& parsed, const std::vector<Event>& events,
-                              const LiveCorrelationOptions& options, LiveCorrelation& out,
-                              std::vector<Verdict>& verdicts);
+bool evaluateCorrelationsLive(const ParsedFile& parsed, const EventList& events, const LiveCorrelationOptions& options,
+                              LiveCorrelation& out, std::vector<Verdict>& verdicts);
 
 } // namespace sigma

@@ -9,19 +9,17 @@
 #include "live/analysis.h"
 #include "live/correlationlive.h"
 
+#include "events/eventlist.h"
 #include <atomic>
 #include <cstdint>
 #include <functional>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace sigma {
-
-/// The loaded events, shared read-only between the editor and evaluations.
-using EventList = std::vector<Event>;
-using EventListPtr = std::shared_ptr<const EventList>;
 
 /// The verdict of the rule for one event.
 enum class Verdict : unsigned char {

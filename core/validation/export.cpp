@@ -316,7 +316,7 @@ ExportPlan planExport(const std::string& rulePath, const ExportOptions& options)
     plan.baselineEventsRead = baselineEvents.size();
     if (rule) {
         BaselineOptions bo;
-        BaselineResult noise = baselineNoise(*rule, rulePath, baselineEvents, bo);
+        BaselineResult noise = baselineNoise(*rule, rulePath, EventList::borrow(baselineEvents), bo);
         plan.baselineEvents = noise.eventsConsidered;
         plan.baselineRuleHits = noise.ruleHits;
         for (std::size_t i = 0; i < noise.indicators.size(); ++i) {

@@ -513,7 +513,7 @@ void TestCorpus::baseline()
     const std::string file = fixture(rule.toUtf8().constData());
     const ParsedFile parsed = parseRuleFile(file);
     QVERIFY(parsed.firstRule());
-    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, events.events);
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, EventList::borrow(events.events));
     QVERIFY(r.ruleCompiled);
     QCOMPARE(r.eventsConsidered, std::size_t(inScope));
     QCOMPARE(r.ruleHits, std::size_t(ruleHits));
@@ -537,7 +537,7 @@ void TestCorpus::baselineSeesTranslatedEvents()
                              "        CommandLine|contains: 'domain admins'\n    condition: sel\n";
     const ParsedFile parsed = parseRuleText(text, "t.yml");
     QVERIFY(parsed.firstRule());
-    const BaselineResult r = baselineNoise(*parsed.firstRule(), "t.yml", read.events);
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), "t.yml", EventList::borrow(read.events));
     QVERIFY(r.ruleCompiled);
     QCOMPARE(r.ruleHits, std::size_t(1));
     QCOMPARE(r.hits, (std::vector<std::size_t>{1, 1}));
@@ -554,13 +554,13 @@ void TestCorpus::baselineLargeSetInParallel()
     QVERIFY(parsed.firstRule());
     BaselineOptions options;
     options.threads = 3;
-    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, events, options);
+    const BaselineResult r = baselineNoise(*parsed.firstRule(), file, EventList::borrow(events), options);
     QCOMPARE(r.eventsConsidered, std::size_t(4000));
     QCOMPARE(r.ruleHits, std::size_t(1000));
     QCOMPARE(r.hits, (std::vector<std::size_t>{3000, 2000, 1000}));
     // The workbench's background count: the same figures from lower-priority threads.
     options.lowPriority = true;
-    const BaselineResult low = baselineNoise(*parsed.firstRule(), file, events, options);
+    const BaselineResult low = baselineNoise(*parsed.firstRule(), file, EventList::borrow(events), options);
     QCOMPARE(low.eventsConsidered, r.eventsConsidered);
     QCOMPARE(low.ruleHits, r.ruleHits);
     QCOMPARE(low.hits, r.hits);
@@ -568,7 +568,7 @@ void TestCorpus::baselineLargeSetInParallel()
 
     std::atomic<bool> cancel{true};
     options.cancel = &cancel;
-    const BaselineResult none = baselineNoise(*parsed.firstRule(), file, events, options);
+    const BaselineResult none = baselineNoise(*parsed.firstRule(), file, EventList::borrow(events), options);
     QCOMPARE(none.eventsConsidered, std::size_t(0));
 }
 

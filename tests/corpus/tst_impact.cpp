@@ -30,7 +30,7 @@ ImpactInput input(const char* name)
 
 const EventList& events()
 {
-    static const EventList list = readEventsFile(fixture("events.xml")).events;
+    static const EventList list(readEventsFile(fixture("events.xml")).events);
     return list;
 }
 

@@ -131,7 +131,7 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < all.size(); ++i)
             all[i] = i;
         bool complete = false;
-        const auto impact = nearMissImpact(*rule.compiled, read.events, all, {}, &complete);
+        const auto impact = nearMissImpact(*rule.compiled, EventList::borrow(read.events), all, {}, &complete);
         QVERIFY(complete);
         const auto it = impact.find(ref);
         QCOMPARE(it == impact.end() ? 0 : int(it->second), int(events.size()));

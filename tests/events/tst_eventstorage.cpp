@@ -3,6 +3,7 @@
 #include "eventtestutil.h"
 #include "testsupport.h"
 
+#include "events/eventlist.h"
 #include "events/reader.h"
 
 #include <QTest>
@@ -114,6 +115,63 @@ private Q_SLOTS:
         none[0].add("Image", "C:\\a.exe");
         QCOMPARE(shareRepeatedValues(none), std::size_t(0));
         QVERIFY(!none[0].sharedText());
+    }
+
+    // EventList (issue 18: loading more files must not copy the events loaded): a list made from
+    // another shares its segments (the same Event objects), reads in order across segments by
+    // index and by iterator, and a change to either list never shows in the other.
+    void eventListSharesSegments()
+    {
+        const auto make = [](int from, int count) {
+            std::vector<Event> v;
+            for (int i = from; i < from + count; ++i) {
+                Event e;
+                e.add("N", std::to_string(i));
+                v.push_back(std::move(e));
+            }
+            return v;
+        };
+        EventList first(make(0, 3));
+        const Event* kept = &first[1];
+        EventList second;
+        second.append(first);
+        second.append(make(3, 4));
+        second.append(std::vector<Event>{}); // no empty segment
+        QCOMPARE(second.size(), std::size_t(7));
+        QCOMPARE(second.segmentCount(), std::size_t(2));
+        QCOMPARE(&second[1], kept); // shared, not copied
+        std::vector<std::string> byIndex, byIterator;
+        for (std::size_t i = 0; i < second.size(); ++i)
+            byIndex.emplace_back(*second[i].value("N"));
+        for (const Event& e : second)
+            byIterator.emplace_back(*e.value("N"));
+        const std::vector<std::string> expected{"0", "1", "2", "3", "4", "5", "6"};
+        QCOMPARE(byIndex, expected);
+        QCOMPARE(byIterator, expected);
+        QCOMPARE(std::string(*(second.begin() + 5)->value("N")), std::string("5"));
+        QCOMPARE(second.end() - second.begin(), std::ptrdiff_t(7));
+        QCOMPARE(std::string(*second.back().value("N")), std::string("6"));
+
+        // push_back on a list whose last segment another list shares: a segment of its own.
+        EventList third = second;
+        Event extra;
+        extra.add("N", "7");
+        third.push_back(extra);
+        QCOMPARE(third.size(), std::size_t(8));
+        QCOMPARE(second.size(), std::size_t(7));
+        QCOMPARE(third.segmentCount(), std::size_t(3));
+        third.push_back(extra); // its own last segment now: no new one
+        QCOMPARE(third.segmentCount(), std::size_t(3));
+        QCOMPARE(&third[1], kept);
+
+        // A borrowed vector is viewed, never written: push_back starts a segment of its own.
+        const std::vector<Event> mine = make(10, 2);
+        EventList view = EventList::borrow(mine);
+        QCOMPARE(&view[1], &mine[1]);
+        view.push_back(extra);
+        QCOMPARE(mine.size(), std::size_t(2));
+        QCOMPARE(view.size(), std::size_t(3));
+        QVERIFY(EventList::borrow(std::vector<Event>{}).empty());
     }
 
     void editCopyAndClearAfterSharing()

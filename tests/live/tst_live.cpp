@@ -24,10 +24,10 @@ const std::string Whoami = "title: Whoami Run by a Finance User\n"
 sigma::EventListPtr fixtureEvents(std::size_t copies = 1)
 {
     const auto read = sigma::readEventsFile(sigmatest::dataPath(QStringLiteral("ui/events.xml")).toStdString());
-    auto events = std::make_shared<sigma::EventList>();
+    std::vector<sigma::Event> events;
     for (std::size_t c = 0; c < copies; ++c)
-        events->insert(events->end(), read.events.begin(), read.events.end());
-    return events;
+        events.insert(events.end(), read.events.begin(), read.events.end());
+    return std::make_shared<sigma::EventList>(std::move(events));
 }
 
 std::string replaced(std::string text, const std::string& from, const std::string& to)

@@ -204,12 +204,13 @@ private Q_SLOTS:
     // still counted as untimed; the rows are those of a first evaluation.
     void eventTimesAreReadOnceAndKept()
     {
-        auto events = std::make_shared<sigma::EventList>(*logons());
+        std::vector<sigma::Event> copy(logons()->begin(), logons()->end());
         const auto timeKey = sigma::FieldNames::internKey("TimeCreated_SystemTime");
-        sigma::Event& untimed = (*events)[3];
+        sigma::Event& untimed = copy[3];
         for (std::size_t i = 0; i < untimed.fields.size(); ++i)
             if (untimed.fields[i].key == timeKey)
                 untimed.setValue(i, "not a time");
+        const auto events = std::make_shared<sigma::EventList>(std::move(copy));
         sigma::LiveRequest request;
         request.text = bruteForceText();
         request.file = "brute.yml";

@@ -43,9 +43,10 @@ private Q_SLOTS:
             QSKIP("one core: no helper threads either way");
         const auto loaded = EventLoader::run({sigmatest::dataPath(QStringLiteral("ui/events.xml"))}, {}, nullptr, {});
         QVERIFY(loaded->events && !loaded->events->empty());
-        auto many = std::make_shared<EventList>();
-        while (many->size() < 200000)
-            many->insert(many->end(), loaded->events->begin(), loaded->events->end());
+        std::vector<sigma::Event> copies;
+        while (copies.size() < 200000)
+            copies.insert(copies.end(), loaded->events->begin(), loaded->events->end());
+        const auto many = std::make_shared<EventList>(std::move(copies));
         EvaluationRequest request;
         request.generation = 1;
         request.text = QString::fromUtf8(sigmatest::readFile(sigmatest::dataPath(QStringLiteral("ui/whoami.yml"))));

@@ -57,6 +57,16 @@ private Q_SLOTS:
         QCOMPARE(bad->failedFiles.size(), 1);
         QCOMPARE(bad->events->size(), std::size_t(4)); // the old events are kept
         QVERIFY(sigma::hasErrors(bad->diagnostics));
+        // Loading more shares the events already loaded (the same objects, issue 18), and leaves
+        // the list it was given as it was.
+        const auto more = EventLoader::run({sigmatest::dataPath(QStringLiteral("ui/events.xml"))}, events, nullptr, {});
+        QCOMPARE(more->added, std::size_t(4));
+        QCOMPARE(more->events->size(), std::size_t(8));
+        QCOMPARE(events->size(), std::size_t(4));
+        for (std::size_t i = 0; i < 4; ++i) {
+            QCOMPARE(&(*more->events)[i], &(*events)[i]);
+            QCOMPARE((*more->events)[i + 4].fields.size(), (*events)[i].fields.size());
+        }
     }
 
     void eventsModel()
