@@ -68,12 +68,15 @@ EventLoadResultPtr EventLoader::run(const QStringList& givenPaths, EventListPtr 
         announced += sigma::announcedEventCount(path.toStdString());
     std::vector<sigma::Event> added;
     added.reserve(announced);
+    // One set of field names for the load, shared by its files (released with its last event).
+    const auto names = std::make_shared<sigma::FieldNameSet>();
     for (int i = 0; i < paths.size(); ++i) {
         const QString& path = paths.at(i);
         sigma::ReadOptions options;
         // The original XML of an .evtx record is decoded again when shown (sigma::eventXml): kept
         // for every event it was most of their memory. Event XML and JSON files keep theirs.
         options.keepOriginalXml = !path.endsWith(QLatin1String(".evtx"), Qt::CaseInsensitive);
+        options.names = names;
         int lastPermille = -1;
         options.progress = [&](std::uint64_t done, std::uint64_t total) {
             if (cancel && cancel->load())

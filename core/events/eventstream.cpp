@@ -79,6 +79,7 @@ private:
                 ReadOptions read;
                 read.threads = 1;
                 read.recycler = &m_recycler;
+                read.names = m_names;
                 return readEventsFile(files[begin + k], read);
             },
             parallel);
@@ -98,6 +99,7 @@ private:
         read.threads = m_threads;
         read.batchSize = m_batchSize;
         read.recycler = &m_recycler;
+        read.names = m_names;
         read.onBatch = [&](std::vector<Event>& batch) {
             std::move(batch.begin(), batch.end(), std::back_inserter(m_pending));
             batch.clear();
@@ -142,6 +144,8 @@ private:
     std::size_t m_batchSize;
     std::vector<Event> m_pending;
     EventRecycler m_recycler{std::max<std::size_t>(m_batchSize, 1024)};
+    /// The stream's field names, shared by its files (bounded by the names the stream reads).
+    std::shared_ptr<FieldNameSet> m_names = std::make_shared<FieldNameSet>();
     std::map<std::string, std::uintmax_t> m_sizes;
     EventStreamTotals m_totals;
 };

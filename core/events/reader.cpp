@@ -114,7 +114,7 @@ ReadResult readEventsText(std::string_view text, const std::string& name, const 
 {
     ReadResult result;
     try {
-        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
+        const FieldNameSet::Scope names(options.names ? options.names : std::make_shared<FieldNameSet>());
         readText(text, name, options, result);
         if (!result.cancelled)
             deliverBatch(options, result, true);
@@ -129,7 +129,7 @@ ReadResult readEventsFile(const std::string& path, const ReadOptions& options)
     ReadResult result;
     try {
         // The names of this file's events are theirs: released with the last of them.
-        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
+        const FieldNameSet::Scope names(options.names ? options.names : std::make_shared<FieldNameSet>());
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             result.diagnostics.push_back(
@@ -210,7 +210,7 @@ ReadResult readEvtxBytes(std::string_view bytes, const std::string& name, const 
         written += static_cast<std::size_t>(n);
     }
     try {
-        const FieldNameSet::Scope names(std::make_shared<FieldNameSet>());
+        const FieldNameSet::Scope names(options.names ? options.names : std::make_shared<FieldNameSet>());
         detail::readEvtxFile("/proc/self/fd/" + std::to_string(fd), name, options, result);
         if (!result.cancelled)
             deliverBatch(options, result, true);

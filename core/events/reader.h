@@ -43,6 +43,10 @@ struct ReadOptions {
     /// Streaming: events a consumer gave back, whose buffers the reader fills again (our .evtx
     /// decoder); such events are not trimmed to their size. May be null.
     EventRecycler* recycler = nullptr;
+    /// The set the events' field names are interned in (Event::names): one for a stream or a load,
+    /// so that its files share their names instead of interning them again file by file. Null: a
+    /// set of the file's own, released with the last of its events.
+    std::shared_ptr<FieldNameSet> names;
 };
 
 struct ReadResult {

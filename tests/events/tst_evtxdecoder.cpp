@@ -572,6 +572,21 @@ private Q_SLOTS:
             QCOMPARE(*r.events.back().value("NamesPerFileProbe"), std::string("0x258"));
         }
         QCOMPARE(FieldNames::findKey("namesperfileprobe"), FieldNames::kNone);
+        // A stream or a load gives one set to all its files (ReadOptions::names): the second file
+        // interns nothing new, and the names still go with the last event.
+        {
+            ReadOptions options;
+            options.names = std::make_shared<FieldNameSet>();
+            const ReadResult a = readEvtxBytes(file, "a.evtx", options);
+            const std::size_t afterFirst = options.names->size();
+            const ReadResult b = readEvtxBytes(file, "b.evtx", options);
+            QCOMPARE(options.names->size(), afterFirst);
+            QCOMPARE(a.events.front().names.get(), options.names.get());
+            QCOMPARE(b.events.back().names.get(), options.names.get());
+            options.names.reset();
+            QVERIFY(FieldNames::findKey("namesperfileprobe") != FieldNames::kNone);
+        }
+        QCOMPARE(FieldNames::findKey("namesperfileprobe"), FieldNames::kNone);
     }
 
     // --- damaged files ---------------------------------------------------------------------------
