@@ -254,6 +254,18 @@ ParsedFile parseRuleText(std::string text, std::string file, const ParseOptions&
     }
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
         text.erase(0, 3);
+    if (text.size() >= 2 && (text.compare(0, 2, "\xFF\xFE") == 0 || text.compare(0, 2, "\xFE\xFF") == 0)) {
+        // Windows editors' "Unicode": every position in the file would be wrong, and pySigma
+        // (which reads UTF-8) refuses it too
+        out.diagnostics.push_back({Severity::Error,
+                                   "not-utf8",
+                                   std::string("the file starts with a UTF-") +
+                                       (text.size() >= 4 && text[2] == '\0' && text[3] == '\0' ? "32" : "16") +
+                                       " byte-order mark; Sigma rules are UTF-8: save the file as UTF-8",
+                                   out.file,
+                                   {{1, 1}, {1, 1}}});
+        return out;
+    }
     out.text = std::move(text);
     try {
         const yamltree::LineIndex lines(out.text);
@@ -324,6 +336,7 @@ const std::vector<DiagnosticCodeInfo>& parserDiagnosticCodes()
     static const std::vector<DiagnosticCodeInfo> codes{
         {"io-error", Severity::Error, "the file cannot be read"},
         {"file-too-large", Severity::Error, "the file is larger than the parser's limit (ParseOptions::maxBytes)"},
+        {"not-utf8", Severity::Error, "the file is UTF-16 or UTF-32 (a byte-order mark): rules are UTF-8"},
         {"yaml-syntax", Severity::Error, "the YAML does not parse"},
         {"yaml-too-deep", Severity::Error, "the YAML is nested deeper than the limit (ParseOptions::maxDepth)"},
         {"yaml-too-many-nodes", Severity::Error, "too many YAML nodes once aliases are expanded (alias bomb)"},

@@ -355,6 +355,9 @@ custom_field: {a: [1, 'two']}
         QTest::newRow("300000 nodes") << manyNodes << "yaml-too-many-nodes";
         QTest::newRow("deep condition") << deepCondition << "condition-syntax";
         QTest::newRow("binary") << QByteArray("\x00\xff\xfe title: \x01\x02", 14) << "yaml-syntax";
+        // fuzz_rule_parser: yaml-cpp decodes a UTF-16 stream, the fast reader did not (they disagreed)
+        QTest::newRow("UTF-16 LE with BOM") << QByteArray("\xff\xfet\0i\0t\0l\0e\0:\0 \0x\0\n\0", 20) << "not-utf8";
+        QTest::newRow("UTF-16 BE BOM then ':'") << QByteArray("\xfe\xff:", 3) << "not-utf8";
     }
     void hostileInput()
     {
@@ -403,6 +406,12 @@ custom_field: {a: [1, 'two']}
         QTest::newRow("syntax error") << QByteArray("a: b\n  c: d\n") << false;
         QTest::newRow("unclosed quote") << QByteArray("a: 'b\n") << false;
         QTest::newRow("empty document") << QByteArray("a: 1\n---\n") << false;
+        // found by fuzz_rule_parser: YAML limits an implicit key to 1024 characters (yaml-cpp: bytes),
+        // and yaml-cpp reads a stream starting with FE FF / FF FE as UTF-16
+        QTest::newRow("key of 1000 bytes") << "a: 1\n" + QByteArray(1000, 'k') + ": v\n" << true;
+        QTest::newRow("key of 1030 bytes") << "a: 1\n" + QByteArray(1030, 'k') + ":\n" << false;
+        QTest::newRow("quoted key of 1030 bytes") << "a: 1\n'" + QByteArray(1030, 'k') + "': v\n" << false;
+        QTest::newRow("UTF-16 BOM") << QByteArray("\xfe\xff:") << false;
         // every fixture of the project
         QDirIterator it(sigmatest::dataPath(QStringLiteral("rule")), {QStringLiteral("*.yml")}, QDir::Files,
                         QDirIterator::Subdirectories);
