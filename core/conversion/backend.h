@@ -86,15 +86,24 @@ std::string asciiLower(std::string_view s);
 bool hasLetters(std::string_view s);
 /// True when a pattern's literals have no letters (case does not matter for it).
 bool caseless(const engine::SigmaString& pattern);
-/// `"..."` with `\` and `"` escaped by a backslash, control characters as \n \r \t \u.... (JSON-like).
-std::string cQuoted(std::string_view s);
+/// How cQuoted() writes a control character other than \n \r \t.
+enum class ControlChars {
+    JsonU,    ///< \u0000: the default (Kusto, Lucene)
+    EqlBrace, ///< \u{00}: EQL's only numeric escape (2 to 8 hex digits)
+    Raw,      ///< as it is: ES|QL strings have no numeric escape and take any character but CR, LF, `"`, `\`.
+    Verbatim, ///< every control character as it is, \n \r \t too: SPL expands no backslash sequence but \" \\ (\|)
+};
+/// `"..."` with `\` and `"` escaped by a backslash, \n \r \t escaped, other control characters as
+/// `control` says.
+std::string cQuoted(std::string_view s, ControlChars control = ControlChars::JsonU);
 /// `s` between two `quote`s, a `quote` inside doubled (SQL strings and identifiers, backquotes).
 std::string quoteDoubled(std::string_view s, char quote);
 /// `s` between `open` and `close`, `quote` and `\` inside escaped by a backslash (KQL `['...']`,
 /// SPL eval `'...'`).
 std::string quoteBackslashed(std::string_view s, std::string_view open, std::string_view close, char quote);
-/// A field name of ES|QL and EQL: as it is when plain (ASCII letters, digits, `_`, `.`, `@`, not
-/// starting with a digit), else backquoted.
+/// A field name of ES|QL and EQL: as it is when plain, else backquoted. Plain: dot-separated parts,
+/// each an identifier both grammars take unquoted (an ASCII letter, `_` or `@` first, then letters,
+/// digits and `_`; `_` or `@` alone is not one), and the name not a keyword of either language.
 std::string backquotedField(const std::string& f);
 /// A Sigma pattern in a target's wildcard syntax: `star` and `question` for its wildcards, each
 /// literal part appended by `literal` (which escapes what the target needs escaped).

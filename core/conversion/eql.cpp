@@ -17,6 +17,12 @@ namespace {
 
 using Kind = engine::SigmaString::Part::Kind;
 
+/// EQL writes a control character as \u{XX} (its only numeric escape).
+std::string eqlQuoted(std::string_view s)
+{
+    return cQuoted(s, ControlChars::EqlBrace);
+}
+
 std::string field(const std::string& f)
 {
     return backquotedField(f);
@@ -28,7 +34,7 @@ bool wildcardText(const engine::SigmaString& pattern, std::string& out)
     for (const auto& p : pattern.parts)
         if (p.kind != Kind::Star && p.kind != Kind::Question && p.text.find_first_of("*?") != std::string::npos)
             return false;
-    out = cQuoted(wildcardPattern(pattern, "*", "?", [](std::string_view text, std::string& v) { v += text; }));
+    out = eqlQuoted(wildcardPattern(pattern, "*", "?", [](std::string_view text, std::string& v) { v += text; }));
     return true;
 }
 
@@ -62,7 +68,7 @@ protected:
                     put(f + " like " + v);
                 return;
             }
-            put(f + (p.cased ? " regex " : " regex~ ") + cQuoted(patternToLuceneRegex(p.pattern, false)));
+            put(f + (p.cased ? " regex " : " regex~ ") + eqlQuoted(patternToLuceneRegex(p.pattern, false)));
             return;
         }
         case Predicate::Kind::Keyword:
@@ -74,11 +80,11 @@ protected:
                 m_out.unsupported(n.span, why);
                 return;
             }
-            put(f + (p.reIgnoreCase ? " regex~ " : " regex ") + cQuoted(re));
+            put(f + (p.reIgnoreCase ? " regex~ " : " regex ") + eqlQuoted(re));
             return;
         }
         case Predicate::Kind::Cidr:
-            put("cidrMatch(" + f + ", " + cQuoted(p.text) + ")");
+            put("cidrMatch(" + f + ", " + eqlQuoted(p.text) + ")");
             return;
         case Predicate::Kind::Exists:
             put(f + " != null");

@@ -16,6 +16,12 @@ namespace sigma::conversion::detail {
 
 namespace {
 
+/// ES|QL strings have no numeric escape: a control character other than \n \r \t goes in as it is.
+std::string esqlQuoted(std::string_view s)
+{
+    return cQuoted(s, ControlChars::Raw);
+}
+
 std::string field(const std::string& f)
 {
     return backquotedField(f);
@@ -23,7 +29,7 @@ std::string field(const std::string& f)
 
 std::string likePattern(const engine::SigmaString& pattern, bool fold)
 {
-    return cQuoted(wildcardPattern(pattern, "*", "?", [fold](std::string_view text, std::string& v) {
+    return esqlQuoted(wildcardPattern(pattern, "*", "?", [fold](std::string_view text, std::string& v) {
         for (const char c : fold ? foldedText(text) : std::string(text)) {
             if (c == '*' || c == '?' || c == '\\')
                 v += '\\';
@@ -107,7 +113,7 @@ protected:
             const Shape shape = patternShape(p.pattern, &literal);
             const bool letters = !caseless(p.pattern);
             if (shape == Shape::Exact) {
-                put(subject(p, letters) + " == " + cQuoted(p.cased ? literal : foldedText(literal)));
+                put(subject(p, letters) + " == " + esqlQuoted(p.cased ? literal : foldedText(literal)));
                 return;
             }
             put(subject(p, letters) + " LIKE " + likePattern(p.pattern, !p.cased));
@@ -128,11 +134,11 @@ protected:
                 m_out.unsupported(n.span, why);
                 return;
             }
-            put((p.reIgnoreCase ? "TO_LOWER(" + f + ")" : f) + " RLIKE " + cQuoted(re));
+            put((p.reIgnoreCase ? "TO_LOWER(" + f + ")" : f) + " RLIKE " + esqlQuoted(re));
             return;
         }
         case Predicate::Kind::Cidr:
-            put("CIDR_MATCH(" + f + ", " + cQuoted(p.text) + ")");
+            put("CIDR_MATCH(" + f + ", " + esqlQuoted(p.text) + ")");
             return;
         case Predicate::Kind::Exists:
             put(f + " IS NOT NULL");
@@ -163,7 +169,7 @@ protected:
             std::string literal;
             if (patternShape(n->predicate.pattern, &literal) != Shape::Exact)
                 return false;
-            list += (list.empty() ? "" : ", ") + cQuoted(n->predicate.cased ? literal : foldedText(literal));
+            list += (list.empty() ? "" : ", ") + esqlQuoted(n->predicate.cased ? literal : foldedText(literal));
         }
         put(subject(nodes.front()->predicate, letters) + " IN (" + list + ")");
         return true;

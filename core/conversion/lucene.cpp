@@ -16,10 +16,14 @@ namespace sigma::conversion::detail {
 
 namespace {
 
+/// Backslashes before the query syntax's special characters and before its whitespace (space, tab,
+/// CR, LF and U+3000, which would end the term).
 void escapeTo(std::string_view s, std::string& out)
 {
-    for (const char c : s) {
-        if ((c != 0 && std::strchr("+-=&|><!(){}[]^\"~*?:\\/", c)) || c == ' ' || c == '\t')
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if ((c != 0 && std::strchr("+-=&|><!(){}[]^\"~*?:\\/", c)) || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+            s.substr(i, 3) == "\xE3\x80\x80")
             out += '\\';
         out += c;
     }

@@ -201,6 +201,12 @@ Term fromRule(const Node& n, const Style& style)
     const Predicate& p = n.predicate;
     switch (p.kind) {
     case Predicate::Kind::String:
+        // Lucene: `field:"10.0.0.0/8"` is a CIDR test on an ip field and an exact term on a keyword
+        // field (the mapping decides), so an equality with a network says what |cidr says
+        if (style.lucene() && !p.pattern.hasWildcards() && p.pattern.plain().find('/') != std::string::npos &&
+            parseIpNetwork(p.pattern.plain()))
+            return leaf(p.field, "cidr", cidrText(p.pattern.plain()));
+        return patternLeaf(p.field, p.pattern, p.cased, style);
     case Predicate::Kind::Keyword:
         return patternLeaf(p.field, p.pattern, p.cased, style);
     case Predicate::Kind::Regex: {
@@ -293,13 +299,15 @@ struct QueryReading {
 
     Term compare(const PredicateNode& n)
     {
-        const std::string& f = n.field;
+        // SPL: free text is searched in _raw, so a test of _raw (match(_raw, ...)) is a keyword search
+        const std::string f = style.target == Target::Splunk && n.field == "_raw" ? std::string() : n.field;
         bool cased = n.cased;
         const bool lowered = n.function == "to_lower" || n.function == "lower"; // ES|QL, SPL
         if (!n.function.empty()) {
             if (lowered)
                 cased = false;
-            else if (n.function.rfind("to_", 0) != 0) // to_double, to_long...: numeric reading
+            else if (n.function.rfind("to_", 0) != 0 &&
+                     n.function != "tonumber") // ES|QL to_double..., SPL tonumber: numeric reading
                 return leaf(f, "opaque", n.function);
         }
         switch (n.op) {
@@ -381,11 +389,15 @@ struct QueryReading {
         case PredicateNode::Kind::Compare:
             break;
         default:
+            if (const auto constant = booleanLiteral(n); constant)
+                return group(*constant ? Term::Kind::True : Term::Kind::False, {});
             return leaf({}, "opaque", n.note);
         }
         if (n.field.empty() && n.op == CompareOp::Equals && n.values.size() == 1 && n.values.front().text == "*" &&
             n.values.front().isPattern())
             return group(Term::Kind::True, {}); // Splunk's `*`: every event
+        if (n.field == "*" && n.op == CompareOp::Exists)
+            return group(Term::Kind::True, {}); // Lucene's `*:*`: every document
         Term t = compare(n);
         const bool threeValued = n.op != CompareOp::Exists && n.op != CompareOp::IsNull &&
                                  (style.target == Target::Esql || (style.target == Target::Splunk && whereColumn &&
@@ -393,6 +405,21 @@ struct QueryReading {
         if (threeValued)
             markThreeValued(t);
         return t;
+    }
+    /// A condition that is a boolean constant (ES|QL `WHERE TRUE`, SPL `true()`), as the readers note it.
+    static std::optional<bool> booleanLiteral(const PredicateNode& n)
+    {
+        if (n.kind != PredicateNode::Kind::Opaque)
+            return std::nullopt;
+        std::string text;
+        for (const char c : n.note.substr(n.note.rfind("expression:", 0) == 0 ? 11 : 0))
+            if (c != ' ')
+                text += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (text == "true" || text == "true()")
+            return true;
+        if (text == "false" || text == "false()")
+            return false;
+        return std::nullopt;
     }
     /// SPL's `len(a)>=len(b)` beside "a ends with field b" (how the Splunk writer guards substr()):
     /// implied by it, so nothing more to compare.
@@ -404,12 +431,16 @@ struct QueryReading {
             if (s.kind != PredicateNode::Kind::Compare || s.op != CompareOp::EndsWith || s.values.size() != 1 ||
                 s.values.front().type != QueryValue::Type::Field)
                 return false;
+            // compared without blanks and quotes: a field name may be written 'quoted' (blanks, symbols)
+            const auto bare = [](std::string_view text) {
+                std::string out;
+                for (const char c : text)
+                    if (c != ' ' && c != '\'')
+                        out += c;
+                return out;
+            };
             const std::string& a = s.fieldAsWritten.empty() ? s.field : s.fieldAsWritten;
-            std::string note;
-            for (const char c : n.note)
-                if (c != ' ')
-                    note += c;
-            return note == "comparison:len(" + a + ")>=len(" + s.values.front().text + ")";
+            return bare(n.note) == "comparison:len(" + bare(a) + ")>=len(" + bare(s.values.front().text) + ")";
         });
     }
     static void markThreeValued(Term& t)

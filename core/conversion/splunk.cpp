@@ -17,9 +17,11 @@ namespace {
 
 using Kind = engine::SigmaString::Part::Kind;
 
+/// SPL expands no backslash sequence but \" \\ \| (Splunk's "Backslashes"): a control character, tab
+/// and newline too, goes in as it is.
 std::string splQuoted(std::string_view s)
 {
-    return cQuoted(s);
+    return cQuoted(s, ControlChars::Verbatim);
 }
 
 /// Field names: plain ones as they are; others in single quotes (eval) or double quotes (search).
@@ -152,6 +154,10 @@ protected:
     }
     bool writeList(const std::vector<const Node*>& nodes) override
     {
+        // `field IN (...)` takes a field name as it is: a "quoted" one is written as an OR of
+        // "field"=value terms instead
+        if (!plainField(nodes.front()->predicate.field))
+            return false;
         std::string list;
         for (const Node* n : nodes) {
             std::string v;
@@ -180,6 +186,13 @@ protected:
     void writePredicate(const Node& n) override
     {
         const Predicate& p = n.predicate;
+        if (p.field.find('`') != std::string::npos ||
+            (p.kind == Predicate::Kind::FieldRef && p.text.find('`') != std::string::npos)) {
+            // Splunk expands `macro` calls before it reads the search, outside "strings" only
+            m_out.unsupported(n.span, "a field name with a backtick (`) cannot be written in an SPL eval "
+                                      "expression: Splunk reads it as a macro call");
+            return;
+        }
         const std::string f = evalField(p.field);
         // Under a NOT, a test of a missing field must be false, not null (which NOT keeps null).
         const std::string guard = negations() > 0 ? "isnotnull(" + f + ") AND " : "";
@@ -247,8 +260,9 @@ void writeSplunk(const Node& root, Output& out)
     for (const Node* c : conjuncts) {
         if (searchable(*c))
             search.push_back(c);
-        else if (c->kind == Node::Kind::Predicate && c->predicate.kind == Predicate::Kind::Regex)
-            regex.push_back(c);
+        else if (c->kind == Node::Kind::Predicate && c->predicate.kind == Predicate::Kind::Regex &&
+                 plainField(c->predicate.field))
+            regex.push_back(c); // `| regex field=...` takes the field name as it is; others go to `| where`
         else
             where.push_back(c);
     }

@@ -4,6 +4,7 @@
 
 #include "engine/casefold.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -283,7 +284,7 @@ bool caseless(const engine::SigmaString& pattern)
     return true;
 }
 
-std::string cQuoted(std::string_view s)
+std::string cQuoted(std::string_view s, ControlChars control)
 {
     std::string out = "\"";
     for (const char ch : s) {
@@ -291,15 +292,17 @@ std::string cQuoted(std::string_view s)
         if (c == '\\' || c == '"') {
             out += '\\';
             out += ch;
+        } else if (control == ControlChars::Verbatim) {
+            out += ch;
         } else if (c == '\n') {
             out += "\\n";
         } else if (c == '\r') {
             out += "\\r";
         } else if (c == '\t') {
             out += "\\t";
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        } else if (c < 0x20 && control != ControlChars::Raw) {
+            char buf[12];
+            std::snprintf(buf, sizeof buf, control == ControlChars::EqlBrace ? "\\u{%02x}" : "\\u%04x", c);
             out += buf;
         } else {
             out += ch;
@@ -331,12 +334,43 @@ std::string quoteBackslashed(std::string_view s, std::string_view open, std::str
     return out.append(close);
 }
 
+namespace {
+/// One part of a dotted name, unquoted in both ES|QL (UNQUOTED_IDENTIFIER: `@` and `_` only first,
+/// and then not alone) and EQL.
+bool plainIdentifier(std::string_view part)
+{
+    if (part.empty())
+        return false;
+    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    const auto body = [&letter](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '_'; };
+    if (!letter(part[0]) && !((part[0] == '_' || part[0] == '@') && part.size() > 1))
+        return false;
+    return std::all_of(part.begin() + 1, part.end(), body);
+}
+
+/// Words of EQL or ES|QL that cannot name a field unquoted (compared case-insensitively).
+bool keyword(std::string_view name)
+{
+    static constexpr std::string_view words[] = {
+        "and",   "any",   "as",   "asc",     "by",       "desc", "false", "first", "from", "in", "is",
+        "join",  "last",  "like", "maxspan", "metadata", "not",  "null",  "nulls", "of",   "on", "or",
+        "regex", "rlike", "runs", "sample",  "sequence", "true", "until", "where", "with"};
+    return std::any_of(std::begin(words), std::end(words),
+                       [lower = asciiLower(name)](std::string_view w) { return lower == w; });
+}
+} // namespace
+
 std::string backquotedField(const std::string& f)
 {
-    bool plain = !f.empty() && !(f[0] >= '0' && f[0] <= '9');
-    for (const char c : f)
-        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                          c == '.' || c == '@');
+    bool plain = !f.empty() && !keyword(f);
+    std::size_t begin = 0;
+    while (plain) {
+        const std::size_t dot = f.find('.', begin);
+        plain = plainIdentifier(std::string_view(f).substr(begin, dot == std::string::npos ? dot : dot - begin));
+        if (dot == std::string::npos)
+            break;
+        begin = dot + 1;
+    }
     return plain ? f : quoteDoubled(f, '`');
 }
 

@@ -156,11 +156,20 @@ private:
         bool first = true;
         while (true) {
             if (at(m_p) == '`') {
-                const auto close = m_t.find('`', m_p + 1);
-                if (close == std::string_view::npos)
-                    return error("unterminated `escaped` name", m_p);
-                t.value.append(m_t.substr(m_p + 1, close - m_p - 1));
-                m_p = close + 1;
+                // ESCAPED_IDENTIFIER: '`' ( ~'`' | '``' )* '`' (a doubled backquote is one)
+                std::size_t q = m_p + 1;
+                while (true) {
+                    const auto close = m_t.find('`', q);
+                    if (close == std::string_view::npos)
+                        return error("unterminated `escaped` name", m_p);
+                    t.value.append(m_t.substr(q, close - q));
+                    if (at(close + 1) != '`') {
+                        m_p = close + 1;
+                        break;
+                    }
+                    t.value += '`';
+                    q = close + 2;
+                }
             } else if (identStart(at(m_p))) {
                 const std::size_t s = m_p++;
                 while (querytree::isWordChar(at(m_p)))

@@ -49,10 +49,17 @@ private:
         while (m_p < m_t.size() && (m_t[m_p] == ' ' || m_t[m_p] == '\t' || m_t[m_p] == '\r' || m_t[m_p] == '\n'))
             ++m_p;
     }
+    /// AND / OR / NOT as an operator: the word not continued by a term character (JavaCC takes the
+    /// longest token, so `NOT\ x`, `NOT*`, `OR-x` and `AND&x` are terms). Ends a term: whitespace
+    /// (U+3000 too) and ! ( ) : ^ [ ] " { } ~ /.
     bool wordAt(std::string_view w) const
     {
-        return m_t.substr(m_p, w.size()) == w &&
-               (m_p + w.size() >= m_t.size() || luceneSpecials.find(at(m_p + w.size())) != std::string_view::npos);
+        if (m_t.substr(m_p, w.size()) != w)
+            return false;
+        const std::size_t end = m_p + w.size();
+        constexpr std::string_view termEnds = " \t\r\n!():^[]\"{}~/";
+        return end >= m_t.size() || termEnds.find(m_t[end]) != std::string_view::npos ||
+               m_t.substr(end, 3) == "\xE3\x80\x80";
     }
     bool atClauseEnd()
     {

@@ -174,19 +174,23 @@ private:
         const Operand* other = querytree::otherField(x, item);
         if (!other)
             return std::nullopt;
-        const std::string& a = x.kind == Operand::Kind::Field ? x.name : x.args[0].name;
-        const auto source = [&](const Operand& o) { // as written, without blanks
+        const Operand& a = x.kind == Operand::Kind::Field ? x : x.args[0];
+        const auto source = [&](const Operand& o) { // as written, without blanks outside 'quoted names'
             std::string out;
-            for (std::size_t i = o.begin; i < o.end && i < m_c.t.size(); ++i)
-                if (!querytree::isBlank(m_c.t[i]))
+            bool quoted = false;
+            for (std::size_t i = o.begin; i < o.end && i < m_c.t.size(); ++i) {
+                quoted = quoted != (m_c.t[i] == '\'');
+                if (quoted || !querytree::isBlank(m_c.t[i]))
                     out += m_c.t[i];
+            }
             return out;
         };
-        const std::string lenB = "len(" + other->name + ")";
+        // each field as written where it is compared: plain, or 'quoted' (a name with blanks or symbols)
+        const std::string lenB = "len(" + source(*other) + ")";
         CompareOp op;
         if (subject.args.size() == 3 && source(subject.args[1]) == "1" && source(subject.args[2]) == lenB)
             op = CompareOp::StartsWith;
-        else if (subject.args.size() == 2 && source(subject.args[1]) == "len(" + a + ")-" + lenB + "+1")
+        else if (subject.args.size() == 2 && source(subject.args[1]) == "len(" + source(a) + ")-" + lenB + "+1")
             op = CompareOp::EndsWith;
         else
             return std::nullopt;
@@ -397,12 +401,21 @@ private:
             return o;
         }
         if (c == '\'') {
-            const auto close = m_c.t.find('\'', m_c.p + 1);
-            if (close == std::string::npos || close >= m_c.e)
-                fail("unterminated 'field name'");
+            // 'field name', with \' and \\ inside (what a quote or backslash of the name is written as)
+            std::string name;
+            std::size_t q = m_c.p + 1;
+            while (true) {
+                if (q >= m_c.e)
+                    fail("unterminated 'field name'");
+                if (m_c.t[q] == '\'')
+                    break;
+                if (m_c.t[q] == '\\' && q + 1 < m_c.e && (m_c.t[q + 1] == '\'' || m_c.t[q + 1] == '\\'))
+                    ++q;
+                name += m_c.t[q++];
+            }
             o.kind = Operand::Kind::Field;
-            o.name = m_c.t.substr(m_c.p + 1, close - m_c.p - 1);
-            m_c.p = close + 1;
+            o.name = std::move(name);
+            m_c.p = q + 1;
             o.end = m_c.p;
             return o;
         }

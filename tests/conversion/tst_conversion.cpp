@@ -294,6 +294,8 @@ private Q_SLOTS:
             << int(Target::Eql) << QStringLiteral("a|re: '(x)\\1'") << QStringLiteral("escape \\1");
         QTest::newRow("kusto lookbehind")
             << int(Target::Kusto) << QStringLiteral("a|re: '(?<!x)y'") << QStringLiteral("RE2");
+        QTest::newRow("splunk backtick in an eval field name")
+            << int(Target::Splunk) << QStringLiteral("a`b|re: x") << QStringLiteral("macro call");
         QTest::newRow("splunk fieldref contains")
             << int(Target::Splunk) << QStringLiteral("a|fieldref|contains: b") << QStringLiteral("fieldref");
         QTest::newRow("time part (all targets)")
@@ -405,6 +407,9 @@ private Q_SLOTS:
         QTest::newRow("splunk: anchored regex is the pattern")
             << endsWith << QStringLiteral("sel") << int(Target::Splunk)
             << QStringLiteral(R"(* | where match(Image, "(?i)\\\\x\\.exe$"))") << true;
+        QTest::newRow("splunk: tonumber() is a numeric reading")
+            << QStringLiteral("LogonType|lt: 3") << QStringLiteral("sel") << int(Target::Splunk)
+            << QStringLiteral("* | where tonumber(LogonType)<3") << true;
         QTest::newRow("eql: other value") << endsWith << QStringLiteral("sel") << int(Target::Eql)
                                           << QStringLiteral(R"(any where Image : "*\\y.exe")") << false;
         // |fieldref: a field compared with a field, as each target states it
@@ -478,6 +483,82 @@ private Q_SLOTS:
         const ConversionResult written = convertLowered(*lowered.root, Target(target));
         const ReadBackCheck own = checkReadBack(*lowered.root, written);
         QVERIFY2(own.same, qPrintable(QString::fromStdString(written.query + "\n" + own.rule + "\n" + own.query)));
+    }
+
+    // What fuzz_conversion (SIGMA_FUZZ_READBACK=2, fuzz/README.md) found: queries the language would
+    // read differently, or that our own reader of the language read differently. Each row: the
+    // query says this, and it reads back as the rule.
+    void readBackFindings_data()
+    {
+        QTest::addColumn<int>("target");
+        QTest::addColumn<QString>("item");
+        QTest::addColumn<QString>("expected");
+        // control characters: EQL's only numeric escape is \u{XX}; ES|QL strings have none (the
+        // character goes in as it is); SPL expands no backslash sequence but \" \\ \|
+        QTest::newRow("eql control character")
+            << int(Target::Eql) << QStringLiteral("f|contains: \"a\\x01b\"") << QStringLiteral("\"*a\\u{01}b*\"");
+        QTest::newRow("esql control character") << int(Target::Esql) << QStringLiteral("f|contains: \"a\\x01b\"")
+                                                << QStringLiteral("\"*a\x01"
+                                                                  "b*\"");
+        QTest::newRow("splunk tab") << int(Target::Splunk) << QStringLiteral("f|contains: \"a\\tb\"")
+                                    << QStringLiteral("f=\"*a\tb*\"");
+        // field names: `@` only first in an unquoted name (ES|QL), keywords, a backquote doubled
+        QTest::newRow("eql @ inside a name")
+            << int(Target::Eql) << QStringLiteral("Command@Line: x") << QStringLiteral("`Command@Line` : \"x\"");
+        QTest::newRow("esql @ inside a name")
+            << int(Target::Esql) << QStringLiteral("Command@Line: x") << QStringLiteral("TO_LOWER(`Command@Line`)");
+        QTest::newRow("eql backquote in a name")
+            << int(Target::Eql) << QStringLiteral("a`b: x") << QStringLiteral("`a``b` : \"x\"");
+        QTest::newRow("eql keyword as a name")
+            << int(Target::Eql) << QStringLiteral("sequence: x") << QStringLiteral("`sequence` : \"x\"");
+        // SPL: `field IN (...)` and `| regex field=` take the name as it is; 'quoted' names in eval
+        QTest::newRow("splunk list on a quoted field")
+            << int(Target::Splunk) << QStringLiteral("Command Line: [a, b]")
+            << QStringLiteral("\"Command Line\"=\"a\" OR \"Command Line\"=\"b\"");
+        QTest::newRow("splunk regex on a quoted field") << int(Target::Splunk) << QStringLiteral("Command Line|re: 'a'")
+                                                        << QStringLiteral("* | where match('Command Line', ");
+        QTest::newRow("splunk fieldref endswith a quoted field")
+            << int(Target::Splunk) << QStringLiteral("Image|fieldref|endswith: Parent Image")
+            << QStringLiteral("len(Image)>=len('Parent Image')");
+        QTest::newRow("splunk quote in a field name")
+            << int(Target::Splunk) << QStringLiteral("\"it's|re\": x") << QStringLiteral("match('it\\'s', ");
+        // Lucene: whitespace ends a term unless escaped; AND/OR/NOT are operators only as whole words
+        QTest::newRow("lucene newline") << int(Target::Lucene) << QStringLiteral("f: \"a\\nb\"")
+                                        << QStringLiteral("f:a\\\nb");
+        QTest::newRow("lucene NOT starting a field name")
+            << int(Target::Lucene) << QStringLiteral("NOT x: y") << QStringLiteral("NOT\\ x:y");
+        QTest::newRow("lucene network as a value")
+            << int(Target::Lucene) << QStringLiteral("f: 10.0.0.0/8") << QStringLiteral("f:10.0.0.0\\/8");
+    }
+    void readBackFindings()
+    {
+        QFETCH(int, target);
+        QFETCH(QString, item);
+        QFETCH(QString, expected);
+        const Rule rule = parseOne(ruleWith(item.toStdString()));
+        QVERIFY(!rule.detection.empty());
+        const LoweringResult lowered = lower(rule);
+        QVERIFY(lowered.root);
+        const ConversionResult r = convertLowered(*lowered.root, Target(target));
+        QVERIFY2(r.ok(), r.diagnostics.empty() ? "no query" : r.diagnostics.front().format().c_str());
+        QVERIFY2(QString::fromStdString(r.query).contains(expected),
+                 qPrintable(QString::fromStdString(r.query) + QLatin1String("\n does not contain\n") + expected));
+        const ReadBackCheck check = checkReadBack(*lowered.root, r);
+        QVERIFY2(check.read, check.problem.c_str());
+        QVERIFY2(check.same, qPrintable(QString::fromStdString(r.query + "\n" + check.rule + "\n" + check.query)));
+    }
+
+    // Constants read back as constants: ES|QL `WHERE TRUE`, Lucene `*:*` (every document).
+    void readBackConstants()
+    {
+        const auto tree = [](Target target, const std::string& query) {
+            const ParsedQuery q = parseQuery(*readBackLanguage(target), QuerySource(query));
+            return normalQueryTree(q.root, target, query);
+        };
+        QCOMPARE(tree(Target::Esql, "FROM logs-* | WHERE TRUE"), std::string("true"));
+        QCOMPARE(tree(Target::Esql, "FROM logs-* | WHERE FALSE"), std::string("false"));
+        QCOMPARE(tree(Target::Lucene, "*:*"), std::string("true"));
+        QCOMPARE(tree(Target::Lucene, "x:*"), std::string("(x exists)"));
     }
 
     // Read back by the multi-vendor query readers (core/query); KQL's reader reads Kibana's KQL,
