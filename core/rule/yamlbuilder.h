@@ -62,14 +62,23 @@ public:
     }
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override
     {
+        // yaml-cpp marks an empty map value at the next token, or at its key at the end of the
+        // input: a key there starting with `~` or `null` (`~#:`, found by fuzz_rule_parser) is not
+        // the value written as null
+        const bool emptyValue = !m_stack.empty() && m_stack.back()->kind == Node::Kind::Map &&
+                                m_stack.back()->children.size() % 2 == 1 &&
+                                offsetOf(mark) < m_stack.back()->children.back()->end;
         Node& node = create(Node::Kind::Null, mark);
         static constexpr std::string_view nulls[] = {"null", "Null", "NULL", "~"};
         node.end = node.begin;
         for (auto s : nulls) {
+            if (emptyValue)
+                break;
             if (m_text.substr(node.begin, s.size()) == s) {
                 const std::size_t after = node.begin + s.size();
+                // (a `#` right after is part of the scalar: a comment needs a blank before it)
                 if (after >= m_text.size() || isBlank(m_text[after]) || m_text[after] == ',' || m_text[after] == ']' ||
-                    m_text[after] == '}' || m_text[after] == '#') {
+                    m_text[after] == '}') {
                     node.explicitNull = true;
                     node.end = after;
                 }

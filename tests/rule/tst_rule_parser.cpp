@@ -412,6 +412,10 @@ custom_field: {a: [1, 'two']}
         QTest::newRow("key of 1030 bytes") << "a: 1\n" + QByteArray(1030, 'k') + ":\n" << false;
         QTest::newRow("quoted key of 1030 bytes") << "a: 1\n'" + QByteArray(1030, 'k') + "': v\n" << false;
         QTest::newRow("UTF-16 BOM") << QByteArray("\xfe\xff:") << false;
+        // at the end of the input yaml-cpp marks an empty value at its key: `~#` is a key, its value
+        // is empty, not `~`
+        QTest::newRow("key starting with ~ at the end") << QByteArray("k: ~\n~#:") << true;
+        QTest::newRow("empty value before a key starting with ~") << QByteArray("n:\n~#: 1\nk: ~ # c\n") << true;
         // every fixture of the project
         QDirIterator it(sigmatest::dataPath(QStringLiteral("rule")), {QStringLiteral("*.yml")}, QDir::Files,
                         QDirIterator::Subdirectories);
