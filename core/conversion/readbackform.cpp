@@ -193,6 +193,23 @@ Term simplify(Term t)
         if (changed)
             return simplify(group(t.kind, std::move(flat)));
     }
+    // the same for a test that needs its field(s) in an AND: a AND y = a AND y[exists(f) := true]
+    if (isAnd)
+        for (std::size_t i = 0; i < flat.size(); ++i) {
+            const Term& a = flat[i];
+            if (a.kind != Term::Kind::Leaf || a.op == "exists" || !needsField(a, a.field))
+                continue;
+            std::vector<std::string> fields{a.field};
+            if (isFieldRef(a))
+                fields.push_back(a.value);
+            bool changed = false;
+            for (const auto& field : fields)
+                for (std::size_t j = 0; j < flat.size(); ++j)
+                    if (j != i && !isExists(flat[j], false))
+                        changed = assumePresent(flat[j], field) || changed;
+            if (changed)
+                return simplify(group(t.kind, std::move(flat)));
+        }
     if (pairStartsWith(flat, isAnd))
         return simplify(group(t.kind, std::move(flat)));
     // AND: exists(f) beside a test needing f; OR: missing(f) beside a test that holds when f is missing

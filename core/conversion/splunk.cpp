@@ -186,11 +186,12 @@ protected:
     void writePredicate(const Node& n) override
     {
         const Predicate& p = n.predicate;
-        if (p.field.find('`') != std::string::npos ||
-            (p.kind == Predicate::Kind::FieldRef && p.text.find('`') != std::string::npos)) {
-            // Splunk expands `macro` calls before it reads the search, outside "strings" only
-            m_out.unsupported(n.span, "a field name with a backtick (`) cannot be written in an SPL eval "
-                                      "expression: Splunk reads it as a macro call");
+        if (p.field.find_first_of("`\"") != std::string::npos ||
+            (p.kind == Predicate::Kind::FieldRef && p.text.find_first_of("`\"") != std::string::npos)) {
+            // Splunk expands `macro` calls and finds the pipes before it reads a command, skipping
+            // "strings" only: a backtick or double quote inside a 'field name' is read as their start
+            m_out.unsupported(n.span, "a field name with a backtick (`) or a double quote cannot be written in an "
+                                      "SPL eval expression: Splunk reads it as a macro call or a string");
             return;
         }
         const std::string f = evalField(p.field);

@@ -296,6 +296,8 @@ private Q_SLOTS:
             << int(Target::Kusto) << QStringLiteral("a|re: '(?<!x)y'") << QStringLiteral("RE2");
         QTest::newRow("splunk backtick in an eval field name")
             << int(Target::Splunk) << QStringLiteral("a`b|re: x") << QStringLiteral("macro call");
+        QTest::newRow("splunk double quote in an eval field name")
+            << int(Target::Splunk) << QStringLiteral("'a\"b|re': x") << QStringLiteral("macro call or a string");
         QTest::newRow("splunk fieldref contains")
             << int(Target::Splunk) << QStringLiteral("a|fieldref|contains: b") << QStringLiteral("fieldref");
         QTest::newRow("time part (all targets)")
@@ -410,6 +412,13 @@ private Q_SLOTS:
         QTest::newRow("splunk: tonumber() is a numeric reading")
             << QStringLiteral("LogonType|lt: 3") << QStringLiteral("sel") << int(Target::Splunk)
             << QStringLiteral("* | where tonumber(LogonType)<3") << true;
+        // a test that needs its field makes "or the field is missing" beside it false (fuzz_conversion)
+        QTest::newRow("splunk: fieldref beside a null test")
+            << QStringLiteral("A|fieldref|startswith: B\n        A: null") << QStringLiteral("sel")
+            << int(Target::Splunk)
+            << QStringLiteral(
+                   "A=\"\" | where (isnotnull(A) AND isnotnull(B) AND substr(lower(A), 1, len(B))==lower(B))")
+            << true;
         QTest::newRow("eql: other value") << endsWith << QStringLiteral("sel") << int(Target::Eql)
                                           << QStringLiteral(R"(any where Image : "*\\y.exe")") << false;
         // |fieldref: a field compared with a field, as each target states it
