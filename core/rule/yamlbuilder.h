@@ -65,9 +65,10 @@ public:
         // yaml-cpp marks an empty map value at the next token, or at its key at the end of the
         // input: a key there starting with `~` or `null` (`~#:`, found by fuzz_rule_parser) is not
         // the value written as null
-        const bool emptyValue = !m_stack.empty() && m_stack.back()->kind == Node::Kind::Map &&
-                                m_stack.back()->children.size() % 2 == 1 &&
-                                offsetOf(mark) < m_stack.back()->children.back()->end;
+        const bool inMap = !m_stack.empty() && m_stack.back()->kind == Node::Kind::Map;
+        const bool valuePosition = inMap && m_stack.back()->children.size() % 2 == 1;
+        const bool keyPosition = inMap && !valuePosition;
+        const bool emptyValue = valuePosition && offsetOf(mark) < m_stack.back()->children.back()->end;
         Node& node = create(Node::Kind::Null, mark);
         static constexpr std::string_view nulls[] = {"null", "Null", "NULL", "~"};
         node.end = node.begin;
@@ -77,8 +78,9 @@ public:
             if (m_text.substr(node.begin, s.size()) == s) {
                 const std::size_t after = node.begin + s.size();
                 // (a `#` right after is part of the scalar: a comment needs a blank before it)
-                if (after >= m_text.size() || isBlank(m_text[after]) || m_text[after] == ',' || m_text[after] == ']' ||
-                    m_text[after] == '}') {
+                if ((after >= m_text.size() || isBlank(m_text[after]) || m_text[after] == ',' || m_text[after] == ']' ||
+                     m_text[after] == '}') &&
+                    (keyPosition || onlyCommentFollows(after))) {
                     node.explicitNull = true;
                     node.end = after;
                 }
@@ -139,6 +141,20 @@ private:
         if (mark.line < 0 || mark.column < 0)
             return 0;
         return m_lines.offset(mark.line, mark.column);
+    }
+
+    /// True when nothing but blanks, a comment or a flow indicator follows `o` on its line: a null
+    /// token followed by more text (`~ x:`) is the start of another node that yaml-cpp marked an
+    /// empty value at (fuzz_rule_parser: `t:\n~ \xff:`), not the value written as null.
+    bool onlyCommentFollows(std::size_t o) const
+    {
+        const std::size_t n = m_text.size();
+        while (o < n && (m_text[o] == ' ' || m_text[o] == '\t'))
+            ++o;
+        if (o >= n)
+            return true;
+        const char c = m_text[o];
+        return c == '\n' || c == '\r' || c == '#' || c == ',' || c == ']' || c == '}';
     }
 
     /// Skips node properties (anchor, tag) and the blanks and comments after them.

@@ -416,6 +416,10 @@ custom_field: {a: [1, 'two']}
         // is empty, not `~`
         QTest::newRow("key starting with ~ at the end") << QByteArray("k: ~\n~#:") << true;
         QTest::newRow("empty value before a key starting with ~") << QByteArray("n:\n~#: 1\nk: ~ # c\n") << true;
+        // yaml-cpp marks an empty value at the next key, here a plain key starting with `~ `
+        QTest::newRow("empty value before a key '~ x'") << QByteArray("t:\n~ \xff:") << true;
+        QTest::newRow("empty value before a key '~ x', then nulls")
+            << QByteArray("t:\nnull x: 1\nk: ~\nl: null # c\nm: [~ , NULL]\n") << true;
         // every fixture of the project
         QDirIterator it(sigmatest::dataPath(QStringLiteral("rule")), {QStringLiteral("*.yml")}, QDir::Files,
                         QDirIterator::Subdirectories);
