@@ -1,5 +1,6 @@
 #include "events/fieldname.h"
 
+#include <atomic>
 #include <deque>
 #include <shared_mutex>
 #include <string>
@@ -14,15 +15,51 @@ struct Entry {
     std::string text;
     Id key = 0;
     std::uint32_t references = 0; ///< FieldNameSets holding the name
+    std::uint32_t releasedAt = 0; ///< Table::releases when it was last released
     bool permanent = false;       ///< interned by the program itself
+    bool released = false;        ///< held by nobody, kept for reuse (Table::released)
 };
+
+/// How many names nobody holds stay in the table, for the next set that interns them: reading
+/// file after file, each with a set of its own, interns the same few dozen names again each time.
+/// Released names are invisible (findKey, stats) and give up their id first when ids run out.
+constexpr std::size_t kReleasedKept = 4096;
 
 struct Table {
     std::shared_mutex mutex;
     std::deque<Entry> entries; // stable storage, index = id
     std::vector<Id> freeIds;
     std::unordered_map<std::string_view, Id> ids; // views into entries[].text
+    /// Released names, oldest first, as (id, releasedAt): an item is stale when its name was
+    /// interned again since (or released again later).
+    std::deque<std::pair<Id, std::uint32_t>> released;
+    std::size_t releasedCount = 0; ///< entries with `released` set
+    std::uint32_t releases = 0;
 };
+
+bool live(const Entry& e)
+{
+    return !e.released;
+}
+
+/// Forgets the oldest released name (its id becomes free); false when there is none.
+bool dropOldestReleased(Table& t)
+{
+    while (!t.released.empty()) {
+        const auto [id, at] = t.released.front();
+        t.released.pop_front();
+        Entry& e = t.entries[id];
+        if (!e.released || e.releasedAt != at)
+            continue;
+        e.released = false;
+        --t.releasedCount;
+        t.ids.erase(std::string_view(e.text));
+        std::string().swap(e.text);
+        t.freeIds.push_back(id);
+        return true;
+    }
+    return false;
+}
 
 Table& table()
 {
@@ -44,11 +81,32 @@ std::string folded(std::string_view name)
     return out;
 }
 
+/// Whether `key` is folded(name), without making it.
+bool isFoldOf(std::string_view key, std::string_view name)
+{
+    std::size_t k = 0;
+    for (char c : name) {
+        if (c == ' ')
+            continue;
+        if (k == key.size() || key[k++] != (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c))
+            return false;
+    }
+    return k == key.size();
+}
+
 Id findOrInsertLocked(Table& t, std::string_view name)
 {
-    if (auto it = t.ids.find(name); it != t.ids.end())
+    if (auto it = t.ids.find(name); it != t.ids.end()) {
+        Entry& e = t.entries[it->second];
+        if (e.released) { // interned again before its id was given to another name
+            e.released = false;
+            --t.releasedCount;
+        }
         return it->second;
+    }
     Id id;
+    if (t.freeIds.empty())
+        dropOldestReleased(t);
     if (!t.freeIds.empty()) {
         id = t.freeIds.back();
         t.freeIds.pop_back();
@@ -61,6 +119,7 @@ Id findOrInsertLocked(Table& t, std::string_view name)
     e.key = id;
     e.references = 0;
     e.permanent = false;
+    e.released = false;
     t.ids.emplace(e.text, id);
     return id;
 }
@@ -78,11 +137,21 @@ FieldNameSet::Name insertLocked(Table& t, std::string_view name)
 void releaseLocked(Table& t, Id id)
 {
     Entry& e = t.entries[id];
-    if (--e.references > 0 || e.permanent)
+    if (--e.references > 0 || e.permanent || e.released)
         return;
-    t.ids.erase(std::string_view(e.text));
-    std::string().swap(e.text);
-    t.freeIds.push_back(id);
+    e.released = true;
+    e.releasedAt = ++t.releases;
+    ++t.releasedCount;
+    t.released.emplace_back(id, e.releasedAt);
+    while (t.releasedCount > kReleasedKept)
+        dropOldestReleased(t);
+    // Stale items (names interned again) are dropped when they outnumber the released names.
+    if (t.released.size() > 2 * t.releasedCount + 64) {
+        std::erase_if(t.released, [&](const auto& r) {
+            const Entry& x = t.entries[r.first];
+            return !x.released || x.releasedAt != r.second;
+        });
+    }
 }
 
 thread_local std::shared_ptr<FieldNameSet> currentSet;
@@ -98,7 +167,7 @@ Id intern(std::string_view name)
         std::shared_lock lock(t.mutex);
         if (auto it = t.ids.find(name); it != t.ids.end()) {
             const Entry& e = t.entries[it->second];
-            if (e.permanent && t.entries[e.key].permanent)
+            if (e.permanent && t.entries[e.key].permanent) // permanent names are never released
                 return it->second;
         }
     }
@@ -120,10 +189,10 @@ Id findKey(std::string_view name)
 {
     Table& t = table();
     std::shared_lock lock(t.mutex);
-    if (auto it = t.ids.find(name); it != t.ids.end())
+    if (auto it = t.ids.find(name); it != t.ids.end() && live(t.entries[it->second]))
         return t.entries[it->second].key;
     // Another spelling of an interned key ("IMAGE" for "Image"): its folded text is the key.
-    if (auto it = t.ids.find(folded(name)); it != t.ids.end())
+    if (auto it = t.ids.find(folded(name)); it != t.ids.end() && live(t.entries[it->second]))
         return it->second;
     return kNone;
 }
@@ -139,10 +208,18 @@ Stats stats()
 {
     Table& t = table();
     std::shared_lock lock(t.mutex);
-    return Stats{t.ids.size(), t.entries.size()};
+    return Stats{t.ids.size() - t.releasedCount, t.entries.size()};
 }
 
 } // namespace FieldNames
+
+namespace {
+std::atomic<std::uint64_t> nextSetSerial{1};
+} // namespace
+
+FieldNameSet::FieldNameSet()
+    : m_serial(nextSetSerial.fetch_add(1, std::memory_order_relaxed))
+{}
 
 FieldNameSet::~FieldNameSet()
 {
@@ -159,7 +236,38 @@ FieldNameSet::Name FieldNameSet::intern(std::string_view name)
         return it->second;
     Table& t = table();
     std::unique_lock lock(t.mutex);
-    const Name n = insertLocked(t, name);
+    return holdLocked(insertLocked(t, name));
+}
+
+FieldNameSet::Name FieldNameSet::intern(std::string_view name, Name hint)
+{
+    std::lock_guard own(m_mutex);
+    if (auto it = m_names.find(name); it != m_names.end())
+        return it->second;
+    Table& t = table();
+    std::unique_lock lock(t.mutex);
+    // Still the name's ids: its entry has its text and the key its key's text (a released name
+    // keeps both until its id is given to another; ids of names given away fail the comparison).
+    if (hint.id < t.entries.size() && hint.key < t.entries.size()) {
+        Entry& e = t.entries[hint.id];
+        Entry& k = t.entries[hint.key];
+        if (e.key == hint.key && e.text == name && !k.text.empty() && k.key == hint.key &&
+            (hint.key == hint.id || isFoldOf(k.text, name))) {
+            for (Entry* x : {&e, &k}) {
+                if (x->released) {
+                    x->released = false;
+                    --t.releasedCount;
+                }
+            }
+            return holdLocked(hint);
+        }
+    }
+    return holdLocked(insertLocked(t, name));
+}
+
+FieldNameSet::Name FieldNameSet::holdLocked(Name n)
+{
+    Table& t = table();
     // One reference for each of the two entries (the same one twice when the name is its key).
     ++t.entries[n.id].references;
     ++t.entries[n.key].references;

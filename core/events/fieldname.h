@@ -56,13 +56,19 @@ public:
         FieldNames::Id key;
     };
 
-    FieldNameSet() = default;
+    FieldNameSet();
     ~FieldNameSet();
     FieldNameSet(const FieldNameSet&) = delete;
     FieldNameSet& operator=(const FieldNameSet&) = delete;
 
     Name intern(std::string_view name);
+    /// The same, given the ids `name` had in another set (a cache of the caller's): when they are
+    /// still its ids (interned, or released but not yet given to another name), no lookup by text
+    /// is made.
+    Name intern(std::string_view name, Name hint);
     std::size_t size() const;
+    /// Unique to this set in the process (never reused, unlike its address).
+    std::uint64_t serial() const { return m_serial; }
 
     /// Makes `set` the one Event::add() interns into on this thread, for events without a set of
     /// their own, until the scope ends (readers open one per file, so every reader's events get it).
@@ -80,6 +86,9 @@ public:
     static const std::shared_ptr<FieldNameSet>& current();
 
 private:
+    Name holdLocked(Name n);
+
+    const std::uint64_t m_serial;
     mutable std::mutex m_mutex;
     std::unordered_map<std::string_view, Name> m_names; ///< views into the interned text
     std::vector<FieldNames::Id> m_held;                 ///< one reference each

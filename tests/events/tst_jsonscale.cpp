@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 using namespace sigma;
 
@@ -97,6 +98,72 @@ private Q_SLOTS:
         }
         QCOMPARE(FieldNames::stats().names, before.names);
         QCOMPARE(FieldNames::stats().slots, slotsAfterFirst); // freed ids are reused
+    }
+
+    void releasedNamesComeBackWithTheirIds()
+    {
+        // A name nobody holds is invisible (findKey, stats) but keeps its id for a while, so that
+        // the next file's set interns it without a lookup by text (file after file with a set each).
+        const auto before = FieldNames::stats();
+        FieldNameSet::Name first;
+        {
+            FieldNameSet set;
+            first = set.intern("Released Probe");
+            QCOMPARE(FieldNames::text(first.key), std::string_view("releasedprobe"));
+        }
+        QCOMPARE(FieldNames::findKey("Released Probe"), FieldNames::kNone);
+        QCOMPARE(FieldNames::findKey("releasedprobe"), FieldNames::kNone);
+        QCOMPARE(FieldNames::stats().names, before.names);
+        {
+            FieldNameSet set;
+            const auto again = set.intern("Released Probe", first);
+            QCOMPARE(again.id, first.id);
+            QCOMPARE(again.key, first.key);
+            QCOMPARE(FieldNames::findKey("RELEASED PROBE"), first.key);
+            // Without the hint, the same ids by text.
+            FieldNameSet other;
+            const auto byText = other.intern("Released Probe");
+            QCOMPARE(byText.id, first.id);
+            QCOMPARE(byText.key, first.key);
+        }
+        QCOMPARE(FieldNames::stats().names, before.names);
+    }
+
+    void staleHintsAreNotTrusted()
+    {
+        // A hint whose ids were given to other names since (or never were this name's) is checked
+        // against the table's text: the name gets its own ids, and its key stays its folded text.
+        FieldNameSet set;
+        const auto a = set.intern("Hint Owner");
+        const auto b = set.intern("Hint_Other");
+        const auto wrong = set.intern("Hint Target", FieldNameSet::Name{a.id, a.key});
+        QVERIFY(wrong.id != a.id);
+        QCOMPARE(FieldNames::text(wrong.id), std::string_view("Hint Target"));
+        QCOMPARE(FieldNames::text(wrong.key), std::string_view("hinttarget"));
+        // The right id with another name's key, and ids out of range.
+        const auto mixed = set.intern("Hint Mixed", FieldNameSet::Name{b.id, a.key});
+        QCOMPARE(FieldNames::text(mixed.key), std::string_view("hintmixed"));
+        const auto outOfRange = set.intern("Hint Far", FieldNameSet::Name{0xFFFFFF00u, 0xFFFFFF01u});
+        QCOMPARE(FieldNames::text(outOfRange.id), std::string_view("Hint Far"));
+        QCOMPARE(FieldNames::findKey("hintfar"), outOfRange.key);
+        // Many names released and replaced: old ids now belong to other names.
+        std::vector<FieldNameSet::Name> old;
+        {
+            FieldNameSet gone;
+            for (int i = 0; i < 6000; ++i)
+                old.push_back(gone.intern("Churn Old " + std::to_string(i)));
+        }
+        {
+            FieldNameSet next;
+            for (int i = 0; i < 6000; ++i)
+                next.intern("Churn New " + std::to_string(i));
+            for (int i = 0; i < 6000; i += 97) {
+                const std::string name = "Churn Old " + std::to_string(i);
+                const auto n = next.intern(name, old[std::size_t(i)]);
+                QCOMPARE(FieldNames::text(n.id), std::string_view(name));
+                QCOMPARE(FieldNames::text(n.key), std::string_view("churnold" + std::to_string(i)));
+            }
+        }
     }
 
     void namesKeptWhileAnEventLives()

@@ -47,11 +47,12 @@ struct ChunkResult {
 class ChunkJob {
 public:
     ChunkJob(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
-             const std::shared_ptr<const std::string>& file, NameIds& ids, ChunkResult& out)
+             const std::shared_ptr<const std::string>& file, const std::shared_ptr<FieldNameSet>& names,
+             ChunkResult& out)
         : m_chunk(chunk)
         , m_number(number)
         , m_dirtyFile(dirtyFile)
-        , m_ids(ids)
+        , m_names(names)
         , m_options(options)
         , m_file(file)
         , m_out(out)
@@ -82,7 +83,9 @@ public:
         if (m_options.recycler)
             m_options.recycler->take(m_spare, records.size());
         ChunkDecoder decoder(m_chunk);
-        FieldBuilder builder(&m_ids);
+        NameIds& ids = NameIds::forThisThread();
+        ids.use(m_names.get());
+        FieldBuilder builder(&ids);
         std::string error;
         std::size_t gap = 0;
         std::size_t beyond = 0;
@@ -106,7 +109,7 @@ public:
                 m_spare.push_back(std::move(event));
                 continue;
             }
-            event.names = m_ids.names();
+            event.names = m_names;
             event.origin.file = m_file;
             event.origin.chunk = m_number;
             event.origin.index = ++m_out.positions;
@@ -193,7 +196,7 @@ private:
     Bytes m_chunk;
     std::uint32_t m_number;
     bool m_dirtyFile;
-    NameIds& m_ids;
+    const std::shared_ptr<FieldNameSet>& m_names;
     std::size_t m_fieldsHint = 16;
     std::size_t m_textHint = 256;
     const ReadOptions& m_options;
@@ -203,10 +206,11 @@ private:
 };
 
 void runChunk(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
-              const std::shared_ptr<const std::string>& name, NameIds& ids, ChunkResult& out)
+              const std::shared_ptr<const std::string>& name, const std::shared_ptr<FieldNameSet>& names,
+              ChunkResult& out)
 {
     try {
-        ChunkJob(chunk, number, dirtyFile, options, name, ids, out).run();
+        ChunkJob(chunk, number, dirtyFile, options, name, names, out).run();
     } catch (const std::exception& e) { // std::bad_alloc: the chunk is lost, the file goes on
         out.events.clear();
         out.diagnostics.push_back(PendingDiagnostic{Severity::Warning, "evtx-damaged-chunk", std::nullopt,
@@ -286,20 +290,14 @@ private:
     {
         ParallelOptions options;
         options.threads = threads;
-        const unsigned slots = parallelSlots(results.size(), options);
-        if (m_ids.size() < slots)
-            m_ids.resize(slots);
-        for (auto& ids : m_ids)
-            ids.setNames(m_names);
         // runChunk reports what goes wrong in its chunk's result: nothing is thrown here.
         parallelFor(
             results.size(),
-            [&](std::size_t begin, std::size_t end, unsigned worker) {
+            [&](std::size_t begin, std::size_t end, unsigned) {
                 for (std::size_t i = begin; i < end; ++i) {
                     const std::size_t at = std::min(batch.size(), i * chunkSize);
                     runChunk(batch.subspan(at, std::min(chunkSize, batch.size() - at)),
-                             static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_ids[worker],
-                             results[i]);
+                             static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_names, results[i]);
                 }
             },
             options);
@@ -355,7 +353,6 @@ private:
     std::uint64_t m_expected = 0;
     bool m_dirty = false;
     std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
-    std::vector<NameIds> m_ids;            ///< one per worker
     std::uint64_t m_nextReport = 0;
 };
 

@@ -22,29 +22,43 @@ void FieldBuilder::addField(std::string_view name, std::string_view value)
     m_event->add(id, key, value);
 }
 
-void NameIds::setNames(std::shared_ptr<FieldNameSet> names)
+NameIds& NameIds::forThisThread()
 {
-    if (names == m_names)
-        return;
-    m_names = std::move(names);
-    m_ids.clear();
+    thread_local NameIds ids;
+    return ids;
+}
+
+void NameIds::use(FieldNameSet* names)
+{
+    m_names = names;
+    m_serial = names ? names->serial() : 0;
 }
 
 std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
 {
-    auto it = m_ids.find(name);
-    if (it == m_ids.end()) {
-        std::pair<FieldNames::Id, FieldNames::Id> ids;
-        if (m_names) {
-            const FieldNameSet::Name n = m_names->intern(name);
-            ids = {n.id, n.key};
-        } else {
-            const FieldNames::Id id = FieldNames::intern(name);
-            ids = {id, FieldNames::key(id)};
-        }
-        it = m_ids.emplace(std::string(name), ids).first;
+    auto it = m_known.find(name);
+    // Names interned for the process are valid under any set.
+    if (it != m_known.end() && (it->second.set == m_serial || it->second.set == 0))
+        return {it->second.id, it->second.key};
+    Known known;
+    if (m_names) {
+        const FieldNameSet::Name n = it != m_known.end()
+                                         ? m_names->intern(name, FieldNameSet::Name{it->second.id, it->second.key})
+                                         : m_names->intern(name);
+        known = Known{n.id, n.key, m_serial};
+    } else {
+        const FieldNames::Id id = FieldNames::intern(name);
+        known = Known{id, FieldNames::key(id), 0};
     }
-    return it->second;
+    if (it != m_known.end()) {
+        it->second = known;
+    } else {
+        // Bounded: files with many distinct names (arbitrary EventData names) start it afresh.
+        if (m_known.size() >= 4096)
+            m_known.clear();
+        m_known.emplace(std::string(name), known);
+    }
+    return {known.id, known.key};
 }
 
 void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttribute> attributes)

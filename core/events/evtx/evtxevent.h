@@ -18,17 +18,22 @@
 namespace sigma::evtx {
 
 /// Interned ids (name, key) of the field names seen, by name: the name table is locked, and most
-/// names repeat in every record. One per decoding thread. Names are interned in the FieldNameSet
-/// given (the file's, shared by its events as Event::names), else for the process lifetime.
+/// names repeat in every record. One per decoding thread (forThisThread), kept from file to file
+/// (a file of a few records has as many names as records). A name's ids are remembered with the
+/// set they were interned in: under another set, the name is interned in that set again, with the
+/// ids remembered as a hint (FieldNameSet::intern), so the cache holds no name alive. Without a
+/// set, names are interned for the process lifetime.
 class NameIds {
 public:
-    /// The set names are interned in from now on (the cache is emptied when it changes).
-    void setNames(std::shared_ptr<FieldNameSet> names);
-    const std::shared_ptr<FieldNameSet>& names() const { return m_names; }
+    /// This thread's cache (the decoder's).
+    static NameIds& forThisThread();
+
+    /// The set names are interned in from now on (null: for the process lifetime). Not owned: the
+    /// caller keeps it alive while it is used.
+    void use(FieldNameSet* names);
     std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
 
 private:
-    std::shared_ptr<FieldNameSet> m_names;
     struct Hash {
         using is_transparent = void;
         /// Field names are short: 8 bytes at a time, multiplied and folded (std::hash's Murmur was 3 % of
@@ -50,7 +55,15 @@ private:
             return static_cast<std::size_t>(h ^ (h >> 32));
         }
     };
-    std::unordered_map<std::string, std::pair<FieldNames::Id, FieldNames::Id>, Hash, std::equal_to<>> m_ids;
+    struct Known {
+        FieldNames::Id id = 0;
+        FieldNames::Id key = 0;
+        std::uint64_t set = 0; ///< the serial of the set they were interned in; 0: for the process
+    };
+
+    FieldNameSet* m_names = nullptr;
+    std::uint64_t m_serial = 0;
+    std::unordered_map<std::string, Known, Hash, std::equal_to<>> m_known;
 };
 
 class FieldBuilder final : public XmlSink {
