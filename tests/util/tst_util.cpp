@@ -2,6 +2,7 @@
 // ISO 8601 digit fields; UTF-8 decoding and encoding.
 #include "util/asciitext.h"
 #include "util/civildate.h"
+#include "util/crc32.h"
 #include "util/fileio.h"
 #include "util/utf8.h"
 
@@ -153,6 +154,52 @@ private Q_SLOTS:
             sigma::appendUtf8(char32_t(codePoint), out);
             QCOMPARE(QByteArray::fromStdString(out), bytes);
         }
+    }
+
+    void crc32KnownValues_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::addColumn<quint32>("expected");
+        QTest::newRow("empty") << QByteArray() << quint32(0);
+        QTest::newRow("check value") << QByteArray("123456789") << quint32(0xCBF43926);
+        QTest::newRow("64 zero bytes (folded)") << QByteArray(64, '\0') << quint32(0x758D6336);
+        QTest::newRow("fox, 4 times (folded + tail)")
+            << QByteArray("The quick brown fox jumps over the lazy dog").repeated(4) << quint32(0x60AC3865);
+    }
+
+    void crc32KnownValues()
+    {
+        QFETCH(QByteArray, data);
+        QFETCH(quint32, expected);
+        QCOMPARE(sigma::crc32(data.constData(), std::size_t(data.size())), expected);
+        QCOMPARE(sigma::crc32Reference(data.constData(), std::size_t(data.size())), expected);
+    }
+
+    void crc32MatchesZlib()
+    {
+        // Every length from 0 to 1,100 bytes (folded lanes, single lanes, tails), at every
+        // alignment, continuing a previous value: the folding gives zlib's result.
+        std::vector<std::uint8_t> bytes(1200);
+        std::uint32_t seed = 12345;
+        for (auto& b : bytes) {
+            seed = seed * 1103515245u + 12345u;
+            b = static_cast<std::uint8_t>(seed >> 16);
+        }
+        for (std::size_t size = 0; size <= 1100; ++size) {
+            for (std::size_t at : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(13)}) {
+                const std::uint32_t previous = static_cast<std::uint32_t>(size * 2654435761u);
+                const auto* p = bytes.data() + at;
+                if (sigma::crc32(p, size, previous) != sigma::crc32Reference(p, size, previous))
+                    QFAIL(qPrintable(QStringLiteral("size %1 at %2").arg(size).arg(at)));
+            }
+        }
+        // A 64 KiB chunk in two pieces = in one.
+        std::vector<std::uint8_t> chunk(65536);
+        for (std::size_t i = 0; i < chunk.size(); ++i)
+            chunk[i] = static_cast<std::uint8_t>(i * 31 + (i >> 8));
+        const std::uint32_t whole = sigma::crc32(chunk.data(), chunk.size());
+        QCOMPARE(whole, sigma::crc32Reference(chunk.data(), chunk.size()));
+        QCOMPARE(sigma::crc32(chunk.data() + 1000, chunk.size() - 1000, sigma::crc32(chunk.data(), 1000)), whole);
     }
 
     void writeAndReadBack()
