@@ -87,6 +87,18 @@ std::vector<TypedRow> typedRows()
         {"SysTime", ev::sysTime(2019, 2, 5, 1, 19, 55, 16, 500), {"2019-02-01T19:55:16.500000000Z"}},
         {"Sid", ev::sid("S-1-5-21-1-2-3-500"), {"S-1-5-21-1-2-3-500"}},
         {"String", ev::string("caf\xc3\xa9 <x> & \"y\""), {"caf\xc3\xa9 <x> & \"y\""}},
+        // Strings are converted eight UTF-16 units at a time while they are ASCII: non-ASCII text
+        // and a NUL (the value ends there, as a C string does) in and after the first blocks.
+        {"LongAscii",
+         ev::string("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -nop"),
+         {"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -nop"}},
+        {"NonAsciiInSecondBlock",
+         ev::string("C:\\Users\\J\xc3\xbcrgen\\AppData\\x.exe"),
+         {"C:\\Users\\J\xc3\xbcrgen\\AppData\\x.exe"}},
+        {"SurrogatePairAfterBlock",
+         ev::string("abcdefgh\xf0\x9f\x98\x80ijklmnop\x7f"),
+         {"abcdefgh\xf0\x9f\x98\x80ijklmnop\x7f"}},
+        {"NulInSecondBlock", ev::string(std::string_view("abcdefghij\0klmnopqrstuvwxyz", 27)), {"abcdefghij"}},
         {"AnsiString", ev::ansiString("abc"), {"abc"}},
         {"StringArray", ev::array({ev::string("a"), ev::string("b")}), {"a", "b"}},
         {"HexInt32Array", ev::array({ev::hexInt32(1), ev::hexInt32(0x20)}), {"0x1", "0x20"}},

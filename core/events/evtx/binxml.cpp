@@ -8,6 +8,10 @@
 #include <mutex>
 #include <stdexcept>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace sigma::evtx {
 
 namespace {
@@ -208,6 +212,7 @@ const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
     if (m_chunk[begin] != FragmentHeader)
         damaged("template definition without a fragment header", begin);
     std::string key;
+    key.reserve(size + 64); // about the definition's size (names referred to elsewhere add to it)
     const bool shareable = templateKey(begin, begin + size, key);
     if (shareable)
         if (auto shared = SharedTemplates::instance().find(key))
@@ -281,6 +286,18 @@ void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std
         const std::size_t start = out.size();
         out.resize(start + units);
         std::size_t i = 0;
+#ifdef __SSE2__
+        // Eight units at a time while they are all ASCII (1 to 0x7F): paths and command lines.
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i limit = _mm_set1_epi16(0x80);
+        for (; i + 8 <= units; i += 8) {
+            const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
+            const __m128i ascii = _mm_and_si128(_mm_cmpgt_epi16(w, zero), _mm_cmplt_epi16(w, limit));
+            if (_mm_movemask_epi8(ascii) != 0xFFFF)
+                break;
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(out.data() + start + i), _mm_packus_epi16(w, w));
+        }
+#endif
         for (; i < units && p[2 * i + 1] == 0 && p[2 * i] != 0 && p[2 * i] < 0x80; ++i)
             out[start + i] = static_cast<char>(p[2 * i]);
         if (i == units || (p[2 * i] == 0 && p[2 * i + 1] == 0)) {
