@@ -589,6 +589,35 @@ private Q_SLOTS:
         QCOMPARE(FieldNames::findKey("namesperfileprobe"), FieldNames::kNone);
     }
 
+    void manyDistinctNames()
+    {
+        // Each thread's name cache is bounded (started afresh past 4,096 names): records with names
+        // of their own still get their own names, across the reset and in a second file's set.
+        std::vector<ev::Record> records;
+        for (std::uint64_t i = 1; i <= 5000; ++i) {
+            ev::EventSpec s;
+            s.recordId = i;
+            s.data = {{"Distinct_" + std::to_string(i), ev::uint32(std::uint32_t(i))}, {"Shared", ev::uint32(7)}};
+            records.push_back(ev::windowsEvent(s));
+        }
+        const std::string file = ev::writeFile(records);
+        for (const char* name : {"first.evtx", "second.evtx"}) {
+            ReadOptions options;
+            options.threads = 1;
+            const ReadResult r = readEvtxBytes(file, name, options);
+            QCOMPARE(r.events.size(), std::size_t(5000));
+            for (std::size_t i = 0; i < r.events.size(); i += 7) {
+                const std::string field = "Distinct_" + std::to_string(i + 1);
+                const auto v = r.events[i].value(field);
+                QVERIFY2(v, field.c_str());
+                QCOMPARE(std::string(*v), std::to_string(i + 1));
+                QCOMPARE(std::string(*r.events[i].value("SHARED")), std::string("7"));
+                QVERIFY(!r.events[i].value("Distinct_" + std::to_string(i + 2)));
+            }
+        }
+        QCOMPARE(FieldNames::findKey("distinct_4999"), FieldNames::kNone);
+    }
+
     // --- damaged files ---------------------------------------------------------------------------
 
     void badRecordsChecksum()

@@ -34,30 +34,61 @@ void NameIds::use(FieldNameSet* names)
     m_serial = names ? names->serial() : 0;
 }
 
+NameIds::Slot& NameIds::slotFor(std::string_view name, std::uint64_t hash)
+{
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+        Slot& slot = m_slots[i];
+        if (!slot.used || (slot.hash == hash && slot.text == name))
+            return slot;
+    }
+}
+
+void NameIds::grow()
+{
+    std::vector<Slot> old(m_slots.empty() ? 64 : m_slots.size() * 2);
+    old.swap(m_slots);
+    for (Slot& s : old) {
+        if (!s.used)
+            continue;
+        Slot& to = slotFor(s.text, s.hash);
+        to = std::move(s);
+    }
+}
+
 std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
 {
-    auto it = m_known.find(name);
+    if (m_slots.empty())
+        grow();
+    const std::uint64_t hash = Hash{}(name);
+    Slot* slot = &slotFor(name, hash);
     // Names interned for the process are valid under any set.
-    if (it != m_known.end() && (it->second.set == m_serial || it->second.set == 0))
-        return {it->second.id, it->second.key};
+    if (slot->used && (slot->known.set == m_serial || slot->known.set == 0))
+        return {slot->known.id, slot->known.key};
     Known known;
     if (m_names) {
-        const FieldNameSet::Name n = it != m_known.end()
-                                         ? m_names->intern(name, FieldNameSet::Name{it->second.id, it->second.key})
+        const FieldNameSet::Name n = slot->used
+                                         ? m_names->intern(name, FieldNameSet::Name{slot->known.id, slot->known.key})
                                          : m_names->intern(name);
         known = Known{n.id, n.key, m_serial};
     } else {
         const FieldNames::Id id = FieldNames::intern(name);
         known = Known{id, FieldNames::key(id), 0};
     }
-    if (it != m_known.end()) {
-        it->second = known;
-    } else {
-        // Bounded: files with many distinct names (arbitrary EventData names) start it afresh.
-        if (m_known.size() >= 4096)
-            m_known.clear();
-        m_known.emplace(std::string(name), known);
+    if (!slot->used) {
+        if (m_used >= 4096) { // bounded: files with many distinct names (EventData names of their own)
+            m_slots.assign(64, Slot{});
+            m_used = 0;
+        } else if (2 * (m_used + 1) > m_slots.size()) {
+            grow();
+        }
+        slot = &slotFor(name, hash);
+        slot->used = true;
+        slot->hash = hash;
+        slot->text.assign(name);
+        ++m_used;
     }
+    slot->known = known;
     return {known.id, known.key};
 }
 
