@@ -29,7 +29,7 @@ struct Table {
     std::shared_mutex mutex;
     std::deque<Entry> entries; // stable storage, index = id
     std::vector<Id> freeIds;
-    std::unordered_map<std::string_view, Id> ids; // views into entries[].text
+    std::unordered_map<std::string_view, Id, FieldNameHash> ids; // views into entries[].text
     /// Released names, oldest first, as (id, releasedAt): an item is stale when its name was
     /// interned again since (or released again later).
     std::deque<std::pair<Id, std::uint32_t>> released;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -9,6 +10,28 @@
 #include <vector>
 
 namespace sigma {
+
+/// A hash of field names: they are short, so 8 bytes at a time, multiplied and folded (std::hash's
+/// Murmur was 3 % of `sigmawb match`).
+struct FieldNameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const
+    {
+        std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+            h ^= h >> 29;
+        }
+        std::uint64_t tail = 0;
+        if (i < s.size())
+            std::memcpy(&tail, s.data() + i, s.size() - i);
+        h = (h ^ tail) * 0x94D049BB133111EBull;
+        return static_cast<std::size_t>(h ^ (h >> 32));
+    }
+};
 
 /// Interning of field names. Thread-safe.
 ///
@@ -90,8 +113,8 @@ private:
 
     const std::uint64_t m_serial;
     mutable std::mutex m_mutex;
-    std::unordered_map<std::string_view, Name> m_names; ///< views into the interned text
-    std::vector<FieldNames::Id> m_held;                 ///< one reference each
+    std::unordered_map<std::string_view, Name, FieldNameHash> m_names; ///< views into the interned text
+    std::vector<FieldNames::Id> m_held;                                ///< one reference each
 };
 
 } // namespace sigma

@@ -60,7 +60,7 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
 {
     if (m_slots.empty())
         grow();
-    const std::uint64_t hash = Hash{}(name);
+    const std::uint64_t hash = FieldNameHash{}(name);
     Slot* slot = &slotFor(name, hash);
     // Names interned for the process are valid under any set.
     if (slot->used && (slot->known.set == m_serial || slot->known.set == 0))

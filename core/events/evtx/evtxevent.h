@@ -33,27 +33,6 @@ public:
     std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        /// Field names are short: 8 bytes at a time, multiplied and folded (std::hash's Murmur was 3 % of
-        /// `sigmawb match`).
-        std::uint64_t operator()(std::string_view s) const
-        {
-            std::uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
-            std::size_t i = 0;
-            for (; i + 8 <= s.size(); i += 8) {
-                std::uint64_t w;
-                std::memcpy(&w, s.data() + i, 8);
-                h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-                h ^= h >> 29;
-            }
-            std::uint64_t tail = 0;
-            if (i < s.size())
-                std::memcpy(&tail, s.data() + i, s.size() - i);
-            h = (h ^ tail) * 0x94D049BB133111EBull;
-            return h ^ (h >> 32);
-        }
-    };
     struct Known {
         FieldNames::Id id = 0;
         FieldNames::Id key = 0;
