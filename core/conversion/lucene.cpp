@@ -7,7 +7,10 @@
 // expressed (Lucene regular expressions have no flags) and is an error. Escaping: every reserved
 // character (+ - = & | > < ! ( ) { } [ ] ^ " ~ * ? : \ / and blanks) of a literal is escaped with a
 // backslash; `*` and `?` wildcards stay bare. An empty value is `f:""`. Lists: `f:(a OR b)`.
-// `|fieldref` cannot be expressed (a query string compares fields with constants only).
+// `|fieldref` cannot be expressed (a query string compares fields with constants only). Field names
+// the query string cannot name literally are errors: `_exists_` is its existence operator, and `*`
+// or `?` in a field name make a field pattern even when escaped (Elasticsearch's `city.\*:x`
+// searches every `city.` field).
 #include "conversion/backend.h"
 
 #include <cstring>
@@ -34,6 +37,18 @@ std::string field(const std::string& f)
     std::string out;
     escapeTo(f, out);
     return out;
+}
+
+/// Why the query string cannot name `f` as a single field, or empty.
+std::string fieldProblem(const std::string& f)
+{
+    if (f == "_exists_")
+        return "the field name `_exists_` is the query string's existence operator and cannot name a field";
+    if (f.find_first_of("*?") != std::string::npos)
+        return "the field name `" + f +
+               "` has `*` or `?`, which the query string reads as a field pattern even "
+               "when escaped";
+    return {};
 }
 
 std::string value(const engine::SigmaString& pattern)
@@ -68,6 +83,12 @@ protected:
     void writePredicate(const Node& n) override
     {
         const Predicate& p = n.predicate;
+        if (p.kind != Predicate::Kind::Keyword) {
+            if (const std::string why = fieldProblem(p.field); !why.empty()) {
+                m_out.unsupported(n.span, why);
+                return;
+            }
+        }
         const std::string f = field(p.field);
         switch (p.kind) {
         case Predicate::Kind::String:
@@ -114,6 +135,8 @@ protected:
     }
     bool writeList(const std::vector<const Node*>& nodes) override
     {
+        if (!fieldProblem(nodes.front()->predicate.field).empty())
+            return false; // each predicate says why
         std::string list;
         for (const Node* n : nodes)
             list += (list.empty() ? "" : " OR ") + value(n->predicate.pattern);

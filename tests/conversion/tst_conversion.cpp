@@ -288,6 +288,14 @@ private Q_SLOTS:
                                          << QStringLiteral("fieldref");
         QTest::newRow("lucene re|i") << int(Target::Lucene) << QStringLiteral("a|re|i: 'x'")
                                      << QStringLiteral("case-insensitive");
+        // Found by fuzz_conversion's read-back: `_exists_:*x*` is an existence test of a field `*x*`.
+        QTest::newRow("lucene field named _exists_")
+            << int(Target::Lucene) << QStringLiteral("_exists_|contains: x") << QStringLiteral("existence operator");
+        QTest::newRow("lucene _exists_ in a list")
+            << int(Target::Lucene) << QStringLiteral("_exists_: [a, b]") << QStringLiteral("existence operator");
+        // Elasticsearch reads `city.\*:x` as a field pattern (its query_string documentation).
+        QTest::newRow("lucene wildcard in a field name")
+            << int(Target::Lucene) << QStringLiteral("'a*b': x") << QStringLiteral("field pattern");
         QTest::newRow("esql lookahead") << int(Target::Esql) << QStringLiteral("a|re: 'x(?=y)'")
                                         << QStringLiteral("group option");
         QTest::newRow("eql backreference")
