@@ -749,6 +749,104 @@ private Q_SLOTS:
         const ReadResult recovered = decode(more);
         QCOMPARE(recordIds(recovered), range(1, 9));
     }
+
+    // A clean one-chunk file is read up to its chunk's free-space offset only (MappedFile, issue
+    // 18: the rest of the 64 KiB is slack); what lies beyond reads as zeros, also after a file
+    // whose used part was longer was read into the same buffer, and the events are those of the
+    // bytes decoded whole, slack and all.
+    void cleanChunkReadToItsFreeSpace()
+    {
+        std::string small = ev::writeFile(makeRecords(4));
+        const std::string large = ev::writeFile(makeRecords(20));
+        QCOMPARE(small.size(), evtx::fileHeaderSize + evtx::chunkSize);
+        QCOMPARE(large.size(), small.size());
+        const std::uint32_t smallEnd = evtx::le32(chunkAt(small, 0) + 48);
+        const std::uint32_t largeEnd =
+            evtx::le32(reinterpret_cast<const std::uint8_t*>(large.data()) + evtx::fileHeaderSize + 48);
+        QVERIFY(largeEnd > smallEnd + 8192);
+        // Slack: a stale record and garbage (not covered by a checksum: still a clean file).
+        const auto offsets = recordOffsets(small, 0);
+        std::uint8_t* c = chunkAt(small, 0);
+        std::memset(c + smallEnd, 0xab, evtx::chunkSize - smallEnd);
+        std::memcpy(c + smallEnd + 64, c + offsets[1], offsets[2] - offsets[1]);
+        QTemporaryDir dir;
+        const QString smallPath = dir.filePath(QStringLiteral("small.evtx"));
+        const QString largePath = dir.filePath(QStringLiteral("large.evtx"));
+        QVERIFY(sigmatest::writeFile(smallPath, QByteArray::fromStdString(small)));
+        QVERIFY(sigmatest::writeFile(largePath, QByteArray::fromStdString(large)));
+        {
+            evtx::MappedFile first;
+            QCOMPARE(first.open(largePath.toStdString()), std::string());
+            const evtx::Bytes all = first.source().read(0, large.size());
+            QVERIFY(std::equal(all.begin(), all.end(), bytesOf(large).begin()));
+        }
+        {
+            evtx::MappedFile second; // the same thread: the buffer the large file was read into
+            QCOMPARE(second.open(smallPath.toStdString()), std::string());
+            const evtx::Bytes all = second.source().read(0, small.size());
+            QCOMPARE(all.size(), small.size());
+            const std::size_t used = evtx::fileHeaderSize + smallEnd;
+            QVERIFY(std::equal(all.begin(), all.begin() + used, bytesOf(small).begin()));
+            QVERIFY(evtx::allZero(all.subspan(used)));
+        }
+        const ReadResult fromDisk = readEventsFile(smallPath.toStdString());
+        const ReadResult whole = decode(small);
+        QVERIFY2(fromDisk.diagnostics.empty(), qPrintable(diagnosticsText(fromDisk)));
+        QVERIFY2(whole.diagnostics.empty(), qPrintable(diagnosticsText(whole)));
+        QCOMPARE(recordIds(fromDisk), range(1, 4));
+        QCOMPARE(recordIds(whole), range(1, 4));
+        for (std::size_t i = 0; i < 4; ++i)
+            QCOMPARE(fieldLines(fromDisk.events[i]), fieldLines(whole.events[i]));
+        QCOMPARE(eventXml(fromDisk.events[2]), evtx::recordXml(bytesOf(small), 0, 3).value_or(""));
+    }
+
+    // Reading a clean chunk's used part only changes nothing: what a record points at (template
+    // definitions, names) is read only at or before the record, so never past the free-space
+    // offset (a record pointing forward into the slack is damaged), and a record running past
+    // that offset (the header says the chunk ends inside it) is damaged too, read from disk or
+    // decoded in memory alike (usedPart). libevtx reads both; no shared .evtx has either
+    // (tst_evtxdiff).
+    void slackNeverNeeded()
+    {
+        std::string file = ev::writeFile(makeRecords(3, 20, true));
+        const auto offsets = recordOffsets(file, 0);
+        std::uint8_t* c = chunkAt(file, 0);
+        const std::uint32_t end = evtx::le32(c + 48);
+        // Record 2's template instance names the definition record 1 holds: find that offset.
+        std::uint32_t field = 0, definition = 0;
+        for (std::uint32_t at = offsets[1] + 24; at + 10 <= offsets[2] && !field; ++at)
+            if (c[at] == 0x0c && evtx::le32(c + at + 6) > offsets[0] && evtx::le32(c + at + 6) < offsets[1]) {
+                field = at + 6;
+                definition = evtx::le32(c + at + 6);
+            }
+        QVERIFY(field);
+        // A copy of record 1 in the slack, and record 2 pointed at the copy's definition.
+        const std::uint32_t copy = end + 64;
+        std::memcpy(c + copy, c + offsets[0], offsets[1] - offsets[0]);
+        put32(c + field, copy + (definition - offsets[0]));
+        fixChunkChecksums(file, 0);
+        const ReadResult inMemory = decode(file);
+        QCOMPARE(recordIds(inMemory), (std::vector<std::uint64_t>{1, 3}));
+        QVERIFY(hasDiagnostic(inMemory, "evtx-damaged-record", "chunk 0, record 2"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("test.evtx"));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(file)));
+        QCOMPARE(recordIds(readEventsFile(path.toStdString())), recordIds(inMemory));
+
+        // The free-space offset moved back into record 3.
+        std::string cut = ev::writeFile(makeRecords(3));
+        const auto at = recordOffsets(cut, 0);
+        put32(chunkAt(cut, 0) + 48, at[2] + 40);
+        fixChunkChecksums(cut, 0);
+        const ReadResult cutInMemory = decode(cut);
+        QCOMPARE(recordIds(cutInMemory), range(1, 2));
+        QVERIFY2(hasDiagnostic(cutInMemory, "evtx-damaged-record", "chunk 0"),
+                 qPrintable(diagnosticsText(cutInMemory)));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(cut)));
+        const ReadResult cutFromDisk = readEventsFile(path.toStdString());
+        QCOMPARE(recordIds(cutFromDisk), range(1, 2));
+        QCOMPARE(diagnosticsText(cutFromDisk), diagnosticsText(cutInMemory).replace(QLatin1String("test.evtx"), path));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEvtxDecoder)

@@ -79,10 +79,11 @@ public:
                  "record is checked on its own");
         std::vector<RecordSpan> records;
         std::vector<RecordGap> gaps;
-        findRecords(m_chunk, *header, m_dirtyFile, records, gaps);
+        const Bytes used = usedPart(m_chunk, *header, m_dirtyFile);
+        findRecords(used, *header, m_dirtyFile, records, gaps);
         if (m_options.recycler)
             m_options.recycler->take(m_spare, records.size());
-        ChunkDecoder decoder(m_chunk);
+        ChunkDecoder decoder(used);
         NameIds& ids = NameIds::forThisThread();
         ids.use(m_names.get());
         FieldBuilder builder(&ids);
@@ -402,8 +403,10 @@ std::optional<std::string> recordXml(const FileSource& file, std::uint32_t chunk
             return std::nullopt;
         std::vector<RecordSpan> records;
         std::vector<RecordGap> gaps;
-        findRecords(bytes, *header, fileHeader->dirty() || !fileHeader->checksumOk, records, gaps);
-        ChunkDecoder decoder(bytes);
+        const bool dirtyFile = fileHeader->dirty() || !fileHeader->checksumOk;
+        const Bytes used = usedPart(bytes, *header, dirtyFile);
+        findRecords(used, *header, dirtyFile, records, gaps);
+        ChunkDecoder decoder(used);
         FieldBuilder builder;
         std::string error;
         for (const RecordSpan& r : records) {

@@ -112,7 +112,9 @@ void findRecords(Bytes chunk, const ChunkHeader& header, bool dirtyFile, std::ve
 {
     const bool freeSpaceKnown = header.freeSpaceOffset >= chunkHeaderSize && header.freeSpaceOffset <= chunkSize;
     const std::size_t freeSpace = freeSpaceKnown ? header.freeSpaceOffset : chunk.size();
-    const bool truncated = chunk.size() < chunkSize;
+    // The file ends before the records may: in a clean file they end at the free-space offset
+    // (usedPart gives a chunk that ends there), in a dirty one they may go on to the chunk's end.
+    const bool truncated = chunk.size() < (dirtyFile || !freeSpaceKnown ? chunkSize : header.freeSpaceOffset);
     std::size_t pos = chunkHeaderSize;
     std::uint64_t lastId = 0;
     std::uint64_t lastWritten = 0;
@@ -159,6 +161,14 @@ void findRecords(Bytes chunk, const ChunkHeader& header, bool dirtyFile, std::ve
             break;
         pos = next->offset;
     }
+}
+
+Bytes usedPart(Bytes chunk, const ChunkHeader& header, bool dirtyFile)
+{
+    if (dirtyFile || !header.headerChecksumOk || header.freeSpaceOffset < chunkHeaderSize ||
+        header.freeSpaceOffset > chunk.size())
+        return chunk;
+    return chunk.first(header.freeSpaceOffset);
 }
 
 } // namespace sigma::evtx

@@ -99,4 +99,11 @@ struct RecordGap {
 void findRecords(Bytes chunk, const ChunkHeader& header, bool dirtyFile, std::vector<RecordSpan>& records,
                  std::vector<RecordGap>& gaps);
 
+/// The part of a chunk its records, names and templates are read from: in a clean file (not
+/// dirty, its header's CRC32 right), a chunk whose header's CRC32 is right ends at its free-space
+/// offset (Windows writes a record, and the names and templates it points to, before moving that
+/// offset past it; what lies beyond is slack). Elsewhere the whole chunk. Lets a reader of a clean
+/// file read only the used part (MappedFile) and decode the same as from the whole file.
+Bytes usedPart(Bytes chunk, const ChunkHeader& header, bool dirtyFile);
+
 } // namespace sigma::evtx

@@ -10,8 +10,24 @@
 namespace sigma::evtx {
 
 namespace {
-/// The buffer of the thread's last small file, kept for its next one (no allocation per file).
+/// The buffer of the thread's last small file, kept for its next one (no allocation per file),
+/// and how much of it from the start may not be zero.
 thread_local std::vector<std::uint8_t> spareBuffer;
+thread_local std::size_t spareWritten = 0;
+
+/// Reads bytes [begin, end) of `fd` into `out` (at the same offsets); false when not all could be.
+bool readAt(int fd, std::uint8_t* out, std::size_t begin, std::size_t end)
+{
+    while (begin < end) {
+        const ssize_t n = ::pread(fd, out + begin, end - begin, static_cast<off_t>(begin));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        begin += static_cast<std::size_t>(n);
+    }
+    return true;
+}
 
 /// Reads `size` bytes of `fd` into `out`; empty string on success, else why not.
 std::string readAll(int fd, std::size_t size, std::vector<std::uint8_t>& out)
@@ -37,8 +53,11 @@ MappedFile::~MappedFile()
 {
     if (m_fd >= 0)
         ::close(m_fd);
-    if (m_buffer.capacity() > spareBuffer.capacity() && m_buffer.capacity() <= kKeepBuffer)
+    if (m_buffer.capacity() > spareBuffer.capacity() && m_buffer.capacity() <= kKeepBuffer) {
+        const std::size_t written = m_usedPartOnly ? m_written : m_buffer.size();
         spareBuffer.swap(m_buffer);
+        spareWritten = written;
+    }
 }
 
 std::string MappedFile::open(const std::string& path)
@@ -54,6 +73,8 @@ std::string MappedFile::open(const std::string& path)
     }
     m_size = static_cast<std::size_t>(st.st_size);
     m_buffer.swap(spareBuffer);
+    m_written = std::min(spareWritten, m_buffer.size());
+    spareWritten = 0;
     if (m_size > kReadWhole) {
         m_fd = fd;
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -61,11 +82,44 @@ std::string MappedFile::open(const std::string& path)
 #endif
         return {};
     }
+    if (m_size == fileHeaderSize + chunkSize && readUsedPart(fd)) {
+        ::close(fd);
+        m_whole = true;
+        m_usedPartOnly = true;
+        return {};
+    }
     const std::string error = readAll(fd, m_size, m_buffer);
     ::close(fd);
     m_size = m_buffer.size();
     m_whole = true;
     return error;
+}
+
+bool MappedFile::readUsedPart(int fd)
+{
+    // The tail of the buffer after the used part must read as zeros (nothing reads it: usedPart),
+    // so only what an earlier file wrote there is cleared.
+    if (m_buffer.size() < m_size)
+        m_buffer.resize(m_size); // the bytes added are zeros
+    m_written = std::min(m_written, m_size);
+    std::uint8_t* data = m_buffer.data();
+    constexpr std::size_t headers = fileHeaderSize + chunkHeaderSize;
+    if (!readAt(fd, data, 0, headers))
+        return false;
+    m_written = std::max(m_written, headers);
+    const auto file = readFileHeader(Bytes(data, fileHeaderSize));
+    const auto chunk = readChunkHeader(Bytes(data + fileHeaderSize, chunkHeaderSize));
+    if (!file || !file->checksumOk || file->dirty() || !chunk)
+        return false;
+    const Bytes used = usedPart(Bytes(data + fileHeaderSize, chunkSize), *chunk, false);
+    const std::size_t end = fileHeaderSize + used.size();
+    if (used.size() == chunkSize || !readAt(fd, data, headers, end))
+        return false;
+    if (m_written > end)
+        std::memset(data + end, 0, m_written - end);
+    m_buffer.resize(m_size);
+    m_written = end;
+    return true;
 }
 
 FileSource MappedFile::source()

@@ -1,7 +1,8 @@
 #pragma once
 
 // Internal: an .evtx file for our decoder (evtxdecoder.h), never in memory whole. A file up to
-// 8 MiB is read at once into a buffer the thread keeps for its next file; a larger one stays
+// 8 MiB is read at once into a buffer the thread keeps for its next file (a clean file of one
+// chunk only up to the chunk's free-space offset: see usedPart); a larger one stays
 // open and each piece the decoder asks for (FileSource) is read into one buffer, reused from
 // batch to batch. Not mapped: unmapping flushes the TLB (30 % of `sigmawb match` over a folder of
 // small logs in a VM, perf), and the first touch of each page of a mapping cost more than
@@ -35,11 +36,18 @@ public:
 
 private:
     Bytes readRange(std::size_t begin, std::size_t end);
+    /// Reads the used part of a clean one-chunk file into m_buffer; false (nothing decided) when the
+    /// file is not one.
+    bool readUsedPart(int fd);
 
     int m_fd = -1; ///< a large file, read piece by piece
     std::size_t m_size = 0;
     bool m_whole = false;               ///< m_buffer holds the whole (small) file
     std::vector<std::uint8_t> m_buffer; ///< the small file, or the large file's last piece
+    /// Bytes of m_buffer from its start that may not be zero (the rest is): a clean chunk's
+    /// unused part is zeros without writing all of it for every file.
+    std::size_t m_written = 0;
+    bool m_usedPartOnly = false; ///< m_written is meaningful (else all of m_buffer was written)
 };
 
 } // namespace sigma::evtx
