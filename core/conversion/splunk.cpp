@@ -186,12 +186,15 @@ protected:
     void writePredicate(const Node& n) override
     {
         const Predicate& p = n.predicate;
-        if (p.field.find_first_of("`\"") != std::string::npos ||
-            (p.kind == Predicate::Kind::FieldRef && p.text.find_first_of("`\"") != std::string::npos)) {
-            // Splunk expands `macro` calls and finds the pipes before it reads a command, skipping
-            // "strings" only: a backtick or double quote inside a 'field name' is read as their start
-            m_out.unsupported(n.span, "a field name with a backtick (`) or a double quote cannot be written in an "
-                                      "SPL eval expression: Splunk reads it as a macro call or a string");
+        static constexpr const char* unquotable = "`\"|[";
+        if (p.field.find_first_of(unquotable) != std::string::npos ||
+            (p.kind == Predicate::Kind::FieldRef && p.text.find_first_of(unquotable) != std::string::npos)) {
+            // Splunk expands `macro` calls and finds the pipes and [subsearches] before it reads a
+            // command, skipping "strings" only: a backtick, double quote, pipe or bracket inside a
+            // 'field name' is read as what it is outside one
+            m_out.unsupported(n.span, "a field name with a backtick (`), a double quote, a pipe (|) or a bracket ([) "
+                                      "cannot be written in an SPL eval expression: Splunk reads it as a macro call, "
+                                      "a string, the next command or a subsearch");
             return;
         }
         const std::string f = evalField(p.field);

@@ -305,7 +305,12 @@ private Q_SLOTS:
         QTest::newRow("splunk backtick in an eval field name")
             << int(Target::Splunk) << QStringLiteral("a`b|re: x") << QStringLiteral("macro call");
         QTest::newRow("splunk double quote in an eval field name")
-            << int(Target::Splunk) << QStringLiteral("'a\"b|re': x") << QStringLiteral("macro call or a string");
+            << int(Target::Splunk) << QStringLiteral("'a\"b|re': x") << QStringLiteral("a string");
+        // Found by fuzz_conversion's read-back: Splunk splits the pipeline at a pipe inside 'a|b'.
+        QTest::newRow("splunk pipe in a fieldref's field name")
+            << int(Target::Splunk) << QStringLiteral("a|fieldref: 'b|c'") << QStringLiteral("next command");
+        QTest::newRow("splunk bracket in an eval field name")
+            << int(Target::Splunk) << QStringLiteral("'a[1]|re': x") << QStringLiteral("subsearch");
         QTest::newRow("splunk fieldref contains")
             << int(Target::Splunk) << QStringLiteral("a|fieldref|contains: b") << QStringLiteral("fieldref");
         QTest::newRow("time part (all targets)")
