@@ -800,6 +800,82 @@ private Q_SLOTS:
         QCOMPARE(eventXml(fromDisk.events[2]), evtx::recordXml(bytesOf(small), 0, 3).value_or(""));
     }
 
+    // A clean file of several chunks is read chunk by chunk, each up to its free-space offset, and
+    // blocks past the chunks its header declares only as far as their first 512 bytes when they
+    // hold no chunk (unused space: not inspected, read from disk or in memory, and no garbage
+    // warning there; a dirty file's are inspected). The rest reads as zeros, whatever an earlier
+    // file left in the buffer.
+    void cleanFileReadByUsedParts()
+    {
+        std::string file = ev::writeFile(makeRecords(80));
+        const std::size_t chunks = (file.size() - evtx::fileHeaderSize) / evtx::chunkSize;
+        QVERIFY(chunks >= 3);
+        std::string garbage(evtx::chunkSize, '\0');
+        for (std::size_t i = 0; i < garbage.size(); ++i)
+            garbage[i] = static_cast<char>((i * 2654435761u) >> 13);
+        file += std::string(evtx::chunkSize, '\0') + garbage; // a zero block, then garbage
+        const std::size_t last = chunks - 1;
+        const std::uint32_t lastEnd = evtx::le32(chunkAt(file, last) + 48);
+        std::memset(chunkAt(file, last) + lastEnd, 0xab, evtx::chunkSize - lastEnd); // slack
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("test.evtx"));
+        const QString other = dir.filePath(QStringLiteral("other.evtx"));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(file)));
+        QVERIFY(sigmatest::writeFile(other, QByteArray(int(file.size()), '\xcd')));
+        {
+            evtx::MappedFile first; // not EVTX: read whole, every byte of the buffer written
+            QCOMPARE(first.open(other.toStdString()), std::string());
+        }
+        evtx::MappedFile mapped;
+        QCOMPARE(mapped.open(path.toStdString()), std::string());
+        const evtx::Bytes all = mapped.source().read(0, file.size());
+        QCOMPARE(all.size(), file.size());
+        const evtx::Bytes want = bytesOf(file);
+        auto same = [&](std::size_t begin, std::size_t end) {
+            return std::equal(all.begin() + begin, all.begin() + end, want.begin() + begin);
+        };
+        QVERIFY(same(0, evtx::fileHeaderSize));
+        for (std::size_t n = 0; n < chunks; ++n) {
+            const std::size_t base = evtx::fileHeaderSize + n * evtx::chunkSize;
+            const std::uint32_t end = evtx::le32(want.data() + base + 48);
+            QVERIFY(same(base, base + end));
+            QVERIFY2(evtx::allZero(all.subspan(base + end, evtx::chunkSize - end)), qPrintable(QString::number(n)));
+        }
+        const std::size_t garbageAt = evtx::fileHeaderSize + (chunks + 1) * evtx::chunkSize;
+        QVERIFY(evtx::allZero(all.subspan(garbageAt - evtx::chunkSize, evtx::chunkSize)));
+        QVERIFY(same(garbageAt, garbageAt + evtx::chunkHeaderSize));
+        QVERIFY(evtx::allZero(all.subspan(garbageAt + evtx::chunkHeaderSize)));
+
+        const ReadResult inMemory = decode(file);
+        QVERIFY2(inMemory.diagnostics.empty(), qPrintable(diagnosticsText(inMemory)));
+        QCOMPARE(recordIds(inMemory), range(1, 80));
+        const ReadResult fromDisk = readEventsFile(path.toStdString());
+        QVERIFY2(fromDisk.diagnostics.empty(), qPrintable(diagnosticsText(fromDisk)));
+        QCOMPARE(recordIds(fromDisk), range(1, 80));
+        for (const std::size_t i : {std::size_t(0), std::size_t(40), std::size_t(79)})
+            QCOMPARE(fieldLines(fromDisk.events[i]), fieldLines(inMemory.events[i]));
+        // Dirty, or garbage within the declared chunks: inspected and reported.
+        std::string dirty = file;
+        auto* h = reinterpret_cast<std::uint8_t*>(dirty.data());
+        h[120] |= 1;
+        put32(h + 124, ev::crc32(h, 120));
+        QVERIFY(hasDiagnostic(decode(dirty), "evtx-damaged-chunk",
+                              "chunk " + std::to_string(chunks + 1) + ": no chunk signature"));
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(dirty)));
+        const ReadResult dirtyFromDisk = readEventsFile(path.toStdString());
+        QVERIFY(
+            std::any_of(dirtyFromDisk.diagnostics.begin(), dirtyFromDisk.diagnostics.end(), [&](const Diagnostic& d) {
+                return d.message.rfind("chunk " + std::to_string(chunks + 1) + ": no chunk signature", 0) == 0;
+            }));
+        std::string declared = file;
+        std::memcpy(chunkAt(declared, 1), garbage.data(), evtx::chunkSize);
+        QVERIFY(sigmatest::writeFile(path, QByteArray::fromStdString(declared)));
+        const ReadResult declaredFromDisk = readEventsFile(path.toStdString());
+        QVERIFY(
+            std::any_of(declaredFromDisk.diagnostics.begin(), declaredFromDisk.diagnostics.end(),
+                        [](const Diagnostic& d) { return d.message.rfind("chunk 1: no chunk signature", 0) == 0; }));
+    }
+
     // Reading a clean chunk's used part only changes nothing: what a record points at (template
     // definitions, names) is read only at or before the record, so never past the free-space
     // offset (a record pointing forward into the slack is damaged), and a record running past

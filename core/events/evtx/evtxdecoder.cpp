@@ -46,12 +46,13 @@ struct ChunkResult {
 
 class ChunkJob {
 public:
-    ChunkJob(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
+    ChunkJob(Bytes chunk, std::uint32_t number, bool dirtyFile, bool pastDeclared, const ReadOptions& options,
              const std::shared_ptr<const std::string>& file, const std::shared_ptr<FieldNameSet>& names,
              ChunkResult& out)
         : m_chunk(chunk)
         , m_number(number)
         , m_dirtyFile(dirtyFile)
+        , m_pastDeclared(pastDeclared)
         , m_names(names)
         , m_options(options)
         , m_file(file)
@@ -62,7 +63,9 @@ public:
     {
         const auto header = readChunkHeader(m_chunk);
         if (!header) {
-            if (!allZero(m_chunk))
+            // Past the chunks a clean file's header declares, a block without a chunk is unused
+            // space (preallocated, or left by an earlier log): not inspected, so not read from disk.
+            if (!(m_pastDeclared && !m_dirtyFile) && !allZero(m_chunk))
                 note(Severity::Warning, "evtx-damaged-chunk", std::nullopt,
                      "no chunk signature (\"ElfChnk\"): " + std::to_string(m_chunk.size()) +
                          " bytes of garbage or overwritten data skipped");
@@ -197,6 +200,7 @@ private:
     Bytes m_chunk;
     std::uint32_t m_number;
     bool m_dirtyFile;
+    bool m_pastDeclared; ///< past the chunk count of the file header
     const std::shared_ptr<FieldNameSet>& m_names;
     std::size_t m_fieldsHint = 16;
     std::size_t m_textHint = 256;
@@ -206,12 +210,12 @@ private:
     std::vector<Event> m_spare; ///< from ReadOptions::recycler
 };
 
-void runChunk(Bytes chunk, std::uint32_t number, bool dirtyFile, const ReadOptions& options,
+void runChunk(Bytes chunk, std::uint32_t number, bool dirtyFile, bool pastDeclared, const ReadOptions& options,
               const std::shared_ptr<const std::string>& name, const std::shared_ptr<FieldNameSet>& names,
               ChunkResult& out)
 {
     try {
-        ChunkJob(chunk, number, dirtyFile, options, name, names, out).run();
+        ChunkJob(chunk, number, dirtyFile, pastDeclared, options, name, names, out).run();
     } catch (const std::exception& e) { // std::bad_alloc: the chunk is lost, the file goes on
         out.events.clear();
         out.diagnostics.push_back(PendingDiagnostic{Severity::Warning, "evtx-damaged-chunk", std::nullopt,
@@ -239,6 +243,7 @@ public:
         }
         // A damaged header may have lost the flag: read it as dirty then.
         m_dirty = header->dirty() || !header->checksumOk;
+        m_declaredChunks = header->chunkCount;
         if (!header->checksumOk)
             warn(Severity::Warning, "evtx-corrupted",
                  "the file header's CRC32 does not match (damaged header): reading every chunk in the file");
@@ -298,7 +303,8 @@ private:
                 for (std::size_t i = begin; i < end; ++i) {
                     const std::size_t at = std::min(batch.size(), i * chunkSize);
                     runChunk(batch.subspan(at, std::min(chunkSize, batch.size() - at)),
-                             static_cast<std::uint32_t>(first + i), m_dirty, m_options, m_name, m_names, results[i]);
+                             static_cast<std::uint32_t>(first + i), m_dirty, first + i >= m_declaredChunks, m_options,
+                             m_name, m_names, results[i]);
                 }
             },
             options);
@@ -353,6 +359,7 @@ private:
     ReadResult& m_result;
     std::uint64_t m_expected = 0;
     bool m_dirty = false;
+    std::size_t m_declaredChunks = 0;      ///< the file header's chunk count
     std::shared_ptr<FieldNameSet> m_names; ///< the file's field names (Event::names of its events)
     std::uint64_t m_nextReport = 0;
 };

@@ -82,7 +82,7 @@ std::string MappedFile::open(const std::string& path)
 #endif
         return {};
     }
-    if (m_size == fileHeaderSize + chunkSize && readUsedPart(fd)) {
+    if (readUsedPart(fd)) {
         ::close(fd);
         m_whole = true;
         m_usedPartOnly = true;
@@ -97,28 +97,59 @@ std::string MappedFile::open(const std::string& path)
 
 bool MappedFile::readUsedPart(int fd)
 {
-    // The tail of the buffer after the used part must read as zeros (nothing reads it: usedPart),
-    // so only what an earlier file wrote there is cleared.
+    // Each 64 KiB block: its chunk header, then the chunk up to its free-space offset (usedPart);
+    // a block without a chunk past the chunks the header declares not at all (ChunkJob does not
+    // inspect it). What is not read must read as zeros: only what an earlier file wrote there is
+    // cleared.
+    if (m_size < fileHeaderSize + chunkHeaderSize)
+        return false;
     if (m_buffer.size() < m_size)
         m_buffer.resize(m_size); // the bytes added are zeros
-    m_written = std::min(m_written, m_size);
+    const std::size_t before = std::min(m_written, m_size);
     std::uint8_t* data = m_buffer.data();
-    constexpr std::size_t headers = fileHeaderSize + chunkHeaderSize;
-    if (!readAt(fd, data, 0, headers))
+    std::size_t readTo = 0; // bytes [0, readTo) are the file's; past it only the regions below
+    std::size_t written = 0;
+    auto read = [&](std::size_t begin, std::size_t end) {
+        if (begin > readTo && readTo < before) // a region left unread: cleared
+            std::memset(data + readTo, 0, std::min(begin, before) - readTo);
+        if (!readAt(fd, data, begin, end))
+            return false;
+        readTo = end;
+        written = std::max(written, end);
+        return true;
+    };
+    if (!read(0, fileHeaderSize + chunkHeaderSize))
         return false;
-    m_written = std::max(m_written, headers);
     const auto file = readFileHeader(Bytes(data, fileHeaderSize));
-    const auto chunk = readChunkHeader(Bytes(data + fileHeaderSize, chunkHeaderSize));
-    if (!file || !file->checksumOk || file->dirty() || !chunk)
+    if (!file || !file->checksumOk || file->dirty())
         return false;
-    const Bytes used = usedPart(Bytes(data + fileHeaderSize, chunkSize), *chunk, false);
-    const std::size_t end = fileHeaderSize + used.size();
-    if (used.size() == chunkSize || !readAt(fd, data, headers, end))
-        return false;
-    if (m_written > end)
-        std::memset(data + end, 0, m_written - end);
+    const std::size_t blocks = (m_size - fileHeaderSize + chunkSize - 1) / chunkSize;
+    for (std::size_t n = 0; n < blocks; ++n) {
+        const std::size_t base = fileHeaderSize + n * chunkSize;
+        const std::size_t end = std::min(base + chunkSize, m_size);
+        const bool full = end - base == chunkSize;
+        // The next block's header comes with a read that ends where it starts.
+        const std::size_t next = end + chunkHeaderSize <= m_size ? end + chunkHeaderSize : end;
+        if (!full || readTo < base + chunkHeaderSize) {
+            if (!full) { // the file ends inside this block: all of it
+                if (!read(std::max(readTo, base), m_size))
+                    return false;
+                break;
+            }
+            if (!read(base, base + chunkHeaderSize))
+                return false;
+        }
+        const auto chunk = readChunkHeader(Bytes(data + base, chunkHeaderSize));
+        if (!chunk && n >= file->chunkCount)
+            continue; // unused space
+        const std::size_t used = chunk ? usedPart(Bytes(data + base, chunkSize), *chunk, false).size() : chunkSize;
+        if (!read(base + chunkHeaderSize, used == chunkSize ? next : base + used))
+            return false;
+    }
+    if (readTo < before && readTo < m_size)
+        std::memset(data + readTo, 0, before - readTo);
     m_buffer.resize(m_size);
-    m_written = end;
+    m_written = written;
     return true;
 }
 

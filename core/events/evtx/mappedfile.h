@@ -1,8 +1,9 @@
 #pragma once
 
 // Internal: an .evtx file for our decoder (evtxdecoder.h), never in memory whole. A file up to
-// 8 MiB is read at once into a buffer the thread keeps for its next file (a clean file of one
-// chunk only up to the chunk's free-space offset: see usedPart); a larger one stays
+// 8 MiB is read at once into a buffer the thread keeps for its next file (of a clean file, each
+// chunk only up to its free-space offset, see usedPart, and no block past the declared chunks
+// that holds none: the rest reads as zeros); a larger one stays
 // open and each piece the decoder asks for (FileSource) is read into one buffer, reused from
 // batch to batch. Not mapped: unmapping flushes the TLB (30 % of `sigmawb match` over a folder of
 // small logs in a VM, perf), and the first touch of each page of a mapping cost more than
@@ -36,8 +37,8 @@ public:
 
 private:
     Bytes readRange(std::size_t begin, std::size_t end);
-    /// Reads the used part of a clean one-chunk file into m_buffer; false (nothing decided) when the
-    /// file is not one.
+    /// Reads the used parts of a clean file into m_buffer; false (nothing decided) when the file is
+    /// not clean, or a read failed.
     bool readUsedPart(int fd);
 
     int m_fd = -1; ///< a large file, read piece by piece
