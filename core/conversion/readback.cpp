@@ -56,8 +56,11 @@ Term patternLeaf(const std::string& field, SigmaString pattern, bool cased, cons
         }
     if (style.lucene() || !letters)
         cased = false;
-    if (p.parts.size() == 1 && p.parts.front().kind == PartKind::Star)
+    if (p.parts.size() == 1 && p.parts.front().kind == PartKind::Star) {
+        if (field.empty()) // a keyword `*`: every event has a value (SPL's `*`, the rule's keyword alike)
+            return group(Term::Kind::True, {});
         return leaf(field, "exists");
+    }
     std::string literal;
     switch (patternShape(p, &literal)) {
     case Shape::Exact:

@@ -570,6 +570,31 @@ private Q_SLOTS:
         QVERIFY2(check.same, qPrintable(QString::fromStdString(r.query + "\n" + check.rule + "\n" + check.query)));
     }
 
+    // A keyword `*` matches every event (each has a value), as SPL's `*` does: the read-back
+    // compares them as `true` (found by fuzz_conversion: `Image="*\\a.exe" OR "*"` read as true).
+    void readBackKeywordStar_data()
+    {
+        QTest::addColumn<int>("target");
+        QTest::newRow("splunk") << int(Target::Splunk);
+        QTest::newRow("lucene") << int(Target::Lucene);
+    }
+    void readBackKeywordStar()
+    {
+        QFETCH(int, target);
+        const Rule rule = parseOne("title: t\nlogsource:\n    product: windows\ndetection:\n    sel_a:\n"
+                                   "        Image|endswith: '\\a.exe'\n    sel_b:\n        - '*'\n    filter:\n"
+                                   "        User: SYSTEM\n    condition: 1 of sel_* and not filter\n");
+        const LoweringResult lowered = lower(rule);
+        QVERIFY(lowered.root);
+        const ConversionResult r = convertLowered(*lowered.root, Target(target));
+        QVERIFY2(r.ok(), r.diagnostics.empty() ? "no query" : r.diagnostics.front().format().c_str());
+        const ReadBackCheck check = checkReadBack(*lowered.root, r);
+        QVERIFY2(check.read, check.problem.c_str());
+        QVERIFY2(check.same, qPrintable(QString::fromStdString(r.query + "\n" + check.rule + "\n" + check.query)));
+        QVERIFY2(check.rule.rfind("(not (User eq ", 0) == 0 && check.rule.find("Image") == std::string::npos,
+                 check.rule.c_str()); // the Or is true: only the filter is left
+    }
+
     // Constants read back as constants: ES|QL `WHERE TRUE`, Lucene `*:*` (every document).
     void readBackConstants()
     {
