@@ -4,12 +4,18 @@
 // file order with increasing 1-based positions, the chunk of each event inside the file, every
 // diagnostic naming the file, and Event XML (when asked for) for every event.
 //
+// Inputs with bit 2 of their first byte set get their header checksums made right (a clean file
+// for the fuzzer to change), and are also read as a file (readEvtxBytes: an in-memory file read
+// like one on disk, MappedFile reading only the used parts of a clean file): the events, their
+// XML and the diagnostics must be those of decoding the bytes whole.
+//
 // With SIGMA_FUZZ_DIFF=1 in the environment it also reads the input with libevtx and aborts when
 // a record both decoders read has different fields (the corpus and the generated files agree
 // field by field, tst_evtxdiff; libevtx leaks on some damaged inputs, see fuzz_evtx_reader.cpp).
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxformat.h"
 #include "events/reader.h"
+#include "util/crc32.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +54,52 @@ void compareWithLibevtx(const std::string& bytes, const sigma::ReadResult& ours)
     }
 }
 
+void put32(std::string& bytes, std::size_t at, std::uint32_t v)
+{
+    for (int i = 0; i < 4; ++i)
+        bytes[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+/// Makes the file header's checksum right, and each chunk header's and its records' (where the
+/// free-space offset is inside the chunk).
+void fixChecksums(std::string& bytes)
+{
+    using namespace sigma::evtx;
+    auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    if (bytes.size() < 128)
+        return;
+    put32(bytes, 124, sigma::crc32(p, 120));
+    for (std::size_t at = fileHeaderSize; at + chunkHeaderSize <= bytes.size(); at += chunkSize) {
+        if (std::memcmp(p + at, "ElfChnk\0", 8) != 0)
+            continue;
+        const std::uint32_t free = le32(p + at + 48);
+        if (free >= chunkHeaderSize && free <= chunkSize && at + free <= bytes.size())
+            put32(bytes, at + 52, sigma::crc32(p + at + chunkHeaderSize, free - chunkHeaderSize));
+        put32(bytes, at + 124, sigma::crc32(p + at + 128, chunkHeaderSize - 128, sigma::crc32(p + at, 120)));
+    }
+}
+
+void compareWithFile(const std::string& bytes, const sigma::ReadOptions& options, const sigma::ReadResult& whole)
+{
+    const sigma::ReadResult file = sigma::readEvtxBytes(bytes, "fuzz.evtx", options);
+    if (file.events.size() != whole.events.size() || file.skipped != whole.skipped)
+        broken("read as a file, a different number of events or skipped records");
+    for (std::size_t i = 0; i < whole.events.size(); ++i) {
+        if (file.events[i].xml() != whole.events[i].xml())
+            broken("read as a file, an event with different fields");
+        const auto& a = file.events[i].originalXml;
+        const auto& b = whole.events[i].originalXml;
+        if (bool(a) != bool(b) || (a && *a != *b))
+            broken("read as a file, an event with a different Event XML");
+    }
+    if (file.diagnostics.size() != whole.diagnostics.size())
+        broken("read as a file, a different number of diagnostics");
+    for (std::size_t i = 0; i < whole.diagnostics.size(); ++i)
+        if (file.diagnostics[i].message != whole.diagnostics[i].message ||
+            file.diagnostics[i].code != whole.diagnostics[i].code)
+            broken("read as a file, a different diagnostic");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -58,6 +110,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::memcpy(header.data(), "ElfFile\0", 8);
         bytes = header + (bytes.size() > 8 && (data[0] & 2) ? std::string("ElfChnk\0", 8) + bytes.substr(8) : bytes);
     }
+    const bool asFile = !bytes.empty() && (data[0] & 4);
+    if (asFile)
+        fixChecksums(bytes);
     sigma::ReadOptions options;
     options.keepOriginalXml = (size % 2) == 0;
     sigma::evtx::setDecoderThreads(size % 3 == 0 ? 2 : 1);
@@ -81,6 +136,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& d : result.diagnostics)
         if (d.file != "fuzz.evtx")
             broken("a diagnostic without the file");
+    if (asFile)
+        compareWithFile(bytes, options, result);
     if (const char* diff = std::getenv("SIGMA_FUZZ_DIFF"); diff && *diff == '1')
         compareWithLibevtx(bytes, result);
     return 0;
