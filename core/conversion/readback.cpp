@@ -434,16 +434,21 @@ struct QueryReading {
             if (s.kind != PredicateNode::Kind::Compare || s.op != CompareOp::EndsWith || s.values.size() != 1 ||
                 s.values.front().type != QueryValue::Type::Field)
                 return false;
-            // compared without blanks and quotes: a field name may be written 'quoted' (blanks, symbols)
-            const auto bare = [](std::string_view text) {
+            // compared without blanks and quotes: a field name may be written 'quoted' (blanks, symbols),
+            // a quote or backslash inside escaped (\' \\)
+            const auto bare = [](std::string_view text, bool escaped = true) {
                 std::string out;
-                for (const char c : text)
-                    if (c != ' ' && c != '\'')
-                        out += c;
+                for (std::size_t i = 0; i < text.size(); ++i) {
+                    if (escaped && text[i] == '\\' && i + 1 < text.size() &&
+                        (text[i + 1] == '\'' || text[i + 1] == '\\'))
+                        ++i;
+                    if (text[i] != ' ' && text[i] != '\'')
+                        out += text[i];
+                }
                 return out;
             };
             const std::string& a = s.fieldAsWritten.empty() ? s.field : s.fieldAsWritten;
-            return bare(n.note) == "comparison:len(" + bare(a) + ")>=len(" + bare(s.values.front().text) + ")";
+            return bare(n.note) == "comparison:len(" + bare(a) + ")>=len(" + bare(s.values.front().text, false) + ")";
         });
     }
     static void markThreeValued(Term& t)
