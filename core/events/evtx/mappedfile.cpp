@@ -130,13 +130,15 @@ bool MappedFile::readUsedPart(int fd)
         const bool full = end - base == chunkSize;
         // The next block's header comes with a read that ends where it starts.
         const std::size_t next = end + chunkHeaderSize <= m_size ? end + chunkHeaderSize : end;
-        if (!full) { // the file ends inside this block: all of it
-            if (!read(std::max(readTo, base), m_size))
+        if (!full || readTo < base + chunkHeaderSize) {
+            if (!full) { // the file ends inside this block: all of it
+                if (!read(std::max(readTo, base), m_size))
+                    return false;
+                break;
+            }
+            if (!read(base, base + chunkHeaderSize))
                 return false;
-            break;
         }
-        if (readTo < base + chunkHeaderSize && !read(base, base + chunkHeaderSize))
-            return false;
         const auto chunk = readChunkHeader(Bytes(data + base, chunkHeaderSize));
         if (!chunk && n >= file->chunkCount)
             continue; // unused space
