@@ -223,27 +223,48 @@ FieldNameSet::FieldNameSet()
 
 FieldNameSet::~FieldNameSet()
 {
+    if (m_count == 0)
+        return;
     Table& t = table();
     std::unique_lock lock(t.mutex);
-    for (const Id id : m_held)
-        releaseLocked(t, id);
+    for (const Slot& s : m_slots)
+        if (s.text) {
+            releaseLocked(t, s.name.id);
+            releaseLocked(t, s.name.key);
+        }
+}
+
+const FieldNameSet::Slot* FieldNameSet::findLocked(std::string_view name, std::uint64_t hash) const
+{
+    if (m_slots.empty())
+        return nullptr;
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+        const Slot& s = m_slots[i];
+        if (!s.text)
+            return nullptr;
+        if (s.hash == hash && std::string_view(s.text, s.size) == name)
+            return &s;
+    }
 }
 
 FieldNameSet::Name FieldNameSet::intern(std::string_view name)
 {
+    const std::uint64_t hash = FieldNameHash{}(name);
     std::lock_guard own(m_mutex);
-    if (auto it = m_names.find(name); it != m_names.end())
-        return it->second;
+    if (const Slot* s = findLocked(name, hash))
+        return s->name;
     Table& t = table();
     std::unique_lock lock(t.mutex);
-    return holdLocked(insertLocked(t, name));
+    return holdLocked(insertLocked(t, name), hash);
 }
 
 FieldNameSet::Name FieldNameSet::intern(std::string_view name, Name hint)
 {
+    const std::uint64_t hash = FieldNameHash{}(name);
     std::lock_guard own(m_mutex);
-    if (auto it = m_names.find(name); it != m_names.end())
-        return it->second;
+    if (const Slot* s = findLocked(name, hash))
+        return s->name;
     Table& t = table();
     std::unique_lock lock(t.mutex);
     // Still the name's ids: its entry has its text and the key its key's text (a released name
@@ -259,28 +280,45 @@ FieldNameSet::Name FieldNameSet::intern(std::string_view name, Name hint)
                     --t.releasedCount;
                 }
             }
-            return holdLocked(hint);
+            return holdLocked(hint, hash);
         }
     }
-    return holdLocked(insertLocked(t, name));
+    return holdLocked(insertLocked(t, name), hash);
 }
 
-FieldNameSet::Name FieldNameSet::holdLocked(Name n)
+FieldNameSet::Name FieldNameSet::holdLocked(Name n, std::uint64_t hash)
 {
     Table& t = table();
     // One reference for each of the two entries (the same one twice when the name is its key).
     ++t.entries[n.id].references;
     ++t.entries[n.key].references;
-    m_held.push_back(n.id);
-    m_held.push_back(n.key);
-    m_names.emplace(std::string_view(t.entries[n.id].text), n);
+    if (2 * (m_count + 1) > m_slots.size()) {
+        std::vector<Slot> old(m_slots.empty() ? 64 : 2 * m_slots.size());
+        old.swap(m_slots);
+        const std::size_t mask = m_slots.size() - 1;
+        for (const Slot& s : old) {
+            if (!s.text)
+                continue;
+            std::size_t i = static_cast<std::size_t>(s.hash) & mask;
+            while (m_slots[i].text)
+                i = (i + 1) & mask;
+            m_slots[i] = s;
+        }
+    }
+    const std::string& text = t.entries[n.id].text;
+    const std::size_t mask = m_slots.size() - 1;
+    std::size_t i = static_cast<std::size_t>(hash) & mask;
+    while (m_slots[i].text)
+        i = (i + 1) & mask;
+    m_slots[i] = Slot{hash, text.data(), text.size(), n};
+    ++m_count;
     return n;
 }
 
 std::size_t FieldNameSet::size() const
 {
     std::lock_guard own(m_mutex);
-    return m_names.size();
+    return m_count;
 }
 
 FieldNameSet::Scope::Scope(std::shared_ptr<FieldNameSet> set)

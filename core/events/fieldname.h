@@ -63,7 +63,7 @@ Id findKey(std::string_view name);
 std::string_view text(Id id);
 
 struct Stats {
-    std::size_t names = 0; ///< names interned now (spellings and keys)
+    std::size_t names = 0;    ///< names interned now (spellings and keys)
     std::size_t slots = 0; ///< ids ever handed out; freed ids are reused
 };
 Stats stats();
@@ -109,12 +109,22 @@ public:
     static const std::shared_ptr<FieldNameSet>& current();
 
 private:
-    Name holdLocked(Name n);
+    /// A name the set holds (one reference on its id and one on its key): its text is the
+    /// interned entry's, which stays put while held. Open addressing, at most half full: a set per
+    /// file read alone interns a few dozen names, and a node per name was a third of that cost.
+    struct Slot {
+        std::uint64_t hash = 0;
+        const char* text = nullptr; ///< null: empty slot
+        std::size_t size = 0;
+        Name name{};
+    };
+    const Slot* findLocked(std::string_view name, std::uint64_t hash) const;
+    Name holdLocked(Name n, std::uint64_t hash);
 
     const std::uint64_t m_serial;
     mutable std::mutex m_mutex;
-    std::unordered_map<std::string_view, Name, FieldNameHash> m_names; ///< views into the interned text
-    std::vector<FieldNames::Id> m_held;                                ///< one reference each
+    std::vector<Slot> m_slots;
+    std::size_t m_count = 0;
 };
 
 } // namespace sigma
