@@ -105,7 +105,9 @@ Id findOrInsertLocked(Table& t, std::string_view name)
         return it->second;
     }
     Id id;
-    if (t.freeIds.empty())
+    // A new id while fewer than kReleasedKept names wait for reuse: taking the oldest's id instead
+    // made files of different event kinds read in turn drop each other's names every time.
+    if (t.freeIds.empty() && t.releasedCount >= kReleasedKept)
         dropOldestReleased(t);
     if (!t.freeIds.empty()) {
         id = t.freeIds.back();
@@ -208,7 +210,7 @@ Stats stats()
 {
     Table& t = table();
     std::shared_lock lock(t.mutex);
-    return Stats{t.ids.size() - t.releasedCount, t.entries.size()};
+    return Stats{t.ids.size() - t.releasedCount, t.entries.size(), t.releasedCount};
 }
 
 } // namespace FieldNames

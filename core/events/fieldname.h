@@ -64,7 +64,8 @@ std::string_view text(Id id);
 
 struct Stats {
     std::size_t names = 0;    ///< names interned now (spellings and keys)
-    std::size_t slots = 0; ///< ids ever handed out; freed ids are reused
+    std::size_t slots = 0;    ///< ids ever handed out; freed ids are reused
+    std::size_t released = 0; ///< names nobody holds, kept with their ids for the next set
 };
 Stats stats();
 } // namespace FieldNames

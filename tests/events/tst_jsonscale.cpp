@@ -67,6 +67,31 @@ double secondsToRead(const std::string& text, std::size_t events)
 class TestJsonScale : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // First: it needs fewer than the kept number of released names (4,096) in the table.
+    void releasedNamesKeptWhileNewOnesCome()
+    {
+        // Files of different event kinds read in turn, a set each: a new name must not take the
+        // id of a released one while fewer than 4,096 wait, or each file drops the other's names.
+        const auto start = FieldNames::stats();
+        QVERIFY2(start.released < 1000, "the test runs first, with few released names");
+        FieldNameSet::Name first;
+        {
+            FieldNameSet set;
+            first = set.intern("Kept Probe");
+        }
+        QCOMPARE(FieldNames::stats().released, start.released + 2); // the name and its key
+        FieldNameSet other;
+        // Every free id taken, then new names: they get new ids.
+        const std::size_t free = start.slots - start.names - start.released;
+        for (std::size_t i = 0; i < free + 8; ++i)
+            other.intern("newcomer" + std::to_string(i));
+        FieldNameSet again;
+        const auto back = again.intern("Kept Probe", first);
+        QCOMPARE(back.id, first.id);
+        QCOMPARE(back.key, first.key);
+        QCOMPARE(FieldNames::text(back.key), std::string_view("keptprobe"));
+    }
+
     void namesGoWithTheirEvents()
     {
         const auto before = FieldNames::stats();
