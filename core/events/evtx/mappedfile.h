@@ -32,6 +32,8 @@ public:
 
     /// Files up to this size are read at once, larger ones piece by piece.
     static constexpr std::size_t kReadWhole = 8u << 20;
+    /// The first read of a file read by used parts: its header and the first chunk's first bytes.
+    static constexpr std::size_t kFirstRead = 16u << 10;
     /// A buffer up to this size is kept by its thread for the next file.
     static constexpr std::size_t kKeepBuffer = 8u << 20;
 
