@@ -291,6 +291,73 @@ private Q_SLOTS:
         QCOMPARE(*again.events[0].value("CommandLine"), std::string("cmd.exe /c whoami"));
     }
 
+    void templatesRecognisedByTheirBytes()
+    {
+        // A definition met before is recognised by its GUID and bytes wherever it sits in its
+        // chunk: the same bytes but for its name references, each inline at the same place or
+        // referring to a name of the same text elsewhere in the chunk.
+        evtx::TemplateCache::clear();
+        // <EventData><NAME>value</NAME></EventData>: the field is named by an element's name.
+        const auto record = [](std::uint64_t id, std::uint8_t guid, const char* name, const char* value) {
+            ev::EventSpec s;
+            s.recordId = id;
+            s.data = {{"", ev::string(value)}};
+            ev::Record r = ev::windowsEvent(s);
+            r.root.children.back().children.at(0).name = name;
+            r.templateGuid.fill(guid);
+            return r;
+        };
+        const auto fields = [](const ReadResult& r, std::size_t i) { return fieldLines(r.events.at(i)); };
+
+        // Names inline: the template of P's first record is the second record of R, at another
+        // chunk offset.
+        const ReadResult p = decode(ev::writeFile({record(1, 0x11, "Alpha", "a1")}));
+        std::size_t recognised = evtx::TemplateCache::recognised();
+        const ReadResult r = decode(ev::writeFile({record(1, 0x33, "Zulu", "z"), record(2, 0x11, "Alpha", "a1")}));
+        QCOMPARE(evtx::TemplateCache::recognised(), recognised + 1);
+        QCOMPARE(r.events.size(), std::size_t(2));
+        QCOMPARE(*r.events[1].value("Alpha"), std::string("a1"));
+        QCOMPARE(*r.events[1].value("EventRecordID"), std::string("2"));
+        QVERIFY(!r.events[1].value("Zulu"));
+        QCOMPARE(*p.events.at(0).value("EventRecordID"), std::string("1"));
+
+        // Names stored once per chunk (as Windows writes them): the second records of X and Y have
+        // templates of the same bytes, every name a reference to the first record's; but the
+        // name of the element in their EventData is "Alpha" in X and "Bravo" in Y. Two templates.
+        ev::FileOptions once;
+        once.namesOnce = true;
+        const std::string x = ev::writeFile({record(1, 0x01, "Alpha", "a1"), record(2, 0x02, "Alpha", "a2")}, once);
+        const std::string y = ev::writeFile({record(1, 0x01, "Bravo", "b1"), record(2, 0x02, "Bravo", "b2")}, once);
+        const auto stored = [](const std::string& file) { // "Alpha" in UTF-16: each time the name is stored
+            const std::string alpha("A\0l\0p\0h\0a\0", 10);
+            std::size_t n = 0;
+            for (auto at = file.find(alpha); at != std::string::npos; at = file.find(alpha, at + 1))
+                ++n;
+            return n;
+        };
+        QCOMPARE(stored(x), std::size_t(1));
+        QCOMPARE(stored(ev::writeFile({record(1, 0x01, "Alpha", "a1"), record(2, 0x02, "Alpha", "a2")})),
+                 std::size_t(2));
+        const ReadResult x1 = decode(x);
+        recognised = evtx::TemplateCache::recognised();
+        const ReadResult y1 = decode(y);
+        QCOMPARE(evtx::TemplateCache::recognised(), recognised); // neither of Y's templates is X's
+        QCOMPARE(y1.events.size(), std::size_t(2));
+        QCOMPARE(*y1.events[1].value("Bravo"), std::string("b2"));
+        QVERIFY(!y1.events[1].value("Alpha"));
+        QCOMPARE(*x1.events.at(1).value("Alpha"), std::string("a2"));
+        // Read again, X's two templates are recognised, and give the same events.
+        const ReadResult x2 = decode(x);
+        QCOMPARE(evtx::TemplateCache::recognised(), recognised + 2);
+        QCOMPARE(fields(x2, 0), fields(x1, 0));
+        QCOMPARE(fields(x2, 1), fields(x1, 1));
+        // Emptied with the shared cache.
+        evtx::TemplateCache::clear();
+        recognised = evtx::TemplateCache::recognised();
+        QCOMPARE(fields(decode(y), 1), fields(y1, 1));
+        QCOMPARE(evtx::TemplateCache::recognised(), recognised);
+    }
+
     void eventXmlOnDemand()
     {
         ev::EventSpec s;

@@ -54,15 +54,18 @@ int hexDigit(char c)
 }
 
 /// Writes one record's Binary XML into a chunk buffer, where every name and template is stored
-/// inline at its chunk offset.
+/// inline at its chunk offset; with `names`, a name is stored once per chunk and referred to by its
+/// offset afterwards, as Windows writes it.
 class Writer {
 public:
     using Templates = std::map<std::array<std::uint8_t, 16>, std::uint32_t>;
+    using Names = std::map<std::string, std::uint32_t>;
 
-    Writer(std::vector<std::uint8_t>& chunk, std::size_t pos, Templates& templates)
+    Writer(std::vector<std::uint8_t>& chunk, std::size_t pos, Templates& templates, Names* names)
         : m_chunk(chunk)
         , m_pos(pos)
         , m_templates(templates)
+        , m_names(names)
     {}
     std::size_t pos() const { return m_pos; }
 
@@ -159,6 +162,13 @@ private:
     }
     void name(const std::string& text)
     {
+        if (m_names) {
+            if (const auto it = m_names->find(text); it != m_names->end()) {
+                u32(it->second); // stored earlier in the chunk
+                return;
+            }
+            (*m_names)[text] = static_cast<std::uint32_t>(m_pos + 4);
+        }
         const std::u16string s = utf16(text);
         u32(static_cast<std::uint32_t>(m_pos + 4)); // inline: the name follows
         u32(0);
@@ -218,6 +228,7 @@ private:
     std::vector<std::uint8_t>& m_chunk;
     std::size_t m_pos;
     Templates& m_templates;
+    Names* m_names;
 };
 
 void put64(std::uint8_t* p, std::uint64_t v)
@@ -243,6 +254,7 @@ struct ChunkState {
     std::uint64_t first = 0, last = 0;
     bool empty = true;
     Writer::Templates templates;
+    Writer::Names names;
 };
 
 void finishChunk(ChunkState& c)
@@ -547,8 +559,9 @@ std::string writeFile(const std::vector<Record>& records, const FileOptions& opt
                 ChunkState& c = chunks.back();
                 std::vector<std::uint8_t> saved(c.bytes.begin() + std::ptrdiff_t(c.free), c.bytes.end());
                 const Writer::Templates templates = c.templates;
+                const Writer::Names names = c.names;
                 try {
-                    Writer w(c.bytes, c.free, c.templates);
+                    Writer w(c.bytes, c.free, c.templates, options.namesOnce ? &c.names : nullptr);
                     w.record(record);
                     if (c.empty)
                         c.first = record.id;
@@ -560,6 +573,7 @@ std::string writeFile(const std::vector<Record>& records, const FileOptions& opt
                 } catch (const std::length_error&) {
                     std::copy(saved.begin(), saved.end(), c.bytes.begin() + std::ptrdiff_t(c.free));
                     c.templates = templates;
+                    c.names = names;
                     if (attempt == 1 || c.empty)
                         return {};
                     chunks.emplace_back();

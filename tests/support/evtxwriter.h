@@ -2,7 +2,8 @@
 
 // A small EVTX writer for tests (library sigma_evtxwriter, no Qt): an .evtx file with a file
 // header, one or more 64 KiB chunks with correct CRC32s, and records whose Binary XML is a template
-// instance (the template defined inline in each record) carrying typed substitution values. It
+// instance (the template defined inline in each record, or in an earlier record of the chunk)
+// carrying typed substitution values. It
 // lets a test make a record holding any value type without committing a real log.
 //
 // Layout and tokens follow [MS-EVEN6] and libyal's "Windows XML Event Log (EVTX)" notes; libevtx
@@ -120,6 +121,9 @@ Record windowsEvent(const EventSpec& spec);
 
 struct FileOptions {
     std::uint32_t fileFlags = 0; ///< 1 dirty, 2 full
+    /// Each name stored once per chunk, where it is first used, and referred to by its offset
+    /// afterwards, as Windows writes them (false: every name inline where it is used).
+    bool namesOnce = false;
 };
 
 /// The bytes of an .evtx file holding the records in order; a record that does not fit in the

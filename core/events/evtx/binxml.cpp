@@ -4,6 +4,8 @@
 #include "events/windowsformat.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -55,6 +57,127 @@ private:
     std::unordered_map<std::string, std::shared_ptr<const CompiledTemplate>> m_templates;
 };
 
+std::atomic<std::uint64_t> knownGeneration{0}; ///< TemplateCache::clear() empties every thread's
+std::atomic<std::size_t> recognisedCount{0};
+
+} // namespace
+
+/// Where a definition's bytes depend on its chunk: the name references (u32 chunk offsets) and the
+/// inline names' links to the next name of their hash bucket. Made with the template key.
+struct DefinitionShape {
+    struct Name {
+        enum Kind : std::uint8_t { Inline, Elsewhere, ElsewhereElement } kind = Inline;
+        std::uint16_t units = 0;     ///< Elsewhere: UTF-16 units of the name
+        std::uint32_t at = 0;        ///< the reference's offset in the definition
+        std::uint32_t textBegin = 0; ///< Elsewhere: where `text` holds the name's UTF-16 bytes
+    };
+    std::vector<Name> names;
+    std::string text;
+    bool recognisable = true; ///< false: an element without its dependency identifier
+};
+
+namespace {
+
+/// The definitions this thread met, by GUID and size, each with its bytes and the texts of the
+/// names it refers to elsewhere in its chunk: a definition at another offset of another chunk is the
+/// same template when its bytes are equal but for its name references, each inline at the same
+/// relative offset or referring to a name of the same text (what the template key compares, made
+/// without making the key). Bounded: emptied when full.
+class KnownDefinitions {
+public:
+    static KnownDefinitions& forThisThread()
+    {
+        thread_local KnownDefinitions known;
+        if (known.m_generation != knownGeneration.load(std::memory_order_relaxed)) {
+            known.m_known.clear();
+            known.m_count = 0;
+            known.m_generation = knownGeneration.load(std::memory_order_relaxed);
+        }
+        return known;
+    }
+
+    std::shared_ptr<const CompiledTemplate> find(Bytes chunk, std::size_t definition, std::size_t size) const
+    {
+        const auto it = m_known.find(keyOf(chunk, definition, size));
+        if (it == m_known.end())
+            return nullptr;
+        for (const Known& k : it->second)
+            if (k.bytes.size() == size && std::memcmp(k.guid.data(), chunk.data() + definition + 4, 16) == 0 &&
+                sameTemplate(k, chunk, definition + 24)) {
+                recognisedCount.fetch_add(1, std::memory_order_relaxed);
+                return k.compiled;
+            }
+        return nullptr;
+    }
+
+    void add(Bytes chunk, std::size_t definition, std::size_t size, DefinitionShape&& shape,
+             std::shared_ptr<const CompiledTemplate> compiled)
+    {
+        if (m_count >= kMaxKnown) {
+            m_known.clear();
+            m_count = 0;
+        }
+        Known k;
+        std::memcpy(k.guid.data(), chunk.data() + definition + 4, 16);
+        k.bytes.assign(reinterpret_cast<const char*>(chunk.data() + definition + 24), size);
+        k.names = std::move(shape.names);
+        k.text = std::move(shape.text);
+        k.compiled = std::move(compiled);
+        m_known[keyOf(chunk, definition, size)].push_back(std::move(k));
+        ++m_count;
+    }
+
+private:
+    struct Known {
+        std::array<std::uint8_t, 16> guid{};
+        std::string bytes; ///< the definition's data (after its 24-byte header)
+        std::vector<DefinitionShape::Name> names;
+        std::string text;
+        std::shared_ptr<const CompiledTemplate> compiled;
+    };
+
+    static std::uint64_t keyOf(Bytes chunk, std::size_t definition, std::size_t size)
+    {
+        const std::uint8_t* g = chunk.data() + definition + 4;
+        return (le64(g) * 0x9E3779B97F4A7C15ull) ^ le64(g + 8) ^ (std::uint64_t(size) << 40);
+    }
+
+    /// The definition whose data starts at chunk offset `begin` (as many bytes as `k`'s) against `k`.
+    static bool sameTemplate(const Known& k, Bytes chunk, std::size_t begin)
+    {
+        const std::uint8_t* d = chunk.data() + begin;
+        const auto* b = reinterpret_cast<const std::uint8_t*>(k.bytes.data());
+        std::size_t from = 0;
+        for (const DefinitionShape::Name& n : k.names) {
+            if (n.at < from || std::memcmp(d + from, b + from, n.at - from) != 0)
+                return false;
+            const std::uint32_t offset = le32(d + n.at);
+            const std::size_t here = begin + n.at + 4; // an inline name starts right after its reference
+            if (n.kind == DefinitionShape::Name::Inline) {
+                if (offset != here)
+                    return false;
+                from = n.at + 8; // the reference and the name's link: the rest of the name is compared
+                continue;
+            }
+            // Elsewhere: in the chunk, before the reference where the key's walk requires it, and the
+            // same text.
+            if (offset == here || offset < chunkHeaderSize || std::size_t(offset) + 8 > chunk.size() ||
+                (n.kind == DefinitionShape::Name::ElsewhereElement && offset > here))
+                return false;
+            if (le16(chunk.data() + offset + 6) != n.units || offset + 8 + 2 * std::size_t(n.units) > chunk.size() ||
+                std::memcmp(chunk.data() + offset + 8, k.text.data() + n.textBegin, 2 * std::size_t(n.units)) != 0)
+                return false;
+            from = n.at + 4;
+        }
+        return std::memcmp(d + from, b + from, k.bytes.size() - from) == 0;
+    }
+
+    static constexpr std::size_t kMaxKnown = 1024; // a few KiB each
+    std::unordered_map<std::uint64_t, std::vector<Known>> m_known;
+    std::size_t m_count = 0;
+    std::uint64_t m_generation = 0;
+};
+
 } // namespace
 
 std::size_t TemplateCache::size()
@@ -65,6 +188,12 @@ std::size_t TemplateCache::size()
 void TemplateCache::clear()
 {
     SharedTemplates::instance().clear();
+    knownGeneration.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t TemplateCache::recognised()
+{
+    return recognisedCount.load(std::memory_order_relaxed);
 }
 
 ChunkDecoder::ChunkDecoder(Bytes chunk)
@@ -74,12 +203,12 @@ ChunkDecoder::ChunkDecoder(Bytes chunk)
 /// The definition's content independent of its chunk: the tokens in order, each name as its
 /// UTF-16 text instead of its chunk offset. False (nothing shared) when anything is out of the
 /// ordinary; the compiler then says what is damaged.
-bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& key) const
+bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& key, DefinitionShape* shape) const
 {
     const std::uint8_t* c = m_chunk.data();
     const auto bytes = [&](std::size_t at, std::size_t n) { key.append(reinterpret_cast<const char*>(c + at), n); };
     // A name at chunk offset `offset`, referred to at `p`; `p` moved past an inline name.
-    const auto name = [&](std::size_t& p) {
+    const auto name = [&](std::size_t& p, bool element) {
         if (p + 4 > end)
             return false;
         const std::uint32_t offset = le32(c + p);
@@ -92,6 +221,17 @@ bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& 
         key += static_cast<char>(count & 0xff);
         key += static_cast<char>(count >> 8);
         bytes(offset + 8, 2 * count);
+        if (shape) {
+            DefinitionShape::Name n;
+            n.at = static_cast<std::uint32_t>(p - 4 - begin); // relative to the definition's data
+            if (offset != p) {
+                n.kind = element ? DefinitionShape::Name::ElsewhereElement : DefinitionShape::Name::Elsewhere;
+                n.units = static_cast<std::uint16_t>(count);
+                n.textBegin = static_cast<std::uint32_t>(shape->text.size());
+                shape->text.append(reinterpret_cast<const char*>(c + offset + 8), 2 * count);
+            }
+            shape->names.push_back(n);
+        }
         if (offset == p) {
             p += 8 + 2 * count + 2;
             if (p > end)
@@ -122,10 +262,14 @@ bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& 
             if (p + 11 > end)
                 return false;
             std::size_t at = p + 7; // as Compiler::element: the dependency identifier may be missing
-            if (!plausibleName(le32(c + at), at + 4) && plausibleName(le32(c + p + 5), p + 9))
-                at = p + 5;
+            if (!plausibleName(le32(c + at), at + 4)) {
+                if (plausibleName(le32(c + p + 5), p + 9))
+                    at = p + 5;
+                if (shape) // the choice depends on the bytes of a name reference
+                    shape->recognisable = false;
+            }
             p = at;
-            if (!name(p))
+            if (!name(p, true))
                 return false;
             if (t & moreFlag)
                 p += 4;
@@ -150,7 +294,7 @@ bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& 
         case EntityRef:
         case PITarget:
             ++p;
-            if (!name(p))
+            if (!name(p, false))
                 return false;
             break;
         case CDataSection:
@@ -211,19 +355,26 @@ const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
         damaged("template definition size out of the chunk", definition);
     if (m_chunk[begin] != FragmentHeader)
         damaged("template definition without a fragment header", begin);
+    KnownDefinitions& known = KnownDefinitions::forThisThread();
+    if (auto t = known.find(m_chunk, definition, size))
+        return *(m_templates[definition] = std::move(t));
     std::string key;
     key.reserve(size + 64); // about the definition's size (names referred to elsewhere add to it)
-    const bool shareable = templateKey(begin, begin + size, key);
-    if (shareable)
-        if (auto shared = SharedTemplates::instance().find(key))
-            return *(m_templates[definition] = std::move(shared));
-    auto t = std::make_shared<CompiledTemplate>();
-    Compiler compiler(*this, *t, begin + size);
-    std::size_t pos = begin + 4;
-    t->root = compiler.element(pos, 0);
-    if (shareable)
-        SharedTemplates::instance().add(std::move(key), t);
-    return *(m_templates[definition] = std::move(t));
+    DefinitionShape shape;
+    const bool shareable = templateKey(begin, begin + size, key, &shape);
+    std::shared_ptr<const CompiledTemplate> shared = shareable ? SharedTemplates::instance().find(key) : nullptr;
+    if (!shared) {
+        auto t = std::make_shared<CompiledTemplate>();
+        Compiler compiler(*this, *t, begin + size);
+        std::size_t pos = begin + 4;
+        t->root = compiler.element(pos, 0);
+        shared = std::move(t);
+        if (shareable)
+            SharedTemplates::instance().add(std::move(key), shared);
+    }
+    if (shareable && shape.recognisable)
+        known.add(m_chunk, definition, size, std::move(shape), shared);
+    return *(m_templates[definition] = std::move(shared));
 }
 
 void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth)

@@ -36,6 +36,7 @@ public:
 };
 
 struct CompiledTemplate;
+struct DefinitionShape;
 
 /// Decodes the records of one chunk. Not thread-safe; one per chunk (chunks are independent).
 ///
@@ -43,6 +44,9 @@ struct CompiledTemplate;
 /// are shared across chunks and files (TemplateCache): most chunks compile none. They are shared by
 /// content, not by GUID alone (a writer may give two templates one GUID): the key is the GUID and
 /// the definition's tokens with every name resolved, which is all the compiled template is made of.
+/// Before that key is made, a definition is looked for among those the thread has met, by its GUID
+/// and its bytes: the same bytes but for the chunk offsets of its names, each name checked to
+/// resolve to the same text (most chunks of a log repeat the definitions of the chunks before).
 class ChunkDecoder {
 public:
     /// `chunk`: the chunk's bytes from its header on (fewer than chunkSize when the file ends in it).
@@ -72,7 +76,7 @@ private:
     void emit(const CompiledTemplate& t, std::uint32_t node, std::span<const Value> values, XmlSink& sink, int depth);
     void appendValue(const Value& v, std::string& out, std::vector<std::string>& items);
     const std::string& nameAt(std::uint32_t offset);
-    bool templateKey(std::size_t begin, std::size_t end, std::string& key) const;
+    bool templateKey(std::size_t begin, std::size_t end, std::string& key, DefinitionShape* shape) const;
 
     Bytes m_chunk;
     std::unordered_map<std::uint32_t, std::string> m_names;
@@ -88,7 +92,11 @@ private:
 /// when full). Thread-safe. For tests and statistics.
 namespace TemplateCache {
 std::size_t size();
+/// Empties the shared cache and every thread's definitions met before.
 void clear();
+/// Definitions recognised by their bytes (no key made, no lookup in the shared cache), since the
+/// process started.
+std::size_t recognised();
 } // namespace TemplateCache
 
 } // namespace sigma::evtx
