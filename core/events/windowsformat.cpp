@@ -29,7 +29,10 @@ void appendHexByte(std::string& out, std::uint8_t b)
     out += upperDigits[b & 0x0f];
 }
 
-void appendPadded(std::string& out, std::uint64_t value, int width)
+/// `value` in decimal, at least `width` digits (zeros before, width <= 20), written at `p`;
+/// returns the end. Values are written into a buffer and appended once: a character at a time
+/// cost as much as the rest of decoding a GUID or a time.
+char* writePadded(char* p, std::uint64_t value, int width)
 {
     char buffer[24];
     int n = 0;
@@ -38,28 +41,31 @@ void appendPadded(std::string& out, std::uint64_t value, int width)
         value /= 10;
     } while (value != 0 && n < 20);
     for (int i = n; i < width; ++i)
-        out += '0';
+        *p++ = '0';
     while (n > 0)
-        out += buffer[--n];
+        *p++ = buffer[--n];
+    return p;
 }
 
 void appendDateTime(std::string& out, std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
                     unsigned second, std::uint64_t nanoseconds)
 {
-    appendPadded(out, static_cast<std::uint64_t>(year < 0 ? 0 : year), 4);
-    out += '-';
-    appendPadded(out, month, 2);
-    out += '-';
-    appendPadded(out, day, 2);
-    out += 'T';
-    appendPadded(out, hour, 2);
-    out += ':';
-    appendPadded(out, minute, 2);
-    out += ':';
-    appendPadded(out, second, 2);
-    out += '.';
-    appendPadded(out, nanoseconds, 9);
-    out += 'Z';
+    char buffer[7 * 20 + 8]; // seven numbers of at most 20 digits, seven separators
+    char* p = writePadded(buffer, static_cast<std::uint64_t>(year < 0 ? 0 : year), 4);
+    *p++ = '-';
+    p = writePadded(p, month, 2);
+    *p++ = '-';
+    p = writePadded(p, day, 2);
+    *p++ = 'T';
+    p = writePadded(p, hour, 2);
+    *p++ = ':';
+    p = writePadded(p, minute, 2);
+    *p++ = ':';
+    p = writePadded(p, second, 2);
+    *p++ = '.';
+    p = writePadded(p, nanoseconds, 9);
+    *p++ = 'Z';
+    out.append(buffer, p);
 }
 
 std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second,
@@ -75,13 +81,18 @@ void appendGuid(std::string& out, std::span<const std::uint8_t, 16> b)
 {
     // Data1 (4 bytes), Data2, Data3 (2 bytes each) little-endian; Data4 (8 bytes) as stored.
     static constexpr int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-    out += '{';
+    char buffer[38];
+    char* p = buffer;
+    *p++ = '{';
     for (int i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            out += '-';
-        appendHexByte(out, b[static_cast<std::size_t>(order[i])]);
+            *p++ = '-';
+        const std::uint8_t v = b[static_cast<std::size_t>(order[i])];
+        *p++ = upperDigits[v >> 4];
+        *p++ = upperDigits[v & 0x0f];
     }
-    out += '}';
+    *p++ = '}';
+    out.append(buffer, p);
 }
 
 void appendFileTime(std::string& out, std::uint64_t ticks)
@@ -107,15 +118,16 @@ void appendNumber(std::string& out, T value)
 
 void appendHex(std::string& out, std::uint64_t value)
 {
-    char buffer[16];
-    int n = 0;
+    char buffer[18];
+    char* end = buffer + sizeof buffer;
+    char* p = end;
     do {
-        buffer[n++] = lowerDigits[value & 0x0f];
+        *--p = lowerDigits[value & 0x0f];
         value >>= 4;
     } while (value != 0);
-    out += "0x";
-    while (n > 0)
-        out += buffer[--n];
+    *--p = 'x';
+    *--p = '0';
+    out.append(p, end);
 }
 
 std::string formatReal(double value)
