@@ -23,7 +23,8 @@ struct XmlAttribute {
 };
 
 /// Receives a record's XML, element by element. Attribute values and text are Windows' text
-/// (entities and character references resolved); the views are valid during the call only.
+/// (entities and character references resolved), valid during the call only; element and attribute
+/// names are the compiled template's, valid until the element ends.
 class XmlSink {
 public:
     virtual ~XmlSink() = default;

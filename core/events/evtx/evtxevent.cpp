@@ -100,11 +100,12 @@ void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttrib
     if (depth > 0)
         m_frames[depth - 1].hasElementChildren = true;
     Frame& f = m_frames[depth];
-    f.name.assign(localName(name));
+    f.name = localName(name);
     f.text.clear();
     f.hasName = false;
     f.hasElementChildren = false;
     f.attributes.clear();
+    f.attributeText.clear();
     if (depth == 0) {
         m_sawEvent = f.name == "Event";
         return;
@@ -121,8 +122,10 @@ void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttrib
     switch (m_section) {
     case Section::System:
         if (depth == 2)
-            for (const auto& a : attributes)
-                f.attributes.emplace_back(localName(a.name), a.value);
+            for (const auto& a : attributes) {
+                f.attributes.push_back({localName(a.name), f.attributeText.size(), a.value.size()});
+                f.attributeText += a.value;
+            }
         break;
     case Section::EventData:
         if (depth == 2 && f.name == "Data")
@@ -169,7 +172,8 @@ void FieldBuilder::endElement()
             break;
         if (!f.text.empty())
             addField(f.name, f.text);
-        for (const auto& [attribute, value] : f.attributes) {
+        for (const auto& [attribute, begin, size] : f.attributes) {
+            const std::string_view value = std::string_view(f.attributeText).substr(begin, size);
             if (value.empty() || isNamespaceAttribute(attribute))
                 continue;
             m_scratch.assign(f.name);

@@ -76,12 +76,19 @@ public:
 private:
     enum class Section { None, System, EventData, UserData, Other };
     struct Frame {
-        std::string name;
+        std::string_view name; ///< the template's (valid until the element ends)
         std::string text;
         std::string dataName; ///< EventData: the Name attribute
         bool hasName = false;
         bool hasElementChildren = false;
-        std::vector<std::pair<std::string, std::string>> attributes; ///< System elements
+        /// System elements: the attributes' names (the template's) and values (in attributeText;
+        /// the buffers keep their capacity from record to record).
+        struct Attribute {
+            std::string_view name;
+            std::size_t begin = 0, size = 0;
+        };
+        std::vector<Attribute> attributes;
+        std::string attributeText;
     };
 
     void addField(std::string_view name, std::string_view value);
