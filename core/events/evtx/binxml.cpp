@@ -481,6 +481,11 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
         m_attributeText.resize(node.attrCount);
     for (std::uint32_t a = 0; a < node.attrCount; ++a) {
         const CompiledTemplate::Attr& attr = t.attrs[node.firstAttr + a];
+        if (attr.partCount == 1 && t.parts[attr.firstPart].kind == CompiledTemplate::Part::Literal) {
+            // <Data Name="CommandLine">: the template's text, not copied
+            m_attributes.push_back({t.strings[attr.name], t.strings[t.parts[attr.firstPart].ref], true});
+            continue;
+        }
         std::string& text = m_attributeText[a];
         text.clear();
         bool dropped = false;

@@ -20,6 +20,9 @@ namespace sigma::evtx {
 struct XmlAttribute {
     std::string_view name;
     std::string_view value;
+    /// The value is literal text of the template, valid until the element ends (not only during
+    /// the call).
+    bool lasting = false;
 };
 
 /// Receives a record's XML, element by element. Attribute values and text are Windows' text

@@ -46,6 +46,7 @@ NameIds::Slot& NameIds::slotFor(std::string_view name, std::uint64_t hash)
 
 void NameIds::grow()
 {
+    forgetRecent(); // slots move
     std::vector<Slot> old(m_slots.empty() ? 64 : m_slots.size() * 2);
     old.swap(m_slots);
     for (Slot& s : old) {
@@ -58,13 +59,21 @@ void NameIds::grow()
 
 std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
 {
+    Recent& recent = m_recent[(reinterpret_cast<std::uintptr_t>(name.data()) >> 3) & (m_recent.size() - 1)];
+    if (recent.data == name.data() && recent.slot < m_slots.size()) {
+        const Slot& s = m_slots[recent.slot];
+        if (s.used && s.text == name && (s.known.set == m_serial || s.known.set == 0))
+            return {s.known.id, s.known.key};
+    }
     if (m_slots.empty())
         grow();
     const std::uint64_t hash = FieldNameHash{}(name);
     Slot* slot = &slotFor(name, hash);
     // Names interned for the process are valid under any set.
-    if (slot->used && (slot->known.set == m_serial || slot->known.set == 0))
+    if (slot->used && (slot->known.set == m_serial || slot->known.set == 0)) {
+        recent = Recent{name.data(), static_cast<std::uint32_t>(slot - m_slots.data())};
         return {slot->known.id, slot->known.key};
+    }
     Known known;
     if (m_names) {
         const FieldNameSet::Name n = slot->used
@@ -79,6 +88,7 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
         if (m_used >= 4096) { // bounded: files with many distinct names (EventData names of their own)
             m_slots.assign(64, Slot{});
             m_used = 0;
+            forgetRecent();
         } else if (2 * (m_used + 1) > m_slots.size()) {
             grow();
         }
@@ -89,6 +99,7 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
         ++m_used;
     }
     slot->known = known;
+    recent = Recent{name.data(), static_cast<std::uint32_t>(slot - m_slots.data())};
     return {known.id, known.key};
 }
 
@@ -131,7 +142,11 @@ void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttrib
         if (depth == 2 && f.name == "Data")
             for (const auto& a : attributes)
                 if (a.name == "Name") {
-                    f.dataName.assign(a.value);
+                    f.nameLasts = a.lasting;
+                    if (a.lasting)
+                        f.lastingName = a.value;
+                    else
+                        f.dataName.assign(a.value);
                     f.hasName = !a.value.empty();
                     break;
                 }
@@ -191,7 +206,7 @@ void FieldBuilder::endElement()
         if (f.name != "Data")
             addField(f.name, f.text);
         else if (f.hasName)
-            addField(f.dataName, f.text);
+            addField(f.nameLasts ? f.lastingName : std::string_view(f.dataName), f.text);
         else
             addField("Data", f.text);
         break;

@@ -7,6 +7,7 @@
 #include "events/event.h"
 #include "events/evtx/binxml.h"
 
+#include <array>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -54,6 +55,14 @@ private:
 
     std::vector<Slot> m_slots;
     std::size_t m_used = 0;
+    /// The slot last found for a name at this address (names are mostly the compiled templates'
+    /// texts, at the same address record after record), checked by its text: no hash computed.
+    struct Recent {
+        const char* data = nullptr;
+        std::uint32_t slot = 0;
+    };
+    std::array<Recent, 256> m_recent{};
+    void forgetRecent() { m_recent.fill(Recent{}); }
 };
 
 class FieldBuilder final : public XmlSink {
@@ -78,7 +87,9 @@ private:
     struct Frame {
         std::string_view name; ///< the template's (valid until the element ends)
         std::string text;
-        std::string dataName; ///< EventData: the Name attribute
+        std::string dataName;         ///< EventData: the Name attribute, when not lasting
+        std::string_view lastingName; ///< EventData: the Name attribute, the template's text
+        bool nameLasts = false;
         bool hasName = false;
         bool hasElementChildren = false;
         /// System elements: the attributes' names (the template's) and values (in attributeText;
