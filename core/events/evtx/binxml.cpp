@@ -57,6 +57,7 @@ private:
     std::unordered_map<std::string, std::shared_ptr<const CompiledTemplate>> m_templates;
 };
 
+std::atomic<std::uint64_t> destroyedTemplates{0};
 std::atomic<std::uint64_t> knownGeneration{0}; ///< TemplateCache::clear() empties every thread's
 std::atomic<std::size_t> recognisedCount{0};
 
@@ -179,6 +180,16 @@ private:
 };
 
 } // namespace
+
+void templateDestroyed()
+{
+    destroyedTemplates.fetch_add(1, std::memory_order_release);
+}
+
+std::uint64_t templateGeneration()
+{
+    return destroyedTemplates.load(std::memory_order_acquire);
+}
 
 std::size_t TemplateCache::size()
 {

@@ -92,6 +92,11 @@ private:
     std::string m_text;
 };
 
+/// Changes whenever a compiled template is destroyed. The names a decoder passes to its sink, and
+/// the attribute values it marks lasting, are the compiled templates' texts: a text seen at an
+/// address is the same text at that address while this does not change.
+std::uint64_t templateGeneration();
+
 /// Templates compiled so far, by content, shared by every decoder of the process (bounded: emptied
 /// when full). Thread-safe. For tests and statistics.
 namespace TemplateCache {

@@ -77,7 +77,14 @@ using namespace binxml;
 
 /// A template definition (or a fragment without one) compiled to a tree. Parts of a node's content
 /// and of an attribute value are literal text (strings[ref]), a substitution, or a child element.
+void templateDestroyed(); ///< binxml.cpp: templateGeneration() changes
+
 struct CompiledTemplate {
+    CompiledTemplate() = default;
+    CompiledTemplate(const CompiledTemplate&) = delete;
+    CompiledTemplate& operator=(const CompiledTemplate&) = delete;
+    ~CompiledTemplate() { templateDestroyed(); }
+
     struct Part {
         enum Kind : std::uint8_t { Literal, Substitution, Element } kind = Literal;
         bool optional = false;

@@ -16,9 +16,9 @@ void FieldBuilder::reset(Event& event)
     m_sawEvent = false;
 }
 
-void FieldBuilder::addField(std::string_view name, std::string_view value)
+void FieldBuilder::addField(std::string_view name, std::string_view value, bool lastingName)
 {
-    const auto [id, key] = m_ids->ids(name);
+    const auto [id, key] = m_ids->ids(name, lastingName);
     m_event->add(id, key, value);
 }
 
@@ -46,7 +46,6 @@ NameIds::Slot& NameIds::slotFor(std::string_view name, std::uint64_t hash)
 
 void NameIds::grow()
 {
-    forgetRecent(); // slots move
     std::vector<Slot> old(m_slots.empty() ? 64 : m_slots.size() * 2);
     old.swap(m_slots);
     for (Slot& s : old) {
@@ -57,23 +56,29 @@ void NameIds::grow()
     }
 }
 
-std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
+std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name, bool lasting)
 {
-    Recent& recent = m_recent[(reinterpret_cast<std::uintptr_t>(name.data()) >> 3) & (m_recent.size() - 1)];
-    if (recent.data == name.data() && recent.slot < m_slots.size()) {
-        const Slot& s = m_slots[recent.slot];
-        if (s.used && s.text == name && (s.known.set == m_serial || s.known.set == 0))
-            return {s.known.id, s.known.key};
+    if (!lasting) {
+        const Known& k = lookup(name);
+        return {k.id, k.key};
     }
+    const std::uint64_t generation = templateGeneration();
+    Lasting& l = m_lasting[(reinterpret_cast<std::uintptr_t>(name.data()) >> 3) & (m_lasting.size() - 1)];
+    if (l.data != name.data() || l.size != name.size() || l.generation != generation ||
+        (l.known.set != m_serial && l.known.set != 0))
+        l = Lasting{name.data(), name.size(), generation, lookup(name)};
+    return {l.known.id, l.known.key};
+}
+
+const NameIds::Known& NameIds::lookup(std::string_view name)
+{
     if (m_slots.empty())
         grow();
     const std::uint64_t hash = FieldNameHash{}(name);
     Slot* slot = &slotFor(name, hash);
     // Names interned for the process are valid under any set.
-    if (slot->used && (slot->known.set == m_serial || slot->known.set == 0)) {
-        recent = Recent{name.data(), static_cast<std::uint32_t>(slot - m_slots.data())};
-        return {slot->known.id, slot->known.key};
-    }
+    if (slot->used && (slot->known.set == m_serial || slot->known.set == 0))
+        return slot->known;
     Known known;
     if (m_names) {
         const FieldNameSet::Name n = slot->used
@@ -88,7 +93,6 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
         if (m_used >= 4096) { // bounded: files with many distinct names (EventData names of their own)
             m_slots.assign(64, Slot{});
             m_used = 0;
-            forgetRecent();
         } else if (2 * (m_used + 1) > m_slots.size()) {
             grow();
         }
@@ -99,8 +103,7 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name)
         ++m_used;
     }
     slot->known = known;
-    recent = Recent{name.data(), static_cast<std::uint32_t>(slot - m_slots.data())};
-    return {known.id, known.key};
+    return slot->known;
 }
 
 void FieldBuilder::startElement(std::string_view name, std::span<const XmlAttribute> attributes)
@@ -186,7 +189,7 @@ void FieldBuilder::endElement()
         if (depth != 2)
             break;
         if (!f.text.empty())
-            addField(f.name, f.text);
+            addField(f.name, f.text, true);
         for (const auto& [attribute, begin, size] : f.attributes) {
             const std::string_view value = std::string_view(f.attributeText).substr(begin, size);
             if (value.empty() || isNamespaceAttribute(attribute))
@@ -204,15 +207,17 @@ void FieldBuilder::endElement()
         if (depth != 2)
             break;
         if (f.name != "Data")
-            addField(f.name, f.text);
+            addField(f.name, f.text, true);
+        else if (f.hasName && f.nameLasts)
+            addField(f.lastingName, f.text, true);
         else if (f.hasName)
-            addField(f.nameLasts ? f.lastingName : std::string_view(f.dataName), f.text);
+            addField(f.dataName, f.text);
         else
             addField("Data", f.text);
         break;
     case Section::UserData:
         if (depth > 2 && depth - 2 <= 32 && !f.hasElementChildren)
-            addField(f.name, f.text);
+            addField(f.name, f.text, true);
         break;
     default:
         break;

@@ -31,7 +31,9 @@ public:
     /// The set names are interned in from now on (null: for the process lifetime). Not owned: the
     /// caller keeps it alive while it is used.
     void use(FieldNameSet* names);
-    std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name);
+    /// `lasting`: the name is a compiled template's text (templateGeneration()): its ids are
+    /// remembered by its address, as long as no template is destroyed.
+    std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name, bool lasting = false);
 
 private:
     struct Known {
@@ -55,21 +57,23 @@ private:
 
     std::vector<Slot> m_slots;
     std::size_t m_used = 0;
-    /// The slot last found for a name at this address (names are mostly the compiled templates'
-    /// texts, at the same address record after record), checked by its text: no hash computed.
-    struct Recent {
+    const Known& lookup(std::string_view name);
+    /// The ids last found for a template's text at this address: no hash, no text compared.
+    struct Lasting {
         const char* data = nullptr;
-        std::uint32_t slot = 0;
+        std::size_t size = 0;
+        std::uint64_t generation = 0;
+        Known known;
     };
-    std::array<Recent, 256> m_recent{};
-    void forgetRecent() { m_recent.fill(Recent{}); }
+    std::array<Lasting, 256> m_lasting{};
 };
 
 class FieldBuilder final : public XmlSink {
 public:
     /// `ids`: a cache shared with other builders of the same thread (nullptr: its own).
     explicit FieldBuilder(NameIds* ids = nullptr)
-        : m_ids(ids ? ids : &m_ownIds)
+        : m_ownIds(ids ? nullptr : std::make_unique<NameIds>())
+        , m_ids(ids ? ids : m_ownIds.get())
     {}
 
     /// Starts a new event (fields appended to `event`).
@@ -102,10 +106,11 @@ private:
         std::string attributeText;
     };
 
-    void addField(std::string_view name, std::string_view value);
+    /// `lastingName`: the name is a compiled template's text (NameIds::ids).
+    void addField(std::string_view name, std::string_view value, bool lastingName = false);
 
+    std::unique_ptr<NameIds> m_ownIds; ///< when not given one (its tables are a few KiB)
     NameIds* m_ids = nullptr;
-    NameIds m_ownIds;
 
     Event* m_event = nullptr;
     std::vector<Frame> m_frames; ///< reused across records
