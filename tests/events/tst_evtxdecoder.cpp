@@ -351,11 +351,14 @@ private Q_SLOTS:
         QCOMPARE(evtx::TemplateCache::recognised(), recognised + 2);
         QCOMPARE(fields(x2, 0), fields(x1, 0));
         QCOMPARE(fields(x2, 1), fields(x1, 1));
-        // Emptied with the shared cache.
+        // Emptied with the shared cache; the templates destroyed, names remembered by their address
+        // (NameIds) are forgotten.
+        const std::uint64_t generation = evtx::templateGeneration();
         evtx::TemplateCache::clear();
         recognised = evtx::TemplateCache::recognised();
         QCOMPARE(fields(decode(y), 1), fields(y1, 1));
         QCOMPARE(evtx::TemplateCache::recognised(), recognised);
+        QVERIFY(evtx::templateGeneration() > generation);
     }
 
     void eventXmlOnDemand()
