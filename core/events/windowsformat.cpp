@@ -23,10 +23,17 @@ std::uint64_t readLe(std::span<const std::uint8_t> bytes, std::size_t offset, st
     return v;
 }
 
+char* writeHexByte(char* p, std::uint8_t b)
+{
+    *p++ = upperDigits[b >> 4];
+    *p++ = upperDigits[b & 0x0f];
+    return p;
+}
+
 void appendHexByte(std::string& out, std::uint8_t b)
 {
-    out += upperDigits[b >> 4];
-    out += upperDigits[b & 0x0f];
+    char buffer[2];
+    out.append(buffer, writeHexByte(buffer, b));
 }
 
 /// `value` in decimal, at least `width` digits (zeros before, width <= 20), written at `p`;
@@ -87,9 +94,7 @@ void appendGuid(std::string& out, std::span<const std::uint8_t, 16> b)
     for (int i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = '-';
-        const std::uint8_t v = b[static_cast<std::size_t>(order[i])];
-        *p++ = upperDigits[v >> 4];
-        *p++ = upperDigits[v & 0x0f];
+        p = writeHexByte(p, b[static_cast<std::size_t>(order[i])]);
     }
     *p++ = '}';
     out.append(buffer, p);

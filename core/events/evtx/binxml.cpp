@@ -89,10 +89,11 @@ public:
     static KnownDefinitions& forThisThread()
     {
         thread_local KnownDefinitions known;
-        if (known.m_generation != knownGeneration.load(std::memory_order_relaxed)) {
+        if (const std::uint64_t generation = knownGeneration.load(std::memory_order_relaxed);
+            known.m_generation != generation) {
             known.m_known.clear();
             known.m_count = 0;
-            known.m_generation = knownGeneration.load(std::memory_order_relaxed);
+            known.m_generation = generation;
         }
         return known;
     }

@@ -75,10 +75,10 @@ inline std::string entityText(std::string_view name)
 
 using namespace binxml;
 
-/// A template definition (or a fragment without one) compiled to a tree. Parts of a node's content
-/// and of an attribute value are literal text (strings[ref]), a substitution, or a child element.
 void templateDestroyed(); ///< binxml.cpp: templateGeneration() changes
 
+/// A template definition (or a fragment without one) compiled to a tree. Parts of a node's content
+/// and of an attribute value are literal text (strings[ref]), a substitution, or a child element.
 struct CompiledTemplate {
     CompiledTemplate() = default;
     CompiledTemplate(const CompiledTemplate&) = delete;
