@@ -93,8 +93,18 @@ public:
         u32(0);
         u64(r.id);
         u64(r.written);
-        // Fragment header, template instance with its definition inline, or a reference to the
-        // definition an earlier record of the chunk holds (same template GUID).
+        instance(r);
+        u8(0x00); // EOF of the record's document
+        const auto size = static_cast<std::uint32_t>(m_pos - start + 4);
+        u32(size);
+        patch32(sizeAt, size);
+    }
+
+private:
+    /// Fragment header, template instance with its definition inline, or a reference to the
+    /// definition an earlier record of the chunk holds (same template GUID); then its values.
+    void instance(const Record& r)
+    {
         fragmentHeader();
         u8(0x0C);
         u8(0x01);
@@ -121,22 +131,29 @@ public:
             if (shared)
                 m_templates[guid] = definition;
         }
-        // Template instance data: descriptors then values.
+        // Template instance data: descriptors then values (a nested fragment's size once written).
         u32(static_cast<std::uint32_t>(r.values.size()));
+        const std::size_t descriptors = m_pos;
         for (const auto& v : r.values) {
             u16(static_cast<std::uint16_t>(v.bytes.size()));
             u8(v.type);
             u8(0);
         }
-        for (const auto& v : r.values)
-            bytes(v.bytes.data(), v.bytes.size());
-        u8(0x00); // EOF of the record's document
-        const auto size = static_cast<std::uint32_t>(m_pos - start + 4);
-        u32(size);
-        patch32(sizeAt, size);
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            const Value& v = r.values[i];
+            if (!v.nested) {
+                bytes(v.bytes.data(), v.bytes.size());
+                continue;
+            }
+            const std::size_t begin = m_pos;
+            instance(*v.nested);
+            u8(0x00); // EOF of the nested fragment
+            const auto size = static_cast<std::uint16_t>(m_pos - begin);
+            m_chunk[descriptors + 4 * i] = static_cast<std::uint8_t>(size);
+            m_chunk[descriptors + 4 * i + 1] = static_cast<std::uint8_t>(size >> 8);
+        }
     }
 
-private:
     void need(std::size_t n)
     {
         if (m_pos + n > m_chunk.size())
@@ -279,6 +296,14 @@ void finishChunk(ChunkState& c)
 std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc)
 {
     return sigma::crc32(data, size, crc);
+}
+
+Value binXml(const Record& inner)
+{
+    Value v;
+    v.type = 0x21;
+    v.nested = std::make_shared<const Record>(inner);
+    return v;
 }
 
 Value null()

@@ -10,11 +10,14 @@
 // and Windows read what it writes.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sigmatest::evtx {
+
+struct Record;
 
 /// A substitution value: a Binary XML value type (0x80 set for an array) and its bytes.
 struct Value {
@@ -22,6 +25,8 @@ struct Value {
     std::vector<std::uint8_t> bytes;
     /// The type the template's substitution declares (windowsEvent()); 0: `type`.
     std::uint8_t declared = 0;
+    /// binXml(): a nested fragment, written in place of `bytes` (its template defined inline).
+    std::shared_ptr<const Record> nested;
 };
 
 Value null();
@@ -51,6 +56,9 @@ Value sysTime(int year, int month, int dayOfWeek, int day, int hour, int minute,
 Value sid(std::string_view text); ///< from "S-1-5-21-…" (decimal authority)
 Value hexInt32(std::uint32_t v);
 Value hexInt64(std::uint64_t v);
+/// A nested Binary XML fragment (BinXmlType): `inner`'s template instance (its root element and
+/// values; its id only gives its template GUID), as Windows holds a record's EventData.
+Value binXml(const Record& inner);
 /// An array of the items' type (all items must have one type): bytes concatenated, strings
 /// NUL-terminated each.
 Value array(const std::vector<Value>& items);
