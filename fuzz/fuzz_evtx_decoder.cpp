@@ -9,11 +9,15 @@
 // like one on disk, MappedFile reading only the used parts of a clean file): the events, their
 // XML and the diagnostics must be those of decoding the bytes whole.
 //
+// Every input is also decoded without field plans (every record through the field builder): the
+// same events, fields and diagnostics.
+//
 // With SIGMA_FUZZ_DIFF=1 in the environment it also reads the input with libevtx and aborts when
 // a record both decoders read has different fields (the corpus and the generated files agree
 // field by field, tst_evtxdiff; libevtx leaks on some damaged inputs, see fuzz_evtx_reader.cpp).
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxformat.h"
+#include "events/evtx/fieldplan.h"
 #include "events/reader.h"
 #include "util/crc32.h"
 
@@ -100,6 +104,33 @@ void compareWithFile(const std::string& bytes, const sigma::ReadOptions& options
             broken("read as a file, a different diagnostic");
 }
 
+/// Decodes the bytes again with every record through the field builder (no field plans,
+/// fieldplan.h): the same events, fields and diagnostics.
+void compareWithoutPlans(const std::string& bytes, const sigma::ReadOptions& options, const sigma::ReadResult& planned)
+{
+    sigma::evtx::setFieldPlans(false);
+    sigma::ReadResult built;
+    sigma::evtx::decodeFile({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, "fuzz.evtx", options,
+                            built);
+    sigma::evtx::setFieldPlans(true);
+    if (built.events.size() != planned.events.size() || built.skipped != planned.skipped)
+        broken("without field plans, a different number of events or skipped records");
+    for (std::size_t i = 0; i < built.events.size(); ++i) {
+        const sigma::Event& a = built.events[i];
+        const sigma::Event& b = planned.events[i];
+        if (a.fields.size() != b.fields.size())
+            broken("without field plans, an event with a different number of fields");
+        for (std::size_t f = 0; f < a.fields.size(); ++f)
+            if (a.fields[f].name != b.fields[f].name || a.text(f) != b.text(f))
+                broken("without field plans, a different field");
+    }
+    if (built.diagnostics.size() != planned.diagnostics.size())
+        broken("without field plans, a different number of diagnostics");
+    for (std::size_t i = 0; i < built.diagnostics.size(); ++i)
+        if (built.diagnostics[i].message != planned.diagnostics[i].message)
+            broken("without field plans, a different diagnostic");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -138,6 +169,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             broken("a diagnostic without the file");
     if (asFile)
         compareWithFile(bytes, options, result);
+    compareWithoutPlans(bytes, options, result);
     if (const char* diff = std::getenv("SIGMA_FUZZ_DIFF"); diff && *diff == '1')
         compareWithLibevtx(bytes, result);
     return 0;

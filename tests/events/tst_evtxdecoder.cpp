@@ -12,9 +12,12 @@
 #include "events/evtx/evtxdecoder.h"
 #include "events/evtx/evtxevent.h"
 #include "events/evtx/evtxformat.h"
+#include "events/evtx/fieldplan.h"
 #include "events/evtx/mappedfile.h"
 #include "events/reader.h"
 
+#include <QDirIterator>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -108,6 +111,56 @@ std::vector<std::uint32_t> recordOffsets(const std::string& file, std::size_t n)
     for (const auto& r : records)
         out.push_back(r.offset);
     return out;
+}
+
+ev::Element leafOf(std::string name, std::vector<ev::Content> content,
+                   std::vector<std::pair<std::string, ev::Content>> attributes = {})
+{
+    ev::Element e;
+    e.name = std::move(name);
+    e.content = std::move(content);
+    e.attributes = std::move(attributes);
+    return e;
+}
+
+ev::Element& childNamed(ev::Element& parent, const std::string& name)
+{
+    for (auto& c : parent.children)
+        if (c.name == name)
+            return c;
+    parent.children.push_back(leafOf(name, {}));
+    return parent.children.back();
+}
+
+/// A Windows event (windowsEvent()) to which a test adds elements and values.
+struct PlanCase {
+    ev::Record r;
+    explicit PlanCase(std::vector<ev::DataItem> data = {{"CommandLine", ev::string("cmd.exe /c ver")}})
+    {
+        ev::EventSpec s;
+        s.recordId = 7;
+        s.data = std::move(data);
+        r = ev::windowsEvent(s);
+    }
+    /// A substitution of a value added to the record's values.
+    ev::Content sub(ev::Value v, bool optional = false)
+    {
+        const std::uint8_t type = v.type == 0 ? std::uint8_t(0x01) : v.type;
+        r.values.push_back(std::move(v));
+        return ev::substitution(static_cast<std::uint16_t>(r.values.size() - 1), type, optional);
+    }
+    ev::Element& system() { return childNamed(r.root, "System"); }
+    ev::Element& eventData() { return childNamed(r.root, "EventData"); }
+};
+
+/// `inner`'s root and values as a nested record (binXml()), its template its own.
+ev::Record innerRecord(ev::Element root, std::vector<ev::Value> values, std::uint64_t id)
+{
+    ev::Record r;
+    r.id = id;
+    r.root = std::move(root);
+    r.values = std::move(values);
+    return r;
 }
 
 } // namespace
@@ -359,6 +412,216 @@ private Q_SLOTS:
         QCOMPARE(fields(decode(y), 1), fields(y1, 1));
         QCOMPARE(evtx::TemplateCache::recognised(), recognised);
         QVERIFY(evtx::templateGeneration() > generation);
+    }
+
+    void fieldPlans_data()
+    {
+        // Each record decoded by its template's field plan (fieldplan.h) and by FieldBuilder: the
+        // same fields, in the same order, and the same diagnostics. `planned`: how many records the
+        // plans decoded (the others are FieldBuilder's by design); `expected`, when given, the fields.
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<int>("planned");
+        QTest::addColumn<QStringList>("expected");
+        const auto row = [](const char* name, const std::vector<ev::Record>& records, int planned,
+                            const QStringList& expected = {}) {
+            const std::string bytes = ev::writeFile(records, ev::FileOptions{0, true});
+            QVERIFY(!bytes.empty());
+            QTest::newRow(name) << QByteArray(bytes.data(), qsizetype(bytes.size())) << planned << expected;
+        };
+        {
+            ev::EventSpec s;
+            s.activityId = "{11111111-2222-3333-4444-555555555555}";
+            s.userSid = "S-1-5-18";
+            s.data = {{"SubjectLogonId", ev::hexInt64(0x3e7)}, {"", ev::string("unnamed")}, {"Empty", ev::string("")}};
+            std::vector<ev::Record> records;
+            for (std::uint64_t i = 1; i <= 3; ++i) { // one definition, three records
+                s.recordId = i;
+                records.push_back(ev::windowsEvent(s));
+                records.back().templateGuid = {0x91, 0xa7, 0x2c, 0x03, 1};
+            }
+            row("Windows event", records, 3);
+        }
+        {
+            PlanCase c;
+            // An optional substitution that is an element's whole content drops the element and the
+            // fields of its attributes; an optional one in an attribute drops the attribute.
+            c.system().children.push_back(
+                leafOf("Dropped", {c.sub(ev::null(), true)}, {{"Kept", ev::text("no: element dropped")}}));
+            c.system().children.push_back(leafOf("Present", {c.sub(ev::uint16(3), true)},
+                                                 {{"Gone", c.sub(ev::null(), true)}, {"Here", ev::text("x")}}));
+            c.system().children.push_back(leafOf("EmptyValue", {c.sub(ev::string(""), true)}));
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::null(), true)}, {{"Name", ev::text("Gone")}}));
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::null())}, {{"Name", ev::text("NullKept")}}));
+            row("optional substitutions", {c.r}, 1);
+        }
+        {
+            PlanCase c;
+            // Prefixed names by their local part (xmlns is no field; a prefixed declaration is one,
+            // by its local name, as the XML reader makes it); a System element's text and
+            // attributes; literal and substituted text mixed; TimeCreated's SystemTime normalized
+            // from literal text; an element below a System item gives no field.
+            c.system().children.push_back(leafOf("ev:Extra", {ev::text("a"), c.sub(ev::uint32(42)), ev::text("b")},
+                                                 {{"xmlns:ev", ev::text("urn:x")},
+                                                  {"xmlns", ev::text("urn:y")},
+                                                  {"ev:Kind", c.sub(ev::string("kind"))},
+                                                  {"Blank", ev::text("")}}));
+            ev::Element& time = childNamed(c.system(), "TimeCreated");
+            time.attributes = {{"SystemTime", ev::text("2024-03-05 10:15:42.99223019")}};
+            c.system().children.push_back(leafOf("Deep", {}));
+            c.system().children.back().children.push_back(leafOf("Deeper", {c.sub(ev::string("no field"))}));
+            row("System names", {c.r}, 1);
+        }
+        {
+            PlanCase c(std::vector<ev::DataItem>{});
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::string("v1"))}, {{"Name", ev::text("")}}));
+            c.eventData().children.push_back(
+                leafOf("Data", {c.sub(ev::string("v2"))}, {{"Name", ev::text("First")}, {"Name", ev::text("Second")}}));
+            c.eventData().children.push_back(
+                leafOf("Data", {ev::text("lit-"), c.sub(ev::uint8(5))}, {{"Other", ev::text("x")}}));
+            c.eventData().children.push_back(leafOf("Binary", {c.sub(ev::binary({0xde, 0xad}))}));
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::string("beyond"))}));
+            c.eventData().children.back().content = {ev::substitution(99, 0x01)}; // no such value
+            c.eventData().children.push_back(leafOf("ns:Data", {}));
+            row("EventData names", {c.r}, 1, L("Data=v1", "First=v2", "Data=lit-5", "Binary=DEAD", "Data=", "Data="));
+        }
+        {
+            PlanCase c;
+            c.eventData().children.push_back(
+                leafOf("Data", {c.sub(ev::string("v"))}, {{"Name", c.sub(ev::string("FromValue"))}}));
+            row("Data Name from a value", {c.r}, 0);
+        }
+        {
+            PlanCase c(std::vector<ev::DataItem>{});
+            ev::Element user = leafOf("UserData", {});
+            user.children.push_back(leafOf("LogFileCleared", {}));
+            user.children.back().children.push_back(leafOf("SubjectUserName", {c.sub(ev::string("admin"))}));
+            c.r.root.children.push_back(user);
+            row("UserData", {c.r}, 0);
+        }
+        {
+            PlanCase c;
+            c.r.root.name = "Evnt";
+            row("root not Event", {c.r}, 0);
+        }
+        {
+            PlanCase c;
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::array({ev::string("one"), ev::string("two")}))},
+                                                    {{"Name", ev::text("List")}}));
+            row("array", {c.r}, 0);
+        }
+        {
+            // Windows' records: <Event><System>…</System>{Binary XML}</Event>, the EventData a fragment of
+            // its own template nested in the value.
+            PlanCase c(std::vector<ev::DataItem>{});
+            ev::Element data = leafOf("EventData", {});
+            data.children.push_back(leafOf("Data", {ev::substitution(0, 0x01)}, {{"Name", ev::text("Image")}}));
+            data.children.push_back(leafOf("Data", {ev::substitution(1, 0x08)}, {{"Name", ev::text("ProcessId")}}));
+            data.children.push_back(leafOf("Data", {ev::substitution(2, 0x01, true)}, {{"Name", ev::text("Gone")}}));
+            const ev::Record inner = innerRecord(data, {ev::string("C:\\x.exe"), ev::uint32(4242), ev::null()}, 1001);
+            c.r.root.content.push_back(c.sub(ev::binXml(inner)));
+            c.r.root.content.push_back(c.sub(ev::null(), true)); // nothing nested here
+            PlanCase twice = c;
+            twice.r.id = 8;
+            row("nested EventData", {c.r, twice.r}, 2);
+        }
+        {
+            // Fragments nested in System and EventData (items) and in <Event> (a section).
+            PlanCase c(std::vector<ev::DataItem>{});
+            ev::Element deeper = leafOf("EventData", {});
+            deeper.children.push_back(leafOf("Data", {ev::substitution(0, 0x01)}, {{"Name", ev::text("Deeper")}}));
+            ev::Element item = leafOf("Data", {ev::substitution(0, 0x01)}, {{"Name", ev::text("Item")}});
+            const ev::Record inner = innerRecord(item, {ev::string("i")}, 1002);
+            c.eventData().content.push_back(c.sub(ev::binXml(inner)));
+            c.system().content.push_back(
+                c.sub(ev::binXml(innerRecord(leafOf("Extra", {ev::substitution(0, 0x08)}), {ev::uint32(9)}, 1003))));
+            c.r.root.content.push_back(c.sub(ev::binXml(innerRecord(deeper, {ev::string("d")}, 1004))));
+            row("nested items", {c.r}, 1, {});
+        }
+        {
+            PlanCase c(std::vector<ev::DataItem>{});
+            ev::Element user = leafOf("UserData", {});
+            user.children.push_back(leafOf("Leaf", {ev::substitution(0, 0x01)}));
+            c.r.root.content.push_back(c.sub(ev::binXml(innerRecord(user, {ev::string("u")}, 1005))));
+            row("nested UserData", {c.r}, 0);
+        }
+        {
+            PlanCase c;
+            c.r.root.children.push_back(leafOf("RenderingInfo", {}));
+            c.r.root.children.back().content.push_back(c.sub(
+                ev::binXml(innerRecord(leafOf("Message", {ev::substitution(0, 0x01)}), {ev::string("m")}, 1006))));
+            row("nested where no field is", {c.r}, 0);
+        }
+        {
+            PlanCase c;
+            c.eventData().children.push_back(leafOf("Data", {c.sub(ev::binXml(innerRecord(leafOf("X", {}), {}, 1007)))},
+                                                    {{"Name", ev::text("Xml")}}));
+            row("nested in a value", {c.r}, 0);
+        }
+        {
+            PlanCase c(std::vector<ev::DataItem>{});
+            ev::Value damaged;
+            damaged.type = 0x21;
+            damaged.bytes = {0x0F, 0x01, 0x01, 0x00, 0x0C, 0x01, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+            c.r.root.content.push_back(c.sub(damaged));
+            row("nested fragment damaged", {c.r}, 0);
+        }
+    }
+
+    void fieldPlans()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(int, planned);
+        QFETCH(QStringList, expected);
+        const std::string bytes(file.constData(), std::size_t(file.size()));
+        const std::size_t before = evtx::fieldPlanRecords();
+        evtx::setFieldPlans(false);
+        const ReadResult built = decode(bytes);
+        evtx::setFieldPlans(true);
+        QCOMPARE(evtx::fieldPlanRecords(), before);
+        const ReadResult byPlan = decode(bytes);
+        QCOMPARE(int(evtx::fieldPlanRecords() - before), planned);
+        QCOMPARE(diagnosticsText(byPlan), diagnosticsText(built));
+        QCOMPARE(byPlan.events.size(), built.events.size());
+        for (std::size_t i = 0; i < built.events.size(); ++i)
+            QCOMPARE(fieldLines(byPlan.events[i]), fieldLines(built.events[i]));
+        if (!expected.isEmpty()) {
+            QVERIFY(!built.events.empty());
+            const QStringList lines = fieldLines(built.events[0]);
+            QCOMPARE(lines.mid(lines.size() - expected.size()), expected);
+        }
+    }
+
+    void fieldPlansOnSharedCorpus()
+    {
+        // Every shared log read with field plans and without: the same events, fields and
+        // diagnostics (most of their records are planned: the rest have UserData or arrays).
+        SIGMA_REQUIRE_SHARED("corpus/events");
+        std::size_t files = 0, records = 0;
+        const std::size_t before = evtx::fieldPlanRecords();
+        QDirIterator it(sharedPathValue, {QStringLiteral("*.evtx")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray data = f.readAll();
+            const std::string bytes(data.constData(), std::size_t(data.size()));
+            evtx::setFieldPlans(false);
+            const ReadResult built = decode(bytes);
+            evtx::setFieldPlans(true);
+            const ReadResult byPlan = decode(bytes);
+            QCOMPARE(diagnosticsText(byPlan), diagnosticsText(built));
+            QCOMPARE(byPlan.events.size(), built.events.size());
+            for (std::size_t i = 0; i < built.events.size(); ++i) {
+                QCOMPARE(fieldLines(byPlan.events[i]), fieldLines(built.events[i]));
+                QCOMPARE(byPlan.events[i].origin.recordId, built.events[i].origin.recordId);
+            }
+            ++files;
+            records += built.events.size();
+        }
+        const std::size_t planned = evtx::fieldPlanRecords() - before;
+        qInfo("%zu files, %zu records, %zu of them by field plans", files, records, planned);
+        QVERIFY(files > 0);
+        QVERIFY(planned * 2 > records);
     }
 
     void eventXmlOnDemand()

@@ -1,6 +1,9 @@
 #include "events/evtx/binxml.h"
 
 #include "events/evtx/binxmlcompiler.h"
+#include "events/evtx/evtxevent.h"
+#include "events/evtx/fieldplan.h"
+#include "events/normalize.h"
 #include "events/windowsformat.h"
 
 #include <algorithm>
@@ -335,7 +338,11 @@ bool ChunkDecoder::templateKey(std::size_t begin, std::size_t end, std::string& 
     return true;
 }
 
-ChunkDecoder::~ChunkDecoder() = default;
+ChunkDecoder::~ChunkDecoder()
+{
+    if (m_planned > 0)
+        countFieldPlanRecords(m_planned);
+}
 
 const std::string& ChunkDecoder::nameAt(std::uint32_t offset)
 {
@@ -389,7 +396,7 @@ const CompiledTemplate& ChunkDecoder::templateAt(std::uint32_t definition)
     return *(m_templates[definition] = std::move(shared));
 }
 
-void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth)
+const CompiledTemplate* ChunkDecoder::instance(std::size_t& pos, std::size_t end, int depth, std::vector<Value>& values)
 {
     if (depth > maxFragmentDepth)
         damaged("Binary XML fragments nested too deeply", pos);
@@ -400,13 +407,8 @@ void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int
     if (m_chunk[pos] == FragmentHeader)
         pos += 4;
     const std::uint8_t token = m_chunk[pos];
-    if ((token & ~moreFlag) == OpenStartElement) { // a fragment without template: no values
-        auto t = std::make_unique<CompiledTemplate>();
-        Compiler compiler(*this, *t, end);
-        t->root = compiler.element(pos, 0);
-        emit(*t, t->root, {}, sink, depth);
-        return;
-    }
+    if ((token & ~moreFlag) == OpenStartElement) // a fragment without template: no values
+        return nullptr;
     if (token != TemplateInstance)
         damaged("expected a template instance, found token 0x" + std::to_string(token), pos);
     // Token, unknown byte, template identifier (u32), definition offset (u32).
@@ -426,10 +428,6 @@ void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int
     pos += 4;
     if (count > (end - pos) / 4)
         damaged("substitution value count " + std::to_string(count) + " out of range", pos - 4);
-    if (m_valueStack.size() <= std::size_t(depth))
-        m_valueStack.resize(depth + 1);
-    auto& values = m_valueStack[depth];
-    values.clear();
     std::size_t data = pos + 4 * count;
     for (std::size_t i = 0; i < count; ++i, pos += 4) {
         const std::size_t size = le16(m_chunk.data() + pos);
@@ -438,7 +436,131 @@ void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int
         values.push_back(Value{m_chunk[pos + 2], static_cast<std::uint32_t>(data), static_cast<std::uint32_t>(size)});
         data += size;
     }
-    emit(t, t.root, values, sink, depth);
+    return &t;
+}
+
+void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth, FieldBuilder* fields)
+{
+    if (m_valueStack.size() <= std::size_t(depth))
+        m_valueStack.resize(depth + 1);
+    auto& values = m_valueStack[depth];
+    values.clear();
+    const CompiledTemplate* t = instance(pos, end, depth, values);
+    if (!t) {
+        auto own = std::make_unique<CompiledTemplate>();
+        Compiler compiler(*this, *own, end);
+        own->root = compiler.element(pos, 0);
+        emit(*own, own->root, {}, sink, depth);
+        return;
+    }
+    if (fields && planned(*t, values, *fields))
+        return;
+    emit(*t, t->root, values, sink, depth);
+}
+
+bool ChunkDecoder::planned(const CompiledTemplate& t, std::span<const Value> values, FieldBuilder& builder)
+{
+    NameIds& ids = builder.ids();
+    ids.beginPlans();
+    const FieldPlan* plan = ids.plan(t, FieldPlan::Context::Record);
+    if (!plan)
+        return false;
+    m_planValues.assign(values.begin(), values.end());
+    m_prepared.clear();
+    if (!prepare(*plan, 0, values.size(), 0, ids))
+        return false;
+    m_nextPrepared = 0;
+    runPlan(*plan, 0, values.size(), builder.plannedEvent());
+    ++m_planned;
+    return true;
+}
+
+/// Checks that the values are what the plan needs (FieldPlan::Role), and readies the nested
+/// fragments its Nested steps will run: their templates, plans and values, depth first, each as
+/// fragment() would read it (a damaged one throws as it would there).
+bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t count, int depth, NameIds& ids)
+{
+    constexpr auto binXml = static_cast<std::uint8_t>(BinXmlType::BinXml);
+    for (std::size_t i = 0; i < count; ++i) {
+        const Value& v = m_planValues[first + i];
+        if (v.type & binXmlArrayFlag) // an element repeated per item: FieldBuilder's
+            return false;
+        const std::uint8_t role = i < plan.roles.size() ? plan.roles[i] : 0;
+        if (v.type == binXml && ((role & FieldPlan::Text) || ((role & FieldPlan::Silent) && v.size > 0)))
+            return false;
+    }
+    for (const FieldPlan::Step& s : plan.steps) {
+        if (s.kind != FieldPlan::Step::Nested || s.index >= count)
+            continue;
+        const Value v = m_planValues[first + s.index];
+        if (v.type != binXml || v.size == 0)
+            continue;
+        std::size_t pos = v.offset;
+        m_nestedValues.clear();
+        const CompiledTemplate* t = instance(pos, std::size_t(v.offset) + v.size, depth + 1, m_nestedValues);
+        if (!t)
+            return false;
+        const FieldPlan* nested = ids.plan(*t, s.nested);
+        if (!nested)
+            return false;
+        const std::size_t nestedFirst = m_planValues.size();
+        m_planValues.insert(m_planValues.end(), m_nestedValues.begin(), m_nestedValues.end());
+        m_prepared.push_back(Prepared{nested, nestedFirst, m_nestedValues.size()});
+        if (!prepare(*nested, nestedFirst, m_nestedValues.size(), depth + 1, ids))
+            return false;
+    }
+    return true;
+}
+
+void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t count, Event& event)
+{
+    const Value* values = m_planValues.data() + first;
+    // As emit(): a Null value, no bytes or no value at all.
+    const auto isNull = [&](std::size_t index) {
+        return index >= count || values[index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
+               values[index].size == 0;
+    };
+    for (const FieldPlan::Step& s : plan.steps) {
+        if (s.elementDrop >= 0 && isNull(std::size_t(s.elementDrop)))
+            continue;
+        if (s.kind == FieldPlan::Step::Nested) {
+            if (s.index < count && values[s.index].type == static_cast<std::uint8_t>(BinXmlType::BinXml) &&
+                values[s.index].size > 0) {
+                const Prepared p = m_prepared[m_nextPrepared++];
+                runPlan(*p.plan, p.first, p.count, event);
+            }
+            continue;
+        }
+        m_text.clear();
+        bool dropped = false;
+        for (std::uint32_t i = 0; i < s.partCount; ++i) {
+            const FieldPlan::Part& p = plan.parts[s.firstPart + i];
+            if (!p.substitution)
+                m_text += p.literal;
+            else if (p.optional && isNull(p.index))
+                dropped = true;
+            else if (p.index < count)
+                appendValue(values[p.index], m_text, m_items);
+        }
+        switch (s.kind) {
+        case FieldPlan::Step::ElementText:
+            if (!m_text.empty())
+                event.add(s.id, s.key, m_text);
+            break;
+        case FieldPlan::Step::AttributeText:
+            if (!dropped && !m_text.empty())
+                event.add(s.id, s.key, m_text);
+            break;
+        case FieldPlan::Step::TimeText:
+            if (!dropped && !m_text.empty())
+                event.add(s.id, s.key, detail::normalizeTime(m_text));
+            break;
+        case FieldPlan::Step::DataText:
+        case FieldPlan::Step::Nested:
+            event.add(s.id, s.key, m_text);
+            break;
+        }
+    }
 }
 
 void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std::string>& items)
@@ -567,12 +689,22 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
 
 bool ChunkDecoder::decode(const RecordSpan& record, XmlSink& sink, std::string& error)
 {
+    return decodeRecord(record, sink, nullptr, error);
+}
+
+bool ChunkDecoder::decodeFields(const RecordSpan& record, FieldBuilder& builder, std::string& error)
+{
+    return decodeRecord(record, builder, fieldPlansEnabled() ? &builder : nullptr, error);
+}
+
+bool ChunkDecoder::decodeRecord(const RecordSpan& record, XmlSink& sink, FieldBuilder* fields, std::string& error)
+{
     try {
         const std::size_t begin = std::size_t(record.offset) + recordHeaderSize;
         const std::size_t end = std::size_t(record.offset) + record.size - 4;
         if (begin >= end || end > m_chunk.size())
             damaged("record size out of the chunk", record.offset);
-        fragment(begin, end, sink, 0);
+        fragment(begin, end, sink, 0, fields);
         return true;
     } catch (const Damaged& e) {
         error = e.what();

@@ -15,6 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace sigma {
+class Event;
+}
+
 namespace sigma::evtx {
 
 struct XmlAttribute {
@@ -41,6 +45,9 @@ public:
 
 struct CompiledTemplate;
 struct DefinitionShape;
+struct FieldPlan;
+class FieldBuilder;
+class NameIds;
 
 /// Decodes the records of one chunk. Not thread-safe; one per chunk (chunks are independent).
 ///
@@ -63,6 +70,9 @@ public:
     /// where (chunk offset), when the Binary XML cannot be decoded; the sink may then have
     /// received part of the record.
     bool decode(const RecordSpan& record, XmlSink& sink, std::string& error);
+    /// The record's fields into `builder`, as decode() would make them: by its template's field
+    /// plan (fieldplan.h) when it has one and the record's values are all plain, else as decode().
+    bool decodeFields(const RecordSpan& record, FieldBuilder& builder, std::string& error);
 
     /// Templates compiled so far (for tests and statistics).
     std::size_t templateCount() const { return m_templates.size(); }
@@ -75,7 +85,17 @@ private:
     };
     class Compiler;
 
-    void fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth);
+    bool decodeRecord(const RecordSpan& record, XmlSink& sink, FieldBuilder* fields, std::string& error);
+    /// `fields`: the sink is this builder, and a record's fields may be made by its field plan.
+    void fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth, FieldBuilder* fields = nullptr);
+    /// The template instance of the fragment at `pos` (`depth`: of fragments nested), its values
+    /// appended to `values`; `pos` moved to its element and null when it has no template.
+    const CompiledTemplate* instance(std::size_t& pos, std::size_t end, int depth, std::vector<Value>& values);
+    /// The record's fields by the plans of its template and of its nested fragments' templates;
+    /// false (nothing done) when they do not cover it.
+    bool planned(const CompiledTemplate& t, std::span<const Value> values, FieldBuilder& builder);
+    bool prepare(const FieldPlan& plan, std::size_t first, std::size_t count, int depth, NameIds& ids);
+    void runPlan(const FieldPlan& plan, std::size_t first, std::size_t count, Event& event);
     const CompiledTemplate& templateAt(std::uint32_t definition);
     void emit(const CompiledTemplate& t, std::uint32_t node, std::span<const Value> values, XmlSink& sink, int depth);
     void appendValue(const Value& v, std::string& out, std::vector<std::string>& items);
@@ -90,6 +110,17 @@ private:
     std::vector<XmlAttribute> m_attributes;
     std::vector<std::string> m_items;
     std::string m_text;
+    /// A planned record: the values of its fragments, and its nested fragments in the order their
+    /// plans run (first and count in m_planValues).
+    struct Prepared {
+        const FieldPlan* plan = nullptr;
+        std::size_t first = 0, count = 0;
+    };
+    std::vector<Value> m_planValues;
+    std::vector<Value> m_nestedValues;
+    std::vector<Prepared> m_prepared;
+    std::size_t m_nextPrepared = 0;
+    std::size_t m_planned = 0; ///< records decoded by field plans (fieldPlanRecords())
 };
 
 /// Changes whenever a compiled template is destroyed. The names a decoder passes to its sink, and

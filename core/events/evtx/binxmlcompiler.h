@@ -1,6 +1,6 @@
 #pragma once
 
-// Internal to the EVTX decoder (binxml.cpp only): the Binary XML tokens and the compiler of a
+// Internal to the EVTX decoder (binxml.cpp, fieldplan.cpp): the Binary XML tokens and the compiler of a
 // template definition into a CompiledTemplate. Not part of core's public API.
 
 #include "events/evtx/binxml.h"

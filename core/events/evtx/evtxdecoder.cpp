@@ -102,7 +102,7 @@ public:
             Event event = newEvent();
             builder.reset(event);
             error.clear();
-            bool ok = decoder.decode(r, builder, error);
+            bool ok = decoder.decodeFields(r, builder, error);
             if (ok && !builder.sawEvent()) {
                 ok = false;
                 error = "the record's root element is not <Event>";
@@ -419,7 +419,7 @@ std::optional<std::string> recordXml(const FileSource& file, std::uint32_t chunk
         for (const RecordSpan& r : records) {
             Event event;
             builder.reset(event);
-            if (!decoder.decode(r, builder, error))
+            if (!decoder.decodeFields(r, builder, error))
                 continue;
             const auto rid = event.valueByKey(recordIdKey());
             if (!rid || detail::parseUnsigned(*rid) != recordId)

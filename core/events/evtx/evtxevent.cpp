@@ -70,6 +70,39 @@ std::pair<FieldNames::Id, FieldNames::Id> NameIds::ids(std::string_view name, bo
     return {l.known.id, l.known.key};
 }
 
+void NameIds::beginPlans()
+{
+    const std::uint64_t generation = templateGeneration();
+    if (generation != m_plansGeneration || m_plans.size() >= 1024) { // plans are a few hundred bytes
+        m_plans.clear();
+        m_plansGeneration = generation;
+    }
+}
+
+const FieldPlan* NameIds::plan(const CompiledTemplate& t, FieldPlan::Context context)
+{
+    if (templateGeneration() != m_plansGeneration)
+        return nullptr;
+    // Templates are aligned to 8 bytes: the context in the address's low bits.
+    auto [it, made] = m_plans.try_emplace(reinterpret_cast<std::uintptr_t>(&t) | std::uintptr_t(context));
+    FieldPlan& plan = it->second;
+    if (made)
+        plan = makeFieldPlan(t, context);
+    if (!plan.usable)
+        return nullptr;
+    if (plan.idsOf != m_serial) {
+        for (FieldPlan::Step& s : plan.steps) {
+            if (s.kind == FieldPlan::Step::Nested)
+                continue;
+            const Known& k = lookup(plan.name(s));
+            s.id = k.id;
+            s.key = k.key;
+        }
+        plan.idsOf = m_serial;
+    }
+    return &plan;
+}
+
 const NameIds::Known& NameIds::lookup(std::string_view name)
 {
     if (m_slots.empty())

@@ -6,12 +6,14 @@
 // (Event Detail, `keepOriginalXml`).
 #include "events/event.h"
 #include "events/evtx/binxml.h"
+#include "events/evtx/fieldplan.h"
 
 #include <array>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,13 @@ public:
     /// `lasting`: the name is a compiled template's text (templateGeneration()): its ids are
     /// remembered by its address, as long as no template is destroyed.
     std::pair<FieldNames::Id, FieldNames::Id> ids(std::string_view name, bool lasting = false);
+    /// Before a record's plans are asked for: forgets them when a template was destroyed since
+    /// (another may be at its address), or when there are many.
+    void beginPlans();
+    /// The field plan of `t` in `context`, its ids those of the current set: made once per template
+    /// and context, its ids resolved again under another set. Null: none (see FieldPlan::usable),
+    /// or a template was destroyed since beginPlans(). Valid until the next beginPlans().
+    const FieldPlan* plan(const CompiledTemplate& t, FieldPlan::Context context);
 
 private:
     struct Known {
@@ -66,6 +75,9 @@ private:
         Known known;
     };
     std::array<Lasting, 256> m_lasting{};
+    /// By template address and context, while m_plansGeneration holds.
+    std::unordered_map<std::uintptr_t, FieldPlan> m_plans;
+    std::uint64_t m_plansGeneration = 0;
 };
 
 class FieldBuilder final : public XmlSink {
@@ -85,6 +97,15 @@ public:
     void text(std::string_view text) override;
     std::string* textBuffer() override { return m_depth > 0 ? &m_frames[m_depth - 1].text : nullptr; }
     void endElement() override;
+
+    /// For a record decoded by its template's field plan (ChunkDecoder::decodeFields): the event
+    /// its fields go to (the record's root is <Event>, as the plan requires), and the ids cache.
+    Event& plannedEvent()
+    {
+        m_sawEvent = true;
+        return *m_event;
+    }
+    NameIds& ids() { return *m_ids; }
 
 private:
     enum class Section { None, System, EventData, UserData, Other };
