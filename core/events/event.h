@@ -63,6 +63,17 @@ public:
     {
         fields.push_back(EventField{name, key, appendText(value), std::uint32_t(value.size())});
     }
+    /// Appends fields whose values are in `text`, each at its offset there (readers: the values of
+    /// a record copied at once).
+    void add(std::span<const EventField> added, std::string_view text)
+    {
+        const std::uint32_t base = appendText(text);
+        fields.reserve(fields.size() + added.size());
+        for (EventField f : added) {
+            f.offset += base;
+            fields.push_back(f);
+        }
+    }
     /// Replaces the value of fields[index] (the old text stays in the buffer).
     void setValue(std::size_t index, std::string_view value)
     {

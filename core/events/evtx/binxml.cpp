@@ -470,7 +470,10 @@ bool ChunkDecoder::planned(const CompiledTemplate& t, std::span<const Value> val
     if (!prepare(*plan, 0, values.size(), 0, ids))
         return false;
     m_nextPrepared = 0;
-    runPlan(*plan, 0, values.size(), builder.plannedEvent());
+    m_planText.clear();
+    m_planFields.clear();
+    runPlan(*plan, 0, values.size());
+    builder.plannedEvent().add(m_planFields, m_planText);
     ++m_planned;
     return true;
 }
@@ -512,7 +515,7 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
     return true;
 }
 
-void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t count, Event& event)
+void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t count)
 {
     const Value* values = m_planValues.data() + first;
     // As emit(): a Null value, no bytes or no value at all.
@@ -520,6 +523,7 @@ void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t
         return index >= count || values[index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
                values[index].size == 0;
     };
+    std::string& text = m_planText;
     for (const FieldPlan::Step& s : plan.steps) {
         if (s.elementDrop >= 0 && isNull(std::size_t(s.elementDrop)))
             continue;
@@ -527,39 +531,45 @@ void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t
             if (s.index < count && values[s.index].type == static_cast<std::uint8_t>(BinXmlType::BinXml) &&
                 values[s.index].size > 0) {
                 const Prepared p = m_prepared[m_nextPrepared++];
-                runPlan(*p.plan, p.first, p.count, event);
+                runPlan(*p.plan, p.first, p.count);
             }
             continue;
         }
-        m_text.clear();
+        const std::size_t begin = text.size();
         bool dropped = false;
         for (std::uint32_t i = 0; i < s.partCount; ++i) {
             const FieldPlan::Part& p = plan.parts[s.firstPart + i];
             if (!p.substitution)
-                m_text += p.literal;
+                text += p.literal;
             else if (p.optional && isNull(p.index))
                 dropped = true;
             else if (p.index < count)
-                appendValue(values[p.index], m_text, m_items);
+                appendValue(values[p.index], text, m_items);
         }
+        bool add = true;
         switch (s.kind) {
         case FieldPlan::Step::ElementText:
-            if (!m_text.empty())
-                event.add(s.id, s.key, m_text);
+            add = text.size() > begin;
             break;
         case FieldPlan::Step::AttributeText:
-            if (!dropped && !m_text.empty())
-                event.add(s.id, s.key, m_text);
+            add = !dropped && text.size() > begin;
             break;
         case FieldPlan::Step::TimeText:
-            if (!dropped && !m_text.empty())
-                event.add(s.id, s.key, detail::normalizeTime(m_text));
+            add = !dropped && text.size() > begin;
+            if (add) {
+                const std::string normalized = detail::normalizeTime(std::string_view(text).substr(begin));
+                text.resize(begin);
+                text += normalized;
+            }
             break;
         case FieldPlan::Step::DataText:
         case FieldPlan::Step::Nested:
-            event.add(s.id, s.key, m_text);
             break;
         }
+        if (add)
+            m_planFields.push_back(EventField{s.id, s.key, std::uint32_t(begin), std::uint32_t(text.size() - begin)});
+        else
+            text.resize(begin);
     }
 }
 

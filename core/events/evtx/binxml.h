@@ -5,6 +5,7 @@
 // text already UTF-8) and instantiated for each record with its substitution values, which are
 // rendered as Windows renders them (windowsformat.h). The result is a stream of XML events for a
 // sink: the field builder (fields straight from the values, no XML text) or the XML renderer.
+#include "events/event.h"
 #include "events/evtx/evtxformat.h"
 
 #include <cstdint>
@@ -14,10 +15,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-namespace sigma {
-class Event;
-}
 
 namespace sigma::evtx {
 
@@ -95,7 +92,8 @@ private:
     /// false (nothing done) when they do not cover it.
     bool planned(const CompiledTemplate& t, std::span<const Value> values, FieldBuilder& builder);
     bool prepare(const FieldPlan& plan, std::size_t first, std::size_t count, int depth, NameIds& ids);
-    void runPlan(const FieldPlan& plan, std::size_t first, std::size_t count, Event& event);
+    /// The fields of the plan's steps into m_planFields, their values into m_planText.
+    void runPlan(const FieldPlan& plan, std::size_t first, std::size_t count);
     const CompiledTemplate& templateAt(std::uint32_t definition);
     void emit(const CompiledTemplate& t, std::uint32_t node, std::span<const Value> values, XmlSink& sink, int depth);
     void appendValue(const Value& v, std::string& out, std::vector<std::string>& items);
@@ -119,6 +117,8 @@ private:
     std::vector<Value> m_planValues;
     std::vector<Value> m_nestedValues;
     std::vector<Prepared> m_prepared;
+    std::vector<EventField> m_planFields;
+    std::string m_planText;
     std::size_t m_nextPrepared = 0;
     std::size_t m_planned = 0; ///< records decoded by field plans (fieldPlanRecords())
 };
