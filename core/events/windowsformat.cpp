@@ -33,7 +33,8 @@ char* writeHexByte(char* p, std::uint8_t b)
 void appendHexByte(std::string& out, std::uint8_t b)
 {
     char buffer[2];
-    out.append(buffer, writeHexByte(buffer, b));
+    writeHexByte(buffer, b);
+    out.append(buffer, 2);
 }
 
 /// `value` in decimal, at least `width` digits (zeros before, width <= 20), written at `p`;
@@ -72,7 +73,7 @@ void appendDateTime(std::string& out, std::int64_t year, unsigned month, unsigne
     *p++ = '.';
     p = writePadded(p, nanoseconds, 9);
     *p++ = 'Z';
-    out.append(buffer, p);
+    out.append(buffer, std::size_t(p - buffer));
 }
 
 std::string dateTime(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second,
@@ -97,7 +98,7 @@ void appendGuid(std::string& out, std::span<const std::uint8_t, 16> b)
         p = writeHexByte(p, b[static_cast<std::size_t>(order[i])]);
     }
     *p++ = '}';
-    out.append(buffer, p);
+    out.append(buffer, std::size_t(p - buffer));
 }
 
 void appendFileTime(std::string& out, std::uint64_t ticks)
@@ -118,7 +119,7 @@ void appendNumber(std::string& out, T value)
 {
     char buffer[24];
     const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, r.ptr);
+    out.append(buffer, std::size_t(r.ptr - buffer));
 }
 
 void appendHex(std::string& out, std::uint64_t value)
@@ -132,7 +133,7 @@ void appendHex(std::string& out, std::uint64_t value)
     } while (value != 0);
     *--p = 'x';
     *--p = '0';
-    out.append(p, end);
+    out.append(p, std::size_t(end - p));
 }
 
 std::string formatReal(double value)
@@ -298,26 +299,36 @@ std::size_t sidSize(std::span<const std::uint8_t> bytes)
     return size <= bytes.size() ? size : 0;
 }
 
-std::string formatSid(std::span<const std::uint8_t> bytes)
+namespace {
+/// A SID of `size` bytes (sidSize) as S-R-A-S1-…, appended to `out`.
+void appendSid(std::string& out, std::span<const std::uint8_t> bytes, std::size_t size)
 {
-    const std::size_t size = sidSize(bytes);
-    if (size == 0)
-        return {};
     std::uint64_t authority = 0;
     for (std::size_t i = 2; i < 8; ++i)
         authority = (authority << 8) | bytes[i];
-    std::string out = "S-" + formatUnsigned(bytes[0]) + '-';
+    out += "S-";
+    appendNumber(out, bytes[0]);
+    out += '-';
     if (authority >= (std::uint64_t(1) << 32)) {
         out += "0x";
         for (std::size_t i = 2; i < 8; ++i)
             appendHexByte(out, bytes[i]);
     } else {
-        out += formatUnsigned(authority);
+        appendNumber(out, authority);
     }
     for (std::size_t i = 8; i < size; i += 4) {
         out += '-';
-        out += formatUnsigned(readLe(bytes, i, 4));
+        appendNumber(out, readLe(bytes, i, 4));
     }
+}
+} // namespace
+
+std::string formatSid(std::span<const std::uint8_t> bytes)
+{
+    const std::size_t size = sidSize(bytes);
+    std::string out;
+    if (size > 0)
+        appendSid(out, bytes, size);
     return out;
 }
 
@@ -489,6 +500,12 @@ bool appendScalar(std::uint8_t rawType, std::span<const std::uint8_t> bytes, std
     const auto type = static_cast<BinXmlType>(rawType);
     if (type == BinXmlType::Null)
         return true;
+    if (type == BinXmlType::Sid) { // one SID filling the bytes exactly; else as formatValue says
+        if (bytes.empty() || sidSize(bytes) != bytes.size())
+            return false;
+        appendSid(out, bytes, bytes.size());
+        return true;
+    }
     if (fixedSize(type) != bytes.size())
         return false;
     const std::uint64_t v = readLe(bytes, 0, bytes.size() > 8 ? 8 : bytes.size());

@@ -97,7 +97,7 @@ std::string ansiToUtf8(std::span<const std::uint8_t> bytes);
 /// Null gives one empty item. Returns false, appending nothing, when the type has no text
 /// (BinXml, EvtHandle, EvtXml, unknown types) or the size does not fit the type.
 bool formatValue(std::uint8_t type, std::span<const std::uint8_t> bytes, std::vector<std::string>& items);
-/// The same for the scalars decoded most (Null, integers, HexInt32/64, FileTime, Guid), appended to
+/// The same for the scalars decoded most (Null, integers, HexInt32/64, FileTime, Guid, Sid), appended to
 /// `out` without a string of their own; false, appending nothing, for any other type (call
 /// formatValue then).
 bool appendScalar(std::uint8_t type, std::span<const std::uint8_t> bytes, std::string& out);
