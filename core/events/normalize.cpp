@@ -1,7 +1,9 @@
 #include "events/normalize.h"
+
 #include "util/asciitext.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sigma::detail {
 
@@ -17,36 +19,39 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count)
 }
 } // namespace
 
-std::string normalizeTime(std::string_view text)
+bool normalizedTime(std::string_view text, std::array<char, 27>& out)
 {
     // YYYY-MM-DD?HH:MM:SS
     if (text.size() < 19 || !digits(text, 0, 4) || text[4] != '-' || !digits(text, 5, 2) || text[7] != '-' ||
         !digits(text, 8, 2) || (text[10] != 'T' && text[10] != ' ') || !digits(text, 11, 2) || text[13] != ':' ||
         !digits(text, 14, 2) || text[16] != ':' || !digits(text, 17, 2))
-        return std::string(text);
+        return false;
+    std::memcpy(out.data(), text.data(), 19);
+    out[10] = 'T';
+    out[19] = '.';
     std::size_t pos = 19;
-    std::string frac;
+    std::size_t frac = 0;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
         while (pos < text.size() && isAsciiDigit(text[pos])) {
-            if (frac.size() < 6)
-                frac += text[pos];
+            if (frac < 6)
+                out[20 + frac++] = text[pos];
             ++pos;
         }
     }
     const std::string_view rest = text.substr(pos);
     if (!(rest.empty() || rest == "Z" || rest == "z" || rest == "+00:00" || rest == "+0000" || rest == "-00:00"))
-        return std::string(text);
-    frac.resize(6, '0');
-    std::string out;
-    out.reserve(27);
-    out.append(text.substr(0, 10));
-    out += 'T';
-    out.append(text.substr(11, 8));
-    out += '.';
-    out += frac;
-    out += 'Z';
-    return out;
+        return false;
+    for (; frac < 6; ++frac)
+        out[20 + frac] = '0';
+    out[26] = 'Z';
+    return true;
+}
+
+std::string normalizeTime(std::string_view text)
+{
+    std::array<char, 27> out;
+    return normalizedTime(text, out) ? std::string(out.data(), out.size()) : std::string(text);
 }
 
 void FieldSink::system(std::string_view name, std::string_view value)

@@ -4,6 +4,7 @@
 // EVTX and JSON readers so that one event gives identical fields whatever its format.
 #include "events/event.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,9 @@ namespace sigma::detail {
 /// fractional digits, truncated, not rounded). Accepts 'T' or ' ' between date and time, any
 /// number of fractional digits, and a trailing 'Z' or "+00:00". Other text is returned unchanged.
 std::string normalizeTime(std::string_view text);
+/// The same into `out`, without allocating: false (out undefined) where normalizeTime returns the
+/// text unchanged.
+bool normalizedTime(std::string_view text, std::array<char, 27>& out);
 
 /// Builds an Event section by section with the naming rules (see docs/events.md):
 ///  - System: element text under the element's name, attributes as Element_Attribute; empty

@@ -18,6 +18,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 using namespace sigma;
@@ -99,6 +100,12 @@ private Q_SLOTS:
         QFETCH(QString, in);
         QFETCH(QString, out);
         QCOMPARE(QString::fromStdString(detail::normalizeTime(in.toStdString())), out);
+        // The form without allocation (the EVTX decoder's): the same, or false where unchanged.
+        std::array<char, 27> buffer;
+        const std::string text = in.toStdString();
+        const bool normalized = detail::normalizedTime(text, buffer);
+        QCOMPARE(normalized ? QString::fromLatin1(buffer.data(), qsizetype(buffer.size())) : in, out);
+        QCOMPARE(normalized, in != out);
     }
 
     // The same six events as Windows XML, python-evtx XML, namespace-less concatenated XML,

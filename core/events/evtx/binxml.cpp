@@ -556,10 +556,10 @@ void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t
             break;
         case FieldPlan::Step::TimeText:
             add = !dropped && text.size() > begin;
-            if (add) {
-                const std::string normalized = detail::normalizeTime(std::string_view(text).substr(begin));
+            if (std::array<char, 27> normalized;
+                add && detail::normalizedTime(std::string_view(text).substr(begin), normalized)) {
                 text.resize(begin);
-                text += normalized;
+                text.append(normalized.data(), normalized.size());
             }
             break;
         case FieldPlan::Step::DataText:
