@@ -1135,6 +1135,43 @@ private Q_SLOTS:
         QCOMPARE(eventXml(fromDisk.events[2]), evtx::recordXml(bytesOf(small), 0, 3).value_or(""));
     }
 
+    // The thread's buffer is never made smaller (MappedFile): after a large file whose every byte
+    // was written, a smaller one, then a middle-sized one: what the middle one does not read still
+    // reads as zeros, the large file's bytes past the smaller one's end included. (Files of one
+    // chunk have a buffer of their own: these are of several.)
+    void bufferKeptAcrossFiles()
+    {
+        const std::string small = ev::writeFile(makeRecords(50));
+        const std::string middle = ev::writeFile(makeRecords(80));
+        const std::size_t chunks = (middle.size() - evtx::fileHeaderSize) / evtx::chunkSize;
+        QVERIFY(small.size() > evtx::fileHeaderSize + evtx::chunkSize);
+        QVERIFY(middle.size() > small.size());
+        QTemporaryDir dir;
+        const QString largePath = dir.filePath(QStringLiteral("large.bin"));
+        const QString smallPath = dir.filePath(QStringLiteral("small.evtx"));
+        const QString middlePath = dir.filePath(QStringLiteral("middle.evtx"));
+        QVERIFY(sigmatest::writeFile(largePath, QByteArray(int(middle.size() + evtx::chunkSize), '\xcd')));
+        QVERIFY(sigmatest::writeFile(smallPath, QByteArray::fromStdString(small)));
+        QVERIFY(sigmatest::writeFile(middlePath, QByteArray::fromStdString(middle)));
+        for (const QString& path : {largePath, smallPath}) {
+            evtx::MappedFile f;
+            QCOMPARE(f.open(path.toStdString()), std::string());
+        }
+        evtx::MappedFile mapped;
+        QCOMPARE(mapped.open(middlePath.toStdString()), std::string());
+        const evtx::Bytes all = mapped.source().read(0, middle.size());
+        QCOMPARE(all.size(), middle.size());
+        for (std::size_t n = 0; n < chunks; ++n) {
+            const std::size_t base = evtx::fileHeaderSize + n * evtx::chunkSize;
+            const std::uint32_t end = evtx::le32(bytesOf(middle).data() + base + 48);
+            QVERIFY(std::equal(all.begin() + base, all.begin() + base + end, bytesOf(middle).begin() + base));
+            QVERIFY2(evtx::allZero(all.subspan(base + end, evtx::chunkSize - end)), qPrintable(QString::number(n)));
+        }
+        const ReadResult fromDisk = readEventsFile(middlePath.toStdString());
+        QVERIFY2(fromDisk.diagnostics.empty(), qPrintable(diagnosticsText(fromDisk)));
+        QCOMPARE(recordIds(fromDisk), range(1, 80));
+    }
+
     // A clean file of several chunks is read chunk by chunk, each up to its free-space offset, and
     // blocks past the chunks its header declares only as far as their first 512 bytes when they
     // hold no chunk (unused space: not inspected, read from disk or in memory, and no garbage

@@ -50,6 +50,9 @@ private:
     /// Bytes of m_buffer from its start that may not be zero (the rest is): a clean chunk's
     /// unused part is zeros without writing all of it for every file.
     std::size_t m_written = 0;
+    /// Bytes of an earlier, larger file past the end of a smaller one (the buffer is never made
+    /// smaller): they may not be zero either.
+    std::size_t m_staleFrom = 0, m_staleTo = 0;
     bool m_usedPartOnly = false; ///< m_written is meaningful (else all of m_buffer was written)
 };
 
