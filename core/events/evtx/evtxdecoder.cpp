@@ -86,6 +86,7 @@ public:
         findRecords(used, *header, m_dirtyFile, records, gaps);
         if (m_options.recycler)
             m_options.recycler->take(m_spare, records.size());
+        m_out.events.reserve(m_out.events.size() + records.size());
         ChunkDecoder decoder(used);
         NameIds& ids = NameIds::forThisThread();
         ids.use(m_names.get());
@@ -326,6 +327,8 @@ private:
                 Diagnostic{d.severity, std::move(d.code), where + ": " + message, *m_name, {}});
         }
         m_result.skipped += r.skipped;
+        if (const std::size_t need = m_result.events.size() + r.events.size(); need > m_result.events.capacity())
+            m_result.events.reserve(std::max(need, 2 * m_result.events.capacity())); // moved once, not per doubling
         for (auto& e : r.events) {
             const std::uint64_t position = base + e.origin.index - 1;
             if (m_options.progress) {
