@@ -478,8 +478,13 @@ private:
 
 EvtxDecoder defaultEvtxDecoder()
 {
-    const char* env = std::getenv("SIGMA_EVTX_DECODER");
-    return env && std::string_view(env) == "libevtx" ? EvtxDecoder::Libevtx : EvtxDecoder::Own;
+    // Read once: the environment is searched string by string, and a folder of small logs asked
+    // for every file (its cache misses were a tenth of the data misses of reading one cold).
+    static const EvtxDecoder decoder = [] {
+        const char* env = std::getenv("SIGMA_EVTX_DECODER");
+        return env && std::string_view(env) == "libevtx" ? EvtxDecoder::Libevtx : EvtxDecoder::Own;
+    }();
+    return decoder;
 }
 
 void readEvtxFile(const std::string& path, const std::string& displayName, const ReadOptions& options,

@@ -12,6 +12,7 @@ namespace sigma::detail {
 enum class EvtxDecoder { Own, Libevtx };
 
 /// The decoder SIGMA_EVTX_DECODER names ("libevtx" or "own"); Own when it is unset or unknown.
+/// The environment is read once, at the first call.
 EvtxDecoder defaultEvtxDecoder();
 
 /// Reads an EVTX file from disk with the default decoder. `displayName` names it in origins and
