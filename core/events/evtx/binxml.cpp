@@ -211,8 +211,34 @@ std::size_t TemplateCache::recognised()
     return recognisedCount.load(std::memory_order_relaxed);
 }
 
+struct ChunkDecoder::Scratch {
+    std::vector<std::vector<Value>> valueStack;
+    std::vector<std::string> attributeText;
+    std::vector<XmlAttribute> attributes;
+    std::vector<std::string> items;
+    std::string text;
+    /// A planned record: the values of its fragments, and its nested fragments in the order their
+    /// plans run (first and count in planValues).
+    struct Prepared {
+        const FieldPlan* plan = nullptr;
+        std::size_t first = 0, count = 0;
+    };
+    std::vector<Value> planValues;
+    std::vector<Value> nestedValues;
+    std::vector<Prepared> prepared;
+    std::vector<EventField> planFields;
+    std::string planText;
+};
+
+std::unique_ptr<ChunkDecoder::Scratch>& ChunkDecoder::threadScratch()
+{
+    thread_local std::unique_ptr<Scratch> spare;
+    return spare;
+}
+
 ChunkDecoder::ChunkDecoder(Bytes chunk)
     : m_chunk(chunk)
+    , m_s(threadScratch() ? std::move(threadScratch()) : std::make_unique<Scratch>())
 {}
 
 /// The definition's content independent of its chunk: the tokens in order, each name as its
@@ -342,6 +368,8 @@ ChunkDecoder::~ChunkDecoder()
 {
     if (m_planned > 0)
         countFieldPlanRecords(m_planned);
+    if (std::unique_ptr<Scratch>& spare = threadScratch(); !spare)
+        spare = std::move(m_s);
 }
 
 const std::string& ChunkDecoder::nameAt(std::uint32_t offset)
@@ -441,9 +469,9 @@ const CompiledTemplate* ChunkDecoder::instance(std::size_t& pos, std::size_t end
 
 void ChunkDecoder::fragment(std::size_t pos, std::size_t end, XmlSink& sink, int depth, FieldBuilder* fields)
 {
-    if (m_valueStack.size() <= std::size_t(depth))
-        m_valueStack.resize(depth + 1);
-    auto& values = m_valueStack[depth];
+    if (m_s->valueStack.size() <= std::size_t(depth))
+        m_s->valueStack.resize(depth + 1);
+    auto& values = m_s->valueStack[depth];
     values.clear();
     const CompiledTemplate* t = instance(pos, end, depth, values);
     if (!t) {
@@ -465,15 +493,15 @@ bool ChunkDecoder::planned(const CompiledTemplate& t, std::span<const Value> val
     const FieldPlan* plan = ids.plan(t, FieldPlan::Context::Record);
     if (!plan)
         return false;
-    m_planValues.assign(values.begin(), values.end());
-    m_prepared.clear();
+    m_s->planValues.assign(values.begin(), values.end());
+    m_s->prepared.clear();
     if (!prepare(*plan, 0, values.size(), 0, ids))
         return false;
     m_nextPrepared = 0;
-    m_planText.clear();
-    m_planFields.clear();
+    m_s->planText.clear();
+    m_s->planFields.clear();
     runPlan(*plan, 0, values.size());
-    builder.plannedEvent().add(m_planFields, m_planText);
+    builder.plannedEvent().add(m_s->planFields, m_s->planText);
     ++m_planned;
     return true;
 }
@@ -485,7 +513,7 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
 {
     constexpr auto binXml = static_cast<std::uint8_t>(BinXmlType::BinXml);
     for (std::size_t i = 0; i < count; ++i) {
-        const Value& v = m_planValues[first + i];
+        const Value& v = m_s->planValues[first + i];
         if (v.type & binXmlArrayFlag) // an element repeated per item: FieldBuilder's
             return false;
         const std::uint8_t role = i < plan.roles.size() ? plan.roles[i] : 0;
@@ -495,21 +523,21 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
     for (const FieldPlan::Step& s : plan.steps) {
         if (s.kind != FieldPlan::Step::Nested || s.index >= count)
             continue;
-        const Value v = m_planValues[first + s.index];
+        const Value v = m_s->planValues[first + s.index];
         if (v.type != binXml || v.size == 0)
             continue;
         std::size_t pos = v.offset;
-        m_nestedValues.clear();
-        const CompiledTemplate* t = instance(pos, std::size_t(v.offset) + v.size, depth + 1, m_nestedValues);
+        m_s->nestedValues.clear();
+        const CompiledTemplate* t = instance(pos, std::size_t(v.offset) + v.size, depth + 1, m_s->nestedValues);
         if (!t)
             return false;
         const FieldPlan* nested = ids.plan(*t, s.nested);
         if (!nested)
             return false;
-        const std::size_t nestedFirst = m_planValues.size();
-        m_planValues.insert(m_planValues.end(), m_nestedValues.begin(), m_nestedValues.end());
-        m_prepared.push_back(Prepared{nested, nestedFirst, m_nestedValues.size()});
-        if (!prepare(*nested, nestedFirst, m_nestedValues.size(), depth + 1, ids))
+        const std::size_t nestedFirst = m_s->planValues.size();
+        m_s->planValues.insert(m_s->planValues.end(), m_s->nestedValues.begin(), m_s->nestedValues.end());
+        m_s->prepared.push_back(Scratch::Prepared{nested, nestedFirst, m_s->nestedValues.size()});
+        if (!prepare(*nested, nestedFirst, m_s->nestedValues.size(), depth + 1, ids))
             return false;
     }
     return true;
@@ -517,20 +545,20 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
 
 void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t count)
 {
-    const Value* values = m_planValues.data() + first;
+    const Value* values = m_s->planValues.data() + first;
     // As emit(): a Null value, no bytes or no value at all.
     const auto isNull = [&](std::size_t index) {
         return index >= count || values[index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
                values[index].size == 0;
     };
-    std::string& text = m_planText;
+    std::string& text = m_s->planText;
     for (const FieldPlan::Step& s : plan.steps) {
         if (s.elementDrop >= 0 && isNull(std::size_t(s.elementDrop)))
             continue;
         if (s.kind == FieldPlan::Step::Nested) {
             if (s.index < count && values[s.index].type == static_cast<std::uint8_t>(BinXmlType::BinXml) &&
                 values[s.index].size > 0) {
-                const Prepared p = m_prepared[m_nextPrepared++];
+                const Scratch::Prepared p = m_s->prepared[m_nextPrepared++];
                 runPlan(*p.plan, p.first, p.count);
             }
             continue;
@@ -544,7 +572,7 @@ void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t
             else if (p.optional && isNull(p.index))
                 dropped = true;
             else if (p.index < count)
-                appendValue(values[p.index], text, m_items);
+                appendValue(values[p.index], text, m_s->items);
         }
         bool add = true;
         switch (s.kind) {
@@ -567,7 +595,8 @@ void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t
             break;
         }
         if (add)
-            m_planFields.push_back(EventField{s.id, s.key, std::uint32_t(begin), std::uint32_t(text.size() - begin)});
+            m_s->planFields.push_back(
+                EventField{s.id, s.key, std::uint32_t(begin), std::uint32_t(text.size() - begin)});
         else
             text.resize(begin);
     }
@@ -620,17 +649,17 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
         return p.index >= values.size() || values[p.index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
                values[p.index].size == 0;
     };
-    m_attributes.clear();
-    if (m_attributeText.size() < node.attrCount)
-        m_attributeText.resize(node.attrCount);
+    m_s->attributes.clear();
+    if (m_s->attributeText.size() < node.attrCount)
+        m_s->attributeText.resize(node.attrCount);
     for (std::uint32_t a = 0; a < node.attrCount; ++a) {
         const CompiledTemplate::Attr& attr = t.attrs[node.firstAttr + a];
         if (attr.partCount == 1 && t.parts[attr.firstPart].kind == CompiledTemplate::Part::Literal) {
             // <Data Name="CommandLine">: the template's text, not copied
-            m_attributes.push_back({t.strings[attr.name], t.strings[t.parts[attr.firstPart].ref], true});
+            m_s->attributes.push_back({t.strings[attr.name], t.strings[t.parts[attr.firstPart].ref], true});
             continue;
         }
-        std::string& text = m_attributeText[a];
+        std::string& text = m_s->attributeText[a];
         text.clear();
         bool dropped = false;
         for (std::uint32_t i = 0; i < attr.partCount; ++i) {
@@ -640,10 +669,10 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
             else if (p.kind == CompiledTemplate::Part::Substitution && p.optional && isNull(p))
                 dropped = true;
             else if (p.kind == CompiledTemplate::Part::Substitution && p.index < values.size())
-                appendValue(values[p.index], text, m_items);
+                appendValue(values[p.index], text, m_s->items);
         }
         if (!dropped)
-            m_attributes.push_back({t.strings[attr.name], text});
+            m_s->attributes.push_back({t.strings[attr.name], text});
     }
     const std::string_view name = t.strings[node.name];
     // An element whose content is one array substitution is repeated for each item.
@@ -657,14 +686,14 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
             const Value& v = values[p.index];
             windows::formatValue(v.type, m_chunk.subspan(v.offset, v.size), items);
             for (const auto& item : items) {
-                sink.startElement(name, m_attributes);
+                sink.startElement(name, m_s->attributes);
                 sink.text(item);
                 sink.endElement();
             }
             return;
         }
     }
-    sink.startElement(name, m_attributes);
+    sink.startElement(name, m_s->attributes);
     for (std::uint32_t i = 0; i < node.partCount; ++i) {
         const CompiledTemplate::Part& p = t.parts[node.firstPart + i];
         switch (p.kind) {
@@ -684,12 +713,12 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
                 break;
             }
             if (std::string* direct = sink.textBuffer()) {
-                appendValue(v, *direct, m_items);
+                appendValue(v, *direct, m_s->items);
                 break;
             }
-            m_text.clear();
-            appendValue(v, m_text, m_items);
-            sink.text(m_text);
+            m_s->text.clear();
+            appendValue(v, m_s->text, m_s->items);
+            sink.text(m_s->text);
             break;
         }
         }

@@ -103,22 +103,12 @@ private:
     Bytes m_chunk;
     std::unordered_map<std::uint32_t, std::string> m_names;
     std::unordered_map<std::uint32_t, std::shared_ptr<const CompiledTemplate>> m_templates;
-    std::vector<std::vector<Value>> m_valueStack;
-    std::vector<std::string> m_attributeText;
-    std::vector<XmlAttribute> m_attributes;
-    std::vector<std::string> m_items;
-    std::string m_text;
-    /// A planned record: the values of its fragments, and its nested fragments in the order their
-    /// plans run (first and count in m_planValues).
-    struct Prepared {
-        const FieldPlan* plan = nullptr;
-        std::size_t first = 0, count = 0;
-    };
-    std::vector<Value> m_planValues;
-    std::vector<Value> m_nestedValues;
-    std::vector<Prepared> m_prepared;
-    std::vector<EventField> m_planFields;
-    std::string m_planText;
+    /// Buffers that keep their capacity from record to record: one set per thread, handed from
+    /// chunk to chunk (a decoder of a few records grew them again each time: a tenth of the
+    /// allocations of reading a one-chunk log), or a decoder's own when another has the thread's.
+    struct Scratch;
+    static std::unique_ptr<Scratch>& threadScratch();
+    std::unique_ptr<Scratch> m_s;
     std::size_t m_nextPrepared = 0;
     std::size_t m_planned = 0; ///< records decoded by field plans (fieldPlanRecords())
 };
