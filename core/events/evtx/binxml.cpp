@@ -608,26 +608,34 @@ void ChunkDecoder::appendValue(const Value& v, std::string& out, std::vector<std
         const std::uint8_t* p = m_chunk.data() + v.offset;
         const std::size_t units = v.size / 2;
         const std::size_t start = out.size();
-        out.resize(start + units);
+        // Converted a block at a time on the stack and appended (resizing `out` first zeroed it all).
+        char block[256];
         std::size_t i = 0;
+        for (;;) {
+            const std::size_t n = std::min(sizeof block, units - i);
+            std::size_t k = 0;
+            const std::uint8_t* q = p + 2 * i;
 #ifdef __SSE2__
-        // Eight units at a time while they are all ASCII (1 to 0x7F): paths and command lines.
-        const __m128i zero = _mm_setzero_si128();
-        const __m128i limit = _mm_set1_epi16(0x80);
-        for (; i + 8 <= units; i += 8) {
-            const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
-            const __m128i ascii = _mm_and_si128(_mm_cmpgt_epi16(w, zero), _mm_cmplt_epi16(w, limit));
-            if (_mm_movemask_epi8(ascii) != 0xFFFF)
-                break;
-            _mm_storel_epi64(reinterpret_cast<__m128i*>(out.data() + start + i), _mm_packus_epi16(w, w));
-        }
+            // Eight units at a time while they are all ASCII (1 to 0x7F): paths and command lines.
+            const __m128i zero = _mm_setzero_si128();
+            const __m128i limit = _mm_set1_epi16(0x80);
+            for (; k + 8 <= n; k += 8) {
+                const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 2 * k));
+                const __m128i ascii = _mm_and_si128(_mm_cmpgt_epi16(w, zero), _mm_cmplt_epi16(w, limit));
+                if (_mm_movemask_epi8(ascii) != 0xFFFF)
+                    break;
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(block + k), _mm_packus_epi16(w, w));
+            }
 #endif
-        for (; i < units && p[2 * i + 1] == 0 && p[2 * i] != 0 && p[2 * i] < 0x80; ++i)
-            out[start + i] = static_cast<char>(p[2 * i]);
-        if (i == units || (p[2 * i] == 0 && p[2 * i + 1] == 0)) {
-            out.resize(start + i);
-            return;
+            for (; k < n && q[2 * k + 1] == 0 && q[2 * k] != 0 && q[2 * k] < 0x80; ++k)
+                block[k] = static_cast<char>(q[2 * k]);
+            out.append(block, k);
+            i += k;
+            if (k < n || i == units)
+                break;
         }
+        if (i == units || (p[2 * i] == 0 && p[2 * i + 1] == 0))
+            return; // all ASCII, or ASCII up to a terminating NUL
         out.resize(start);
     }
     if (windows::appendScalar(v.type, m_chunk.subspan(v.offset, v.size), out))
