@@ -5,7 +5,6 @@
 // text already UTF-8) and instantiated for each record with its substitution values, which are
 // rendered as Windows renders them (windowsformat.h). The result is a stream of XML events for a
 // sink: the field builder (fields straight from the values, no XML text) or the XML renderer.
-#include "events/event.h"
 #include "events/evtx/evtxformat.h"
 
 #include <cstdint>
