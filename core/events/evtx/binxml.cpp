@@ -60,6 +60,22 @@ private:
     std::unordered_map<std::string, std::shared_ptr<const CompiledTemplate>> m_templates;
 };
 
+/// No value for a substitution: Null, no bytes, or none at all. An optional one drops its
+/// attribute, and the element it is the whole content of, as Windows does.
+template <class Value>
+bool isNullValue(std::span<const Value> values, std::size_t index)
+{
+    return index >= values.size() || values[index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
+           values[index].size == 0;
+}
+
+/// A value that is a nested fragment to decode: Binary XML of some bytes.
+template <class Value>
+bool holdsFragment(const Value& v)
+{
+    return v.type == static_cast<std::uint8_t>(BinXmlType::BinXml) && v.size > 0;
+}
+
 std::atomic<std::uint64_t> destroyedTemplates{0};
 std::atomic<std::uint64_t> knownGeneration{0}; ///< TemplateCache::clear() empties every thread's
 std::atomic<std::size_t> recognisedCount{0};
@@ -520,11 +536,12 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
         if (v.type == binXml && ((role & FieldPlan::Text) || ((role & FieldPlan::Silent) && v.size > 0)))
             return false;
     }
-    for (const FieldPlan::Step& s : plan.steps) {
-        if (s.kind != FieldPlan::Step::Nested || s.index >= count)
+    for (const std::uint32_t n : plan.nestedSteps) {
+        const FieldPlan::Step& s = plan.steps[n];
+        if (s.index >= count)
             continue;
         const Value v = m_s->planValues[first + s.index];
-        if (v.type != binXml || v.size == 0)
+        if (!holdsFragment(v))
             continue;
         std::size_t pos = v.offset;
         m_s->nestedValues.clear();
@@ -545,19 +562,14 @@ bool ChunkDecoder::prepare(const FieldPlan& plan, std::size_t first, std::size_t
 
 void ChunkDecoder::runPlan(const FieldPlan& plan, std::size_t first, std::size_t count)
 {
-    const Value* values = m_s->planValues.data() + first;
-    // As emit(): a Null value, no bytes or no value at all.
-    const auto isNull = [&](std::size_t index) {
-        return index >= count || values[index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
-               values[index].size == 0;
-    };
+    const std::span<const Value> values(m_s->planValues.data() + first, count);
+    const auto isNull = [&](std::size_t index) { return isNullValue(values, index); };
     std::string& text = m_s->planText;
     for (const FieldPlan::Step& s : plan.steps) {
         if (s.elementDrop >= 0 && isNull(std::size_t(s.elementDrop)))
             continue;
         if (s.kind == FieldPlan::Step::Nested) {
-            if (s.index < count && values[s.index].type == static_cast<std::uint8_t>(BinXmlType::BinXml) &&
-                values[s.index].size > 0) {
+            if (s.index < count && holdsFragment(values[s.index])) {
                 const Scratch::Prepared p = m_s->prepared[m_nextPrepared++];
                 runPlan(*p.plan, p.first, p.count);
             }
@@ -651,12 +663,7 @@ void ChunkDecoder::emit(const CompiledTemplate& t, std::uint32_t n, std::span<co
                         int depth)
 {
     const CompiledTemplate::Node& node = t.nodes[n];
-    // An optional substitution without a value (Null, or no bytes) drops its attribute, and the
-    // element it is the whole content of, as Windows does.
-    const auto isNull = [&](const CompiledTemplate::Part& p) {
-        return p.index >= values.size() || values[p.index].type == static_cast<std::uint8_t>(BinXmlType::Null) ||
-               values[p.index].size == 0;
-    };
+    const auto isNull = [&](const CompiledTemplate::Part& p) { return isNullValue(values, p.index); };
     m_s->attributes.clear();
     if (m_s->attributeText.size() < node.attrCount)
         m_s->attributeText.resize(node.attrCount);

@@ -82,6 +82,7 @@ private:
         s.kind = FieldPlan::Step::Nested;
         s.nested = context;
         s.index = index;
+        m_plan.nestedSteps.push_back(static_cast<std::uint32_t>(m_plan.steps.size()));
         m_plan.steps.push_back(s);
         role(index, FieldPlan::Nest);
     }

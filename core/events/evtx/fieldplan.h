@@ -61,6 +61,7 @@ struct FieldPlan {
     };
 
     std::vector<Step> steps;
+    std::vector<std::uint32_t> nestedSteps; ///< the Nested steps' indices in `steps`, in order
     std::vector<Part> parts;
     std::vector<std::uint8_t> roles; ///< by substitution index; past its end: none
     std::string names;
